@@ -1,0 +1,29 @@
+/** Command, view and context-key ids; a unit test checks them against package.json. */
+export const CommandIds = {
+  login: 'appcircle.login',
+  loginWithPat: 'appcircle.loginWithPat',
+  loginWithApiKey: 'appcircle.loginWithApiKey',
+  logout: 'appcircle.logout',
+  selectOrganization: 'appcircle.selectOrganization',
+  showLog: 'appcircle.showLog',
+} as const;
+export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
+
+export const ViewIds = {
+  container: 'appcircle',
+  builds: 'appcircle.builds',
+  activeBuilds: 'appcircle.activeBuilds',
+} as const;
+
+export interface ContextKeys {
+  'appcircle.signedIn': boolean;
+  'appcircle.canSwitchOrganization': boolean;
+  'appcircle.noProfiles': boolean;
+}
+
+export const AUTH_PROVIDER_ID = 'appcircle';
+export const AUTH_PROVIDER_LABEL = 'Appcircle';
+export const STATUS_BAR_ID = 'appcircle.organization';
+export const NO_FOLDER_WORKSPACE_ID = 'no-folder';
+/** Environment variables whose ready-made access token can start a session (DESIGN.md §2). */
+export const ENV_TOKEN_VARIABLES = ['AC_ACCESS_TOKEN', 'AC_API_KEY_TOKEN'] as const;

@@ -1,0 +1,66 @@
+import * as vscode from 'vscode';
+import type { Event } from '../core/events';
+import type { Endpoints } from '../core/ports';
+
+const SECTION = 'appcircle';
+const ENDPOINT_KEYS = ['apiUrl', 'authUrl', 'dashboardUrl', 'allowInsecureHttp'] as const;
+
+export const DEFAULT_ENDPOINTS: Endpoints = {
+  apiUrl: 'https://api.appcircle.io',
+  authUrl: 'https://auth.appcircle.io',
+  dashboardUrl: 'https://my.appcircle.io',
+  allowInsecureHttp: false,
+};
+
+/**
+ * Typed appcircle.* settings. Endpoints are application-scoped: only the user (or default) value is read,
+ * never a workspace or folder value, so a cloned repository cannot send the credential elsewhere.
+ */
+export class Settings {
+  readonly onDidChangeEndpoints: Event<void>;
+
+  constructor() {
+    this.onDidChangeEndpoints = (listener, thisArgs, disposables) =>
+      vscode.workspace.onDidChangeConfiguration(
+        (e) => {
+          if (ENDPOINT_KEYS.some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) {
+            listener.call(thisArgs, undefined);
+          }
+        },
+        undefined,
+        disposables as vscode.Disposable[] | undefined,
+      );
+  }
+
+  endpoints(): Endpoints {
+    const c = vscode.workspace.getConfiguration(SECTION);
+    const apiUrl = userValue(c, 'apiUrl', DEFAULT_ENDPOINTS.apiUrl).trim();
+    const authUrl = userValue(c, 'authUrl', DEFAULT_ENDPOINTS.authUrl).trim();
+    const inspected = c.inspect<string>('dashboardUrl');
+    const explicitDashboard = inspected?.globalValue;
+    const dashboardUrl = (explicitDashboard ?? deriveDashboardUrl(apiUrl)).trim();
+    return { apiUrl, authUrl, dashboardUrl, allowInsecureHttp: userValue(c, 'allowInsecureHttp', false) };
+  }
+}
+
+function userValue<T>(c: vscode.WorkspaceConfiguration, key: string, fallback: T): T {
+  const i = c.inspect<T>(key);
+  return i?.globalValue ?? i?.defaultValue ?? fallback;
+}
+
+/** my.<domain> from api.<domain> (appcircle-api.md §9) when the dashboard URL is not set. */
+export function deriveDashboardUrl(apiUrl: string): string {
+  try {
+    const u = new URL(apiUrl);
+    if (u.hostname.startsWith('api.')) {
+      u.hostname = `my.${u.hostname.slice(4)}`;
+      return u.origin;
+    }
+    if (u.hostname === 'api.appcircle.io') {
+      return DEFAULT_ENDPOINTS.dashboardUrl;
+    }
+    return u.origin;
+  } catch {
+    return DEFAULT_ENDPOINTS.dashboardUrl;
+  }
+}

@@ -1,0 +1,69 @@
+/** Switch Organization: a quick pick of the root organization and its sub-organizations. */
+import * as vscode from 'vscode';
+import { NotSignedInError } from '../../core/errors';
+import type { Organization, SessionInfo } from '../../core/models';
+import type { OrganizationService } from '../../core/organizationService';
+import type { SessionService } from '../../core/sessionService';
+import { pick } from '../prompts';
+
+const l = vscode.l10n.t;
+
+export interface SelectOrganizationArgs {
+  organizationId: string;
+}
+
+type OrgItem = vscode.QuickPickItem & { org?: Organization };
+
+export class OrganizationCommands {
+  constructor(
+    private readonly session: SessionService,
+    private readonly orgs: OrganizationService,
+  ) {}
+
+  async selectOrganization(args?: SelectOrganizationArgs): Promise<SessionInfo | undefined> {
+    const current = this.session.session;
+    if (!current) {
+      throw new NotSignedInError();
+    }
+    let targetId: string;
+    if (args && typeof args === 'object' && typeof args.organizationId === 'string') {
+      targetId = args.organizationId;
+    } else {
+      const items = this.orgs.list().then((orgs) => toItems(orgs, current.organizationId));
+      const chosen = await pick<OrgItem>(items, {
+        title: l('Appcircle: Switch Organization'),
+        placeHolder: l('Signed in as {0}. Pick the organization to work in.', current.account),
+        matchOnDescription: true,
+      });
+      if (!chosen.org) {
+        return undefined;
+      }
+      targetId = chosen.org.id;
+    }
+    if (targetId === current.organizationId) {
+      return current;
+    }
+    const info = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: l('Switching Appcircle organization…') },
+      () => this.orgs.switchTo(targetId),
+    );
+    void vscode.window.showInformationMessage(l('Switched to {0}.', info.organizationName));
+    return info;
+  }
+}
+
+export function toItems(orgs: Organization[], currentId: string): OrgItem[] {
+  const items: OrgItem[] = [];
+  for (const org of orgs) {
+    const kind = org.isRoot ? l('root organization') : l('sub-organization');
+    const isCurrent = org.id === currentId;
+    items.push({
+      label: `${isCurrent ? '$(check)' : org.isRoot ? '$(organization)' : '$(blank)'} ${org.name}`,
+      description: isCurrent ? l('current · {0}', kind) : kind,
+      detail: org.id,
+      org,
+      picked: isCurrent,
+    });
+  }
+  return items;
+}

@@ -1,0 +1,49 @@
+/** The one command wrapper (STYLE.md P11): cancellation is silent, errors become a message with actions. */
+import * as vscode from 'vscode';
+import { CommandIds } from '../../constants';
+import type { Logger } from '../../core/ports';
+import { describeError } from '../errorMessages';
+import type { Operation } from '../errorMessages';
+
+export interface ErrorReporter {
+  report(e: unknown, op: Operation): Promise<void>;
+}
+
+export class MessageErrorReporter implements ErrorReporter {
+  constructor(private readonly logger: Logger) {}
+
+  async report(e: unknown, op: Operation): Promise<void> {
+    const d = describeError(e, op);
+    if (!d) {
+      return;
+    }
+    this.logger.warn(`${op}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+    const signIn = vscode.l10n.t('Sign In');
+    const showLog = vscode.l10n.t('Show Log');
+    const actions = d.signIn ? [signIn, showLog] : [showLog];
+    const show = d.severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
+    const picked = await show(d.message, ...actions);
+    if (picked === signIn) {
+      await vscode.commands.executeCommand(CommandIds.login);
+    } else if (picked === showLog) {
+      await vscode.commands.executeCommand(CommandIds.showLog);
+    }
+  }
+}
+
+export function registerCommand(
+  id: string,
+  handler: (...args: unknown[]) => Promise<unknown>,
+  reporter: ErrorReporter,
+  op: Operation | ((...args: unknown[]) => Operation) = 'other',
+): vscode.Disposable {
+  return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+    try {
+      return await handler(...args);
+    } catch (e) {
+      // show the message without blocking the command's promise on the user's click
+      void reporter.report(e, typeof op === 'function' ? op(...args) : op);
+      return undefined;
+    }
+  });
+}

@@ -1,0 +1,167 @@
+/** Sign In (chooser), Sign In with Personal API Token, Sign In with API Key; the one-session guard. */
+import * as vscode from 'vscode';
+import { CommandIds, ENV_TOKEN_VARIABLES } from '../../constants';
+import type { Credential, OtherWorkspaceSession, SessionInfo } from '../../core/models';
+import type { SessionService } from '../../core/sessionService';
+import { requireCredentialValue, requireOrganizationId } from '../../core/validation';
+import type { Operation } from '../errorMessages';
+import { askInput, pick } from '../prompts';
+import type { ErrorReporter } from './runCommand';
+
+const l = vscode.l10n.t;
+
+export interface PatArgs {
+  pat: string;
+}
+export interface ApiKeyArgs {
+  name: string;
+  secret: string;
+  organizationId?: string;
+}
+
+type ChooserItem = vscode.QuickPickItem & { run: () => Promise<SessionInfo | undefined> };
+
+export class SignInCommands {
+  constructor(
+    private readonly session: SessionService,
+    private readonly reporter: ErrorReporter,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  /** `Appcircle: Sign In`: the chooser. */
+  async login(): Promise<SessionInfo | undefined> {
+    if (await this.guardSignedIn()) {
+      return undefined;
+    }
+    const items: ChooserItem[] = [
+      {
+        label: `$(key) ${l('Personal API Token')}`,
+        detail: l('Your personal token from the Appcircle dashboard (My Account → Personal API Token).'),
+        run: () => Promise.resolve(vscode.commands.executeCommand<SessionInfo | undefined>(CommandIds.loginWithPat)),
+      },
+      {
+        label: `$(organization) ${l('API Key')}`,
+        detail: l('An organization API key: name and secret, optionally an organization id.'),
+        run: () => Promise.resolve(vscode.commands.executeCommand<SessionInfo | undefined>(CommandIds.loginWithApiKey)),
+      },
+    ];
+    const others = await this.session.listOtherSessions().catch((): OtherWorkspaceSession[] => []);
+    if (others.length) {
+      items.push({ label: l('From another workspace'), kind: vscode.QuickPickItemKind.Separator, run: () => Promise.resolve(undefined) });
+      for (const o of others) {
+        items.push({
+          label: `$(account) ${l('Use {0}, {1}', o.account, o.organizationName)}`,
+          description: l('signed in in {0}', o.workspaceName),
+          run: () => this.withReport(o.kind === 'apiKey' ? 'signInApiKey' : o.kind === 'pat' ? 'signInPat' : 'signInToken', () => this.session.signInWithOtherSession(o)),
+        });
+      }
+    }
+    for (const variable of ENV_TOKEN_VARIABLES) {
+      const token = this.env[variable];
+      if (token && token.trim()) {
+        items.push({
+          label: `$(terminal) ${l('Use {0} from the environment', variable)}`,
+          detail: l('A ready-made access token; it cannot be renewed or switched to another organization.'),
+          run: () => this.withReport('signInToken', () => this.signIn({ kind: 'accessToken', token, source: variable })),
+        });
+      }
+    }
+    const chosen = await pick(items, { title: l('Appcircle: Sign In'), placeHolder: l('How do you want to sign in to Appcircle?') });
+    return chosen.run();
+  }
+
+  /** `Appcircle: Sign In with Personal API Token`; `args.pat` skips the prompt (tests, automation). */
+  async loginWithPat(args?: PatArgs): Promise<SessionInfo | undefined> {
+    if (await this.guardSignedIn()) {
+      return undefined;
+    }
+    const pat = isPatArgs(args)
+      ? requireCredentialValue('pat', args.pat)
+      : await askInput({
+          field: 'pat',
+          title: l('Appcircle: Sign In with Personal API Token'),
+          prompt: l('Paste your Appcircle Personal API Token (Appcircle dashboard → My Account → Personal API Token). It is kept in VS Code\'s secret storage for this workspace.'),
+          password: true,
+        });
+    return this.signIn({ kind: 'pat', pat });
+  }
+
+  /** `Appcircle: Sign In with API Key`; `args` skips the prompts. */
+  async loginWithApiKey(args?: ApiKeyArgs): Promise<SessionInfo | undefined> {
+    if (await this.guardSignedIn()) {
+      return undefined;
+    }
+    let name: string;
+    let secret: string;
+    let organizationId: string | undefined;
+    if (isApiKeyArgs(args)) {
+      name = requireCredentialValue('apiKeyName', args.name);
+      secret = requireCredentialValue('apiKeySecret', args.secret);
+      organizationId = requireOrganizationId(args.organizationId);
+    } else {
+      const title = l('Appcircle: Sign In with API Key');
+      name = await askInput({ field: 'apiKeyName', title, step: 1, totalSteps: 3, prompt: l('API key name, as shown in Organization → API Keys.') });
+      secret = await askInput({ field: 'apiKeySecret', title, step: 2, totalSteps: 3, prompt: l('API key secret.'), password: true });
+      const org = await askInput({
+        field: 'organizationId',
+        title,
+        step: 3,
+        totalSteps: 3,
+        optional: true,
+        prompt: l('Organization id (optional): press Enter to use the key\'s own organization.'),
+        placeHolder: l('Organization id (optional)'),
+      });
+      organizationId = requireOrganizationId(org);
+    }
+    return this.signIn({ kind: 'apiKey', name, secret, ...(organizationId ? { organizationId } : {}) });
+  }
+
+  private async signIn(credential: Credential): Promise<SessionInfo> {
+    const info = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: l('Signing in to Appcircle…') },
+      () => this.session.signIn(credential),
+    );
+    void vscode.window.showInformationMessage(l('Signed in to Appcircle as {0} ({1}).', info.account, info.organizationName));
+    return info;
+  }
+
+  /** One session per workspace: says so and offers Sign Out / Switch Organization. Returns true when signed in. */
+  async guardSignedIn(): Promise<boolean> {
+    const s = this.session.session;
+    if (!s) {
+      return false;
+    }
+    const signOut = l('Sign Out');
+    const switchOrg = l('Switch Organization');
+    const actions = s.kind === 'accessToken' ? [signOut] : [signOut, switchOrg];
+    void vscode.window
+      .showWarningMessage(l('You are already signed in to Appcircle as {0} (organization {1}).', s.account, s.organizationName), ...actions)
+      .then((picked) => {
+        if (picked === signOut) {
+          return vscode.commands.executeCommand(CommandIds.logout);
+        }
+        if (picked === switchOrg) {
+          return vscode.commands.executeCommand(CommandIds.selectOrganization);
+        }
+        return undefined;
+      });
+    return true;
+  }
+
+  private async withReport<T>(op: Operation, fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await fn();
+    } catch (e) {
+      void this.reporter.report(e, op);
+      return undefined;
+    }
+  }
+}
+
+function isPatArgs(a: unknown): a is PatArgs {
+  return !!a && typeof a === 'object' && typeof (a as PatArgs).pat === 'string';
+}
+
+function isApiKeyArgs(a: unknown): a is ApiKeyArgs {
+  return !!a && typeof a === 'object' && typeof (a as ApiKeyArgs).name === 'string' && typeof (a as ApiKeyArgs).secret === 'string';
+}

@@ -1,0 +1,156 @@
+/** Puts core/api typed errors into words (STYLE.md §8): every message says what happened and what to do. */
+import * as vscode from 'vscode';
+import {
+  AlreadySignedInError,
+  CannotSwitchError,
+  NotSignedInError,
+  OrganizationMismatchError,
+  SecretStorageError,
+  SessionExpiredError,
+  UserCancelledError,
+  ValidationError,
+  isApiError,
+} from '../core/errors';
+import type { InputField, ValidationProblem } from '../core/errors';
+import { UnknownOrganizationError } from '../core/organizationService';
+
+export type Operation = 'signInPat' | 'signInApiKey' | 'signInToken' | 'switch' | 'signOut' | 'load' | 'other';
+
+export interface DescribedError {
+  message: string;
+  /** Offer a Sign In button. */
+  signIn: boolean;
+  severity: 'error' | 'warning';
+}
+
+const l = vscode.l10n.t;
+
+export function fieldLabel(field: InputField): string {
+  switch (field) {
+    case 'pat':
+      return l('Personal API Token');
+    case 'apiKeyName':
+      return l('API key name');
+    case 'apiKeySecret':
+      return l('API key secret');
+    case 'organizationId':
+      return l('Organization id');
+    case 'accessToken':
+      return l('Access token');
+  }
+}
+
+export function validationMessage(field: InputField, problem: ValidationProblem): string {
+  const f = fieldLabel(field);
+  switch (problem) {
+    case 'empty':
+      return l('Enter the {0}.', f);
+    case 'whitespace':
+      return l('The {0} contains only spaces. Paste the value itself.', f);
+    case 'controlCharacters':
+      return l('The {0} contains line breaks or control characters. Paste it again as a single line.', f);
+    case 'tooLong':
+      return l('The {0} is longer than 4 KB, which no Appcircle credential is. Check what you pasted.', f);
+    case 'notGuid':
+      return l('The {0} must be a GUID such as 3f5d9a12-7c41-4e8b-9b0d-2a6e4c1f8b73, or empty.', f);
+  }
+}
+
+/** Returns undefined for errors that must stay silent (user cancellation). */
+export function describeError(e: unknown, op: Operation = 'other'): DescribedError | undefined {
+  const err = (message: string, signIn = false): DescribedError => ({ message, signIn, severity: 'error' });
+  if (e instanceof UserCancelledError) {
+    return undefined;
+  }
+  if (e instanceof ValidationError) {
+    return { message: validationMessage(e.field, e.problem), signIn: false, severity: 'warning' };
+  }
+  if (e instanceof AlreadySignedInError) {
+    return {
+      message: l('You are already signed in to Appcircle as {0} (organization {1}).', e.account, e.organizationName),
+      signIn: false,
+      severity: 'warning',
+    };
+  }
+  if (e instanceof NotSignedInError) {
+    return { message: l('You are not signed in to Appcircle. Sign in first.'), signIn: true, severity: 'warning' };
+  }
+  if (e instanceof SessionExpiredError) {
+    return err(l('Your Appcircle session has ended: the credential was refused (revoked, expired, or its access removed). Sign in again.'), true);
+  }
+  if (e instanceof OrganizationMismatchError) {
+    return err(l('Appcircle issued a token for a different organization than the one requested. The previous organization stays active; try again or check the credential\'s access.'));
+  }
+  if (e instanceof CannotSwitchError) {
+    return err(l('This session uses a ready-made access token, which is bound to one organization. Sign out and sign in with a Personal API Token or an API key to switch organizations.'));
+  }
+  if (e instanceof UnknownOrganizationError) {
+    return err(l('Organization {0} is not reachable with this session. Pick one from Switch Organization.', e.organizationId));
+  }
+  if (e instanceof SecretStorageError) {
+    return err(
+      e.operation === 'delete'
+        ? l('You are signed out in this window, but VS Code could not delete the stored credential from its secret storage. Check your system keychain and try Sign Out again.')
+        : l('VS Code\'s secret storage failed, so nothing was changed. Check that your system keychain is available (on Linux: gnome-keyring or a similar service) and try again.'),
+    );
+  }
+  if (isApiError(e)) {
+    const server = e.serverMessage ? ` (${l('server said: {0}', e.serverMessage)})` : '';
+    switch (e.kind) {
+      case 'unauthorized':
+        if (op === 'signInPat') {
+          return err(l('Appcircle rejected the Personal API Token. Check that it is complete and not revoked (Appcircle dashboard → My Account → Personal API Token), then sign in again.'));
+        }
+        if (op === 'signInApiKey') {
+          return err(l('Appcircle rejected the API key name or secret. Check both (API keys expire, by default after 6 months), then sign in again.'));
+        }
+        if (op === 'signInToken') {
+          return err(l('Appcircle rejected the access token from the environment; it has probably expired. Sign in with a Personal API Token or an API key instead.'));
+        }
+        return err(l('Appcircle did not accept the session. Sign in again.'), true);
+      case 'forbidden':
+        if (op === 'signInApiKey' || op === 'switch') {
+          return err(l('This credential has no access to that organization. Pick an organization it can reach, or ask an organization owner for access.'));
+        }
+        return err(l('The signed-in account lacks the permission for this action. Ask an organization owner for the role that grants it.'));
+      case 'badRequest':
+        if (e.isInvalidOrganizationId) {
+          return err(l('Invalid organization ID format: it must be a GUID such as 3f5d9a12-7c41-4e8b-9b0d-2a6e4c1f8b73.'));
+        }
+        return err(l('Appcircle refused the request as invalid{0}.', server));
+      case 'notFound':
+        return err(l('Appcircle could not find what was asked for{0}. Check the API URL setting (appcircle.apiUrl).', server));
+      case 'rateLimited':
+        return err(l('Appcircle is limiting requests right now. Wait {0} and try again.', waitText(e.retryAfterMs)));
+      case 'server':
+        return err(l('Appcircle answered with a server error ({0}){1}. Try again in a moment; if it persists, check Appcircle\'s status.', String(e.status ?? ''), server));
+      case 'timeout':
+        return err(l('Appcircle did not answer in time. Check your network or VPN and try again.'));
+      case 'connectionRefused':
+        return err(l('Could not connect to Appcircle: the connection was refused. Check the appcircle.apiUrl and appcircle.authUrl settings and that the server is running.'));
+      case 'dns':
+        return err(l('Could not find the Appcircle server by name. Check the appcircle.apiUrl and appcircle.authUrl settings and your network.'));
+      case 'tls':
+        return err(l('The secure connection to Appcircle failed (certificate problem). For a self-hosted server, check its certificate.'));
+      case 'network':
+        return err(l('The connection to Appcircle was interrupted. Check your network and try again.'));
+      case 'malformedResponse':
+        return err(l('Appcircle sent a response that could not be read. Check that appcircle.apiUrl and appcircle.authUrl point at Appcircle, then try again.'));
+      case 'htmlResponse':
+        return err(l('Received a web page instead of an Appcircle response; a proxy or captive portal may be in the way, or the URL settings point at the dashboard. Check appcircle.apiUrl and appcircle.authUrl.'));
+      case 'insecureUrl':
+        return err(l('Refused to send your credential over plain http:// to a remote host. Use https://, or enable appcircle.allowInsecureHttp if you trust the network.'));
+      case 'canceled':
+        return undefined;
+    }
+  }
+  return err(l('Something went wrong: {0}. See the Appcircle log for details.', e instanceof Error ? e.message : String(e)));
+}
+
+function waitText(ms: number | undefined): string {
+  if (!ms || ms <= 0) {
+    return l('a minute');
+  }
+  const s = Math.ceil(ms / 1000);
+  return s < 90 ? l('{0} seconds', s) : l('{0} minutes', Math.ceil(s / 60));
+}

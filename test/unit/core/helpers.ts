@@ -1,0 +1,83 @@
+/** Wiring for core tests: real api clients against an in-process sandbox over loopback HTTP. */
+import { createApiFactory } from '../../../src/core/apiFactory';
+import { CredentialStore } from '../../../src/core/credentialStore';
+import type { Logger } from '../../../src/core/ports';
+import { systemClock } from '../../../src/core/ports';
+import type { Clock } from '../../../src/core/ports';
+import { SessionService } from '../../../src/core/sessionService';
+import { OrganizationService } from '../../../src/core/organizationService';
+import { InMemorySecretStore } from '../fakes/inMemorySecretStore';
+
+export const ROOT_ORG = '3f5d9a12-7c41-4e8b-9b0d-2a6e4c1f8b73';
+export const QA_ORG = '6fbd094c-18cb-4bcd-bc6f-cf2aee752982';
+export const EU_ORG = '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
+export const PAT = 'acpat_demo_7Hq2xV9mK4pL8sT3';
+export const KEY = { name: 'ci-bot', secret: 'acsk_demo_R5nW2yB8cD6fJ1qZ' };
+export const QA_KEY = { name: 'qa-bot', secret: 'acsk_demo_qa_M3vX7kP9tL2w' };
+
+export class RecordingLogger implements Logger {
+  readonly lines: string[] = [];
+  trace(m: string): void {
+    this.lines.push(`trace ${m}`);
+  }
+  debug(m: string): void {
+    this.lines.push(`debug ${m}`);
+  }
+  info(m: string): void {
+    this.lines.push(`info ${m}`);
+  }
+  warn(m: string): void {
+    this.lines.push(`warn ${m}`);
+  }
+  error(m: string): void {
+    this.lines.push(`error ${m}`);
+  }
+}
+
+export interface Harness {
+  secrets: InMemorySecretStore;
+  store: CredentialStore;
+  session: SessionService;
+  orgs: OrganizationService;
+  logger: RecordingLogger;
+  dispose(): void;
+}
+
+export function makeHarness(
+  urls: { apiUrl: string; authUrl: string },
+  opts: { secrets?: InMemorySecretStore; workspaceId?: string; clock?: Clock; timeoutMs?: number } = {},
+): Harness {
+  const secrets = opts.secrets ?? new InMemorySecretStore();
+  const logger = new RecordingLogger();
+  const store = new CredentialStore(secrets, opts.workspaceId ?? 'file:///work/ws-a', 'ws-a');
+  const api = createApiFactory(
+    () => ({ apiUrl: urls.apiUrl, authUrl: urls.authUrl, dashboardUrl: 'http://127.0.0.1/dash', allowInsecureHttp: false }),
+    logger,
+    opts.timeoutMs ?? 5_000,
+  );
+  const session = new SessionService(store, api, opts.clock ?? systemClock, logger);
+  const orgs = new OrganizationService(session);
+  return {
+    secrets,
+    store,
+    session,
+    orgs,
+    logger,
+    dispose: () => {
+      orgs.dispose();
+      session.dispose();
+      store.dispose();
+    },
+  };
+}
+
+/** Resolves when `cond()` holds, polling the event loop; rejects after `ms`. */
+export async function waitFor(cond: () => boolean, ms = 5_000, what = 'condition'): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

@@ -1,0 +1,310 @@
+/**
+ * A tiny, scriptable stand-in for the `vscode` module, for the ui unit tier only.
+ * Tests queue answers for input boxes / quick picks / message buttons and read what was shown.
+ */
+/* eslint-disable @typescript-eslint/no-unused-vars */
+import { Emitter } from '../../../src/core/events';
+
+type Listener<T> = (e: T) => unknown;
+
+export class EventEmitter<T> {
+  private readonly inner = new Emitter<T>();
+  readonly event = this.inner.event;
+  fire(e: T): void {
+    this.inner.fire(e);
+  }
+  dispose(): void {
+    this.inner.dispose();
+  }
+}
+
+export class Disposable {
+  constructor(private readonly fn: () => void) {}
+  static from(...ds: { dispose(): unknown }[]): Disposable {
+    return new Disposable(() => ds.forEach((d) => d.dispose()));
+  }
+  dispose(): void {
+    this.fn();
+  }
+}
+
+export class MarkdownString {
+  value = '';
+  isTrusted?: boolean;
+  supportThemeIcons?: boolean;
+  constructor(value?: string, supportThemeIcons?: boolean) {
+    this.value = value ?? '';
+    this.supportThemeIcons = supportThemeIcons;
+  }
+  appendMarkdown(s: string): this {
+    this.value += s;
+    return this;
+  }
+  appendText(s: string): this {
+    this.value += s;
+    return this;
+  }
+  appendCodeblock(s: string): this {
+    this.value += '\n```\n' + s + '\n```\n';
+    return this;
+  }
+}
+
+export class ThemeIcon {
+  constructor(readonly id: string, readonly color?: ThemeColor) {}
+}
+export class ThemeColor {
+  constructor(readonly id: string) {}
+}
+export class TreeItem {
+  id?: string;
+  description?: string;
+  tooltip?: unknown;
+  iconPath?: unknown;
+  contextValue?: string;
+  command?: unknown;
+  resourceUri?: unknown;
+  constructor(public label: string | { label: string }, public collapsibleState?: number) {}
+}
+export enum TreeItemCollapsibleState {
+  None = 0,
+  Collapsed = 1,
+  Expanded = 2,
+}
+export enum StatusBarAlignment {
+  Left = 1,
+  Right = 2,
+}
+export enum ProgressLocation {
+  SourceControl = 1,
+  Window = 10,
+  Notification = 15,
+}
+export enum QuickPickItemKind {
+  Separator = -1,
+  Default = 0,
+}
+export enum ConfigurationTarget {
+  Global = 1,
+  Workspace = 2,
+  WorkspaceFolder = 3,
+}
+export class Uri {
+  private constructor(readonly scheme: string, readonly path: string, readonly query = '') {}
+  static parse(s: string): Uri {
+    const m = /^([a-z-]+):(.*)$/.exec(s);
+    return new Uri(m?.[1] ?? 'file', m?.[2] ?? s);
+  }
+  static file(p: string): Uri {
+    return new Uri('file', p);
+  }
+  static joinPath(base: Uri, ...parts: string[]): Uri {
+    return new Uri(base.scheme, [base.path, ...parts].join('/'));
+  }
+  get fsPath(): string {
+    return this.path;
+  }
+  toString(): string {
+    return `${this.scheme}:${this.path}`;
+  }
+}
+export class CancellationTokenSource {
+  private readonly em = new EventEmitter<void>();
+  token = { isCancellationRequested: false, onCancellationRequested: this.em.event };
+  cancel(): void {
+    this.token.isCancellationRequested = true;
+    this.em.fire();
+  }
+  dispose(): void {
+    this.em.dispose();
+  }
+}
+
+export interface ShownMessage {
+  severity: 'info' | 'warning' | 'error';
+  message: string;
+  actions: string[];
+}
+
+export class FakeStatusBarItem {
+  text = '';
+  tooltip: unknown;
+  command: unknown;
+  name?: string;
+  accessibilityInformation: unknown;
+  visible = false;
+  constructor(readonly id: string) {}
+  show(): void {
+    this.visible = true;
+  }
+  hide(): void {
+    this.visible = false;
+  }
+  dispose(): void {
+    this.visible = false;
+  }
+}
+
+export class FakeLogChannel {
+  readonly lines: string[] = [];
+  constructor(readonly name: string) {}
+  trace(m: string): void {
+    this.lines.push(`[trace] ${m}`);
+  }
+  debug(m: string): void {
+    this.lines.push(`[debug] ${m}`);
+  }
+  info(m: string): void {
+    this.lines.push(`[info] ${m}`);
+  }
+  warn(m: string): void {
+    this.lines.push(`[warning] ${m}`);
+  }
+  error(m: string): void {
+    this.lines.push(`[error] ${m}`);
+  }
+  appendLine(m: string): void {
+    this.lines.push(m);
+  }
+  show(): void {}
+  dispose(): void {}
+}
+
+/** Scripted answers and recorded effects; reset() between tests. */
+export const fake = {
+  inputAnswers: [] as (string | undefined)[],
+  inputRequests: [] as { title?: string; prompt?: string; password?: boolean; validateInput?: (v: string) => unknown }[],
+  pickAnswers: [] as ((items: { label: string }[]) => unknown)[],
+  pickRequests: [] as { items: { label: string; description?: string }[]; title?: string }[],
+  messageAnswers: [] as (string | undefined)[],
+  messages: [] as ShownMessage[],
+  executed: [] as { id: string; args: unknown[] }[],
+  statusBarItems: [] as FakeStatusBarItem[],
+  logChannels: [] as FakeLogChannel[],
+  contextKeys: new Map<string, unknown>(),
+  configuration: new Map<string, unknown>(),
+  commands: new Map<string, (...args: unknown[]) => unknown>(),
+  reset(): void {
+    this.inputAnswers = [];
+    this.inputRequests = [];
+    this.pickAnswers = [];
+    this.pickRequests = [];
+    this.messageAnswers = [];
+    this.messages = [];
+    this.executed = [];
+    this.statusBarItems = [];
+    this.logChannels = [];
+    this.contextKeys.clear();
+    this.configuration.clear();
+    this.commands.clear();
+  },
+};
+
+function message(severity: ShownMessage['severity']) {
+  return (msg: string, ...rest: unknown[]): Promise<string | undefined> => {
+    const actions = rest.filter((r): r is string => typeof r === 'string');
+    fake.messages.push({ severity, message: msg, actions });
+    return Promise.resolve(fake.messageAnswers.shift());
+  };
+}
+
+export const window = {
+  showInformationMessage: message('info'),
+  showWarningMessage: message('warning'),
+  showErrorMessage: message('error'),
+  async showInputBox(o: { title?: string; prompt?: string; password?: boolean; validateInput?: (v: string) => unknown }): Promise<string | undefined> {
+    fake.inputRequests.push(o);
+    const answer = fake.inputAnswers.shift();
+    if (answer !== undefined && o.validateInput) {
+      const problem = await o.validateInput(answer);
+      if (problem) {
+        // a real input box would keep asking; the test sees the problem and the box "cancels"
+        fake.messages.push({ severity: 'warning', message: `validation: ${String(problem)}`, actions: [] });
+        return undefined;
+      }
+    }
+    return answer;
+  },
+  async showQuickPick<T extends { label: string }>(items: T[] | Promise<T[]>, o?: { title?: string }): Promise<T | undefined> {
+    const list = await items;
+    fake.pickRequests.push({ items: list, title: o?.title });
+    const chooser = fake.pickAnswers.shift();
+    return chooser ? (chooser(list) as T | undefined) : undefined;
+  },
+  async withProgress<R>(_o: unknown, task: (p: { report(v: unknown): void }, token: unknown) => Promise<R>): Promise<R> {
+    return task({ report: () => undefined }, new CancellationTokenSource().token);
+  },
+  createStatusBarItem(id: string): FakeStatusBarItem {
+    const item = new FakeStatusBarItem(id);
+    fake.statusBarItems.push(item);
+    return item;
+  },
+  createOutputChannel(name: string): FakeLogChannel {
+    const ch = new FakeLogChannel(name);
+    fake.logChannels.push(ch);
+    return ch;
+  },
+  registerTreeDataProvider(): Disposable {
+    return new Disposable(() => undefined);
+  },
+};
+
+export const commands = {
+  registerCommand(id: string, fn: (...args: unknown[]) => unknown): Disposable {
+    fake.commands.set(id, fn);
+    return new Disposable(() => fake.commands.delete(id));
+  },
+  async executeCommand<T>(id: string, ...args: unknown[]): Promise<T | undefined> {
+    fake.executed.push({ id, args });
+    if (id === 'setContext') {
+      fake.contextKeys.set(args[0] as string, args[1]);
+      return undefined;
+    }
+    const fn = fake.commands.get(id);
+    return fn ? ((await fn(...args)) as T) : undefined;
+  },
+};
+
+export const l10n = {
+  t(message: string, ...args: unknown[]): string {
+    return message.replace(/\{(\d+)\}/g, (_m, i: string) => String(args[Number(i)]));
+  },
+};
+
+export const workspace = {
+  workspaceFolders: [{ uri: Uri.file('/work/fake-ws'), name: 'fake-ws', index: 0 }],
+  workspaceFile: undefined as Uri | undefined,
+  name: 'fake-ws',
+  getConfiguration(section: string) {
+    return {
+      get<T>(key: string, def?: T): T | undefined {
+        return (fake.configuration.get(`${section}.${key}`) as T | undefined) ?? def;
+      },
+      inspect<T>(key: string): { globalValue?: T; defaultValue?: T } | undefined {
+        return { globalValue: fake.configuration.get(`${section}.${key}`) as T | undefined };
+      },
+    };
+  },
+  onDidChangeConfiguration(_l: Listener<unknown>): Disposable {
+    return new Disposable(() => undefined);
+  },
+};
+
+export const authentication = {
+  registerAuthenticationProvider(): Disposable {
+    return new Disposable(() => undefined);
+  },
+};
+
+export const env = {
+  clipboard: {
+    text: '',
+    writeText(t: string): Promise<void> {
+      env.clipboard.text = t;
+      return Promise.resolve();
+    },
+  },
+  openExternal(): Promise<boolean> {
+    return Promise.resolve(true);
+  },
+};
