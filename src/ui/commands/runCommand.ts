@@ -1,6 +1,7 @@
 /** The one command wrapper (STYLE.md P11): cancellation is silent, errors become a message with actions. */
 import * as vscode from 'vscode';
 import { CommandIds } from '../../constants';
+import { SessionExpiredError } from '../../core/errors';
 import type { Logger } from '../../core/ports';
 import { describeError } from '../errorMessages';
 import type { Operation } from '../errorMessages';
@@ -41,6 +42,10 @@ export function registerCommand(
     try {
       return await handler(...args);
     } catch (e) {
+      if (e instanceof SessionExpiredError) {
+        // the session's own 'expired' event already told the user, once
+        return undefined;
+      }
       // show the message without blocking the command's promise on the user's click
       void reporter.report(e, typeof op === 'function' ? op(...args) : op);
       return undefined;

@@ -1,0 +1,71 @@
+/** Boots the whole extension on the vscode fake, pointed at an in-process sandbox. */
+import * as vscode from 'vscode';
+import type { Sandbox } from '../../../sandbox/server';
+import { startSandbox } from '../../../sandbox/server';
+import { Extension } from '../../../src/container';
+import { InMemorySecretStore } from '../fakes/inMemorySecretStore';
+import { fake } from '../fakes/vscodeFake';
+import type { FakeStatusBarItem } from '../fakes/vscodeFake';
+
+export interface UiHarness {
+  sb: Sandbox;
+  ext: Extension;
+  secrets: InMemorySecretStore;
+  statusBar(): FakeStatusBarItem;
+  run<T = unknown>(id: string, ...args: unknown[]): Promise<T | undefined>;
+  logLines(): string[];
+  dispose(): Promise<void>;
+}
+
+export function fakeContext(secrets: InMemorySecretStore): vscode.ExtensionContext {
+  const secretStorage = {
+    get: (k: string) => secrets.get(k),
+    store: (k: string, v: string) => secrets.store(k, v),
+    delete: (k: string) => secrets.delete(k),
+    onDidChange: (l: (e: { key: string }) => unknown) => secrets.onDidChange((key) => l({ key })),
+  };
+  return { secrets: secretStorage, subscriptions: [] } as unknown as vscode.ExtensionContext;
+}
+
+export async function bootExtension(opts: { secrets?: InMemorySecretStore; keepFake?: boolean; sb?: Sandbox } = {}): Promise<UiHarness> {
+  if (!opts.keepFake) {
+    fake.reset();
+  }
+  const sb = opts.sb ?? (await startSandbox({ quiet: true }));
+  fake.configuration.set('appcircle.apiUrl', sb.apiUrl);
+  fake.configuration.set('appcircle.authUrl', sb.authUrl);
+  const secrets = opts.secrets ?? new InMemorySecretStore();
+  const ext = new Extension(fakeContext(secrets));
+  await waitUntil(() => fake.logChannels.some((c) => c.lines.some((l) => l.includes('Activated in'))));
+  const first = fake.statusBarItems.length - 1;
+  return {
+    sb,
+    ext,
+    secrets,
+    statusBar: () => {
+      const item = fake.statusBarItems[first];
+      if (!item) {
+        throw new Error('no status bar item');
+      }
+      return item;
+    },
+    run: <T>(id: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(id, ...args) as Promise<T | undefined>,
+    logLines: () => fake.logChannels.flatMap((c) => c.lines),
+    dispose: async () => {
+      ext.dispose();
+      if (!opts.sb) {
+        await sb.stop();
+      }
+    },
+  };
+}
+
+export async function waitUntil(cond: () => boolean, ms = 5_000, what = 'condition'): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

@@ -1,0 +1,100 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CommandIds, ViewIds } from '../../../src/constants';
+import type { ContextKeys } from '../../../src/constants';
+import { fake } from '../fakes/vscodeFake';
+import { bootExtension } from './harness';
+
+interface Manifest {
+  activationEvents: string[];
+  main: string;
+  contributes: {
+    commands: { command: string; title: string; category: string }[];
+    menus: Record<string, { command?: string; when?: string }[]>;
+    views: Record<string, { id: string }[]>;
+    viewsWelcome: { view: string; when?: string; contents: string }[];
+    configuration: { properties: Record<string, { scope?: string }> };
+    authentication: { id: string }[];
+  };
+}
+
+const root = path.resolve(__dirname, '..', '..', '..', '..');
+const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest;
+const KNOWN_CONTEXT: (keyof ContextKeys)[] = ['appcircle.signedIn', 'appcircle.canSwitchOrganization', 'appcircle.noProfiles'];
+const BUILTIN = new Set(['view', 'viewItem', 'false', 'true', 'editorLangId', 'resourceScheme', 'isWeb']);
+
+describe('package.json consistency', () => {
+  it('activates on use only (no "*"), main points at the bundle', () => {
+    assert.ok(!manifest.activationEvents.includes('*'));
+    assert.ok(!manifest.activationEvents.includes('onStartupFinished'));
+    assert.equal(manifest.main, './dist/extension.js');
+  });
+
+  it('every command id in constants is contributed with the Appcircle category, and vice versa', () => {
+    const contributed = manifest.contributes.commands.map((c) => c.command).sort();
+    assert.deepEqual(contributed, Object.values(CommandIds).sort());
+    for (const c of manifest.contributes.commands) {
+      assert.equal(c.category, 'Appcircle', c.command);
+    }
+  });
+
+  it('every contributed command is registered at activation', async () => {
+    const h = await bootExtension();
+    try {
+      for (const id of Object.values(CommandIds)) {
+        assert.ok(fake.commands.has(id), `${id} registered`);
+      }
+    } finally {
+      await h.dispose();
+    }
+  });
+
+  it('menus and welcome views reference known commands, views and context keys', () => {
+    const commandIds = new Set<string>(Object.values(CommandIds));
+    const viewIds = new Set<string>([ViewIds.builds, ViewIds.activeBuilds]);
+    const whens: string[] = [];
+    for (const entries of Object.values(manifest.contributes.menus)) {
+      for (const m of entries) {
+        if (m.command) {
+          assert.ok(commandIds.has(m.command), `menu command ${m.command}`);
+        }
+        if (m.when) {
+          whens.push(m.when);
+        }
+      }
+    }
+    for (const w of manifest.contributes.viewsWelcome) {
+      assert.ok(viewIds.has(w.view), w.view);
+      if (w.when) {
+        whens.push(w.when);
+      }
+      for (const m of w.contents.matchAll(/command:([\w.]+)/g)) {
+        assert.ok(commandIds.has(m[1] ?? ''), `welcome link ${m[1]}`);
+      }
+    }
+    const views = manifest.contributes.views.appcircle?.map((v) => v.id) ?? [];
+    assert.deepEqual(views.sort(), [...viewIds].sort());
+    for (const when of whens) {
+      for (const token of when.match(/[A-Za-z][\w.]*/g) ?? []) {
+        if (token.startsWith('appcircle.')) {
+          if (!viewIds.has(token) && !commandIds.has(token)) {
+            assert.ok((KNOWN_CONTEXT as string[]).includes(token), `unknown context key ${token} in "${when}"`);
+          }
+        } else {
+          assert.ok(BUILTIN.has(token) || /^[a-z]+$/.test(token), `unknown token ${token} in "${when}"`);
+        }
+      }
+    }
+  });
+
+  it('endpoint settings are application-scoped (a workspace cannot redirect the credential)', () => {
+    for (const key of ['appcircle.apiUrl', 'appcircle.authUrl', 'appcircle.dashboardUrl', 'appcircle.allowInsecureHttp']) {
+      assert.equal(manifest.contributes.configuration.properties[key]?.scope, 'application', key);
+    }
+  });
+
+  it('contributes the Appcircle authentication provider', () => {
+    assert.deepEqual(manifest.contributes.authentication.map((a) => a.id), ['appcircle']);
+  });
+});
