@@ -6,6 +6,16 @@ export const CommandIds = {
   logout: 'appcircle.logout',
   selectOrganization: 'appcircle.selectOrganization',
   showLog: 'appcircle.showLog',
+  refresh: 'appcircle.refresh',
+  startBuild: 'appcircle.startBuild',
+  rebuild: 'appcircle.rebuild',
+  cancelBuild: 'appcircle.cancelBuild',
+  showBuildLog: 'appcircle.showBuildLog',
+  downloadArtifacts: 'appcircle.downloadArtifacts',
+  openInAppcircle: 'appcircle.openInAppcircle',
+  copyBuildId: 'appcircle.copyBuildId',
+  loadMore: 'appcircle.loadMore',
+  retry: 'appcircle.retry',
 } as const;
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
 

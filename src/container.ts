@@ -20,7 +20,14 @@ import type { ApiKeyArgs, PatArgs } from './ui/commands/signIn';
 import { SignInCommands } from './ui/commands/signIn';
 import { signOut } from './ui/commands/signOut';
 import { OrganizationStatusBar } from './ui/statusBar';
-import { EmptyTreeProvider } from './ui/tree/placeholderTree';
+import { BuildService } from './core/buildService';
+import { readGitInfo } from './platform/gitInfo';
+import { BuildCommands } from './ui/commands/buildCommands';
+import { LOG_SCHEME, LogDocumentProvider } from './ui/logDocument';
+import { BuildNotifier } from './ui/notifications';
+import { ActiveBuildsTreeProvider } from './ui/tree/activeBuildsTree';
+import { BuildsTreeProvider } from './ui/tree/buildsTree';
+import type { Node } from './ui/tree/nodes';
 
 /** What activate() returns: nothing secret. */
 export interface ExtensionApi {
@@ -31,6 +38,7 @@ export class Extension extends DisposableBase {
   readonly session: SessionService;
   readonly organizations: OrganizationService;
   readonly logger: OutputLogger;
+  readonly builds: BuildService;
   private readonly contextKeys = new ContextKeySetter();
 
   constructor(context: vscode.ExtensionContext) {
@@ -47,8 +55,30 @@ export class Extension extends DisposableBase {
 
     this._register(new OrganizationStatusBar(this.session));
     this._register(vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, this._register(new AppcircleAuthProvider(this.session)), { supportsMultipleAccounts: false }));
-    this._register(vscode.window.registerTreeDataProvider(ViewIds.builds, new EmptyTreeProvider()));
-    this._register(vscode.window.registerTreeDataProvider(ViewIds.activeBuilds, new EmptyTreeProvider()));
+    this.builds = this._register(
+      new BuildService({
+        session: this.session,
+        clock: systemClock,
+        logger: this.logger,
+        pollIntervalMs: () => settings.pollIntervalMs(),
+        gitRemotes: () => readGitInfo().then((g) => g.remotes),
+      }),
+    );
+    const buildsTree = this._register(new BuildsTreeProvider(this.builds, this.session));
+    buildsTree.onProfilesLoaded = (count, failed) => void this.contextKeys.set('appcircle.noProfiles', !failed && count === 0);
+    const activeTree = this._register(new ActiveBuildsTreeProvider(this.builds, this.session));
+    const buildsView = this._register(vscode.window.createTreeView<Node>(ViewIds.builds, { treeDataProvider: buildsTree, showCollapseAll: true }));
+    const activeView = this._register(vscode.window.createTreeView<Node>(ViewIds.activeBuilds, { treeDataProvider: activeTree }));
+    activeTree.view = activeView;
+    // slow down when the window is unfocused and no Appcircle view is visible
+    const updateBackground = () => this.builds.scheduler.setBackground(!vscode.window.state.focused && !buildsView.visible && !activeView.visible);
+    this._register(vscode.window.onDidChangeWindowState(updateBackground));
+    this._register(buildsView.onDidChangeVisibility(updateBackground));
+    this._register(activeView.onDidChangeVisibility(updateBackground));
+    this._register(settings.onDidChangePolling(() => this.builds.scheduler.reschedule()));
+    const logs = this._register(new LogDocumentProvider(this.builds));
+    this._register(vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, logs));
+    this._register(new BuildNotifier(this.builds, () => settings.notifyMode()));
 
     const signIn = new SignInCommands(this.session, reporter);
     const orgCommands = new OrganizationCommands(this.session, this.organizations);
@@ -58,6 +88,17 @@ export class Extension extends DisposableBase {
     this._register(registerCommand(CommandIds.logout, () => signOut(this.session), reporter, 'signOut'));
     this._register(registerCommand(CommandIds.selectOrganization, (a) => orgCommands.selectOrganization(a as { organizationId: string } | undefined), reporter, 'switch'));
     this._register(registerCommand(CommandIds.showLog, () => Promise.resolve(this.logger.show()), reporter));
+    const bc = new BuildCommands(this.builds, this.session, context.globalState, () => settings.endpoints().dashboardUrl, () => readGitInfo().then((g) => g.branches));
+    this._register(registerCommand(CommandIds.refresh, (n) => Promise.resolve(bc.refresh(n)), reporter, 'load'));
+    this._register(registerCommand(CommandIds.startBuild, (n) => bc.startBuild(n), reporter, 'startBuild'));
+    this._register(registerCommand(CommandIds.rebuild, (n) => bc.rebuild(n), reporter, 'startBuild'));
+    this._register(registerCommand(CommandIds.cancelBuild, (n) => bc.cancel(n), reporter, 'cancelBuild'));
+    this._register(registerCommand(CommandIds.showBuildLog, (n) => bc.showLog(n), reporter, 'load'));
+    this._register(registerCommand(CommandIds.downloadArtifacts, (n, folder) => bc.downloadArtifacts(n, typeof folder === 'string' ? folder : undefined), reporter, 'download'));
+    this._register(registerCommand(CommandIds.openInAppcircle, (n) => bc.openInAppcircle(n), reporter));
+    this._register(registerCommand(CommandIds.copyBuildId, (n) => bc.copyBuildId(n), reporter));
+    this._register(registerCommand(CommandIds.loadMore, (n) => Promise.resolve(bc.loadMore(n)), reporter, 'load'));
+    this._register(registerCommand(CommandIds.retry, (n) => Promise.resolve(bc.retry(n)), reporter, 'load'));
 
     this._register(
       this.session.onDidChangeSession((e) => {
@@ -85,7 +126,9 @@ export class Extension extends DisposableBase {
     const s = this.session.session;
     await this.contextKeys.set('appcircle.signedIn', s !== undefined);
     await this.contextKeys.set('appcircle.canSwitchOrganization', s !== undefined && s.kind !== 'accessToken');
-    await this.contextKeys.set('appcircle.noProfiles', s !== undefined);
+    if (!s) {
+      await this.contextKeys.set('appcircle.noProfiles', false);
+    }
   }
 }
 

@@ -32,6 +32,25 @@ export class Settings {
       );
   }
 
+  /** appcircle.builds.pollInterval in ms, at least 2 s. */
+  pollIntervalMs(): number {
+    const v = vscode.workspace.getConfiguration(SECTION).get<number>('builds.pollInterval', 5);
+    return Math.max(2, Number.isFinite(v) ? v : 5) * 1000;
+  }
+
+  notifyMode(): 'all' | 'watched' | 'failures' | 'never' {
+    const v = vscode.workspace.getConfiguration(SECTION).get<string>('notifications.buildFinished', 'watched');
+    return v === 'all' || v === 'failures' || v === 'never' ? v : 'watched';
+  }
+
+  onDidChangePolling(listener: () => void): vscode.Disposable {
+    return vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`${SECTION}.builds.pollInterval`)) {
+        listener();
+      }
+    });
+  }
+
   endpoints(): Endpoints {
     const c = vscode.workspace.getConfiguration(SECTION);
     const apiUrl = userValue(c, 'apiUrl', DEFAULT_ENDPOINTS.apiUrl).trim();

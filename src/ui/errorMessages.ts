@@ -13,8 +13,11 @@ import {
 } from '../core/errors';
 import type { InputField, ValidationProblem } from '../core/errors';
 import { UnknownOrganizationError } from '../core/organizationService';
+import { NoArtifactsError, NoCommitsError, NothingToChooseError } from './uiErrors';
 
-export type Operation = 'signInPat' | 'signInApiKey' | 'signInToken' | 'switch' | 'signOut' | 'load' | 'other';
+export type Operation = 'signInPat' | 'signInApiKey' | 'signInToken' | 'switch' | 'signOut' | 'load' | 'startBuild' | 'cancelBuild' | 'download' | 'other';
+
+const ACTION_NAMES: Partial<Record<Operation, string>> = { startBuild: 'start builds', cancelBuild: 'cancel builds', download: 'download artifacts' };
 
 export interface DescribedError {
   message: string;
@@ -94,7 +97,29 @@ export function describeError(e: unknown, op: Operation = 'other'): DescribedErr
         : l('VS Code\'s secret storage failed, so nothing was changed. Check that your system keychain is available (on Linux: gnome-keyring or a similar service) and try again.'),
     );
   }
+  if (e instanceof NoArtifactsError) {
+    return { message: l('This build has no artifacts to download (yet). Builds that failed early, or are still running, have none.'), signIn: false, severity: 'warning' };
+  }
+  if (e instanceof NoCommitsError) {
+    return { message: l('Branch {0} has no commits Appcircle knows of, so there is nothing to build. Push a commit or pick another branch.', e.branchName), signIn: false, severity: 'warning' };
+  }
+  if (e instanceof NothingToChooseError) {
+    return { message: l('Nothing to choose for "{0}": the build profile needs at least one workflow and configuration in Appcircle.', e.step), signIn: false, severity: 'warning' };
+  }
+  const fsCode = (e as { code?: unknown } | undefined)?.code;
+  if (op === 'download' && typeof fsCode === 'string' && /^E(NOSPC|ACCES|PERM|ROFS|EXIST|NOENT|ISDIR)$/.test(fsCode)) {
+    return err(l('Could not write the artifacts file ({0}). Pick another folder with enough free space and write access; no partial file was left behind.', fsCode));
+  }
   if (isApiError(e)) {
+    if (e.kind === 'forbidden' && ACTION_NAMES[op]) {
+      return err(l('The signed-in key or user lacks the permission to {0} in this organization. Ask an organization owner for a role that allows it.', ACTION_NAMES[op] ?? ''));
+    }
+    if (op === 'cancelBuild' && e.kind !== 'network' && e.kind !== 'timeout' && e.kind !== 'connectionRefused' && e.kind !== 'rateLimited') {
+      return err(l('Appcircle did not accept the cancel request ({0}). Cancelling from outside the dashboard is not confirmed for every Appcircle version; cancel it in the dashboard instead.', String(e.status ?? e.kind)));
+    }
+    if (op === 'download' && e.kind === 'network') {
+      return err(l('The download was interrupted by a network error. No partial file was left behind; try again.'));
+    }
     const server = e.serverMessage ? ` (${l('server said: {0}', e.serverMessage)})` : '';
     switch (e.kind) {
       case 'unauthorized':

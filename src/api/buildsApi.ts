@@ -1,0 +1,220 @@
+/**
+ * Build endpoints B1-B16 of appcircle-api.md §4, in their real wrapper styles. Lists accept a bare array or
+ * `{data:[…]}` (§5). Logs: 404, an empty body or `No Logs Available` mean "not ready" → undefined.
+ */
+import type { ApiClient } from './httpClient';
+import { isApiError } from './errors';
+import { unwrapList } from './dto';
+
+export interface ProfileDto {
+  id: string;
+  name: string;
+  pinned?: boolean;
+  os?: number;
+  buildPlatformType?: number;
+  repositoryName?: string | null;
+  lastBuildDate?: string | null;
+}
+
+export interface BranchDto {
+  id: string;
+  name: string;
+  lastBuildDate?: string | null;
+  buildStatus?: number | null;
+}
+
+export interface ProfileWithBranchesDto extends ProfileDto {
+  branches?: BranchDto[];
+}
+
+export interface WorkflowDto {
+  id: string;
+  workflowName: string;
+  lastUsedTime?: string | null;
+}
+
+export interface ConfigurationTupleDto {
+  item1: { id: string; configurationName: string; updateDate?: string | null };
+  item2?: unknown;
+}
+
+export interface CommitDto {
+  id: string;
+  hash: string;
+  commitDate?: string | null;
+  author?: string | null;
+  message?: string | null;
+  branchId?: string;
+}
+
+export interface BuildDto {
+  id: string;
+  commitId: string;
+  hash?: string;
+  status: number;
+  hasWarning?: boolean;
+  startDate?: string | null;
+  endDate?: string | null;
+  duration?: string | null;
+  isDistributable?: boolean;
+  /** Sandbox and some servers send these; unverified in production. */
+  workflowName?: string | null;
+  configurationName?: string | null;
+  commitMessage?: string | null;
+  author?: string | null;
+  branchId?: string;
+  profileId?: string;
+}
+
+export interface CommitWithBuildsDto extends CommitDto {
+  builds?: BuildDto[];
+}
+
+export interface StartBuildDto {
+  taskId: string;
+  queueItemId: string;
+}
+
+export interface QueueItemDto {
+  id?: string;
+  taskId?: string;
+  profileId?: string;
+  branchId?: string;
+  commitId?: string;
+  buildId?: string;
+  buildStatus?: number;
+  hasWarning?: boolean;
+  queueItemStatus?: number;
+  cancelling?: boolean;
+}
+
+export interface QueueRowDto {
+  id: string;
+  commitId?: string;
+  commitHash?: string;
+  profileId?: string;
+  profileName?: string;
+  branchName?: string;
+  branchId?: string;
+  queueItemStatus?: number;
+  publishId?: string | null;
+  startQueueDateTime?: string | null;
+  email?: string | null;
+  os?: number;
+  buildId?: string;
+  buildStatus?: number;
+}
+
+export const ZERO_GUID = '00000000-0000-0000-0000-000000000000';
+const NO_LOGS = 'No Logs Available';
+
+const enc = encodeURIComponent;
+
+export class BuildsApi {
+  constructor(private readonly client: ApiClient) {}
+
+  /** B1 */
+  async profiles(signal?: AbortSignal): Promise<ProfileDto[]> {
+    return unwrapList<ProfileDto>(await this.client.get<unknown>('build/v2/profiles', { signal }));
+  }
+
+  /** B2 */
+  profile(profileId: string, signal?: AbortSignal): Promise<ProfileWithBranchesDto> {
+    return this.client.get<ProfileWithBranchesDto>(`build/v1/profiles/${enc(profileId)}`, { signal });
+  }
+
+  /** B3 */
+  async workflows(profileId: string): Promise<WorkflowDto[]> {
+    return unwrapList<WorkflowDto>(await this.client.get<unknown>(`build/v2/profiles/${enc(profileId)}/workflows`));
+  }
+
+  /** B4 */
+  async configurations(profileId: string): Promise<ConfigurationTupleDto[]> {
+    return unwrapList<ConfigurationTupleDto>(await this.client.get<unknown>(`build/v2/profiles/${enc(profileId)}/configurations`));
+  }
+
+  /** B5, newest first */
+  async commits(branchId: string, signal?: AbortSignal): Promise<CommitDto[]> {
+    return unwrapList<CommitDto>(await this.client.get<unknown>('build/v2/commits', { params: { branchId }, signal }));
+  }
+
+  /** B6 */
+  commit(commitId: string): Promise<CommitWithBuildsDto> {
+    return this.client.get<CommitWithBuildsDto>(`build/v2/commits/${enc(commitId)}`);
+  }
+
+  /** B7: never retried automatically. */
+  startBuild(commitId: string, workflowId: string, configurationId: string): Promise<StartBuildDto> {
+    return this.client.post<StartBuildDto>(`build/v2/commits/${enc(commitId)}`, {
+      params: { action: 'build', workflowId, configurationId },
+      form: {},
+    });
+  }
+
+  /** B8: either the queueItemId or the taskId. */
+  queueItem(id: string, signal?: AbortSignal): Promise<QueueItemDto> {
+    return this.client.get<QueueItemDto>(`build/v1/queue/${enc(id)}`, { signal });
+  }
+
+  /** B9: build rows only (rows with a publishId are publishes). */
+  async myDashboard(signal?: AbortSignal): Promise<QueueRowDto[]> {
+    const rows = unwrapList<QueueRowDto>(await this.client.get<unknown>('build/v1/queue/my-dashboard', { params: { page: 1, size: 1000 }, signal }));
+    return rows.filter((r) => !r.publishId);
+  }
+
+  /** B10, newest first */
+  async builds(profileId: string, branchId: string, signal?: AbortSignal): Promise<BuildDto[]> {
+    return unwrapList<BuildDto>(await this.client.get<unknown>('build/v1/builds', { params: { branchId, profileId }, signal }));
+  }
+
+  /** B12: the log text, or undefined while it is not ready. */
+  async buildLog(commitId: string, buildId: string, signal?: AbortSignal): Promise<string | undefined> {
+    return notReadyAsUndefined(() => this.client.getText(`build/v1/commits/${enc(commitId)}/builds/${enc(buildId)}/logs`, { signal }));
+  }
+
+  /** B12 as a stream (large logs go to disk, not memory); undefined while not ready. */
+  async buildLogStream(commitId: string, buildId: string, signal?: AbortSignal): Promise<{ stream: NodeJS.ReadableStream; contentLength?: number } | undefined> {
+    try {
+      return await this.client.getStream(`build/v1/commits/${enc(commitId)}/builds/${enc(buildId)}/logs`, { signal });
+    } catch (e) {
+      if (isApiError(e) && e.kind === 'notFound') {
+        return undefined;
+      }
+      throw e;
+    }
+  }
+
+  /** B13: log by queue item before a build id exists. */
+  async queueLog(queueItemId: string, signal?: AbortSignal): Promise<string | undefined> {
+    return notReadyAsUndefined(() => this.client.getText(`build/v1/queue/logs/${enc(queueItemId)}`, { signal }));
+  }
+
+  /** B14: the artifacts zip as a stream; undefined when there is none (404). */
+  async artifacts(commitId: string, buildId: string, signal?: AbortSignal): Promise<{ stream: NodeJS.ReadableStream; contentLength?: number } | undefined> {
+    try {
+      return await this.client.getStream(`build/v1/commits/${enc(commitId)}/builds/${enc(buildId)}`, { signal });
+    } catch (e) {
+      if (isApiError(e) && e.kind === 'notFound') {
+        return undefined;
+      }
+      throw e;
+    }
+  }
+
+  /** B16 (unverified in production): cancel by task or queue item id. */
+  async cancel(id: string): Promise<void> {
+    await this.client.get<unknown>(`build/v1/queue/${enc(id)}`, { params: { action: 'cancel' } });
+  }
+}
+
+async function notReadyAsUndefined(fn: () => Promise<string>): Promise<string | undefined> {
+  try {
+    const text = await fn();
+    return text.length === 0 || text.trim() === NO_LOGS ? undefined : text;
+  } catch (e) {
+    if (isApiError(e) && e.kind === 'notFound') {
+      return undefined;
+    }
+    throw e;
+  }
+}

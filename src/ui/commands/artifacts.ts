@@ -1,0 +1,122 @@
+/**
+ * Download Artifacts: the build's zip into a folder the user picks (remembered), with a cancellable progress
+ * notification showing bytes; a partial file never stays behind.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import * as vscode from 'vscode';
+import type { BuildService } from '../../core/buildService';
+import { UserCancelledError } from '../../core/errors';
+import { NoArtifactsError } from '../uiErrors';
+
+const l = vscode.l10n.t;
+const LAST_FOLDER_KEY = 'appcircle.artifacts.lastFolder';
+
+
+export function formatBytes(n: number): string {
+  if (n < 1024) {
+    return `${n} B`;
+  }
+  if (n < 1024 * 1024) {
+    return `${(n / 1024).toFixed(1)} KB`;
+  }
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export interface ArtifactTarget {
+  commitId: string;
+  buildId: string;
+  profileName: string;
+  branchName: string;
+}
+
+export function artifactFileName(t: ArtifactTarget, now = new Date()): string {
+  const safe = (s: string) => s.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '');
+  const stamp = now.toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  return `${safe(t.profileName)}-${safe(t.branchName)}-${t.buildId.slice(0, 8)}-artifacts-${stamp}.zip`;
+}
+
+/** Streams the zip to `<folder>/<name>.part`, renames on success, deletes on cancel or failure. */
+export async function downloadTo(
+  builds: BuildService,
+  t: ArtifactTarget,
+  folder: string,
+  onProgress: (received: number, total: number | undefined) => void,
+  signal: AbortSignal,
+): Promise<string> {
+  const file = path.join(folder, artifactFileName(t));
+  const part = `${file}.part`;
+  const res = await builds.artifacts(t.commitId, t.buildId, signal);
+  if (!res) {
+    throw new NoArtifactsError();
+  }
+  let received = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      received += chunk.length;
+      onProgress(received, res.contentLength);
+      cb(null, chunk);
+    },
+  });
+  try {
+    await pipeline(res.stream, counter, fs.createWriteStream(part, { flags: 'wx' }), { signal });
+    await fs.promises.rename(part, file);
+    return file;
+  } catch (e) {
+    await fs.promises.rm(part, { force: true });
+    if (signal.aborted) {
+      throw new UserCancelledError();
+    }
+    throw e;
+  }
+}
+
+export async function downloadArtifactsCommand(builds: BuildService, state: vscode.Memento, t: ArtifactTarget, folderArg?: string): Promise<string | undefined> {
+  let folder = folderArg;
+  if (!folder) {
+    const last = state.get<string>(LAST_FOLDER_KEY);
+    const picked = await vscode.window.showOpenDialog({
+      canSelectFiles: false,
+      canSelectFolders: true,
+      canSelectMany: false,
+      openLabel: l('Save Artifacts Here'),
+      title: l('Download artifacts of {0} / {1}', t.profileName, t.branchName),
+      defaultUri: last ? vscode.Uri.file(last) : vscode.workspace.workspaceFolders?.[0]?.uri,
+    });
+    if (!picked?.[0]) {
+      throw new UserCancelledError();
+    }
+    folder = picked[0].fsPath;
+    await state.update(LAST_FOLDER_KEY, folder);
+  }
+  const target = folder;
+  const file = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: l('Downloading artifacts of {0} / {1}', t.profileName, t.branchName), cancellable: true },
+    async (progress, token) => {
+      const ac = new AbortController();
+      token.onCancellationRequested(() => ac.abort());
+      let lastPct = 0;
+      return downloadTo(
+        builds,
+        t,
+        target,
+        (received, total) => {
+          const pct = total ? Math.floor((received / total) * 100) : 0;
+          progress.report({ message: total ? `${formatBytes(received)} / ${formatBytes(total)}` : formatBytes(received), increment: total ? pct - lastPct : undefined });
+          lastPct = pct;
+        },
+        ac.signal,
+      );
+    },
+  );
+  const reveal = l('Reveal');
+  void vscode.window.showInformationMessage(l('Artifacts saved to {0}.', file), reveal).then((p) => {
+    if (p === reveal) {
+      return vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(file));
+    }
+    return undefined;
+  });
+  return file;
+}

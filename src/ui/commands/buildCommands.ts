@@ -1,0 +1,237 @@
+/** Build commands: Start Build, Rebuild, Cancel, Show Log, Download Artifacts, Open in Appcircle, Copy Build Id, Refresh. */
+import * as vscode from 'vscode';
+import type { Branch, BuildProfile } from '../../core/buildModels';
+import { isActive } from '../../core/buildModels';
+import type { BuildService, StartedBuild } from '../../core/buildService';
+import { NotSignedInError, UserCancelledError } from '../../core/errors';
+import type { SessionService } from '../../core/sessionService';
+import { logUri } from '../logDocument';
+import { firstLine, shortHash, statusLook } from '../presentation';
+import { pick } from '../prompts';
+import { BranchNode, BuildNode, LoadMoreNode, MessageNode, ProfileNode, QueueNode } from '../tree/nodes';
+import { NoCommitsError, NothingToChooseError } from '../uiErrors';
+import { downloadArtifactsCommand } from './artifacts';
+
+const l = vscode.l10n.t;
+const LAST_CHOICE_KEY = 'appcircle.startBuild.lastChoice';
+
+interface LastChoice {
+  branchId?: string;
+  workflowId?: string;
+  configurationId?: string;
+}
+
+export interface StartBuildArgs {
+  profileId?: string;
+  branchId?: string;
+  workflowId?: string;
+  configurationId?: string;
+  commitId?: string;
+}
+
+export class BuildCommands {
+  constructor(
+    private readonly builds: BuildService,
+    private readonly session: SessionService,
+    private readonly state: vscode.Memento,
+    private readonly dashboardUrl: () => string,
+    private readonly currentGitBranches: () => Promise<string[]>,
+  ) {}
+
+  refresh(node?: unknown): void {
+    if (node instanceof ProfileNode) {
+      this.builds.refresh({ kind: 'branches', profileId: node.profile.id });
+    } else if (node instanceof BranchNode) {
+      this.builds.refresh({ kind: 'builds', profileId: node.profile.id, branchId: node.branch.id });
+    } else {
+      this.builds.refresh({ kind: 'all' });
+    }
+  }
+
+  loadMore(node: unknown): void {
+    if (node instanceof LoadMoreNode) {
+      this.builds.loadMore(node.profileId, node.branchId);
+    }
+  }
+
+  retry(node: unknown): void {
+    if (node instanceof MessageNode) {
+      node.retry?.();
+    }
+  }
+
+  /** Profile → branch → workflow → configuration, skipping single-option steps; remembers choices per profile. */
+  async startBuild(arg?: unknown): Promise<StartedBuild | undefined> {
+    if (!this.session.isSignedIn) {
+      throw new NotSignedInError();
+    }
+    const args: StartBuildArgs = isStartArgs(arg) ? arg : {};
+    let profile: BuildProfile | undefined = arg instanceof ProfileNode || arg instanceof BranchNode ? arg.profile : undefined;
+    let branch: Branch | undefined = arg instanceof BranchNode ? arg.branch : undefined;
+    const profiles = (await this.builds.profiles()).value;
+    if (!profile && args.profileId) {
+      profile = profiles.find((p) => p.id === args.profileId);
+    }
+    if (!profile) {
+      profile = (
+        await pick(
+          profiles.map((p) => ({ label: p.name, description: [p.repositoryName, p.matchesWorkspace ? l('this workspace') : ''].filter(Boolean).join(' · '), p })),
+          { title: l('Start Build (1/4): build profile'), placeHolder: l('Pick the build profile') },
+        )
+      ).p;
+    }
+    const chosenProfile = profile;
+    const last = this.state.get<Record<string, LastChoice>>(LAST_CHOICE_KEY, {})[chosenProfile.id] ?? {};
+    if (!branch) {
+      const branches = (await this.builds.branches(chosenProfile.id)).value;
+      branch = branches.find((b) => b.id === args.branchId);
+      if (!branch) {
+        const gitBranches = await this.currentGitBranches().catch(() => [] as string[]);
+        const preferred = branches.find((b) => gitBranches.includes(b.name))?.id ?? last.branchId;
+        branch = await this.choose(
+          branches,
+          (b) => ({ label: b.name, description: [b.id === preferred ? l('current') : '', statusLook(b.lastStatus).label].filter(Boolean).join(' · ') }),
+          l('Start Build (2/4): branch of {0}', chosenProfile.name),
+          preferred,
+        );
+      }
+    }
+    const chosenBranch = branch;
+    const [workflows, configurations] = await Promise.all([this.builds.workflows(chosenProfile.id), this.builds.configurations(chosenProfile.id)]);
+    const workflow = workflows.find((w) => w.id === args.workflowId) ?? (await this.choose(workflows, (w) => ({ label: w.name }), l('Start Build (3/4): workflow'), last.workflowId));
+    const configuration =
+      configurations.find((c) => c.id === args.configurationId) ?? (await this.choose(configurations, (c) => ({ label: c.name }), l('Start Build (4/4): configuration'), last.configurationId));
+    let commitId = args.commitId;
+    if (!commitId) {
+      const commits = await this.builds.commits(chosenBranch.id);
+      commitId = commits[0]?.id;
+      if (!commitId) {
+        throw new NoCommitsError(chosenBranch.name);
+      }
+    }
+    const all = this.state.get<Record<string, LastChoice>>(LAST_CHOICE_KEY, {});
+    await this.state.update(LAST_CHOICE_KEY, { ...all, [chosenProfile.id]: { branchId: chosenBranch.id, workflowId: workflow.id, configurationId: configuration.id } });
+    const started = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: l('Starting Appcircle build…') }, () =>
+      this.builds.startBuild({ profileId: chosenProfile.id, branchId: chosenBranch.id, branchName: chosenBranch.name, commitId: commitId, workflowId: workflow.id, configurationId: configuration.id }),
+    );
+    void vscode.window.showInformationMessage(l('Build started: {0} / {1} ({2}, {3}). You will be notified when it ends.', chosenProfile.name, chosenBranch.name, workflow.name, configuration.name));
+    return started;
+  }
+
+  /** Rebuild: the same commit again, same branch, remembered workflow/configuration. */
+  async rebuild(node: unknown): Promise<StartedBuild | undefined> {
+    if (!(node instanceof BuildNode)) {
+      return this.startBuild();
+    }
+    return this.startBuild({ profileId: node.profile.id, branchId: node.branch.id, commitId: node.build.commitId });
+  }
+
+  async cancel(node: unknown): Promise<void> {
+    let id: string | undefined;
+    let label = '';
+    if (node instanceof QueueNode) {
+      id = node.entry.id;
+      label = `${node.entry.profileName ?? ''} / ${node.entry.branchName ?? ''}`;
+    } else if (node instanceof BuildNode && isActive(node.build.status)) {
+      id = this.builds.queueItemFor(node.build);
+      label = `${node.profile.name} / ${node.branch.name}`;
+    }
+    if (!id) {
+      void vscode.window.showInformationMessage(l('This build is not waiting or running any more.'));
+      return;
+    }
+    const yes = l('Cancel Build');
+    const answer = await vscode.window.showWarningMessage(l('Cancel the build of {0}?', label), { modal: true }, yes);
+    if (answer !== yes) {
+      throw new UserCancelledError();
+    }
+    await this.builds.cancel(id);
+    void vscode.window.showInformationMessage(l('Cancel requested for {0}.', label));
+  }
+
+  async showLog(node: unknown): Promise<void> {
+    const uri = this.logUriFor(node);
+    if (!uri) {
+      return;
+    }
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.languages.setTextDocumentLanguage(doc, 'log');
+    await vscode.window.showTextDocument(doc, { preview: false });
+  }
+
+  logUriFor(node: unknown): vscode.Uri | undefined {
+    if (node instanceof BuildNode) {
+      const b = node.build;
+      return logUri({
+        profileName: node.profile.name,
+        branchName: node.branch.name,
+        commitId: b.commitId,
+        buildId: b.id,
+        queueItemId: isActive(b.status) ? this.builds.queueItemFor(b) : undefined,
+        label: `Build ${shortHash(b.commitHash) ?? b.id.slice(0, 8)} ${firstLine(b.commitMessage)?.slice(0, 40) ?? ''}`.trim(),
+      });
+    }
+    if (node instanceof QueueNode) {
+      const e = node.entry;
+      return logUri({ profileName: e.profileName ?? 'profile', branchName: e.branchName ?? 'branch', commitId: e.commitId, queueItemId: e.id, label: `Build ${shortHash(e.commitHash) ?? e.id.slice(0, 8)}` });
+    }
+    if (isFinishedLike(node)) {
+      return logUri({ profileName: node.profileName ?? 'profile', branchName: node.branchName ?? 'branch', commitId: node.commitId, buildId: node.buildId, queueItemId: node.queueItemId, label: `Build ${node.buildId?.slice(0, 8) ?? node.queueItemId.slice(0, 8)}` });
+    }
+    return undefined;
+  }
+
+  async downloadArtifacts(node: unknown, folder?: string): Promise<string | undefined> {
+    if (node instanceof BuildNode) {
+      return downloadArtifactsCommand(this.builds, this.state, { commitId: node.build.commitId, buildId: node.build.id, profileName: node.profile.name, branchName: node.branch.name }, folder);
+    }
+    if (isFinishedLike(node) && node.buildId && node.commitId) {
+      return downloadArtifactsCommand(this.builds, this.state, { commitId: node.commitId, buildId: node.buildId, profileName: node.profileName ?? 'profile', branchName: node.branchName ?? 'branch' }, folder);
+    }
+    return undefined;
+  }
+
+  async openInAppcircle(node: unknown): Promise<void> {
+    const base = this.dashboardUrl().replace(/\/+$/, '');
+    const profileId =
+      node instanceof ProfileNode || node instanceof BranchNode || node instanceof BuildNode ? node.profile.id : node instanceof QueueNode ? node.entry.profileId : isFinishedLike(node) ? node.profileId : undefined;
+    // appcircle-api.md §9: only the profile page has a documented URL
+    await vscode.env.openExternal(vscode.Uri.parse(profileId ? `${base}/build/detail/${encodeURIComponent(profileId)}` : `${base}/build`));
+  }
+
+  async copyBuildId(node: unknown): Promise<void> {
+    const id = node instanceof BuildNode ? node.build.id : node instanceof QueueNode ? node.entry.id : undefined;
+    if (id) {
+      await vscode.env.clipboard.writeText(id);
+      void vscode.window.setStatusBarMessage(l('Copied build id {0}', id), 3000);
+    }
+  }
+
+  private async choose<T extends { id: string }>(items: T[], toItem: (t: T) => vscode.QuickPickItem, title: string, preferredId?: string): Promise<T> {
+    if (items.length === 0) {
+      throw new NothingToChooseError(title);
+    }
+    if (items.length === 1) {
+      return items[0] as T;
+    }
+    const ordered = preferredId ? [...items.filter((i) => i.id === preferredId), ...items.filter((i) => i.id !== preferredId)] : items;
+    return (await pick(ordered.map((t) => ({ ...toItem(t), t })), { title })).t;
+  }
+}
+
+interface FinishedLike {
+  queueItemId: string;
+  profileId?: string;
+  profileName?: string;
+  branchName?: string;
+  commitId?: string;
+  buildId?: string;
+}
+
+function isFinishedLike(x: unknown): x is FinishedLike {
+  return !!x && typeof x === 'object' && typeof (x as FinishedLike).queueItemId === 'string';
+}
+
+function isStartArgs(x: unknown): x is StartBuildArgs {
+  return !!x && typeof x === 'object' && !(x instanceof ProfileNode) && !(x instanceof BranchNode) && ('profileId' in x || 'branchId' in x);
+}

@@ -1,0 +1,74 @@
+/** "Build finished" notifications per appcircle.notifications.buildFinished; several at once → one summary. */
+import * as vscode from 'vscode';
+import type { BuildService, FinishedBuild } from '../core/buildService';
+import { DisposableBase } from '../core/events';
+import { statusLook } from './presentation';
+
+const l = vscode.l10n.t;
+export type NotifyMode = 'all' | 'watched' | 'failures' | 'never';
+
+export function selectForNotification(builds: FinishedBuild[], mode: NotifyMode): FinishedBuild[] {
+  switch (mode) {
+    case 'never':
+      return [];
+    case 'all':
+      return builds;
+    case 'failures':
+      return builds.filter((b) => b.status !== 0);
+    case 'watched':
+      return builds.filter((b) => b.watched);
+  }
+}
+
+export function finishedMessage(b: FinishedBuild): string {
+  const look = statusLook(b.status, b.hasWarning);
+  return l('Appcircle build {0}: {1} / {2}.', look.label.toLowerCase(), b.profileName ?? l('profile'), b.branchName ?? l('branch'));
+}
+
+export function summaryMessage(list: FinishedBuild[]): string {
+  const counts = new Map<string, number>();
+  for (const b of list) {
+    const label = statusLook(b.status, b.hasWarning).label.toLowerCase();
+    counts.set(label, (counts.get(label) ?? 0) + 1);
+  }
+  const parts = [...counts.entries()].map(([k, v]) => `${v} ${k}`);
+  return l('{0} Appcircle builds finished: {1}.', list.length, parts.join(', '));
+}
+
+export class BuildNotifier extends DisposableBase {
+  constructor(builds: BuildService, private readonly mode: () => NotifyMode) {
+    super();
+    this._register(builds.onDidFinishBuilds((list) => void this.notify(list)));
+  }
+
+  async notify(all: FinishedBuild[]): Promise<void> {
+    const list = selectForNotification(all, this.mode());
+    if (!list.length) {
+      return;
+    }
+    if (list.length > 1) {
+      const open = l('Show Active Builds');
+      const failed = list.some((b) => b.status !== 0);
+      const show = failed ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+      const picked = await show(summaryMessage(list), open);
+      if (picked === open) {
+        await vscode.commands.executeCommand('appcircle.builds.focus');
+      }
+      return;
+    }
+    const b = list[0] as FinishedBuild;
+    const showLog = l('Show Log');
+    const download = l('Download Artifacts');
+    const open = l('Open in Appcircle');
+    const actions = b.buildId ? (b.status === 0 ? [showLog, download, open] : [showLog, open]) : [open];
+    const show = b.status === 0 ? (b.hasWarning ? vscode.window.showWarningMessage : vscode.window.showInformationMessage) : b.status === 2 ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
+    const picked = await show(finishedMessage(b), ...actions);
+    if (picked === showLog) {
+      await vscode.commands.executeCommand('appcircle.showBuildLog', b);
+    } else if (picked === download) {
+      await vscode.commands.executeCommand('appcircle.downloadArtifacts', b);
+    } else if (picked === open) {
+      await vscode.commands.executeCommand('appcircle.openInAppcircle', b);
+    }
+  }
+}

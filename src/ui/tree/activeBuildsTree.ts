@@ -1,0 +1,72 @@
+/** Active Builds view: the polled queue of the active organization, with a badge counting running builds. */
+import * as vscode from 'vscode';
+import type { BuildService } from '../../core/buildService';
+import { DisposableBase } from '../../core/events';
+import type { SessionService } from '../../core/sessionService';
+import { describeError } from '../errorMessages';
+import type { Node } from './nodes';
+import { MessageNode, QueueNode } from './nodes';
+
+const l = vscode.l10n.t;
+
+export class ActiveBuildsTreeProvider extends DisposableBase implements vscode.TreeDataProvider<Node> {
+  private readonly _onDidChangeTreeData = this._register(new vscode.EventEmitter<Node | undefined>());
+  readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
+  view: vscode.TreeView<Node> | undefined;
+
+  constructor(
+    private readonly builds: BuildService,
+    private readonly session: SessionService,
+    private readonly now: () => number = Date.now,
+  ) {
+    super();
+    this._register(
+      builds.onDidChangeData((c) => {
+        if (c.kind === 'queue' || c.kind === 'all') {
+          this._onDidChangeTreeData.fire(undefined);
+          this.updateBadge();
+        }
+      }),
+    );
+  }
+
+  updateBadge(): void {
+    if (!this.view) {
+      return;
+    }
+    const running = this.session.isSignedIn ? this.builds.runningCount : 0;
+    this.view.badge = running > 0 ? { value: running, tooltip: l('{0} running Appcircle builds', running) } : undefined;
+    this.view.description = this.session.isSignedIn && this.builds.queue.loaded ? l('{0} in queue', this.builds.queue.entries.length) : undefined;
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    return node.getTreeItem();
+  }
+
+  getChildren(node?: Node): Node[] {
+    if (node || !this.session.isSignedIn) {
+      return [];
+    }
+    const q = this.builds.queue;
+    if (!q.loaded) {
+      if (q.error) {
+        return [this.errorNode(q.error)];
+      }
+      this.builds.scheduler.pokeNow();
+      return [new MessageNode('queue:loading', l('Loading the build queue…'), 'loading')];
+    }
+    const now = this.now();
+    const nodes: Node[] = q.entries.map((e) => new QueueNode(e, now));
+    if (q.error) {
+      nodes.unshift(this.errorNode(q.error));
+    }
+    if (!nodes.length) {
+      return [new MessageNode('queue:empty', l('No builds are waiting or running.'), 'info')];
+    }
+    return nodes;
+  }
+
+  private errorNode(e: unknown): MessageNode {
+    return new MessageNode('queue:error', describeError(e, 'load')?.message ?? l('Could not load the queue.'), 'error', () => this.builds.refresh({ kind: 'queue' }));
+  }
+}

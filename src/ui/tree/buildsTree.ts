@@ -1,0 +1,176 @@
+/** Build Profiles view: profile → branch → builds. Renders BuildService data; getChildren never throws (P10). */
+import * as vscode from 'vscode';
+import type { BuildService, DataChange } from '../../core/buildService';
+import { DisposableBase } from '../../core/events';
+import type { SessionService } from '../../core/sessionService';
+import { describeError } from '../errorMessages';
+import type { Node } from './nodes';
+import { BranchNode, BuildNode, LoadMoreNode, MessageNode, ProfileNode } from './nodes';
+
+const l = vscode.l10n.t;
+
+export class BuildsTreeProvider extends DisposableBase implements vscode.TreeDataProvider<Node> {
+  private readonly _onDidChangeTreeData = this._register(new vscode.EventEmitter<Node | undefined>());
+  readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
+  private readonly profileNodes = new Map<string, ProfileNode>();
+  private readonly branchNodes = new Map<string, BranchNode>();
+  private readonly parents = new Map<string, Node>();
+  private pending: Set<Node | undefined> = new Set();
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Fires after profiles load: whether there were any (for the "no profiles" welcome view). */
+  onProfilesLoaded?: (count: number, failed: boolean) => void;
+
+  constructor(
+    private readonly builds: BuildService,
+    private readonly session: SessionService,
+    private readonly now: () => number = Date.now,
+  ) {
+    super();
+    this._register(builds.onDidChangeData((c) => this.onChange(c)));
+    this._register({ dispose: () => this.flushTimer && clearTimeout(this.flushTimer) });
+  }
+
+  private onChange(c: DataChange): void {
+    switch (c.kind) {
+      case 'all':
+      case 'profiles':
+        if (c.kind === 'all') {
+          this.profileNodes.clear();
+          this.branchNodes.clear();
+          this.parents.clear();
+        }
+        this.queue(undefined);
+        break;
+      case 'branches':
+        this.queue(this.profileNodes.get(c.profileId));
+        break;
+      case 'builds':
+        this.queue(this.branchNodes.get(`${c.profileId}:${c.branchId}`));
+        break;
+      case 'queue':
+        break;
+    }
+  }
+
+  /** Coalesces bursts of changes into one refresh per node (P6). */
+  private queue(node: Node | undefined): void {
+    if (node === undefined) {
+      this.pending = new Set([undefined]);
+    } else if (!this.pending.has(undefined)) {
+      this.pending.add(node);
+    }
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      const nodes = this.pending;
+      this.pending = new Set();
+      for (const n of nodes) {
+        this._onDidChangeTreeData.fire(n);
+      }
+    }, 50);
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    return node.getTreeItem();
+  }
+
+  resolveTreeItem(item: vscode.TreeItem, node: Node): vscode.TreeItem {
+    if (node instanceof BuildNode) {
+      item.tooltip = node.tooltip();
+    }
+    return item;
+  }
+
+  getParent(node: Node): Node | undefined {
+    return this.parents.get(node.id);
+  }
+
+  async getChildren(node?: Node): Promise<Node[]> {
+    if (!this.session.isSignedIn) {
+      return [];
+    }
+    try {
+      if (!node) {
+        return await this.rootChildren();
+      }
+      if (node instanceof ProfileNode) {
+        return await this.profileChildren(node);
+      }
+      if (node instanceof BranchNode) {
+        return await this.branchChildren(node);
+      }
+      return [];
+    } catch (e) {
+      return [this.errorNode(node?.id ?? 'root', e)];
+    }
+  }
+
+  private async rootChildren(): Promise<Node[]> {
+    let r;
+    try {
+      r = await this.builds.profiles();
+    } catch (e) {
+      this.onProfilesLoaded?.(0, true);
+      throw e;
+    }
+    this.onProfilesLoaded?.(r.value.length, false);
+    const nodes: Node[] = r.value.map((p) => {
+      const n = new ProfileNode(p);
+      this.profileNodes.set(p.id, n);
+      return n;
+    });
+    return this.withStaleWarning('root', nodes, r.error);
+  }
+
+  private async profileChildren(node: ProfileNode): Promise<Node[]> {
+    const r = await this.builds.branches(node.profile.id);
+    if (!r.value.length) {
+      return [new MessageNode(`${node.id}:empty`, l('No branches yet'), 'info')];
+    }
+    const now = this.now();
+    const nodes: Node[] = r.value.map((b) => {
+      const n = new BranchNode(b, node.profile, now);
+      this.branchNodes.set(`${node.profile.id}:${b.id}`, n);
+      this.parents.set(n.id, node);
+      return n;
+    });
+    return this.withStaleWarning(node.id, nodes, r.error, node);
+  }
+
+  private async branchChildren(node: BranchNode): Promise<Node[]> {
+    const page = await this.builds.builds(node.profile.id, node.branch.id);
+    if (!page.items.length) {
+      return [new MessageNode(`${node.id}:empty`, l('No builds yet'), 'info')];
+    }
+    const now = this.now();
+    const nodes: Node[] = page.items.map((b) => {
+      const n = new BuildNode(b, node.profile, node.branch, now);
+      this.parents.set(n.id, node);
+      return n;
+    });
+    if (page.hasMore) {
+      nodes.push(new LoadMoreNode(node.profile.id, node.branch.id));
+    }
+    return this.withStaleWarning(node.id, nodes, page.error, node);
+  }
+
+  /** A failed refresh keeps the last good children and adds one error row with Retry. */
+  private withStaleWarning(key: string, nodes: Node[], error: unknown, parent?: Node): Node[] {
+    if (!error) {
+      return nodes;
+    }
+    return [this.errorNode(key, error, parent), ...nodes];
+  }
+
+  private errorNode(key: string, e: unknown, parent?: Node): MessageNode {
+    const d = describeError(e, 'load');
+    return new MessageNode(`${key}:error`, d?.message ?? l('Could not load.'), 'error', () => {
+      if (parent instanceof ProfileNode) {
+        this.builds.refresh({ kind: 'branches', profileId: parent.profile.id });
+      } else if (parent instanceof BranchNode) {
+        this.builds.refresh({ kind: 'builds', profileId: parent.profile.id, branchId: parent.branch.id });
+      } else {
+        this.builds.refresh({ kind: 'profiles' });
+      }
+    });
+  }
+}

@@ -1,0 +1,165 @@
+/** Tree nodes are data objects with stable ids; getTreeItem() builds a fresh TreeItem (STYLE.md P7). */
+import * as vscode from 'vscode';
+import type { Branch, Build, BuildProfile, QueueEntry } from '../../core/buildModels';
+import { buildContextValue, firstLine, formatDuration, relativeTime, shortHash, statusLook } from '../presentation';
+
+const l = vscode.l10n.t;
+
+export type Node = ProfileNode | BranchNode | BuildNode | LoadMoreNode | MessageNode | QueueNode;
+
+function statusIcon(status: number | undefined, hasWarning = false): vscode.ThemeIcon {
+  const look = statusLook(status, hasWarning);
+  return new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined);
+}
+
+export class ProfileNode {
+  readonly type = 'profile';
+  constructor(readonly profile: BuildProfile) {}
+  get id(): string {
+    return `profile:${this.profile.id}`;
+  }
+  getTreeItem(): vscode.TreeItem {
+    const p = this.profile;
+    const item = new vscode.TreeItem(p.name, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    const parts = [p.repositoryName, p.matchesWorkspace ? l('this workspace') : undefined, p.pinned ? l('pinned') : undefined].filter(Boolean);
+    item.description = parts.join(' · ');
+    item.iconPath = new vscode.ThemeIcon(p.platform === 'android' ? 'robot' : p.platform === 'ios' ? 'device-mobile' : 'package', p.matchesWorkspace ? new vscode.ThemeColor('charts.green') : undefined);
+    item.contextValue = `profile${p.pinned ? ' pinned' : ''}`;
+    item.tooltip = new vscode.MarkdownString(
+      [`**${p.name}**`, `${l('Platform')}: ${p.platform === 'ios' ? 'iOS' : p.platform === 'android' ? 'Android' : l('unknown')}`, p.repositoryName ? `${l('Repository')}: ${p.repositoryName}` : '', p.matchesWorkspace ? l('Matches a git remote of this workspace.') : ''].filter(Boolean).join('\n\n'),
+    );
+    return item;
+  }
+}
+
+export class BranchNode {
+  readonly type = 'branch';
+  constructor(readonly branch: Branch, readonly profile: BuildProfile, private readonly now: number) {}
+  get id(): string {
+    return `branch:${this.profile.id}:${this.branch.id}`;
+  }
+  getTreeItem(): vscode.TreeItem {
+    const b = this.branch;
+    const item = new vscode.TreeItem(b.name, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.iconPath = statusIcon(b.lastStatus);
+    item.description = relativeTime(b.lastBuildDate, this.now) ?? l('no builds yet');
+    item.contextValue = 'branch';
+    item.tooltip = `${b.name} — ${statusLook(b.lastStatus).label}${b.lastBuildDate ? ` (${new Date(b.lastBuildDate).toLocaleString()})` : ''}`;
+    return item;
+  }
+}
+
+export class BuildNode {
+  readonly type = 'build';
+  constructor(readonly build: Build, readonly profile: BuildProfile, readonly branch: Branch, private readonly now: number) {}
+  get id(): string {
+    return `build:${this.build.id}`;
+  }
+  getTreeItem(): vscode.TreeItem {
+    const b = this.build;
+    const look = statusLook(b.status, b.hasWarning);
+    const item = new vscode.TreeItem(firstLine(b.commitMessage) ?? shortHash(b.commitHash) ?? b.id, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.iconPath = statusIcon(b.status, b.hasWarning);
+    const elapsed = b.status >= 90 && b.startDate ? formatDuration((this.now - Date.parse(b.startDate)) / 1000) : undefined;
+    item.description = [shortHash(b.commitHash), elapsed ?? formatDuration(b.durationSec)].filter(Boolean).join(' · ');
+    item.contextValue = buildContextValue(b.status, true);
+    item.accessibilityInformation = { label: `${look.label}: ${item.label as string}` };
+    item.command = { command: 'appcircle.showBuildLog', title: l('Show Log'), arguments: [this] };
+    return item;
+  }
+  /** Markdown tooltip, built only when hovered (resolveTreeItem). */
+  tooltip(): vscode.MarkdownString {
+    const b = this.build;
+    const look = statusLook(b.status, b.hasWarning);
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown(`$(${look.icon}) **${look.label}** — ${escapeMd(firstLine(b.commitMessage) ?? '')}\n\n`);
+    const rows: [string, string | undefined][] = [
+      [l('Profile'), this.profile.name],
+      [l('Branch'), this.branch.name],
+      [l('Commit'), shortHash(b.commitHash)],
+      [l('Author'), b.author],
+      [l('Started'), b.startDate ? new Date(b.startDate).toLocaleString() : undefined],
+      [l('Finished'), b.endDate ? new Date(b.endDate).toLocaleString() : undefined],
+      [l('Duration'), formatDuration(b.durationSec)],
+      [l('Workflow'), b.workflowName],
+      [l('Configuration'), b.configurationName],
+      [l('Warnings'), b.hasWarning ? l('yes') : undefined],
+      [l('Build id'), b.id],
+    ];
+    for (const [k, v] of rows) {
+      if (v) {
+        md.appendMarkdown(`${k}: ${escapeMd(v)}  \n`);
+      }
+    }
+    return md;
+  }
+}
+
+export class LoadMoreNode {
+  readonly type = 'loadMore';
+  constructor(readonly profileId: string, readonly branchId: string) {}
+  get id(): string {
+    return `more:${this.profileId}:${this.branchId}`;
+  }
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(l('Load more…'), vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('ellipsis');
+    item.contextValue = 'loadMore';
+    item.command = { command: 'appcircle.loadMore', title: l('Load more…'), arguments: [this] };
+    return item;
+  }
+}
+
+export class MessageNode {
+  readonly type = 'message';
+  constructor(
+    readonly key: string,
+    readonly message: string,
+    readonly kind: 'info' | 'error' | 'loading',
+    readonly retry?: () => void,
+  ) {}
+  get id(): string {
+    return `message:${this.key}`;
+  }
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.message, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon(this.kind === 'error' ? 'error' : this.kind === 'loading' ? 'loading~spin' : 'info', this.kind === 'error' ? new vscode.ThemeColor('errorForeground') : undefined);
+    item.contextValue = this.retry ? 'message retry' : 'message';
+    if (this.retry) {
+      item.description = l('Retry');
+      item.command = { command: 'appcircle.retry', title: l('Retry'), arguments: [this] };
+      item.tooltip = `${this.message} — ${l('click to retry')}`;
+    }
+    return item;
+  }
+}
+
+export class QueueNode {
+  readonly type = 'queue';
+  constructor(readonly entry: QueueEntry, private readonly now: number) {}
+  get id(): string {
+    return `queue:${this.entry.id}`;
+  }
+  getTreeItem(): vscode.TreeItem {
+    const e = this.entry;
+    const status = e.queueItemStatus === 1 ? 91 : 90;
+    const item = new vscode.TreeItem(`${e.profileName ?? l('Build')} · ${e.branchName ?? ''}`, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.iconPath = statusIcon(status);
+    const since = e.startQueueDateTime ? formatDuration((this.now - Date.parse(e.startQueueDateTime)) / 1000) : undefined;
+    item.description = [statusLook(status).label, shortHash(e.commitHash), since].filter(Boolean).join(' · ');
+    item.contextValue = `queued ${buildContextValue(status, false)}`;
+    item.tooltip = [`${e.profileName ?? ''} / ${e.branchName ?? ''}`, statusLook(status).label, e.email ? `${l('Started by')} ${e.email}` : '', e.startQueueDateTime ? `${l('Queued')} ${new Date(e.startQueueDateTime).toLocaleString()}` : ''].filter(Boolean).join('\n');
+    item.command = { command: 'appcircle.showBuildLog', title: l('Show Log'), arguments: [this] };
+    return item;
+  }
+}
+
+function escapeMd(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
+}
