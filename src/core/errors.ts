@@ -31,7 +31,7 @@ export class NotSignedInError extends Error {
 
 /** The credential can no longer mint tokens (revoked PAT, expired key, expired env token). */
 export class SessionExpiredError extends Error {
-  constructor(readonly cause?: unknown) {
+  constructor(override readonly cause?: unknown) {
     super('The Appcircle session has ended');
     this.name = 'SessionExpiredError';
   }
@@ -54,7 +54,7 @@ export class CannotSwitchError extends Error {
 }
 
 export class SecretStorageError extends Error {
-  constructor(readonly operation: 'read' | 'write' | 'delete', readonly cause?: unknown) {
+  constructor(readonly operation: 'read' | 'write' | 'delete', override readonly cause?: unknown) {
     super(`SecretStorage ${operation} failed`);
     this.name = 'SecretStorageError';
   }

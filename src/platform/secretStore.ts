@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { Event } from '../core/events';
 import type { SecretStore } from '../core/ports';
 
@@ -8,7 +8,7 @@ export class VsCodeSecretStore implements SecretStore {
 
   constructor(private readonly secrets: vscode.SecretStorage) {
     this.onDidChange = (listener, thisArgs, disposables) =>
-      secrets.onDidChange((e) => listener.call(thisArgs, e.key), undefined, disposables as vscode.Disposable[] | undefined);
+      secrets.onDidChange((e) => listener.call(thisArgs, e.key), undefined, disposables);
   }
 
   async get(key: string): Promise<string | undefined> {

@@ -28,7 +28,7 @@ export class Settings {
           }
         },
         undefined,
-        disposables as vscode.Disposable[] | undefined,
+        disposables,
       );
   }
 

@@ -56,7 +56,7 @@ export class BuildNotifier extends DisposableBase {
       }
       return;
     }
-    const b = list[0] as FinishedBuild;
+    const b = list[0];
     const showLog = l('Show Log');
     const download = l('Download Artifacts');
     const open = l('Open in Appcircle');

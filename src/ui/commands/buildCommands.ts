@@ -212,7 +212,7 @@ export class BuildCommands {
       throw new NothingToChooseError(title);
     }
     if (items.length === 1) {
-      return items[0] as T;
+      return items[0];
     }
     const ordered = preferredId ? [...items.filter((i) => i.id === preferredId), ...items.filter((i) => i.id !== preferredId)] : items;
     return (await pick(ordered.map((t) => ({ ...toItem(t), t })), { title })).t;

@@ -126,10 +126,10 @@ export class SignInCommands {
   }
 
   /** One session per workspace: says so and offers Sign Out / Switch Organization. Returns true when signed in. */
-  async guardSignedIn(): Promise<boolean> {
+  guardSignedIn(): Promise<boolean> {
     const s = this.session.session;
     if (!s) {
-      return false;
+      return Promise.resolve(false);
     }
     const signOut = l('Sign Out');
     const switchOrg = l('Switch Organization');
@@ -145,7 +145,7 @@ export class SignInCommands {
         }
         return undefined;
       });
-    return true;
+    return Promise.resolve(true);
   }
 
   private async withReport<T>(op: Operation, fn: () => Promise<T>): Promise<T | undefined> {

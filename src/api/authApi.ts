@@ -1,0 +1,82 @@
+/** Credential → access token (appcircle-api.md §2): PAT v1/v2, API key, userinfo. No Authorization on token calls. */
+import type { AxiosAdapter } from 'axios';
+import type { JwtClaims, TokenResponseDto, UserInfoDto } from './dto';
+import { decodeJwt } from './dto';
+import { ApiError } from './errors';
+import type { HttpLogger } from './httpClient';
+import { checkUrlAllowed, normalizeBase, send } from './httpClient';
+
+export interface TokenResult {
+  accessToken: string;
+  claims: JwtClaims;
+  /** Epoch ms from the JWT `exp`. */
+  expiresAt?: number;
+}
+
+export interface AuthApiOptions {
+  authUrl: string;
+  timeoutMs?: number;
+  logger?: HttpLogger;
+  adapter?: AxiosAdapter;
+  allowInsecureHttp?: boolean;
+}
+
+export const USERINFO_PATH = '/auth/realms/appcircle/protocol/openid-connect/userinfo';
+
+export class AuthApi {
+  private readonly base: string;
+
+  constructor(private readonly o: AuthApiOptions) {
+    this.base = normalizeBase(o.authUrl);
+  }
+
+  /** No organization → POST /auth/v1/token (what the official CLI uses); an organization → /auth/v2/token with subOrganizationId. */
+  tokenWithPat(pat: string, organizationId?: string): Promise<TokenResult> {
+    return organizationId
+      ? this.token('/auth/v2/token', { pat, subOrganizationId: organizationId })
+      : this.token('/auth/v1/token', { pat });
+  }
+
+  tokenWithApiKey(name: string, secret: string, organizationId?: string): Promise<TokenResult> {
+    return this.token('/auth/v1/api-key/token', organizationId ? { name, secret, organizationId } : { name, secret });
+  }
+
+  async userInfo(accessToken: string): Promise<UserInfoDto> {
+    const url = this.base + USERINFO_PATH;
+    checkUrlAllowed(url, this.o.allowInsecureHttp ?? false);
+    const { data } = await send<UserInfoDto>({
+      method: 'GET',
+      url,
+      path: USERINFO_PATH.slice(1),
+      token: accessToken,
+      responseType: 'json',
+      timeoutMs: this.o.timeoutMs ?? 30_000,
+      adapter: this.o.adapter,
+      userAgent: 'appcircle-vscode',
+      logger: this.o.logger,
+    });
+    return data ?? {};
+  }
+
+  private async token(path: string, form: Record<string, string>): Promise<TokenResult> {
+    const url = this.base + path;
+    checkUrlAllowed(url, this.o.allowInsecureHttp ?? false);
+    const { data } = await send<TokenResponseDto>({
+      method: 'POST',
+      url,
+      path: path.slice(1),
+      form,
+      responseType: 'json',
+      timeoutMs: this.o.timeoutMs ?? 30_000,
+      adapter: this.o.adapter,
+      userAgent: 'appcircle-vscode',
+      logger: this.o.logger,
+    });
+    const token = data?.access_token;
+    if (typeof token !== 'string' || token.split('.').length !== 3) {
+      throw new ApiError({ kind: 'malformedResponse', method: 'POST', path: path.slice(1) });
+    }
+    const claims = decodeJwt(token);
+    return { accessToken: token, claims, expiresAt: claims.exp ? claims.exp * 1000 : undefined };
+  }
+}

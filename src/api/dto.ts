@@ -1,0 +1,83 @@
+/** Wire types as the server sends them (appcircle-api.md §2-3), and lenient helpers to read them. */
+import { ApiError } from './errors';
+
+export interface TokenResponseDto {
+  access_token: string;
+  expires_in?: number;
+  token_type?: string;
+}
+
+export interface UserInfoDto {
+  sub?: string;
+  email?: string;
+  preferred_username?: string;
+  currentOrganizationId?: string;
+  [key: string]: unknown;
+}
+
+export interface OrganizationDto {
+  id: string;
+  name: string;
+  givenId?: string;
+  rootOrganizationId?: string | null;
+  rootOrganizationName?: string | null;
+  ssoEnabled?: boolean;
+  disabled?: boolean;
+  createdDate?: string;
+  memberCount?: number;
+  logoUrl?: string | null;
+}
+
+export interface JwtClaims {
+  sub?: string;
+  email?: string;
+  preferred_username?: string;
+  name?: string;
+  exp?: number;
+  iat?: number;
+  currentOrganizationId?: string;
+}
+
+function malformed(what: string): ApiError {
+  return new ApiError({ kind: 'malformedResponse', method: 'DECODE', path: what });
+}
+
+/** Decodes a JWT payload without verifying it (the official CLI does the same, appcircle-api.md §2.3). */
+export function decodeJwt(token: string): JwtClaims {
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts[1]) {
+    throw malformed('access token (not a JWT)');
+  }
+  try {
+    const json = Buffer.from(parts[1].replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
+    const v: unknown = JSON.parse(json);
+    if (!v || typeof v !== 'object' || Array.isArray(v)) {
+      throw new Error('not an object');
+    }
+    const o = v as Record<string, unknown>;
+    const str = (k: string) => (typeof o[k] === 'string' ? (o[k]) : undefined);
+    const num = (k: string) => (typeof o[k] === 'number' ? (o[k]) : undefined);
+    return {
+      sub: str('sub'),
+      email: str('email'),
+      preferred_username: str('preferred_username'),
+      name: str('name'),
+      exp: num('exp'),
+      iat: num('iat'),
+      currentOrganizationId: str('currentOrganizationId')?.toLowerCase(),
+    };
+  } catch {
+    throw malformed('access token (payload)');
+  }
+}
+
+/** Accepts a bare array or `{data:[…]}` (appcircle-api.md §5). */
+export function unwrapList<T>(body: unknown): T[] {
+  if (Array.isArray(body)) {
+    return body as T[];
+  }
+  if (body && typeof body === 'object' && Array.isArray((body as { data?: unknown }).data)) {
+    return (body as { data: T[] }).data;
+  }
+  throw malformed('list');
+}
