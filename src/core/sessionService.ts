@@ -49,6 +49,8 @@ export class SessionService extends DisposableBase {
   private busyCount = 0;
   private generation = 0;
   private clientCache: ApiClient | undefined;
+  /** What this window is writing right now (null: deleting), so its own change events are not taken as another window's. */
+  private pendingWrite: StoredSession | null | undefined;
 
   private readonly _onDidChangeSession = this._register(new Emitter<SessionChangeEvent>());
   readonly onDidChangeSession: Event<SessionChangeEvent> = this._onDidChangeSession.event;
@@ -137,7 +139,7 @@ export class SessionService extends DisposableBase {
       accountId: cred.kind === 'apiKey' ? `apikey:${cred.name}` : (minted.claims.sub ?? accountOf(cred, minted)),
       savedAt: new Date(this.clock.now()).toISOString(),
     };
-    await this.store.write(next);
+    await this.writeStore(next);
     this.stored = next;
     this.generation++;
     this.tokens.clear();
@@ -169,7 +171,7 @@ export class SessionService extends DisposableBase {
     if (had) {
       this.fire('signOut');
     }
-    await this.store.clear();
+    await this.writeStore(null);
     this.logger.info('Signed out');
   }
 
@@ -198,7 +200,7 @@ export class SessionService extends DisposableBase {
       rootOrganizationId: target.isRoot ? undefined : target.rootOrganizationId,
       savedAt: new Date(this.clock.now()).toISOString(),
     };
-    await this.store.write(next);
+    await this.writeStore(next);
     this.stored = next;
     this.generation++;
     this.clientCache = undefined;
@@ -337,12 +339,22 @@ export class SessionService extends DisposableBase {
     return toOrganization(dto);
   }
 
+  private async writeStore(next: StoredSession | null): Promise<void> {
+    // change events for our own write arrive during or right after it: reloadFromStore compares with this
+    this.pendingWrite = next;
+    await (next ? this.store.write(next) : this.store.clear());
+  }
+
   private async reloadFromStore(): Promise<void> {
     let s: StoredSession | undefined;
     try {
       s = await this.store.read();
     } catch (e) {
       this.logger.warn(`Could not read the session after a change in another window: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    if (this.pendingWrite !== undefined && sameSession(s, this.pendingWrite ?? undefined)) {
+      this.pendingWrite = undefined;
       return;
     }
     if (sameSession(s, this.stored)) {
@@ -364,7 +376,7 @@ export class SessionService extends DisposableBase {
     this.logger.warn('The Appcircle credential was refused; the session has ended');
     this.dropMemory();
     this.fire('expired', cause);
-    await this.store.clear().catch((e: unknown) => this.logger.error(`Could not delete the stored session: ${e instanceof Error ? e.message : String(e)}`));
+    await this.writeStore(null).catch((e: unknown) => this.logger.error(`Could not delete the stored session: ${e instanceof Error ? e.message : String(e)}`));
   }
 
   private dropMemory(): void {

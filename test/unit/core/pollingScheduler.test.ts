@@ -33,13 +33,15 @@ describe('core/PollingScheduler (fake clock)', () => {
       },
     });
 
+  /** Fires due timers one at a time, letting each async tick settle before the next timer is armed. */
   async function advance(ms: number): Promise<void> {
-    // step in small slices so each fired tick settles before the next timer is armed
-    const step = 250;
-    for (let t = 0; t < ms; t += step) {
-      clock.advance(Math.min(step, ms - t));
+    const end = clock.now() + ms;
+    await settle();
+    while (clock.runNext(end)) {
+      await settle();
       await settle();
     }
+    clock.setNow(end);
   }
 
   beforeEach(() => {

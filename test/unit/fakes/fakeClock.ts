@@ -23,6 +23,23 @@ export class FakeClock implements Clock {
   get pending(): number {
     return this.timers.length;
   }
+  /** Runs the earliest timer due at or before `end`, moving time to it; false when none is due. */
+  runNext(end: number): boolean {
+    this.timers.sort((a, b) => a.at - b.at || a.id - b.id);
+    const next = this.timers[0];
+    if (!next || next.at > end) {
+      return false;
+    }
+    this.timers.shift();
+    this.t = Math.max(this.t, next.at);
+    next.fn();
+    return true;
+  }
+
+  setNow(t: number): void {
+    this.t = Math.max(this.t, t);
+  }
+
   advance(ms: number): void {
     const end = this.t + ms;
     for (;;) {

@@ -92,11 +92,17 @@ export enum ConfigurationTarget {
 export class Uri {
   private constructor(readonly scheme: string, readonly path: string, readonly query = '') {}
   static parse(s: string): Uri {
-    const m = /^([a-z-]+):(.*)$/.exec(s);
-    return new Uri(m?.[1] ?? 'file', m?.[2] ?? s);
+    const m = /^([a-z-]+):([^?]*)(?:\?(.*))?$/.exec(s);
+    return new Uri(m?.[1] ?? 'file', m?.[2] ?? s, m?.[3] ?? '');
   }
   static file(p: string): Uri {
     return new Uri('file', p);
+  }
+  static from(c: { scheme: string; path?: string; query?: string }): Uri {
+    return new Uri(c.scheme, c.path ?? '', c.query ?? '');
+  }
+  with(c: { path?: string }): Uri {
+    return new Uri(this.scheme, c.path ?? this.path, this.query);
   }
   static joinPath(base: Uri, ...parts: string[]): Uri {
     return new Uri(base.scheme, [base.path, ...parts].join('/'));
@@ -105,7 +111,7 @@ export class Uri {
     return this.path;
   }
   toString(): string {
-    return `${this.scheme}:${this.path}`;
+    return `${this.scheme}:${this.path}${this.query ? `?${this.query}` : ''}`;
   }
 }
 export class CancellationTokenSource {
@@ -184,7 +190,15 @@ export const fake = {
   contextKeys: new Map<string, unknown>(),
   configuration: new Map<string, unknown>(),
   commands: new Map<string, (...args: unknown[]) => unknown>(),
+  treeViews: new Map<string, FakeTreeView>(),
+  shownDocuments: [] as unknown[],
+  openDialogAnswers: [] as string[],
+  contentProviders: new Map<string, unknown>(),
   reset(): void {
+    this.treeViews.clear();
+    this.shownDocuments = [];
+    this.openDialogAnswers = [];
+    this.contentProviders.clear();
     this.inputAnswers = [];
     this.inputRequests = [];
     this.pickAnswers = [];
@@ -247,6 +261,50 @@ export const window = {
   registerTreeDataProvider(): Disposable {
     return new Disposable(() => undefined);
   },
+  createTreeView(id: string, o: { treeDataProvider: unknown }): FakeTreeView {
+    const v = new FakeTreeView(id, o.treeDataProvider);
+    fake.treeViews.set(id, v);
+    return v;
+  },
+  state: { focused: true },
+  onDidChangeWindowState(): Disposable {
+    return new Disposable(() => undefined);
+  },
+  setStatusBarMessage(): Disposable {
+    return new Disposable(() => undefined);
+  },
+  showTextDocument(doc: unknown): Promise<unknown> {
+    fake.shownDocuments.push(doc);
+    return Promise.resolve(doc);
+  },
+  showOpenDialog(): Promise<Uri[] | undefined> {
+    const answer = fake.openDialogAnswers.shift();
+    return Promise.resolve(answer ? [Uri.file(answer)] : undefined);
+  },
+};
+
+export class FakeTreeView {
+  visible = true;
+  badge: { value: number; tooltip: string } | undefined;
+  description: string | undefined;
+  private readonly vis = new EventEmitter<{ visible: boolean }>();
+  readonly onDidChangeVisibility = this.vis.event;
+  constructor(readonly id: string, readonly provider: unknown) {}
+  dispose(): void {
+    this.vis.dispose();
+  }
+}
+
+export enum FileType {
+  Unknown = 0,
+  File = 1,
+  Directory = 2,
+}
+
+export const languages = {
+  setTextDocumentLanguage(doc: unknown): Promise<unknown> {
+    return Promise.resolve(doc);
+  },
 };
 
 export const commands = {
@@ -287,6 +345,26 @@ export const workspace = {
   },
   onDidChangeConfiguration(_l: Listener<unknown>): Disposable {
     return new Disposable(() => undefined);
+  },
+  registerTextDocumentContentProvider(scheme: string, provider: unknown): Disposable {
+    fake.contentProviders.set(scheme, provider);
+    return new Disposable(() => fake.contentProviders.delete(scheme));
+  },
+  onDidCloseTextDocument(): Disposable {
+    return new Disposable(() => undefined);
+  },
+  async openTextDocument(uri: Uri): Promise<{ uri: Uri; getText(): string }> {
+    const provider = fake.contentProviders.get(uri.scheme) as { provideTextDocumentContent(u: Uri, t: unknown): Promise<string> } | undefined;
+    const text = provider ? await provider.provideTextDocumentContent(uri, new CancellationTokenSource().token) : '';
+    return { uri, getText: () => text };
+  },
+  fs: {
+    stat(): Promise<never> {
+      return Promise.reject(new Error('ENOENT'));
+    },
+    readFile(): Promise<never> {
+      return Promise.reject(new Error('ENOENT'));
+    },
   },
 };
 
