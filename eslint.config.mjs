@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.e2e/**', 'test-results/**', '.vscode-test/**', 'esbuild.js', 'scripts/**/*.mjs', 'scripts/**/*.js'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.e2e/**', 'test-results/**', '.vscode-test/**', 'esbuild.js', 'eslint.config.mjs', 'scripts/**/*.mjs', 'scripts/**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

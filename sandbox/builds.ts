@@ -196,14 +196,14 @@ export class BuildWorld {
         id: guid(`commit:${id}:${i}`),
         hash: hash40(`${id}:${i}`),
         commitDate: new Date(at).toISOString(),
-        author: AUTHORS[(i + salt) % AUTHORS.length] as string,
-        message: MESSAGES[(i + salt) % MESSAGES.length] as string,
+        author: AUTHORS[(i + salt) % AUTHORS.length],
+        message: MESSAGES[(i + salt) % MESSAGES.length],
         branchId: id,
       });
     }
     for (let i = 0; i < builds; i++) {
-      const commit = b.commits[i % b.commits.length] as SCommit;
-      const [status, hasWarning] = STATUSES[(i + salt) % STATUSES.length] as [number, boolean];
+      const commit = b.commits[i % b.commits.length];
+      const [status, hasWarning] = STATUSES[(i + salt) % STATUSES.length];
       const startAt = Date.parse(commit.commitDate) + 5 * 60_000 + i * 1000;
       const durMs = (6 + ((i * 7 + salt) % 9)) * 60_000 + ((i * 13) % 60) * 1000;
       b.builds.push({

@@ -43,8 +43,8 @@ export const API_KEYS: SeedApiKey[] = [
   { name: 'qa-bot', secret: 'acsk_demo_qa_M3vX7kP9tL2w', organizationId: QA_ORG_ID, reaches: [QA_ORG_ID], id: 'a1b2c3d4-0000-4000-8000-0000000000a0' },
 ];
 
-export const DEMO_API_KEY = API_KEYS[0] as SeedApiKey;
-export const QA_API_KEY = API_KEYS[1] as SeedApiKey;
+export const DEMO_API_KEY = API_KEYS[0];
+export const QA_API_KEY = API_KEYS[1];
 
 /** The user's PATs and the organizations they reach. */
 export const PATS: { pat: string; userId: string; email: string; defaultOrg: string; reaches: string[] }[] = [

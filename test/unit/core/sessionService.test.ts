@@ -30,7 +30,7 @@ async function rejectsWith(p: Promise<unknown>, check: (e: unknown) => boolean):
     caught = e;
   }
   assert.ok(caught !== undefined, 'expected a rejection');
-  assert.ok(check(caught), `unexpected error: ${String(caught)}`);
+  assert.ok(check(caught), `unexpected error: ${caught instanceof Error ? caught.message : typeof caught}`);
   return caught;
 }
 
@@ -226,7 +226,7 @@ describe('core/SessionService (against the sandbox)', () => {
       assert.equal(offers.length, 1);
       assert.equal(offers[0]?.account, 'ci-bot');
       assert.equal(offers[0]?.organizationName, 'Acme QA');
-      const info = await b.session.signInWithOtherSession(offers[0]!);
+      const info = await b.session.signInWithOtherSession(offers[0]);
       assert.equal(info.organizationId, QA_ORG);
       assert.ok(b.secrets.backing.data.get(b.store.key)?.includes(KEY.secret));
       await h.session.signOut();

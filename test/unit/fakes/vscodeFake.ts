@@ -2,7 +2,7 @@
  * A tiny, scriptable stand-in for the `vscode` module, for the ui unit tier only.
  * Tests queue answers for input boxes / quick picks / message buttons and read what was shown.
  */
-/* eslint-disable @typescript-eslint/no-unused-vars */
+ 
 import { Emitter } from '../../../src/core/events';
 
 type Listener<T> = (e: T) => unknown;
@@ -233,7 +233,7 @@ export const window = {
       const problem = await o.validateInput(answer);
       if (problem) {
         // a real input box would keep asking; the test sees the problem and the box "cancels"
-        fake.messages.push({ severity: 'warning', message: `validation: ${String(problem)}`, actions: [] });
+        fake.messages.push({ severity: 'warning', message: `validation: ${typeof problem === "string" ? problem : JSON.stringify(problem)}`, actions: [] });
         return undefined;
       }
     }
