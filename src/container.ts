@@ -29,9 +29,17 @@ import { ActiveBuildsTreeProvider } from './ui/tree/activeBuildsTree';
 import { BuildsTreeProvider } from './ui/tree/buildsTree';
 import type { Node } from './ui/tree/nodes';
 
-/** What activate() returns: nothing secret. */
+/** What activate() returns: nothing secret (the test API exists only when APPCIRCLE_TEST_API=1). */
 export interface ExtensionApi {
   readonly version: 1;
+  readonly testApi?: TestApi;
+}
+
+/** For the integration suite only (azrg testApi pattern), enabled by an environment flag. */
+export interface TestApi {
+  storedSessionRaw(): Promise<string | undefined>;
+  accessToken(): Promise<string | undefined>;
+  readonly extension: Extension;
 }
 
 export class Extension extends DisposableBase {
@@ -40,6 +48,8 @@ export class Extension extends DisposableBase {
   readonly logger: OutputLogger;
   readonly builds: BuildService;
   private readonly contextKeys = new ContextKeySetter();
+  readonly store: CredentialStore;
+  readonly secrets: vscode.SecretStorage;
 
   constructor(context: vscode.ExtensionContext) {
     super();
@@ -47,7 +57,8 @@ export class Extension extends DisposableBase {
     this.logger = this._register(new OutputLogger());
     const settings = new Settings();
     const workspace = currentWorkspaceId();
-    const store = this._register(new CredentialStore(new VsCodeSecretStore(context.secrets), workspace.id, workspace.name));
+    this.secrets = context.secrets;
+    const store = (this.store = this._register(new CredentialStore(new VsCodeSecretStore(context.secrets), workspace.id, workspace.name)));
     const api = createApiFactory(() => settings.endpoints(), this.logger);
     this.session = this._register(new SessionService(store, api, systemClock, this.logger));
     this.organizations = this._register(new OrganizationService(this.session));
@@ -134,4 +145,18 @@ export class Extension extends DisposableBase {
 
 export function createExtension(context: vscode.ExtensionContext): Extension {
   return new Extension(context);
+}
+
+export function apiFor(ext: Extension, env: NodeJS.ProcessEnv = process.env): ExtensionApi {
+  if (env.APPCIRCLE_TEST_API !== '1') {
+    return { version: 1 };
+  }
+  return {
+    version: 1,
+    testApi: {
+      storedSessionRaw: () => Promise.resolve(ext.secrets.get(ext.store.key)),
+      accessToken: () => (ext.session.isSignedIn ? ext.session.getAccessToken() : Promise.resolve(undefined)),
+      extension: ext,
+    },
+  };
 }

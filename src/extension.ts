@@ -1,10 +1,11 @@
 import type * as vscode from 'vscode';
 import type { ExtensionApi } from './container';
-import { createExtension } from './container';
+import { apiFor, createExtension } from './container';
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
-  context.subscriptions.push(createExtension(context));
-  return { version: 1 };
+  const ext = createExtension(context);
+  context.subscriptions.push(ext);
+  return apiFor(ext);
 }
 
 export function deactivate(): void {

@@ -1,0 +1,87 @@
+/** Playwright helpers that drive the VS Code workbench as a person would (keyboard, clicks, visible text). */
+import type { Locator, Page } from 'playwright-core';
+
+export const T = 60_000;
+
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export class Workbench {
+  constructor(readonly page: Page) {}
+
+  async ready(): Promise<void> {
+    await this.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: T });
+    await this.page.locator('.part.statusbar').waitFor({ state: 'visible', timeout: T });
+  }
+
+  statusItem(text: string | RegExp): Locator {
+    return this.page.locator('.part.statusbar .statusbar-item', { hasText: text }).first();
+  }
+
+  async waitStatus(text: string | RegExp): Promise<void> {
+    await this.statusItem(text).waitFor({ state: 'visible', timeout: T });
+  }
+
+  /** Opens the palette, types the command and picks the row whose label is exactly the title. */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: T });
+    await input.fill(`>${title}`);
+    const row = this.page
+      .locator('.quick-input-widget .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${esc(title)}\\s*$`) }) })
+      .first();
+    await row.waitFor({ state: 'visible', timeout: T });
+    await row.click();
+  }
+
+  async typeInInput(value: string, opts: { password?: boolean; prompt?: string | RegExp } = {}): Promise<void> {
+    if (opts.prompt) {
+      await this.page.locator('.quick-input-widget', { hasText: opts.prompt }).first().waitFor({ state: 'visible', timeout: T });
+    }
+    const input = this.page.locator(opts.password ? '.quick-input-widget input[type="password"]' : '.quick-input-widget .quick-input-box input:not([type="password"])');
+    await input.first().waitFor({ state: 'visible', timeout: T });
+    await input.first().fill(value);
+    await this.page.keyboard.press('Enter');
+  }
+
+  async pickRow(label: string | RegExp): Promise<void> {
+    const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first();
+    await row.waitFor({ state: 'visible', timeout: T });
+    await row.click();
+  }
+
+  toast(text: string | RegExp): Locator {
+    return this.page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+  }
+
+  async waitToast(text: string | RegExp): Promise<string> {
+    const t = this.toast(text);
+    await t.waitFor({ state: 'visible', timeout: T });
+    return (await t.innerText()).trim();
+  }
+
+  async clearNotifications(): Promise<void> {
+    await this.runCommand('Notifications: Clear All Notifications');
+    await this.page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'hidden', timeout: T }).catch(() => undefined);
+  }
+
+  async openAppcircleView(): Promise<void> {
+    const tab = this.page.locator('.part.activitybar [aria-label^="Appcircle"]').first();
+    await tab.waitFor({ state: 'visible', timeout: T });
+    const selected = await tab.evaluate((el) => el.closest('.action-item')?.classList.contains('checked') ?? false).catch(() => false);
+    if (!selected) {
+      await tab.click();
+    }
+    await this.page.locator('.pane-header', { hasText: 'Build Profiles' }).first().waitFor({ state: 'visible', timeout: T });
+  }
+
+  treeItem(name: string | RegExp): Locator {
+    return this.page.getByRole('treeitem', { name }).first();
+  }
+
+  async screenshot(file: string): Promise<void> {
+    await this.page.screenshot({ path: file });
+  }
+}
