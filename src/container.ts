@@ -39,6 +39,7 @@ export interface ExtensionApi {
 export interface TestApi {
   storedSessionRaw(): Promise<string | undefined>;
   accessToken(): Promise<string | undefined>;
+  accountSessions(): Promise<readonly vscode.AuthenticationSession[]>;
   readonly extension: Extension;
 }
 
@@ -50,6 +51,7 @@ export class Extension extends DisposableBase {
   private readonly contextKeys = new ContextKeySetter();
   readonly store: CredentialStore;
   readonly secrets: vscode.SecretStorage;
+  readonly authProvider: AppcircleAuthProvider;
 
   constructor(context: vscode.ExtensionContext) {
     super();
@@ -65,7 +67,8 @@ export class Extension extends DisposableBase {
     const reporter = new MessageErrorReporter(this.logger);
 
     this._register(new OrganizationStatusBar(this.session));
-    this._register(vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, this._register(new AppcircleAuthProvider(this.session)), { supportsMultipleAccounts: false }));
+    this.authProvider = this._register(new AppcircleAuthProvider(this.session));
+    this._register(vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, this.authProvider, { supportsMultipleAccounts: false }));
     this.builds = this._register(
       new BuildService({
         session: this.session,
@@ -156,6 +159,7 @@ export function apiFor(ext: Extension, env: NodeJS.ProcessEnv = process.env): Ex
     testApi: {
       storedSessionRaw: () => Promise.resolve(ext.secrets.get(ext.store.key)),
       accessToken: () => (ext.session.isSignedIn ? ext.session.getAccessToken() : Promise.resolve(undefined)),
+      accountSessions: () => ext.authProvider.getSessions(),
       extension: ext,
     },
   };

@@ -183,9 +183,10 @@ async function runSuite(sb: Sandbox, workspace: string): Promise<Outcome[]> {
   const exited = new Promise<number>((r) => (resolveExit = r));
   await page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
   page.on('console', (m) => {
-    const t = m.text();
-    if (/✔|✘|passing|failing|suite:|^\s+\d+\) /.test(t)) {
-      console.log(`  [ext host] ${t.replace(/^%c\s*\S+\s*color:[^ ]+\s*/, '').slice(0, 500)}`);
+    // workbench log lines look like '%c INFO color: #33f <text>'
+    const t = m.text().replace(/^%c\s*\w+\s*color:\s*\S+\s*/, '');
+    if (/^(✔|✘|suite:)/.test(t)) {
+      console.log(`  [ext host] ${t.slice(0, 500)}`);
     }
   });
   const started = Date.now();
