@@ -70,11 +70,11 @@ export class Workbench {
   async openAppcircleView(): Promise<void> {
     const tab = this.page.locator('.part.activitybar [aria-label^="Appcircle"]').first();
     await tab.waitFor({ state: 'visible', timeout: T });
-    const selected = await tab.evaluate((el) => el.closest('.action-item')?.classList.contains('checked') ?? false).catch(() => false);
-    if (!selected) {
+    const header = this.page.locator('.pane-header', { hasText: 'Build Profiles' }).first();
+    if (!(await header.isVisible())) {
       await tab.click();
     }
-    await this.page.locator('.pane-header', { hasText: 'Build Profiles' }).first().waitFor({ state: 'visible', timeout: T });
+    await header.waitFor({ state: 'visible', timeout: T });
   }
 
   treeItem(name: string | RegExp): Locator {
