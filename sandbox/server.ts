@@ -63,7 +63,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void handle(req, res);
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const started = Date.now();
-    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const url = new URL(`http://sandbox${req.url ?? '/'}`); // not new URL(path, base): '//auth/…' would read as a host
     let path = url.pathname.replace(/\/{2,}/g, '/');
     if (prefix && path.startsWith(prefix)) {
       path = path.slice(prefix.length) || '/';
