@@ -52,13 +52,13 @@ describe('sandbox: auth and identity (what the official CLI sends)', () => {
 
   it('login api-key: 200, 400 {error} for a non-GUID, 401 bad credentials, 403 unreachable organization', async () => {
     const [ci, qa] = API_KEYS;
-    assert.equal((await token(sb.authUrl, '/auth/v1/api-key/token', { name: ci!.name, secret: ci!.secret })).status, 200);
-    const bad = await token(sb.authUrl, '/auth/v1/api-key/token', { name: ci!.name, secret: ci!.secret, organizationId: 'acme' });
+    assert.equal((await token(sb.authUrl, '/auth/v1/api-key/token', { name: ci.name, secret: ci.secret })).status, 200);
+    const bad = await token(sb.authUrl, '/auth/v1/api-key/token', { name: ci.name, secret: ci.secret, organizationId: 'acme' });
     assert.equal(bad.status, 400);
     assert.match(String(bad.json.error), /organizationId must be a valid GUID/);
-    assert.equal((await token(sb.authUrl, '/auth/v1/api-key/token', { name: ci!.name, secret: 'x' })).status, 401);
-    assert.equal((await token(sb.authUrl, '/auth/v1/api-key/token', { name: qa!.name, secret: qa!.secret, organizationId: ROOT_ORG_ID })).status, 403);
-    const sub = await token(sb.authUrl, '/auth/v1/api-key/token', { name: ci!.name, secret: ci!.secret, organizationId: QA_ORG_ID });
+    assert.equal((await token(sb.authUrl, '/auth/v1/api-key/token', { name: ci.name, secret: 'x' })).status, 401);
+    assert.equal((await token(sb.authUrl, '/auth/v1/api-key/token', { name: qa.name, secret: qa.secret, organizationId: ROOT_ORG_ID })).status, 403);
+    const sub = await token(sb.authUrl, '/auth/v1/api-key/token', { name: ci.name, secret: ci.secret, organizationId: QA_ORG_ID });
     assert.equal(claims(sub.json.access_token as string).currentOrganizationId, QA_ORG_ID);
   });
 
