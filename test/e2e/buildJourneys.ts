@@ -1,4 +1,116 @@
-/** Build journeys (issue 3) — filled in with the build views. */
-import type { Journey } from './journeys';
+/** Build journeys (issue 3): tree, start, Active Builds, notification, log document, artifacts, org switch, sign-out. */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Journey, JourneyContext } from './journeys';
+import { T } from './journeys';
 
-export const buildJourneys: Journey[] = [];
+async function expand(ctx: JourneyContext, name: string | RegExp): Promise<void> {
+  const item = ctx.wb.treeItem(name);
+  await item.waitFor({ state: 'visible', timeout: T });
+  if ((await item.getAttribute('aria-expanded')) !== 'true') {
+    await item.click();
+  }
+}
+
+export const buildJourneys: Journey[] = [
+  {
+    name: '9 the tree: profiles (workspace match first) → branches → builds with status icons',
+    async run(ctx) {
+      await ctx.wb.openAppcircleView();
+      const first = ctx.wb.page.locator('.pane-body [role="treeitem"]').first();
+      await first.waitFor({ state: 'visible', timeout: T });
+      assert.match((await first.innerText()).trim(), /Appcircle VS Code Demo/);
+      await ctx.wb.page.locator('[role="treeitem"]', { hasText: 'this workspace' }).first().waitFor({ state: 'visible', timeout: T });
+      await expand(ctx, 'Acme iOS');
+      await expand(ctx, 'main');
+      await ctx.wb.page.locator('[role="treeitem"][aria-label^="Succeeded"]').first().waitFor({ state: 'visible', timeout: T });
+      await ctx.wb.page.locator('[role="treeitem"][aria-label^="Failed"]').first().waitFor({ state: 'visible', timeout: T });
+      const icons = await ctx.wb.page.locator('[role="treeitem"] .codicon-pass-filled, [role="treeitem"] .codicon-error').count();
+      assert.ok(icons >= 2, `status icons shown (${icons})`);
+      await ctx.shot('09-tree-builds');
+    },
+  },
+  {
+    name: '10 start a build from the branch context menu → Active Builds with badge → finishes → notification',
+    async run(ctx) {
+      await expand(ctx, 'Appcircle VS Code Demo');
+      const branch = ctx.wb.page.locator('[role="treeitem"]', { hasText: /^develop/ }).first();
+      await branch.waitFor({ state: 'visible', timeout: T });
+      await ctx.wb.contextMenu(branch, 'Start Build');
+      await ctx.wb.pickRow('Default Push Workflow');
+      await ctx.wb.pickRow('Default Configuration');
+      await ctx.wb.waitToast(/Build started: Appcircle VS Code Demo \/ develop/);
+      const queued = ctx.wb.page.locator('[role="treeitem"]', { hasText: 'Appcircle VS Code Demo · develop' }).first();
+      await queued.waitFor({ state: 'visible', timeout: T });
+      await ctx.wb.page.locator('.pane-header', { hasText: 'Active Builds' }).locator('.badge, .monaco-count-badge').first().waitFor({ state: 'visible', timeout: T }).catch(() => undefined);
+      await ctx.shot('10a-active-builds');
+      const toast = await ctx.wb.waitToast(/Appcircle build succeeded: Appcircle VS Code Demo \/ develop/);
+      assert.match(toast, /Show Log/);
+      assert.match(toast, /Download Artifacts/);
+      await queued.waitFor({ state: 'hidden', timeout: T });
+      await ctx.shot('10b-build-finished');
+    },
+  },
+  {
+    name: '11 Show Log from the notification opens the log document with the build lines',
+    async run(ctx) {
+      await ctx.wb.toast(/Appcircle build succeeded/).getByRole('button', { name: 'Show Log' }).click();
+      const editor = ctx.wb.page.locator('.editor-instance .view-lines');
+      await editor.waitFor({ state: 'visible', timeout: T });
+      await ctx.wb.page.locator('.editor-instance .view-lines', { hasText: 'Appcircle build' }).first().waitFor({ state: 'visible', timeout: T });
+      await ctx.wb.page.locator('.tab', { hasText: /Build .*\.log/ }).first().waitFor({ state: 'visible', timeout: T });
+      await ctx.shot('11-build-log');
+    },
+  },
+  {
+    name: '12 Download Artifacts saves the zip into the picked folder',
+    async run(ctx) {
+      const folder = path.join(ctx.workspace, 'artifacts');
+      fs.mkdirSync(folder, { recursive: true });
+      await ctx.wb.runCommand('View: Focus into Primary Side Bar').catch(() => undefined);
+      const build = ctx.wb.page.locator('[role="treeitem"][aria-label^="Succeeded"]').first();
+      await ctx.wb.contextMenu(build, 'Download Artifacts');
+      // the workbench's own folder dialog (a quick input with a path box)
+      const input = ctx.wb.page.locator('.quick-input-widget .quick-input-box input');
+      await input.waitFor({ state: 'visible', timeout: T });
+      await input.fill(`${folder}/`);
+      await ctx.wb.page.keyboard.press('Enter');
+      const toast = await ctx.wb.waitToast(/Artifacts saved to/);
+      assert.match(toast, /Reveal/);
+      const zips = fs.readdirSync(folder).filter((f) => f.endsWith('.zip'));
+      assert.equal(zips.length, 1, `one zip in ${folder}`);
+      assert.equal(fs.readFileSync(path.join(folder, zips[0] ?? '')).subarray(0, 2).toString(), 'PK');
+      assert.equal(fs.readdirSync(folder).filter((f) => f.endsWith('.part')).length, 0);
+      await ctx.shot('12-artifacts');
+      await ctx.wb.clearNotifications();
+    },
+  },
+  {
+    name: '13 switching organization empties and refills the tree',
+    async run(ctx) {
+      await ctx.wb.statusItem('Acme Mobile').click();
+      await ctx.wb.pickRow('Acme Europe');
+      await ctx.wb.waitStatus('Acme Europe');
+      await ctx.wb.page.locator('.welcome-view-content', { hasText: 'No build profiles in this organization yet.' }).first().waitFor({ state: 'visible', timeout: T });
+      assert.equal(await ctx.wb.page.locator('[role="treeitem"]', { hasText: 'Acme iOS' }).count(), 0);
+      await ctx.shot('13a-empty-organization');
+      await ctx.wb.statusItem('Acme Europe').click();
+      await ctx.wb.pickRow('Acme QA');
+      await ctx.wb.waitStatus('Acme QA');
+      await ctx.wb.treeItem(/QA Regression iOS/).waitFor({ state: 'visible', timeout: T });
+      await ctx.shot('13b-refilled');
+      await ctx.wb.clearNotifications();
+    },
+  },
+  {
+    name: '14 sign-out clears both views',
+    async run(ctx) {
+      await ctx.wb.runCommand('Appcircle: Sign Out');
+      await ctx.wb.page.locator('.welcome-view-content', { hasText: 'You are not signed in to Appcircle.' }).first().waitFor({ state: 'visible', timeout: T });
+      await ctx.wb.page.locator('.welcome-view-content', { hasText: 'Sign in to see the build queue' }).first().waitFor({ state: 'visible', timeout: T });
+      assert.equal(await ctx.wb.page.locator('[role="treeitem"]', { hasText: 'QA Regression iOS' }).count(), 0);
+      await ctx.shot('14-signed-out');
+    },
+  },
+];

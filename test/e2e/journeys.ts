@@ -5,6 +5,8 @@ import { DEMO_API_KEY, DEMO_PAT } from '../../sandbox/fixtures';
 import type { Workbench } from './workbench';
 import { T } from './workbench';
 
+export { T };
+
 export interface JourneyContext {
   wb: Workbench;
   sb: Sandbox;

@@ -77,6 +77,17 @@ export class Workbench {
     await header.waitFor({ state: 'visible', timeout: T });
   }
 
+  /** Right-clicks a target and runs a context-menu entry (hover to focus it, then Enter, as with a keyboard). */
+  async contextMenu(target: Locator, label: string): Promise<void> {
+    await target.click({ button: 'right' });
+    const entry = this.page.locator('.monaco-menu .action-item', { hasText: label }).first();
+    await entry.waitFor({ state: 'visible', timeout: T });
+    await entry.hover();
+    await this.page.locator('.monaco-menu .action-item.focused', { hasText: label }).first().waitFor({ state: 'visible', timeout: T });
+    await this.page.keyboard.press('Enter');
+    await entry.waitFor({ state: 'hidden', timeout: T });
+  }
+
   treeItem(name: string | RegExp): Locator {
     return this.page.getByRole('treeitem', { name }).first();
   }

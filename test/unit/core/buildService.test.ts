@@ -1,0 +1,176 @@
+import * as assert from 'node:assert/strict';
+import { EU_ORG_ID, DEMO_PAT, QA_ORG_ID, ROOT_ORG_ID } from '../../../sandbox/fixtures';
+import type { Sandbox } from '../../../sandbox/server';
+import { startSandbox } from '../../../sandbox/server';
+import type { FinishedBuild } from '../../../src/core/buildService';
+import { BUILDS_PAGE_SIZE, BuildService } from '../../../src/core/buildService';
+import { FakeClock } from '../fakes/fakeClock';
+import type { Harness } from './helpers';
+import { makeHarness } from './helpers';
+
+const settle = () => new Promise((r) => setImmediate(r));
+
+describe('core/BuildService (against the sandbox, frozen build clock)', () => {
+  let sb: Sandbox;
+  let h: Harness;
+  let clock: FakeClock;
+  let builds: BuildService;
+  let finished: FinishedBuild[][];
+
+  /** Runs due scheduler timers, letting each tick's HTTP round trip finish. */
+  async function tickOnce(): Promise<void> {
+    const before = builds.scheduler.ticks;
+    clock.runNext(clock.now() + 60_000);
+    for (let i = 0; i < 200 && (builds.scheduler.ticks === before || builds.scheduler.current === 'polling'); i++) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await settle();
+  }
+
+  beforeEach(async () => {
+    sb = await startSandbox({ quiet: true, builds: { speed: 0, timings: { waitMs: 1000, runMs: 4000, completeMs: 500 } } });
+    h = makeHarness(sb);
+    clock = new FakeClock(Date.now());
+    builds = new BuildService({ session: h.session, clock, logger: h.logger, pollIntervalMs: () => 5000, gitRemotes: () => Promise.resolve(['git@github.com:appcircle/appcircle-vscode.git']) });
+    finished = [];
+    builds.onDidFinishBuilds((f) => finished.push(f));
+    await h.session.signIn({ kind: 'pat', pat: DEMO_PAT });
+  });
+  afterEach(async () => {
+    builds.dispose();
+    h.dispose();
+    await sb.stop();
+  });
+
+  it('profiles: the workspace match first, then pinned, then by name', async () => {
+    const { value } = await builds.profiles();
+    assert.deepEqual(value.map((p) => p.name), ['Appcircle VS Code Demo', 'Acme iOS', 'Acme Android']);
+    assert.equal(value[0]?.matchesWorkspace, true);
+    assert.equal(value[1]?.pinned, true);
+    assert.equal(value[1]?.platform, 'ios');
+  });
+
+  it('branches with last status; builds newest first with commit messages; paging by 20', async () => {
+    const profile = (await builds.profiles()).value.find((p) => p.name === 'Acme iOS')!;
+    const branches = (await builds.branches(profile.id)).value;
+    const main = branches.find((b) => b.name === 'main')!;
+    assert.equal(typeof main.lastStatus, 'number');
+    const page = await builds.builds(profile.id, main.id);
+    assert.equal(page.items.length, 12);
+    assert.equal(page.hasMore, false);
+    const starts = page.items.map((b) => Date.parse(b.startDate ?? ''));
+    assert.deepEqual(starts, [...starts].sort((a, b) => b - a));
+    assert.ok(page.items.every((b) => b.commitMessage && b.commitHash));
+  });
+
+  it('Load more appends a page on large branches', async () => {
+    await sb.stop();
+    sb = await startSandbox({ quiet: true, builds: { speed: 0, largeSeed: { profiles: 0, buildsOnBranch: 45 } } });
+    h.dispose();
+    h = makeHarness(sb);
+    builds.dispose();
+    builds = new BuildService({ session: h.session, clock, logger: h.logger, pollIntervalMs: () => 5000, gitRemotes: () => Promise.resolve([]) });
+    await h.session.signIn({ kind: 'pat', pat: DEMO_PAT });
+    const p = (await builds.profiles()).value.find((x) => x.name === 'Bulk History')!;
+    const b = (await builds.branches(p.id)).value[0]!;
+    const first = await builds.builds(p.id, b.id);
+    assert.equal(first.items.length, BUILDS_PAGE_SIZE);
+    assert.equal(first.hasMore, true);
+    const n = sb.requests.length;
+    builds.loadMore(p.id, b.id);
+    const second = await builds.builds(p.id, b.id);
+    assert.equal(second.items.length, 2 * BUILDS_PAGE_SIZE);
+    assert.equal(sb.requests.length, n, 'the next page comes from the cache');
+  });
+
+  it('a failed refresh keeps the last good list and reports the error', async () => {
+    const first = await builds.profiles();
+    sb.faults.set({ status: 500, pathIncludes: 'build/v2/profiles', times: 1 });
+    builds.refresh({ kind: 'profiles' });
+    const again = await builds.profiles();
+    assert.deepEqual(again.value, first.value);
+    assert.ok(again.error);
+  });
+
+  it('start → one queue request per tick → finished once, batched, with the final status', async () => {
+    const p = (await builds.profiles()).value[0]!;
+    const b = (await builds.branches(p.id)).value.find((x) => x.name === 'develop')!;
+    const [wf] = await builds.workflows(p.id);
+    const [cfg] = await builds.configurations(p.id);
+    const [commit] = await builds.commits(b.id);
+    const started = await builds.startBuild({ profileId: p.id, branchId: b.id, branchName: b.name, commitId: commit!.id, workflowId: wf!.id, configurationId: cfg!.id });
+    const page = await builds.builds(p.id, b.id);
+    assert.equal(page.items[0]?.status, 90, 'the new build is listed first at once');
+    await tickOnce();
+    assert.equal(builds.queue.entries.length, 1);
+    assert.equal(builds.queue.entries[0]?.queueItemStatus, 0);
+    sb.world.advance(1500);
+    await tickOnce();
+    assert.equal(builds.runningCount, 1);
+    const dashboardCalls = () => sb.requests.filter((r) => r.path.endsWith('/my-dashboard')).length;
+    const before = dashboardCalls();
+    await tickOnce();
+    assert.equal(dashboardCalls(), before + 1, 'one request per tick');
+    sb.world.advance(10_000);
+    await tickOnce();
+    assert.equal(finished.length, 1);
+    assert.equal(finished[0]?.length, 1);
+    assert.equal(finished[0]?.[0]?.queueItemId, started.queueItemId);
+    assert.equal(finished[0]?.[0]?.status, 0);
+    assert.equal(finished[0]?.[0]?.watched, true);
+    assert.equal(finished[0]?.[0]?.profileName, 'Appcircle VS Code Demo');
+    assert.ok(finished[0]?.[0]?.buildId);
+    await tickOnce();
+    assert.equal(builds.scheduler.current, 'idle', 'polling stops when nothing is active');
+  });
+
+  it('two builds ending in the same tick arrive as one batch; cancel ends one as canceled', async () => {
+    const p = (await builds.profiles()).value.find((x) => x.name === 'Acme Android')!;
+    const branches = (await builds.branches(p.id)).value;
+    const [wf] = await builds.workflows(p.id);
+    const [cfg] = await builds.configurations(p.id);
+    const ids: string[] = [];
+    for (const b of branches.slice(0, 2)) {
+      const [c] = await builds.commits(b.id);
+      ids.push((await builds.startBuild({ profileId: p.id, branchId: b.id, commitId: c!.id, workflowId: wf!.id, configurationId: cfg!.id })).queueItemId);
+    }
+    await tickOnce();
+    assert.equal(builds.queue.entries.length, 2);
+    await builds.cancel(ids[0]!);
+    sb.world.advance(20_000);
+    await tickOnce();
+    await tickOnce();
+    const all = finished.flat();
+    assert.equal(finished.length, 1, 'one batch');
+    assert.deepEqual(all.map((f) => f.status).sort(), [0, 2]);
+  });
+
+  it('the active organization scopes everything; a switch clears the caches', async () => {
+    let cleared = 0;
+    builds.onDidChangeData((c) => c.kind === 'all' && cleared++);
+    await builds.profiles();
+    await h.session.switchOrganization({ id: QA_ORG_ID, name: 'Acme QA', isRoot: false, rootOrganizationId: ROOT_ORG_ID });
+    assert.equal(cleared, 1);
+    assert.deepEqual((await builds.profiles()).value.map((p) => p.name), ['QA Android Smoke', 'QA Regression iOS']);
+    await h.session.switchOrganization({ id: EU_ORG_ID, name: 'Acme Europe', isRoot: false, rootOrganizationId: ROOT_ORG_ID });
+    assert.deepEqual((await builds.profiles()).value, []);
+  });
+
+  it('logs: "not ready" while waiting, lines while running, the whole log at the end', async () => {
+    const p = (await builds.profiles()).value[0]!;
+    const b = (await builds.branches(p.id)).value[0]!;
+    const [wf] = await builds.workflows(p.id);
+    const [cfg] = await builds.configurations(p.id);
+    const [c] = await builds.commits(b.id);
+    const s = await builds.startBuild({ profileId: p.id, branchId: b.id, commitId: c!.id, workflowId: wf!.id, configurationId: cfg!.id });
+    assert.equal(await builds.queueLogText(s.queueItemId), undefined);
+    sb.world.advance(3000);
+    const partial = await builds.queueLogText(s.queueItemId);
+    assert.ok(partial && partial.includes('Appcircle build') && !partial.includes('Build succeeded.'));
+    sb.world.advance(10_000);
+    const q = await builds.queueItem(s.queueItemId);
+    assert.equal(q.status, 0);
+    const full = await builds.logText(c!.id, q.buildId!);
+    assert.ok(full?.includes('Build succeeded.'));
+  });
+});
