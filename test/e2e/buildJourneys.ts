@@ -41,11 +41,15 @@ export const buildJourneys: Journey[] = [
       await ctx.wb.pickRow('Default Push Workflow');
       await ctx.wb.pickRow('Default Configuration');
       await ctx.wb.waitToast(/Build started: Appcircle VS Code Demo \/ develop/);
+      // the finished toast may come while we look at the queue: watch for it from now on
+      const finished = ctx.wb.waitToast(/Appcircle build succeeded: Appcircle VS Code Demo \/ develop/);
+      finished.catch(() => undefined);
       const queued = ctx.wb.page.locator('[role="treeitem"]', { hasText: 'Appcircle VS Code Demo · develop' }).first();
       await queued.waitFor({ state: 'visible', timeout: T });
-      await ctx.wb.page.locator('.pane-header', { hasText: 'Active Builds' }).locator('.badge, .monaco-count-badge').first().waitFor({ state: 'visible', timeout: T }).catch(() => undefined);
+      // the running-builds badge shows on the Appcircle activity bar icon
+      await ctx.wb.page.locator('.part.activitybar [aria-label^="Appcircle"]').locator('xpath=ancestor::li[1]').locator('.badge-content', { hasText: '1' }).first().waitFor({ state: 'visible', timeout: 15_000 });
       await ctx.shot('10a-active-builds');
-      const toast = await ctx.wb.waitToast(/Appcircle build succeeded: Appcircle VS Code Demo \/ develop/);
+      const toast = await finished;
       assert.match(toast, /Show Log/);
       assert.match(toast, /Download Artifacts/);
       await queued.waitFor({ state: 'hidden', timeout: T });
@@ -75,7 +79,7 @@ export const buildJourneys: Journey[] = [
       const input = ctx.wb.page.locator('.quick-input-widget .quick-input-box input');
       await input.waitFor({ state: 'visible', timeout: T });
       await input.fill(`${folder}/`);
-      await ctx.wb.page.keyboard.press('Enter');
+      await ctx.wb.page.locator('.quick-input-widget').getByRole('button', { name: 'Save Artifacts Here' }).click();
       const toast = await ctx.wb.waitToast(/Artifacts saved to/);
       assert.match(toast, /Reveal/);
       const zips = fs.readdirSync(folder).filter((f) => f.endsWith('.zip'));

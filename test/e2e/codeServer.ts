@@ -94,6 +94,7 @@ export class CodeServer {
       'chat.disableAIFeatures': true,
       'workbench.enableExperiments': false,
       'window.commandCenter': false,
+      'git.openRepositoryInParentFolders': 'never',
       ...this.o.userSettings,
     };
     fs.writeFileSync(path.join(this.userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));

@@ -129,6 +129,11 @@ async function runJourneys(vsix: string, sb: Sandbox, workspace: string, grep?: 
         outcomes.push({ name: j.name, ok: false, ms: Date.now() - started, error: msg });
         log(`✘ ${j.name}\n${msg}`);
         await wb.screenshot(path.join(RESULTS, `FAILED-${j.name.replace(/\W+/g, '-')}.png`)).catch(() => undefined);
+        // what the notification center holds tells more than the toasts (they hide after a while)
+        await wb.runCommand('Notifications: Show Notifications').catch(() => undefined);
+        const center = await page.locator('.notifications-center').innerText().catch(() => '');
+        fs.writeFileSync(path.join(RESULTS, 'FAILED-notification-center.txt'), center);
+        await wb.screenshot(path.join(RESULTS, `FAILED-${j.name.replace(/\W+/g, '-')}-notifications.png`)).catch(() => undefined);
       }
     }
   } finally {

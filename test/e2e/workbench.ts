@@ -67,14 +67,11 @@ export class Workbench {
     await this.page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'hidden', timeout: T }).catch(() => undefined);
   }
 
+  /** Shows the Appcircle container through its view command: unlike a click on the icon it never toggles it closed. */
   async openAppcircleView(): Promise<void> {
-    const tab = this.page.locator('.part.activitybar [aria-label^="Appcircle"]').first();
-    await tab.waitFor({ state: 'visible', timeout: T });
-    const header = this.page.locator('.pane-header', { hasText: 'Build Profiles' }).first();
-    if (!(await header.isVisible())) {
-      await tab.click();
-    }
-    await header.waitFor({ state: 'visible', timeout: T });
+    await this.page.locator('.part.activitybar [aria-label^="Appcircle"]').first().waitFor({ state: 'visible', timeout: T });
+    await this.runCommand('View: Show Appcircle');
+    await this.page.locator('.pane-header', { hasText: 'Build Profiles' }).first().waitFor({ state: 'visible', timeout: T });
   }
 
   /** Right-clicks a target and runs a context-menu entry (hover to focus it, then Enter, as with a keyboard). */
