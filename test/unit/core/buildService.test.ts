@@ -72,7 +72,7 @@ describe('core/BuildService (against the sandbox, frozen build clock)', () => {
     builds = new BuildService({ session: h.session, clock, logger: h.logger, pollIntervalMs: () => 5000, gitRemotes: () => Promise.resolve([]) });
     await h.session.signIn({ kind: 'pat', pat: DEMO_PAT });
     const p = (await builds.profiles()).value.find((x) => x.name === 'Bulk History')!;
-    const b = (await builds.branches(p.id)).value[0]!;
+    const b = (await builds.branches(p.id)).value[0];
     const first = await builds.builds(p.id, b.id);
     assert.equal(first.items.length, BUILDS_PAGE_SIZE);
     assert.equal(first.hasMore, true);
@@ -93,12 +93,12 @@ describe('core/BuildService (against the sandbox, frozen build clock)', () => {
   });
 
   it('start → one queue request per tick → finished once, batched, with the final status', async () => {
-    const p = (await builds.profiles()).value[0]!;
+    const p = (await builds.profiles()).value[0];
     const b = (await builds.branches(p.id)).value.find((x) => x.name === 'develop')!;
     const [wf] = await builds.workflows(p.id);
     const [cfg] = await builds.configurations(p.id);
     const [commit] = await builds.commits(b.id);
-    const started = await builds.startBuild({ profileId: p.id, branchId: b.id, branchName: b.name, commitId: commit!.id, workflowId: wf!.id, configurationId: cfg!.id });
+    const started = await builds.startBuild({ profileId: p.id, branchId: b.id, branchName: b.name, commitId: commit.id, workflowId: wf.id, configurationId: cfg.id });
     const page = await builds.builds(p.id, b.id);
     assert.equal(page.items[0]?.status, 90, 'the new build is listed first at once');
     await tickOnce();
@@ -132,11 +132,11 @@ describe('core/BuildService (against the sandbox, frozen build clock)', () => {
     const ids: string[] = [];
     for (const b of branches.slice(0, 2)) {
       const [c] = await builds.commits(b.id);
-      ids.push((await builds.startBuild({ profileId: p.id, branchId: b.id, commitId: c!.id, workflowId: wf!.id, configurationId: cfg!.id })).queueItemId);
+      ids.push((await builds.startBuild({ profileId: p.id, branchId: b.id, commitId: c.id, workflowId: wf.id, configurationId: cfg.id })).queueItemId);
     }
     await tickOnce();
     assert.equal(builds.queue.entries.length, 2);
-    await builds.cancel(ids[0]!);
+    await builds.cancel(ids[0]);
     sb.world.advance(20_000);
     await tickOnce();
     await tickOnce();
@@ -157,12 +157,12 @@ describe('core/BuildService (against the sandbox, frozen build clock)', () => {
   });
 
   it('logs: "not ready" while waiting, lines while running, the whole log at the end', async () => {
-    const p = (await builds.profiles()).value[0]!;
-    const b = (await builds.branches(p.id)).value[0]!;
+    const p = (await builds.profiles()).value[0];
+    const b = (await builds.branches(p.id)).value[0];
     const [wf] = await builds.workflows(p.id);
     const [cfg] = await builds.configurations(p.id);
     const [c] = await builds.commits(b.id);
-    const s = await builds.startBuild({ profileId: p.id, branchId: b.id, commitId: c!.id, workflowId: wf!.id, configurationId: cfg!.id });
+    const s = await builds.startBuild({ profileId: p.id, branchId: b.id, commitId: c.id, workflowId: wf.id, configurationId: cfg.id });
     assert.equal(await builds.queueLogText(s.queueItemId), undefined);
     sb.world.advance(3000);
     const partial = await builds.queueLogText(s.queueItemId);
@@ -170,7 +170,7 @@ describe('core/BuildService (against the sandbox, frozen build clock)', () => {
     sb.world.advance(10_000);
     const q = await builds.queueItem(s.queueItemId);
     assert.equal(q.status, 0);
-    const full = await builds.logText(c!.id, q.buildId!);
+    const full = await builds.logText(c.id, q.buildId!);
     assert.ok(full?.includes('Build succeeded.'));
   });
 });
