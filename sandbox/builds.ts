@@ -126,6 +126,8 @@ export class BuildWorld {
   nextOutcome: { status: number; hasWarning: boolean } | undefined;
   readonly timings: { waitMs: number; runMs: number; completeMs: number };
   readonly logLines: number;
+  /** Tests: make the next computed live logs this many lines long (a 20 MB log). */
+  logLinesOverride: number | undefined;
   private readonly seedTime = Date.now();
 
   constructor(opts: BuildWorldOptions) {
@@ -338,7 +340,7 @@ export class BuildWorld {
     if (t < 0) {
       return [];
     }
-    const all = liveLog(build, p, b, this.logLines);
+    const all = liveLog(build, p, b, this.logLinesOverride ?? this.logLines);
     if (build.status >= 90 && build.status !== 92) {
       const n = Math.max(1, Math.min(all.length - 2, Math.floor((t / this.timings.runMs) * (all.length - 2))));
       return all.slice(0, n);

@@ -24,14 +24,23 @@ export function fakeContext(secrets: InMemorySecretStore): vscode.ExtensionConte
     delete: (k: string) => secrets.delete(k),
     onDidChange: (l: (e: { key: string }) => unknown) => secrets.onDidChange((key) => l({ key })),
   };
-  return { secrets: secretStorage, subscriptions: [] } as unknown as vscode.ExtensionContext;
+  const state = new Map<string, unknown>();
+  const globalState = {
+    get: <T>(k: string, d?: T) => (state.has(k) ? (state.get(k) as T) : d),
+    update: (k: string, v: unknown) => {
+      state.set(k, v);
+      return Promise.resolve();
+    },
+    keys: () => [...state.keys()],
+  };
+  return { secrets: secretStorage, subscriptions: [], globalState } as unknown as vscode.ExtensionContext;
 }
 
 export async function bootExtension(opts: { secrets?: InMemorySecretStore; keepFake?: boolean; sb?: Sandbox } = {}): Promise<UiHarness> {
   if (!opts.keepFake) {
     fake.reset();
   }
-  const sb = opts.sb ?? (await startSandbox({ quiet: true }));
+  const sb = opts.sb ?? (await startSandbox({ quiet: true, builds: { speed: 0 } }));
   fake.configuration.set('appcircle.apiUrl', sb.apiUrl);
   fake.configuration.set('appcircle.authUrl', sb.authUrl);
   const secrets = opts.secrets ?? new InMemorySecretStore();

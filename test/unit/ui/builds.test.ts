@@ -1,0 +1,277 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DEMO_PAT } from '../../../sandbox/fixtures';
+import type { FinishedBuild } from '../../../src/core/buildService';
+import { downloadTo } from '../../../src/ui/commands/artifacts';
+import { describeError } from '../../../src/ui/errorMessages';
+import { LogDocumentProvider, logUri } from '../../../src/ui/logDocument';
+import { finishedMessage, selectForNotification, summaryMessage } from '../../../src/ui/notifications';
+import { ActiveBuildsTreeProvider } from '../../../src/ui/tree/activeBuildsTree';
+import { BuildsTreeProvider } from '../../../src/ui/tree/buildsTree';
+import type { Node , BranchNode, ProfileNode } from '../../../src/ui/tree/nodes';
+import { BuildNode, LoadMoreNode, MessageNode } from '../../../src/ui/tree/nodes';
+import { NoArtifactsError } from '../../../src/ui/uiErrors';
+import { CancellationTokenSource, fake } from '../fakes/vscodeFake';
+import type { UiHarness } from './harness';
+import { bootExtension, waitUntil } from './harness';
+
+const label = (n: Node) => {
+  const l = n.getTreeItem().label;
+  return typeof l === 'string' ? l : (l?.label ?? '');
+};
+
+describe('ui: build views, commands, logs, artifacts, notifications', () => {
+  let h: UiHarness;
+  let tree: BuildsTreeProvider;
+
+  beforeEach(async () => {
+    h = await bootExtension();
+    await h.run('appcircle.loginWithPat', { pat: DEMO_PAT });
+    tree = new BuildsTreeProvider(h.ext.builds, h.ext.session);
+  });
+  afterEach(async () => {
+    tree.dispose();
+    await h.dispose();
+  });
+
+  async function nodeNamed<T extends Node>(parent: Node | undefined, name: string): Promise<T> {
+    const children = await tree.getChildren(parent);
+    const n = children.find((c) => label(c) === name);
+    assert.ok(n, `${name} among ${children.map(label).join(', ')}`);
+    return n as T;
+  }
+
+  it('tree: profiles → branches → builds with stable ids, icons, descriptions and context values', async () => {
+    const roots = await tree.getChildren();
+    // the fake workspace has no git remote, so the pinned profile comes first
+    assert.equal(label(roots[0]), 'Acme iOS');
+    const ios = await nodeNamed<ProfileNode>(undefined, 'Acme iOS');
+    assert.equal(ios.id, `profile:${ios.profile.id}`);
+    const item = ios.getTreeItem();
+    assert.match(String(item.description), /acme\/ios-app/);
+    assert.equal(item.contextValue, 'profile pinned');
+    const main = await nodeNamed<BranchNode>(ios, 'main');
+    const builds = await tree.getChildren(main);
+    assert.ok(builds.every((b) => b instanceof BuildNode));
+    const b0 = builds[0];
+    const bi = b0.getTreeItem();
+    assert.match(String(bi.contextValue), /^build /);
+    assert.match(String(bi.description), /^[0-9a-f]{7} · /);
+    assert.equal(tree.getParent(b0), main);
+    const md = tree.resolveTreeItem(bi, b0).tooltip as { value: string };
+    assert.match(md.value, /Author/);
+    assert.match(md.value, /Workflow/);
+    const again = await tree.getChildren(main);
+    assert.deepEqual(again.map((n) => n.id), builds.map((n) => n.id), 'ids survive a refresh');
+  });
+
+  it('getChildren never throws: a failure becomes an error node with Retry, and Retry reloads', async () => {
+    h.sb.faults.set({ status: 502, pathIncludes: 'build/v2/profiles', times: 1 });
+    const nodes = await tree.getChildren();
+    assert.equal(nodes.length, 1);
+    const err = nodes[0] as MessageNode;
+    assert.equal(err.kind, 'error');
+    assert.match(err.message, /server error \(502\)/);
+    assert.equal(err.getTreeItem().command?.command, 'appcircle.retry');
+    await h.run('appcircle.retry', err);
+    const ok = await tree.getChildren();
+    assert.ok(ok.length >= 3);
+  });
+
+  it('a failed refresh keeps the last good tree with one error row on top', async () => {
+    const first = await tree.getChildren();
+    h.sb.faults.set({ status: 500, pathIncludes: 'build/v2/profiles', times: 1 });
+    await h.run('appcircle.refresh');
+    const after = await tree.getChildren();
+    assert.equal(after.length, first.length + 1);
+    assert.ok(after[0] instanceof MessageNode);
+    assert.deepEqual(after.slice(1).map((n) => n.id), first.map((n) => n.id));
+  });
+
+  it('Load more… on long branches', async () => {
+    await h.dispose();
+    const { startSandbox } = await import('../../../sandbox/server');
+    const sb = await startSandbox({ quiet: true, builds: { speed: 0, largeSeed: { profiles: 3, buildsOnBranch: 30 } } });
+    h = await bootExtension({ sb });
+    const origDispose = h.dispose;
+    h.dispose = async () => {
+      await origDispose();
+      await sb.stop();
+    };
+    await h.run('appcircle.loginWithPat', { pat: DEMO_PAT });
+    tree = new BuildsTreeProvider(h.ext.builds, h.ext.session);
+    const bulk = await nodeNamed<ProfileNode>(undefined, 'Bulk History');
+    const main = await nodeNamed<BranchNode>(bulk, 'main');
+    const page1 = await tree.getChildren(main);
+    assert.equal(page1.length, 21);
+    const more = page1[20] as LoadMoreNode;
+    assert.ok(more instanceof LoadMoreNode);
+    await h.run('appcircle.loadMore', more);
+    const page2 = await tree.getChildren(main);
+    assert.equal(page2.length, 30);
+  });
+
+  it('Start Build: branch → workflow → configuration picks (profile given by the node), remembers the choices per profile', async () => {
+    const demo = await nodeNamed<ProfileNode>(undefined, 'Appcircle VS Code Demo');
+    fake.pickAnswers.push(
+      (items) => items.find((i) => i.label === 'develop'),
+      (items) => items.find((i) => i.label === 'Release Workflow'),
+      (items) => items.find((i) => i.label === 'Staging'),
+    );
+    const started = await h.run<{ queueItemId: string }>('appcircle.startBuild', demo);
+    assert.ok(started?.queueItemId);
+    assert.deepEqual(fake.pickRequests.map((r) => r.title), ['Start Build (2/4): branch of Appcircle VS Code Demo', 'Start Build (3/4): workflow', 'Start Build (4/4): configuration']);
+    assert.match(fake.messages.at(-1)?.message ?? '', /^Build started: Appcircle VS Code Demo \/ develop \(Release Workflow, Staging\)/);
+    assert.ok(h.ext.builds.isWatched(started.queueItemId));
+    const post = h.sb.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/build/v2/commits/'));
+    assert.equal(post.length, 1);
+    assert.equal(post[0]?.query.action, 'build');
+    // second time: the remembered branch/workflow/configuration come first
+    fake.pickRequests = [];
+    fake.pickAnswers.push((items) => items[0], (items) => items[0], (items) => items[0]);
+    await h.run('appcircle.startBuild', demo);
+    assert.equal(fake.pickRequests[0]?.items[0]?.label, 'develop');
+    assert.equal(fake.pickRequests[1]?.items[0]?.label, 'Release Workflow');
+    assert.equal(fake.pickRequests[2]?.items[0]?.label, 'Staging');
+  });
+
+  it('Start Build from the palette with Escape says nothing and starts nothing', async () => {
+    fake.pickAnswers.push(() => undefined);
+    await h.run('appcircle.startBuild');
+    assert.equal(fake.messages.length, 1, 'only the sign-in message');
+    assert.equal(h.sb.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/build/')).length, 0);
+  });
+
+  it('a 403 on start says the account lacks the permission for that action', async () => {
+    const demo = await nodeNamed<ProfileNode>(undefined, 'Appcircle VS Code Demo');
+    h.sb.faults.set({ forbidden: true, pathIncludes: '/build/v2/commits/', times: 5 });
+    fake.pickAnswers.push((i) => i[0], (i) => i[0], (i) => i[0]);
+    await h.run('appcircle.startBuild', demo);
+    await waitUntil(() => fake.messages.some((m) => m.severity === 'error'));
+    assert.match(fake.messages.find((m) => m.severity === 'error')?.message ?? '', /lacks the permission to start builds/);
+  });
+
+  it('Active Builds lists the queue; Cancel asks, then cancels', async () => {
+    const active = new ActiveBuildsTreeProvider(h.ext.builds, h.ext.session);
+    try {
+      const demo = await nodeNamed<ProfileNode>(undefined, 'Appcircle VS Code Demo');
+      fake.pickAnswers.push((i) => i[0], (i) => i[0], (i) => i[0]);
+      await h.run('appcircle.startBuild', demo);
+      await waitUntil(() => h.ext.builds.queue.entries.length === 1, 5000, 'queue polled');
+      const rows = active.getChildren();
+      assert.equal(rows.length, 1);
+      assert.match(String(rows[0].getTreeItem().contextValue), /\bcancelable\b/);
+      fake.messageAnswers.push('Cancel Build');
+      await h.run('appcircle.cancelBuild', rows[0]);
+      assert.ok(h.sb.requests.some((r) => r.query.action === 'cancel'));
+      assert.match(fake.messages.at(-1)?.message ?? '', /Cancel requested/);
+    } finally {
+      active.dispose();
+    }
+  });
+
+  it('log document: a running build is followed; "no logs yet" is a state; the whole log at the end', async () => {
+    const provider = new LogDocumentProvider(h.ext.builds);
+    try {
+      const demo = await nodeNamed<ProfileNode>(undefined, 'Appcircle VS Code Demo');
+      fake.pickAnswers.push((i) => i[0], (i) => i[0], (i) => i[0]);
+      const s = await h.run<{ queueItemId: string }>('appcircle.startBuild', demo);
+      const uri = logUri({ profileName: 'Appcircle VS Code Demo', branchName: 'develop', queueItemId: s?.queueItemId, label: 'Build x' });
+      const token = new CancellationTokenSource().token;
+      assert.match(await provider.provideTextDocumentContent(uri, token), /^No logs yet/);
+      assert.equal(provider.followedCount, 1);
+      h.sb.world.advance(4000);
+      const running = await provider.provideTextDocumentContent(uri, token);
+      assert.match(running, /compiling module/);
+      assert.match(running, /follows it until it ends/);
+      h.sb.world.advance(60_000);
+      const done = await provider.provideTextDocumentContent(uri, token);
+      assert.match(done, /Build succeeded\./);
+      assert.equal(provider.followedCount, 0, 'following stops when the build ends');
+    } finally {
+      provider.dispose();
+    }
+  });
+
+  it('a 20 MB log opens (streamed by the server, one string in the editor)', async () => {
+    h.sb.world.logLinesOverride = 420_000; // ≈ 56 bytes a line → > 20 MB
+    const provider = new LogDocumentProvider(h.ext.builds);
+    try {
+      const demo = await nodeNamed<ProfileNode>(undefined, 'Appcircle VS Code Demo');
+      fake.pickAnswers.push((i) => i[0], (i) => i[0], (i) => i[0]);
+      const s = await h.run<{ queueItemId: string }>('appcircle.startBuild', demo);
+      h.sb.world.advance(60_000);
+      const q = await h.ext.builds.queueItem(s!.queueItemId);
+      const uri = logUri({ profileName: 'p', branchName: 'b', commitId: q.commitId, buildId: q.buildId, label: 'big' });
+      const started = Date.now();
+      const text = await provider.provideTextDocumentContent(uri, new CancellationTokenSource().token);
+      assert.ok(text.length >= 20 * 1024 * 1024, `${(text.length / 1024 / 1024).toFixed(1)} MB`);
+      assert.ok(text.endsWith('Build succeeded.\n'));
+      console.log(`      20 MB log fetched in ${Date.now() - started} ms`);
+    } finally {
+      provider.dispose();
+      h.sb.world.logLinesOverride = undefined;
+    }
+  });
+
+  it('artifacts: the zip lands in the folder; cancel mid-download and 404 leave no file', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ac-artifacts-'));
+    try {
+      const ios = await nodeNamed<ProfileNode>(undefined, 'Acme iOS');
+      const main = await nodeNamed<BranchNode>(ios, 'main');
+      const builds = (await tree.getChildren(main)) as BuildNode[];
+      const ok = builds.find((b) => b.build.status === 0 && !b.build.hasWarning)!;
+      const failed = builds.find((b) => b.build.status === 1)!;
+      const t = (b: BuildNode) => ({ commitId: b.build.commitId, buildId: b.build.id, profileName: 'Acme iOS', branchName: 'main' });
+      const progress: number[] = [];
+      const file = await downloadTo(h.ext.builds, t(ok), dir, (r) => progress.push(r), new AbortController().signal);
+      assert.equal(fs.readFileSync(file).subarray(0, 4).toString('hex'), '504b0304');
+      assert.ok(progress.length > 0);
+      await assert.rejects(downloadTo(h.ext.builds, t(failed), dir, () => undefined, new AbortController().signal), (e: unknown) => e instanceof NoArtifactsError);
+      assert.match(describeError(new NoArtifactsError(), 'download')?.message ?? '', /no artifacts/);
+      h.sb.faults.set({ latencyMs: 300, pathIncludes: `/builds/${ok.build.id}`, times: 1 });
+      const ac = new AbortController();
+      const p = downloadTo(h.ext.builds, t(ok), dir, () => undefined, ac.signal);
+      setTimeout(() => ac.abort(), 50);
+      await assert.rejects(p);
+      assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.part')), []);
+      assert.equal(fs.readdirSync(dir).length, 1, 'only the first, complete zip');
+      h.sb.faults.set({ dropConnection: true, pathIncludes: `/builds/${ok.build.id}`, times: 1 });
+      await assert.rejects(downloadTo(h.ext.builds, t(ok), dir, () => undefined, new AbortController().signal));
+      assert.equal(fs.readdirSync(dir).length, 1, 'a dropped connection leaves no partial file');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('notifications: per setting, batched into one summary', () => {
+    const f = (status: number, watched: boolean, hasWarning = false): FinishedBuild => ({ queueItemId: `q${status}${watched ? 'w' : ''}`, status, hasWarning, watched, profileName: 'Acme iOS', branchName: 'main' });
+    const list = [f(0, true), f(1, false), f(2, true), f(3, false), f(0, false, true)];
+    assert.equal(selectForNotification(list, 'never').length, 0);
+    assert.equal(selectForNotification(list, 'all').length, 5);
+    assert.deepEqual(selectForNotification(list, 'watched').map((b) => b.status), [0, 2]);
+    assert.deepEqual(selectForNotification(list, 'failures').map((b) => b.status), [1, 2, 3]);
+    assert.equal(finishedMessage(f(1, true)), 'Appcircle build failed: Acme iOS / main.');
+    assert.equal(summaryMessage(list), '5 Appcircle builds finished: 1 succeeded, 1 failed, 1 canceled, 1 timed out, 1 succeeded with warnings.');
+  });
+
+  it('a finished watched build notifies once with Show Log / Download Artifacts / Open in Appcircle', async () => {
+    const demo = await nodeNamed<ProfileNode>(undefined, 'Appcircle VS Code Demo');
+    fake.pickAnswers.push((i) => i[0], (i) => i[0], (i) => i[0]);
+    await h.run('appcircle.startBuild', demo);
+    await waitUntil(() => h.ext.builds.queue.entries.length === 1, 5000, 'queued');
+    h.sb.world.advance(60_000);
+    h.ext.builds.scheduler.pokeNow();
+    await waitUntil(() => fake.messages.some((m) => m.message.startsWith('Appcircle build succeeded')), 8000, 'notification');
+    const m = fake.messages.find((x) => x.message.startsWith('Appcircle build succeeded'));
+    assert.deepEqual(m?.actions, ['Show Log', 'Download Artifacts', 'Open in Appcircle']);
+  });
+
+  it('sign-out clears the tree', async () => {
+    assert.ok((await tree.getChildren()).length > 0);
+    await h.run('appcircle.logout');
+    assert.deepEqual(await tree.getChildren(), []);
+  });
+});
