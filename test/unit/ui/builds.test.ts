@@ -95,10 +95,13 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
     const { startSandbox } = await import('../../../sandbox/server');
     const sb = await startSandbox({ quiet: true, builds: { speed: 0, largeSeed: { profiles: 3, buildsOnBranch: 30 } } });
     h = await bootExtension({ sb });
-    const origDispose = h.dispose;
-    h.dispose = async () => {
-      await origDispose();
-      await sb.stop();
+    const inner = h;
+    h = {
+      ...inner,
+      dispose: async () => {
+        await inner.dispose();
+        await sb.stop();
+      },
     };
     await h.run('appcircle.loginWithPat', { pat: DEMO_PAT });
     tree = new BuildsTreeProvider(h.ext.builds, h.ext.session);
