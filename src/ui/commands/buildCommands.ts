@@ -98,9 +98,16 @@ export class BuildCommands {
     }
     const chosenBranch = branch;
     const [workflows, configurations] = await Promise.all([this.builds.workflows(chosenProfile.id), this.builds.configurations(chosenProfile.id)]);
-    const workflow = workflows.find((w) => w.id === args.workflowId) ?? (await this.choose(workflows, (w) => ({ label: w.name }), l('Start Build (3/4): workflow'), last.workflowId));
+    // automation (arguments with a branch) never prompts: the remembered or first workflow / configuration
+    const auto = isStartArgs(arg) && args.branchId !== undefined;
+    const workflow =
+      workflows.find((w) => w.id === args.workflowId) ??
+      (auto ? (workflows.find((w) => w.id === last.workflowId) ?? workflows[0]) : undefined) ??
+      (await this.choose(workflows, (w) => ({ label: w.name }), l('Start Build (3/4): workflow'), last.workflowId));
     const configuration =
-      configurations.find((c) => c.id === args.configurationId) ?? (await this.choose(configurations, (c) => ({ label: c.name }), l('Start Build (4/4): configuration'), last.configurationId));
+      configurations.find((c) => c.id === args.configurationId) ??
+      (auto ? (configurations.find((c) => c.id === last.configurationId) ?? configurations[0]) : undefined) ??
+      (await this.choose(configurations, (c) => ({ label: c.name }), l('Start Build (4/4): configuration'), last.configurationId));
     let commitId = args.commitId;
     if (!commitId) {
       const commits = await this.builds.commits(chosenBranch.id);
