@@ -2,6 +2,7 @@
  * Build endpoints B1-B16 of appcircle-api.md §4, in their real wrapper styles. Lists accept a bare array or
  * `{data:[…]}` (§5). Logs: 404, an empty body or `No Logs Available` mean "not ready" → undefined.
  */
+import { StringDecoder } from 'node:string_decoder';
 import type { ApiClient } from './httpClient';
 import { isApiError } from './errors';
 import { unwrapList } from './dto';
@@ -167,9 +168,12 @@ export class BuildsApi {
     return unwrapList<BuildDto>(await this.client.get<unknown>('build/v1/builds', { params: { branchId, profileId }, signal }));
   }
 
-  /** B12: the log text, or undefined while it is not ready. */
+  /**
+   * B12: the log text, or undefined while it is not ready. Read as a stream and decoded chunk by chunk, so a
+   * log of many MB is held once as text rather than as buffers plus a copy.
+   */
   async buildLog(commitId: string, buildId: string, signal?: AbortSignal): Promise<string | undefined> {
-    return notReadyAsUndefined(() => this.client.getText(`build/v1/commits/${enc(commitId)}/builds/${enc(buildId)}/logs`, { signal }));
+    return notReadyAsUndefined(async () => streamToText((await this.client.getStream(`build/v1/commits/${enc(commitId)}/builds/${enc(buildId)}/logs`, { signal })).stream));
   }
 
   /** B12 as a stream (large logs go to disk, not memory); undefined while not ready. */
@@ -205,6 +209,16 @@ export class BuildsApi {
   async cancel(id: string): Promise<void> {
     await this.client.get<unknown>(`build/v1/queue/${enc(id)}`, { params: { action: 'cancel' } });
   }
+}
+
+async function streamToText(stream: NodeJS.ReadableStream): Promise<string> {
+  const decoder = new StringDecoder('utf8');
+  const parts: string[] = [];
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    parts.push(decoder.write(chunk));
+  }
+  parts.push(decoder.end());
+  return parts.join('');
 }
 
 async function notReadyAsUndefined(fn: () => Promise<string>): Promise<string | undefined> {
