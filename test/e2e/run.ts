@@ -222,6 +222,7 @@ async function main(): Promise<void> {
   fs.rmSync(RESULTS, { recursive: true, force: true });
   fs.mkdirSync(RESULTS, { recursive: true });
   const workspace = path.join(STATE, 'workspace');
+  fs.rmSync(workspace, { recursive: true, force: true }); // nothing left from an earlier run
   fs.mkdirSync(path.join(workspace, '.git'), { recursive: true });
   // a workspace whose git remote matches a sandbox profile (marked and sorted first in the tree)
   fs.writeFileSync(path.join(workspace, '.git', 'config'), '[remote "origin"]\n\turl = git@github.com:appcircle/appcircle-vscode.git\n');
