@@ -55,7 +55,7 @@ export function validationMessage(field: InputField, problem: ValidationProblem)
     case 'tooLong':
       return l('The {0} is longer than 4 KB, which no Appcircle credential is. Check what you pasted.', f);
     case 'notGuid':
-      return l('The {0} must be a GUID such as 3f5d9a12-7c41-4e8b-9b0d-2a6e4c1f8b73, or empty.', f);
+      return l('The {0} must be a GUID such as 3f5d9a12-7c41-4e8b-9b0d-2a6e4c1f8b73: paste it from the organization settings, or leave it empty.', f);
   }
 }
 
@@ -70,7 +70,7 @@ export function describeError(e: unknown, op: Operation = 'other'): DescribedErr
   }
   if (e instanceof AlreadySignedInError) {
     return {
-      message: l('You are already signed in to Appcircle as {0} (organization {1}).', e.account, e.organizationName),
+      message: l('You are already signed in to Appcircle as {0} (organization {1}). Sign out first to use another account.', e.account, e.organizationName),
       signIn: false,
       severity: 'warning',
     };
@@ -140,7 +140,7 @@ export function describeError(e: unknown, op: Operation = 'other'): DescribedErr
         return err(l('The signed-in account lacks the permission for this action. Ask an organization owner for the role that grants it.'));
       case 'badRequest':
         if (e.isInvalidOrganizationId) {
-          return err(l('Invalid organization ID format: it must be a GUID such as 3f5d9a12-7c41-4e8b-9b0d-2a6e4c1f8b73.'));
+          return err(l('Invalid organization ID format: enter a GUID such as 3f5d9a12-7c41-4e8b-9b0d-2a6e4c1f8b73, or leave it empty to use the key\'s own organization.'));
         }
         return err(l('Appcircle refused the request as invalid{0}.', server));
       case 'notFound':

@@ -135,7 +135,7 @@ export class SignInCommands {
     const switchOrg = l('Switch Organization');
     const actions = s.kind === 'accessToken' ? [signOut] : [signOut, switchOrg];
     void vscode.window
-      .showWarningMessage(l('You are already signed in to Appcircle as {0} (organization {1}).', s.account, s.organizationName), ...actions)
+      .showWarningMessage(l('You are already signed in to Appcircle as {0} (organization {1}). Sign out first to use another account.', s.account, s.organizationName), ...actions)
       .then((picked) => {
         if (picked === signOut) {
           return vscode.commands.executeCommand(CommandIds.logout);

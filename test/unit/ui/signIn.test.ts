@@ -82,7 +82,7 @@ describe('ui: sign-in, status bar, switch, sign-out (extension on the vscode fak
     await h.run('appcircle.login');
     const m = lastMessage();
     assert.equal(m?.severity, 'warning');
-    assert.equal(m?.message, 'You are already signed in to Appcircle as dev@acme.test (organization Acme Mobile).');
+    assert.equal(m?.message, 'You are already signed in to Appcircle as dev@acme.test (organization Acme Mobile). Sign out first to use another account.');
     assert.deepEqual(m?.actions, ['Sign Out', 'Switch Organization']);
     assert.equal(h.sb.requests.length, n);
     assert.equal(fake.pickRequests.length, 0, 'no chooser shown');
