@@ -254,7 +254,7 @@ export class ApiClient {
   }
 
   async post<T>(path: string, opts: PostOptions = {}): Promise<T> {
-    return this.authed<T>('POST', path, opts, 'json', false);
+    return this.authed<T>('POST', path, opts, 'json');
   }
 
   async getText(path: string, opts: RequestOptions = {}): Promise<string> {
@@ -262,20 +262,20 @@ export class ApiClient {
   }
 
   async getStream(path: string, opts: RequestOptions = {}): Promise<StreamResult> {
-    const { data, response } = await this.authedRaw<NodeJS.ReadableStream>('GET', path, opts, 'stream', true);
+    const { data, response } = await this.authedRaw<NodeJS.ReadableStream>('GET', path, opts, 'stream');
     const len = Number(response.headers['content-length']);
     return { stream: data, contentLength: Number.isFinite(len) && len > 0 ? len : undefined, contentType: headerValue(response.headers['content-type']) };
   }
 
-  private async authed<T>(method: 'GET' | 'POST', path: string, opts: PostOptions, type: 'json' | 'text', retryOn401 = true): Promise<T> {
-    return (await this.authedRaw<T>(method, path, opts, type, retryOn401)).data;
+  private async authed<T>(method: 'GET' | 'POST', path: string, opts: PostOptions, type: 'json' | 'text'): Promise<T> {
+    return (await this.authedRaw<T>(method, path, opts, type)).data;
   }
 
   /**
-   * Sends with the current token; on 401 asks for a fresh one once and retries. POSTs that start builds are
-   * retried too on 401 only, since a 401 means the server did not act on them.
+   * Sends with the current token; on 401 asks for a fresh one once and retries. This holds for POSTs that
+   * start builds too: a 401 means the server did not act on the request. Nothing else is retried here.
    */
-  private async authedRaw<T>(method: 'GET' | 'POST', path: string, opts: PostOptions, type: SendOptions['responseType'], _retryOn401: boolean): Promise<{ data: T; response: AxiosResponse }> {
+  private async authedRaw<T>(method: 'GET' | 'POST', path: string, opts: PostOptions, type: SendOptions['responseType']): Promise<{ data: T; response: AxiosResponse }> {
     const url = joinUrl(this.baseUrl, path);
     checkUrlAllowed(url, this.o.allowInsecureHttp ?? false);
     const cleanPath = path.replace(/^\/+/, '').split('?')[0] ?? path;

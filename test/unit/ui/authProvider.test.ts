@@ -51,8 +51,9 @@ describe('ui: Accounts menu provider, status bar spinner, small build actions', 
       const { env } = await import('../fakes/vscodeFake');
       assert.equal(env.clipboard.text, build.build.id);
       const opened: string[] = [];
-      const orig = env.openExternal;
-      (env as { openExternal: (u: unknown) => Promise<boolean> }).openExternal = (u: unknown) => {
+      const target = env as { openExternal: (u: unknown) => Promise<boolean> };
+      const orig = target.openExternal;
+      target.openExternal = (u: unknown) => {
         opened.push(String(u));
         return Promise.resolve(true);
       };
@@ -62,7 +63,7 @@ describe('ui: Accounts menu provider, status bar spinner, small build actions', 
         assert.equal(opened.length, 1);
         assert.match(opened[0] ?? '', new RegExp(`my\\.example\\.test/build/detail/${build.profile.id}$`));
       } finally {
-        env.openExternal = orig;
+        target.openExternal = orig;
       }
     } finally {
       tree.dispose();
