@@ -42,36 +42,29 @@ export class AuthApi {
   }
 
   async userInfo(accessToken: string): Promise<UserInfoDto> {
-    const url = this.base + USERINFO_PATH;
+    return (await this.call<UserInfoDto>('GET', USERINFO_PATH, { token: accessToken })) ?? {};
+  }
+
+  /** One request to the auth host: absolute path, URL policy checked first, typed errors from send(). */
+  private async call<T>(method: 'GET' | 'POST', path: string, extra: { token?: string; form?: Record<string, string> }): Promise<T | undefined> {
+    const url = this.base + path;
     checkUrlAllowed(url, this.o.allowInsecureHttp ?? false);
-    const { data } = await send<UserInfoDto>({
-      method: 'GET',
+    const { data } = await send<T>({
+      method,
       url,
-      path: USERINFO_PATH.slice(1),
-      token: accessToken,
+      path: path.slice(1),
+      ...extra,
       responseType: 'json',
       timeoutMs: this.o.timeoutMs ?? 30_000,
       adapter: this.o.adapter,
       userAgent: 'appcircle-vscode',
       logger: this.o.logger,
     });
-    return data ?? {};
+    return data;
   }
 
   private async token(path: string, form: Record<string, string>): Promise<TokenResult> {
-    const url = this.base + path;
-    checkUrlAllowed(url, this.o.allowInsecureHttp ?? false);
-    const { data } = await send<TokenResponseDto>({
-      method: 'POST',
-      url,
-      path: path.slice(1),
-      form,
-      responseType: 'json',
-      timeoutMs: this.o.timeoutMs ?? 30_000,
-      adapter: this.o.adapter,
-      userAgent: 'appcircle-vscode',
-      logger: this.o.logger,
-    });
+    const data = await this.call<TokenResponseDto>('POST', path, { form });
     const token = data?.access_token;
     if (typeof token !== 'string' || token.split('.').length !== 3) {
       throw new ApiError({ kind: 'malformedResponse', method: 'POST', path: path.slice(1) });

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { Sandbox } from '../../../sandbox/server';
 import { startSandbox } from '../../../sandbox/server';
 import { Extension } from '../../../src/container';
+import { waitFor } from '../core/helpers';
 import { InMemorySecretStore } from '../fakes/inMemorySecretStore';
 import { fake } from '../fakes/vscodeFake';
 import type { FakeStatusBarItem } from '../fakes/vscodeFake';
@@ -69,12 +70,5 @@ export async function bootExtension(opts: { secrets?: InMemorySecretStore; keepF
   };
 }
 
-export async function waitUntil(cond: () => boolean, ms = 5_000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+/** The same condition wait as the core tests use. */
+export const waitUntil = waitFor;
