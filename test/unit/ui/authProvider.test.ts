@@ -70,3 +70,47 @@ describe('ui: Accounts menu provider, status bar spinner, small build actions', 
     }
   });
 });
+
+describe('ui: Sign In chooser offers AC_ACCESS_TOKEN and other workspaces', () => {
+  it('a token from the environment signs in, bound to its organization (no switching)', async () => {
+    const h1 = await bootExtension();
+    let token = '';
+    try {
+      await h1.run('appcircle.loginWithPat', { pat: DEMO_PAT });
+      token = await h1.ext.session.getAccessToken();
+      await h1.run('appcircle.logout');
+    } finally {
+      await h1.dispose();
+    }
+    process.env.AC_ACCESS_TOKEN = token;
+    const h = await bootExtension();
+    try {
+      fake.pickAnswers.push((items) => items.find((i) => i.label.includes('AC_ACCESS_TOKEN')));
+      await h.run('appcircle.login');
+      await waitUntil(() => h.statusBar().text === '$(organization) Acme Mobile', 5000, 'signed in from the environment');
+      assert.equal(fake.contextKeys.get('appcircle.canSwitchOrganization'), false);
+    } finally {
+      delete process.env.AC_ACCESS_TOKEN;
+      await h.dispose();
+    }
+  });
+
+  it('a session of another workspace is offered and copied', async () => {
+    const h1 = await bootExtension();
+    await h1.run('appcircle.loginWithApiKey', { name: 'ci-bot', secret: 'acsk_demo_R5nW2yB8cD6fJ1qZ' });
+    const { workspace } = await import('../fakes/vscodeFake');
+    const folders = workspace.workspaceFolders;
+    const { Uri } = await import('../fakes/vscodeFake');
+    workspace.workspaceFolders = [{ uri: Uri.file('/work/other-ws'), name: 'other-ws', index: 0 }];
+    const h2 = await bootExtension({ secrets: h1.secrets.sibling(), keepFake: true, sb: h1.sb });
+    try {
+      fake.pickAnswers.push((items) => items.find((i) => i.label.includes('Use ci-bot, Acme Mobile')));
+      await h2.run('appcircle.login');
+      await waitUntil(() => h2.ext.session.session?.account === 'ci-bot', 5000, 'copied session');
+    } finally {
+      workspace.workspaceFolders = folders;
+      await h2.dispose();
+      await h1.dispose();
+    }
+  });
+});
