@@ -32,6 +32,8 @@ mkdir -p "$STATE"
 setsid node out/sandbox/cli.js --port "$SB_PORT" > "$STATE/sandbox.log" 2>&1 < /dev/null &
 SB_PID=$!
 cleanup() {
+  [ -z "${STOPPED:-}" ] || return 0
+  STOPPED=1
   say "stopping"
   kill -TERM -- "-$SB_PID" 2>/dev/null || true
   [ -n "${CS_PID:-}" ] && kill -TERM -- "-$CS_PID" 2>/dev/null || true
@@ -39,7 +41,8 @@ cleanup() {
   kill -KILL -- "-$SB_PID" 2>/dev/null || true
   [ -n "${CS_PID:-}" ] && kill -KILL -- "-$CS_PID" 2>/dev/null || true
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
 for _ in $(seq 1 100); do grep -q SANDBOX_READY "$STATE/sandbox.log" 2>/dev/null && break; sleep 0.1; done
 grep -q SANDBOX_READY "$STATE/sandbox.log" || { cat "$STATE/sandbox.log"; exit 1; }
 API=http://127.0.0.1:$SB_PORT
