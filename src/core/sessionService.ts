@@ -221,7 +221,7 @@ export class SessionService extends DisposableBase {
     let p = this.inflight.get(orgId);
     if (!p) {
       const gen = this.generation;
-      p = this.busyWhile(() => this.mintFor(s, orgId, cached, opts.forceRefresh === true))
+      p = this.busyWhile(() => this.mintFor(s, orgId, opts.forceRefresh === true))
         .then((t) => {
           if (gen === this.generation) {
             this.tokens.set(orgId, t);
@@ -266,17 +266,13 @@ export class SessionService extends DisposableBase {
     this.generation++;
   }
 
-  private async mintFor(s: StoredSession, orgId: string, cached: CachedToken | undefined, forced: boolean): Promise<CachedToken> {
+  private async mintFor(s: StoredSession, orgId: string, forced: boolean): Promise<CachedToken> {
     if (s.credential.kind === 'accessToken') {
-      if (cached && !forced && !this.isExpired(cached)) {
-        return cached;
-      }
-      if (!forced && !cached) {
-        const claims = decodeJwt(s.credential.token);
-        const t = { token: s.credential.token, expiresAt: claims.exp ? claims.exp * 1000 : undefined };
-        if (!this.isExpired(t)) {
-          return t;
-        }
+      // a ready-made token cannot be renewed: it serves until it expires or the server refuses it
+      const claims = decodeJwt(s.credential.token);
+      const t = { token: s.credential.token, expiresAt: claims.exp ? claims.exp * 1000 : undefined };
+      if (!forced && !this.isExpired(t)) {
+        return t;
       }
       await this.expire(new SessionExpiredError());
       throw new SessionExpiredError();
