@@ -98,3 +98,10 @@ describe('package.json consistency', () => {
     assert.deepEqual(manifest.contributes.authentication.map((a) => a.id), ['appcircle']);
   });
 });
+
+describe('package.json capabilities', () => {
+  it('works in restricted mode (untrusted workspaces) since it never runs workspace content', () => {
+    const m = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { capabilities?: { untrustedWorkspaces?: { supported?: boolean } } };
+    assert.equal(m.capabilities?.untrustedWorkspaces?.supported, true);
+  });
+});
