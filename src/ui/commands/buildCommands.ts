@@ -8,7 +8,7 @@ import type { SessionService } from '../../core/sessionService';
 import { logUri } from '../logDocument';
 import { firstLine, shortHash, statusLook } from '../presentation';
 import { pick } from '../prompts';
-import { BranchNode, BuildNode, LoadMoreNode, MessageNode, ProfileNode, QueueNode } from '../tree/nodes';
+import { BranchNode, BuildNode, LoadMoreNode, MessageNode, ProfileNode, QueueNode, refreshScopeOf } from '../tree/nodes';
 import { NoCommitsError, NothingToChooseError } from '../uiErrors';
 import { downloadArtifactsCommand } from './artifacts';
 
@@ -39,13 +39,7 @@ export class BuildCommands {
   ) {}
 
   refresh(node?: unknown): void {
-    if (node instanceof ProfileNode) {
-      this.builds.refresh({ kind: 'branches', profileId: node.profile.id });
-    } else if (node instanceof BranchNode) {
-      this.builds.refresh({ kind: 'builds', profileId: node.profile.id, branchId: node.branch.id });
-    } else {
-      this.builds.refresh({ kind: 'all' });
-    }
+    this.builds.refresh(refreshScopeOf(node, { kind: 'all' }));
   }
 
   loadMore(node: unknown): void {

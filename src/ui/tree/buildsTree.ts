@@ -5,7 +5,7 @@ import { DisposableBase } from '../../core/events';
 import type { SessionService } from '../../core/sessionService';
 import { describeError } from '../errorMessages';
 import type { Node } from './nodes';
-import { BranchNode, BuildNode, LoadMoreNode, MessageNode, ProfileNode } from './nodes';
+import { BranchNode, BuildNode, LoadMoreNode, MessageNode, ProfileNode, refreshScopeOf } from './nodes';
 
 const l = vscode.l10n.t;
 
@@ -163,14 +163,6 @@ export class BuildsTreeProvider extends DisposableBase implements vscode.TreeDat
 
   private errorNode(key: string, e: unknown, parent?: Node): MessageNode {
     const d = describeError(e, 'load');
-    return new MessageNode(`${key}:error`, d?.message ?? l('Could not load.'), 'error', () => {
-      if (parent instanceof ProfileNode) {
-        this.builds.refresh({ kind: 'branches', profileId: parent.profile.id });
-      } else if (parent instanceof BranchNode) {
-        this.builds.refresh({ kind: 'builds', profileId: parent.profile.id, branchId: parent.branch.id });
-      } else {
-        this.builds.refresh({ kind: 'profiles' });
-      }
-    });
+    return new MessageNode(`${key}:error`, d?.message ?? l('Could not load.'), 'error', () => this.builds.refresh(refreshScopeOf(parent, { kind: 'profiles' })));
   }
 }

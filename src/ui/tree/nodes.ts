@@ -1,11 +1,23 @@
 /** Tree nodes are data objects with stable ids; getTreeItem() builds a fresh TreeItem (STYLE.md P7). */
 import * as vscode from 'vscode';
 import type { Branch, Build, BuildProfile, QueueEntry } from '../../core/buildModels';
+import type { DataChange } from '../../core/buildService';
 import { buildContextValue, firstLine, formatDuration, relativeTime, shortHash, statusLook } from '../presentation';
 
 const l = vscode.l10n.t;
 
 export type Node = ProfileNode | BranchNode | BuildNode | LoadMoreNode | MessageNode | QueueNode;
+
+/** What refreshing under a node means: a profile's branches, a branch's builds, or `fallback` (the root). */
+export function refreshScopeOf(node: unknown, fallback: DataChange): DataChange {
+  if (node instanceof ProfileNode) {
+    return { kind: 'branches', profileId: node.profile.id };
+  }
+  if (node instanceof BranchNode) {
+    return { kind: 'builds', profileId: node.profile.id, branchId: node.branch.id };
+  }
+  return fallback;
+}
 
 function statusIcon(status: number | undefined, hasWarning = false): vscode.ThemeIcon {
   const look = statusLook(status, hasWarning);
