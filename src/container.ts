@@ -89,6 +89,7 @@ export class Extension extends DisposableBase {
     this._register(vscode.window.onDidChangeWindowState(updateBackground));
     this._register(buildsView.onDidChangeVisibility(updateBackground));
     this._register(activeView.onDidChangeVisibility(updateBackground));
+    updateBackground();
     this._register(settings.onDidChangePolling(() => this.builds.scheduler.reschedule()));
     const logs = this._register(new LogDocumentProvider(this.builds));
     this._register(vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, logs));

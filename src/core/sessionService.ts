@@ -114,7 +114,6 @@ export class SessionService extends DisposableBase {
     this.assertSignedOut();
     const cred = normalizeCredential(credential);
     const orgId = requireOrganizationId(organizationId ?? (cred.kind === 'apiKey' ? cred.organizationId : undefined));
-    const gen = this.generation;
     const minted = await this.busyWhile(() => this.mint(cred, orgId, organizationIsRoot));
     const claimOrg = minted.claims.currentOrganizationId;
     if (orgId && claimOrg !== orgId) {
@@ -125,9 +124,6 @@ export class SessionService extends DisposableBase {
     }
     const org = await this.fetchOrganization(minted.accessToken, claimOrg);
     // another window (or a second command) may have signed in meanwhile: never replace silently
-    if (gen !== this.generation) {
-      this.assertSignedOut();
-    }
     this.assertSignedOut();
     const next: StoredSession = {
       version: 1,
