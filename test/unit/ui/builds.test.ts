@@ -140,6 +140,16 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
     assert.equal(fake.pickRequests[2]?.items[0]?.label, 'Staging');
   });
 
+  it('Start Build skips a step with a single option (a profile with one branch)', async () => {
+    await h.run('appcircle.selectOrganization', { organizationId: '6fbd094c-18cb-4bcd-bc6f-cf2aee752982' });
+    const smoke = await nodeNamed<ProfileNode>(undefined, 'QA Android Smoke');
+    fake.pickRequests = [];
+    fake.pickAnswers.push((i) => i[0], (i) => i[0]);
+    const started = await h.run<{ queueItemId: string }>('appcircle.startBuild', smoke);
+    assert.ok(started?.queueItemId);
+    assert.deepEqual(fake.pickRequests.map((r) => r.title), ['Start Build (3/4): workflow', 'Start Build (4/4): configuration'], 'no branch step');
+  });
+
   it('Start Build from the palette with Escape says nothing and starts nothing', async () => {
     fake.pickAnswers.push(() => undefined);
     await h.run('appcircle.startBuild');
