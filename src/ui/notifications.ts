@@ -52,7 +52,7 @@ export class BuildNotifier extends DisposableBase {
       const show = failed ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
       const picked = await show(summaryMessage(list), open);
       if (picked === open) {
-        await vscode.commands.executeCommand('appcircle.builds.focus');
+        await vscode.commands.executeCommand('appcircle.activeBuilds.focus');
       }
       return;
     }
