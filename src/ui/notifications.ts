@@ -47,12 +47,12 @@ export class BuildNotifier extends DisposableBase {
       return;
     }
     if (list.length > 1) {
-      const open = l('Show Active Builds');
+      const open = l('Show Builds');
       const failed = list.some((b) => b.status !== 0);
       const show = failed ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
       const picked = await show(summaryMessage(list), open);
       if (picked === open) {
-        await vscode.commands.executeCommand('appcircle.activeBuilds.focus');
+        await vscode.commands.executeCommand('appcircle.builds.focus');
       }
       return;
     }
