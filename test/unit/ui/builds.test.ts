@@ -270,6 +270,22 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
     assert.equal(summaryMessage(list), '5 Appcircle builds finished: 1 succeeded, 1 failed, 1 canceled, 1 timed out, 1 succeeded with warnings.');
   });
 
+  it('several builds ending together make one summary notification', async () => {
+    const { BuildNotifier } = await import('../../../src/ui/notifications');
+    const n = new BuildNotifier(h.ext.builds, () => 'all');
+    try {
+      fake.messages = [];
+      const f = (status: number): FinishedBuild => ({ queueItemId: `q${status}`, status, hasWarning: false, watched: false, profileName: 'Acme iOS', branchName: 'main' });
+      await n.notify([f(0), f(1), f(0)]);
+      assert.equal(fake.messages.length, 1);
+      assert.equal(fake.messages[0]?.message, '3 Appcircle builds finished: 2 succeeded, 1 failed.');
+      assert.deepEqual(fake.messages[0]?.actions, ['Show Builds']);
+      assert.equal(fake.messages[0]?.severity, 'warning');
+    } finally {
+      n.dispose();
+    }
+  });
+
   it('a finished watched build notifies once with Show Log / Download Artifacts / Open in Appcircle', async () => {
     const demo = await nodeNamed<ProfileNode>(undefined, 'Appcircle VS Code Demo');
     fake.pickAnswers.push((i) => i[0], (i) => i[0], (i) => i[0]);
