@@ -1,60 +1,78 @@
-/** Token routes, userinfo and identity (appcircle-api.md §2-3, §6-7). */
-import type { SandboxState } from './state';
-import type { Router } from './http';
+/**
+ * The auth host (appcircle-api.md §2, §6-7): the four token routes and userinfo. Token routes take
+ * x-www-form-urlencoded (JSON too, any Content-Type), ignore unknown fields such as `scope`, and answer
+ * `{access_token, expires_in, token_type}` with `Cache-Control: no-store`.
+ */
+import type { Ctx, Router } from './http';
 import { GUID, parseBody, sendError, sendJson } from './http';
 import { mintJwt } from './jwt';
-import { ORGANIZATIONS, USER } from './fixtures';
+import { USER } from './fixtures';
+import type { SandboxState } from './state';
+
+export const USERINFO_PATH = '/auth/realms/appcircle/protocol/openid-connect/userinfo';
+
+const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
 
 export function registerAuthRoutes(router: Router, state: SandboxState): void {
-  const issue = (ctx: Parameters<Parameters<Router['add']>[2]>[0], claims: { sub: string; email?: string; orgId: string; cred: string }) => {
+  const issue = (ctx: Ctx, claims: { sub: string; email?: string; orgId: string; cred: string }) => {
     const now = Math.floor(state.now() / 1000);
-    const token = mintJwt({ sub: claims.sub, email: claims.email, preferred_username: claims.email, currentOrganizationId: claims.orgId, iat: now, exp: now + state.tokenLifetimeSec, cred: claims.cred });
-    sendJson(ctx.res, 200, { access_token: token, expires_in: state.tokenLifetimeSec, token_type: 'Bearer', 'not-before-policy': 0, scope: 'openid profile email' });
+    const token = mintJwt({
+      sub: claims.sub,
+      ...(claims.email ? { email: claims.email, preferred_username: claims.email } : {}),
+      currentOrganizationId: claims.orgId,
+      iat: now,
+      exp: now + state.tokenLifetimeSec,
+      cred: claims.cred,
+    });
+    sendJson(ctx.res, 200, { access_token: token, expires_in: state.tokenLifetimeSec, token_type: 'Bearer', scope: 'openid profile email' }, NO_STORE);
   };
 
-  const patRoute = (field: 'pat' | 'personalAccessKey') => (ctx: Parameters<Parameters<Router['add']>[2]>[0]) => {
+  /** PAT routes: v1 `pat` (no sub-organization), v2 `pat` + sub-organization, v3 `personalAccessKey` + sub-organization. */
+  const patRoute = (field: 'pat' | 'personalAccessKey', subOrgCapable: boolean) => (ctx: Ctx) => {
     const form = parseBody(ctx.body, ctx.req.headers['content-type']);
-    const value = form[field] ?? (field === 'personalAccessKey' ? form.pat : undefined);
+    const value = form[field];
     const user = value ? state.pats.find((p) => p.pat === value && !state.revoked.has(p.pat)) : undefined;
     if (!user) {
-      sendError(ctx.res, 401, 'Invalid personal access token.');
+      sendError(ctx.res, 401, field === 'pat' ? 'Invalid personal access token.' : 'Invalid personal access key.', NO_STORE);
       return;
     }
-    const sub = (form.subOrganizationId || form.subOrganization || '').toLowerCase();
+    // Both spellings are accepted (appcircle-api.md §2.6: sources disagree); empty means "no switch".
+    const sub = subOrgCapable ? (form.subOrganizationId || form.subOrganization || '').trim() : '';
     if (sub && !GUID.test(sub)) {
-      sendError(ctx.res, 400, 'subOrganizationId must be a valid GUID');
+      sendJson(ctx.res, 400, { error: 'subOrganizationId must be a valid GUID', message: 'subOrganizationId must be a valid GUID' }, NO_STORE);
       return;
     }
-    const orgId = sub || user.defaultOrg;
-    if (!user.reaches.includes(orgId)) {
-      sendError(ctx.res, 403, 'The user has no access to this organization.');
+    const orgId = sub ? sub.toLowerCase() : user.defaultOrg;
+    if (!state.reachableOrgs(`pat:${user.userId}`).includes(orgId)) {
+      sendError(ctx.res, 403, 'The user has no access to this organization.', NO_STORE);
       return;
     }
     issue(ctx, { sub: user.userId, email: user.email, orgId, cred: `pat:${user.userId}` });
   };
 
-  router.add('POST', '/auth/v1/token', patRoute('pat'), false);
-  router.add('POST', '/auth/v2/token', patRoute('pat'), false);
-  router.add('POST', '/auth/v3/token', patRoute('personalAccessKey'), false);
+  router.add('POST', '/auth/v1/token', patRoute('pat', false), false);
+  router.add('POST', '/auth/v2/token', patRoute('pat', true), false);
+  router.add('POST', '/auth/v3/token', patRoute('personalAccessKey', true), false);
 
   router.add(
     'POST',
     '/auth/v1/api-key/token',
     (ctx) => {
       const form = parseBody(ctx.body, ctx.req.headers['content-type']);
-      const orgParam = form.organizationId;
-      if (orgParam !== undefined && orgParam !== '' && !GUID.test(orgParam)) {
-        sendJson(ctx.res, 400, { error: 'organizationId must be a valid GUID', message: 'organizationId must be a valid GUID' });
+      const orgParam = (form.organizationId ?? '').trim();
+      if (orgParam && !GUID.test(orgParam)) {
+        // The phrase is what CLI 2.7.3 looks for (appcircle-api.md §2.1, §7.15).
+        sendJson(ctx.res, 400, { error: 'organizationId must be a valid GUID', message: 'organizationId must be a valid GUID' }, NO_STORE);
         return;
       }
       const key = state.apiKeys.find((k) => k.name === form.name && k.secret === form.secret && !state.revoked.has(k.name));
       if (!key) {
-        sendError(ctx.res, 401, 'Invalid API key name or secret.');
+        sendError(ctx.res, 401, 'Invalid API key name or secret.', NO_STORE);
         return;
       }
-      const orgId = (orgParam || key.organizationId).toLowerCase();
-      if (!key.reaches.includes(orgId)) {
-        sendError(ctx.res, 403, 'The API key has no access to this organization.');
+      const orgId = orgParam ? orgParam.toLowerCase() : key.organizationId;
+      if (!state.reachableOrgs(`apikey:${key.name}`).includes(orgId)) {
+        sendError(ctx.res, 403, 'The API key has no access to this organization.', NO_STORE);
         return;
       }
       issue(ctx, { sub: key.id, orgId, cred: `apikey:${key.name}` });
@@ -62,55 +80,15 @@ export function registerAuthRoutes(router: Router, state: SandboxState): void {
     false,
   );
 
-  router.add('GET', '/auth/realms/appcircle/protocol/openid-connect/userinfo', (ctx) => {
+  router.authed('GET', USERINFO_PATH, (ctx) => {
     const a = ctx.auth;
-    if (!a) {
-      return;
-    }
-    sendJson(ctx.res, 200, { sub: a.sub, email: a.email, email_verified: true, preferred_username: a.email ?? a.sub, name: a.email === USER.email ? USER.name : undefined, currentOrganizationId: a.orgId });
+    const key = a.cred.startsWith('apikey:') ? a.cred.slice('apikey:'.length) : undefined;
+    sendJson(ctx.res, 200, {
+      sub: a.sub,
+      ...(a.email ? { email: a.email, email_verified: true } : {}),
+      preferred_username: a.email ?? `service-account-${key ?? a.sub}`,
+      ...(a.email === USER.email ? { name: USER.name } : {}),
+      currentOrganizationId: a.orgId,
+    });
   });
-
-  // ---- identity (API host) ----
-  const orgJson = (o: (typeof ORGANIZATIONS)[number]) => {
-    const root = o.rootOrganizationId ? ORGANIZATIONS.find((r) => r.id === o.rootOrganizationId) : undefined;
-    return {
-      id: o.id,
-      name: o.name,
-      givenId: o.givenId,
-      ssoEnabled: false,
-      disabled: false,
-      ...(root ? { rootOrganizationId: root.id, rootOrganizationName: root.name } : {}),
-      createdDate: o.createdDate,
-      memberCount: o.memberCount,
-      logoUrl: null,
-    };
-  };
-  const reachable = (ctx: Parameters<Parameters<Router['add']>[2]>[0]) => state.reachableOrgs(ctx.auth?.cred ?? '');
-
-  router.add('GET', '/identity/v1/organizations', (ctx) => {
-    sendJson(ctx.res, 200, { data: ORGANIZATIONS.filter((o) => reachable(ctx).includes(o.id)).map(orgJson) });
-  });
-  router.add('GET', '/identity/v1/organizations/:id', (ctx) => {
-    const id = ctx.params.id === 'current' ? ctx.auth?.orgId : ctx.params.id?.toLowerCase();
-    const org = ORGANIZATIONS.find((o) => o.id === id);
-    if (!org) {
-      sendError(ctx.res, 404, 'Organization not found.');
-      return;
-    }
-    if (!reachable(ctx).includes(org.id)) {
-      sendError(ctx.res, 403, 'You do not have access to this organization.');
-      return;
-    }
-    sendJson(ctx.res, 200, orgJson(org));
-  });
-  router.add('GET', '/identity/v1/organizations/:id/users', (ctx) => {
-    sendJson(ctx.res, 200, [{ id: USER.id, username: USER.email, email: USER.email, fullName: USER.name }]);
-  });
-  router.add('GET', '/identity/v1/organizations/:id/users/:userId/roles', (ctx) => {
-    sendJson(ctx.res, 200, { roles: ['owner'], inheritedRoles: [], isSubOrganizationMember: ctx.params.id !== ORGANIZATIONS[0]?.id });
-  });
-  router.add('GET', '/identity/v1/organizations/:id/invitations', (ctx) => sendJson(ctx.res, 200, []));
-  router.add('GET', '/roles.json', (ctx) =>
-    sendJson(ctx.res, 200, [{ module: 'build', title: 'Build', multi: true, enabled: true, defaultRoles: [], roles: [{ key: 'build_manager', name: 'Manager' }, { key: 'build_viewer', name: 'Viewer' }] }]),
-  );
 }

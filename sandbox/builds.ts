@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import type { Ctx, Router } from './http';
 import { sendError, sendJson, sendText } from './http';
 import { EU_ORG_ID, QA_ORG_ID, ROOT_ORG_ID, USER } from './fixtures';
-import type { SandboxState } from './state';
 import { makeZip } from './zip';
+import { VirtualClock } from './clock';
 
 export const ZERO_GUID = '00000000-0000-0000-0000-000000000000';
 
@@ -120,20 +120,16 @@ const STATUSES: [number, boolean][] = [
 
 export class BuildWorld {
   readonly profiles: SProfile[] = [];
-  speed: number;
-  private virtualBase: number;
-  private realBase: number;
-  nextOutcome: { status: number; hasWarning: boolean } | undefined;
+  /** Outcomes queued for the next started builds; then `defaultOutcome`. */
+  private pendingOutcomes: { status: number; hasWarning: boolean }[] = [];
+  private defaultOutcome = { status: 0, hasWarning: false };
   readonly timings: { waitMs: number; runMs: number; completeMs: number };
   readonly logLines: number;
   /** Tests: make the next computed live logs this many lines long (a 20 MB log). */
   logLinesOverride: number | undefined;
   private readonly seedTime = Date.now();
 
-  constructor(opts: BuildWorldOptions) {
-    this.speed = opts.speed ?? 1;
-    this.virtualBase = Date.now();
-    this.realBase = Date.now();
+  constructor(private readonly opts: BuildWorldOptions, readonly clock: VirtualClock = new VirtualClock(opts.speed ?? 1)) {
     this.timings = { waitMs: opts.timings?.waitMs ?? 2_000, runMs: opts.timings?.runMs ?? 8_000, completeMs: opts.timings?.completeMs ?? 1_000 };
     this.logLines = opts.logLines ?? 40;
     this.seed();
@@ -142,19 +138,44 @@ export class BuildWorld {
     }
   }
 
+  get speed(): number {
+    return this.clock.speed;
+  }
+
   /** Virtual now (ms). */
   now(): number {
-    return this.virtualBase + (Date.now() - this.realBase) * this.speed;
+    return this.clock.now();
   }
 
   setSpeed(speed: number): void {
-    this.virtualBase = this.now();
-    this.realBase = Date.now();
-    this.speed = Math.max(0, speed);
+    this.clock.setSpeed(speed);
   }
 
   advance(ms: number): void {
-    this.virtualBase += ms;
+    this.clock.advance(ms);
+  }
+
+  /** The outcome of the next `count` started builds, or of every following one with 'all'. */
+  setOutcome(outcome: { status: number; hasWarning?: boolean }, count: number | 'all' = 1): void {
+    const o = { status: outcome.status, hasWarning: outcome.hasWarning ?? false };
+    if (count === 'all') {
+      this.pendingOutcomes = [];
+      this.defaultOutcome = o;
+    } else {
+      this.pendingOutcomes = Array.from({ length: Math.max(0, count) }, () => ({ ...o }));
+    }
+  }
+
+  /** Back to the seed (started builds are gone); the clock is left alone. */
+  reset(): void {
+    this.profiles.length = 0;
+    this.pendingOutcomes = [];
+    this.defaultOutcome = { status: 0, hasWarning: false };
+    this.logLinesOverride = undefined;
+    this.seed();
+    if (this.opts.largeSeed) {
+      this.seedLarge(this.opts.largeSeed.profiles ?? 0, this.opts.largeSeed.buildsOnBranch ?? 0);
+    }
   }
 
   dispose(): void {
@@ -356,8 +377,7 @@ export class BuildWorld {
     const wf = p.workflows.find((w) => w.id === workflowId) ?? p.workflows[0];
     const cfg = p.configurations.find((x) => x.item1.id === configurationId) ?? p.configurations[0];
     const queueId = guid(`queue:${b.id}:${Date.now()}:${Math.random()}`);
-    const outcome = this.nextOutcome ?? { status: 0, hasWarning: false };
-    this.nextOutcome = undefined;
+    const outcome = this.pendingOutcomes.shift() ?? { ...this.defaultOutcome };
     const build: SBuild = {
       id: guid(`livebuild:${queueId}`),
       commitId: c.id,
@@ -396,8 +416,7 @@ function liveLog(build: SBuild, p: SProfile, b: SBranch, n: number): string[] {
   return [...head, ...body, 'Exporting build artifacts…', tail];
 }
 
-export function registerBuildRoutes(router: Router, state: SandboxState, opts: BuildWorldOptions): BuildWorld {
-  const world = new BuildWorld(opts);
+export function registerBuildRoutes(router: Router, world: BuildWorld): void {
   const org = (ctx: Ctx) => ctx.auth?.orgId ?? '';
   const buildJson = (x: SBuild) => {
     world.refresh(x);
@@ -607,6 +626,4 @@ export function registerBuildRoutes(router: Router, state: SandboxState, opts: B
   });
   router.add('GET', '/task/v1/tasks/:id', (ctx) => sendJson(ctx.res, 200, { stateValue: 3, stateName: 'Completed' }));
   router.add('GET', '/build/v1/variable-groups', (ctx) => sendJson(ctx.res, 200, []));
-  void state;
-  return world;
 }

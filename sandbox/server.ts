@@ -1,107 +1,180 @@
 /**
- * The Appcircle-compatible sandbox server (DESIGN.md §7). Serves the auth host and the API host on one port or
- * two, with an optional base-path prefix, fault switches, and a JSON-lines request log.
+ * The Appcircle-compatible sandbox server (DESIGN.md §7, appcircle-api.md). Serves the auth host and the API host
+ * on 127.0.0.1, on one port or two, with an optional base-path prefix, fault switches, a build clock, control
+ * routes under `/__sandbox/`, and a request log (in memory and optionally as JSON lines).
  *
- *   const sb = await startSandbox({ quiet: true });   // sb.apiUrl, sb.authUrl, sb.faults, sb.stop()
+ *   const sb = await startSandbox({ quiet: true });   // sb.apiUrl, sb.authUrl, sb.faults, sb.clock, sb.stop()
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { registerAuthRoutes } from './auth';
-import { registerBuildRoutes } from './builds';
-import type { BuildWorld, BuildWorldOptions } from './builds';
-import { Faults } from './faults';
-import type { FaultSpec } from './faults';
+import { BuildWorld, registerBuildRoutes } from './builds';
+import type { BuildWorldOptions } from './builds';
+import type { SandboxClock } from './clock';
+import { VirtualClock } from './clock';
+import { Faults, MALFORMED_JSON } from './faults';
+import { registerControlRoutes } from './control';
 import type { Ctx } from './http';
-import { Router, sendError, sendJson } from './http';
+import { Router, parseBody, sendError } from './http';
+import { registerIdentityRoutes } from './identity';
 import { decodeJwt } from './jwt';
 import { SandboxState } from './state';
 import type { RequestLogEntry } from './state';
 
 export type { FaultSpec } from './faults';
+export type { Faults } from './faults';
 export type { RequestLogEntry } from './state';
+export type { SandboxClock } from './clock';
+export type { BuildWorld, BuildWorldOptions } from './builds';
 
 export interface SandboxOptions {
-  /** API port; 0 (default) picks a free one. */
+  /** API port (and auth port in one-port mode); 0 (default) picks a free one. */
   port?: number;
-  /** When set, the auth host is served on this second port (0 = any free one). */
+  /** When given, the auth host is served on this second port (0 = any free one) and each host answers only its own routes. */
   authPort?: number;
-  /** Optional base-path prefix on both hosts, e.g. "/prefix". */
+  /** Always 127.0.0.1: the sandbox never listens elsewhere. */
+  host?: '127.0.0.1';
+  /** Optional base-path prefix on both hosts, e.g. "/prefix". Requests without it are accepted too. */
   prefix?: string;
+  /** Access-token lifetime in seconds (default 3600). */
   tokenLifetimeSec?: number;
+  /** No console output. */
   quiet?: boolean;
   /** Appends every request as a JSON line to this file. */
   requestLogFile?: string;
-  /** Build simulation options (seeding, clock). */
+  /** Build clock in real time (speed 1, the demo) or frozen (speed 0, tests advance it). Default: real time. */
+  realTime?: boolean;
+  /** Build clock speed (overrides `realTime`): 1 real time, 0 frozen, 20 = twenty times faster. */
+  speed?: number;
+  /** Benchmarks: many profiles and a branch with many builds in the root organization. */
+  largeSeed?: { profiles?: number; buildsOnBranch?: number };
+  /** Build simulation options (timings, log length; `speed`/`largeSeed` may also be given here). */
   builds?: BuildWorldOptions;
+}
+
+export interface BuildOutcome {
+  /** 0 success, 1 failed, 2 canceled, 3 timeout. */
+  status: 0 | 1 | 2 | 3;
+  hasWarning?: boolean;
 }
 
 export interface Sandbox {
   readonly apiUrl: string;
   readonly authUrl: string;
+  /** Same as apiUrl. */
   readonly url: string;
   readonly faults: Faults;
+  /** Every request so far (cleared by `reset()`), oldest first. Never holds secret values. */
   readonly requests: RequestLogEntry[];
   readonly state: SandboxState;
+  /** The build clock. */
+  readonly clock: SandboxClock;
+  /** The seeded build data and the living queue. */
   readonly world: BuildWorld;
   setTokenLifetime(sec: number): void;
-  /** Revokes a PAT (by value) or an API key (by name): it can no longer mint tokens. */
+  /** Revokes a PAT (by value) or an API key (by name): it can no longer mint tokens (issued tokens live until `exp`). */
   revokeCredential(patOrKeyName: string): void;
+  /** Outcome of the next `count` started builds (default 1), or of all following ones with 'all'. */
+  setBuildOutcome(outcome: BuildOutcome, count?: number | 'all'): void;
+  /** Back to the seed: data, started builds, faults, revocations, token lifetime, request log. The clock keeps running. */
+  reset(): void;
+  /** Closes both ports and every open connection. */
   stop(): Promise<void>;
 }
 
+/** A port could not be opened. */
+export class SandboxListenError extends Error {
+  constructor(
+    readonly port: number,
+    readonly code: string | undefined,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SandboxListenError';
+  }
+}
+
+export const HOST = '127.0.0.1';
+
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
-  const state = new SandboxState(opts.tokenLifetimeSec ?? 3600);
+  const tokenLifetimeSec = opts.tokenLifetimeSec ?? 3600;
+  const state = new SandboxState(tokenLifetimeSec);
   const faults = new Faults();
+  const buildOpts: BuildWorldOptions = { ...opts.builds };
+  buildOpts.speed = opts.speed ?? (opts.realTime !== undefined ? (opts.realTime ? 1 : 0) : (buildOpts.speed ?? 1));
+  buildOpts.largeSeed = opts.largeSeed ?? buildOpts.largeSeed;
+  const clock = new VirtualClock(buildOpts.speed);
+  const world = new BuildWorld(buildOpts, clock);
+
   const router = new Router();
   registerAuthRoutes(router, state);
-  const world = registerBuildRoutes(router, state, opts.builds ?? {});
-  registerControlRoutes(router, state, faults, world);
-  const prefix = (opts.prefix ?? '').replace(/\/+$/, '');
-  const logStream = opts.requestLogFile ? fs.createWriteStream(opts.requestLogFile, { flags: 'a' }) : undefined;
+  registerIdentityRoutes(router, state);
+  registerBuildRoutes(router, world);
+  const reset = () => {
+    state.reset();
+    faults.clear();
+    world.reset();
+  };
+  registerControlRoutes(router, { state, faults, world, reset });
 
-  const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void handle(req, res);
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const prefix = normalizePrefix(opts.prefix);
+  const logStream = opts.requestLogFile ? fs.createWriteStream(opts.requestLogFile, { flags: 'a' }) : undefined;
+  const twoPorts = opts.authPort !== undefined;
+
+  const handlerFor = (host: 'api' | 'auth') => (req: http.IncomingMessage, res: http.ServerResponse) => void handle(host, req, res);
+
+  async function handle(host: 'api' | 'auth', req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const started = Date.now();
-    const url = new URL(`http://sandbox${req.url ?? '/'}`); // not new URL(path, base): '//auth/…' would read as a host
+    const method = req.method ?? 'GET';
+    // Not new URL(path, base): '//auth/…' would read as a host (appcircle-api.md §1, §7.16).
+    const url = new URL(`http://sandbox${req.url ?? '/'}`);
     let path = url.pathname.replace(/\/{2,}/g, '/');
-    if (prefix && path.startsWith(prefix)) {
+    if (prefix && (path === prefix || path.startsWith(`${prefix}/`))) {
       path = path.slice(prefix.length) || '/';
     }
     const chunks: Buffer[] = [];
-    for await (const c of req) {
-      chunks.push(c as Buffer);
+    try {
+      for await (const c of req) {
+        chunks.push(c as Buffer);
+      }
+    } catch {
+      return; // the client went away
     }
-    const body = Buffer.concat(chunks).toString('utf8');
+    const raw = Buffer.concat(chunks);
+    const body = raw.toString('utf8');
     const authHeader = req.headers.authorization;
     const entry: RequestLogEntry = {
-      time: new Date().toISOString(),
-      method: req.method ?? 'GET',
+      time: new Date(started).toISOString(),
+      method,
       path,
       query: Object.fromEntries(url.searchParams),
       status: 0,
+      host,
       hasAuth: authHeader !== undefined,
       bearerEmpty: authHeader !== undefined && /^Bearer\s*$/i.test(authHeader),
       contentType: req.headers['content-type'],
+      accept: req.headers.accept,
       userAgent: req.headers['user-agent'],
+      bodyBytes: raw.length,
       ms: 0,
     };
-    if (path.startsWith('/auth/') && req.method === 'POST') {
-      entry.bodyFields = Object.keys(Object.fromEntries(new URLSearchParams(body.trim() === '{}' ? '' : body)));
+    if (path.startsWith('/auth/') && method === 'POST') {
+      entry.bodyFields = Object.keys(parseBody(body, req.headers['content-type'])); // names only, never values
     }
-    res.on('finish', () => {
-      entry.status = res.statusCode;
+    let logged = false;
+    const log = (status: number) => {
+      if (logged) {
+        return;
+      }
+      logged = true;
+      entry.status = status;
       entry.ms = Date.now() - started;
       state.requests.push(entry);
       logStream?.write(JSON.stringify(entry) + '\n');
-    });
-    res.on('close', () => {
-      if (!res.writableFinished) {
-        entry.status = -1;
-        entry.ms = Date.now() - started;
-        state.requests.push(entry);
-      }
-    });
+    };
+    res.on('finish', () => log(res.statusCode));
+    res.on('close', () => log(res.writableFinished ? res.statusCode : -1));
 
     const control = path.startsWith('/__sandbox/');
     if (!control) {
@@ -114,8 +187,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         return;
       }
       if (action.kind === 'malformed') {
-        res.writeHead(200, { 'Content-Type': 'application/json' });
-        res.end('{"data": [ {"id": "truncated", ');
+        res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+        res.end(MALFORMED_JSON);
         return;
       }
       if (action.kind === 'status') {
@@ -124,17 +197,28 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         return;
       }
     }
-    const found = router.match(req.method ?? 'GET', path);
+    // In two-port mode each host answers only its own routes, as in production (appcircle-api.md §1).
+    const isAuthPath = path.startsWith('/auth/');
+    const wrongHost = twoPorts && !control && (host === 'auth') !== isAuthPath;
+    const found = wrongHost ? undefined : router.match(method, path);
     if (!found) {
-      sendError(res, 404, `No sandbox route for ${req.method ?? 'GET'} ${path}`);
+      sendError(res, 404, wrongHost ? `${method} ${path} is served by the ${isAuthPath ? 'auth' : 'API'} host, not this one.` : `No route for ${method} ${path}.`);
       return;
     }
-    const ctx: Ctx = { req, res, method: req.method ?? 'GET', path, query: url.searchParams, body, params: found.params };
+    const ctx: Ctx = { req, res, method, path, query: url.searchParams, body, params: found.params };
     if (found.route.authed) {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(authHeader ?? '');
       const claims = m?.[1] ? decodeJwt(m[1]) : undefined;
-      if (!claims || claims.exp * 1000 <= state.now() || !claims.cred) {
-        sendError(res, 401, authHeader === undefined || entry.bearerEmpty ? 'Authorization required. Log in first.' : 'The access token is invalid or has expired.');
+      const problem =
+        authHeader === undefined || entry.bearerEmpty
+          ? 'Authorization required: sign in first.'
+          : !claims || !state.isKnownCredential(claims.cred)
+            ? 'The access token is invalid.'
+            : claims.exp * 1000 <= state.now()
+              ? 'The access token has expired.'
+              : undefined;
+      if (problem || !claims) {
+        sendError(res, 401, problem ?? 'The access token is invalid.', { 'WWW-Authenticate': 'Bearer realm="appcircle"' });
         return;
       }
       ctx.auth = { sub: claims.sub, email: claims.email, orgId: claims.currentOrganizationId, cred: claims.cred };
@@ -144,39 +228,53 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     } catch (e) {
       if (!res.headersSent) {
         sendError(res, 500, `Sandbox error: ${e instanceof Error ? e.message : String(e)}`);
+      } else {
+        res.destroy();
       }
     }
   }
 
   const sockets = new Set<Socket>();
-  const listen = async (port: number) => {
-    const server = http.createServer(handler);
+  const servers: http.Server[] = [];
+  const listen = async (port: number, host: 'api' | 'auth') => {
+    const server = http.createServer(handlerFor(host));
     server.keepAliveTimeout = 1000;
     server.on('connection', (s) => {
       sockets.add(s);
       s.on('close', () => sockets.delete(s));
     });
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
+      server.once('error', (e: NodeJS.ErrnoException) =>
+        reject(new SandboxListenError(port, e.code, e.code === 'EADDRINUSE' ? `port ${port} on ${HOST} is already in use` : `cannot listen on ${HOST}:${port}: ${e.message}`)),
+      );
+      server.listen(port, HOST, () => resolve());
     });
+    servers.push(server);
     return server;
   };
-  const apiServer = await listen(opts.port ?? 0);
+  const closeAll = async () => {
+    for (const s of sockets) {
+      s.destroy();
+    }
+    await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+  };
+  let apiServer: http.Server;
   let authServer: http.Server | undefined;
   try {
-    authServer = opts.authPort !== undefined ? await listen(opts.authPort) : undefined;
+    apiServer = await listen(opts.port ?? 0, 'api');
+    authServer = twoPorts ? await listen(opts.authPort ?? 0, 'auth') : undefined;
   } catch (e) {
-    apiServer.close();
+    await closeAll();
+    logStream?.end();
     throw e;
   }
-  const origin = (s: http.Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}${prefix}`;
+  const origin = (s: http.Server) => `http://${HOST}:${(s.address() as AddressInfo).port}${prefix}`;
   const apiUrl = origin(apiServer);
   const authUrl = authServer ? origin(authServer) : apiUrl;
   if (!opts.quiet) {
     console.log(`sandbox: API ${apiUrl}, auth ${authUrl}`);
   }
-  let stopped = false;
+  let stopping: Promise<void> | undefined;
   return {
     apiUrl,
     authUrl,
@@ -184,61 +282,30 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     faults,
     requests: state.requests,
     state,
+    clock,
     world,
-    setTokenLifetime: (sec) => (state.tokenLifetimeSec = sec),
-    revokeCredential: (x) => state.revoked.add(x),
-    stop: async () => {
-      if (stopped) {
-        return;
-      }
-      stopped = true;
-      world.dispose();
-      for (const s of sockets) {
-        s.destroy();
-      }
-      await Promise.all([apiServer, authServer].filter((s): s is http.Server => !!s).map((s) => new Promise<void>((r) => s.close(() => r()))));
-      logStream?.end();
+    setTokenLifetime: (sec) => {
+      state.tokenLifetimeSec = sec;
+    },
+    revokeCredential: (x) => {
+      state.revoked.add(x);
+    },
+    setBuildOutcome: (outcome, count = 1) => world.setOutcome(outcome, count),
+    reset,
+    stop: () => {
+      stopping ??= (async () => {
+        world.dispose();
+        await closeAll();
+        if (logStream) {
+          await new Promise<void>((r) => logStream.end(() => r()));
+        }
+      })();
+      return stopping;
     },
   };
 }
 
-function registerControlRoutes(router: Router, state: SandboxState, faults: Faults, world: BuildWorld): void {
-  router.add('POST', '/__sandbox/faults', (ctx) => {
-    const spec = JSON.parse(ctx.body || '{}') as FaultSpec;
-    faults.set(spec);
-    sendJson(ctx.res, 200, { faults: faults.active });
-  }, false);
-  router.add('DELETE', '/__sandbox/faults', (ctx) => {
-    faults.clear();
-    sendJson(ctx.res, 200, { faults: [] });
-  }, false);
-  router.add('POST', '/__sandbox/token-lifetime', (ctx) => {
-    const { seconds } = JSON.parse(ctx.body || '{}') as { seconds?: number };
-    state.tokenLifetimeSec = seconds ?? state.tokenLifetimeSec;
-    sendJson(ctx.res, 200, { seconds: state.tokenLifetimeSec });
-  }, false);
-  router.add('POST', '/__sandbox/revoke', (ctx) => {
-    const { credential } = JSON.parse(ctx.body || '{}') as { credential?: string };
-    if (credential) {
-      state.revoked.add(credential);
-    }
-    sendJson(ctx.res, 200, { ok: true });
-  }, false);
-  router.add('GET', '/__sandbox/requests', (ctx) => sendJson(ctx.res, 200, state.requests), false);
-  router.add('POST', '/__sandbox/clock', (ctx) => {
-    const b = JSON.parse(ctx.body || '{}') as { advanceMs?: number; speed?: number };
-    if (b.speed !== undefined) {
-      world.setSpeed(b.speed);
-    }
-    if (b.advanceMs) {
-      world.advance(b.advanceMs);
-    }
-    sendJson(ctx.res, 200, { speed: world.speed });
-  }, false);
-  router.add('POST', '/__sandbox/build-outcome', (ctx) => {
-    const b = JSON.parse(ctx.body || '{}') as { status?: number; hasWarning?: boolean };
-    world.nextOutcome = { status: b.status ?? 0, hasWarning: b.hasWarning ?? false };
-    sendJson(ctx.res, 200, world.nextOutcome);
-  }, false);
-  router.add('GET', '/__sandbox/health', (ctx) => sendJson(ctx.res, 200, { ok: true }), false);
+function normalizePrefix(p: string | undefined): string {
+  const t = (p ?? '').trim().replace(/\/+$/, '');
+  return !t ? '' : t.startsWith('/') ? t : `/${t}`;
 }
