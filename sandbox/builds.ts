@@ -1,29 +1,47 @@
 /**
- * The build part of the sandbox (appcircle-api.md §4, §6-7): seeded profiles, branches, commits and builds per
- * organization, and a living queue. Build progress is computed lazily from a virtual clock that tests freeze
- * and advance (`speed: 0` + `advance(ms)`) and the demo runs in real time, so no timers run in the server.
+ * The build part of the sandbox (appcircle-api.md §4, §6-7): profiles, branches, commits and builds seeded per
+ * organization from fixtures.ts, and a living queue. A started build moves Waiting (90) → Running (91) →
+ * Completing (92) → its outcome on the build clock (clock.ts), writes log lines as it runs and has an artifact
+ * zip at the end. Progress is computed from the clock on demand, so no timers run in the server.
  */
+import type { ServerResponse } from 'node:http';
 import { createHash } from 'node:crypto';
-import type { Ctx, Router } from './http';
-import { sendError, sendJson, sendText } from './http';
-import { EU_ORG_ID, QA_ORG_ID, ROOT_ORG_ID, USER } from './fixtures';
-import { makeZip } from './zip';
 import { VirtualClock } from './clock';
+import {
+  COMMIT_AUTHORS,
+  COMMIT_MESSAGES,
+  CONFIGURATION_NAMES,
+  PROFILES,
+  ROOT_ORG_ID,
+  SEED_BUILD_OUTCOMES,
+  VARIABLE_GROUPS,
+  WORKFLOW_NAMES,
+  ZERO_GUID,
+  stableGuid,
+} from './fixtures';
+import type { SeedProfile } from './fixtures';
+import type { AuthedCtx, Router } from './http';
+import { parseBody, parseJsonObject, sendError, sendJson, sendText } from './http';
+import { makeZip } from './zip';
 
-export const ZERO_GUID = '00000000-0000-0000-0000-000000000000';
+export { ZERO_GUID } from './fixtures';
+/** Stable GUIDs from names (same as fixtures' `stableGuid`). */
+export const guid = stableGuid;
 
 export interface BuildWorldOptions {
-  /** Virtual-clock speed: 1 = real time (default), 0 = frozen until advance(). */
+  /** Build clock speed: 1 = real time (default), 0 = frozen until `advance()`. */
   speed?: number;
-  /** Phase lengths of a started build in virtual ms. */
+  /** Phase lengths of a started build in virtual ms (defaults 2 s waiting, 8 s running, 1 s completing). */
   timings?: { waitMs?: number; runMs?: number; completeMs?: number };
   /** Benchmarks: many profiles and a branch with many builds in the root organization. */
   largeSeed?: { profiles?: number; buildsOnBranch?: number };
-  /** Log lines written by a started build over its run. */
+  /** Body lines a started build writes over its run (default 40). */
   logLines?: number;
+  /** Size of the app file inside an artifact zip (default 64 KiB). */
+  artifactBytes?: number;
 }
 
-interface SBuild {
+export interface SBuild {
   id: string;
   commitId: string;
   hash: string;
@@ -33,25 +51,29 @@ interface SBuild {
   endDate?: string;
   duration?: string;
   isDistributable: boolean;
+  workflowId: string;
   workflowName: string;
+  configurationId: string;
   configurationName: string;
   branchId: string;
   profileId: string;
-  /** For seeded builds: the whole log; for live builds, computed. */
-  log?: string[];
+  /** Set for builds started through the API (the living queue). */
   live?: LiveBuild;
 }
 
-interface LiveBuild {
+export interface LiveBuild {
   queueId: string;
   taskId: string;
+  /** Virtual ms. */
   startedAt: number;
   outcome: { status: number; hasWarning: boolean };
   canceledAt?: number;
+  userId: string;
   userEmail: string;
+  orgId: string;
 }
 
-interface SCommit {
+export interface SCommit {
   id: string;
   hash: string;
   commitDate: string;
@@ -60,14 +82,16 @@ interface SCommit {
   branchId: string;
 }
 
-interface SBranch {
+export interface SBranch {
   id: string;
   name: string;
+  /** Newest first. */
   commits: SCommit[];
+  /** Newest first. */
   builds: SBuild[];
 }
 
-interface SProfile {
+export interface SProfile {
   id: string;
   name: string;
   pinned: boolean;
@@ -80,62 +104,63 @@ interface SProfile {
   configurations: { item1: { id: string; configurationName: string; updateDate: string }; item2: number }[];
 }
 
-/** Stable GUIDs from names, so ids survive restarts (tree expansion, e2e). */
-export function guid(seed: string): string {
-  const h = createHash('sha1').update(seed).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+interface LiveRef {
+  p: SProfile;
+  b: SBranch;
+  build: SBuild;
+}
+
+interface VariableGroup {
+  id: string;
+  orgId: string;
+  name: string;
+  variables: { key: string; value: string; isSecret: boolean }[];
 }
 
 function hash40(seed: string): string {
   return createHash('sha1').update(`commit:${seed}`).digest('hex');
 }
 
-function hms(ms: number): string {
+export function hms(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   const p = (n: number) => String(n).padStart(2, '0');
   return `${p(Math.floor(s / 3600))}:${p(Math.floor((s % 3600) / 60))}:${p(s % 60)}`;
 }
 
-const MESSAGES = [
-  'Fix login crash on iOS 18',
-  'Add dark mode to settings screen',
-  'Bump Gradle plugin to 8.7',
-  'Refactor payment flow\n\nSplit the checkout view model.',
-  'Update fastlane match certificates',
-  'Improve cold start time by 200 ms',
-  'Localize onboarding (de, fr, tr)',
-  'Fix flaky UI test on Pixel 8',
-];
-const AUTHORS = ['Dev User', 'Ayşe Demir', 'Jonas Berg', 'Priya Nair'];
-const STATUSES: [number, boolean][] = [
-  [0, false],
-  [1, false],
-  [0, true],
-  [2, false],
-  [0, false],
-  [3, false],
-  [0, false],
-  [1, false],
-];
+/** Terminal BuildStatus codes (appcircle-api.md §4.4). */
+export const TERMINAL = [0, 1, 2, 3];
 
 export class BuildWorld {
   readonly profiles: SProfile[] = [];
+  readonly variableGroups: VariableGroup[] = [];
+  readonly timings: { waitMs: number; runMs: number; completeMs: number };
+  readonly logLines: number;
+  /** Tests: make live logs this many body lines long (a 20 MB log). */
+  logLinesOverride: number | undefined;
+  /** Started builds by queue item id and by task id. */
+  private readonly live = new Map<string, LiveRef>();
+  private readonly liveList: LiveRef[] = [];
+  private readonly zips = new Map<string, Buffer>();
   /** Outcomes queued for the next started builds; then `defaultOutcome`. */
   private pendingOutcomes: { status: number; hasWarning: boolean }[] = [];
   private defaultOutcome = { status: 0, hasWarning: false };
-  readonly timings: { waitMs: number; runMs: number; completeMs: number };
-  readonly logLines: number;
-  /** Tests: make the next computed live logs this many lines long (a 20 MB log). */
-  logLinesOverride: number | undefined;
-  private readonly seedTime = Date.now();
+  private seedTime = Date.now();
+  private readonly artifactBytes: number;
 
-  constructor(private readonly opts: BuildWorldOptions, readonly clock: VirtualClock = new VirtualClock(opts.speed ?? 1)) {
-    this.timings = { waitMs: opts.timings?.waitMs ?? 2_000, runMs: opts.timings?.runMs ?? 8_000, completeMs: opts.timings?.completeMs ?? 1_000 };
-    this.logLines = opts.logLines ?? 40;
-    this.seed();
-    if (opts.largeSeed) {
-      this.seedLarge(opts.largeSeed.profiles ?? 0, opts.largeSeed.buildsOnBranch ?? 0);
+  constructor(
+    private readonly opts: BuildWorldOptions,
+    readonly clock: VirtualClock = new VirtualClock(opts.speed ?? 1),
+  ) {
+    const t = opts.timings ?? {};
+    for (const [k, v] of Object.entries(t)) {
+      if (typeof v !== 'number' || !(v >= 0)) {
+        throw new RangeError(`timings.${k} must be a number ≥ 0`);
+      }
     }
+    this.timings = { waitMs: t.waitMs ?? 2_000, runMs: t.runMs ?? 8_000, completeMs: t.completeMs ?? 1_000 };
+    this.logLines = opts.logLines ?? 40;
+    this.artifactBytes = opts.artifactBytes ?? 64 * 1024;
+    this.seed();
   }
 
   get speed(): number {
@@ -166,16 +191,18 @@ export class BuildWorld {
     }
   }
 
-  /** Back to the seed (started builds are gone); the clock is left alone. */
+  /** Back to the seed (started builds are gone, outcomes reset); the clock keeps running. */
   reset(): void {
     this.profiles.length = 0;
+    this.variableGroups.length = 0;
+    this.live.clear();
+    this.liveList.length = 0;
+    this.zips.clear();
     this.pendingOutcomes = [];
     this.defaultOutcome = { status: 0, hasWarning: false };
     this.logLinesOverride = undefined;
+    this.seedTime = Date.now();
     this.seed();
-    if (this.opts.largeSeed) {
-      this.seedLarge(this.opts.largeSeed.profiles ?? 0, this.opts.largeSeed.buildsOnBranch ?? 0);
-    }
   }
 
   dispose(): void {
@@ -184,27 +211,41 @@ export class BuildWorld {
 
   // ---- seeding -----------------------------------------------------------------------------------
 
-  private addProfile(orgId: string, name: string, os: number, repo: string, pinned: boolean, branchNames: string[], buildsPerBranch: number): SProfile {
-    const id = guid(`profile:${orgId}:${name}`);
+  private seed(): void {
+    for (const sp of PROFILES) {
+      this.addProfile(sp);
+    }
+    const large = this.opts.largeSeed;
+    if (large) {
+      for (let i = 0; i < (large.profiles ?? 0); i++) {
+        const os = ((i % 2) + 1) as 1 | 2;
+        this.addProfile({ orgId: ROOT_ORG_ID, name: `Bulk Profile ${String(i).padStart(4, '0')}`, os, buildPlatformType: os, repositoryName: `bulk/app-${i}`, pinned: false, branches: ['main'], buildsPerBranch: 1 });
+      }
+      if ((large.buildsOnBranch ?? 0) > 0) {
+        this.addProfile({ orgId: ROOT_ORG_ID, name: 'Bulk History', os: 1, buildPlatformType: 1, repositoryName: 'bulk/history', pinned: false, branches: ['main'], buildsPerBranch: large.buildsOnBranch ?? 0 });
+      }
+    }
+    for (const g of VARIABLE_GROUPS) {
+      this.variableGroups.push({ id: guid(`vg:${g.orgId}:${g.name}`), orgId: g.orgId, name: g.name, variables: g.variables.map((v) => ({ ...v })) });
+    }
+  }
+
+  private addProfile(sp: SeedProfile): SProfile {
+    const id = guid(`profile:${sp.orgId}:${sp.name}`);
     const p: SProfile = {
       id,
-      name,
-      pinned,
-      os,
-      buildPlatformType: os === 1 ? 1 : 2,
-      repositoryName: repo,
-      orgId,
+      name: sp.name,
+      pinned: sp.pinned,
+      os: sp.os,
+      buildPlatformType: sp.buildPlatformType,
+      repositoryName: sp.repositoryName,
+      orgId: sp.orgId,
       branches: [],
-      workflows: [
-        { id: guid(`wf:${id}:default`), workflowName: 'Default Push Workflow', lastUsedTime: new Date(this.seedTime - 3600_000).toISOString() },
-        { id: guid(`wf:${id}:release`), workflowName: 'Release Workflow', lastUsedTime: new Date(this.seedTime - 86400_000).toISOString() },
-      ],
-      configurations: [
-        { item1: { id: guid(`cfg:${id}:default`), configurationName: 'Default Configuration', updateDate: '2025-08-01T00:00:00Z' }, item2: 0 },
-        { item1: { id: guid(`cfg:${id}:staging`), configurationName: 'Staging', updateDate: '2025-08-01T00:00:00Z' }, item2: 0 },
-      ],
+      workflows: WORKFLOW_NAMES.map((w, i) => ({ id: guid(`wf:${id}:${i === 0 ? 'default' : 'release'}`), workflowName: w, lastUsedTime: new Date(this.seedTime - (i === 0 ? 3600_000 : 86400_000)).toISOString() })),
+      configurations: CONFIGURATION_NAMES.map((c, i) => ({ item1: { id: guid(`cfg:${id}:${i === 0 ? 'default' : 'staging'}`), configurationName: c, updateDate: '2025-08-01T00:00:00Z' }, item2: 0 })),
     };
-    branchNames.forEach((bn, bi) => p.branches.push(this.makeBranch(p, bn, bi === 0 ? buildsPerBranch : Math.max(0, buildsPerBranch - 2 * bi), bi)));
+    sp.branches.forEach((bn, bi) => p.branches.push(this.makeBranch(p, bn, bi === 0 ? sp.buildsPerBranch : Math.max(0, sp.buildsPerBranch - 2 * bi), bi)));
+    (sp.emptyBranches ?? []).forEach((bn, i) => p.branches.push(this.makeBranch(p, bn, 0, sp.branches.length + i)));
     this.profiles.push(p);
     return p;
   }
@@ -219,28 +260,35 @@ export class BuildWorld {
         id: guid(`commit:${id}:${i}`),
         hash: hash40(`${id}:${i}`),
         commitDate: new Date(at).toISOString(),
-        author: AUTHORS[(i + salt) % AUTHORS.length],
-        message: MESSAGES[(i + salt) % MESSAGES.length],
+        author: COMMIT_AUTHORS[(i + salt) % COMMIT_AUTHORS.length] ?? 'Dev User',
+        message: COMMIT_MESSAGES[(i + salt) % COMMIT_MESSAGES.length] ?? 'Update',
         branchId: id,
       });
     }
+    const [wf] = p.workflows;
+    const [cfg] = p.configurations;
+    // Rebuilds of a commit (i ≥ commitCount) spread between it and the next commit, never after the seed time.
+    const perCommit = Math.ceil(builds / b.commits.length);
+    const stepMs = ((salt + 1) * 3600_000 - 25 * 60_000) / Math.max(1, perCommit);
     for (let i = 0; i < builds; i++) {
       const commit = b.commits[i % b.commits.length];
-      const [status, hasWarning] = STATUSES[(i + salt) % STATUSES.length];
-      const startAt = Date.parse(commit.commitDate) + 5 * 60_000 + i * 1000;
+      const outcome = SEED_BUILD_OUTCOMES[(i + salt) % SEED_BUILD_OUTCOMES.length] ?? { status: 0, hasWarning: false };
+      const startAt = Date.parse(commit.commitDate) + 5 * 60_000 + Math.round(Math.floor(i / b.commits.length) * stepMs);
       const durMs = (6 + ((i * 7 + salt) % 9)) * 60_000 + ((i * 13) % 60) * 1000;
       b.builds.push({
         id: guid(`build:${id}:${i}`),
         commitId: commit.id,
         hash: commit.hash,
-        status,
-        hasWarning,
+        status: outcome.status,
+        hasWarning: outcome.hasWarning,
         startDate: new Date(startAt).toISOString(),
         endDate: new Date(startAt + durMs).toISOString(),
         duration: hms(durMs),
-        isDistributable: status === 0,
-        workflowName: 'Default Push Workflow',
-        configurationName: 'Default Configuration',
+        isDistributable: outcome.status === 0,
+        workflowId: wf?.id ?? '',
+        workflowName: wf?.workflowName ?? 'Default Push Workflow',
+        configurationId: cfg?.item1.id ?? '',
+        configurationName: cfg?.item1.configurationName ?? 'Default Configuration',
         branchId: id,
         profileId: p.id,
       });
@@ -249,29 +297,14 @@ export class BuildWorld {
     return b;
   }
 
-  private seed(): void {
-    this.addProfile(ROOT_ORG_ID, 'Acme iOS', 1, 'acme/ios-app', true, ['main', 'develop', 'release/1.2', 'feature/login'], 12);
-    this.addProfile(ROOT_ORG_ID, 'Acme Android', 2, 'acme/android-app', false, ['main', 'develop', 'feature/dark-mode'], 8);
-    this.addProfile(ROOT_ORG_ID, 'Appcircle VS Code Demo', 2, 'appcircle/appcircle-vscode', false, ['main', 'develop'], 6);
-    this.addProfile(QA_ORG_ID, 'QA Regression iOS', 1, 'acme/ios-app', false, ['main', 'qa/nightly'], 5);
-    this.addProfile(QA_ORG_ID, 'QA Android Smoke', 2, 'acme/android-app', true, ['main'], 4);
-    // Acme Europe has no build profiles: the "no profiles" state
-    void EU_ORG_ID;
-  }
-
-  private seedLarge(profiles: number, buildsOnBranch: number): void {
-    for (let i = 0; i < profiles; i++) {
-      this.addProfile(ROOT_ORG_ID, `Bulk Profile ${String(i).padStart(4, '0')}`, (i % 2) + 1, `bulk/app-${i}`, false, ['main'], 1);
-    }
-    if (buildsOnBranch > 0) {
-      this.addProfile(ROOT_ORG_ID, 'Bulk History', 1, 'bulk/history', false, ['main'], buildsOnBranch);
-    }
-  }
-
   // ---- lookups -----------------------------------------------------------------------------------
 
   profilesOf(orgId: string): SProfile[] {
     return this.profiles.filter((p) => p.orgId === orgId);
+  }
+
+  findProfile(profileId: string, orgId: string): SProfile | undefined {
+    return this.profiles.find((p) => p.id === profileId && p.orgId === orgId);
   }
 
   findBranch(branchId: string, orgId: string): { p: SProfile; b: SBranch } | undefined {
@@ -296,40 +329,33 @@ export class BuildWorld {
     return undefined;
   }
 
-  liveBuilds(orgId: string): { p: SProfile; b: SBranch; build: SBuild }[] {
-    const out: { p: SProfile; b: SBranch; build: SBuild }[] = [];
-    for (const p of this.profilesOf(orgId)) {
-      for (const b of p.branches) {
-        for (const build of b.builds) {
-          if (build.live) {
-            out.push({ p, b, build });
-          }
-        }
-      }
-    }
-    return out;
+  /** A started build by queue item id or task id (appcircle-api.md §7.3), within an organization. */
+  findLive(id: string, orgId: string): LiveRef | undefined {
+    const ref = this.live.get(id.toLowerCase());
+    return ref && ref.p.orgId === orgId ? ref : undefined;
   }
 
-  findLive(id: string, orgId: string): { p: SProfile; b: SBranch; build: SBuild } | undefined {
-    return this.liveBuilds(orgId).find((x) => x.build.live?.queueId === id || x.build.live?.taskId === id);
+  /** Started builds of an organization, oldest first. */
+  liveBuilds(orgId: string): LiveRef[] {
+    return this.liveList.filter((x) => x.p.orgId === orgId);
   }
 
   // ---- the living queue --------------------------------------------------------------------------
 
-  /** Brings a live build up to date with the virtual clock. */
+  /** Brings a build up to date with the clock (no-op for seeded builds). */
   refresh(build: SBuild): void {
     const live = build.live;
-    if (!live) {
+    if (!live || (TERMINAL.includes(build.status) && build.endDate)) {
       return;
     }
-    const t = this.now() - live.startedAt;
     const { waitMs, runMs, completeMs } = this.timings;
     if (live.canceledAt !== undefined) {
       build.status = 2;
-      build.endDate ??= new Date(live.canceledAt).toISOString();
-      build.duration = hms(live.canceledAt - live.startedAt);
+      build.endDate = new Date(live.canceledAt).toISOString();
+      build.duration = hms(Math.max(0, live.canceledAt - live.startedAt - waitMs));
       return;
     }
+    const t = this.now() - live.startedAt;
     if (t < waitMs) {
       build.status = 90;
     } else if (t < waitMs + runMs) {
@@ -341,90 +367,239 @@ export class BuildWorld {
       build.hasWarning = live.outcome.hasWarning;
       build.isDistributable = live.outcome.status === 0;
       const end = live.startedAt + waitMs + runMs + completeMs;
-      build.endDate ??= new Date(end).toISOString();
+      build.endDate = new Date(end).toISOString();
       build.duration = hms(end - live.startedAt - waitMs);
     }
   }
 
   isActive(build: SBuild): boolean {
     this.refresh(build);
-    return build.status >= 90;
+    return !TERMINAL.includes(build.status);
   }
 
-  /** Log lines written so far by a live build, or the seeded log of a finished one. */
-  logOf(build: SBuild, p: SProfile, b: SBranch): string[] {
-    if (!build.live) {
-      return build.log ?? seededLog(build, p, b);
+  start(ref: { p: SProfile; b: SBranch; c: SCommit }, workflowId: string, configurationId: string, user: { id: string; email: string; orgId: string }): SBuild | string {
+    const { p, b, c } = ref;
+    const wf = workflowId ? p.workflows.find((w) => w.id === workflowId.toLowerCase()) : p.workflows[0];
+    if (!wf) {
+      return `Workflow ${workflowId} was not found in profile ${p.name}.`;
     }
-    this.refresh(build);
-    const t = this.now() - build.live.startedAt - this.timings.waitMs;
-    if (t < 0) {
-      return [];
+    const cfg = configurationId ? p.configurations.find((x) => x.item1.id === configurationId.toLowerCase()) : p.configurations[0];
+    if (!cfg) {
+      return `Configuration ${configurationId} was not found in profile ${p.name}.`;
     }
-    const all = liveLog(build, p, b, this.logLinesOverride ?? this.logLines);
-    if (build.status >= 90 && build.status !== 92) {
-      const n = Math.max(1, Math.min(all.length - 2, Math.floor((t / this.timings.runMs) * (all.length - 2))));
-      return all.slice(0, n);
-    }
-    if (build.status === 2) {
-      const n = Math.max(1, Math.floor((((build.live.canceledAt ?? 0) - build.live.startedAt - this.timings.waitMs) / this.timings.runMs) * (all.length - 2)));
-      return [...all.slice(0, Math.max(1, n)), `[${new Date(build.live.canceledAt ?? 0).toISOString()}] Build canceled by ${USER.email}.`];
-    }
-    return build.status === 92 ? all.slice(0, all.length - 1) : all;
-  }
-
-  start(p: SProfile, b: SBranch, c: SCommit, workflowId: string, configurationId: string, email: string): SBuild {
-    const wf = p.workflows.find((w) => w.id === workflowId) ?? p.workflows[0];
-    const cfg = p.configurations.find((x) => x.item1.id === configurationId) ?? p.configurations[0];
     const queueId = guid(`queue:${b.id}:${Date.now()}:${Math.random()}`);
+    const taskId = guid(`task:${queueId}`);
     const outcome = this.pendingOutcomes.shift() ?? { ...this.defaultOutcome };
+    const now = this.now();
+    // Listed first at once with a current startDate, strictly newer than the branch's newest (§7.7).
+    const newest = b.builds[0] ? Date.parse(b.builds[0].startDate) : 0;
     const build: SBuild = {
       id: guid(`livebuild:${queueId}`),
       commitId: c.id,
       hash: c.hash,
       status: 90,
       hasWarning: false,
-      startDate: new Date(this.now()).toISOString(),
+      startDate: new Date(Math.max(now, newest + 1)).toISOString(),
       isDistributable: false,
-      workflowName: wf?.workflowName ?? 'Default Push Workflow',
-      configurationName: cfg?.item1.configurationName ?? 'Default Configuration',
+      workflowId: wf.id,
+      workflowName: wf.workflowName,
+      configurationId: cfg.item1.id,
+      configurationName: cfg.item1.configurationName,
       branchId: b.id,
       profileId: p.id,
-      live: { queueId, taskId: queueId, startedAt: this.now(), outcome, userEmail: email },
+      live: { queueId, taskId, startedAt: now, outcome, userId: user.id, userEmail: user.email, orgId: user.orgId },
     };
-    b.builds.unshift(build); // newest first, listed at once (§7.7)
+    b.builds.unshift(build);
+    wf.lastUsedTime = build.startDate;
+    const ref2 = { p, b, build };
+    this.live.set(queueId, ref2);
+    this.live.set(taskId, ref2);
+    this.liveList.push(ref2);
     return build;
   }
-}
 
-function seededLog(build: SBuild, p: SProfile, b: SBranch): string[] {
-  const lines = [`Appcircle build ${build.id}`, `Profile: ${p.name} · Branch: ${b.name} · Commit: ${build.hash.slice(0, 7)}`, `Workflow: ${build.workflowName} · Configuration: ${build.configurationName}`];
-  const steps = ['Activate SSH Private Key', 'Git Clone', p.os === 1 ? 'Xcodebuild for Devices' : 'Android Build', 'Test Reports', 'Export Build Artifacts'];
-  steps.forEach((s, i) => lines.push(`[${build.startDate}] ▶ Step ${i + 1}/${steps.length}: ${s}`, `    ${s} finished.`));
-  lines.push(build.status === 0 ? (build.hasWarning ? 'Build succeeded with warnings.' : 'Build succeeded.') : build.status === 1 ? 'error: Build failed: xcodebuild exited with code 65.' : build.status === 2 ? 'Build canceled.' : 'Build timed out.');
-  return lines;
-}
-
-function liveLog(build: SBuild, p: SProfile, b: SBranch, n: number): string[] {
-  const head = [`Appcircle build ${build.id}`, `Profile: ${p.name} · Branch: ${b.name} · Commit: ${build.hash.slice(0, 7)}`];
-  const body: string[] = [];
-  for (let i = 0; i < n; i++) {
-    body.push(`[step ${Math.floor(i / 8) + 1}] ${p.os === 1 ? 'xcodebuild' : 'gradle'}: compiling module ${i + 1} of ${n}`);
+  /** B16: cancel a waiting or running build. */
+  cancel(ref: LiveRef): 'canceled' | 'finished' {
+    if (!this.isActive(ref.build) || !ref.build.live) {
+      return 'finished';
+    }
+    ref.build.live.canceledAt = this.now();
+    this.refresh(ref.build);
+    return 'canceled';
   }
-  const outcome = build.live?.outcome;
-  const tail = outcome?.status === 0 ? (outcome.hasWarning ? 'Build succeeded with warnings.' : 'Build succeeded.') : outcome?.status === 1 ? 'error: Build failed: a test failed.' : 'Build timed out.';
-  return [...head, ...body, 'Exporting build artifacts…', tail];
+
+  // ---- logs and artifacts ------------------------------------------------------------------------
+
+  /** How many lines of a build's log exist now, and a function for line i. 0 lines = "not ready". */
+  log(ref: LiveRef): { count: number; line: (i: number) => string } {
+    const { p, b, build } = ref;
+    this.refresh(build);
+    const live = build.live;
+    const steps = stepsOf(p);
+    const head = [
+      `Appcircle build ${build.id}`,
+      `Profile: ${p.name} · Branch: ${b.name} · Commit: ${build.hash.slice(0, 7)}`,
+      `Workflow: ${build.workflowName} · Configuration: ${build.configurationName}`,
+    ];
+    if (!live) {
+      return seededLog(build, head, steps);
+    }
+    const n = this.logLinesOverride ?? this.logLines;
+    const { waitMs, runMs } = this.timings;
+    const runStart = live.startedAt + waitMs;
+    const stamp = (i: number) => new Date(runStart + Math.floor((i / Math.max(1, n)) * runMs)).toISOString().slice(11, 19);
+    const tool = p.os === 1 ? 'xcodebuild' : 'gradle';
+    const perStep = Math.max(1, Math.ceil(n / steps.length));
+    const body = (i: number) => `[${stamp(i)}] [${steps[Math.min(steps.length - 1, Math.floor(i / perStep))] ?? 'Build'}] ${tool}: compiling module ${i + 1} of ${n}`;
+    const outcome = live.canceledAt !== undefined ? { status: 2, hasWarning: false } : live.outcome;
+    const tail = tailLines(outcome, live.canceledAt !== undefined ? `Build canceled by ${live.userEmail}.` : undefined);
+    const ran = (until: number) => Math.max(0, Math.min(n, Math.floor(((until - runStart) / Math.max(1, runMs)) * n)));
+    let bodyCount: number;
+    let withTail = false;
+    let withExport = false;
+    if (build.status === 90) {
+      return { count: 0, line: () => '' };
+    } else if (build.status === 91) {
+      bodyCount = Math.max(1, ran(this.now()));
+    } else if (build.status === 92) {
+      bodyCount = n;
+      withExport = true;
+    } else if (live.canceledAt !== undefined) {
+      bodyCount = ran(live.canceledAt);
+      withTail = true;
+    } else {
+      bodyCount = n;
+      withExport = true;
+      withTail = true;
+    }
+    const exportLine = 'Exporting build artifacts…';
+    const count = head.length + bodyCount + (withExport ? 1 : 0) + (withTail ? tail.length : 0);
+    return {
+      count,
+      line: (i) => {
+        if (i < head.length) {
+          return head[i] ?? '';
+        }
+        const j = i - head.length;
+        if (j < bodyCount) {
+          return body(j);
+        }
+        const k = j - bodyCount;
+        if (withExport && k === 0) {
+          return exportLine;
+        }
+        return tail[k - (withExport ? 1 : 0)] ?? '';
+      },
+    };
+  }
+
+  /** The artifact zip of a successful build (with or without warnings), or undefined. */
+  artifacts(ref: LiveRef): Buffer | undefined {
+    const { p, b, build } = ref;
+    this.refresh(build);
+    if (build.status !== 0) {
+      return undefined;
+    }
+    let zip = this.zips.get(build.id);
+    if (!zip) {
+      const ext = p.os === 1 ? 'ipa' : 'apk';
+      const pattern = Buffer.from(`sandbox ${ext} of build ${build.id}\n`);
+      const app = Buffer.alloc(this.artifactBytes, pattern);
+      zip = makeZip([
+        { name: `${p.name.replace(/\W+/g, '-')}.${ext}`, data: app },
+        { name: 'build-info.txt', data: Buffer.from(`profile=${p.name}\nbranch=${b.name}\ncommit=${build.hash}\nbuild=${build.id}\nworkflow=${build.workflowName}\nconfiguration=${build.configurationName}\n`) },
+      ]);
+      if (this.zips.size > 200) {
+        this.zips.clear();
+      }
+      this.zips.set(build.id, zip);
+    }
+    return zip;
+  }
+
+  /** B15 for a build's task: 1 Begin, 0 in progress, 2 Canceled, 3 Completed. */
+  taskState(build: SBuild): { stateValue: number; stateName: string } {
+    this.refresh(build);
+    if (build.status === 90) {
+      return { stateValue: 1, stateName: 'Begin' };
+    }
+    if (!TERMINAL.includes(build.status)) {
+      return { stateValue: 0, stateName: 'InProgress' };
+    }
+    return build.status === 2 ? { stateValue: 2, stateName: 'Canceled' } : { stateValue: 3, stateName: 'Completed' };
+  }
+}
+
+function stepsOf(p: SProfile): string[] {
+  return ['Activate SSH Private Key', 'Git Clone', p.os === 1 ? 'Xcodebuild for Devices' : 'Android Build', 'Test Reports', 'Export Build Artifacts'];
+}
+
+function tailLines(outcome: { status: number; hasWarning: boolean }, canceled?: string): string[] {
+  switch (outcome.status) {
+    case 0:
+      return outcome.hasWarning ? ['warning: 3 deprecated APIs are in use (see the build step output).', 'Build succeeded with warnings.'] : ['Build succeeded.'];
+    case 1:
+      return ['error: a unit test failed: LoginTests.testCrashOnEmptyPassword', 'Build failed.'];
+    case 2:
+      return [canceled ?? 'Build canceled.'];
+    default:
+      return ['error: the build exceeded its time limit.', 'Build timed out.'];
+  }
+}
+
+function seededLog(build: SBuild, head: string[], steps: string[]): { count: number; line: (i: number) => string } {
+  const lines = [...head];
+  const failAt = build.status === 0 ? steps.length : build.status === 1 ? 2 : 3;
+  steps.slice(0, failAt + (build.status === 0 ? 0 : 1)).forEach((s, i) => lines.push(`[${build.startDate.slice(11, 19)}] ▶ Step ${i + 1}/${steps.length}: ${s}`, `    ${s} ${i < failAt ? 'finished' : 'stopped'}.`));
+  lines.push(...tailLines(build));
+  return { count: lines.length, line: (i) => lines[i] ?? '' };
+}
+
+/** Writes a log as text/plain, in chunks (a 20 MB log never becomes one string on the server). */
+async function sendLog(res: ServerResponse, log: { count: number; line: (i: number) => string }): Promise<void> {
+  if (log.count <= 2000) {
+    const lines: string[] = [];
+    for (let i = 0; i < log.count; i++) {
+      lines.push(log.line(i));
+    }
+    sendText(res, 200, lines.join('\n') + '\n');
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+  for (let i = 0; i < log.count; ) {
+    const chunk: string[] = [];
+    for (const end = Math.min(log.count, i + 2000); i < end; i++) {
+      chunk.push(log.line(i));
+    }
+    if (!res.write(chunk.join('\n') + '\n')) {
+      await new Promise<void>((r) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          r();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+      if (res.destroyed) {
+        return;
+      }
+    }
+  }
+  res.end();
 }
 
 export function registerBuildRoutes(router: Router, world: BuildWorld): void {
-  const org = (ctx: Ctx) => ctx.auth?.orgId ?? '';
+  const org = (ctx: AuthedCtx) => ctx.auth.orgId;
   const buildJson = (x: SBuild) => {
     world.refresh(x);
-    const { live: _l, log: _g, ...rest } = x;
+    const { live: _l, ...rest } = x;
     return rest;
   };
+  const notFound = (ctx: AuthedCtx, what: string) => sendError(ctx.res, 404, `${what} was not found.`);
 
-  router.add('GET', '/build/v2/profiles', (ctx) => {
+  // B1
+  router.authed('GET', '/build/v2/profiles', (ctx) => {
     sendJson(
       ctx.res,
       200,
@@ -435,72 +610,106 @@ export function registerBuildRoutes(router: Router, world: BuildWorld): void {
         os: p.os,
         buildPlatformType: p.buildPlatformType,
         repositoryName: p.repositoryName,
-        lastBuildDate: p.branches.flatMap((b) => b.builds.map((x) => x.startDate)).sort().pop() ?? null,
+        lastBuildDate: p.branches.reduce<string | null>((m, b) => (b.builds[0] && (!m || b.builds[0].startDate > m) ? b.builds[0].startDate : m), null),
         autoDistributeCount: 0,
         autoBuildCount: 1,
       })),
     );
   });
-  const profileDetail = (ctx: Ctx) => {
-    const p = world.profilesOf(org(ctx)).find((x) => x.id === ctx.params.id);
+  // B2 (v1; older CLIs use v2)
+  const profileDetail = (ctx: AuthedCtx) => {
+    const p = world.findProfile(ctx.params.id ?? '', org(ctx));
     if (!p) {
-      sendError(ctx.res, 404, 'Build profile not found.');
+      notFound(ctx, 'Build profile');
       return;
     }
     sendJson(ctx.res, 200, {
       id: p.id,
       name: p.name,
+      pinned: p.pinned,
       os: p.os,
+      buildPlatformType: p.buildPlatformType,
       repositoryName: p.repositoryName,
       branches: p.branches.map((b) => {
         const last = b.builds[0];
-        if (last) {
-          world.refresh(last);
+        if (!last) {
+          return { id: b.id, name: b.name }; // "No previous builds"
         }
-        return last ? { id: b.id, name: b.name, lastBuildDate: last.startDate, buildStatus: last.status } : { id: b.id, name: b.name };
+        world.refresh(last);
+        return { id: b.id, name: b.name, lastBuildDate: last.startDate, buildStatus: last.status };
       }),
     });
   };
-  router.add('GET', '/build/v1/profiles/:id', profileDetail);
-  router.add('GET', '/build/v2/profiles/:id', profileDetail);
-  router.add('GET', '/build/v2/profiles/:id/workflows', (ctx) => {
-    const p = world.profilesOf(org(ctx)).find((x) => x.id === ctx.params.id);
-    return p ? sendJson(ctx.res, 200, p.workflows) : sendError(ctx.res, 404, 'Build profile not found.');
+  router.authed('GET', '/build/v1/profiles/:id', profileDetail);
+  router.authed('GET', '/build/v2/profiles/:id', profileDetail);
+  // B3, B4
+  router.authed('GET', '/build/v2/profiles/:id/workflows', (ctx) => {
+    const p = world.findProfile(ctx.params.id ?? '', org(ctx));
+    return p ? sendJson(ctx.res, 200, p.workflows) : notFound(ctx, 'Build profile');
   });
-  router.add('GET', '/build/v2/profiles/:id/configurations', (ctx) => {
-    const p = world.profilesOf(org(ctx)).find((x) => x.id === ctx.params.id);
-    return p ? sendJson(ctx.res, 200, p.configurations) : sendError(ctx.res, 404, 'Build profile not found.');
+  router.authed('GET', '/build/v2/profiles/:id/configurations', (ctx) => {
+    const p = world.findProfile(ctx.params.id ?? '', org(ctx));
+    return p ? sendJson(ctx.res, 200, p.configurations) : notFound(ctx, 'Build profile');
   });
-  router.add('GET', '/build/v2/commits', (ctx) => {
+  // B5
+  router.authed('GET', '/build/v2/commits', (ctx) => {
     const found = world.findBranch(ctx.query.get('branchId') ?? '', org(ctx));
-    return found ? sendJson(ctx.res, 200, found.b.commits) : sendError(ctx.res, 404, 'Branch not found.');
+    return found ? sendJson(ctx.res, 200, found.b.commits) : notFound(ctx, 'Branch');
   });
-  router.add('GET', '/build/v2/commits/:id', (ctx) => {
+  // B17 (unverified): before B6 so 'last-commit' is not read as a commit id
+  router.authed('GET', '/build/v2/commits/last-commit', (ctx) => {
+    const found = world.findBranch(ctx.query.get('branchId') ?? '', org(ctx));
+    const c = found && found.p.id === ctx.query.get('profileId') ? found.b.commits[0] : undefined;
+    return c ? sendJson(ctx.res, 200, c) : notFound(ctx, 'Branch');
+  });
+  // B6
+  router.authed('GET', '/build/v2/commits/:id', (ctx) => {
     const found = world.findCommit(ctx.params.id ?? '', org(ctx));
     if (!found) {
-      sendError(ctx.res, 404, 'Commit not found.');
+      notFound(ctx, 'Commit');
       return;
     }
     sendJson(ctx.res, 200, { ...found.c, builds: found.b.builds.filter((x) => x.commitId === found.c.id).map(buildJson) });
   });
-  router.add('POST', '/build/v2/commits/:id', (ctx) => {
+  // B7: the body (the literal `{}` as a form) is ignored; everything comes from the query (§7.2)
+  const startAndReply = (ctx: AuthedCtx, ref: { p: SProfile; b: SBranch; c: SCommit }, workflowId: string, configurationId: string) => {
+    const result = world.start(ref, workflowId, configurationId, { id: ctx.auth.sub, email: ctx.auth.email ?? `${ctx.auth.cred.replace(/^apikey:/, '')} (API key)`, orgId: org(ctx) });
+    if (typeof result === 'string') {
+      sendError(ctx.res, 404, result);
+      return;
+    }
+    sendJson(ctx.res, 200, { taskId: result.live?.taskId, queueItemId: result.live?.queueId });
+  };
+  router.authed('POST', '/build/v2/commits/:id', (ctx) => {
     if (ctx.query.get('action') !== 'build') {
-      sendError(ctx.res, 400, 'Unknown action.');
+      sendError(ctx.res, 400, 'Unknown action: expected action=build.');
       return;
     }
     const found = world.findCommit(ctx.params.id ?? '', org(ctx));
     if (!found) {
-      sendError(ctx.res, 404, 'Commit not found.');
+      notFound(ctx, 'Commit');
       return;
     }
-    const email = ctx.auth?.email ?? 'api-key';
-    const build = world.start(found.p, found.b, found.c, ctx.query.get('workflowId') ?? '', ctx.query.get('configurationId') ?? '', email);
-    sendJson(ctx.res, 200, { taskId: build.live?.taskId, queueItemId: build.live?.queueId });
+    startAndReply(ctx, found, ctx.query.get('workflowId') ?? '', ctx.query.get('configurationId') ?? '');
   });
-  router.add('GET', '/build/v1/queue/my-dashboard', (ctx) => {
+  // B18, B19 (unverified): start on the latest commit of a branch (by id or name)
+  router.authed('PUT', '/build/v2/profiles/:p/branch/:b/workflow/:w', (ctx) => {
+    const found = world.findBranch(ctx.params.b ?? '', org(ctx));
+    const c = found && found.p.id === ctx.params.p ? found.b.commits[0] : undefined;
+    return found && c ? startAndReply(ctx, { ...found, c }, ctx.params.w ?? '', ctx.query.get('configurationId') ?? '') : notFound(ctx, 'Branch');
+  });
+  router.authed('PUT', '/build/v2/profiles/:p/workflow/:w', (ctx) => {
+    const p = world.findProfile(ctx.params.p ?? '', org(ctx));
+    const b = p?.branches.find((x) => x.name === ctx.query.get('branchName'));
+    const c = b?.commits[0];
+    return p && b && c ? startAndReply(ctx, { p, b, c }, ctx.params.w ?? '', ctx.query.get('configurationId') ?? '') : notFound(ctx, 'Branch');
+  });
+  // B9: waiting and running builds of the organization, paged, {data}
+  router.authed('GET', '/build/v1/queue/my-dashboard', (ctx) => {
     const rows = world
       .liveBuilds(org(ctx))
       .filter((x) => world.isActive(x.build))
+      .reverse()
       .map(({ p, b, build }) => ({
         id: build.live?.queueId,
         commitId: build.commitId,
@@ -516,114 +725,165 @@ export function registerBuildRoutes(router: Router, world: BuildWorld): void {
         startQueueDateTime: build.startDate,
         os: p.os,
       }));
-    sendJson(ctx.res, 200, { data: rows, totalCount: rows.length, page: Number(ctx.query.get('page') ?? 1), size: Number(ctx.query.get('size') ?? 1000) });
+    const page = Math.max(1, Number(ctx.query.get('page')) || 1);
+    const size = Math.max(1, Number(ctx.query.get('size')) || 1000);
+    sendJson(ctx.res, 200, { data: rows.slice((page - 1) * size, page * size), totalCount: rows.length });
   });
-  router.add('GET', '/build/v1/queue/logs/:id', (ctx) => {
+  // B13: by queue item (or task) id
+  router.authed('GET', '/build/v1/queue/logs/:id', async (ctx) => {
     const found = world.findLive(ctx.params.id ?? '', org(ctx));
     if (!found) {
-      sendError(ctx.res, 404, 'Queue item not found.');
+      notFound(ctx, 'Queue item');
       return;
     }
-    const lines = world.logOf(found.build, found.p, found.b);
-    sendText(ctx.res, 200, lines.length ? lines.join('\n') + '\n' : 'No Logs Available');
+    const log = world.log(found);
+    if (!log.count) {
+      sendText(ctx.res, 200, 'No Logs Available');
+      return;
+    }
+    await sendLog(ctx.res, log);
   });
-  router.add('GET', '/build/v1/queue/:id', (ctx) => {
+  // B8 and B16 (`?action=cancel`), either id
+  router.authed('GET', '/build/v1/queue/:id', (ctx) => {
     const found = world.findLive(ctx.params.id ?? '', org(ctx));
     if (!found) {
-      sendError(ctx.res, 404, 'Queue item not found.');
+      notFound(ctx, 'Queue item');
       return;
     }
     const { p, b, build } = found;
     const live = build.live as LiveBuild;
-    if (ctx.query.get('action') === 'cancel') {
-      world.refresh(build);
-      if (build.status < 90) {
+    const action = ctx.query.get('action');
+    if (action === 'cancel') {
+      if (world.cancel(found) === 'finished') {
         sendError(ctx.res, 400, 'The build has already finished.');
         return;
       }
-      live.canceledAt = world.now();
-      world.refresh(build);
-      sendJson(ctx.res, 200, { id: live.queueId, taskId: live.taskId, cancelling: true });
+      sendJson(ctx.res, 200, { id: live.queueId, taskId: live.taskId, cancelling: true, buildStatus: build.status });
+      return;
+    }
+    if (action) {
+      sendError(ctx.res, 400, `Unknown action: ${action}.`);
       return;
     }
     world.refresh(build);
     sendJson(ctx.res, 200, {
       id: live.queueId,
       taskId: live.taskId,
-      agentId: guid('agent'),
-      organizationId: org(ctx),
-      userId: ctx.auth?.sub,
+      agentId: guid(`agent:${p.os}`),
+      organizationId: live.orgId,
+      userId: live.userId,
       profileId: p.id,
       branchId: b.id,
       commitId: build.commitId,
+      // The all-zero GUID until the build record "exists" (running), as the CLI expects (§4.2, §7.6).
       buildId: build.status === 90 ? ZERO_GUID : build.id,
       purpose: 1,
       triggerReason: 0,
       cancelling: live.canceledAt !== undefined,
       queueItemStatus: build.status === 90 ? 0 : 1,
-      xcodeVersion: '',
+      xcodeVersion: p.os === 1 ? '16.2.x' : '',
       buildStatus: build.status,
       hasWarning: build.hasWarning,
     });
   });
-  router.add('GET', '/build/v1/builds', (ctx) => {
+  // B10
+  router.authed('GET', '/build/v1/builds', (ctx) => {
     const found = world.findBranch(ctx.query.get('branchId') ?? '', org(ctx));
     if (!found || found.p.id !== ctx.query.get('profileId')) {
-      sendError(ctx.res, 404, 'Branch not found.');
+      notFound(ctx, 'Branch');
       return;
     }
     sendJson(ctx.res, 200, found.b.builds.map(buildJson));
   });
-  const findBuild = (ctx: Ctx) => {
+  const findBuild = (ctx: AuthedCtx): LiveRef | undefined => {
     const found = world.findCommit(ctx.params.commitId ?? '', org(ctx));
-    const build = found?.b.builds.find((x) => x.id === ctx.params.buildId);
-    return found && build ? { ...found, build } : undefined;
+    const build = found?.b.builds.find((x) => x.id === ctx.params.buildId && x.commitId === found.c.id);
+    return found && build ? { p: found.p, b: found.b, build } : undefined;
   };
-  const logRoute = (ctx: Ctx) => {
+  // B12: 404 "No Logs Available" until the build has written something (§4.5, §7.10)
+  const logRoute = async (ctx: AuthedCtx) => {
     const f = findBuild(ctx);
     if (!f) {
-      sendError(ctx.res, 404, 'Build not found.');
+      notFound(ctx, 'Build');
       return;
     }
-    const lines = world.logOf(f.build, f.p, f.b);
-    if (!lines.length) {
+    const log = world.log(f);
+    if (!log.count) {
       sendError(ctx.res, 404, 'No Logs Available');
       return;
     }
-    sendText(ctx.res, 200, lines.join('\n') + '\n');
+    await sendLog(ctx.res, log);
   };
-  router.add('GET', '/build/v1/commits/:commitId/builds/:buildId/logs', logRoute);
-  router.add('GET', '/build/v2/commits/:commitId/builds/:buildId/logs', logRoute);
-  const artifactRoute = (ctx: Ctx) => {
+  router.authed('GET', '/build/v1/commits/:commitId/builds/:buildId/logs', logRoute);
+  router.authed('GET', '/build/v2/commits/:commitId/builds/:buildId/logs', logRoute);
+  // B11 (shape unverified)
+  router.authed('GET', '/build/v2/commits/:commitId/builds/:buildId/status', (ctx) => {
     const f = findBuild(ctx);
     if (!f) {
-      sendError(ctx.res, 404, 'Build not found.');
-      return;
-    }
-    world.refresh(f.build);
-    if (f.build.status !== 0) {
-      sendError(ctx.res, 404, 'No artifacts for this build.');
-      return;
-    }
-    const ext = f.p.os === 1 ? 'ipa' : 'apk';
-    const zip = makeZip([
-      { name: `${f.p.name.replace(/\W+/g, '-')}.${ext}`, data: Buffer.from(`sandbox ${ext} of build ${f.build.id}\n`.repeat(200)) },
-      { name: 'build-info.txt', data: Buffer.from(`profile=${f.p.name}\nbranch=${f.b.name}\ncommit=${f.build.hash}\nbuild=${f.build.id}\n`) },
-    ]);
-    ctx.res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Length': zip.length, 'Content-Disposition': `attachment; filename="artifacts.zip"` });
-    ctx.res.end(zip);
-  };
-  router.add('GET', '/build/v1/commits/:commitId/builds/:buildId', artifactRoute);
-  router.add('GET', '/build/v2/commits/:commitId/builds/:buildId', artifactRoute);
-  router.add('GET', '/build/v2/commits/:commitId/builds/:buildId/status', (ctx) => {
-    const f = findBuild(ctx);
-    if (!f) {
-      sendError(ctx.res, 404, 'Build not found.');
+      notFound(ctx, 'Build');
       return;
     }
     world.refresh(f.build);
     sendJson(ctx.res, 200, { status: f.build.status, hasWarning: f.build.hasWarning });
   });
-  router.add('GET', '/task/v1/tasks/:id', (ctx) => sendJson(ctx.res, 200, { stateValue: 3, stateName: 'Completed' }));
-  router.add('GET', '/build/v1/variable-groups', (ctx) => sendJson(ctx.res, 200, []));
+  // B14: one zip of all artifacts; 404 when there are none (yet)
+  const artifactRoute = (ctx: AuthedCtx) => {
+    const f = findBuild(ctx);
+    if (!f) {
+      notFound(ctx, 'Build');
+      return;
+    }
+    const zip = world.artifacts(f);
+    if (!zip) {
+      sendError(ctx.res, 404, 'This build has no artifacts.');
+      return;
+    }
+    ctx.res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Length': zip.length, 'Content-Disposition': 'attachment; filename="artifacts.zip"', 'Cache-Control': 'no-store' });
+    ctx.res.end(zip);
+  };
+  router.authed('GET', '/build/v1/commits/:commitId/builds/:buildId', artifactRoute);
+  router.authed('GET', '/build/v2/commits/:commitId/builds/:buildId', artifactRoute);
+  // B15: a build's task (uploads are out of scope)
+  router.authed('GET', '/task/v1/tasks/:id', (ctx) => {
+    const found = world.findLive(ctx.params.id ?? '', org(ctx));
+    return found ? sendJson(ctx.res, 200, world.taskState(found.build)) : notFound(ctx, 'Task');
+  });
+
+  // Variable groups (CLI 2.7.3 `build variable …`): bare lists, PascalCase on create, camelCase back (§7.14)
+  const group = (ctx: AuthedCtx) => world.variableGroups.find((g) => g.id === ctx.params.id && g.orgId === org(ctx));
+  router.authed('GET', '/build/v1/variable-groups', (ctx) => {
+    sendJson(ctx.res, 200, world.variableGroups.filter((g) => g.orgId === org(ctx)).map((g) => ({ id: g.id, name: g.name })));
+  });
+  router.authed('POST', '/build/v1/variable-groups', (ctx) => {
+    const b = parseJsonObject(ctx.body);
+    const name = typeof b?.name === 'string' ? b.name.trim() : '';
+    if (!name) {
+      sendJson(ctx.res, 400, { error: 'name is required', message: 'name is required' });
+      return;
+    }
+    const g = { id: guid(`vg:${org(ctx)}:${name}:${Date.now()}`), orgId: org(ctx), name, variables: [] };
+    world.variableGroups.push(g);
+    sendJson(ctx.res, 200, { id: g.id, name: g.name });
+  });
+  router.authed('GET', '/build/v1/variable-groups/:id/variables', (ctx) => {
+    const g = group(ctx);
+    return g ? sendJson(ctx.res, 200, g.variables.map((v) => ({ key: v.key, value: v.isSecret ? '' : v.value, isSecret: v.isSecret }))) : notFound(ctx, 'Variable group');
+  });
+  router.authed('POST', '/build/v1/variable-groups/:id/variables', (ctx) => {
+    const g = group(ctx);
+    if (!g) {
+      notFound(ctx, 'Variable group');
+      return;
+    }
+    const b = parseBody(ctx.body, ctx.req.headers['content-type']);
+    const key = b.Key ?? b.key;
+    if (!key) {
+      sendJson(ctx.res, 400, { error: 'Key is required', message: 'Key is required' });
+      return;
+    }
+    const isSecret = (b.IsSecret ?? b.isSecret) === 'true';
+    g.variables = g.variables.filter((v) => v.key !== key);
+    g.variables.push({ key, value: b.Value ?? b.value ?? '', isSecret });
+    sendJson(ctx.res, 200, {});
+  });
 }

@@ -126,6 +126,8 @@ export interface SeedProfile {
   /** The first branch gets `buildsPerBranch` builds, each next one two fewer. */
   branches: string[];
   buildsPerBranch: number;
+  /** Branches without any build ("No previous builds"). */
+  emptyBranches?: string[];
 }
 
 /** The profile whose repository matches this repository's git remote (`git@github.com:appcircle/appcircle-vscode.git`). */
@@ -134,7 +136,7 @@ export const REPO_NAME = 'appcircle/appcircle-vscode';
 /** Build profiles per organization. Acme Europe has none on purpose (the "no profiles" state). */
 export const PROFILES: readonly SeedProfile[] = [
   { orgId: ROOT_ORG_ID, name: 'Acme iOS', os: 1, buildPlatformType: 1, repositoryName: 'acme/ios-app', pinned: true, branches: ['main', 'develop', 'release/1.2', 'feature/login'], buildsPerBranch: 12 },
-  { orgId: ROOT_ORG_ID, name: 'Acme Android', os: 2, buildPlatformType: 2, repositoryName: 'acme/android-app', pinned: false, branches: ['main', 'develop', 'feature/dark-mode'], buildsPerBranch: 8 },
+  { orgId: ROOT_ORG_ID, name: 'Acme Android', os: 2, buildPlatformType: 2, repositoryName: 'acme/android-app', pinned: false, branches: ['main', 'develop', 'feature/dark-mode'], buildsPerBranch: 8, emptyBranches: ['spike/compose'] },
   { orgId: ROOT_ORG_ID, name: 'Appcircle VS Code Demo', os: 2, buildPlatformType: 2, repositoryName: REPO_NAME, pinned: false, branches: ['main', 'develop'], buildsPerBranch: 6 },
   { orgId: QA_ORG_ID, name: 'QA Regression iOS', os: 1, buildPlatformType: 1, repositoryName: 'acme/ios-app', pinned: false, branches: ['main', 'qa/nightly'], buildsPerBranch: 5 },
   { orgId: QA_ORG_ID, name: 'QA Android Smoke', os: 2, buildPlatformType: 2, repositoryName: 'acme/android-app', pinned: true, branches: ['main'], buildsPerBranch: 4 },
