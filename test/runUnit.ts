@@ -1,6 +1,6 @@
 /**
  * Runs the unit tiers with mocha and prints one closing line with the counts.
- *  - plain Node tier: out/test/unit/{api,core,sandbox}/** (no vscode fake loaded: a stray
+ *  - plain Node tier: out/test/unit/{api,core,sandbox,scripts}/** (no vscode fake loaded: a stray
  *    `vscode` import fails here, which keeps src/api and src/core honest);
  *  - ui tier: out/test/unit/ui/** with the tiny vscode fake hooked into Module._load.
  * Usage: node out/test/runUnit.js [--grep PATTERN]
@@ -51,9 +51,9 @@ async function main(): Promise<void> {
   const root = path.resolve(__dirname, 'unit');
   const grepIndex = process.argv.indexOf('--grep');
   const grep = grepIndex > 0 ? process.argv[grepIndex + 1] : undefined;
-  const plain = ['api', 'core', 'sandbox'].flatMap((d) => collect(path.join(root, d)));
+  const plain = ['api', 'core', 'sandbox', 'scripts'].flatMap((d) => collect(path.join(root, d)));
   const ui = collect(path.join(root, 'ui'));
-  const a = await runTier('api, core, sandbox (plain Node)', plain, grep);
+  const a = await runTier('api, core, sandbox, scripts (plain Node)', plain, grep);
   const b = ui.length
     ? await runTier('ui (vscode fake)', ui, grep, () => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
