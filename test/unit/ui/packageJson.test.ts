@@ -25,9 +25,8 @@ const KNOWN_CONTEXT: (keyof ContextKeys)[] = ['appcircle.signedIn', 'appcircle.c
 const BUILTIN = new Set(['view', 'viewItem', 'false', 'true', 'editorLangId', 'resourceScheme', 'isWeb']);
 
 describe('package.json consistency', () => {
-  it('activates on use only (no "*"), main points at the bundle', () => {
-    assert.ok(!manifest.activationEvents.includes('*'));
-    assert.ok(!manifest.activationEvents.includes('onStartupFinished'));
+  it('activates after startup (the status bar shows from the start) but never eagerly ("*"); main points at the bundle', () => {
+    assert.deepEqual(manifest.activationEvents, ['onStartupFinished']);
     assert.equal(manifest.main, './dist/extension.js');
   });
 
@@ -86,6 +85,29 @@ describe('package.json consistency', () => {
         }
       }
     }
+  });
+
+  it("every view menu names Appcircle's views (a bare viewItem test also matches other extensions' tree items)", () => {
+    const viewIds = new Set<string>([ViewIds.builds, ViewIds.activeBuilds]);
+    // the when clause must start with `view == X &&` or `(view == X || view == Y) &&`: a conjunct, not one side of an `||`
+    const viewClause = /^(?:view == ([\w.]+)|\((view == [\w.]+(?: \|\| view == [\w.]+)+)\))(?: && |$)/;
+    let checked = 0;
+    for (const menu of ['view/item/context', 'view/title']) {
+      for (const m of manifest.contributes.menus[menu] ?? []) {
+        const when = m.when ?? '';
+        const match = viewClause.exec(when);
+        assert.ok(match, `${menu} ${m.command ?? '?'}: "${when}" has no view condition`);
+        const named = match[1] ? [match[1]] : [...(match[2] ?? '').matchAll(/view == ([\w.]+)/g)].map((v) => v[1] ?? '');
+        for (const v of named) {
+          assert.ok(viewIds.has(v), `${menu} ${m.command ?? '?'}: unknown view ${v}`);
+        }
+        checked++;
+      }
+    }
+    assert.ok(checked >= 18, `${checked} view menu entries checked`);
+    // the check itself catches the bug it is for
+    assert.equal(viewClause.exec('viewItem =~ /\\bbuild\\b/'), null);
+    assert.equal(viewClause.exec('view == appcircle.builds || viewItem =~ /\\bbuild\\b/'), null);
   });
 
   it('endpoint settings are application-scoped (a workspace cannot redirect the credential)', () => {
