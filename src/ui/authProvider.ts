@@ -40,12 +40,20 @@ export class AppcircleAuthProvider extends DisposableBase implements vscode.Auth
     return s ? [s] : [];
   }
 
+  /**
+   * The Accounts menu's sign-in. When it ends without a session (Escape, or a failure the Sign In command has
+   * already reported), reject with a CancellationError: VS Code shows no notification for one (its menus skip
+   * `isCancellationError`), while any other rejection would pop up a second, bare error message.
+   */
   async createSession(): Promise<vscode.AuthenticationSession> {
     await vscode.commands.executeCommand(CommandIds.login);
+    if (!this.session.session) {
+      throw new vscode.CancellationError();
+    }
     const token = await this.session.getAccessToken();
     const s = this.toSession(this.session.session, token);
     if (!s) {
-      throw new Error(vscode.l10n.t('Sign-in to Appcircle was cancelled.'));
+      throw new vscode.CancellationError();
     }
     return s;
   }

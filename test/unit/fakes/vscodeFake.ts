@@ -114,6 +114,15 @@ export class Uri {
     return `${this.scheme}:${this.path}${this.query ? `?${this.query}` : ''}`;
   }
 }
+
+/** As vscode's: name and message are both 'Canceled', which is what the workbench's isCancellationError checks. */
+export class CancellationError extends Error {
+  constructor() {
+    super('Canceled');
+    this.name = this.message;
+  }
+}
+
 export class CancellationTokenSource {
   private readonly em = new EventEmitter<void>();
   token = { isCancellationRequested: false, onCancellationRequested: this.em.event };

@@ -30,6 +30,38 @@ describe('ui: Accounts menu provider, status bar spinner, small build actions', 
     ]);
   });
 
+  /** createSession's rejection, as the workbench sees it: the RPC keeps name and message, which isCancellationError tests. */
+  async function createSessionError(): Promise<{ name: string; message: string } | undefined> {
+    return h.ext.authProvider.createSession().then(
+      () => undefined,
+      (e: unknown) => (e instanceof Error ? { name: e.name, message: e.message } : { name: typeof e, message: String(e) }),
+    );
+  }
+
+  it('cancelling the sign-in started from the Accounts menu is silent (a CancellationError, no message)', async () => {
+    fake.pickAnswers.push(() => undefined); // Escape on the Sign In chooser
+    assert.deepEqual(await createSessionError(), { name: 'Canceled', message: 'Canceled' });
+    assert.deepEqual(fake.messages, []);
+    assert.equal(h.ext.session.isSignedIn, false);
+  });
+
+  it('a failed sign-in from the Accounts menu is reported once, by Sign In, and VS Code gets a cancellation', async () => {
+    fake.pickAnswers.push((items) => items.find((i) => i.label.includes('Personal API Token')));
+    fake.inputAnswers.push('acpat_wrong_123');
+    assert.deepEqual(await createSessionError(), { name: 'Canceled', message: 'Canceled' });
+    await waitUntil(() => fake.messages.length > 0);
+    assert.deepEqual(fake.messages.map((m) => m.severity), ['error']);
+    assert.match(fake.messages[0]?.message ?? '', /^Appcircle rejected the Personal API Token\./);
+  });
+
+  it('the sign-in from the Accounts menu returns the new session', async () => {
+    fake.pickAnswers.push((items) => items.find((i) => i.label.includes('Personal API Token')));
+    fake.inputAnswers.push(DEMO_PAT);
+    const s = await h.ext.authProvider.createSession();
+    assert.equal(s.account.label, 'dev@acme.test');
+    assert.ok(s.accessToken.length > 0);
+  });
+
   it('the status bar spins while a token is minted', async () => {
     h.sb.faults.set({ latencyMs: 300, pathIncludes: '/auth/', times: 1 });
     const p = h.run('appcircle.loginWithPat', { pat: DEMO_PAT });
