@@ -99,7 +99,8 @@ export class BuildService extends DisposableBase {
         if (e.reason !== 'restore') {
           this.clear();
         }
-        if (e.session) {
+        // a restored session polls nothing until a view or a followed build asks (startup makes no request)
+        if (e.session && e.reason !== 'restore') {
           this.scheduler.pokeNow();
         }
       }),
