@@ -30,6 +30,9 @@ export interface StartBuildArgs {
 }
 
 export class BuildCommands {
+  /** `profileId/branchId` of the starts in flight, from the moment the branch is known until the start request settles. */
+  private readonly starting = new Set<string>();
+
   constructor(
     private readonly builds: BuildService,
     private readonly session: SessionService,
@@ -54,7 +57,11 @@ export class BuildCommands {
     }
   }
 
-  /** Profile → branch → workflow → configuration, skipping single-option steps; remembers choices per profile. */
+  /**
+   * Profile → branch → workflow → configuration, skipping single-option steps; remembers choices per profile.
+   * A second start of a branch whose start is still in flight is ignored (a double click on a branch whose every
+   * step has one option would otherwise start two builds without a single prompt).
+   */
   async startBuild(arg?: unknown): Promise<StartedBuild | undefined> {
     if (!this.session.isSignedIn) {
       throw new NotSignedInError();
@@ -91,6 +98,19 @@ export class BuildCommands {
       }
     }
     const chosenBranch = branch;
+    const key = `${chosenProfile.id}/${chosenBranch.id}`;
+    if (this.starting.has(key)) {
+      return undefined;
+    }
+    this.starting.add(key);
+    try {
+      return await this.startOnBranch(arg, args, chosenProfile, chosenBranch, last);
+    } finally {
+      this.starting.delete(key);
+    }
+  }
+
+  private async startOnBranch(arg: unknown, args: StartBuildArgs, chosenProfile: BuildProfile, chosenBranch: Branch, last: LastChoice): Promise<StartedBuild> {
     const [workflows, configurations] = await Promise.all([this.builds.workflows(chosenProfile.id), this.builds.configurations(chosenProfile.id)]);
     // automation (arguments with a branch) never prompts: the remembered or first workflow / configuration
     const auto = isStartArgs(arg) && args.branchId !== undefined;

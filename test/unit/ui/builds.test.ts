@@ -150,6 +150,31 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
     assert.deepEqual(fake.pickRequests.map((r) => r.title), ['Start Build (3/4): workflow', 'Start Build (4/4): configuration'], 'no branch step');
   });
 
+  it('a double click on Start Build or Rebuild starts one build; the next start after it is sent starts another', async () => {
+    const startPosts = () => h.sb.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/build/v2/commits/')).length;
+    const demo = await nodeNamed<ProfileNode>(undefined, 'Appcircle VS Code Demo');
+    const develop = await nodeNamed<BranchNode>(demo, 'develop');
+    // answers for two whole runs: without the guard both would pick and post
+    fake.pickRequests = [];
+    fake.pickAnswers.push((i) => i[0], (i) => i[0], (i) => i[0], (i) => i[0]);
+    const [a, b] = await Promise.all([h.run<{ queueItemId: string }>('appcircle.startBuild', develop), h.run<{ queueItemId: string }>('appcircle.startBuild', develop)]);
+    assert.equal(startPosts(), 1, 'one POST for two concurrent starts of the same branch');
+    assert.equal([a, b].filter((s) => s?.queueItemId).length, 1);
+    assert.equal(fake.pickRequests.length, 2, 'the second start asked nothing');
+    assert.equal(fake.messages.filter((m) => m.message.startsWith('Build started')).length, 1);
+    fake.pickAnswers = [];
+
+    // Rebuild never prompts (the remembered workflow and configuration): the case a double click hit hardest
+    const [build] = (await tree.getChildren(develop)).filter((n): n is BuildNode => n instanceof BuildNode && n.build.id !== '');
+    assert.ok(build);
+    await Promise.all([h.run('appcircle.rebuild', build), h.run('appcircle.rebuild', build)]);
+    assert.equal(startPosts(), 2, 'one more POST for two concurrent rebuilds');
+
+    // only starts in flight are ignored: once sent, the branch can be started again
+    await h.run('appcircle.rebuild', build);
+    assert.equal(startPosts(), 3);
+  });
+
   it('Start Build from the palette with Escape says nothing and starts nothing', async () => {
     fake.pickAnswers.push(() => undefined);
     await h.run('appcircle.startBuild');
