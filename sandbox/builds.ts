@@ -39,6 +39,33 @@ export interface BuildWorldOptions {
   logLines?: number;
   /** Size of the app file inside an artifact zip (default 64 KiB). */
   artifactBytes?: number;
+  /** How the server behaves where production is unverified (defaults: see DEFAULT_BEHAVIOUR). */
+  behaviour?: Partial<BuildBehaviour>;
+}
+
+/**
+ * Server behaviour where production is unverified (appcircle-api.md §4.7, §10). Changed in-process with
+ * `world.setBehaviour()` or over `POST /__sandbox/builds`; `reset()` restores the start options.
+ */
+export interface BuildBehaviour {
+  /** 'one' (default): queue item id = task id = build id, as production evidence says (§10); 'distinct': three ids. */
+  ids: 'one' | 'distinct';
+  /** 'honoured' (default): B16 sets `cancelling`, then Canceled (2). 'ignored': as a real server most likely does, B16 answers 200 with the unchanged queue item. */
+  cancel: 'honoured' | 'ignored';
+  /** 'kept' (default): B8 answers for finished builds. 'gone': B8 (and B13) answer 404 once a build has left the queue. */
+  finishedQueueItem: 'kept' | 'gone';
+  /** 'honoured' (default): logs (B12, B13) answer `Range: bytes=N-` with 206 / 416. 'ignored': always 200 with the whole log. */
+  logRange: 'honoured' | 'ignored';
+}
+
+export const DEFAULT_BEHAVIOUR: BuildBehaviour = { ids: 'one', cancel: 'honoured', finishedQueueItem: 'kept', logRange: 'honoured' };
+
+/** Phase lengths (virtual ms) and log length of builds started from now on. */
+export interface BuildTimings {
+  waitMs: number;
+  runMs: number;
+  completeMs: number;
+  logLines: number;
 }
 
 export interface SBuild {
@@ -66,6 +93,8 @@ export interface LiveBuild {
   taskId: string;
   /** Virtual ms. */
   startedAt: number;
+  /** Phase lengths and log length fixed when the build started. */
+  timings: BuildTimings;
   outcome: { status: number; hasWarning: boolean };
   canceledAt?: number;
   userId: string;
@@ -133,8 +162,10 @@ export const TERMINAL = [0, 1, 2, 3];
 export class BuildWorld {
   readonly profiles: SProfile[] = [];
   readonly variableGroups: VariableGroup[] = [];
-  readonly timings: { waitMs: number; runMs: number; completeMs: number };
-  readonly logLines: number;
+  /** Phase lengths and log length of builds started from now on (`setTimings()`). */
+  timings: { waitMs: number; runMs: number; completeMs: number };
+  logLines: number;
+  behaviour: BuildBehaviour;
   /** Tests: make live logs this many body lines long (a 20 MB log). */
   logLinesOverride: number | undefined;
   /** Started builds by queue item id and by task id. */
@@ -159,6 +190,7 @@ export class BuildWorld {
     }
     this.timings = { waitMs: t.waitMs ?? 2_000, runMs: t.runMs ?? 8_000, completeMs: t.completeMs ?? 1_000 };
     this.logLines = opts.logLines ?? 40;
+    this.behaviour = { ...DEFAULT_BEHAVIOUR, ...opts.behaviour };
     this.artifactBytes = opts.artifactBytes ?? 64 * 1024;
     this.seed();
   }
@@ -191,8 +223,30 @@ export class BuildWorld {
     }
   }
 
-  /** Back to the seed (started builds are gone, outcomes reset); the clock keeps running. */
+  /** Changes how the server behaves from now on (see BuildBehaviour); returns the whole behaviour. */
+  setBehaviour(b: Partial<BuildBehaviour>): BuildBehaviour {
+    this.behaviour = { ...this.behaviour, ...b };
+    return this.behaviour;
+  }
+
+  /** Phase lengths (virtual ms) and log length of builds started from now on; running builds keep theirs. */
+  setTimings(t: Partial<BuildTimings>): BuildTimings {
+    for (const [k, v] of Object.entries(t)) {
+      if (v !== undefined && (typeof v !== 'number' || !(v >= 0) || (k === 'logLines' && !(v >= 1)))) {
+        throw new RangeError(`${k} must be a number ≥ ${k === 'logLines' ? 1 : 0}`);
+      }
+    }
+    this.timings = { waitMs: t.waitMs ?? this.timings.waitMs, runMs: t.runMs ?? this.timings.runMs, completeMs: t.completeMs ?? this.timings.completeMs };
+    this.logLines = t.logLines ?? this.logLines;
+    return { ...this.timings, logLines: this.logLines };
+  }
+
+  /** Back to the seed (started builds are gone, outcomes, timings and behaviour reset); the clock keeps running. */
   reset(): void {
+    const t = this.opts.timings ?? {};
+    this.timings = { waitMs: t.waitMs ?? 2_000, runMs: t.runMs ?? 8_000, completeMs: t.completeMs ?? 1_000 };
+    this.logLines = this.opts.logLines ?? 40;
+    this.behaviour = { ...DEFAULT_BEHAVIOUR, ...this.opts.behaviour };
     this.profiles.length = 0;
     this.variableGroups.length = 0;
     this.live.clear();
@@ -348,7 +402,7 @@ export class BuildWorld {
     if (!live || (TERMINAL.includes(build.status) && build.endDate)) {
       return;
     }
-    const { waitMs, runMs, completeMs } = this.timings;
+    const { waitMs, runMs, completeMs } = live.timings;
     if (live.canceledAt !== undefined) {
       build.status = 2;
       build.endDate = new Date(live.canceledAt).toISOString();
@@ -388,13 +442,15 @@ export class BuildWorld {
       return `Configuration ${configurationId} was not found in profile ${p.name}.`;
     }
     const queueId = guid(`queue:${b.id}:${Date.now()}:${Math.random()}`);
-    const taskId = guid(`task:${queueId}`);
+    // production: one id for the queue item, the task and the build (appcircle-api.md §10)
+    const distinct = this.behaviour.ids === 'distinct';
+    const taskId = distinct ? guid(`task:${queueId}`) : queueId;
     const outcome = this.pendingOutcomes.shift() ?? { ...this.defaultOutcome };
     const now = this.now();
     // Listed first at once with a current startDate, strictly newer than the branch's newest (§7.7).
     const newest = b.builds[0] ? Date.parse(b.builds[0].startDate) : 0;
     const build: SBuild = {
-      id: guid(`livebuild:${queueId}`),
+      id: distinct ? guid(`livebuild:${queueId}`) : queueId,
       commitId: c.id,
       hash: c.hash,
       status: 90,
@@ -407,7 +463,7 @@ export class BuildWorld {
       configurationName: cfg.item1.configurationName,
       branchId: b.id,
       profileId: p.id,
-      live: { queueId, taskId, startedAt: now, outcome, userId: user.id, userEmail: user.email, orgId: user.orgId },
+      live: { queueId, taskId, startedAt: now, timings: { ...this.timings, logLines: this.logLines }, outcome, userId: user.id, userEmail: user.email, orgId: user.orgId },
     };
     b.builds.unshift(build);
     wf.lastUsedTime = build.startDate;
@@ -444,8 +500,8 @@ export class BuildWorld {
     if (!live) {
       return seededLog(build, head, steps);
     }
-    const n = this.logLinesOverride ?? this.logLines;
-    const { waitMs, runMs } = this.timings;
+    const n = this.logLinesOverride ?? live.timings.logLines;
+    const { waitMs, runMs } = live.timings;
     const runStart = live.startedAt + waitMs;
     const stamp = (i: number) => new Date(runStart + Math.floor((i / Math.max(1, n)) * runMs)).toISOString().slice(11, 19);
     const tool = p.os === 1 ? 'xcodebuild' : 'gradle';
@@ -555,9 +611,18 @@ function seededLog(build: SBuild, head: string[], steps: string[]): { count: num
   return { count: lines.length, line: (i) => lines[i] ?? '' };
 }
 
-/** Writes a log as text/plain, in chunks (a 20 MB log never becomes one string on the server). */
-async function sendLog(res: ServerResponse, log: { count: number; line: (i: number) => string }): Promise<void> {
-  if (log.count <= 2000) {
+/** `Range: bytes=N-` → N; anything else (no header, other forms) → undefined (the whole log). */
+function rangeStart(header: string | undefined): number | undefined {
+  const m = /^\s*bytes=(\d+)-\s*$/.exec(header ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * Writes a log as text/plain, in chunks (a 20 MB log never becomes one string on the server). With a byte
+ * offset (`Range: bytes=N-`) it answers 206 with the rest, or 416 when nothing is past N (RFC 9110 §14).
+ */
+async function sendLog(res: ServerResponse, log: { count: number; line: (i: number) => string }, from?: number): Promise<void> {
+  if (from === undefined && log.count <= 2000) {
     const lines: string[] = [];
     for (let i = 0; i < log.count; i++) {
       lines.push(log.line(i));
@@ -565,13 +630,40 @@ async function sendLog(res: ServerResponse, log: { count: number; line: (i: numb
     sendText(res, 200, lines.join('\n') + '\n');
     return;
   }
-  res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
-  for (let i = 0; i < log.count; ) {
+  let first = 0;
+  let skip = 0;
+  if (from !== undefined) {
+    let total = 0;
+    let found = false;
+    for (let i = 0; i < log.count; i++) {
+      const len = Buffer.byteLength(log.line(i)) + 1;
+      if (!found && total + len > from) {
+        first = i;
+        skip = from - total;
+        found = true;
+      }
+      total += len;
+    }
+    if (!found) {
+      res.writeHead(416, { 'Content-Range': `bytes */${total}`, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end();
+      return;
+    }
+    res.writeHead(206, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Range': `bytes ${from}-${total - 1}/${total}`, 'Content-Length': total - from, 'Cache-Control': 'no-store' });
+  } else {
+    res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+  }
+  for (let i = first; i < log.count; ) {
     const chunk: string[] = [];
     for (const end = Math.min(log.count, i + 2000); i < end; i++) {
       chunk.push(log.line(i));
     }
-    if (!res.write(chunk.join('\n') + '\n')) {
+    let data: string | Buffer = chunk.join('\n') + '\n';
+    if (skip > 0) {
+      data = Buffer.from(data).subarray(skip);
+      skip = 0;
+    }
+    if (!res.write(data)) {
       await new Promise<void>((r) => {
         const done = () => {
           res.off('drain', done);
@@ -741,7 +833,7 @@ export function registerBuildRoutes(router: Router, world: BuildWorld): void {
       sendText(ctx.res, 200, 'No Logs Available');
       return;
     }
-    await sendLog(ctx.res, log);
+    await sendLog(ctx.res, log, world.behaviour.logRange === 'honoured' ? rangeStart(ctx.req.headers.range) : undefined);
   });
   // B8 and B16 (`?action=cancel`), either id
   router.authed('GET', '/build/v1/queue/:id', (ctx) => {
@@ -752,7 +844,13 @@ export function registerBuildRoutes(router: Router, world: BuildWorld): void {
     }
     const { p, b, build } = found;
     const live = build.live as LiveBuild;
-    const action = ctx.query.get('action');
+    world.refresh(build);
+    if (world.behaviour.finishedQueueItem === 'gone' && TERMINAL.includes(build.status)) {
+      notFound(ctx, 'Queue item'); // it has left the queue (appcircle-api.md §10: unknown in production)
+      return;
+    }
+    // 'ignored': as a real server most likely does, the unknown query parameter changes nothing (§4.7)
+    const action = world.behaviour.cancel === 'ignored' ? null : ctx.query.get('action');
     if (action === 'cancel') {
       if (world.cancel(found) === 'finished') {
         sendError(ctx.res, 400, 'The build has already finished.');
@@ -765,7 +863,6 @@ export function registerBuildRoutes(router: Router, world: BuildWorld): void {
       sendError(ctx.res, 400, `Unknown action: ${action}.`);
       return;
     }
-    world.refresh(build);
     sendJson(ctx.res, 200, {
       id: live.queueId,
       taskId: live.taskId,
@@ -812,7 +909,7 @@ export function registerBuildRoutes(router: Router, world: BuildWorld): void {
       sendError(ctx.res, 404, 'No Logs Available');
       return;
     }
-    await sendLog(ctx.res, log);
+    await sendLog(ctx.res, log, world.behaviour.logRange === 'honoured' ? rangeStart(ctx.req.headers.range) : undefined);
   };
   router.authed('GET', '/build/v1/commits/:commitId/builds/:buildId/logs', logRoute);
   router.authed('GET', '/build/v2/commits/:commitId/builds/:buildId/logs', logRoute);

@@ -11,6 +11,8 @@
  *   GET    /__sandbox/requests                   → the request log;  DELETE clears it
  *   POST   /__sandbox/clock         {advanceMs?, speed?}  → {now, speed};  GET → {now, speed}
  *   POST   /__sandbox/build-outcome {status: 0|1|2|3, hasWarning?, count?: number | 'all'}
+ *   GET    /__sandbox/builds                     → {timings, behaviour}
+ *   POST   /__sandbox/builds        {waitMs?, runMs?, completeMs?, logLines?, ids?, cancel?, finishedQueueItem?, logRange?}
  *   POST   /__sandbox/reset                      (back to the seed)
  */
 import type { BuildWorld } from './builds';
@@ -131,6 +133,37 @@ export function registerControlRoutes(router: Router, d: ControlDeps): void {
     }
     d.world.setOutcome({ status, hasWarning: hasWarning === true }, count ?? 1);
     sendJson(ctx.res, 200, { status, hasWarning: hasWarning === true, count: count ?? 1 });
+  });
+
+  const builds = () => ({ timings: { ...d.world.timings, logLines: d.world.logLines }, behaviour: d.world.behaviour });
+  add('GET', 'builds', (ctx) => sendJson(ctx.res, 200, builds()));
+  add('POST', 'builds', (ctx) => {
+    const b = body(ctx);
+    if (!b) {
+      return;
+    }
+    const choices: Record<string, string[]> = { ids: ['one', 'distinct'], cancel: ['honoured', 'ignored'], finishedQueueItem: ['kept', 'gone'], logRange: ['honoured', 'ignored'] };
+    const timingKeys = ['waitMs', 'runMs', 'completeMs', 'logLines'];
+    const unknown = Object.keys(b).find((k) => !(k in choices) && !timingKeys.includes(k));
+    if (unknown) {
+      sendError(ctx.res, 400, `Unknown setting ${unknown}: use ${[...timingKeys, ...Object.keys(choices)].join(', ')}.`);
+      return;
+    }
+    for (const [k, allowed] of Object.entries(choices)) {
+      const v = b[k];
+      if (v !== undefined && !(typeof v === 'string' && allowed.includes(v))) {
+        sendError(ctx.res, 400, `${k} must be ${allowed.map((a) => `'${a}'`).join(' or ')}`);
+        return;
+      }
+    }
+    try {
+      d.world.setTimings({ waitMs: b.waitMs as number | undefined, runMs: b.runMs as number | undefined, completeMs: b.completeMs as number | undefined, logLines: b.logLines as number | undefined });
+    } catch (e) {
+      sendError(ctx.res, 400, e instanceof Error ? e.message : String(e));
+      return;
+    }
+    d.world.setBehaviour(Object.fromEntries(Object.keys(choices).filter((k) => b[k] !== undefined).map((k) => [k, b[k]])));
+    sendJson(ctx.res, 200, builds());
   });
 
   add('POST', 'reset', (ctx) => {

@@ -10,7 +10,7 @@ import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { registerAuthRoutes } from './auth';
 import { BuildWorld, registerBuildRoutes } from './builds';
-import type { BuildWorldOptions } from './builds';
+import type { BuildBehaviour, BuildTimings, BuildWorldOptions } from './builds';
 import type { SandboxClock } from './clock';
 import { VirtualClock } from './clock';
 import { Faults, MALFORMED_JSON } from './faults';
@@ -26,7 +26,7 @@ export type { FaultSpec } from './faults';
 export type { Faults } from './faults';
 export type { RequestLogEntry } from './state';
 export type { SandboxClock } from './clock';
-export type { BuildWorld, BuildWorldOptions } from './builds';
+export type { BuildWorld, BuildWorldOptions, BuildBehaviour, BuildTimings } from './builds';
 
 export interface SandboxOptions {
   /** API port (and auth port in one-port mode); 0 (default) picks a free one. */
@@ -77,6 +77,10 @@ export interface Sandbox {
   revokeCredential(patOrKeyName: string): void;
   /** Outcome of the next `count` started builds (default 1), or of all following ones with 'all'. */
   setBuildOutcome(outcome: BuildOutcome, count?: number | 'all'): void;
+  /** Phase lengths (virtual ms) and log length of builds started from now on, e.g. a slow demo build `{runMs: 60_000, logLines: 300}`. */
+  setBuildTimings(t: Partial<BuildTimings>): BuildTimings;
+  /** Where production is unverified: one id or three, cancel honoured or ignored, B8 404 after the queue, Range on logs. */
+  setBuildBehaviour(b: Partial<BuildBehaviour>): BuildBehaviour;
   /** Back to the seed: data, started builds, faults, revocations, token lifetime, request log. The clock keeps running. */
   reset(): void;
   /** Closes both ports and every open connection. */
@@ -155,6 +159,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       bearerEmpty: authHeader !== undefined && /^Bearer\s*$/i.test(authHeader),
       contentType: req.headers['content-type'],
       accept: req.headers.accept,
+      range: req.headers.range,
       userAgent: req.headers['user-agent'],
       bodyBytes: raw.length,
       ms: 0,
@@ -291,6 +296,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       state.revoked.add(x);
     },
     setBuildOutcome: (outcome, count = 1) => world.setOutcome(outcome, count),
+    setBuildTimings: (t) => world.setTimings(t),
+    setBuildBehaviour: (b) => world.setBehaviour(b),
     reset,
     stop: () => {
       stopping ??= (async () => {

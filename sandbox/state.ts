@@ -18,6 +18,8 @@ export interface RequestLogEntry {
   bearerEmpty: boolean;
   contentType?: string;
   accept?: string;
+  /** The Range header (logs are asked for from a byte offset). */
+  range?: string;
   userAgent?: string;
   /** Request body size in bytes. */
   bodyBytes: number;

@@ -126,7 +126,17 @@ describe('sandbox: the living queue on the controlled clock', () => {
   });
   afterEach(() => sb.reset());
 
-  it('B7 → {taskId, queueItemId} (distinct ids, both accepted); 90 with the all-zero buildId → 91 → 92 → 0; B9 shows it while active', async () => {
+  it('B7 → {taskId, queueItemId}: one id for queue item, task and build by default (§10)', async () => {
+    const s = await api.startOn('Acme iOS', 'develop');
+    assert.equal(s.taskId, s.queueItemId);
+    const listed = await api.builds(s.profile.id, s.branch.id);
+    assert.equal(listed[0]?.id, s.queueItemId, 'the build id is the queue item id');
+    sb.clock.advance(TIMINGS.waitMs);
+    assert.equal((await api.queue(s.queueItemId)).buildId, s.queueItemId, 'B8 names the same id once running');
+  });
+
+  it('B7 with ids: distinct → three ids, both accepted; 90 with the all-zero buildId → 91 → 92 → 0; B9 shows it while active', async () => {
+    sb.setBuildBehaviour({ ids: 'distinct' });
     const s = await api.startOn('Acme iOS', 'develop');
     assert.notEqual(s.taskId, s.queueItemId);
     const listed = await api.builds(s.profile.id, s.branch.id);
@@ -278,6 +288,86 @@ describe('sandbox: the living queue on the controlled clock', () => {
     assert.equal((await api.bytes(`build/v1/commits/${q2.commitId}/builds/${q2.buildId}`)).status, 404);
     assert.equal((await api.get(`build/v1/queue/${running.queueItemId}?action=cancel`)).status, 400);
     assert.equal((await api.get(`build/v1/queue/${ZERO_GUID}?action=cancel`)).status, 404);
+  });
+
+  it('B16 with cancel: ignored (a real server most likely): 200 with the unchanged queue item, the build runs on; in-process and over /__sandbox/builds', async () => {
+    for (const viaHttp of [false, true]) {
+      if (viaHttp) {
+        const r = await call<{ behaviour: { cancel: string } }>(`${sb.apiUrl}/__sandbox/builds`, { method: 'POST', body: JSON.stringify({ cancel: 'ignored' }) });
+        assert.equal(r.status, 200);
+        assert.equal(r.json.behaviour.cancel, 'ignored');
+      } else {
+        sb.setBuildBehaviour({ cancel: 'ignored' });
+      }
+      const s = await api.startOn('Acme iOS', viaHttp ? 'develop' : 'main');
+      sb.clock.advance(TIMINGS.waitMs + 1000);
+      const before = await api.queue(s.queueItemId);
+      const c = await api.get<Record<string, unknown>>(`build/v1/queue/${s.queueItemId}?action=cancel`);
+      assert.equal(c.status, 200);
+      assert.deepEqual(c.json, before, 'the queue item, unchanged');
+      assert.deepEqual([c.json.cancelling, c.json.buildStatus], [false, 91]);
+      sb.clock.advance(TOTAL);
+      assert.equal((await api.queue(s.queueItemId)).buildStatus, 0, 'the build was not canceled');
+      sb.reset();
+    }
+    assert.equal((await call(`${sb.apiUrl}/__sandbox/builds`, { method: 'POST', body: JSON.stringify({ cancel: 'maybe' }) })).status, 400);
+    assert.equal((await call(`${sb.apiUrl}/__sandbox/builds`, { method: 'POST', body: JSON.stringify({ speedy: true }) })).status, 400);
+  });
+
+  it('finishedQueueItem: gone → B8 answers 404 once the build left the queue; B10 still has its final status', async () => {
+    sb.setBuildBehaviour({ finishedQueueItem: 'gone' });
+    sb.setBuildOutcome({ status: 1 });
+    const s = await api.startOn('Acme Android', 'main');
+    assert.equal((await api.get(`build/v1/queue/${s.queueItemId}`)).status, 200, 'while queued');
+    sb.clock.advance(TOTAL);
+    assert.equal((await api.get(`build/v1/queue/${s.queueItemId}`)).status, 404);
+    const b10 = (await api.builds(s.profile.id, s.branch.id)).find((b) => b.id === s.queueItemId);
+    assert.equal(b10?.status, 1);
+  });
+
+  it('logs honour `Range: bytes=N-` (206 with the rest, byte-exact across multi-byte characters; 416 past the end); logRange: ignored → 200 whole', async () => {
+    const s = await api.startOn('Appcircle VS Code Demo', 'main');
+    sb.clock.advance(TIMINGS.waitMs + 3000);
+    const path = `build/v1/queue/logs/${s.queueItemId}`;
+    const whole = (await api.bytes(path)).body;
+    const dot = whole.indexOf(Buffer.from('·'));
+    assert.ok(dot > 0 && Buffer.from('·').length === 2);
+    for (const from of [0, dot + 1, whole.length - 1]) {
+      const r = await fetch(`${sb.apiUrl}/${path}`, { headers: { Authorization: `Bearer ${api.token}`, Range: `bytes=${from}-` } });
+      assert.equal(r.status, 206);
+      assert.equal(r.headers.get('content-range'), `bytes ${from}-${whole.length - 1}/${whole.length}`);
+      assert.ok(Buffer.from(await r.arrayBuffer()).equals(whole.subarray(from)), `from ${from}`);
+    }
+    const past = await fetch(`${sb.apiUrl}/${path}`, { headers: { Authorization: `Bearer ${api.token}`, Range: `bytes=${whole.length}-` } });
+    assert.equal(past.status, 416);
+    assert.equal(past.headers.get('content-range'), `bytes */${whole.length}`);
+    sb.clock.advance(2000);
+    const more = await fetch(`${sb.apiUrl}/${path}`, { headers: { Authorization: `Bearer ${api.token}`, Range: `bytes=${whole.length}-` } });
+    assert.equal(more.status, 206, 'the log grew');
+    assert.match(await more.text(), /compiling module/);
+    assert.equal(sb.requests.at(-1)?.range, `bytes=${whole.length}-`, 'the request log keeps the Range header');
+    sb.setBuildBehaviour({ logRange: 'ignored' });
+    const ignored = await fetch(`${sb.apiUrl}/${path}`, { headers: { Authorization: `Bearer ${api.token}`, Range: 'bytes=10-' } });
+    assert.equal(ignored.status, 200);
+    assert.ok(Buffer.from(await ignored.arrayBuffer()).subarray(0, whole.length).equals(whole));
+  });
+
+  it('build timings for a slow demo build: in-process and over /__sandbox/builds; running builds keep theirs', async () => {
+    const fast = await api.startOn('Acme iOS', 'main');
+    const r = await call<{ timings: { runMs: number; logLines: number } }>(`${sb.apiUrl}/__sandbox/builds`, { method: 'POST', body: JSON.stringify({ runMs: 60_000, logLines: 300 }) });
+    assert.deepEqual([r.status, r.json.timings.runMs, r.json.timings.logLines], [200, 60_000, 300]);
+    const slow = await api.startOn('Acme iOS', 'develop');
+    sb.clock.advance(TOTAL);
+    assert.equal((await api.queue(fast.queueItemId)).buildStatus, 0, 'started before: its own timings');
+    assert.equal((await api.queue(slow.queueItemId)).buildStatus, 91, 'still running');
+    sb.clock.advance(60_000);
+    const q = await api.queue(slow.queueItemId);
+    assert.equal(q.buildStatus, 0);
+    assert.match((await api.get<string>(`build/v1/commits/${q.commitId}/builds/${q.buildId}/logs`)).text, /compiling module 300 of 300/);
+    assert.deepEqual(sb.setBuildTimings({ waitMs: 10 }), { waitMs: 10, runMs: 60_000, completeMs: TIMINGS.completeMs, logLines: 300 });
+    assert.equal((await call(`${sb.apiUrl}/__sandbox/builds`, { method: 'POST', body: JSON.stringify({ runMs: -1 }) })).status, 400);
+    sb.reset();
+    assert.deepEqual((await call<{ timings: unknown }>(`${sb.apiUrl}/__sandbox/builds`)).json.timings, { ...TIMINGS, logLines: 40 });
   });
 
   it('B15 task status of a build (1 Begin → 0 in progress → 3 Completed; 2 when canceled) by task id', async () => {
