@@ -1,9 +1,15 @@
 // Bundles src/extension.ts into dist/extension.js (vscode stays external).
 // `--production` minifies without source maps; `--watch` rebuilds on change.
+// `--test-api` keeps the test API (src/container.ts apiFor, which can read the stored credential) for the
+// integration suite: only scripts/e2e.sh and `npm run test:integration` pass it. Without it the constant
+// __APPCIRCLE_TEST_API__ is false and the test API is removed from the bundle as dead code, so `npm run package`
+// and vscode:prepublish never ship it. `--outfile=<path>` writes elsewhere than dist/extension.js (tests).
 const esbuild = require('esbuild');
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+const testApi = process.argv.includes('--test-api');
+const outfile = process.argv.find((a) => a.startsWith('--outfile='))?.slice('--outfile='.length) || 'dist/extension.js';
 
 /** @type {import('esbuild').Plugin} */
 const problemMatcher = {
@@ -30,8 +36,9 @@ async function main() {
     sourcesContent: false,
     platform: 'node',
     target: 'node20',
-    outfile: 'dist/extension.js',
+    outfile,
     external: ['vscode'],
+    define: { __APPCIRCLE_TEST_API__: testApi ? 'true' : 'false' },
     logLevel: 'silent',
     plugins: [problemMatcher],
   });

@@ -29,7 +29,13 @@ import { ActiveBuildsTreeProvider } from './ui/tree/activeBuildsTree';
 import { BuildsTreeProvider } from './ui/tree/buildsTree';
 import type { Node } from './ui/tree/nodes';
 
-/** What activate() returns: nothing secret (the test API exists only when APPCIRCLE_TEST_API=1). */
+/**
+ * Set by esbuild's `define`: true only in the test build (`node esbuild.js --test-api`), false in every other
+ * bundle, where the test API is dead code and left out. Undeclared in code compiled by tsc alone (unit tests).
+ */
+declare const __APPCIRCLE_TEST_API__: boolean | undefined;
+
+/** What activate() returns: nothing secret (the test API exists only in the test build, with APPCIRCLE_TEST_API=1). */
 export interface ExtensionApi {
   readonly version: 1;
   readonly testApi?: TestApi;
@@ -152,16 +158,17 @@ export function createExtension(context: vscode.ExtensionContext): Extension {
 }
 
 export function apiFor(ext: Extension, env: NodeJS.ProcessEnv = process.env): ExtensionApi {
-  if (env.APPCIRCLE_TEST_API !== '1') {
-    return { version: 1 };
+  // `if (false)` in a bundle built without --test-api: the production build (minified) drops the block
+  if (typeof __APPCIRCLE_TEST_API__ !== 'undefined' && __APPCIRCLE_TEST_API__ && env.APPCIRCLE_TEST_API === '1') {
+    return {
+      version: 1,
+      testApi: {
+        storedSessionRaw: () => Promise.resolve(ext.secrets.get(ext.store.key)),
+        accessToken: () => (ext.session.isSignedIn ? ext.session.getAccessToken() : Promise.resolve(undefined)),
+        accountSessions: () => ext.authProvider.getSessions(),
+        extension: ext,
+      },
+    };
   }
-  return {
-    version: 1,
-    testApi: {
-      storedSessionRaw: () => Promise.resolve(ext.secrets.get(ext.store.key)),
-      accessToken: () => (ext.session.isSignedIn ? ext.session.getAccessToken() : Promise.resolve(undefined)),
-      accountSessions: () => ext.authProvider.getSessions(),
-      extension: ext,
-    },
-  };
+  return { version: 1 };
 }
