@@ -1,6 +1,8 @@
 /**
  * Control routes under `/__sandbox/` for tests that drive a sandbox process over HTTP. They need no token, are
- * never faulted, and answer on both hosts.
+ * never faulted, and answer on both hosts, but only to requests addressed to a loopback name (`Host` 127.0.0.1,
+ * localhost or [::1], any port) and not sent by a page of another origin: a web page that rebinds its own name
+ * to 127.0.0.1, or posts across origins, cannot reset the sandbox or switch faults on (403).
  *
  *   GET    /__sandbox/health                     → {ok: true}
  *   GET    /__sandbox/faults                     → {faults: [...]}
@@ -21,6 +23,35 @@ import { validateFaultSpec } from './faults';
 import type { Ctx, Router } from './http';
 import { parseJsonObject, sendError, sendJson } from './http';
 import type { SandboxState } from './state';
+
+const LOOPBACK_HOST = /^(?:127\.0\.0\.1|localhost|\[::1\])(?::\d{1,5})?$/i;
+
+/** A `Host` header naming this machine by a loopback name (127.0.0.1, localhost, [::1]), with any port. */
+export function isLoopbackHost(host: string | undefined): boolean {
+  return host !== undefined && LOOPBACK_HOST.test(host);
+}
+
+/**
+ * Why a control request is refused, or undefined when it may go on: its `Host` is not a loopback name, or it
+ * carries the `Origin` of a page that is not on a loopback name (tools and tests send no `Origin`).
+ */
+export function controlRequestProblem(headers: { host?: string; origin?: string }): string | undefined {
+  if (!isLoopbackHost(headers.host)) {
+    return 'Control routes answer only requests addressed to 127.0.0.1, localhost or [::1].';
+  }
+  if (headers.origin !== undefined) {
+    let originHost: string | undefined;
+    try {
+      originHost = new URL(headers.origin).host;
+    } catch {
+      originHost = undefined;
+    }
+    if (!isLoopbackHost(originHost)) {
+      return 'Control routes do not answer pages of other origins.';
+    }
+  }
+  return undefined;
+}
 
 export interface ControlDeps {
   state: SandboxState;

@@ -14,7 +14,7 @@ import type { BuildBehaviour, BuildTimings, BuildWorldOptions } from './builds';
 import type { SandboxClock } from './clock';
 import { VirtualClock } from './clock';
 import { Faults, MALFORMED_JSON } from './faults';
-import { registerControlRoutes } from './control';
+import { controlRequestProblem, registerControlRoutes } from './control';
 import type { Ctx } from './http';
 import { Router, parseBody, sendError } from './http';
 import { registerIdentityRoutes } from './identity';
@@ -182,6 +182,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     res.on('close', () => log(res.writableFinished ? res.statusCode : -1));
 
     const control = path.startsWith('/__sandbox/');
+    const refused = control ? controlRequestProblem(req.headers) : undefined;
+    if (refused) {
+      sendError(res, 403, refused);
+      return;
+    }
     if (!control) {
       const action = faults.decide(path);
       if (action.latencyMs) {
