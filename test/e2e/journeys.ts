@@ -14,6 +14,8 @@ export interface JourneyContext {
   workspace: string;
   shot(name: string): Promise<void>;
   log(...a: unknown[]): void;
+  /** Stops code-server (its whole process group) and starts it again on the same port and profile. */
+  restartCodeServer(): Promise<void>;
 }
 
 export interface Journey {
@@ -28,12 +30,22 @@ async function reload(ctx: JourneyContext): Promise<void> {
   await ctx.wb.ready();
 }
 
+/** The Appcircle views are not on screen (so nothing but activation on startup can have drawn the status bar). */
+async function assertAppcircleViewClosed(ctx: JourneyContext): Promise<void> {
+  assert.equal(await ctx.wb.page.locator('.pane-header', { hasText: 'Build Profiles' }).count(), 0, 'the Build Profiles view is not rendered');
+  assert.equal(await ctx.wb.page.locator('.pane-header', { hasText: 'Active Builds' }).count(), 0, 'the Active Builds view is not rendered');
+}
+
 export const signInJourneys: Journey[] = [
   {
-    name: '1 signed out: welcome view and sign-in status item',
+    name: '1 a fresh window, Appcircle never opened: the sign-in item from startup; then the welcome view',
     async run(ctx) {
       await ctx.wb.page.goto(`${ctx.csUrl}/?folder=${encodeURIComponent(ctx.workspace)}`, { waitUntil: 'domcontentloaded' });
       await ctx.wb.ready();
+      // a fresh window in which the Appcircle view was never opened: the sign-in item is there from startup
+      await ctx.wb.waitStatus(SIGNED_OUT);
+      await assertAppcircleViewClosed(ctx);
+      await ctx.shot('01a-startup-signed-out');
       await ctx.wb.openAppcircleView();
       const welcome = ctx.wb.page.locator('.welcome-view-content', { hasText: 'You are not signed in to Appcircle.' }).first();
       await welcome.waitFor({ state: 'visible', timeout: T });
@@ -57,6 +69,31 @@ export const signInJourneys: Journey[] = [
       await ctx.shot('02b-accounts-menu');
       await ctx.wb.page.keyboard.press('Escape');
       await ctx.wb.clearNotifications();
+    },
+  },
+  {
+    name: '2b signed in, sidebar on the Explorer and closed, reload: the organization shows without opening Appcircle',
+    async run(ctx) {
+      await ctx.wb.runCommand('View: Show Explorer');
+      await ctx.wb.page.locator('.part.sidebar .composite.title', { hasText: /Explorer/i }).first().waitFor({ state: 'visible', timeout: T });
+      await ctx.wb.runCommand('View: Close Primary Side Bar');
+      await ctx.wb.page.locator('.part.sidebar').first().waitFor({ state: 'hidden', timeout: T });
+      await reload(ctx);
+      await ctx.wb.waitStatus('Acme Mobile');
+      await assertAppcircleViewClosed(ctx);
+      await ctx.shot('02c-reload-sidebar-closed');
+    },
+  },
+  {
+    name: '2c the same after a full code-server restart',
+    async run(ctx) {
+      // the secret is written to the browser's storage before the server goes away
+      await ctx.wb.page.waitForFunction("localStorage.getItem('secrets.provider') !== null", undefined, { timeout: T });
+      await ctx.restartCodeServer();
+      await reload(ctx);
+      await ctx.wb.waitStatus('Acme Mobile');
+      await assertAppcircleViewClosed(ctx);
+      await ctx.shot('02d-after-code-server-restart');
     },
   },
   {
@@ -86,11 +123,11 @@ export const signInJourneys: Journey[] = [
     },
   },
   {
-    name: '5 reload the window: still signed in, same organization',
+    name: '5 reload the window: still signed in, same sub-organization, before any Appcircle view is opened',
     async run(ctx) {
       await reload(ctx);
-      await ctx.wb.openAppcircleView();
       await ctx.wb.waitStatus('Acme QA');
+      await assertAppcircleViewClosed(ctx);
       await ctx.shot('05-after-reload');
     },
   },
@@ -100,13 +137,14 @@ export const signInJourneys: Journey[] = [
       await ctx.wb.runCommand('Appcircle: Sign Out');
       await ctx.wb.waitToast('Signed out of Appcircle.');
       await ctx.wb.waitStatus(SIGNED_OUT);
+      await ctx.wb.openAppcircleView();
       await ctx.wb.page.locator('.welcome-view-content', { hasText: 'You are not signed in to Appcircle.' }).first().waitFor({ state: 'visible', timeout: T });
       await ctx.shot('06a-signed-out');
       await reload(ctx);
-      await ctx.wb.openAppcircleView();
-      await ctx.wb.page.locator('.welcome-view-content', { hasText: 'You are not signed in to Appcircle.' }).first().waitFor({ state: 'visible', timeout: T });
       await ctx.wb.waitStatus(SIGNED_OUT);
       assert.equal(await ctx.wb.statusItem('Acme').count(), 0);
+      await ctx.wb.openAppcircleView();
+      await ctx.wb.page.locator('.welcome-view-content', { hasText: 'You are not signed in to Appcircle.' }).first().waitFor({ state: 'visible', timeout: T });
       await ctx.shot('06b-signed-out-after-reload');
     },
   },

@@ -108,6 +108,11 @@ async function runJourneys(vsix: string, sb: Sandbox, workspace: string, grep?: 
     workspace,
     shot: (name) => wb.screenshot(path.join(RESULTS, `${name}.png`)),
     log,
+    restartCodeServer: async () => {
+      await cs.stop();
+      await cs.start();
+      log(`code-server restarted at ${cs.url}`);
+    },
   };
   const journeys: Journey[] = [...signInJourneys, ...buildJourneys].filter((j) => !grep || j.name.includes(grep));
   let failed = false;
