@@ -62,11 +62,11 @@ install_step() {
   echo "$version" > "$dir/$MARKER"
 }
 
-if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s libkrb5-dev >/dev/null 2>&1; then
-  say "Chromium and libkrb5-dev from Debian (apt-get; about 1-2 min)…"
+if ! command -v chromium >/dev/null 2>&1 || ! command -v tmux >/dev/null 2>&1 || ! dpkg -s libkrb5-dev >/dev/null 2>&1; then
+  say "Chromium, libkrb5-dev and tmux (for the npm start check) from Debian (apt-get; about 1-2 min)…"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-  if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium libkrb5-dev >/dev/null; }; then
-    say "FAILED: apt-get install chromium libkrb5-dev. Run it yourself as root, then retry: bash scripts/e2e-install.sh"
+  if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium libkrb5-dev tmux >/dev/null; }; then
+    say "FAILED: apt-get install chromium libkrb5-dev tmux. Run it yourself as root, then retry: bash scripts/e2e-install.sh"
     exit 1
   fi
 else

@@ -16,6 +16,7 @@ import type { Journey, JourneyContext } from './journeys';
 import { signInJourneys } from './journeys';
 import { buildJourneys } from './buildJourneys';
 import { Workbench } from './workbench';
+import { startScriptCheck } from './startScript';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const RESULTS = path.join(ROOT, 'test-results', 'e2e');
@@ -245,6 +246,10 @@ async function main(): Promise<void> {
     }
     if (only !== 'journeys') {
       outcomes.push(...(await runSuite(sb, workspace)));
+    }
+    if (!only && !grep && vsix) {
+      // `npm start` itself, in a real terminal: password, Ctrl+C stops both servers
+      outcomes.push(await startScriptCheck({ vsix, log }));
     }
   } catch (e) {
     outcomes.push({ name: 'harness', ok: false, ms: 0, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });

@@ -1,7 +1,7 @@
 /**
  * scripts/e2e-install.sh run the way users run it: under `npm run` (which exports npm_config_user_agent naming
  * Node 20 and dozens of other npm variables), with a stub `npm` first on PATH that records the environment it
- * was given and fails on any inherited npm variable, and stubs for chromium / dpkg so apt is never touched.
+ * was given and fails on any inherited npm variable, and stubs for chromium / tmux / dpkg so apt is never touched.
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -66,6 +66,7 @@ describe('scripts/e2e-install.sh under npm run (clean nested npm environment, co
     stub('npm', STUB_NPM);
     stub('chromium', '#!/bin/sh\necho "Chromium 1.0 stub"\n');
     stub('dpkg', '#!/bin/sh\nexit 0\n');
+    stub('tmux', '#!/bin/sh\nexit 0\n');
     stub('apt-get', '#!/bin/sh\necho "apt-get must not run in this test" >&2\nexit 9\n');
     // the outer npm records the user agent it exports, so the test proves the hostile environment was there
     fs.writeFileSync(
