@@ -54,11 +54,13 @@ export interface BuildBehaviour {
   cancel: 'honoured' | 'ignored';
   /** 'kept' (default): B8 answers for finished builds. 'gone': B8 (and B13) answer 404 once a build has left the queue. */
   finishedQueueItem: 'kept' | 'gone';
+  /** 'end' (default): B9 lists a build until its final status. 'completing': it leaves B9 at Completing (92), before its final status. */
+  leavesQueueAt: 'end' | 'completing';
   /** 'honoured' (default): logs (B12, B13) answer `Range: bytes=N-` with 206 / 416. 'ignored': always 200 with the whole log. */
   logRange: 'honoured' | 'ignored';
 }
 
-export const DEFAULT_BEHAVIOUR: BuildBehaviour = { ids: 'one', cancel: 'honoured', finishedQueueItem: 'kept', logRange: 'honoured' };
+export const DEFAULT_BEHAVIOUR: BuildBehaviour = { ids: 'one', cancel: 'honoured', finishedQueueItem: 'kept', leavesQueueAt: 'end', logRange: 'honoured' };
 
 /** Phase lengths (virtual ms) and log length of builds started from now on. */
 export interface BuildTimings {
@@ -800,7 +802,7 @@ export function registerBuildRoutes(router: Router, world: BuildWorld): void {
   router.authed('GET', '/build/v1/queue/my-dashboard', (ctx) => {
     const rows = world
       .liveBuilds(org(ctx))
-      .filter((x) => world.isActive(x.build))
+      .filter((x) => world.isActive(x.build) && !(world.behaviour.leavesQueueAt === 'completing' && x.build.status === 92))
       .reverse()
       .map(({ p, b, build }) => ({
         id: build.live?.queueId,

@@ -14,7 +14,7 @@
  *   POST   /__sandbox/clock         {advanceMs?, speed?}  → {now, speed};  GET → {now, speed}
  *   POST   /__sandbox/build-outcome {status: 0|1|2|3, hasWarning?, count?: number | 'all'}
  *   GET    /__sandbox/builds                     → {timings, behaviour}
- *   POST   /__sandbox/builds        {waitMs?, runMs?, completeMs?, logLines?, ids?, cancel?, finishedQueueItem?, logRange?}
+ *   POST   /__sandbox/builds        {waitMs?, runMs?, completeMs?, logLines?, ids?, cancel?, finishedQueueItem?, leavesQueueAt?, logRange?}
  *   POST   /__sandbox/reset                      (back to the seed)
  */
 import type { BuildWorld } from './builds';
@@ -173,7 +173,7 @@ export function registerControlRoutes(router: Router, d: ControlDeps): void {
     if (!b) {
       return;
     }
-    const choices: Record<string, string[]> = { ids: ['one', 'distinct'], cancel: ['honoured', 'ignored'], finishedQueueItem: ['kept', 'gone'], logRange: ['honoured', 'ignored'] };
+    const choices: Record<string, string[]> = { ids: ['one', 'distinct'], cancel: ['honoured', 'ignored'], finishedQueueItem: ['kept', 'gone'], leavesQueueAt: ['end', 'completing'], logRange: ['honoured', 'ignored'] };
     const timingKeys = ['waitMs', 'runMs', 'completeMs', 'logLines'];
     const unknown = Object.keys(b).find((k) => !(k in choices) && !timingKeys.includes(k));
     if (unknown) {
