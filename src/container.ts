@@ -97,7 +97,7 @@ export class Extension extends DisposableBase {
     this._register(activeView.onDidChangeVisibility(updateBackground));
     updateBackground();
     this._register(settings.onDidChangePolling(() => this.builds.scheduler.reschedule()));
-    const logs = this._register(new LogDocumentProvider(this.builds));
+    const logs = this._register(new LogDocumentProvider(this.builds, this.logger));
     this._register(vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, logs));
     this._register(new BuildNotifier(this.builds, () => settings.notifyMode()));
 

@@ -107,7 +107,19 @@ export interface QueueRowDto {
 }
 
 export const ZERO_GUID = '00000000-0000-0000-0000-000000000000';
-const NO_LOGS = 'No Logs Available';
+/** B13's body while a log is not ready (§4.5). */
+export const NO_LOGS = 'No Logs Available';
+
+/** Where a log is read: B12 by commit and build, or B13 by queue item (before a build id exists). */
+export type LogSource = { commitId: string; buildId: string } | { queueItemId: string };
+
+/** A log read from a byte offset (§4.5; Range support is unverified in production). */
+export type LogRead =
+  | { kind: 'notReady' }
+  /** Nothing past the offset (416). */
+  | { kind: 'nothingNew' }
+  /** `start` is the byte offset of the stream's first byte in the whole log: the asked offset (206), or 0 when the server ignored Range. */
+  | { kind: 'bytes'; start: number; stream: NodeJS.ReadableStream };
 
 const enc = encodeURIComponent;
 
@@ -183,6 +195,30 @@ export class BuildsApi {
     } catch (e) {
       if (isApiError(e) && e.kind === 'notFound') {
         return undefined;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * B12 or B13 from byte `from` on: asks with `Range: bytes=from-` (from > 0) and says where the answer starts,
+   * so a server that ignores Range (200, the whole log) still works. 404 means "not ready" (§4.5).
+   */
+  async readLog(source: LogSource, from: number, signal?: AbortSignal): Promise<LogRead> {
+    const path = 'queueItemId' in source ? `build/v1/queue/logs/${enc(source.queueItemId)}` : `build/v1/commits/${enc(source.commitId)}/builds/${enc(source.buildId)}/logs`;
+    try {
+      const r = await this.client.getStream(path, { signal, headers: from > 0 ? { Range: `bytes=${from}-` } : undefined });
+      if (r.status !== 206) {
+        return { kind: 'bytes', start: 0, stream: r.stream };
+      }
+      const m = /^bytes\s+(\d+)-/i.exec(r.contentRange ?? '');
+      return { kind: 'bytes', start: m ? Number(m[1]) : from, stream: r.stream };
+    } catch (e) {
+      if (isApiError(e) && e.kind === 'notFound') {
+        return { kind: 'notReady' };
+      }
+      if (isApiError(e) && e.status === 416) {
+        return { kind: 'nothingNew' };
       }
       throw e;
     }

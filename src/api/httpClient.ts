@@ -20,6 +20,8 @@ export type Params = Record<string, string | number | undefined>;
 export interface RequestOptions {
   params?: Params;
   signal?: AbortSignal;
+  /** Extra request headers (e.g. `Range`); never Authorization. */
+  headers?: Record<string, string>;
 }
 
 export interface PostOptions extends RequestOptions {
@@ -31,6 +33,9 @@ export interface StreamResult {
   stream: NodeJS.ReadableStream;
   contentLength?: number;
   contentType?: string;
+  /** 200, or 206 for a partial answer to a Range request. */
+  status: number;
+  contentRange?: string;
 }
 
 export interface ApiClientOptions {
@@ -83,6 +88,7 @@ interface SendOptions {
   form?: Record<string, string>;
   json?: unknown;
   signal?: AbortSignal;
+  headers?: Record<string, string>;
   token?: string;
   responseType: 'json' | 'text' | 'stream';
   timeoutMs: number;
@@ -108,7 +114,7 @@ function cleanParams(params: Params | undefined): Record<string, string | number
 export async function send<T>(o: SendOptions): Promise<{ data: T; response: AxiosResponse }> {
   const started = Date.now();
   const origin = new URL(o.url).origin;
-  const headers: Record<string, string> = { Accept: o.responseType === 'json' ? 'application/json' : '*/*', 'User-Agent': o.userAgent };
+  const headers: Record<string, string> = { Accept: o.responseType === 'json' ? 'application/json' : '*/*', 'User-Agent': o.userAgent, ...o.headers };
   if (o.token !== undefined) {
     headers.Authorization = `Bearer ${o.token}`;
   }
@@ -199,7 +205,8 @@ export async function send<T>(o: SendOptions): Promise<{ data: T; response: Axio
   const retryAfterMs = parseRetryAfter(headerValue(response.headers['retry-after']), Date.now());
   const serverMessage = body ? redact(body.message ?? body.error ?? '').slice(0, 300) || undefined : undefined;
   const isInvalidOrganizationId = status === 400 && /must be a valid GUID/i.test(`${body?.error ?? ''} ${body?.message ?? ''}`);
-  o.logger?.[status >= 500 ? 'warn' : 'info'](`${label} → ${status} ${kind}${serverMessage ? `: ${serverMessage}` : ''} (${ms} ms)`);
+  // 416 answers a Range request for a log that has not grown: routine while following a build
+  o.logger?.[status >= 500 ? 'warn' : status === 416 ? 'debug' : 'info'](`${label} → ${status} ${kind}${serverMessage ? `: ${serverMessage}` : ''} (${ms} ms)`);
   throw new ApiError({ kind, method: o.method, path: o.path, status, serverMessage, retryAfterMs, isInvalidOrganizationId });
 }
 
@@ -264,7 +271,13 @@ export class ApiClient {
   async getStream(path: string, opts: RequestOptions = {}): Promise<StreamResult> {
     const { data, response } = await this.authedRaw<NodeJS.ReadableStream>('GET', path, opts, 'stream');
     const len = Number(response.headers['content-length']);
-    return { stream: data, contentLength: Number.isFinite(len) && len > 0 ? len : undefined, contentType: headerValue(response.headers['content-type']) };
+    return {
+      stream: data,
+      contentLength: Number.isFinite(len) && len > 0 ? len : undefined,
+      contentType: headerValue(response.headers['content-type']),
+      status: response.status,
+      contentRange: headerValue(response.headers['content-range']),
+    };
   }
 
   private async authed<T>(method: 'GET' | 'POST', path: string, opts: PostOptions, type: 'json' | 'text'): Promise<T> {
@@ -288,6 +301,7 @@ export class ApiClient {
         form: opts.form,
         json: opts.json,
         signal: opts.signal,
+        headers: opts.headers,
         token: await this.o.getToken({ forceRefresh }),
         responseType: type,
         timeoutMs: this.timeoutMs,

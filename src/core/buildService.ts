@@ -3,7 +3,8 @@
  * logs and artifacts. Owns the caches (STYLE.md P8) and the one polling loop (P4); the trees only render.
  */
 import { BuildsApi, ZERO_GUID } from '../api/buildsApi';
-import type { BranchDto, BuildDto, CommitDto, ProfileDto, QueueRowDto } from '../api/buildsApi';
+import type { BranchDto, BuildDto, CommitDto, LogRead, LogSource, ProfileDto, QueueItemDto, QueueRowDto } from '../api/buildsApi';
+import { isApiError } from '../api/errors';
 import type { ApiClient } from '../api/httpClient';
 import type { Branch, Build, BuildProfile, BuildStatusCode, Commit, Configuration, Platform, QueueEntry, Workflow } from './buildModels';
 import { isTerminal, parseDuration, repoSlug } from './buildModels';
@@ -40,6 +41,31 @@ export interface FinishedBuild {
 
 type WatchInfo = Partial<FinishedBuild>;
 
+/** A build that left the queue and whose final status is being read (B8, or B10 when B8 answers 404). */
+interface Leaving {
+  info: WatchInfo & { queueItemId: string };
+  watched: boolean;
+  attempts: number;
+}
+
+/** Ticks a build that left the queue is looked up before giving up on its final status (about a minute). */
+export const MAX_LEAVING_ATTEMPTS = 12;
+
+/** What a cancel request achieved, read back from the queue item (appcircle-api.md §4.7: a 2xx proves nothing). */
+export interface CancelOutcome {
+  /** 'canceled': status Canceled (2); 'cancelling': `cancelling: true`; 'ended': it had already ended otherwise; 'notConfirmed': anything else. */
+  kind: 'canceled' | 'cancelling' | 'ended' | 'notConfirmed';
+  queueItemId: string;
+  status?: BuildStatusCode;
+  profileId?: string;
+  commitId?: string;
+}
+
+/** One poll tick's view of the queue, for consumers that work per tick (a followed log). */
+export interface PollTick {
+  /** Queue item ids of the waiting and running builds. */
+  activeIds: ReadonlySet<string>;
+}
 export interface BuildPage {
   items: Build[];
   hasMore: boolean;
@@ -71,6 +97,9 @@ export class BuildService extends DisposableBase {
   private readonly buildsCache = new KeepLastGoodCache<Build[]>();
   private readonly shown = new Map<string, number>();
   private readonly watched = new Map<string, WatchInfo>();
+  private readonly leaving = new Map<string, Leaving>();
+  /** Build id → queue item id, learned from B8 (the same value in production; §10). */
+  private readonly queueIdByBuildId = new Map<string, string>();
   private queueRows: QueueRowDto[] = [];
   private queueLoaded = false;
   private queueError: unknown;
@@ -82,6 +111,9 @@ export class BuildService extends DisposableBase {
   private readonly _onDidFinishBuilds = this._register(new Emitter<FinishedBuild[]>());
   /** Builds that left the queue during one tick, batched. */
   readonly onDidFinishBuilds: Event<FinishedBuild[]> = this._onDidFinishBuilds.event;
+  private readonly _onDidPoll = this._register(new Emitter<PollTick>());
+  /** After every successful poll tick (the one scheduler's rhythm; no second timer). */
+  readonly onDidPoll: Event<PollTick> = this._onDidPoll.event;
 
   constructor(private readonly o: BuildServiceOptions) {
     super();
@@ -118,6 +150,8 @@ export class BuildService extends DisposableBase {
     this.buildsCache.clear();
     this.shown.clear();
     this.watched.clear();
+    this.leaving.clear();
+    this.queueIdByBuildId.clear();
     this.queueRows = [];
     this.queueLoaded = false;
     this.queueError = undefined;
@@ -225,20 +259,30 @@ export class BuildService extends DisposableBase {
       }
     }
     const gone = [...before.values()].filter((r) => !now.has(r.id));
-    // watched builds that never showed up in the queue (finished between ticks) also count as gone
-    for (const [id, w] of this.watched) {
-      if (!now.has(id) && !before.has(id)) {
-        gone.push({ id, profileId: w.profileId, commitId: w.commitId, branchName: w.branchName, profileName: w.profileName });
+    for (const r of gone) {
+      this.startLeaving(r.id, { profileId: r.profileId, profileName: r.profileName, branchId: r.branchId, branchName: r.branchName, commitId: r.commitId });
+    }
+    // watched builds that never showed up in the queue (finished between ticks) leave it too
+    for (const id of this.watched.keys()) {
+      if (!now.has(id)) {
+        this.startLeaving(id, {});
+      }
+    }
+    // back in the queue (a start the queue did not list yet): not leaving after all
+    for (const id of [...this.leaving.keys()]) {
+      if (now.has(id)) {
+        this.leaving.delete(id);
       }
     }
     if (changed || gone.length) {
       this._onDidChangeData.fire({ kind: 'queue' });
       this.invalidateAffected([...rows, ...gone]);
     }
-    if (gone.length) {
-      await this.announceFinished(gone);
+    if (this.leaving.size) {
+      await this.resolveLeaving();
     }
-    return { active: rows.length + [...this.watched.keys()].filter((id) => !now.has(id)).length };
+    this._onDidPoll.fire({ activeIds: new Set(now.keys()) });
+    return { active: rows.length + this.leaving.size };
   }
 
   private invalidateAffected(rows: QueueRowDto[]): void {
@@ -256,40 +300,116 @@ export class BuildService extends DisposableBase {
     }
   }
 
-  /** One B8 lookup per build that left the queue (not per tick), then one batched event. */
-  private async announceFinished(gone: QueueRowDto[]): Promise<void> {
+  private startLeaving(id: string, info: WatchInfo): void {
+    if (this.leaving.has(id)) {
+      return;
+    }
+    const w = this.watched.get(id);
+    this.leaving.set(id, { info: { ...info, ...definedOnly(w ?? {}), queueItemId: id }, watched: w !== undefined, attempts: 0 });
+  }
+
+  /**
+   * The final status of each build that left the queue: B8, or its branch's builds list (B10) when B8 answers 404
+   * (unknown in production whether it does; §10). A build is announced only with a final status; one that is
+   * still completing, or whose lookup failed, is looked up again next tick, and is never announced as failed.
+   */
+  private async resolveLeaving(): Promise<void> {
     const finished: FinishedBuild[] = [];
-    for (const r of gone) {
-      const watched = this.watched.get(r.id);
+    for (const [id, entry] of [...this.leaving]) {
+      entry.attempts++;
+      let final: FinishedBuild | undefined;
       try {
-        const q = await this.api((a) => a.queueItem(r.id));
-        const status = q.buildStatus ?? 99;
-        if (!isTerminal(status)) {
-          if (watched) {
-            continue; // still completing: the next tick looks again
-          }
-        }
-        this.watched.delete(r.id);
-        finished.push({
-          queueItemId: r.id,
-          profileId: q.profileId ?? r.profileId ?? watched?.profileId,
-          profileName: r.profileName ?? this.profileNames.get(q.profileId ?? r.profileId ?? ''),
-          branchId: q.branchId ?? watched?.branchId,
-          branchName: r.branchName ?? watched?.branchName,
-          commitId: q.commitId ?? r.commitId,
-          buildId: q.buildId && q.buildId !== ZERO_GUID ? q.buildId : undefined,
-          status,
-          hasWarning: q.hasWarning === true,
-          watched: watched !== undefined,
-        });
+        final = await this.finalStatus(entry);
       } catch (e) {
-        this.o.logger.warn(`Could not read the final status of queue item ${r.id}: ${e instanceof Error ? e.message : String(e)}`);
-        this.watched.delete(r.id);
+        this.o.logger.info(`Final status of build ${id} not read yet (${entry.attempts}/${MAX_LEAVING_ATTEMPTS}): ${e instanceof Error ? e.message : String(e)}`);
+      }
+      if (!final && entry.attempts < MAX_LEAVING_ATTEMPTS) {
+        continue;
+      }
+      this.leaving.delete(id);
+      this.watched.delete(id);
+      if (final) {
+        finished.push(final);
+      } else if (entry.watched) {
+        // followed from this window: say that it left the queue rather than nothing (status Unknown, never "failed")
+        finished.push({ ...entry.info, queueItemId: id, status: 99, hasWarning: false, watched: true });
+      } else {
+        this.o.logger.info(`Build ${id} left the queue; its final status could not be read, so it is not announced.`);
       }
     }
     if (finished.length) {
+      this.invalidateAffected(finished.map((f) => ({ id: f.queueItemId, profileId: f.profileId })));
       this._onDidFinishBuilds.fire(finished);
     }
+  }
+
+  private async finalStatus(entry: Leaving): Promise<FinishedBuild | undefined> {
+    const id = entry.info.queueItemId;
+    let q: QueueItemDto;
+    try {
+      q = await this.api((a) => a.queueItem(id));
+    } catch (e) {
+      if (isApiError(e) && e.kind === 'notFound') {
+        return this.finalFromBuildsList(entry);
+      }
+      throw e;
+    }
+    const buildId = q.buildId && q.buildId !== ZERO_GUID ? q.buildId : undefined;
+    if (buildId) {
+      this.queueIdByBuildId.set(buildId, id);
+    }
+    const status = q.buildStatus ?? 99;
+    if (!isTerminal(status)) {
+      return undefined; // still completing: the next tick looks again
+    }
+    const i = entry.info;
+    const profileId = q.profileId ?? i.profileId;
+    return {
+      queueItemId: id,
+      profileId,
+      profileName: i.profileName ?? this.profileNames.get(profileId ?? ''),
+      branchId: q.branchId ?? i.branchId,
+      branchName: i.branchName,
+      commitId: q.commitId ?? i.commitId,
+      buildId,
+      status,
+      hasWarning: q.hasWarning === true,
+      watched: entry.watched,
+    };
+  }
+
+  /** B10 of the build's branch, the build found by its id (queue item id = build id in production, §10). */
+  private async finalFromBuildsList(entry: Leaving): Promise<FinishedBuild | undefined> {
+    const i = entry.info;
+    if (!i.profileId) {
+      throw new Error('the queue item is gone and its profile is not known');
+    }
+    const profileId = i.profileId;
+    let branchId = i.branchId;
+    if (!branchId && i.branchName) {
+      branchId = (await this.api((a) => a.profile(profileId))).branches?.find((b) => b.name === i.branchName)?.id;
+    }
+    if (!branchId) {
+      throw new Error('the queue item is gone and its branch is not known');
+    }
+    const knownBuildId = [...this.queueIdByBuildId].find(([, q]) => q === i.queueItemId)?.[0];
+    const list = await this.api((a) => a.builds(profileId, branchId));
+    const b = list.find((x) => x.id === i.queueItemId || x.id === knownBuildId);
+    if (!b || !isTerminal(b.status)) {
+      return undefined; // not listed (yet) or still completing
+    }
+    return {
+      queueItemId: i.queueItemId,
+      profileId,
+      profileName: i.profileName ?? this.profileNames.get(profileId),
+      branchId,
+      branchName: i.branchName,
+      commitId: b.commitId ?? i.commitId,
+      buildId: b.id,
+      status: b.status,
+      hasWarning: b.hasWarning === true,
+      watched: entry.watched,
+    };
   }
 
   /** Follow a build until it ends (notifications for 'watched'). */
@@ -330,15 +450,44 @@ export class BuildService extends DisposableBase {
     return started;
   }
 
-  /** Cancel by queue item (or task) id; the UI says so when the server refuses. */
-  async cancel(queueItemOrTaskId: string): Promise<void> {
-    await this.api((a) => a.cancel(queueItemOrTaskId));
+  /**
+   * B16 (unverified), then B8 again: only `cancelling: true` or status Canceled confirms the cancel (§4.7: a real
+   * server most likely ignores `action=cancel` and answers 200 with the unchanged queue item). A refused B16 throws.
+   */
+  async cancel(queueItemOrTaskId: string): Promise<CancelOutcome> {
+    const id = queueItemOrTaskId;
+    await this.api((a) => a.cancel(id));
     this.scheduler.pokeNow();
+    let q: QueueItemDto;
+    try {
+      q = await this.api((a) => a.queueItem(id));
+    } catch (e) {
+      this.o.logger.info(`Cancel of ${id}: the queue item could not be read back (${e instanceof Error ? e.message : String(e)}); not confirmed`);
+      return { kind: 'notConfirmed', queueItemId: id };
+    }
+    const status = q.buildStatus;
+    const base = { queueItemId: id, status, profileId: q.profileId, commitId: q.commitId };
+    if (status === 2) {
+      return { kind: 'canceled', ...base };
+    }
+    if (q.cancelling === true) {
+      return { kind: 'cancelling', ...base };
+    }
+    return { kind: isTerminal(status) ? 'ended' : 'notConfirmed', ...base };
   }
 
-  /** The queue item behind a build that is still active, so Cancel can act from a tree build node. */
-  queueItemFor(build: { commitId: string; queueItemId?: string }): string | undefined {
-    return build.queueItemId ?? this.queueRows.find((r) => r.commitId === build.commitId)?.id;
+  /**
+   * The queue item of a build that is still waiting or running, matched by id: the active queue row with the
+   * build's id (queue item id = build id in production, §10), or an id learned from B8. Never by commit: two
+   * builds of one commit (a rebuild) are common.
+   */
+  queueItemFor(build: { id: string; queueItemId?: string }): string | undefined {
+    return build.queueItemId ?? this.queueRows.find((r) => r.id === build.id)?.id ?? this.queueIdByBuildId.get(build.id);
+  }
+
+  /** The queue item id is in the last polled queue (waiting or running). */
+  isQueued(queueItemId: string): boolean {
+    return this.queueRows.some((r) => r.id === queueItemId);
   }
 
   profileName(profileId: string): string | undefined {
@@ -355,13 +504,19 @@ export class BuildService extends DisposableBase {
     return this.api((a) => a.queueLog(queueItemId, signal));
   }
 
-  queueItem(id: string): Promise<{ status: BuildStatusCode; buildId?: string; commitId?: string; hasWarning: boolean }> {
-    return this.api((a) => a.queueItem(id)).then((q) => ({
-      status: q.buildStatus ?? 99,
-      buildId: q.buildId && q.buildId !== ZERO_GUID ? q.buildId : undefined,
-      commitId: q.commitId,
-      hasWarning: q.hasWarning === true,
-    }));
+  queueItem(id: string): Promise<{ status: BuildStatusCode; buildId?: string; commitId?: string; profileId?: string; hasWarning: boolean; cancelling: boolean }> {
+    return this.api((a) => a.queueItem(id)).then((q) => {
+      const buildId = q.buildId && q.buildId !== ZERO_GUID ? q.buildId : undefined;
+      if (buildId) {
+        this.queueIdByBuildId.set(buildId, id);
+      }
+      return { status: q.buildStatus ?? 99, buildId, commitId: q.commitId, profileId: q.profileId, hasWarning: q.hasWarning === true, cancelling: q.cancelling === true };
+    });
+  }
+
+  /** A log (B12 or B13) from a byte offset; see BuildsApi.readLog. */
+  readLog(source: LogSource, from: number, signal?: AbortSignal): Promise<LogRead> {
+    return this.api((a) => a.readLog(source, from, signal));
   }
 
   artifacts(commitId: string, buildId: string, signal?: AbortSignal): Promise<{ stream: NodeJS.ReadableStream; contentLength?: number } | undefined> {
@@ -374,6 +529,10 @@ export class BuildService extends DisposableBase {
 }
 
 // ---- mapping --------------------------------------------------------------------------------------
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
 
 function platformOf(os: number | undefined): Platform {
   return os === 1 ? 'ios' : os === 2 ? 'android' : 'unknown';

@@ -1,5 +1,6 @@
 /** "Build finished" notifications per appcircle.notifications.buildFinished; several at once → one summary. */
 import * as vscode from 'vscode';
+import { isTerminal } from '../core/buildModels';
 import type { BuildService, FinishedBuild } from '../core/buildService';
 import { DisposableBase } from '../core/events';
 import { statusLook } from './presentation';
@@ -14,13 +15,17 @@ export function selectForNotification(builds: FinishedBuild[], mode: NotifyMode)
     case 'all':
       return builds;
     case 'failures':
-      return builds.filter((b) => b.status !== 0);
+      // only a final status other than success: a build whose final status is unknown is not a failure
+      return builds.filter((b) => isTerminal(b.status) && b.status !== 0);
     case 'watched':
       return builds.filter((b) => b.watched);
   }
 }
 
 export function finishedMessage(b: FinishedBuild): string {
+  if (!isTerminal(b.status)) {
+    return l('Appcircle build left the queue: {0} / {1}. Appcircle did not report how it ended; Open in Appcircle shows it.', b.profileName ?? l('profile'), b.branchName ?? l('branch'));
+  }
   const look = statusLook(b.status, b.hasWarning);
   return l('Appcircle build {0}: {1} / {2}.', look.label.toLowerCase(), b.profileName ?? l('profile'), b.branchName ?? l('branch'));
 }
@@ -48,7 +53,7 @@ export class BuildNotifier extends DisposableBase {
     }
     if (list.length > 1) {
       const open = l('Show Builds');
-      const failed = list.some((b) => b.status !== 0);
+      const failed = list.some((b) => isTerminal(b.status) && b.status !== 0);
       const show = failed ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
       const picked = await show(summaryMessage(list), open);
       if (picked === open) {
@@ -60,8 +65,15 @@ export class BuildNotifier extends DisposableBase {
     const showLog = l('Show Log');
     const download = l('Download Artifacts');
     const open = l('Open in Appcircle');
-    const actions = b.buildId ? (b.status === 0 ? [showLog, download, open] : [showLog, open]) : [open];
-    const show = b.status === 0 ? (b.hasWarning ? vscode.window.showWarningMessage : vscode.window.showInformationMessage) : b.status === 2 ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
+    const actions = b.buildId && isTerminal(b.status) ? (b.status === 0 ? [showLog, download, open] : [showLog, open]) : [open];
+    const show =
+      b.status === 0
+        ? b.hasWarning
+          ? vscode.window.showWarningMessage
+          : vscode.window.showInformationMessage
+        : b.status === 2 || !isTerminal(b.status)
+          ? vscode.window.showWarningMessage
+          : vscode.window.showErrorMessage;
     const picked = await show(finishedMessage(b), ...actions);
     if (picked === showLog) {
       await vscode.commands.executeCommand('appcircle.showBuildLog', b);

@@ -5,6 +5,7 @@ import { isActive } from '../../core/buildModels';
 import type { BuildService, StartedBuild } from '../../core/buildService';
 import { NotSignedInError, UserCancelledError } from '../../core/errors';
 import type { SessionService } from '../../core/sessionService';
+import { buildLogPageUrl } from '../dashboardLinks';
 import { logUri } from '../logDocument';
 import { firstLine, shortHash, statusLook } from '../presentation';
 import { pick } from '../prompts';
@@ -147,15 +148,26 @@ export class BuildCommands {
     return this.startBuild({ profileId: node.profile.id, branchId: node.branch.id, commitId: node.build.commitId });
   }
 
+  /**
+   * Cancel (B16, unverified), then say only what happened: the queue item is read back, and only
+   * `cancelling: true` or status Canceled counts (appcircle-api.md §4.7). Otherwise Appcircle did not confirm it,
+   * and Open in Appcircle shows the build's log page in the dashboard, where cancelling works.
+   */
   async cancel(node: unknown): Promise<void> {
     let id: string | undefined;
     let label = '';
+    let profileId: string | undefined;
+    let commitId: string | undefined;
     if (node instanceof QueueNode) {
       id = node.entry.id;
       label = `${node.entry.profileName ?? ''} / ${node.entry.branchName ?? ''}`;
+      profileId = node.entry.profileId;
+      commitId = node.entry.commitId;
     } else if (node instanceof BuildNode && isActive(node.build.status)) {
       id = this.builds.queueItemFor(node.build);
       label = `${node.profile.name} / ${node.branch.name}`;
+      profileId = node.profile.id;
+      commitId = node.build.commitId;
     }
     if (!id) {
       void vscode.window.showInformationMessage(l('This build is not waiting or running any more.'));
@@ -166,8 +178,31 @@ export class BuildCommands {
     if (answer !== yes) {
       throw new UserCancelledError();
     }
-    await this.builds.cancel(id);
-    void vscode.window.showInformationMessage(l('Cancel requested for {0}.', label));
+    const r = await this.builds.cancel(id);
+    switch (r.kind) {
+      case 'canceled':
+        void vscode.window.showInformationMessage(l('The build of {0} was canceled.', label));
+        return;
+      case 'cancelling':
+        void vscode.window.showInformationMessage(l('Appcircle is cancelling the build of {0}.', label));
+        return;
+      case 'ended':
+        void vscode.window.showInformationMessage(l('The build of {0} had already ended ({1}); there was nothing to cancel.', label, statusLook(r.status).label.toLowerCase()));
+        return;
+      case 'notConfirmed': {
+        const open = l('Open in Appcircle');
+        const message =
+          r.status === undefined
+            ? l('Appcircle did not confirm the cancel of the build of {0}. Check the build in the Appcircle dashboard and cancel it there if it still runs.', label)
+            : l('Appcircle did not confirm the cancel of the build of {0}: it still shows the build as {1}. Cancel it in the Appcircle dashboard.', label, statusLook(r.status).label.toLowerCase());
+        const picked = await vscode.window.showWarningMessage(message, open);
+        if (picked === open) {
+          const url = buildLogPageUrl(this.dashboardUrl(), { profileId: r.profileId ?? profileId, commitId: r.commitId ?? commitId, queueItemId: id, running: true });
+          await vscode.env.openExternal(vscode.Uri.parse(url));
+        }
+        return;
+      }
+    }
   }
 
   async showLog(node: unknown): Promise<void> {

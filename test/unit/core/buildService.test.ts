@@ -173,4 +173,104 @@ describe('core/BuildService (against the sandbox, frozen build clock)', () => {
     const full = await builds.logText(c.id, q.buildId!);
     assert.ok(full?.includes('Build succeeded.'));
   });
+
+  /** Starts a build through the service on the latest commit of a branch (or the given commit). */
+  async function start(profileName: string, branchName: string, commitId?: string) {
+    const p = (await builds.profiles()).value.find((x) => x.name === profileName)!;
+    const b = (await builds.branches(p.id)).value.find((x) => x.name === branchName)!;
+    const [wf] = await builds.workflows(p.id);
+    const [cfg] = await builds.configurations(p.id);
+    const c = commitId ?? (await builds.commits(b.id))[0].id;
+    return { p, b, ...(await builds.startBuild({ profileId: p.id, branchId: b.id, branchName: b.name, commitId: c, workflowId: wf.id, configurationId: cfg.id })) };
+  }
+
+  it('a rebuild: two active builds of one commit are told apart by id; Cancel and log go to the right one', async () => {
+    const first = await start('Acme iOS', 'main');
+    const second = await start('Acme iOS', 'main', first.commitId);
+    assert.notEqual(first.queueItemId, second.queueItemId);
+    await tickOnce();
+    assert.equal(builds.queue.entries.length, 2);
+    const listed = (await builds.builds(first.p.id, first.b.id)).items.filter((x) => x.status === 90);
+    assert.equal(listed.length, 2);
+    assert.ok(listed.every((x) => x.commitId === first.commitId), 'same commit');
+    // each build node maps to its own queue item (queue item id = build id, appcircle-api.md §10)
+    assert.deepEqual(listed.map((x) => builds.queueItemFor(x)).sort(), [first.queueItemId, second.queueItemId].sort());
+    const older = listed.find((x) => x.id === first.queueItemId)!;
+    const r = await builds.cancel(builds.queueItemFor(older)!);
+    assert.equal(r.kind, 'canceled');
+    assert.equal(sb.requests.filter((x) => x.query.action === 'cancel').at(-1)?.path, `/build/v1/queue/${first.queueItemId}`);
+    assert.equal((await builds.queueItem(first.queueItemId)).status, 2);
+    assert.equal((await builds.queueItem(second.queueItemId)).status, 90, 'the rebuild runs on');
+    sb.world.advance(1500);
+    const log = await builds.readLog({ queueItemId: second.queueItemId }, 0);
+    assert.equal(log.kind, 'bytes');
+    assert.equal(builds.queueItemFor({ id: 'another-build' }), undefined, 'never matched by commit');
+  });
+
+  it('cancel says only what happened: confirmed (Canceled) when the server honours it; not confirmed when it ignores action=cancel', async () => {
+    const a = await start('Acme Android', 'main');
+    sb.world.advance(1500);
+    assert.deepEqual(await builds.cancel(a.queueItemId), { kind: 'canceled', queueItemId: a.queueItemId, status: 2, profileId: a.p.id, commitId: a.commitId });
+    sb.setBuildBehaviour({ cancel: 'ignored' });
+    const b = await start('Acme Android', 'develop');
+    sb.world.advance(1500);
+    const r = await builds.cancel(b.queueItemId);
+    assert.deepEqual(r, { kind: 'notConfirmed', queueItemId: b.queueItemId, status: 91, profileId: b.p.id, commitId: b.commitId });
+    assert.equal(sb.requests.at(-1)?.path, `/build/v1/queue/${b.queueItemId}`, 'the queue item was read back after the cancel request');
+    sb.world.advance(10_000);
+    assert.equal((await builds.cancel(b.queueItemId)).kind, 'ended', 'a build that ended otherwise: nothing to cancel');
+  });
+
+  it('a followed build whose queue item answers 404 after leaving the queue is announced with its final status from B10, no warning', async () => {
+    sb.setBuildBehaviour({ finishedQueueItem: 'gone' });
+    sb.setBuildOutcome({ status: 1 });
+    const s = await start('Appcircle VS Code Demo', 'develop');
+    await tickOnce();
+    sb.world.advance(10_000);
+    await tickOnce();
+    assert.equal(finished.length, 1);
+    const f = finished[0]?.[0];
+    assert.deepEqual([f?.queueItemId, f?.status, f?.watched, f?.buildId, f?.branchName], [s.queueItemId, 1, true, s.queueItemId, 'develop']);
+    assert.ok(sb.requests.some((r) => r.path === `/build/v1/queue/${s.queueItemId}` && r.status === 404), 'B8 answered 404');
+    assert.ok(sb.requests.some((r) => r.path === '/build/v1/builds' && r.query.branchId === s.branchId), 'B10 of its branch');
+    assert.deepEqual(h.logger.lines.filter((l) => l.startsWith('warn')), []);
+    await tickOnce();
+    assert.equal(builds.scheduler.current, 'idle');
+  });
+
+  it('a build that leaves the queue unfinished is announced only with its final status (never as failed meanwhile)', async () => {
+    await sb.stop();
+    sb = await startSandbox({ quiet: true, builds: { speed: 0, timings: { waitMs: 1000, runMs: 4000, completeMs: 20_000 }, behaviour: { leavesQueueAt: 'completing' } } });
+    h.dispose();
+    h = makeHarness(sb);
+    builds.dispose();
+    builds = new BuildService({ session: h.session, clock, logger: h.logger, pollIntervalMs: () => 5000, gitRemotes: () => Promise.resolve([]) });
+    builds.onDidFinishBuilds((f) => finished.push(f));
+    await h.session.signIn({ kind: 'pat', pat: DEMO_PAT });
+    const watched = await start('Acme iOS', 'develop');
+    // another user's build: in the queue, not started here
+    const other = sb.world.start(
+      (() => {
+        const p = sb.world.profiles.find((x) => x.name === 'Acme Android')!;
+        const b = p.branches[0];
+        return { p, b, c: b.commits[0] };
+      })(),
+      '',
+      '',
+      { id: 'u2', email: 'qa@acme.test', orgId: ROOT_ORG_ID },
+    );
+    assert.ok(typeof other !== 'string');
+    await tickOnce();
+    assert.equal(builds.queue.entries.length, 2);
+    sb.world.advance(5_500); // both Completing (92): gone from the queue, no final status yet
+    await tickOnce();
+    await tickOnce();
+    assert.equal(builds.queue.entries.length, 0);
+    assert.equal(finished.length, 0, 'nothing announced while the final status is unknown');
+    assert.notEqual(builds.scheduler.current, 'idle', 'still looking');
+    sb.world.advance(20_000);
+    await tickOnce();
+    const all = finished.flat();
+    assert.deepEqual(all.map((f) => [f.queueItemId, f.status, f.watched]).sort(), [[watched.queueItemId, 0, true], [other.id, 0, false]].sort());
+  });
 });

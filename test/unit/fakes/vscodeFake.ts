@@ -123,6 +123,58 @@ export class CancellationError extends Error {
   }
 }
 
+export class Position {
+  constructor(readonly line: number, readonly character: number) {}
+}
+export class Range {
+  readonly start: Position;
+  readonly end: Position;
+  constructor(startLine: number, startCharacter: number, endLine: number, endCharacter: number) {
+    this.start = new Position(startLine, startCharacter);
+    this.end = new Position(endLine, endCharacter);
+  }
+}
+export enum TextEditorRevealType {
+  Default = 0,
+  InCenter = 1,
+  InCenterIfOutsideViewport = 2,
+  AtTop = 3,
+}
+
+/** An open document of a content provider, kept up to date as VS Code does (onDidChange → provide again). */
+export class FakeTextDocument {
+  version = 1;
+  constructor(readonly uri: Uri, public text: string) {}
+  getText(): string {
+    return this.text;
+  }
+  get lineCount(): number {
+    return this.text.split('\n').length;
+  }
+}
+
+/** A visible editor: tests set `visibleRanges`; `revealRange` calls are recorded. */
+export class FakeTextEditor {
+  visibleRanges: Range[] = [];
+  readonly revealed: Range[] = [];
+  constructor(readonly document: FakeTextDocument) {}
+  revealRange(r: Range): void {
+    this.revealed.push(r);
+    // what the editor then shows: the revealed line at the bottom of a viewport as tall as before
+    const height = (this.visibleRanges[0]?.end.line ?? 0) - (this.visibleRanges[0]?.start.line ?? 0);
+    this.visibleRanges = [new Range(Math.max(0, r.end.line - height), 0, r.end.line, 0)];
+  }
+}
+
+/** One re-read of an open document after its provider fired onDidChange. */
+export interface DocumentUpdate {
+  uri: string;
+  /** The new text starts with the old one: the change is an append at the end. */
+  appended: boolean;
+  oldLength: number;
+  newLength: number;
+}
+
 export class CancellationTokenSource {
   private readonly em = new EventEmitter<void>();
   token = { isCancellationRequested: false, onCancellationRequested: this.em.event };
@@ -203,7 +255,14 @@ export const fake = {
   shownDocuments: [] as unknown[],
   openDialogAnswers: [] as string[],
   contentProviders: new Map<string, unknown>(),
+  documents: new Map<string, FakeTextDocument>(),
+  documentUpdates: [] as DocumentUpdate[],
+  openedExternal: [] as string[],
   reset(): void {
+    this.documents.clear();
+    this.documentUpdates = [];
+    this.openedExternal = [];
+    window.visibleTextEditors = [];
     this.treeViews.clear();
     this.shownDocuments = [];
     this.openDialogAnswers = [];
@@ -284,8 +343,14 @@ export const window = {
   },
   showTextDocument(doc: unknown): Promise<unknown> {
     fake.shownDocuments.push(doc);
+    if (doc instanceof FakeTextDocument) {
+      const editor = new FakeTextEditor(doc);
+      window.visibleTextEditors.push(editor);
+      return Promise.resolve(editor);
+    }
     return Promise.resolve(doc);
   },
+  visibleTextEditors: [] as FakeTextEditor[],
   showOpenDialog(): Promise<Uri[] | undefined> {
     const answer = fake.openDialogAnswers.shift();
     return Promise.resolve(answer ? [Uri.file(answer)] : undefined);
@@ -338,6 +403,27 @@ export const l10n = {
   },
 };
 
+interface ContentProvider {
+  provideTextDocumentContent(u: Uri, t: unknown): Promise<string> | string;
+  onDidChange?: (l: (u: Uri) => unknown) => { dispose(): void };
+}
+
+const changeTextDocument = new EventEmitter<{ document: FakeTextDocument }>();
+
+async function refreshDocument(provider: ContentProvider, uri: Uri): Promise<void> {
+  const doc = fake.documents.get(uri.toString());
+  if (!doc) {
+    return;
+  }
+  const text = await provider.provideTextDocumentContent(uri, new CancellationTokenSource().token);
+  fake.documentUpdates.push({ uri: uri.toString(), appended: text.startsWith(doc.text), oldLength: doc.text.length, newLength: text.length });
+  if (text !== doc.text) {
+    doc.text = text;
+    doc.version++;
+    changeTextDocument.fire({ document: doc });
+  }
+}
+
 export const workspace = {
   workspaceFolders: [{ uri: Uri.file('/work/fake-ws'), name: 'fake-ws', index: 0 }],
   workspaceFile: undefined as Uri | undefined,
@@ -355,17 +441,29 @@ export const workspace = {
   onDidChangeConfiguration(_l: Listener<unknown>): Disposable {
     return new Disposable(() => undefined);
   },
-  registerTextDocumentContentProvider(scheme: string, provider: unknown): Disposable {
+  registerTextDocumentContentProvider(scheme: string, provider: ContentProvider): Disposable {
     fake.contentProviders.set(scheme, provider);
-    return new Disposable(() => fake.contentProviders.delete(scheme));
+    // as VS Code does: a change event makes it ask again for every open document of the scheme and apply the difference
+    const sub = provider.onDidChange?.((uri) => void refreshDocument(provider, uri));
+    return new Disposable(() => {
+      sub?.dispose();
+      fake.contentProviders.delete(scheme);
+    });
   },
+  onDidChangeTextDocument: changeTextDocument.event,
   onDidCloseTextDocument(): Disposable {
     return new Disposable(() => undefined);
   },
-  async openTextDocument(uri: Uri): Promise<{ uri: Uri; getText(): string }> {
-    const provider = fake.contentProviders.get(uri.scheme) as { provideTextDocumentContent(u: Uri, t: unknown): Promise<string> } | undefined;
+  async openTextDocument(uri: Uri): Promise<FakeTextDocument> {
+    const open = fake.documents.get(uri.toString());
+    if (open) {
+      return open;
+    }
+    const provider = fake.contentProviders.get(uri.scheme) as ContentProvider | undefined;
     const text = provider ? await provider.provideTextDocumentContent(uri, new CancellationTokenSource().token) : '';
-    return { uri, getText: () => text };
+    const doc = new FakeTextDocument(uri, text);
+    fake.documents.set(uri.toString(), doc);
+    return doc;
   },
   fs: {
     stat(): Promise<never> {
@@ -391,7 +489,8 @@ export const env = {
       return Promise.resolve();
     },
   },
-  openExternal(): Promise<boolean> {
+  openExternal(uri: Uri): Promise<boolean> {
+    fake.openedExternal.push(uri.toString());
     return Promise.resolve(true);
   },
 };

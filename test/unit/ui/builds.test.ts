@@ -204,7 +204,7 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
       fake.messageAnswers.push('Cancel Build');
       await h.run('appcircle.cancelBuild', rows[0]);
       assert.ok(h.sb.requests.some((r) => r.query.action === 'cancel'));
-      assert.match(fake.messages.at(-1)?.message ?? '', /Cancel requested/);
+      assert.match(fake.messages.at(-1)?.message ?? '', /was canceled\.$/, 'confirmed by reading the queue item back');
     } finally {
       active.dispose();
     }
@@ -220,14 +220,22 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
       const token = new CancellationTokenSource().token;
       assert.match(await provider.provideTextDocumentContent(uri, token), /^No logs yet/);
       assert.equal(provider.followedCount, 1);
+      // the followed text changes at poll ticks (not when VS Code asks again)
+      const changed = (n: number) => waitUntil(() => provider.updates >= n, 5000, `log update ${n}`);
       h.sb.world.advance(4000);
+      h.ext.builds.scheduler.pokeNow();
+      await changed(1);
       const running = await provider.provideTextDocumentContent(uri, token);
       assert.match(running, /compiling module/);
-      assert.match(running, /follows it until it ends/);
       h.sb.world.advance(60_000);
+      h.ext.builds.scheduler.pokeNow();
+      await changed(2);
       const done = await provider.provideTextDocumentContent(uri, token);
-      assert.match(done, /Build succeeded\./);
-      assert.equal(provider.followedCount, 0, 'following stops when the build ends');
+      assert.match(done, /Build succeeded\.\n$/);
+      assert.ok(done.startsWith(running), 'appended');
+      // the build has left the queue: one more tick finds nothing new, and following stops
+      h.ext.builds.scheduler.pokeNow();
+      await waitUntil(() => provider.followedCount === 0, 5000, 'following stops when the build ends');
     } finally {
       provider.dispose();
     }

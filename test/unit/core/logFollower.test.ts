@@ -1,0 +1,148 @@
+import * as assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { DEMO_PAT } from '../../../sandbox/fixtures';
+import type { Sandbox } from '../../../sandbox/server';
+import { startSandbox } from '../../../sandbox/server';
+import type { LogRead, LogSource } from '../../../src/api/buildsApi';
+import { BuildService } from '../../../src/core/buildService';
+import { LogFollower } from '../../../src/core/logFollower';
+import type { LogUpdate } from '../../../src/core/logFollower';
+import { FakeClock } from '../fakes/fakeClock';
+import type { Harness } from './helpers';
+import { makeHarness } from './helpers';
+
+const TIMINGS = { waitMs: 1000, runMs: 8000, completeMs: 500 };
+
+describe('core/LogFollower: a running build’s log on the living sandbox queue (frozen build clock)', () => {
+  let sb: Sandbox;
+  let h: Harness;
+  let builds: BuildService;
+
+  beforeEach(async () => {
+    sb = await startSandbox({ quiet: true, builds: { speed: 0, timings: TIMINGS, logLines: 80 } });
+    h = makeHarness(sb);
+    builds = new BuildService({ session: h.session, clock: new FakeClock(), logger: h.logger, pollIntervalMs: () => 5000, gitRemotes: () => Promise.resolve([]) });
+    await h.session.signIn({ kind: 'pat', pat: DEMO_PAT });
+  });
+  afterEach(async () => {
+    builds.dispose();
+    h.dispose();
+    await sb.stop();
+  });
+
+  async function startOne(): Promise<{ queueItemId: string; commitId: string }> {
+    const p = (await builds.profiles()).value.find((x) => x.name === 'Acme iOS')!;
+    const b = (await builds.branches(p.id)).value.find((x) => x.name === 'develop')!;
+    const [wf] = await builds.workflows(p.id);
+    const [cfg] = await builds.configurations(p.id);
+    const [c] = await builds.commits(b.id);
+    const s = await builds.startBuild({ profileId: p.id, branchId: b.id, commitId: c.id, workflowId: wf.id, configurationId: cfg.id });
+    return { queueItemId: s.queueItemId, commitId: c.id };
+  }
+
+  /** Follows a build from start to end, one update per 1.5 s of build time; returns what each update did. */
+  async function follow(source: (s: { queueItemId: string; commitId: string }) => LogSource): Promise<{ f: LogFollower; results: LogUpdate[]; whileRunning: LogUpdate[]; lengths: number[]; s: { queueItemId: string; commitId: string } }> {
+    const s = await startOne();
+    const f = new LogFollower((src, from, signal) => builds.readLog(src, from, signal), source(s));
+    const results: LogUpdate[] = [await f.update()];
+    const whileRunning: LogUpdate[] = [];
+    const lengths = [f.text.length];
+    for (let i = 0; i < 10; i++) {
+      sb.clock.advance(1500);
+      const before = f.text;
+      const r = await f.update();
+      results.push(r);
+      lengths.push(f.text.length);
+      if (r === 'appended') {
+        assert.ok(f.text.startsWith(before), 'an append keeps every earlier character');
+      }
+      if ((await builds.queueItem(s.queueItemId)).status === 91) {
+        whileRunning.push(r);
+      }
+    }
+    return { f, results, whileRunning, lengths, s };
+  }
+
+  it('Range honoured: each tick asks only for the new bytes (206, or 416 when nothing is new) and appends them; the end equals the whole log', async () => {
+    const { f, results, whileRunning, s } = await follow((x) => ({ queueItemId: x.queueItemId }));
+    assert.equal(results[0], 'notReady', 'waiting: no log yet');
+    assert.ok(whileRunning.filter((r) => r === 'appended').length >= 2, `grew at least twice while running: ${whileRunning.join(',')}`);
+    assert.ok(results.every((r) => r === 'notReady' || r === 'appended' || r === 'unchanged'), `only appends: ${results.join(',')}`);
+    const q = await builds.queueItem(s.queueItemId);
+    assert.equal(q.status, 0);
+    assert.equal(f.text, await builds.logText(s.commitId, q.buildId!), 'the followed text is the whole log');
+    assert.match(f.text, /Build succeeded\.\n$/);
+    const logReads = sb.requests.filter((r) => r.path.includes('/queue/logs/'));
+    const ranged = logReads.filter((r) => r.range);
+    assert.ok(ranged.length >= 3, 'Range requests once there was something');
+    assert.ok(ranged.every((r) => r.status === 206 || r.status === 416), ranged.map((r) => r.status).join(','));
+    assert.equal(f.wholeLogReads, 0);
+    console.log(`      ${ranged.length} ranged reads; bytes per read: ${ranged.filter((r) => r.status === 206).length} partial (206), ${ranged.filter((r) => r.status === 416).length} nothing new (416); final log ${f.byteLength} bytes`);
+  });
+
+  it('Range ignored (200 with the whole log): the known prefix is skipped and checked, only the rest is appended', async () => {
+    sb.setBuildBehaviour({ logRange: 'ignored' });
+    const { f, whileRunning, results, s } = await follow((x) => ({ queueItemId: x.queueItemId }));
+    assert.ok(whileRunning.filter((r) => r === 'appended').length >= 2, whileRunning.join(','));
+    assert.ok(!results.includes('replaced'), results.join(','));
+    assert.ok(f.wholeLogReads >= 3);
+    const q = await builds.queueItem(s.queueItemId);
+    assert.equal(f.text, await builds.logText(s.commitId, q.buildId!));
+  });
+
+  it('B12 by commit and build id follows the same way', async () => {
+    const s = await startOne();
+    sb.clock.advance(TIMINGS.waitMs + 10);
+    const q = await builds.queueItem(s.queueItemId);
+    assert.equal(q.buildId, s.queueItemId, 'one id (§10)');
+    const f = new LogFollower((src, from, signal) => builds.readLog(src, from, signal), { commitId: s.commitId, buildId: q.buildId });
+    const seen: LogUpdate[] = [];
+    for (let i = 0; i < 8; i++) {
+      seen.push(await f.update());
+      sb.clock.advance(1500);
+    }
+    assert.ok(seen.filter((r) => r === 'appended').length >= 3, seen.join(','));
+    assert.match(f.text, /Build succeeded\.\n$/);
+  });
+});
+
+describe('core/LogFollower: scripted servers', () => {
+  const bytes = (s: string, start = 0): LogRead => ({ kind: 'bytes', start, stream: Readable.from([Buffer.from(s)]) });
+
+  it('"No Logs Available" and an empty body are "not ready"; a 404 after content changes nothing', async () => {
+    const answers: LogRead[] = [bytes('No Logs Available'), bytes(''), bytes('line 1\n'), { kind: 'notReady' }];
+    const f = new LogFollower(() => Promise.resolve(answers.shift()!), { queueItemId: 'q' });
+    assert.deepEqual([await f.update(), await f.update(), await f.update(), await f.update()], ['notReady', 'notReady', 'appended', 'unchanged']);
+    assert.equal(f.text, 'line 1\n');
+  });
+
+  it('a log rewritten above the known part, or shorter, is read again whole ("replaced")', async () => {
+    const froms: number[] = [];
+    const server: string[] = ['héllo\n', 'HÉLLO\nworld\n', 'HÉLLO\nworld\n', 'x\n', 'x\n'];
+    const f = new LogFollower((_s, from) => {
+      froms.push(from);
+      return Promise.resolve(bytes(server.shift() ?? '')); // always the whole log (Range ignored)
+    }, { queueItemId: 'q' });
+    assert.equal(await f.update(), 'appended');
+    assert.equal(f.byteLength, 7, 'bytes, not characters');
+    assert.equal(await f.update(), 'replaced');
+    assert.equal(f.text, 'HÉLLO\nworld\n');
+    assert.equal(await f.update(), 'replaced', 'shorter than what was shown');
+    assert.equal(f.text, 'x\n');
+    assert.deepEqual(froms, [0, 7, 0, 13, 0]);
+  });
+
+  it('a character split across two answers is decoded whole', async () => {
+    const euro = Buffer.from('log: €\n');
+    const answers: LogRead[] = [
+      { kind: 'bytes', start: 0, stream: Readable.from([euro.subarray(0, 6)]) },
+      { kind: 'bytes', start: 6, stream: Readable.from([euro.subarray(6)]) },
+      { kind: 'nothingNew' },
+    ];
+    const f = new LogFollower(() => Promise.resolve(answers.shift()!), { queueItemId: 'q' });
+    await f.update();
+    assert.equal(await f.update(), 'appended');
+    assert.equal(await f.update(), 'unchanged');
+    assert.equal(f.text, 'log: €\n');
+  });
+});
