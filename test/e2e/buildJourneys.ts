@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DEMO_PAT } from '../../sandbox/fixtures';
 import type { Journey, JourneyContext } from './journeys';
 import { T } from './journeys';
 
@@ -119,6 +120,61 @@ export const buildJourneys: Journey[] = [
       await ctx.wb.page.locator('.welcome-view-content', { hasText: 'Sign in to see the build queue' }).first().waitFor({ state: 'visible', timeout: T });
       assert.equal(await ctx.wb.page.locator('[role="treeitem"]', { hasText: 'QA Regression iOS' }).count(), 0);
       await ctx.shot('14-signed-out');
+    },
+  },
+  {
+    name: '15 the log of a running build grows while it runs, and its editor follows the end',
+    async run(ctx) {
+      // a slow build (the run's builds take 7 s): 200 log lines over 24 s, about 12 poll ticks at 2 s
+      const before = { ...ctx.sb.world.timings, logLines: ctx.sb.world.logLines };
+      ctx.sb.setBuildTimings({ waitMs: 1500, runMs: 24_000, completeMs: 500, logLines: 200 });
+      try {
+        if (!ctx.wb.page.url().startsWith(ctx.csUrl)) {
+          await ctx.wb.page.goto(`${ctx.csUrl}/?folder=${encodeURIComponent(ctx.workspace)}`, { waitUntil: 'domcontentloaded' });
+          await ctx.wb.ready();
+        }
+        // the Appcircle icon shows once the workbench has read the extension's contributions (its commands too)
+        await ctx.wb.openAppcircleView();
+        if ((await ctx.wb.statusItem('Acme Mobile').count()) === 0) {
+          await ctx.wb.runCommand('Appcircle: Sign In with Personal API Token');
+          await ctx.wb.typeInInput(DEMO_PAT, { password: true, prompt: /Personal API Token/ });
+          await ctx.wb.waitStatus('Acme Mobile');
+        }
+        await ctx.wb.clearNotifications();
+        await ctx.wb.runCommand('Appcircle: Start Build');
+        await ctx.wb.pickRow('Appcircle VS Code Demo');
+        await ctx.wb.pickRow(/^\s*develop/);
+        await ctx.wb.pickRow('Default Push Workflow');
+        await ctx.wb.pickRow('Default Configuration');
+        await ctx.wb.waitToast(/Build started: Appcircle VS Code Demo \/ develop/);
+        const queued = ctx.wb.page.locator('[role="treeitem"]', { hasText: 'Appcircle VS Code Demo · develop' }).first();
+        await queued.waitFor({ state: 'visible', timeout: T });
+        await ctx.wb.contextMenu(queued, 'Show Build Log');
+        const lines = ctx.wb.page.locator('.editor-instance .view-lines').first();
+        // the highest "compiling module N of 200" on screen: the editor follows the end, so N grows with the log
+        const shownModule = async () => Math.max(0, ...[...(await lines.innerText()).replace(/\u00a0/g, ' ').matchAll(/compiling module (\d+) of 200/g)].map((m) => Number(m[1])));
+        // waits (on the DOM, no sleep) until a module number above n is on screen (\s: the editor renders spaces as U+00A0)
+        const grownPast = (n: number) =>
+          ctx.wb.page
+            .locator('.editor-instance .view-lines', { hasText: new RegExp(`compiling\\smodule\\s(${Array.from({ length: 200 - n }, (_, i) => n + 1 + i).join('|')})\\sof\\s200`) })
+            .first()
+            .waitFor({ state: 'visible', timeout: T });
+        await grownPast(0);
+        const seen = [await shownModule()];
+        for (let i = 0; i < 2; i++) {
+          await grownPast(seen[seen.length - 1] ?? 0);
+          seen.push(await shownModule());
+          assert.doesNotMatch(await lines.innerText(), /Build succeeded\./, 'still running');
+        }
+        ctx.log(`log grew while the build ran: module ${seen.join(' → ')} of 200 at the end of the editor`);
+        assert.ok((seen[2] ?? 0) > (seen[1] ?? 0) && (seen[1] ?? 0) > (seen[0] ?? 0), seen.join(','));
+        await ctx.shot('15a-log-growing');
+        await ctx.wb.page.locator('.editor-instance .view-lines', { hasText: 'Build succeeded.' }).first().waitFor({ state: 'visible', timeout: T });
+        await ctx.shot('15b-log-ended');
+        await ctx.wb.clearNotifications();
+      } finally {
+        ctx.sb.setBuildTimings(before);
+      }
     },
   },
 ];
