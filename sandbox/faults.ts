@@ -18,19 +18,38 @@ export interface FaultSpec {
   retryAfterSec?: number;
   /** 200 with a truncated JSON body. */
   malformedJson?: boolean;
-  /** An HTML page instead of JSON (a proxy or captive portal); `htmlStatus` 200 (default) or 502. */
+  /** An HTML page instead of JSON (a proxy, WAF or captive portal); `htmlStatus` 200 (default), 401, 403 or 502. */
   htmlPage?: boolean;
   htmlStatus?: number;
   /** Destroys the socket without an answer. */
   dropConnection?: boolean;
+  /** A 3xx (default 302) to `location` (an absolute URL), with a small body, instead of the answer. */
+  redirect?: { status?: 301 | 302 | 303 | 307 | 308; location: string };
+  /** The real answer's headers (its full Content-Length), then only the first N body bytes, then the socket is destroyed. */
+  cutAfterBytes?: number;
+  /** The real answer's headers and first N body bytes, then nothing until the client gives up (or the sandbox stops). */
+  stallAfterBytes?: number;
+  /** The real answer, its body sent N bytes a second. */
+  trickleBytesPerSec?: number;
+  /** The real answer, its body padded with trailing spaces (still valid JSON) to N bytes, sent in chunks. */
+  padToBytes?: number;
+  /** An error answer (`echoStatus`, default 400) whose message repeats the submitted credential: the form's pat/secret/personalAccessKey, or the bearer token. */
+  echoCredential?: boolean;
+  echoStatus?: 400 | 401 | 403 | 500;
+  /** Holds the request until `release()` (or `POST`-less in-process control), then answers normally: "while in flight". */
+  hold?: boolean;
   /** Applies only to requests whose path (without prefix, with a leading '/') contains this string. */
   pathIncludes?: string;
   /** Applies to the next N matching requests, then clears itself. */
   times?: number;
 }
 
+/** How the real answer's body is delivered. */
+export type BodyShape = { cutAfterBytes?: number; stallAfterBytes?: number; trickleBytesPerSec?: number; padToBytes?: number };
+
 export type FaultAction =
-  | { kind: 'none'; latencyMs: number }
+  | { kind: 'none'; latencyMs: number; shape?: BodyShape; hold?: boolean }
+  | { kind: 'echo'; status: number; latencyMs: number }
   | { kind: 'status'; status: number; headers: Record<string, string>; body: string; contentType: string; latencyMs: number }
   | { kind: 'drop'; latencyMs: number }
   | { kind: 'malformed'; latencyMs: number };
@@ -39,7 +58,28 @@ export const HTML_PAGE =
   '<!DOCTYPE html>\n<html><head><title>Sign in to the network</title></head><body><h1>Proxy login required</h1><p>This page is not JSON.</p></body></html>\n';
 export const MALFORMED_JSON = '{"data": [ {"id": "truncated", ';
 
-const KNOWN_KEYS = new Set(['latencyMs', 'unauthorizedAfter', 'forbidden', 'rateLimit', 'status', 'retryAfterSec', 'malformedJson', 'htmlPage', 'htmlStatus', 'dropConnection', 'pathIncludes', 'times']);
+const KNOWN_KEYS = new Set([
+  'latencyMs',
+  'unauthorizedAfter',
+  'forbidden',
+  'rateLimit',
+  'status',
+  'retryAfterSec',
+  'malformedJson',
+  'htmlPage',
+  'htmlStatus',
+  'dropConnection',
+  'redirect',
+  'cutAfterBytes',
+  'stallAfterBytes',
+  'trickleBytesPerSec',
+  'padToBytes',
+  'echoCredential',
+  'echoStatus',
+  'hold',
+  'pathIncludes',
+  'times',
+]);
 
 /** Checks a spec that came over HTTP; returns an error text or undefined. */
 export function validateFaultSpec(v: unknown): string | undefined {
@@ -54,10 +94,22 @@ export function validateFaultSpec(v: unknown): string | undefined {
   if (s.status !== undefined && ![500, 502, 503].includes(s.status)) {
     return 'status must be 500, 502 or 503';
   }
-  if (s.htmlStatus !== undefined && ![200, 502].includes(s.htmlStatus)) {
-    return 'htmlStatus must be 200 or 502';
+  if (s.htmlStatus !== undefined && ![200, 401, 403, 502].includes(s.htmlStatus)) {
+    return 'htmlStatus must be 200, 401, 403 or 502';
   }
-  for (const k of ['latencyMs', 'unauthorizedAfter', 'retryAfterSec', 'times'] as const) {
+  if (s.echoStatus !== undefined && ![400, 401, 403, 500].includes(s.echoStatus)) {
+    return 'echoStatus must be 400, 401, 403 or 500';
+  }
+  if (s.redirect !== undefined) {
+    const r = s.redirect as { status?: unknown; location?: unknown };
+    if (!r || typeof r !== 'object' || typeof r.location !== 'string' || !/^https?:\/\//.test(r.location)) {
+      return 'redirect needs {location: an absolute http(s) URL, status?: 301|302|303|307|308}';
+    }
+    if (r.status !== undefined && ![301, 302, 303, 307, 308].includes(r.status as number)) {
+      return 'redirect.status must be 301, 302, 303, 307 or 308';
+    }
+  }
+  for (const k of ['latencyMs', 'unauthorizedAfter', 'retryAfterSec', 'times', 'cutAfterBytes', 'stallAfterBytes', 'trickleBytesPerSec', 'padToBytes'] as const) {
     if (s[k] !== undefined && (typeof s[k] !== 'number' || s[k] < 0)) {
       return `${k} must be a number ≥ 0`;
     }
@@ -72,6 +124,8 @@ interface ActiveFault extends FaultSpec {
 
 export class Faults {
   private specs: ActiveFault[] = [];
+  private waiting: (() => void)[] = [];
+  private heldListeners: (() => void)[] = [];
 
   /** Adds a spec (specs accumulate until `clear()` or their `times` run out). */
   set(spec: FaultSpec): void {
@@ -83,8 +137,41 @@ export class Faults {
     specs.forEach((s) => this.set(s));
   }
 
+  /** Clears every spec and lets held requests go on. */
   clear(): void {
     this.specs = [];
+    this.release();
+  }
+
+  /** Requests held by a `hold` switch right now. */
+  get held(): number {
+    return this.waiting.length;
+  }
+
+  /** Lets every held request go on (answered normally); returns how many there were. */
+  release(): number {
+    const w = this.waiting;
+    this.waiting = [];
+    w.forEach((f) => f());
+    return w.length;
+  }
+
+  /** Resolves once at least one request is held (at once if one is). */
+  whenHeld(): Promise<void> {
+    if (this.waiting.length) {
+      return Promise.resolve();
+    }
+    return new Promise((r) => this.heldListeners.push(r));
+  }
+
+  /** For the server: parks a request until release(). */
+  waitRelease(): Promise<void> {
+    return new Promise<void>((r) => {
+      this.waiting.push(r);
+      const l = this.heldListeners;
+      this.heldListeners = [];
+      l.forEach((f) => f());
+    });
   }
 
   /** The specs in force, with their remaining `times`. */
@@ -112,7 +199,7 @@ export class Faults {
       }
       const action = actionOf(f, Math.max(latencyMs, f.latencyMs ?? 0));
       this.consume(f);
-      if (action.kind !== 'none') {
+      if (action.kind !== 'none' || action.shape || action.hold) {
         return action;
       }
       latencyMs = action.latencyMs; // latency only: keep looking, the request then proceeds
@@ -163,5 +250,25 @@ function actionOf(f: FaultSpec, latencyMs: number): FaultAction {
   if (f.dropConnection) {
     return { kind: 'drop', latencyMs };
   }
-  return { kind: 'none', latencyMs };
+  if (f.redirect) {
+    const status = f.redirect.status ?? 302;
+    return {
+      kind: 'status',
+      status,
+      headers: { Location: f.redirect.location, 'Cache-Control': 'no-store' },
+      body: JSON.stringify({ message: `Moved to ${f.redirect.location}` }),
+      contentType: 'application/json; charset=utf-8',
+      latencyMs,
+    };
+  }
+  if (f.echoCredential) {
+    return { kind: 'echo', status: f.echoStatus ?? 400, latencyMs };
+  }
+  const shape: BodyShape = {};
+  for (const k of ['cutAfterBytes', 'stallAfterBytes', 'trickleBytesPerSec', 'padToBytes'] as const) {
+    if (f[k] !== undefined) {
+      shape[k] = f[k];
+    }
+  }
+  return { kind: 'none', latencyMs, shape: Object.keys(shape).length ? shape : undefined, hold: f.hold === true ? true : undefined };
 }

@@ -14,9 +14,10 @@ import type { BuildBehaviour, BuildTimings, BuildWorldOptions } from './builds';
 import type { SandboxClock } from './clock';
 import { VirtualClock } from './clock';
 import { Faults, MALFORMED_JSON } from './faults';
+import type { BodyShape } from './faults';
 import { controlRequestProblem, registerControlRoutes } from './control';
 import type { Ctx } from './http';
-import { Router, parseBody, sendError } from './http';
+import { Router, parseBody, sendError, sendJson } from './http';
 import { registerIdentityRoutes } from './identity';
 import { decodeJwt } from './jwt';
 import { SandboxState } from './state';
@@ -206,6 +207,23 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         res.end(action.body);
         return;
       }
+      if (action.kind === 'echo') {
+        // a careless server repeating what was submitted (the fault matrix's "echo the credential")
+        const form = method === 'POST' ? parseBody(body, req.headers['content-type']) : {};
+        const submitted = form.pat ?? form.personalAccessKey ?? form.secret ?? /^Bearer\s+(\S+)/i.exec(authHeader ?? '')?.[1] ?? '';
+        const message = `Invalid credential '${submitted}' for ${path}`;
+        sendJson(res, action.status, { message, error: message, detail: { submitted: JSON.stringify({ pat: submitted }) } });
+        return;
+      }
+      if (action.hold) {
+        await faults.waitRelease();
+        if (res.destroyed) {
+          return;
+        }
+      }
+      if (action.shape) {
+        shapeBody(res, action.shape);
+      }
     }
     // In two-port mode each host answers only its own routes, as in production (appcircle-api.md §1).
     const isAuthPath = path.startsWith('/auth/');
@@ -320,4 +338,105 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 function normalizePrefix(p: string | undefined): string {
   const t = (p ?? '').trim().replace(/\/+$/, '');
   return !t ? '' : t.startsWith('/') ? t : `/${t}`;
+}
+
+/**
+ * Delivers whatever the route writes in the given shape: cut after N bytes (the socket destroyed, the declared
+ * Content-Length unmet), stalled after N bytes, trickled at N bytes a second, or padded with spaces to N bytes.
+ * The route's output is collected first (routes write small bodies or a zip), then sent.
+ */
+function shapeBody(res: http.ServerResponse, shape: BodyShape): void {
+  const writeHead = res.writeHead.bind(res) as (status: number, headers?: http.OutgoingHttpHeaders) => http.ServerResponse;
+  const write = res.write.bind(res) as (chunk: Buffer, cb?: () => void) => boolean;
+  const end = res.end.bind(res) as (cb?: () => void) => http.ServerResponse;
+  let status = 200;
+  let headers: http.OutgoingHttpHeaders = {};
+  const chunks: Buffer[] = [];
+  const toBuffer = (c: unknown): Buffer | undefined =>
+    c === undefined || c === null || typeof c === 'function' ? undefined : Buffer.isBuffer(c) ? c : typeof c === 'string' ? Buffer.from(c, 'utf8') : Buffer.from(c as Uint8Array);
+  const fakeWriteHead = (st: number, h?: http.OutgoingHttpHeaders) => {
+    status = st;
+    headers = { ...headers, ...(h ?? {}) };
+    return res;
+  };
+  const fakeWrite = (chunk: unknown, ...rest: unknown[]) => {
+    const b = toBuffer(chunk);
+    if (b) {
+      chunks.push(b);
+    }
+    const cb = rest.find((x): x is () => void => typeof x === 'function');
+    cb?.();
+    return true;
+  };
+  const fakeEnd = (chunk?: unknown) => {
+    const b = toBuffer(chunk);
+    if (b) {
+      chunks.push(b);
+    }
+    void deliver();
+    return res;
+  };
+  Object.assign(res, { writeHead: fakeWriteHead, write: fakeWrite, end: fakeEnd });
+  const gone = () => res.destroyed || res.writableEnded;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const drain = () =>
+    new Promise<void>((r) => {
+      const done = () => {
+        res.off('drain', done);
+        res.off('close', done);
+        r();
+      };
+      res.on('drain', done);
+      res.on('close', done);
+    });
+
+  async function deliver(): Promise<void> {
+    Object.assign(res, { writeHead, write, end });
+    const bodyBuf = Buffer.concat(chunks);
+    const h: http.OutgoingHttpHeaders = { ...headers };
+    for (const k of Object.keys(h)) {
+      if (k.toLowerCase() === 'content-length') {
+        delete h[k];
+      }
+    }
+    if (shape.padToBytes !== undefined && shape.padToBytes > bodyBuf.length) {
+      writeHead(status, h); // chunked: the size is not announced
+      write(bodyBuf);
+      const pad = Buffer.alloc(64 * 1024, 0x20);
+      let left = shape.padToBytes - bodyBuf.length;
+      while (left > 0 && !gone()) {
+        const n = Math.min(left, pad.length);
+        left -= n;
+        if (!write(n === pad.length ? pad : pad.subarray(0, n))) {
+          await drain();
+        }
+      }
+      if (!gone()) {
+        end();
+      }
+      return;
+    }
+    writeHead(status, { ...h, 'Content-Length': bodyBuf.length });
+    if (shape.cutAfterBytes !== undefined) {
+      write(bodyBuf.subarray(0, Math.min(shape.cutAfterBytes, Math.max(0, bodyBuf.length - 1))), () => res.socket?.destroy());
+      return;
+    }
+    if (shape.stallAfterBytes !== undefined) {
+      write(bodyBuf.subarray(0, Math.min(shape.stallAfterBytes, Math.max(0, bodyBuf.length - 1))));
+      return; // nothing more: the client's timers must end it (the sandbox's stop() closes the socket)
+    }
+    if (shape.trickleBytesPerSec !== undefined) {
+      const per = Math.max(1, Math.round(shape.trickleBytesPerSec / 10));
+      for (let i = 0; i < bodyBuf.length && !gone(); i += per) {
+        write(bodyBuf.subarray(i, i + per));
+        await sleep(100);
+      }
+      if (!gone()) {
+        end();
+      }
+      return;
+    }
+    write(bodyBuf);
+    end();
+  }
 }

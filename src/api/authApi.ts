@@ -3,8 +3,9 @@ import type { AxiosAdapter } from 'axios';
 import type { JwtClaims, TokenResponseDto, UserInfoDto } from './dto';
 import { decodeJwt } from './dto';
 import { ApiError } from './errors';
-import type { HttpLogger } from './httpClient';
+import type { HttpLogger, RequestLimits } from './httpClient';
 import { checkUrlAllowed, normalizeBase, send } from './httpClient';
+import { rememberSecret } from './redact';
 
 export interface TokenResult {
   accessToken: string;
@@ -13,9 +14,8 @@ export interface TokenResult {
   expiresAt?: number;
 }
 
-export interface AuthApiOptions {
+export interface AuthApiOptions extends RequestLimits {
   authUrl: string;
-  timeoutMs?: number;
   logger?: HttpLogger;
   adapter?: AxiosAdapter;
   allowInsecureHttp?: boolean;
@@ -30,14 +30,19 @@ export class AuthApi {
     this.base = normalizeBase(o.authUrl);
   }
 
-  /** No organization → POST /auth/v1/token (what the official CLI uses); an organization → /auth/v2/token with subOrganizationId. */
+  /**
+   * No organization → POST /auth/v1/token (what the official CLI uses); an organization → /auth/v2/token with the
+   * organization under both field names sources disagree on (`subOrganizationId`, `subOrganization`; §2.6).
+   */
   tokenWithPat(pat: string, organizationId?: string): Promise<TokenResult> {
+    rememberSecret(pat);
     return organizationId
-      ? this.token('/auth/v2/token', { pat, subOrganizationId: organizationId })
+      ? this.token('/auth/v2/token', { pat, subOrganizationId: organizationId, subOrganization: organizationId })
       : this.token('/auth/v1/token', { pat });
   }
 
   tokenWithApiKey(name: string, secret: string, organizationId?: string): Promise<TokenResult> {
+    rememberSecret(secret);
     return this.token('/auth/v1/api-key/token', organizationId ? { name, secret, organizationId } : { name, secret });
   }
 
@@ -45,7 +50,10 @@ export class AuthApi {
     return (await this.call<UserInfoDto>('GET', USERINFO_PATH, { token: accessToken })) ?? {};
   }
 
-  /** One request to the auth host: absolute path, URL policy checked first, typed errors from send(). */
+  /**
+   * One request to the auth host: absolute path, URL policy checked first, typed errors from send(). Never follows
+   * a redirect: a 3xx is a 'redirected' error naming the target (the credential in the body stays here).
+   */
   private async call<T>(method: 'GET' | 'POST', path: string, extra: { token?: string; form?: Record<string, string> }): Promise<T | undefined> {
     const url = this.base + path;
     checkUrlAllowed(url, this.o.allowInsecureHttp ?? false);
@@ -56,6 +64,9 @@ export class AuthApi {
       ...extra,
       responseType: 'json',
       timeoutMs: this.o.timeoutMs ?? 30_000,
+      deadlineMs: this.o.deadlineMs,
+      maxJsonBytes: this.o.maxJsonBytes,
+      followRedirects: false,
       adapter: this.o.adapter,
       userAgent: 'appcircle-vscode',
       logger: this.o.logger,

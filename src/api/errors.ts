@@ -14,7 +14,11 @@ export type ApiErrorKind =
   | 'malformedResponse'
   | 'htmlResponse'
   | 'canceled'
-  | 'insecureUrl';
+  | 'insecureUrl'
+  /** A 3xx the client must not follow (a token route, a POST) or whose target failed the URL policy. */
+  | 'redirected'
+  /** A JSON or text body over the size limit. */
+  | 'tooLarge';
 
 export interface ApiErrorInit {
   kind: ApiErrorKind;
@@ -24,6 +28,14 @@ export interface ApiErrorInit {
   serverMessage?: string;
   retryAfterMs?: number;
   isInvalidOrganizationId?: boolean;
+  /** The error body was an HTML page (a proxy or WAF), not the server's JSON. */
+  htmlBody?: boolean;
+  /** 'redirected': where the server pointed (origin and path, no query); shown to the user to fix a URL setting. */
+  redirectTarget?: string;
+  /** A 401 that came back even with a freshly minted token. */
+  afterRenewal?: boolean;
+  /** 'tooLarge': the limit in bytes. */
+  limitBytes?: number;
   cause?: unknown;
 }
 
@@ -35,6 +47,10 @@ export class ApiError extends Error {
   readonly method: string;
   readonly path: string;
   readonly isInvalidOrganizationId: boolean;
+  readonly htmlBody: boolean;
+  readonly redirectTarget?: string;
+  readonly afterRenewal: boolean;
+  readonly limitBytes?: number;
 
   constructor(init: ApiErrorInit) {
     super(`${init.method} ${init.path} failed: ${init.kind}${init.status ? ` (HTTP ${init.status})` : ''}${init.serverMessage ? `: ${init.serverMessage}` : ''}`);
@@ -46,6 +62,30 @@ export class ApiError extends Error {
     this.method = init.method;
     this.path = init.path;
     this.isInvalidOrganizationId = init.isInvalidOrganizationId ?? false;
+    this.htmlBody = init.htmlBody ?? false;
+    this.redirectTarget = init.redirectTarget;
+    this.afterRenewal = init.afterRenewal ?? false;
+    this.limitBytes = init.limitBytes;
+  }
+
+  /** The same error, marked as having survived one token renewal. */
+  withAfterRenewal(): ApiError {
+    return new ApiError({ ...this.init(), afterRenewal: true });
+  }
+
+  private init(): ApiErrorInit {
+    return {
+      kind: this.kind,
+      method: this.method,
+      path: this.path,
+      status: this.status,
+      serverMessage: this.serverMessage,
+      retryAfterMs: this.retryAfterMs,
+      isInvalidOrganizationId: this.isInvalidOrganizationId,
+      htmlBody: this.htmlBody,
+      redirectTarget: this.redirectTarget,
+      limitBytes: this.limitBytes,
+    };
   }
 }
 
@@ -53,20 +93,27 @@ export function isApiError(e: unknown): e is ApiError {
   return e instanceof ApiError;
 }
 
-/** Retry-After as seconds or an HTTP date → milliseconds from `now`. */
+/** The longest wait a server can ask for with Retry-After; more is taken as this (issue 7: no timer overflow). */
+export const MAX_RETRY_AFTER_MS = 60 * 60_000;
+
+/**
+ * Retry-After as seconds or an HTTP date → milliseconds from `now`, within [0, MAX_RETRY_AFTER_MS]: a date in
+ * the past is 0, a huge number or a far-future date is one hour, anything unreadable is undefined.
+ */
 export function parseRetryAfter(value: string | undefined | null, now: number): number | undefined {
   if (value === undefined || value === null || value.trim() === '') {
     return undefined;
   }
   const v = value.trim();
   if (/^\d+(\.\d+)?$/.test(v)) {
-    return Math.round(Number(v) * 1000);
+    const ms = Number(v) * 1000;
+    return Number.isFinite(ms) ? Math.min(MAX_RETRY_AFTER_MS, Math.round(ms)) : MAX_RETRY_AFTER_MS;
   }
   const t = Date.parse(v);
   if (Number.isNaN(t)) {
     return undefined;
   }
-  return Math.max(0, t - now);
+  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, t - now));
 }
 
 export function kindForStatus(status: number): ApiErrorKind {

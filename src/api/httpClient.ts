@@ -4,8 +4,10 @@
  */
 import axios from 'axios';
 import type { AxiosAdapter, AxiosRequestConfig, AxiosResponse } from 'axios';
+import { PassThrough } from 'node:stream';
 import { ApiError, kindForNetworkCode, kindForStatus, parseRetryAfter } from './errors';
-import { redact } from './redact';
+import type { ApiErrorKind } from './errors';
+import { redact, redactUrl } from './redact';
 
 export interface HttpLogger {
   trace?(m: string): void;
@@ -38,9 +40,8 @@ export interface StreamResult {
   contentRange?: string;
 }
 
-export interface ApiClientOptions {
+export interface ApiClientOptions extends RequestLimits {
   baseUrl: string;
-  timeoutMs?: number;
   getToken: (opts: { forceRefresh: boolean }) => Promise<string>;
   logger?: HttpLogger;
   adapter?: AxiosAdapter;
@@ -79,7 +80,30 @@ export function joinUrl(base: string, path: string): string {
   return `${normalizeBase(base)}/${path.replace(/^\/+/, '')}`;
 }
 
-interface SendOptions {
+/** Limits of one request (issue 7): an idle timer, an overall deadline, a body size limit. */
+export interface RequestLimits {
+  /** No byte for this long (connect, headers or body): 'timeout'. Default 30 s. */
+  timeoutMs?: number;
+  /** The whole exchange of a JSON or text request, headers and body: 'timeout'. Default twice `timeoutMs`. */
+  deadlineMs?: number;
+  /** A streamed body (logs, artifacts) from its first byte to its end. Default 1 hour. */
+  streamDeadlineMs?: number;
+  /** JSON bodies above this size are refused ('tooLarge'). Default 32 MB. */
+  maxJsonBytes?: number;
+  /** Text bodies (a log read whole) above this size are refused. Default 64 MB. */
+  maxTextBytes?: number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_STREAM_DEADLINE_MS = 60 * 60_000;
+export const DEFAULT_MAX_JSON_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_MAX_TEXT_BYTES = 64 * 1024 * 1024;
+/** Redirects an API GET may follow, each target checked like a configured URL. */
+export const MAX_REDIRECTS = 5;
+/** setTimeout's largest delay; anything longer fires at once in Node. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+interface SendOptions extends RequestLimits {
   method: 'GET' | 'POST';
   url: string;
   /** For logs and errors: the path without host and query. */
@@ -95,6 +119,13 @@ interface SendOptions {
   adapter?: AxiosAdapter;
   userAgent: string;
   logger?: HttpLogger;
+  /**
+   * Follow a 3xx (GET only), each target checked like a configured URL (https, or http to loopback), the token
+   * dropped on another origin. Off (the default) a 3xx is a 'redirected' error naming the target: token routes
+   * never follow redirects, so a credential in a form body is never re-posted elsewhere.
+   */
+  followRedirects?: boolean;
+  allowInsecureHttp?: boolean;
 }
 
 function cleanParams(params: Params | undefined): Record<string, string | number> | undefined {
@@ -110,129 +141,332 @@ function cleanParams(params: Params | undefined): Record<string, string | number
   return out;
 }
 
-/** One HTTP exchange with typed errors and a redacted log line. Shared by ApiClient and AuthApi. */
+/** Why a body read ended early. */
+class BodyProblem extends Error {
+  constructor(readonly why: 'idle' | 'tooLarge' | 'cut' | 'aborted', override readonly cause?: unknown) {
+    super(why === 'idle' ? 'the body stalled' : why === 'tooLarge' ? 'the body is too large' : why === 'cut' ? 'the connection closed in the middle of the body' : 'aborted');
+    this.name = 'BodyProblem';
+  }
+}
+
+function isReadable(v: unknown): v is NodeJS.ReadableStream & { destroy?(e?: Error): void } {
+  return !!v && typeof v === 'object' && typeof (v as { on?: unknown }).on === 'function' && typeof (v as { pipe?: unknown }).pipe === 'function';
+}
+
+function destroyQuietly(v: unknown): void {
+  if (isReadable(v)) {
+    v.on('error', () => undefined);
+    v.destroy?.();
+  }
+}
+
+/**
+ * Reads a whole body with an idle timer, a size limit and an abort signal. A connection that closes before the
+ * body's end (a cut chunked body, a short Content-Length) is a 'cut', never an empty success. With `truncate`,
+ * a body over the limit is cut at the limit instead (error bodies).
+ */
+function readBody(src: unknown, o: { limit: number; idleMs: number; signal: AbortSignal; truncate?: boolean }): Promise<Buffer> {
+  if (typeof src === 'string' || Buffer.isBuffer(src)) {
+    const b = Buffer.isBuffer(src) ? src : Buffer.from(src, 'utf8');
+    if (b.length > o.limit && !o.truncate) {
+      return Promise.reject(new BodyProblem('tooLarge'));
+    }
+    return Promise.resolve(o.truncate ? b.subarray(0, o.limit) : b);
+  }
+  if (!isReadable(src)) {
+    return Promise.resolve(Buffer.alloc(0));
+  }
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    let idle: ReturnType<typeof setTimeout> | undefined;
+    const finish = (err: Error | undefined) => {
+      if (settled) {
+        return;
+      }
+      settled = true;
+      clearTimeout(idle);
+      o.signal.removeEventListener('abort', onAbort);
+      if (err) {
+        destroyQuietly(src);
+        // our own abort (deadline, caller) also errors the stream first: report the abort, not a cut
+        reject(o.signal.aborted && !(err instanceof BodyProblem && (err.why === 'tooLarge' || err.why === 'idle')) ? new BodyProblem('aborted') : err);
+      } else {
+        resolve(Buffer.concat(chunks));
+      }
+    };
+    const arm = () => {
+      clearTimeout(idle);
+      idle = setTimeout(() => finish(new BodyProblem('idle')), Math.min(o.idleMs, MAX_TIMER_MS));
+    };
+    const onAbort = () => finish(new BodyProblem('aborted'));
+    o.signal.addEventListener('abort', onAbort);
+    if (o.signal.aborted) {
+      onAbort();
+      return;
+    }
+    arm();
+    src.on('data', (c: Buffer | string) => {
+      const b = typeof c === 'string' ? Buffer.from(c, 'utf8') : c;
+      size += b.length;
+      if (size > o.limit) {
+        if (o.truncate) {
+          chunks.push(b.subarray(0, b.length - (size - o.limit)));
+          finish(undefined);
+          destroyQuietly(src);
+          return;
+        }
+        finish(new BodyProblem('tooLarge'));
+        return;
+      }
+      chunks.push(b);
+      arm();
+    });
+    src.on('end', () => finish(undefined));
+    src.on('error', (e: unknown) => finish(new BodyProblem('cut', e)));
+    src.on('aborted', () => finish(new BodyProblem('cut')));
+    src.on('close', () => finish(new BodyProblem('cut')));
+  });
+}
+
+/**
+ * A streamed body (logs, artifacts) passed through a guard: a stall longer than the idle timer or a body past the
+ * stream deadline ends as 'timeout', a connection cut before the end as 'network', both as ApiError on the stream.
+ */
+function guardStream(src: NodeJS.ReadableStream & { destroy?(e?: Error): void }, o: { idleMs: number; deadlineMs: number; signal?: AbortSignal; method: string; path: string; logger?: HttpLogger }): NodeJS.ReadableStream {
+  const out = new PassThrough();
+  let ended = false;
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  const fail = (kind: ApiErrorKind, why: string, cause?: unknown) => {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    cleanup();
+    o.logger?.warn(`${o.method} ${o.path} → ${kind}: ${why}`);
+    destroyQuietly(src);
+    out.destroy(new ApiError({ kind, method: o.method, path: o.path, cause }));
+  };
+  const deadline = setTimeout(() => fail('timeout', 'the body took longer than the deadline'), Math.min(o.deadlineMs, MAX_TIMER_MS));
+  const arm = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => fail('timeout', 'the body stalled'), Math.min(o.idleMs, MAX_TIMER_MS));
+  };
+  const onAbort = () => fail('canceled', 'canceled');
+  const cleanup = () => {
+    clearTimeout(idle);
+    clearTimeout(deadline);
+    o.signal?.removeEventListener('abort', onAbort);
+  };
+  o.signal?.addEventListener('abort', onAbort);
+  arm();
+  src.on('data', arm);
+  src.on('end', () => {
+    ended = true;
+    cleanup();
+  });
+  src.on('error', (e: unknown) => fail('network', 'the connection broke in the middle of the body', e));
+  src.on('aborted', () => fail('network', 'the connection closed in the middle of the body'));
+  src.on('close', () => fail('network', 'the connection closed in the middle of the body'));
+  // the consumer went away (destroyed its end): stop reading and the timers
+  out.on('close', () => {
+    if (!ended) {
+      ended = true;
+      cleanup();
+      destroyQuietly(src);
+    }
+  });
+  src.pipe(out);
+  return out;
+}
+
+/** The 3xx target, resolved against the request URL; shown without query (it may carry anything). */
+function redirectTargetOf(location: string, base: string): { url: URL | undefined; shown: string } {
+  try {
+    const u = new URL(location, base);
+    return { url: u, shown: redactUrl(`${u.protocol}//${u.host}${u.pathname}`) };
+  } catch {
+    return { url: undefined, shown: redact(location.split('?')[0] ?? '').slice(0, 200) };
+  }
+}
+
+/**
+ * One HTTP exchange with typed errors and a redacted log line. Shared by ApiClient and AuthApi. Every request has
+ * an idle timer and an overall deadline; JSON and text bodies are read whole within both and a size limit, so a
+ * body cut off, stalled or trickled after the headers is an error, never an empty success.
+ */
 export async function send<T>(o: SendOptions): Promise<{ data: T; response: AxiosResponse }> {
   const started = Date.now();
-  const origin = new URL(o.url).origin;
-  const headers: Record<string, string> = { Accept: o.responseType === 'json' ? 'application/json' : '*/*', 'User-Agent': o.userAgent, ...o.headers };
-  if (o.token !== undefined) {
-    headers.Authorization = `Bearer ${o.token}`;
+  const firstOrigin = new URL(o.url).origin;
+  const label = `${o.method} ${o.path}`;
+  const idleMs = o.timeoutMs;
+  const deadlineMs = o.deadlineMs ?? 2 * o.timeoutMs;
+  const ac = new AbortController();
+  let timedOut = false;
+  const deadline = setTimeout(() => {
+    timedOut = true;
+    ac.abort();
+  }, Math.min(deadlineMs, MAX_TIMER_MS));
+  const onOuterAbort = () => ac.abort();
+  o.signal?.addEventListener('abort', onOuterAbort);
+  if (o.signal?.aborted) {
+    ac.abort();
   }
-  let data: unknown;
-  if (o.form) {
-    headers['Content-Type'] = 'application/x-www-form-urlencoded';
-    data = new URLSearchParams(o.form).toString() || '{}';
-  } else if (o.json !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    data = JSON.stringify(o.json);
-  }
-  const config: AxiosRequestConfig = {
-    method: o.method,
-    url: o.url,
-    params: cleanParams(o.params),
-    data,
-    headers,
-    timeout: o.timeoutMs,
-    signal: o.signal,
-    responseType: o.responseType === 'stream' ? 'stream' : 'text',
-    transformResponse: (x: unknown) => x,
-    validateStatus: () => true,
-    maxRedirects: 5,
-    // never carry the bearer token to another origin
-    beforeRedirect: (options: Record<string, unknown>) => {
-      const port = typeof options.port === 'string' || typeof options.port === 'number' ? `:${options.port}` : '';
-      const target = `${String(options.protocol)}//${String(options.hostname)}${port}`;
-      if (new URL(target).origin !== origin) {
-        const h = options.headers as Record<string, unknown> | undefined;
-        if (h) {
-          for (const k of Object.keys(h)) {
-            if (k.toLowerCase() === 'authorization') {
-              delete h[k];
-            }
-          }
+  const done = () => {
+    clearTimeout(deadline);
+    o.signal?.removeEventListener('abort', onOuterAbort);
+  };
+  const abortKind = (): ApiErrorKind => (timedOut ? 'timeout' : 'canceled');
+  try {
+    let data: unknown;
+    const baseHeaders: Record<string, string> = { Accept: o.responseType === 'json' ? 'application/json' : '*/*', 'User-Agent': o.userAgent, ...o.headers };
+    if (o.form) {
+      baseHeaders['Content-Type'] = 'application/x-www-form-urlencoded';
+      data = new URLSearchParams(o.form).toString() || '{}';
+    } else if (o.json !== undefined) {
+      baseHeaders['Content-Type'] = 'application/json';
+      data = JSON.stringify(o.json);
+    }
+    let url = o.url;
+    let params = cleanParams(o.params);
+    let token = o.token;
+    let response: AxiosResponse;
+    for (let hop = 0; ; hop++) {
+      const headers = { ...baseHeaders };
+      if (token !== undefined) {
+        headers.Authorization = `Bearer ${token}`;
+      }
+      const config: AxiosRequestConfig = {
+        method: o.method,
+        url,
+        params,
+        data,
+        headers,
+        timeout: idleMs,
+        signal: ac.signal,
+        responseType: 'stream',
+        transformResponse: (x: unknown) => x,
+        validateStatus: () => true,
+        // redirects are followed here, below, each target checked; never by axios
+        maxRedirects: 0,
+        adapter: o.adapter,
+        proxy: false,
+      };
+      try {
+        response = await axios.request(config);
+      } catch (e) {
+        const err = e as { code?: string; message?: string; response?: AxiosResponse };
+        if (err.response) {
+          response = err.response; // a test adapter that rejects non-2xx itself
+        } else {
+          const kind = axios.isCancel(e) || ac.signal.aborted ? abortKind() : kindForNetworkCode(err.code, err.message);
+          o.logger?.warn(redact(`${label} → ${kind}${err.code ? ` (${err.code})` : ''} after ${Date.now() - started} ms`));
+          throw new ApiError({ kind, method: o.method, path: o.path, cause: e });
         }
       }
-    },
-    adapter: o.adapter,
-    proxy: false,
-  };
-  const label = `${o.method} ${o.path}`;
-  let response: AxiosResponse;
-  try {
-    response = await axios.request(config);
-  } catch (e) {
-    const err = e as { code?: string; message?: string; response?: AxiosResponse };
-    if (err.response) {
-      response = err.response; // a test adapter that rejects non-2xx itself
-    } else {
-      const kind = axios.isCancel(e) || o.signal?.aborted ? 'canceled' : kindForNetworkCode(err.code, err.message);
-      o.logger?.warn(redact(`${label} → ${kind}${err.code ? ` (${err.code})` : ''} after ${Date.now() - started} ms`));
-      throw new ApiError({ kind, method: o.method, path: o.path, cause: e });
-    }
-  }
-  const ms = Date.now() - started;
-  const status = response.status;
-  const contentType = String(response.headers['content-type'] ?? '');
-  if (status >= 200 && status < 300) {
-    if (o.responseType === 'stream') {
-      o.logger?.debug(`${label} → ${status} (${ms} ms, stream)`);
-      return { data: response.data as T, response };
-    }
-    const text = typeof response.data === 'string' ? response.data : Buffer.isBuffer(response.data) ? response.data.toString('utf8') : String(response.data ?? '');
-    if (o.responseType === 'text') {
-      if (/text\/html/i.test(contentType) || /^\s*<(!doctype|html)/i.test(text)) {
-        o.logger?.warn(`${label} → ${status} HTML page instead of text (${ms} ms)`);
-        throw new ApiError({ kind: 'htmlResponse', method: o.method, path: o.path, status });
+      const location = headerValue(response.headers.location);
+      if (response.status < 300 || response.status >= 400 || !location) {
+        break;
       }
-      o.logger?.debug(`${label} → ${status} (${ms} ms, ${text.length} chars)`);
-      return { data: text as T, response };
+      destroyQuietly(response.data);
+      const target = redirectTargetOf(location, url);
+      const status = response.status;
+      if (!o.followRedirects || o.method !== 'GET' || !target.url || hop >= MAX_REDIRECTS) {
+        o.logger?.warn(`${label} → ${status} redirect to ${target.shown}, not followed`);
+        throw new ApiError({ kind: 'redirected', method: o.method, path: o.path, status, redirectTarget: target.shown });
+      }
+      try {
+        checkUrlAllowed(target.url.href, o.allowInsecureHttp ?? false);
+      } catch {
+        o.logger?.warn(`${label} → ${status} redirect to ${target.shown} refused (not https, nor http to this machine)`);
+        throw new ApiError({ kind: 'insecureUrl', method: o.method, path: o.path, status, redirectTarget: target.shown });
+      }
+      if (target.url.origin !== firstOrigin) {
+        token = undefined; // never carry the bearer token to another origin
+      }
+      o.logger?.debug(`${label} → ${status} redirect to ${target.shown}`);
+      url = target.url.href;
+      params = undefined; // the Location carries its own query
     }
-    if (/text\/html/i.test(contentType) || /^\s*</.test(text)) {
-      o.logger?.warn(`${label} → ${status} HTML page instead of JSON (${ms} ms)`);
-      throw new ApiError({ kind: 'htmlResponse', method: o.method, path: o.path, status });
+    const status = response.status;
+    const contentType = String(response.headers['content-type'] ?? '');
+    const readLimited = async (limit: number, truncate = false): Promise<Buffer> => {
+      try {
+        return await readBody(response.data, { limit, idleMs, signal: ac.signal, truncate });
+      } catch (e) {
+        const why = e instanceof BodyProblem ? e.why : 'cut';
+        const kind: ApiErrorKind = why === 'tooLarge' ? 'tooLarge' : why === 'idle' ? 'timeout' : why === 'aborted' ? abortKind() : 'network';
+        const text =
+          kind === 'tooLarge'
+            ? `body over ${Math.round(limit / 1024 / 1024)} MB, refused`
+            : kind === 'timeout'
+              ? why === 'idle'
+                ? 'the body stalled'
+                : 'the deadline passed before the body ended'
+              : kind === 'network'
+                ? 'the connection closed in the middle of the body'
+                : 'canceled';
+        o.logger?.warn(`${label} → ${status}, ${text} (${Date.now() - started} ms)`);
+        throw new ApiError({ kind, method: o.method, path: o.path, status, limitBytes: kind === 'tooLarge' ? limit : undefined, cause: e });
+      }
+    };
+    if (status >= 200 && status < 300) {
+      if (o.responseType === 'stream') {
+        o.logger?.debug(`${label} → ${status} (${Date.now() - started} ms, stream)`);
+        const stream = isReadable(response.data)
+          ? guardStream(response.data, { idleMs, deadlineMs: o.streamDeadlineMs ?? DEFAULT_STREAM_DEADLINE_MS, signal: o.signal, method: o.method, path: o.path, logger: o.logger })
+          : PassThrough.from([Buffer.isBuffer(response.data) ? response.data : Buffer.from(String(response.data ?? ''), 'utf8')]);
+        return { data: stream as T, response };
+      }
+      const limit = o.responseType === 'json' ? (o.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES) : (o.maxTextBytes ?? DEFAULT_MAX_TEXT_BYTES);
+      const text = (await readLimited(limit)).toString('utf8');
+      const ms = Date.now() - started;
+      response.data = text;
+      if (o.responseType === 'text') {
+        if (/text\/html/i.test(contentType) || /^\s*<(!doctype|html)/i.test(text)) {
+          o.logger?.warn(`${label} → ${status} HTML page instead of text (${ms} ms)`);
+          throw new ApiError({ kind: 'htmlResponse', method: o.method, path: o.path, status, htmlBody: true });
+        }
+        o.logger?.debug(`${label} → ${status} (${ms} ms, ${text.length} chars)`);
+        return { data: text as T, response };
+      }
+      if (/text\/html/i.test(contentType) || /^\s*</.test(text)) {
+        o.logger?.warn(`${label} → ${status} HTML page instead of JSON (${ms} ms)`);
+        throw new ApiError({ kind: 'htmlResponse', method: o.method, path: o.path, status, htmlBody: true });
+      }
+      try {
+        const parsed = (text.trim() === '' ? undefined : JSON.parse(text)) as T;
+        o.logger?.debug(`${label} → ${status} (${ms} ms)`);
+        return { data: parsed, response };
+      } catch {
+        o.logger?.warn(`${label} → ${status} malformed JSON (${ms} ms)`);
+        throw new ApiError({ kind: 'malformedResponse', method: o.method, path: o.path, status });
+      }
     }
-    try {
-      const parsed = (text.trim() === '' ? undefined : JSON.parse(text)) as T;
-      o.logger?.debug(`${label} → ${status} (${ms} ms)`);
-      return { data: parsed, response };
-    } catch {
-      o.logger?.warn(`${label} → ${status} malformed JSON (${ms} ms)`);
-      throw new ApiError({ kind: 'malformedResponse', method: o.method, path: o.path, status });
-    }
+    const raw = (await readLimited(64 * 1024, true).catch(() => Buffer.alloc(0))).toString('utf8');
+    const ms = Date.now() - started;
+    const body = parseErrorBody(raw);
+    const htmlBody = /text\/html/i.test(contentType) || /^\s*</.test(raw);
+    const kind = kindForStatus(status);
+    const retryAfterMs = parseRetryAfter(headerValue(response.headers['retry-after']), Date.now());
+    const serverMessage = body ? redact(body.message ?? body.error ?? '').slice(0, 300) || undefined : undefined;
+    const isInvalidOrganizationId = status === 400 && /must be a valid GUID/i.test(`${body?.error ?? ''} ${body?.message ?? ''}`);
+    // 416 answers a Range request for a log that has not grown: routine while following a build
+    o.logger?.[status >= 500 ? 'warn' : status === 416 ? 'debug' : 'info'](
+      `${label} → ${status} ${kind}${htmlBody ? ' (an HTML page, not Appcircle)' : ''}${serverMessage ? `: ${serverMessage}` : ''} (${ms} ms)`,
+    );
+    throw new ApiError({ kind, method: o.method, path: o.path, status, serverMessage, retryAfterMs, isInvalidOrganizationId, htmlBody });
+  } finally {
+    done();
   }
-  const body = await readErrorBody(response, o.responseType);
-  const kind = kindForStatus(status);
-  const retryAfterMs = parseRetryAfter(headerValue(response.headers['retry-after']), Date.now());
-  const serverMessage = body ? redact(body.message ?? body.error ?? '').slice(0, 300) || undefined : undefined;
-  const isInvalidOrganizationId = status === 400 && /must be a valid GUID/i.test(`${body?.error ?? ''} ${body?.message ?? ''}`);
-  // 416 answers a Range request for a log that has not grown: routine while following a build
-  o.logger?.[status >= 500 ? 'warn' : status === 416 ? 'debug' : 'info'](`${label} → ${status} ${kind}${serverMessage ? `: ${serverMessage}` : ''} (${ms} ms)`);
-  throw new ApiError({ kind, method: o.method, path: o.path, status, serverMessage, retryAfterMs, isInvalidOrganizationId });
 }
 
 function headerValue(v: unknown): string | undefined {
   return typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined;
 }
 
-async function readErrorBody(response: AxiosResponse, type: SendOptions['responseType']): Promise<{ message?: string; error?: string } | undefined> {
-  let text: string;
-  if (type === 'stream') {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    try {
-      for await (const c of response.data as AsyncIterable<Buffer>) {
-        size += c.length;
-        if (size < 64 * 1024) {
-          chunks.push(Buffer.from(c));
-        }
-      }
-    } catch {
-      return undefined;
-    }
-    text = Buffer.concat(chunks).toString('utf8');
-  } else {
-    text = typeof response.data === 'string' ? response.data : '';
-  }
+function parseErrorBody(text: string): { message?: string; error?: string } | undefined {
   try {
     const v: unknown = JSON.parse(text);
     if (v && typeof v === 'object') {
@@ -252,7 +486,7 @@ export class ApiClient {
 
   constructor(private readonly o: ApiClientOptions) {
     this.baseUrl = normalizeBase(o.baseUrl);
-    this.timeoutMs = o.timeoutMs ?? 30_000;
+    this.timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.userAgent = o.userAgent ?? 'appcircle-vscode';
   }
 
@@ -305,16 +539,27 @@ export class ApiClient {
         token: await this.o.getToken({ forceRefresh }),
         responseType: type,
         timeoutMs: this.timeoutMs,
+        deadlineMs: this.o.deadlineMs,
+        streamDeadlineMs: this.o.streamDeadlineMs,
+        maxJsonBytes: this.o.maxJsonBytes,
+        maxTextBytes: this.o.maxTextBytes,
         adapter: this.o.adapter,
         userAgent: this.userAgent,
         logger: this.o.logger,
+        followRedirects: true,
+        allowInsecureHttp: this.o.allowInsecureHttp,
       });
     try {
       return await attempt(false);
     } catch (e) {
       if (e instanceof ApiError && e.kind === 'unauthorized') {
         this.o.logger?.info(`${method} ${cleanPath} → 401: renewing the access token once`);
-        return attempt(true);
+        try {
+          return await attempt(true);
+        } catch (e2) {
+          // refused even with a fresh token: this endpoint refuses, the credential itself was just accepted
+          throw e2 instanceof ApiError && e2.kind === 'unauthorized' ? e2.withAfterRenewal() : e2;
+        }
       }
       throw e;
     }

@@ -1,13 +1,81 @@
-/** Masks secrets in anything that may be logged (DESIGN.md §6). */
+/**
+ * Masks secrets in anything that may be logged or shown (DESIGN.md §6): JWTs, `Bearer` and `Basic` credentials,
+ * secret-named fields in any of the shapes they travel in (form or query `k=v`, JSON `"k":"v"`, JSON escaped inside
+ * a JSON string `\"k\":\"v\"`, URL-encoded `k%3Dv` / `%22k%22%3A%22v%22`), and the credential values this window
+ * submitted, wherever a server echoes them (raw, JSON-escaped or URL-encoded).
+ */
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
 const BEARER = /\b(Bearer)\s+[^\s"',;]+/gi;
-const SECRET_KEYS = ['pat', 'secret', 'personalAccessKey', 'access_token', 'accessToken', 'authorization', 'token', 'password'];
-const KV = new RegExp(`(["']?)\\b(${SECRET_KEYS.join('|')})\\1(\\s*[:=]\\s*)("[^"]*"|'[^']*'|[^&\\s,;}]+)`, 'gi');
+const BASIC = /\b(Basic)\s+[A-Za-z0-9+/._~-]{6,}={0,2}/gi;
+const SECRET_KEYS = [
+  'client_secret',
+  'clientSecret',
+  'refresh_token',
+  'refreshToken',
+  'id_token',
+  'access_token',
+  'accessToken',
+  'api_key',
+  'apiKey',
+  'personal-access-key',
+  'personalAccessKey',
+  'authorization',
+  'password',
+  'secret',
+  'token',
+  'pat',
+];
+const KEYS = SECRET_KEYS.join('|');
+/** k=v, k: v, "k":"v" (a double-quoted value may hold escaped quotes), 'k':'v'. */
+const KV = new RegExp(`(["']?)\\b(${KEYS})\\1(\\s*[:=]\\s*)("(?:[^"\\\\]|\\\\.)*"|'[^']*'|[^&\\s,;}]+)`, 'gi');
+/** JSON inside a JSON string: \"k\":\"v\" (any number of backslashes). */
+const KV_ESCAPED = new RegExp(`(\\\\+")(${KEYS})\\1(\\s*:\\s*)\\1(.*?)(?=\\\\+"|$)`, 'gi');
+/** URL-encoded: k%3Dv, %22k%22%3A%22v (the value ends at an encoded quote, & or comma). */
+const KV_ENCODED = new RegExp(`((?:%22)?)(?<=^|[^A-Za-z0-9_]|%[0-9A-Fa-f]{2})(${KEYS})\\1((?:%3A|%3D)(?:%22)?)((?:(?!%22|%26|%2C)[^&\\s,;"'])+)`, 'gi');
+
+/** Credential values submitted from this window (bounded), masked wherever they show up. */
+const known: string[] = [];
+const MAX_KNOWN = 32;
+
+/**
+ * Registers a credential value (PAT, API-key secret, ready-made token) so a server that echoes it back in an
+ * error message is redacted too. Values shorter than 6 characters are ignored (they would mask ordinary words).
+ */
+export function rememberSecret(value: string | undefined): void {
+  if (!value || value.length < 6 || known.includes(value)) {
+    return;
+  }
+  known.push(value);
+  if (known.length > MAX_KNOWN) {
+    known.shift();
+  }
+}
+
+function variants(v: string): string[] {
+  const json = JSON.stringify(v).slice(1, -1);
+  const out = new Set([v, json, encodeURIComponent(v), new URLSearchParams({ v }).toString().slice(2), Buffer.from(v, 'utf8').toString('base64')]);
+  return [...out].filter((x) => x.length >= 6).sort((a, b) => b.length - a.length);
+}
+
+function maskKnown(text: string): string {
+  let out = text;
+  for (const v of known) {
+    for (const x of variants(v)) {
+      if (out.includes(x)) {
+        out = out.split(x).join('<redacted>');
+      }
+    }
+  }
+  return out;
+}
 
 export function redact(text: string): string {
-  return text
+  return maskKnown(text)
     .replace(JWT, '<redacted:jwt>')
     .replace(BEARER, '$1 <redacted>')
+    .replace(BASIC, '$1 <redacted>')
+    .replace(KV_ESCAPED, (_m, q: string, key: string, sep: string) => `${q}${key}${q}${sep}${q}<redacted>`)
+    .replace(KV_ENCODED, (_m, q: string, key: string, sep: string) => `${q}${key}${q}${sep}<redacted>`)
     .replace(KV, (_m, q: string, key: string, sep: string, value: string) => {
       const quoted = value.startsWith('"') ? '"<redacted>"' : value.startsWith("'") ? "'<redacted>'" : '<redacted>';
       return `${q}${key}${q}${sep}${quoted}`;

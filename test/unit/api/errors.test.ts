@@ -68,11 +68,11 @@ describe('api: auth and organizations against the sandbox', () => {
     assert.equal(req?.hasAuth, false, 'no Authorization on token calls');
   });
 
-  it('PAT v2 with subOrganizationId → a token bound to the sub-organization', async () => {
+  it('PAT v2 with the sub-organization under both field names → a token bound to it', async () => {
     const r = await auth.tokenWithPat(DEMO_PAT, QA_ORG_ID);
     tokens.push(r.accessToken);
     assert.equal(r.claims.currentOrganizationId, QA_ORG_ID);
-    assert.deepEqual(sb.requests.at(-1)?.bodyFields, ['pat', 'subOrganizationId']);
+    assert.deepEqual(sb.requests.at(-1)?.bodyFields, ['pat', 'subOrganizationId', 'subOrganization']);
   });
 
   it('organizations: {data} list with root and subs, detail, userinfo', async () => {
