@@ -5,6 +5,7 @@
 import { BuildsApi, ZERO_GUID } from '../api/buildsApi';
 import type { BranchDto, BuildDto, CommitDto, LogRead, LogSource, ProfileDto, QueueItemDto, QueueRowDto } from '../api/buildsApi';
 import { isApiError } from '../api/errors';
+import { SessionChangedError, uncertainStart } from './errors';
 import type { ApiClient } from '../api/httpClient';
 import type { Branch, Build, BuildProfile, BuildStatusCode, Commit, Configuration, Platform, QueueEntry, Workflow } from './buildModels';
 import { isTerminal, parseDuration, repoSlug } from './buildModels';
@@ -243,8 +244,11 @@ export class BuildService extends DisposableBase {
     try {
       rows = await this.api((a) => a.myDashboard());
     } catch (e) {
-      this.queueError = e;
-      this._onDidChangeData.fire({ kind: 'queue' });
+      // an answer for the previous session (switch, sign-out) is no error of this one
+      if (!(e instanceof SessionChangedError)) {
+        this.queueError = e;
+        this._onDidChangeData.fire({ kind: 'queue' });
+      }
       throw e;
     }
     const before = new Map(this.queueRows.map((r) => [r.id, r]));
@@ -282,7 +286,7 @@ export class BuildService extends DisposableBase {
       await this.resolveLeaving();
     }
     this._onDidPoll.fire({ activeIds: new Set(now.keys()) });
-    return { active: rows.length + this.leaving.size };
+    return { active: rows.length + this.leaving.size, activeIds: [...now.keys(), ...[...this.leaving.keys()].filter((id) => !now.has(id))] };
   }
 
   private invalidateAffected(rows: QueueRowDto[]): void {
@@ -439,7 +443,10 @@ export class BuildService extends DisposableBase {
   }
 
   async startBuild(req: { profileId: string; branchId: string; branchName?: string; commitId: string; workflowId: string; configurationId: string }): Promise<StartedBuild> {
-    const r = await this.api((a) => a.startBuild(req.commitId, req.workflowId, req.configurationId));
+    // an answer that broke may hide a started build: say so and look at the queue now
+    const r = await this.api((a) => a.startBuild(req.commitId, req.workflowId, req.configurationId)).catch((e: unknown) => {
+      throw uncertainStart(e, () => this.refresh({ kind: 'queue' }));
+    });
     const started: StartedBuild = { queueItemId: r.queueItemId, taskId: r.taskId, commitId: req.commitId, profileId: req.profileId, branchId: req.branchId };
     this.watch(r.queueItemId, { profileId: req.profileId, branchId: req.branchId, branchName: req.branchName, commitId: req.commitId, profileName: this.profileNames.get(req.profileId) });
     // the new build is listed at once (appcircle-api.md §7.7): refresh its branch and the queue now

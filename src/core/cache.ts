@@ -47,7 +47,10 @@ export class KeepLastGoodCache<T> {
       if (e.value !== undefined) {
         return { value: e.value, error: err };
       }
-      this.entries.delete(key);
+      // only this load's own entry: after clear() a fresh one may hold the new session's load
+      if (this.entries.get(key) === e) {
+        this.entries.delete(key);
+      }
       throw err;
     }
   }

@@ -5,7 +5,7 @@
  */
 import { Emitter, DisposableBase } from './events';
 import type { Event } from './events';
-import { SecretStorageError } from './errors';
+import { SecretStorageError, UnreadableSessionError } from './errors';
 import type { Credential, OtherWorkspaceSession, StoredSession } from './models';
 import type { SecretStore } from './ports';
 
@@ -42,28 +42,50 @@ function isCredential(v: unknown): v is Credential {
 }
 
 export function parseStoredSession(raw: string | undefined): StoredSession | undefined {
-  if (!raw) {
-    return undefined;
-  }
-  try {
-    const v = JSON.parse(raw) as Partial<StoredSession>;
-    if (v.version !== 1 || !isCredential(v.credential) || typeof v.organizationId !== 'string' || typeof v.account !== 'string') {
-      return undefined;
-    }
-    return {
-      version: 1,
-      credential: v.credential,
-      organizationId: v.organizationId,
-      organizationName: typeof v.organizationName === 'string' ? v.organizationName : v.organizationId,
-      rootOrganizationId: typeof v.rootOrganizationId === 'string' ? v.rootOrganizationId : undefined,
-      account: v.account,
-      accountId: typeof v.accountId === 'string' ? v.accountId : v.account,
-      savedAt: typeof v.savedAt === 'string' ? v.savedAt : new Date(0).toISOString(),
-    };
-  } catch {
-    return undefined;
-  }
+  const r = checkStoredSession(raw);
+  return 'session' in r ? r.session : undefined;
 }
+
+/** The stored value as a session, nothing, or why it cannot be read (it is left as it is). */
+export function checkStoredSession(raw: string | undefined): { session: StoredSession } | { none: true } | { problem: 'corrupted' | 'unknownVersion' } {
+  if (!raw) {
+    return { none: true };
+  }
+  let v: Partial<StoredSession>;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      return { problem: 'corrupted' };
+    }
+    v = parsed;
+  } catch {
+    return { problem: 'corrupted' };
+  }
+  if (typeof v.version === 'number' && v.version > 1) {
+    return { problem: 'unknownVersion' };
+  }
+  const session = toSession(v);
+  return session ? { session } : { problem: 'corrupted' };
+}
+
+function toSession(v: Partial<StoredSession>): StoredSession | undefined {
+  if (v.version !== 1 || !isCredential(v.credential) || typeof v.organizationId !== 'string' || typeof v.account !== 'string') {
+    return undefined;
+  }
+  return {
+    version: 1,
+    credential: v.credential,
+    organizationId: v.organizationId,
+    organizationName: typeof v.organizationName === 'string' ? v.organizationName : v.organizationId,
+    rootOrganizationId: typeof v.rootOrganizationId === 'string' ? v.rootOrganizationId : undefined,
+    account: v.account,
+    accountId: typeof v.accountId === 'string' ? v.accountId : v.account,
+    savedAt: typeof v.savedAt === 'string' ? v.savedAt : new Date(0).toISOString(),
+  };
+}
+
+/** How long a SecretStorage call may take before it counts as failed (a hung keychain must not hang the extension). */
+export const SECRET_STORAGE_TIMEOUT_MS = 10_000;
 
 export class CredentialStore extends DisposableBase {
   private readonly _onDidChange = this._register(new Emitter<void>());
@@ -75,6 +97,7 @@ export class CredentialStore extends DisposableBase {
     private readonly secrets: SecretStore,
     workspaceId: string,
     private readonly workspaceName: string,
+    private readonly timeoutMs = SECRET_STORAGE_TIMEOUT_MS,
   ) {
     super();
     this.key = sessionKeyFor(workspaceId);
@@ -87,8 +110,18 @@ export class CredentialStore extends DisposableBase {
     );
   }
 
+  /** The stored session, or undefined (nothing stored, or a value that cannot be read: see readChecked). */
   async read(): Promise<StoredSession | undefined> {
     return parseStoredSession(await this.guard('read', () => this.secrets.get(this.key)));
+  }
+
+  /** Like read(), but an unreadable value throws UnreadableSessionError instead of reading as "signed out". */
+  async readChecked(): Promise<StoredSession | undefined> {
+    const r = checkStoredSession(await this.guard('read', () => this.secrets.get(this.key)));
+    if ('problem' in r) {
+      throw new UnreadableSessionError(r.problem);
+    }
+    return 'session' in r ? r.session : undefined;
   }
 
   async write(session: StoredSession): Promise<void> {
@@ -114,7 +147,7 @@ export class CredentialStore extends DisposableBase {
       if (e.key === this.key) {
         continue;
       }
-      const s = parseStoredSession(await this.secrets.get(e.key).catch(() => undefined));
+      const s = parseStoredSession(await this.guard('read', () => this.secrets.get(e.key)).catch(() => undefined));
       if (!s) {
         continue;
       }
@@ -138,7 +171,7 @@ export class CredentialStore extends DisposableBase {
 
   private async readIndex(): Promise<IndexEntry[]> {
     try {
-      const raw = await this.secrets.get(SESSION_INDEX_KEY);
+      const raw = await this.guard('read', () => this.secrets.get(SESSION_INDEX_KEY));
       const v: unknown = raw ? JSON.parse(raw) : [];
       return Array.isArray(v) ? (v as IndexEntry[]).filter((e) => typeof e?.key === 'string') : [];
     } catch {
@@ -148,14 +181,21 @@ export class CredentialStore extends DisposableBase {
 
   private async updateIndex(fn: (entries: IndexEntry[]) => IndexEntry[]): Promise<void> {
     const next = fn(await this.readIndex());
-    await this.secrets.store(SESSION_INDEX_KEY, JSON.stringify(next));
+    await this.guard('write', () => this.secrets.store(SESSION_INDEX_KEY, JSON.stringify(next)));
   }
 
+  /** Every SecretStorage call is bounded: a hung keychain becomes a SecretStorageError after `timeoutMs`. */
   private async guard<T>(operation: 'read' | 'write' | 'delete', fn: () => Promise<T>): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new SecretStorageError(operation, undefined, true)), this.timeoutMs);
+    });
     try {
-      return await fn();
+      return await Promise.race([Promise.resolve().then(fn), timeout]);
     } catch (e) {
-      throw new SecretStorageError(operation, e);
+      throw e instanceof SecretStorageError ? e : new SecretStorageError(operation, e);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -2,8 +2,11 @@
  * Typed errors of the core layer. src/ui puts them into words (src/ui/errorMessages.ts);
  * nothing here carries a secret.
  */
+import { ApiError } from '../api/errors';
 export { ApiError, isApiError } from '../api/errors';
 export type { ApiErrorKind } from '../api/errors';
+/** Redaction for text that reaches the user (ui/ does not import api/). */
+export { redact } from '../api/redact';
 
 export type ValidationProblem = 'empty' | 'whitespace' | 'controlCharacters' | 'tooLong' | 'notGuid';
 export type InputField = 'pat' | 'apiKeyName' | 'apiKeySecret' | 'organizationId' | 'accessToken';
@@ -54,9 +57,60 @@ export class CannotSwitchError extends Error {
 }
 
 export class SecretStorageError extends Error {
-  constructor(readonly operation: 'read' | 'write' | 'delete', override readonly cause?: unknown) {
-    super(`SecretStorage ${operation} failed`);
+  constructor(
+    readonly operation: 'read' | 'write' | 'delete',
+    override readonly cause?: unknown,
+    /** It did not answer within the bounded wait (a hung keychain prompt or service). */
+    readonly timedOut = false,
+  ) {
+    super(`SecretStorage ${operation} ${timedOut ? 'did not answer in time' : 'failed'}`);
     this.name = 'SecretStorageError';
+  }
+}
+
+/** The stored session could not be read: not JSON, not a session, or written by a newer version. Nothing was deleted. */
+export class UnreadableSessionError extends Error {
+  constructor(readonly problem: 'corrupted' | 'unknownVersion') {
+    super(`The stored session is ${problem === 'corrupted' ? 'corrupted' : 'of an unknown version'}`);
+    this.name = 'UnreadableSessionError';
+  }
+}
+
+/**
+ * The session changed (sign-out, switch, another window, new URLs) while an operation ran: its result belonged to
+ * the previous session and was dropped.
+ */
+export class SessionChangedError extends Error {
+  constructor() {
+    super('The Appcircle session changed while this ran; its result was dropped');
+    this.name = 'SessionChangedError';
+  }
+}
+
+/** Switch Organization: the token route refused the credential for that organization (401/403). The session stays. */
+export class OrganizationUnreachableError extends Error {
+  constructor(readonly organizationName: string, override readonly cause?: unknown) {
+    super(`This credential cannot reach organization ${organizationName}`);
+    this.name = 'OrganizationUnreachableError';
+  }
+}
+
+/**
+ * Renewing the token of the active (sub-)organization was refused, while the credential itself still mints for its
+ * own organization: access to this one was removed. The credential is kept.
+ */
+export class OrganizationAccessLostError extends Error {
+  constructor(readonly organizationName: string, override readonly cause?: unknown) {
+    super(`This credential can no longer reach organization ${organizationName}`);
+    this.name = 'OrganizationAccessLostError';
+  }
+}
+
+/** A start-build request whose answer broke (network, timeout, unreadable body): the build may have started. */
+export class StartBuildUncertainError extends Error {
+  constructor(override readonly cause?: unknown) {
+    super('The start-build answer broke; the build may have started');
+    this.name = 'StartBuildUncertainError';
   }
 }
 
@@ -66,4 +120,22 @@ export class UserCancelledError extends Error {
     super('Cancelled');
     this.name = 'UserCancelledError';
   }
+}
+
+/**
+ * What a failed start-build request means: when the request may have reached Appcircle (the answer broke: cut,
+ * stalled, unreadable, a gateway error), calls `onUncertain` (refresh Active Builds) and returns
+ * StartBuildUncertainError; otherwise returns the error unchanged.
+ */
+export function uncertainStart(e: unknown, onUncertain: () => void): unknown {
+  if (!(e instanceof ApiError)) {
+    return e;
+  }
+  const uncertain =
+    e.kind === 'network' || e.kind === 'timeout' || e.kind === 'malformedResponse' || e.kind === 'htmlResponse' || e.kind === 'tooLarge' || (e.kind === 'server' && (e.status === 502 || e.status === 504));
+  if (!uncertain) {
+    return e;
+  }
+  onUncertain();
+  return new StartBuildUncertainError(e);
 }

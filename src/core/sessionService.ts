@@ -1,10 +1,15 @@
 /**
  * The one session of this workspace (DESIGN.md §3, STYLE.md P4/P5).
  * - The long-lived credential lives only in SecretStorage (via CredentialStore).
- * - Access tokens live in memory, per organization, behind one in-flight promise; they are re-minted
- *   `renewMarginMs` before their JWT `exp` and once on a 401 (ApiClient asks with forceRefresh).
- * - A credential that can no longer mint (401/403 on the token route, expired env token) or a second 401
- *   ends the session once, with reason 'expired'.
+ * - Access tokens live in memory, per organization, behind one in-flight promise; they are re-minted at a
+ *   fraction of their lifetime (at most `renewMarginMs` before it ends, never sooner than MIN_TOKEN_USE_MS after
+ *   the mint) and once on a 401 (ApiClient asks with forceRefresh). The lifetime is `exp − iat`, measured on this
+ *   machine's clock from the mint, so a skewed clock does not make every call mint.
+ * - The stored credential is deleted only when the token route refuses that credential with a JSON 401 (revoked
+ *   PAT, expired key). A proxy's HTML 401/403, a 403 or 401 for one sub-organization (while the credential still
+ *   mints for its own), or a 401 from one API endpoint after a re-mint keep it, with an error that says so.
+ * - Operations are serialized by generation: sign-in and switch run one at a time, secret writes run in order,
+ *   and a result that lands after the session changed (sign-out, switch, another window) is dropped.
  */
 import type { TokenResult } from '../api/authApi';
 import type { ApiClient } from '../api/httpClient';
@@ -17,10 +22,14 @@ import {
   AlreadySignedInError,
   CannotSwitchError,
   NotSignedInError,
+  OrganizationAccessLostError,
   OrganizationMismatchError,
+  OrganizationUnreachableError,
+  SessionChangedError,
   SessionExpiredError,
   isApiError,
 } from './errors';
+import { rememberSecret } from '../api/redact';
 import { DisposableBase, Emitter } from './events';
 import type { Event } from './events';
 import type { Credential, Organization, OtherWorkspaceSession, SessionInfo, StoredSession } from './models';
@@ -39,8 +48,16 @@ export interface SessionChangeEvent {
 
 interface CachedToken {
   token: string;
+  /** Local epoch ms when it stops being valid. */
   expiresAt?: number;
+  /** Local epoch ms of the mint. */
+  mintedAt: number;
 }
+
+/** Renew when this fraction of the token's lifetime is left (capped by renewMarginMs). */
+export const RENEW_FRACTION = 0.5;
+/** A token is used at least this long after its mint (unless it expires first): no mint storm on short lifetimes. */
+export const MIN_TOKEN_USE_MS = 30_000;
 
 export class SessionService extends DisposableBase {
   private stored: StoredSession | undefined;
@@ -51,6 +68,12 @@ export class SessionService extends DisposableBase {
   private clientCache: ApiClient | undefined;
   /** What this window is writing right now (null: deleting), so its own change events are not taken as another window's. */
   private pendingWrite: StoredSession | null | undefined;
+  /** Sign-in and switch run one at a time (two sign-ins at once: the second is told "already signed in"). */
+  private exclusiveChain: Promise<unknown> = Promise.resolve();
+  /** Secret writes run in the order they were asked (a sign-out's delete lands after a sign-in's store). */
+  private writeChain: Promise<unknown> = Promise.resolve();
+  private writesInFlight = 0;
+  private writeSeq = 0;
 
   private readonly _onDidChangeSession = this._register(new Emitter<SessionChangeEvent>());
   readonly onDidChangeSession: Event<SessionChangeEvent> = this._onDidChangeSession.event;
@@ -96,11 +119,16 @@ export class SessionService extends DisposableBase {
     };
   }
 
-  /** Reads the stored session at startup; no network. */
+  /**
+   * Reads the stored session at startup; no network. A storage failure (SecretStorageError) or an unreadable value
+   * (UnreadableSessionError) is thrown for the caller to report; the stored value is left as it is.
+   */
   async restore(): Promise<void> {
-    const s = await this.store.read();
-    if (s) {
+    const gen = this.generation;
+    const s = await this.store.readChecked();
+    if (s && gen === this.generation && !this.stored) {
       this.stored = s;
+      this.remember(s);
       this.logger.info(`Restored session (${s.credential.kind}) for organization ${s.organizationId}`);
       this.fire('restore');
     }
@@ -114,6 +142,13 @@ export class SessionService extends DisposableBase {
     this.assertSignedOut();
     const cred = normalizeCredential(credential);
     const orgId = requireOrganizationId(organizationId ?? (cred.kind === 'apiKey' ? cred.organizationId : undefined));
+    return this.exclusive(() => this.signInNow(cred, orgId, organizationIsRoot));
+  }
+
+  private async signInNow(cred: Credential, orgId: string | undefined, organizationIsRoot: boolean): Promise<SessionInfo> {
+    // a sign-in that waited for another one: that one won
+    this.assertSignedOut();
+    const gen = this.generation;
     const minted = await this.busyWhile(() => this.mint(cred, orgId, organizationIsRoot));
     const claimOrg = minted.claims.currentOrganizationId;
     if (orgId && claimOrg !== orgId) {
@@ -125,6 +160,8 @@ export class SessionService extends DisposableBase {
     const org = await this.fetchOrganization(minted.accessToken, claimOrg);
     // another window (or a second command) may have signed in meanwhile: never replace silently
     this.assertSignedOut();
+    // signed out (or the URLs changed) while minting: this sign-in was called off
+    this.assertGeneration(gen);
     const next: StoredSession = {
       version: 1,
       credential: cred,
@@ -136,11 +173,15 @@ export class SessionService extends DisposableBase {
       savedAt: new Date(this.clock.now()).toISOString(),
     };
     await this.writeStore(next);
+    // signed out while the secret was written: the sign-out's delete runs after this write; stay signed out
+    this.assertGeneration(gen);
+    this.assertSignedOut();
     this.stored = next;
+    this.remember(next);
     this.generation++;
     this.tokens.clear();
     this.clientCache = undefined;
-    this.tokens.set(claimOrg, { token: minted.accessToken, expiresAt: minted.expiresAt });
+    this.tokens.set(claimOrg, this.cachedFrom(minted, cred.kind));
     this.logger.info(`Signed in (${cred.kind}) to organization ${claimOrg}`);
     this.fire('signIn');
     return this.session as SessionInfo;
@@ -160,7 +201,10 @@ export class SessionService extends DisposableBase {
     return this.store.listOthers();
   }
 
-  /** Works offline: clears memory first, then the secret. A storage failure is reported after the in-memory session is gone. */
+  /**
+   * Works offline: clears memory first (which calls off a sign-in or switch in flight), then deletes the secret,
+   * after any write already asked for. A storage failure is reported after the in-memory session is gone.
+   */
   async signOut(): Promise<void> {
     const had = this.stored !== undefined;
     this.dropMemory();
@@ -173,21 +217,36 @@ export class SessionService extends DisposableBase {
 
   /** Mints a token for the organization, checks its claim, persists, then announces. Failure keeps the previous one. */
   async switchOrganization(target: Organization): Promise<SessionInfo> {
-    const s = this.requireSession();
-    if (s.credential.kind === 'accessToken') {
+    const first = this.requireSession();
+    if (first.credential.kind === 'accessToken') {
       throw new CannotSwitchError();
     }
+    return this.exclusive(() => this.switchNow(target));
+  }
+
+  private async switchNow(target: Organization): Promise<SessionInfo> {
+    const s = this.requireSession();
     if (target.id === s.organizationId) {
       return this.session as SessionInfo;
     }
     const gen = this.generation;
-    const minted = await this.busyWhile(() => this.mint(s.credential, target.id, target.isRoot));
-    if (minted.claims.currentOrganizationId !== target.id) {
-      throw new OrganizationMismatchError(target.id, minted.claims.currentOrganizationId);
+    let minted: TokenResult;
+    try {
+      minted = await this.busyWhile(() => this.mint(s.credential, target.id, target.isRoot));
+    } catch (e) {
+      if (isApiError(e) && !e.htmlBody && (e.kind === 'unauthorized' || e.kind === 'forbidden')) {
+        // the sub-organization token call refused this credential for that organization; the session stays
+        this.logger.warn(`Switch to organization ${target.id} refused (${e.status ?? e.kind}); staying in ${s.organizationId}`);
+        throw new OrganizationUnreachableError(target.name, e);
+      }
+      throw e;
     }
     if (gen !== this.generation || this.stored !== s) {
       // the session changed while we were minting (signed out elsewhere): drop the result
-      throw new NotSignedInError();
+      throw this.stored ? new SessionChangedError() : new NotSignedInError();
+    }
+    if (minted.claims.currentOrganizationId !== target.id) {
+      throw new OrganizationMismatchError(target.id, minted.claims.currentOrganizationId);
     }
     const next: StoredSession = {
       ...s,
@@ -197,10 +256,14 @@ export class SessionService extends DisposableBase {
       savedAt: new Date(this.clock.now()).toISOString(),
     };
     await this.writeStore(next);
+    if (gen !== this.generation || this.stored !== s) {
+      // signed out while the choice was written: the sign-out's delete runs after this write; never come back
+      throw this.stored ? new SessionChangedError() : new NotSignedInError();
+    }
     this.stored = next;
     this.generation++;
     this.clientCache = undefined;
-    this.tokens.set(target.id, { token: minted.accessToken, expiresAt: minted.expiresAt });
+    this.tokens.set(target.id, this.cachedFrom(minted, s.credential.kind));
     this.logger.info(`Switched to organization ${target.id}`);
     this.fire('switch');
     return this.session as SessionInfo;
@@ -211,7 +274,7 @@ export class SessionService extends DisposableBase {
     const s = this.requireSession();
     const orgId = s.organizationId;
     const cached = this.tokens.get(orgId);
-    if (cached && !opts.forceRefresh && !this.isNearExpiry(cached)) {
+    if (cached && !opts.forceRefresh && !this.needsRenewal(cached)) {
       return cached.token;
     }
     let p = this.inflight.get(orgId);
@@ -232,21 +295,27 @@ export class SessionService extends DisposableBase {
   }
 
   /**
-   * Runs an API call with a client bound to this session. A 401 that survives the client's one re-mint
-   * ends the session (reason 'expired') and rethrows.
+   * Runs an API call with a client bound to this session. A result (or failure) that lands after the session
+   * changed (sign-out, switch, another window, new URLs) belongs to the previous one: SessionChangedError, so no
+   * caller shows old-organization data in the new one. A 401 that survives the client's one re-mint keeps the
+   * session (the token route just accepted the credential): the ApiError, marked `afterRenewal`, says so.
    */
   async request<T>(fn: (client: ApiClient) => Promise<T>): Promise<T> {
     const gen = this.generation;
     this.requireSession();
+    let result: T;
     try {
-      return await fn(this.client());
+      result = await fn(this.client());
     } catch (e) {
-      if (isApiError(e) && e.kind === 'unauthorized' && gen === this.generation && this.stored) {
-        await this.expire(e);
-        throw new SessionExpiredError(e);
+      if (gen !== this.generation && !(e instanceof SessionExpiredError)) {
+        throw new SessionChangedError();
       }
       throw e;
     }
+    if (gen !== this.generation) {
+      throw new SessionChangedError();
+    }
+    return result;
   }
 
   private client(): ApiClient {
@@ -266,23 +335,51 @@ export class SessionService extends DisposableBase {
     if (s.credential.kind === 'accessToken') {
       // a ready-made token cannot be renewed: it serves until it expires or the server refuses it
       const claims = decodeJwt(s.credential.token);
-      const t = { token: s.credential.token, expiresAt: claims.exp ? claims.exp * 1000 : undefined };
+      const t: CachedToken = { token: s.credential.token, expiresAt: claims.exp ? claims.exp * 1000 : undefined, mintedAt: this.clock.now() };
       if (!forced && !this.isExpired(t)) {
         return t;
       }
       await this.expire(new SessionExpiredError());
       throw new SessionExpiredError();
     }
+    const isRoot = s.rootOrganizationId === undefined;
     try {
-      const r = await this.mint(s.credential, orgId, s.rootOrganizationId === undefined);
-      return { token: r.accessToken, expiresAt: r.expiresAt };
+      return this.cachedFrom(await this.mint(s.credential, orgId, isRoot), s.credential.kind);
     } catch (e) {
-      if (isApiError(e) && (e.kind === 'unauthorized' || e.kind === 'forbidden') && this.stored === s) {
-        // the credential itself was refused: revoked PAT, expired or deleted key, access removed
+      if (!isApiError(e) || e.htmlBody || this.stored !== s || (e.kind !== 'unauthorized' && e.kind !== 'forbidden')) {
+        // a proxy's HTML 401/403, a network failure, or a session that already changed: the credential stays
+        throw e;
+      }
+      if (!isRoot || e.kind === 'forbidden') {
+        // refused for this organization: does the credential still mint for its own one?
+        if (await this.credentialStillMints(s)) {
+          this.logger.warn(`The credential no longer reaches organization ${orgId} (${e.status ?? e.kind}); it is kept`);
+          throw new OrganizationAccessLostError(s.organizationName, e);
+        }
+        if (this.stored !== s) {
+          throw e;
+        }
+      }
+      if (e.kind === 'unauthorized') {
+        // a JSON 401 from the token route for this very credential: revoked PAT, expired or deleted key
         await this.expire(e);
         throw new SessionExpiredError(e);
       }
-      throw e;
+      throw new OrganizationAccessLostError(s.organizationName, e);
+    }
+  }
+
+  /** A mint without an organization (the credential's own); true when it works, false on a JSON 401. */
+  private async credentialStillMints(s: StoredSession): Promise<boolean> {
+    try {
+      await this.mint(s.credential, undefined);
+      return true;
+    } catch (e) {
+      if (isApiError(e) && e.kind === 'unauthorized' && !e.htmlBody) {
+        return false;
+      }
+      // anything else (network, proxy page): not a proof that the credential was refused
+      return true;
     }
   }
 
@@ -331,19 +428,66 @@ export class SessionService extends DisposableBase {
     return toOrganization(dto);
   }
 
-  private async writeStore(next: StoredSession | null): Promise<void> {
-    // change events for our own write arrive during or right after it: reloadFromStore compares with this
-    this.pendingWrite = next;
-    await (next ? this.store.write(next) : this.store.clear());
+  /** Writes (or deletes) the secret after every write asked for before it. */
+  private writeStore(next: StoredSession | null): Promise<void> {
+    this.writesInFlight++;
+    this.writeSeq++;
+    const run = async () => {
+      // change events for our own write arrive during or right after it: reloadFromStore compares with this
+      this.pendingWrite = next;
+      await (next ? this.store.write(next) : this.store.clear());
+    };
+    const p = this.writeChain.then(run, run);
+    this.writeChain = p.catch(() => undefined);
+    return p.finally(() => {
+      this.writesInFlight--;
+    });
+  }
+
+  /** Runs sign-in and switch one at a time. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.exclusiveChain.then(fn, fn);
+    this.exclusiveChain = p.catch(() => undefined);
+    return p;
+  }
+
+  private assertGeneration(gen: number): void {
+    if (gen !== this.generation) {
+      throw this.stored ? new SessionChangedError() : new NotSignedInError();
+    }
+  }
+
+  private remember(s: StoredSession): void {
+    const c = s.credential;
+    rememberSecret(c.kind === 'pat' ? c.pat : c.kind === 'apiKey' ? c.secret : c.token);
+  }
+
+  private cachedFrom(r: TokenResult, kind: Credential['kind'] = 'pat'): CachedToken {
+    const now = this.clock.now();
+    if (kind === 'accessToken') {
+      // a ready-made token was issued earlier: its exp is all there is
+      return { token: r.accessToken, expiresAt: r.expiresAt, mintedAt: now };
+    }
+    const lifetimeMs = r.claims.exp !== undefined && r.claims.iat !== undefined && r.claims.exp > r.claims.iat ? (r.claims.exp - r.claims.iat) * 1000 : undefined;
+    // measured on this machine's clock from the mint: a skewed clock does not make the token look expired
+    const expiresAt = lifetimeMs !== undefined ? now + lifetimeMs : r.expiresAt;
+    return { token: r.accessToken, expiresAt, mintedAt: now };
   }
 
   private async reloadFromStore(): Promise<void> {
+    if (this.writesInFlight > 0) {
+      return; // our own write: memory is set when it completes
+    }
+    const seq = this.writeSeq;
     let s: StoredSession | undefined;
     try {
       s = await this.store.read();
     } catch (e) {
       this.logger.warn(`Could not read the session after a change in another window: ${e instanceof Error ? e.message : String(e)}`);
       return;
+    }
+    if (this.writesInFlight > 0 || seq !== this.writeSeq) {
+      return; // a write of ours started meanwhile: what we read is already out of date
     }
     if (this.pendingWrite !== undefined && sameSession(s, this.pendingWrite ?? undefined)) {
       this.pendingWrite = undefined;
@@ -379,8 +523,22 @@ export class SessionService extends DisposableBase {
     this.generation++;
   }
 
-  private isNearExpiry(t: CachedToken): boolean {
-    return t.expiresAt !== undefined && t.expiresAt - this.renewMarginMs <= this.clock.now();
+  /**
+   * Renew when RENEW_FRACTION of the lifetime is left (at most renewMarginMs before the end), but never sooner than
+   * MIN_TOKEN_USE_MS after the mint unless the token has expired: a 5-minute token is minted about every 2.5 minutes.
+   */
+  private needsRenewal(t: CachedToken): boolean {
+    if (t.expiresAt === undefined) {
+      return false;
+    }
+    const now = this.clock.now();
+    if (t.expiresAt <= now) {
+      return true;
+    }
+    const lifetime = Math.max(0, t.expiresAt - t.mintedAt);
+    const margin = Math.min(this.renewMarginMs, lifetime * RENEW_FRACTION);
+    const renewAt = Math.max(t.expiresAt - margin, t.mintedAt + MIN_TOKEN_USE_MS);
+    return now >= renewAt;
   }
 
   private isExpired(t: CachedToken): boolean {

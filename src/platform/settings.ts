@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Event } from '../core/events';
+import { clampIntervalMs } from '../core/pollingScheduler';
 import type { Endpoints } from '../core/ports';
 
 const SECTION = 'appcircle';
@@ -32,10 +33,14 @@ export class Settings {
       );
   }
 
-  /** appcircle.builds.pollInterval in ms, at least 2 s. */
+  /**
+   * appcircle.builds.pollInterval in ms, clamped to 2–300 s whatever its source (user, workspace, folder) and type
+   * (a number, a numeric string; anything else is the default 5 s): a workspace cannot make it a request storm.
+   */
   pollIntervalMs(): number {
-    const v = vscode.workspace.getConfiguration(SECTION).get<number>('builds.pollInterval', 5);
-    return Math.max(2, Number.isFinite(v) ? v : 5) * 1000;
+    const v = vscode.workspace.getConfiguration(SECTION).get<unknown>('builds.pollInterval', 5);
+    const sec = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+    return clampIntervalMs(Number.isFinite(sec) ? sec * 1000 : NaN);
   }
 
   notifyMode(): 'all' | 'watched' | 'failures' | 'never' {

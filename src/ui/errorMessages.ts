@@ -4,16 +4,22 @@ import {
   AlreadySignedInError,
   CannotSwitchError,
   NotSignedInError,
+  OrganizationAccessLostError,
   OrganizationMismatchError,
+  OrganizationUnreachableError,
   SecretStorageError,
+  SessionChangedError,
   SessionExpiredError,
+  StartBuildUncertainError,
+  UnreadableSessionError,
   UserCancelledError,
   ValidationError,
   isApiError,
+  redact,
 } from '../core/errors';
 import type { InputField, ValidationProblem } from '../core/errors';
 import { UnknownOrganizationError } from '../core/organizationService';
-import { NoArtifactsError, NoCommitsError, NothingToChooseError } from './uiErrors';
+import { NoArtifactsError, NoCommitsError, NotAZipError, NothingToChooseError } from './uiErrors';
 
 export type Operation = 'signInPat' | 'signInApiKey' | 'signInToken' | 'switch' | 'signOut' | 'load' | 'startBuild' | 'cancelBuild' | 'download' | 'other';
 
@@ -91,11 +97,47 @@ export function describeError(e: unknown, op: Operation = 'other'): DescribedErr
     return err(l('Organization {0} is not reachable with this session. Pick one from Switch Organization.', e.organizationId));
   }
   if (e instanceof SecretStorageError) {
+    if (e.operation === 'delete') {
+      return err(
+        e.timedOut
+          ? l('You are signed out in this window, but VS Code\'s secret storage did not answer in time, so the stored credential may still be there. Unlock or restart your system keychain and try Sign Out again.')
+          : l('You are signed out in this window, but VS Code could not delete the stored credential from its secret storage. Check your system keychain and try Sign Out again.'),
+      );
+    }
     return err(
-      e.operation === 'delete'
-        ? l('You are signed out in this window, but VS Code could not delete the stored credential from its secret storage. Check your system keychain and try Sign Out again.')
+      e.timedOut
+        ? l('VS Code\'s secret storage did not answer in time (a keychain prompt may be waiting, or the keychain service is stuck), so nothing was changed. Unlock or restart your system keychain and try again.')
         : l('VS Code\'s secret storage failed, so nothing was changed. Check that your system keychain is available (on Linux: gnome-keyring or a similar service) and try again.'),
     );
+  }
+  if (e instanceof UnreadableSessionError) {
+    return {
+      message:
+        e.problem === 'unknownVersion'
+          ? l('The stored Appcircle session was written by a newer version of this extension. It was left as it is; update the extension, or sign in again to replace it.')
+          : l('The stored Appcircle session could not be read (it is damaged). It was left as it is; sign in again to replace it.'),
+      signIn: true,
+      severity: 'warning',
+    };
+  }
+  if (e instanceof SessionChangedError) {
+    return { message: l('The Appcircle session changed (sign-out, organization switch or another window) while this ran, so its result was dropped. Try again if you still need it.'), signIn: false, severity: 'warning' };
+  }
+  if (e instanceof OrganizationUnreachableError) {
+    return err(l('This credential cannot reach the organization {0}. You stay in the current organization; pick one the credential reaches, or ask an owner of {0} for access.', e.organizationName));
+  }
+  if (e instanceof OrganizationAccessLostError) {
+    return err(l('This credential can no longer reach the organization {0}; your session was kept. Switch back to an organization it reaches (Appcircle: Switch Organization), or ask an owner of {0} for access.', e.organizationName));
+  }
+  if (e instanceof StartBuildUncertainError) {
+    return {
+      message: l('The connection broke before Appcircle confirmed the start, so the build may have started. Active Builds is being refreshed: check it before starting the build again.'),
+      signIn: false,
+      severity: 'warning',
+    };
+  }
+  if (e instanceof NotAZipError) {
+    return err(l('The download was not a zip file (a proxy or sign-in page may have answered instead of Appcircle), so it was refused and nothing was saved. Check your network and try again.'));
   }
   if (e instanceof NoArtifactsError) {
     return { message: l('This build has no artifacts to download (yet). Builds that failed early, or are still running, have none.'), signIn: false, severity: 'warning' };
@@ -120,8 +162,21 @@ export function describeError(e: unknown, op: Operation = 'other'): DescribedErr
     if (op === 'download' && e.kind === 'network') {
       return err(l('The download was interrupted by a network error. No partial file was left behind; try again.'));
     }
-    const server = e.serverMessage ? ` (${l('server said: {0}', e.serverMessage)})` : '';
+    const server = e.serverMessage ? ` (${l('server said: {0}', redact(e.serverMessage))})` : '';
+    if ((e.kind === 'unauthorized' || e.kind === 'forbidden') && e.htmlBody) {
+      return err(l('A proxy or firewall answered with a web page (HTTP {0}) instead of Appcircle. Your credential was kept; check your proxy, VPN or network sign-in, then try again.', String(e.status ?? '')));
+    }
+    if (e.kind === 'unauthorized' && e.afterRenewal) {
+      return err(l('Appcircle refused this request (HTTP 401) even with a freshly issued token. Your session was kept; the account may lack access to this resource. Try again, or sign out and in if it persists.'));
+    }
     switch (e.kind) {
+      case 'redirected':
+        if (op === 'signInPat' || op === 'signInApiKey' || op === 'signInToken' || op === 'switch' || e.path.startsWith('auth/')) {
+          return err(l('The Appcircle sign-in server redirected to {0}; your credential was not sent there. If that is your Appcircle auth server, set appcircle.authUrl to it.', e.redirectTarget ?? '?'));
+        }
+        return err(l('Appcircle redirected this request to {0}, and it was not followed. If your Appcircle API moved there, set appcircle.apiUrl to it.', e.redirectTarget ?? '?'));
+      case 'tooLarge':
+        return err(l('Appcircle sent a response larger than {0} MB, more than any Appcircle list should be, so it was refused. Check that appcircle.apiUrl points at Appcircle.', String(Math.round((e.limitBytes ?? 0) / 1024 / 1024))));
       case 'unauthorized':
         if (op === 'signInPat') {
           return err(l('Appcircle rejected the Personal API Token. Check that it is complete and not revoked (Appcircle dashboard → My Account → Personal API Token), then sign in again.'));
@@ -164,12 +219,15 @@ export function describeError(e: unknown, op: Operation = 'other'): DescribedErr
       case 'htmlResponse':
         return err(l('Received a web page instead of an Appcircle response; a proxy or captive portal may be in the way, or the URL settings point at the dashboard. Check appcircle.apiUrl and appcircle.authUrl.'));
       case 'insecureUrl':
+        if (e.redirectTarget) {
+          return err(l('Appcircle redirected to {0}, which is neither https nor this machine, so the request was not followed. Check appcircle.apiUrl.', e.redirectTarget));
+        }
         return err(l('Refused to send your credential over plain http:// to a remote host. Use https://, or enable appcircle.allowInsecureHttp if you trust the network.'));
       case 'canceled':
         return undefined;
     }
   }
-  return err(l('Something went wrong: {0}. See the Appcircle log for details.', e instanceof Error ? e.message : String(e)));
+  return err(l('Something went wrong: {0}. See the Appcircle log for details.', redact(e instanceof Error ? e.message : String(e))));
 }
 
 function waitText(ms: number | undefined): string {

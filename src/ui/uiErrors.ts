@@ -19,3 +19,11 @@ export class NothingToChooseError extends Error {
     this.name = 'NothingToChooseError';
   }
 }
+
+/** A download that is not a zip (no `PK` signature: a proxy's page, an error text); refused before anything is kept. */
+export class NotAZipError extends Error {
+  constructor() {
+    super('The download is not a zip file');
+    this.name = 'NotAZipError';
+  }
+}

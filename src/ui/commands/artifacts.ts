@@ -2,6 +2,7 @@
  * Download Artifacts: the build's zip into a folder the user picks (remembered), with a cancellable progress
  * notification showing bytes; a partial file never stays behind.
  */
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -9,7 +10,7 @@ import { Transform } from 'node:stream';
 import * as vscode from 'vscode';
 import type { BuildService } from '../../core/buildService';
 import { UserCancelledError } from '../../core/errors';
-import { NoArtifactsError } from '../uiErrors';
+import { NoArtifactsError, NotAZipError } from '../uiErrors';
 
 const l = vscode.l10n.t;
 const LAST_FOLDER_KEY = 'appcircle.artifacts.lastFolder';
@@ -32,10 +33,39 @@ export interface ArtifactTarget {
   branchName: string;
 }
 
+/** A file-name part from server text: letters, digits, '.', '_', '-' only, no leading dots, at most 60 characters. */
+function safePart(s: string, max = 60): string {
+  const out = s.replace(/[^\w.-]+/g, '-').replace(/^[-.]+|-+$/g, '').slice(0, max).replace(/[-.]+$/g, '');
+  return out || 'x';
+}
+
+/** The zip's name: never a path (no separator, no '..'), whatever ids and names the server sent. */
 export function artifactFileName(t: ArtifactTarget, now = new Date()): string {
-  const safe = (s: string) => s.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '');
   const stamp = now.toISOString().replace(/[:.]/g, '-').slice(0, 19);
-  return `${safe(t.profileName)}-${safe(t.branchName)}-${t.buildId.slice(0, 8)}-artifacts-${stamp}.zip`;
+  return `${safePart(t.profileName)}-${safePart(t.branchName)}-${safePart(t.buildId, 8)}-artifacts-${stamp}.zip`;
+}
+
+async function exists(p: string): Promise<boolean> {
+  return fs.promises.access(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** `name.zip`, else `name-2.zip`, … : an existing file is never replaced. */
+async function freeName(file: string): Promise<string> {
+  if (!(await exists(file))) {
+    return file;
+  }
+  const ext = path.extname(file);
+  const base = file.slice(0, file.length - ext.length);
+  for (let i = 2; i < 1000; i++) {
+    const candidate = `${base}-${i}${ext}`;
+    if (!(await exists(candidate))) {
+      return candidate;
+    }
+  }
+  return `${base}-${randomUUID().slice(0, 8)}${ext}`;
 }
 
 /** Streams the zip to `<folder>/<name>.part`, renames on success, deletes on cancel or failure. */
@@ -47,23 +77,39 @@ export async function downloadTo(
   signal: AbortSignal,
 ): Promise<string> {
   const file = path.join(folder, artifactFileName(t));
-  const part = `${file}.part`;
+  if (path.dirname(path.resolve(file)) !== path.resolve(folder)) {
+    throw new Error('unsafe artifact file name'); // cannot happen with artifactFileName; kept as a guard
+  }
+  // unique per download: two downloads in the same second never share a .part file
+  const part = `${file}.${randomUUID().slice(0, 8)}.part`;
   const res = await builds.artifacts(t.commitId, t.buildId, signal);
   if (!res) {
     throw new NoArtifactsError();
   }
   let received = 0;
+  let head = Buffer.alloc(0);
   const counter = new Transform({
     transform(chunk: Buffer, _enc, cb) {
+      if (head.length < 2) {
+        head = Buffer.concat([head, chunk]).subarray(0, 2);
+        if (head.length >= 2 && head.toString('latin1') !== 'PK') {
+          cb(new NotAZipError());
+          return;
+        }
+      }
       received += chunk.length;
       onProgress(received, res.contentLength);
       cb(null, chunk);
     },
+    flush(cb) {
+      cb(head.length < 2 ? new NotAZipError() : null);
+    },
   });
   try {
     await pipeline(res.stream, counter, fs.createWriteStream(part, { flags: 'wx' }), { signal });
-    await fs.promises.rename(part, file);
-    return file;
+    const target = await freeName(file);
+    await fs.promises.rename(part, target);
+    return target;
   } catch (e) {
     await fs.promises.rm(part, { force: true });
     if (signal.aborted) {

@@ -39,7 +39,8 @@ export class ProfileNode {
     item.iconPath = new vscode.ThemeIcon(p.platform === 'android' ? 'robot' : p.platform === 'ios' ? 'device-mobile' : 'package', p.matchesWorkspace ? new vscode.ThemeColor('charts.green') : undefined);
     item.contextValue = `profile${p.pinned ? ' pinned' : ''}`;
     item.tooltip = new vscode.MarkdownString(
-      [`**${p.name}**`, `${l('Platform')}: ${p.platform === 'ios' ? 'iOS' : p.platform === 'android' ? 'Android' : l('unknown')}`, p.repositoryName ? `${l('Repository')}: ${p.repositoryName}` : '', p.matchesWorkspace ? l('Matches a git remote of this workspace.') : ''].filter(Boolean).join('\n\n'),
+      // server text is escaped: a profile name cannot inject links, images or command URIs into the tooltip
+      [`**${escapeMd(p.name)}**`, `${l('Platform')}: ${p.platform === 'ios' ? 'iOS' : p.platform === 'android' ? 'Android' : l('unknown')}`, p.repositoryName ? `${l('Repository')}: ${escapeMd(p.repositoryName)}` : '', p.matchesWorkspace ? l('Matches a git remote of this workspace.') : ''].filter(Boolean).join('\n\n'),
     );
     return item;
   }

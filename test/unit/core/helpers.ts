@@ -45,11 +45,11 @@ export interface Harness {
 
 export function makeHarness(
   urls: { apiUrl: string; authUrl: string },
-  opts: { secrets?: InMemorySecretStore; workspaceId?: string; clock?: Clock; timeoutMs?: number } = {},
+  opts: { secrets?: InMemorySecretStore; workspaceId?: string; clock?: Clock; timeoutMs?: number; secretTimeoutMs?: number } = {},
 ): Harness {
   const secrets = opts.secrets ?? new InMemorySecretStore();
   const logger = new RecordingLogger();
-  const store = new CredentialStore(secrets, opts.workspaceId ?? 'file:///work/ws-a', 'ws-a');
+  const store = new CredentialStore(secrets, opts.workspaceId ?? 'file:///work/ws-a', 'ws-a', opts.secretTimeoutMs);
   const api = createApiFactory(
     () => ({ apiUrl: urls.apiUrl, authUrl: urls.authUrl, dashboardUrl: 'http://127.0.0.1/dash', allowInsecureHttp: false }),
     logger,
