@@ -47,6 +47,20 @@ function runTier(name: string, files: string[], grep: string | undefined, setup?
   });
 }
 
+/** Promise rejections nobody handled, anywhere in the run: each one fails the run (issue 7). */
+const unhandled: string[] = [];
+const seenReasons = new Set<unknown>();
+process.on('unhandledRejection', (reason) => {
+  // mocha re-emits the event it catches: count each reason once
+  if (seenReasons.has(reason)) {
+    return;
+  }
+  seenReasons.add(reason);
+  const text = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
+  unhandled.push(text);
+  console.error(`\nunhandled promise rejection: ${text}`);
+});
+
 async function main(): Promise<void> {
   const root = path.resolve(__dirname, 'unit');
   const grepIndex = process.argv.indexOf('--grep');
@@ -60,11 +74,13 @@ async function main(): Promise<void> {
         require('./unit/fakes/installVscodeFake');
       })
     : { passed: 0, failed: 0, pending: 0 };
-  const total: Counts = { passed: a.passed + b.passed, failed: a.failed + b.failed, pending: a.pending + b.pending };
+  // let late rejections of the last test surface before counting
+  await new Promise((r) => setImmediate(r));
+  const total: Counts = { passed: a.passed + b.passed, failed: a.failed + b.failed + unhandled.length, pending: a.pending + b.pending };
   const resultsDir = path.resolve(__dirname, '..', '..', 'test-results');
   fs.mkdirSync(resultsDir, { recursive: true });
   fs.writeFileSync(path.join(resultsDir, 'unit.json'), JSON.stringify(total));
-  console.log(`\nunit: ${total.passed} passed, ${total.failed} failed, ${total.pending} skipped`);
+  console.log(`\nunit: ${total.passed} passed, ${total.failed} failed, ${total.pending} skipped, ${unhandled.length} unhandled rejections`);
   // sandboxes or timers a failed test left behind must not keep the run alive
   process.exit(total.failed > 0 || total.passed === 0 ? 1 : 0);
 }
