@@ -1,5 +1,5 @@
 /**
- * The build part of the sandbox (appcircle-api.md §4, §6-7): profiles, branches, commits and builds seeded per
+ * The build part of the sandbox (docs/appcircle-api.md §4, §6-7): profiles, branches, commits and builds seeded per
  * organization from fixtures.ts, and a living queue. A started build moves Waiting (90) → Running (91) →
  * Completing (92) → its outcome on the build clock (clock.ts), writes log lines as it runs and has an artifact
  * zip at the end. Progress is computed from the clock on demand, so no timers run in the server.
@@ -23,6 +23,7 @@ import type { SeedProfile } from './fixtures';
 import type { AuthedCtx, Router } from './http';
 import { parseBody, parseJsonObject, sendError, sendJson, sendText } from './http';
 import { makeZip } from './zip';
+import { bodyLine, completionLines, finalLines, seededLogLines, stepsFor } from './buildLogs';
 
 export { ZERO_GUID } from './fixtures';
 /** Stable GUIDs from names (same as fixtures' `stableGuid`). */
@@ -44,7 +45,7 @@ export interface BuildWorldOptions {
 }
 
 /**
- * Server behaviour where production is unverified (appcircle-api.md §4.7, §10). Changed in-process with
+ * Server behaviour where production is unverified (docs/appcircle-api.md §4.7, §10). Changed in-process with
  * `world.setBehaviour()` or over `POST /__sandbox/builds`; `reset()` restores the start options.
  */
 export interface BuildBehaviour {
@@ -158,7 +159,7 @@ export function hms(ms: number): string {
   return `${p(Math.floor(s / 3600))}:${p(Math.floor((s % 3600) / 60))}:${p(s % 60)}`;
 }
 
-/** Terminal BuildStatus codes (appcircle-api.md §4.4). */
+/** Terminal BuildStatus codes (docs/appcircle-api.md §4.4). */
 export const TERMINAL = [0, 1, 2, 3];
 
 export class BuildWorld {
@@ -385,7 +386,7 @@ export class BuildWorld {
     return undefined;
   }
 
-  /** A started build by queue item id or task id (appcircle-api.md §7.3), within an organization. */
+  /** A started build by queue item id or task id (docs/appcircle-api.md §7.3), within an organization. */
   findLive(id: string, orgId: string): LiveRef | undefined {
     const ref = this.live.get(id.toLowerCase());
     return ref && ref.p.orgId === orgId ? ref : undefined;
@@ -444,7 +445,7 @@ export class BuildWorld {
       return `Configuration ${configurationId} was not found in profile ${p.name}.`;
     }
     const queueId = guid(`queue:${b.id}:${Date.now()}:${Math.random()}`);
-    // production: one id for the queue item, the task and the build (appcircle-api.md §10)
+    // production: one id for the queue item, the task and the build (docs/appcircle-api.md §10)
     const distinct = this.behaviour.ids === 'distinct';
     const taskId = distinct ? guid(`task:${queueId}`) : queueId;
     const outcome = this.pendingOutcomes.shift() ?? { ...this.defaultOutcome };
@@ -500,17 +501,19 @@ export class BuildWorld {
       `Workflow: ${build.workflowName} · Configuration: ${build.configurationName}`,
     ];
     if (!live) {
-      return seededLog(build, head, steps);
+      return seededLog(build, head, p.os);
     }
     const n = this.logLinesOverride ?? live.timings.logLines;
     const { waitMs, runMs } = live.timings;
     const runStart = live.startedAt + waitMs;
     const stamp = (i: number) => new Date(runStart + Math.floor((i / Math.max(1, n)) * runMs)).toISOString().slice(11, 19);
     const tool = p.os === 1 ? 'xcodebuild' : 'gradle';
-    const perStep = Math.max(1, Math.ceil(n / steps.length));
-    const body = (i: number) => `[${stamp(i)}] [${steps[Math.min(steps.length - 1, Math.floor(i / perStep))] ?? 'Build'}] ${tool}: compiling module ${i + 1} of ${n}`;
+    const shape = { os: p.os, buildId: build.id, steps };
+    const body = (i: number) => bodyLine(shape, i, n, stamp(i), tool);
     const outcome = live.canceledAt !== undefined ? { status: 2, hasWarning: false } : live.outcome;
-    const tail = tailLines(outcome, live.canceledAt !== undefined ? `Build canceled by ${live.userEmail}.` : undefined);
+    const endStamp = stamp(n);
+    const completion = live.canceledAt !== undefined ? [] : completionLines(shape, outcome, endStamp);
+    const tail = finalLines(shape, outcome, endStamp, live.canceledAt !== undefined ? `Build canceled by ${live.userEmail}.` : undefined);
     const ran = (until: number) => Math.max(0, Math.min(n, Math.floor(((until - runStart) / Math.max(1, runMs)) * n)));
     let bodyCount: number;
     let withTail = false;
@@ -530,8 +533,8 @@ export class BuildWorld {
       withExport = true;
       withTail = true;
     }
-    const exportLine = 'Exporting build artifacts…';
-    const count = head.length + bodyCount + (withExport ? 1 : 0) + (withTail ? tail.length : 0);
+    const extra = withExport ? completion.length : 0;
+    const count = head.length + bodyCount + extra + (withTail ? tail.length : 0);
     return {
       count,
       line: (i) => {
@@ -543,10 +546,10 @@ export class BuildWorld {
           return body(j);
         }
         const k = j - bodyCount;
-        if (withExport && k === 0) {
-          return exportLine;
+        if (k < extra) {
+          return completion[k] ?? '';
         }
-        return tail[k - (withExport ? 1 : 0)] ?? '';
+        return tail[k - extra] ?? '';
       },
     };
   }
@@ -589,27 +592,16 @@ export class BuildWorld {
 }
 
 function stepsOf(p: SProfile): string[] {
-  return ['Activate SSH Private Key', 'Git Clone', p.os === 1 ? 'Xcodebuild for Devices' : 'Android Build', 'Test Reports', 'Export Build Artifacts'];
+  return stepsFor(p.os);
 }
 
-function tailLines(outcome: { status: number; hasWarning: boolean }, canceled?: string): string[] {
-  switch (outcome.status) {
-    case 0:
-      return outcome.hasWarning ? ['warning: 3 deprecated APIs are in use (see the build step output).', 'Build succeeded with warnings.'] : ['Build succeeded.'];
-    case 1:
-      return ['error: a unit test failed: LoginTests.testCrashOnEmptyPassword', 'Build failed.'];
-    case 2:
-      return [canceled ?? 'Build canceled.'];
-    default:
-      return ['error: the build exceeded its time limit.', 'Build timed out.'];
-  }
+function parseHms(d: string | undefined): number | undefined {
+  const m = /^(\d+):(\d{2}):(\d{2})$/.exec(d ?? '');
+  return m ? Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) : undefined;
 }
 
-function seededLog(build: SBuild, head: string[], steps: string[]): { count: number; line: (i: number) => string } {
-  const lines = [...head];
-  const failAt = build.status === 0 ? steps.length : build.status === 1 ? 2 : 3;
-  steps.slice(0, failAt + (build.status === 0 ? 0 : 1)).forEach((s, i) => lines.push(`[${build.startDate.slice(11, 19)}] ▶ Step ${i + 1}/${steps.length}: ${s}`, `    ${s} ${i < failAt ? 'finished' : 'stopped'}.`));
-  lines.push(...tailLines(build));
+function seededLog(build: SBuild, head: string[], os: number): { count: number; line: (i: number) => string } {
+  const lines = seededLogLines({ os, buildId: build.id, steps: stepsFor(os) }, head, build, build.startDate, parseHms(build.duration));
   return { count: lines.length, line: (i) => lines[i] ?? '' };
 }
 
@@ -848,7 +840,7 @@ export function registerBuildRoutes(router: Router, world: BuildWorld): void {
     const live = build.live as LiveBuild;
     world.refresh(build);
     if (world.behaviour.finishedQueueItem === 'gone' && TERMINAL.includes(build.status)) {
-      notFound(ctx, 'Queue item'); // it has left the queue (appcircle-api.md §10: unknown in production)
+      notFound(ctx, 'Queue item'); // it has left the queue (docs/appcircle-api.md §10: unknown in production)
       return;
     }
     // 'ignored': as a real server most likely does, the unknown query parameter changes nothing (§4.7)
