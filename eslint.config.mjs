@@ -1,4 +1,4 @@
-// typescript-eslint recommendedTypeChecked + the layering rules of STYLE.md §3.
+// typescript-eslint recommendedTypeChecked + the layering rules of ARCHITECTURE.md §1.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -25,9 +25,22 @@ export default tseslint.config(
     files: ['src/api/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {
-        paths: [{ name: 'vscode', message: 'src/api must not depend on vscode.' }],
-        patterns: [{ group: ['**/core/**', '**/ui/**', '**/platform/**'], message: 'src/api depends on nothing above it.' }],
+        paths: [
+          { name: 'vscode', message: 'src/api must not depend on vscode.' },
+          // axios is loaded on the first request (dist/http.js), never at activation
+          { name: 'axios', message: 'Load axios through ./lazyAxios (loadAxios()); only axiosEntry.ts imports it.', allowTypeImports: true },
+        ],
+        patterns: [
+          { group: ['**/core/**', '**/ui/**', '**/platform/**'], message: 'src/api depends on nothing above it.' },
+          { group: ['./axiosEntry'], message: 'Only lazyAxios.ts requires axiosEntry (lazily).', allowTypeImports: true },
+        ],
       }],
+    },
+  },
+  {
+    files: ['src/api/axiosEntry.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/api must not depend on vscode.' }] }],
     },
   },
   {

@@ -1,12 +1,12 @@
 /**
- * The axios client (STYLE.md §2): base URL with optional path prefix, timeout, bearer hook with one re-mint on
+ * The axios client (ARCHITECTURE.md §3): base URL with optional path prefix, timeout, bearer hook with one re-mint on
  * 401, Authorization only to the configured origin, typed errors, and one redacted log line per request.
  */
-import axios from 'axios';
 import type { AxiosAdapter, AxiosRequestConfig, AxiosResponse } from 'axios';
 import { PassThrough } from 'node:stream';
 import { ApiError, kindForNetworkCode, kindForStatus, parseRetryAfter } from './errors';
 import type { ApiErrorKind } from './errors';
+import { loadAxios } from './lazyAxios';
 import { redact, redactUrl } from './redact';
 
 export interface HttpLogger {
@@ -80,7 +80,7 @@ export function joinUrl(base: string, path: string): string {
   return `${normalizeBase(base)}/${path.replace(/^\/+/, '')}`;
 }
 
-/** Limits of one request (issue 7): an idle timer, an overall deadline, a body size limit. */
+/** Limits of one request: an idle timer, an overall deadline, a body size limit. */
 export interface RequestLimits {
   /** No byte for this long (connect, headers or body): 'timeout'. Default 30 s. */
   timeoutMs?: number;
@@ -236,6 +236,8 @@ function readBody(src: unknown, o: { limit: number; idleMs: number; signal: Abor
  */
 function guardStream(src: NodeJS.ReadableStream & { destroy?(e?: Error): void }, o: { idleMs: number; deadlineMs: number; signal?: AbortSignal; method: string; path: string; logger?: HttpLogger }): NodeJS.ReadableStream {
   const out = new PassThrough();
+  // a consumer that has not attached yet (or went away) must not turn a stall into an uncaught 'error'
+  out.on('error', () => undefined);
   let ended = false;
   let idle: ReturnType<typeof setTimeout> | undefined;
   const fail = (kind: ApiErrorKind, why: string, cause?: unknown) => {
@@ -354,13 +356,13 @@ export async function send<T>(o: SendOptions): Promise<{ data: T; response: Axio
         proxy: false,
       };
       try {
-        response = await axios.request(config);
+        response = await loadAxios().request(config);
       } catch (e) {
         const err = e as { code?: string; message?: string; response?: AxiosResponse };
         if (err.response) {
           response = err.response; // a test adapter that rejects non-2xx itself
         } else {
-          const kind = axios.isCancel(e) || ac.signal.aborted ? abortKind() : kindForNetworkCode(err.code, err.message);
+          const kind = loadAxios().isCancel(e) || ac.signal.aborted ? abortKind() : kindForNetworkCode(err.code, err.message);
           o.logger?.warn(redact(`${label} → ${kind}${err.code ? ` (${err.code})` : ''} after ${Date.now() - started} ms`));
           throw new ApiError({ kind, method: o.method, path: o.path, cause: e });
         }
