@@ -1,5 +1,5 @@
 /**
- * The auth host (appcircle-api.md §2, §6-7): the four token routes and userinfo. Token routes take
+ * The auth host (docs/appcircle-api.md §2, §6-7): the four token routes and userinfo. Token routes take
  * x-www-form-urlencoded (JSON too, any Content-Type), ignore unknown fields such as `scope`, and answer
  * `{access_token, expires_in, token_type}` with `Cache-Control: no-store`.
  */
@@ -36,7 +36,7 @@ export function registerAuthRoutes(router: Router, state: SandboxState): void {
       sendError(ctx.res, 401, field === 'pat' ? 'Invalid personal access token.' : 'Invalid personal access key.', NO_STORE);
       return;
     }
-    // Both spellings are accepted (appcircle-api.md §2.6: sources disagree); empty means "no switch".
+    // Both spellings are accepted (docs/appcircle-api.md §2.6: sources disagree); empty means "no switch".
     const sub = subOrgCapable ? (form.subOrganizationId || form.subOrganization || '').trim() : '';
     if (sub && !GUID.test(sub)) {
       sendJson(ctx.res, 400, { error: 'subOrganizationId must be a valid GUID', message: 'subOrganizationId must be a valid GUID' }, NO_STORE);
@@ -61,7 +61,7 @@ export function registerAuthRoutes(router: Router, state: SandboxState): void {
       const form = parseBody(ctx.body, ctx.req.headers['content-type']);
       const orgParam = (form.organizationId ?? '').trim();
       if (orgParam && !GUID.test(orgParam)) {
-        // The phrase is what CLI 2.7.3 looks for (appcircle-api.md §2.1, §7.15).
+        // The phrase is what CLI 2.7.3 looks for (docs/appcircle-api.md §2.1, §7.15).
         sendJson(ctx.res, 400, { error: 'organizationId must be a valid GUID', message: 'organizationId must be a valid GUID' }, NO_STORE);
         return;
       }

@@ -1,6 +1,6 @@
 /**
  * Seed data of the sandbox, shared by unit, integration and e2e tests, benchmarks and the demo
- * (values from /work/notes/common.md; shapes from appcircle-api.md §2-4). The server copies these on start and
+ * (shapes from docs/appcircle-api.md §2-4). The server copies these on start and
  * on `reset()`, so tests may read them but never see them mutated.
  */
 import { createHash } from 'node:crypto';
@@ -13,7 +13,7 @@ export interface SeedOrganization {
   id: string;
   name: string;
   givenId: string;
-  /** Present on sub-organizations only (root organizations omit the key, appcircle-api.md §3). */
+  /** Present on sub-organizations only (root organizations omit the key, docs/appcircle-api.md §3). */
   rootOrganizationId?: string;
   createdDate: string;
   memberCount: number;
@@ -106,7 +106,7 @@ export const ROLE_CATALOGUE = [
   { module: 'distribution', groupName: 'Distribution', title: 'Testing Distribution', multi: true, enabled: true, defaultRoles: [], roles: [{ key: 'distribution_manager', name: 'Manager' }, { key: 'distribution_viewer', name: 'Viewer' }] },
 ] as const;
 
-// ---- builds (appcircle-api.md §4) ----------------------------------------------------------------
+// ---- builds (docs/appcircle-api.md §4) ----------------------------------------------------------------
 
 /** Stable GUIDs from names, so ids survive restarts (tree expansion, e2e screenshots). */
 export function stableGuid(seed: string): string {
@@ -182,5 +182,5 @@ export const VARIABLE_GROUPS: readonly { orgId: string; name: string; variables:
   { orgId: QA_ORG_ID, name: 'QA Settings', variables: [{ key: 'QA_ENV', value: 'staging', isSecret: false }] },
 ];
 
-/** The all-zero GUID B8 shows as `buildId` until the build record exists (appcircle-api.md §4.2). */
+/** The all-zero GUID B8 shows as `buildId` until the build record exists (docs/appcircle-api.md §4.2). */
 export const ZERO_GUID = '00000000-0000-0000-0000-000000000000';

@@ -14,7 +14,7 @@ export interface Ctx {
   req: IncomingMessage;
   res: ServerResponse;
   method: string;
-  /** Path without prefix and query, with a leading '/' and collapsed '//' (appcircle-api.md §7.16). */
+  /** Path without prefix and query, with a leading '/' and collapsed '//' (docs/appcircle-api.md §7.16). */
   path: string;
   query: URLSearchParams;
   body: string;
@@ -92,7 +92,7 @@ export function sendText(res: ServerResponse, status: number, text: string, cont
   res.end(text);
 }
 
-/** A small error body with both keys clients read (`message ?? error`, appcircle-api.md §5). */
+/** A small error body with both keys clients read (`message ?? error`, docs/appcircle-api.md §5). */
 export function sendError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
   sendJson(res, status, { message, error: message }, headers);
 }

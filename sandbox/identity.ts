@@ -1,5 +1,5 @@
 /**
- * The identity part of the API host (appcircle-api.md §3, §6): organizations (`{data}` list, bare detail, the
+ * The identity part of the API host (docs/appcircle-api.md §3, §6): organizations (`{data}` list, bare detail, the
  * literal `current`), members and their roles, invitations, sub-organization creation, and `roles.json`.
  */
 import { randomUUID } from 'node:crypto';
@@ -18,7 +18,7 @@ export function registerIdentityRoutes(router: Router, state: SandboxState): voi
       givenId: o.givenId,
       ssoEnabled: false,
       disabled: false,
-      // Root organizations omit the key (appcircle-api.md §3: the migration tool tests for its presence).
+      // Root organizations omit the key (docs/appcircle-api.md §3: the migration tool tests for its presence).
       ...(root ? { rootOrganizationId: root.id, rootOrganizationName: root.name } : {}),
       createdDate: o.createdDate,
       memberCount: o.memberCount,
@@ -111,7 +111,7 @@ export function registerIdentityRoutes(router: Router, state: SandboxState): voi
     }
     const own = m.memberships.find((x) => x.organizationId === org.id);
     if (!own) {
-      // Listed under the root but a member of a sub-organization only (appcircle-api.md §3).
+      // Listed under the root but a member of a sub-organization only (docs/appcircle-api.md §3).
       sendJson(ctx.res, 400, { error: 'The user is a member of a sub-organization only.', message: 'The user is a member of a sub-organization only.' });
       return;
     }
@@ -179,7 +179,7 @@ export function registerIdentityRoutes(router: Router, state: SandboxState): voi
     if (!org) {
       return;
     }
-    // A DELETE with a JSON body `{userEmail}` (appcircle-api.md §7.14).
+    // A DELETE with a JSON body `{userEmail}` (docs/appcircle-api.md §7.14).
     const email = parseJsonObject(ctx.body)?.userEmail;
     const i = state.invitations.findIndex((x) => x.organizationId === org.id && x.userEmail === email);
     if (i < 0) {
@@ -205,6 +205,6 @@ export function registerIdentityRoutes(router: Router, state: SandboxState): voi
     sendJson(ctx.res, 200, {});
   });
 
-  // The role catalogue sits at the API root (`roles.json?v=5`, appcircle-api.md §3, §7.17).
+  // The role catalogue sits at the API root (`roles.json?v=5`, docs/appcircle-api.md §3, §7.17).
   router.authed('GET', '/roles.json', (ctx) => sendJson(ctx.res, 200, ROLE_CATALOGUE));
 }

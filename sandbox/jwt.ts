@@ -1,5 +1,5 @@
 /**
- * JWT-shaped access tokens (appcircle-api.md §2.3, §7.5): three unpadded base64url segments. Clients never verify
+ * JWT-shaped access tokens (docs/appcircle-api.md §2.3, §7.5): three unpadded base64url segments. Clients never verify
  * the signature (the official CLI does not); the sandbox signs with a fixed, public HMAC key only so that it can
  * tell its own tokens, from any sandbox instance, from made-up ones ("unknown bearer" → 401).
  */

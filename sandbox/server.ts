@@ -1,5 +1,5 @@
 /**
- * The Appcircle-compatible sandbox server (DESIGN.md §7, appcircle-api.md). Serves the auth host and the API host
+ * The Appcircle-compatible sandbox server (ARCHITECTURE.md §9, docs/appcircle-api.md). Serves the auth host and the API host
  * on 127.0.0.1, on one port or two, with an optional base-path prefix, fault switches, a build clock, control
  * routes under `/__sandbox/`, and a request log (in memory and optionally as JSON lines).
  *
@@ -132,7 +132,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   async function handle(host: 'api' | 'auth', req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const started = Date.now();
     const method = req.method ?? 'GET';
-    // Not new URL(path, base): '//auth/…' would read as a host (appcircle-api.md §1, §7.16).
+    // Not new URL(path, base): '//auth/…' would read as a host (docs/appcircle-api.md §1, §7.16).
     const url = new URL(`http://sandbox${req.url ?? '/'}`);
     let path = url.pathname.replace(/\/{2,}/g, '/');
     if (prefix && (path === prefix || path.startsWith(`${prefix}/`))) {
@@ -225,7 +225,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         shapeBody(res, action.shape);
       }
     }
-    // In two-port mode each host answers only its own routes, as in production (appcircle-api.md §1).
+    // In two-port mode each host answers only its own routes, as in production (docs/appcircle-api.md §1).
     const isAuthPath = path.startsWith('/auth/');
     const wrongHost = twoPorts && !control && (host === 'auth') !== isAuthPath;
     const found = wrongHost ? undefined : router.match(method, path);

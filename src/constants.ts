@@ -35,5 +35,5 @@ export const AUTH_PROVIDER_ID = 'appcircle';
 export const AUTH_PROVIDER_LABEL = 'Appcircle';
 export const STATUS_BAR_ID = 'appcircle.organization';
 export const NO_FOLDER_WORKSPACE_ID = 'no-folder';
-/** Environment variables whose ready-made access token can start a session (DESIGN.md §2). */
+/** Environment variables whose ready-made access token can start a session (ARCHITECTURE.md §3). */
 export const ENV_TOKEN_VARIABLES = ['AC_ACCESS_TOKEN', 'AC_API_KEY_TOKEN'] as const;

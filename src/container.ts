@@ -1,4 +1,4 @@
-/** Composition root (STYLE.md P1): builds the object graph and returns one Disposable. */
+/** Composition root (ARCHITECTURE.md §2): builds the object graph and returns one Disposable. */
 import * as vscode from 'vscode';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, CommandIds, ViewIds } from './constants';
 import { createApiFactory } from './core/apiFactory';

@@ -47,7 +47,7 @@ function runTier(name: string, files: string[], grep: string | undefined, setup?
   });
 }
 
-/** Promise rejections nobody handled, anywhere in the run: each one fails the run (issue 7). */
+/** Promise rejections nobody handled, anywhere in the run: each one fails the run. */
 const unhandled: string[] = [];
 const seenReasons = new Set<unknown>();
 process.on('unhandledRejection', (reason) => {

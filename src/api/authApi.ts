@@ -1,4 +1,4 @@
-/** Credential → access token (appcircle-api.md §2): PAT v1/v2, API key, userinfo. No Authorization on token calls. */
+/** Credential → access token (docs/appcircle-api.md §2): PAT v1/v2, API key, userinfo. No Authorization on token calls. */
 import type { AxiosAdapter } from 'axios';
 import type { JwtClaims, TokenResponseDto, UserInfoDto } from './dto';
 import { decodeJwt } from './dto';

@@ -1,5 +1,5 @@
 /**
- * Build endpoints B1-B16 of appcircle-api.md §4, in their real wrapper styles. Lists accept a bare array or
+ * Build endpoints B1-B16 of docs/appcircle-api.md §4, in their real wrapper styles. Lists accept a bare array or
  * `{data:[…]}` (§5). Logs: 404, an empty body or `No Logs Available` mean "not ready" → undefined.
  */
 import { StringDecoder } from 'node:string_decoder';

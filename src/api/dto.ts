@@ -1,4 +1,4 @@
-/** Wire types as the server sends them (appcircle-api.md §2-3), and lenient helpers to read them. */
+/** Wire types as the server sends them (docs/appcircle-api.md §2-3), and lenient helpers to read them. */
 import { ApiError } from './errors';
 
 export interface TokenResponseDto {
@@ -42,7 +42,7 @@ function malformed(what: string): ApiError {
   return new ApiError({ kind: 'malformedResponse', method: 'DECODE', path: what });
 }
 
-/** Decodes a JWT payload without verifying it (the official CLI does the same, appcircle-api.md §2.3). */
+/** Decodes a JWT payload without verifying it (the official CLI does the same, docs/appcircle-api.md §2.3). */
 export function decodeJwt(token: string): JwtClaims {
   const parts = token.split('.');
   if (parts.length !== 3 || !parts[1]) {
@@ -71,7 +71,7 @@ export function decodeJwt(token: string): JwtClaims {
   }
 }
 
-/** Accepts a bare array or `{data:[…]}` (appcircle-api.md §5). */
+/** Accepts a bare array or `{data:[…]}` (docs/appcircle-api.md §5). */
 export function unwrapList<T>(body: unknown): T[] {
   if (Array.isArray(body)) {
     return body as T[];

@@ -93,7 +93,7 @@ export function isApiError(e: unknown): e is ApiError {
   return e instanceof ApiError;
 }
 
-/** The longest wait a server can ask for with Retry-After; more is taken as this (issue 7: no timer overflow). */
+/** The longest wait a server can ask for with Retry-After; more is taken as this, so no timer overflows. */
 export const MAX_RETRY_AFTER_MS = 60 * 60_000;
 
 /**

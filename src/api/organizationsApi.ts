@@ -1,4 +1,4 @@
-/** Organizations (appcircle-api.md §3): list is `{data:[…]}`, detail is a bare object. */
+/** Organizations (docs/appcircle-api.md §3): list is `{data:[…]}`, detail is a bare object. */
 import type { OrganizationDto } from './dto';
 import { unwrapList } from './dto';
 import type { ApiClient } from './httpClient';

@@ -1,5 +1,5 @@
 /**
- * Masks secrets in anything that may be logged or shown (DESIGN.md §6): JWTs, `Bearer` and `Basic` credentials,
+ * Masks secrets in anything that may be logged or shown (ARCHITECTURE.md §8): JWTs, `Bearer` and `Basic` credentials,
  * secret-named fields in any of the shapes they travel in (form or query `k=v`, JSON `"k":"v"`, JSON escaped inside
  * a JSON string `\"k\":\"v\"`, URL-encoded `k%3Dv` / `%22k%22%3A%22v%22`), and the credential values this window
  * submitted, wherever a server echoes them (raw, JSON-escaped or URL-encoded).

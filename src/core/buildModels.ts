@@ -1,4 +1,4 @@
-/** Build domain types (appcircle-api.md §4), independent of wire shapes. */
+/** Build domain types (docs/appcircle-api.md §4), independent of wire shapes. */
 
 export const BuildStatus = {
   Success: 0,

@@ -1,6 +1,6 @@
 /**
  * Build data of the active organization: profiles → branches → builds, the active queue, start / cancel,
- * logs and artifacts. Owns the caches (STYLE.md P8) and the one polling loop (P4); the trees only render.
+ * logs and artifacts. Owns the caches (ARCHITECTURE.md §4) and the one polling loop (§5); the trees only render.
  */
 import { BuildsApi, ZERO_GUID } from '../api/buildsApi';
 import type { BranchDto, BuildDto, CommitDto, LogRead, LogSource, ProfileDto, QueueItemDto, QueueRowDto } from '../api/buildsApi';
@@ -52,7 +52,7 @@ interface Leaving {
 /** Ticks a build that left the queue is looked up before giving up on its final status (about a minute). */
 export const MAX_LEAVING_ATTEMPTS = 12;
 
-/** What a cancel request achieved, read back from the queue item (appcircle-api.md §4.7: a 2xx proves nothing). */
+/** What a cancel request achieved, read back from the queue item (docs/appcircle-api.md §4.7: a 2xx proves nothing). */
 export interface CancelOutcome {
   /** 'canceled': status Canceled (2); 'cancelling': `cancelling: true`; 'ended': it had already ended otherwise; 'notConfirmed': anything else. */
   kind: 'canceled' | 'cancelling' | 'ended' | 'notConfirmed';
@@ -449,7 +449,7 @@ export class BuildService extends DisposableBase {
     });
     const started: StartedBuild = { queueItemId: r.queueItemId, taskId: r.taskId, commitId: req.commitId, profileId: req.profileId, branchId: req.branchId };
     this.watch(r.queueItemId, { profileId: req.profileId, branchId: req.branchId, branchName: req.branchName, commitId: req.commitId, profileName: this.profileNames.get(req.profileId) });
-    // the new build is listed at once (appcircle-api.md §7.7): refresh its branch and the queue now
+    // the new build is listed at once (docs/appcircle-api.md §7.7): refresh its branch and the queue now
     this.branchesCache.invalidate(req.profileId);
     this.buildsCache.invalidate(`${req.profileId}/${req.branchId}`);
     this._onDidChangeData.fire({ kind: 'branches', profileId: req.profileId });

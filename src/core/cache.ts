@@ -1,5 +1,5 @@
 /**
- * A keyed async cache that keeps the last good value (STYLE.md P8): a refresh that fails leaves the previous
+ * A keyed async cache that keeps the last good value (ARCHITECTURE.md §4): a refresh that fails leaves the previous
  * value in place and reports the error; concurrent loads of one key share one promise.
  */
 export interface CacheEntry<T> {

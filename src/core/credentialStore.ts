@@ -1,6 +1,6 @@
 /**
  * One workspace's session in SecretStorage: a single JSON value under a key that names the workspace
- * (DESIGN.md §3), plus an index of the workspaces that have one, so a new workspace can offer them.
+ * (ARCHITECTURE.md §3), plus an index of the workspaces that have one, so a new workspace can offer them.
  * The index holds no secrets (workspace name, account, organization name).
  */
 import { Emitter, DisposableBase } from './events';

@@ -39,7 +39,7 @@ export class Emitter<T> implements Disposable {
   }
 }
 
-/** Base class for long-lived objects that own disposables (STYLE.md P2). */
+/** Base class for long-lived objects that own disposables (ARCHITECTURE.md §2). */
 export abstract class DisposableBase implements Disposable {
   private readonly owned: Disposable[] = [];
   private isDisposed = false;

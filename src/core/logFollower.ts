@@ -1,5 +1,5 @@
 /**
- * The text of a build log that grows while the build runs (DESIGN.md §2: the log document grows at every poll
+ * The text of a build log that grows while the build runs (ARCHITECTURE.md §5: the log document grows at every poll
  * tick). Each update asks only for the bytes past what it already has (`Range: bytes=N-`). A server that ignores
  * Range answers with the whole log: then the known prefix is read past without being kept (checked against a
  * running hash of what was received), and only the rest is decoded and appended. The log is held once, as text.

@@ -1,5 +1,5 @@
 /**
- * One polling loop for every consumer (STYLE.md §1.4): one queue request per tick, whatever the number of
+ * One polling loop for every consumer (ARCHITECTURE.md §5): one queue request per tick, whatever the number of
  * active builds. Runs while something is active or watched, stops when idle, slows down in the background,
  * backs off exponentially on errors and honors Retry-After. Driven by a Clock, so tests use fake time.
  */

@@ -1,5 +1,5 @@
 /**
- * The one session of this workspace (DESIGN.md §3, STYLE.md P4/P5).
+ * The one session of this workspace (ARCHITECTURE.md §3).
  * - The long-lived credential lives only in SecretStorage (via CredentialStore).
  * - Access tokens live in memory, per organization, behind one in-flight promise; they are re-minted at a
  *   fraction of their lifetime (at most `renewMarginMs` before it ends, never sooner than MIN_TOKEN_USE_MS after

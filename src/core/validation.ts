@@ -1,4 +1,4 @@
-/** Input checks done before anything leaves the machine (DESIGN.md §6). */
+/** Input checks done before anything leaves the machine (ARCHITECTURE.md §8). */
 import type { InputField, ValidationProblem } from './errors';
 import { ValidationError } from './errors';
 

@@ -72,7 +72,7 @@ function userValue<T>(c: vscode.WorkspaceConfiguration, key: string, fallback: T
   return i?.globalValue ?? i?.defaultValue ?? fallback;
 }
 
-/** my.<domain> from api.<domain> (appcircle-api.md §9) when the dashboard URL is not set. */
+/** my.<domain> from api.<domain> (docs/appcircle-api.md §9) when the dashboard URL is not set. */
 export function deriveDashboardUrl(apiUrl: string): string {
   try {
     const u = new URL(apiUrl);

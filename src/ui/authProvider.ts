@@ -1,4 +1,4 @@
-/** Thin AuthenticationProvider over the session service (STYLE.md §1.2): the Accounts menu shows the session. */
+/** Thin AuthenticationProvider over the session service (ARCHITECTURE.md §3): the Accounts menu shows the session. */
 import * as vscode from 'vscode';
 import { CommandIds } from '../constants';
 import { DisposableBase } from '../core/events';

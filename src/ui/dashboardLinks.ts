@@ -1,4 +1,4 @@
-/** Appcircle dashboard links (appcircle-api.md §9) for Open in Appcircle. */
+/** Appcircle dashboard links (docs/appcircle-api.md §9) for Open in Appcircle. */
 
 /** The build profile's page, or the build module's home without a profile. */
 export function profilePageUrl(dashboardUrl: string, profileId: string | undefined): string {

@@ -1,4 +1,4 @@
-/** Puts core/api typed errors into words (STYLE.md §8): every message says what happened and what to do. */
+/** Puts core/api typed errors into words (ARCHITECTURE.md §6): every message says what happened and what to do. */
 import * as vscode from 'vscode';
 import {
   AlreadySignedInError,

@@ -1,4 +1,4 @@
-/** The organization status bar item (STYLE.md P14), driven by session events. */
+/** The organization status bar item (ARCHITECTURE.md §3), driven by session events. */
 import * as vscode from 'vscode';
 import { CommandIds, STATUS_BAR_ID } from '../constants';
 import { DisposableBase } from '../core/events';

@@ -1,4 +1,4 @@
-/** Build journeys (issue 3): tree, start, Active Builds, notification, log document, artifacts, org switch, sign-out. */
+/** Build journeys: tree, start, Active Builds, notification, log document, artifacts, org switch, sign-out. */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -1,6 +1,6 @@
 /**
  * Starts and stops code-server (the genuine VS Code workbench + Node extension host, from npm) in a throw-away
- * state folder, in its own process group so stopping it leaves nothing on the port (../shared/e2e.md).
+ * state folder, in its own process group so stopping it leaves nothing on the port (CONTRIBUTING.md, "Test").
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';

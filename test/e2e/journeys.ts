@@ -1,4 +1,4 @@
-/** The sign-in journeys of issue 2, each ending with a screenshot and assertions on visible text. */
+/** The sign-in journeys, each ending with a screenshot and assertions on visible text. */
 import * as assert from 'node:assert/strict';
 import type { Sandbox } from '../../sandbox/server';
 import { DEMO_API_KEY, DEMO_PAT } from '../../sandbox/fixtures';

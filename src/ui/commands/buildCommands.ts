@@ -150,7 +150,7 @@ export class BuildCommands {
 
   /**
    * Cancel (B16, unverified), then say only what happened: the queue item is read back, and only
-   * `cancelling: true` or status Canceled counts (appcircle-api.md §4.7). Otherwise Appcircle did not confirm it,
+   * `cancelling: true` or status Canceled counts (docs/appcircle-api.md §4.7). Otherwise Appcircle did not confirm it,
    * and Open in Appcircle shows the build's log page in the dashboard, where cancelling works.
    */
   async cancel(node: unknown): Promise<void> {
@@ -251,7 +251,7 @@ export class BuildCommands {
     const base = this.dashboardUrl().replace(/\/+$/, '');
     const profileId =
       node instanceof ProfileNode || node instanceof BranchNode || node instanceof BuildNode ? node.profile.id : node instanceof QueueNode ? node.entry.profileId : isFinishedLike(node) ? node.profileId : undefined;
-    // appcircle-api.md §9: only the profile page has a documented URL
+    // docs/appcircle-api.md §9: only the profile page has a documented URL
     await vscode.env.openExternal(vscode.Uri.parse(profileId ? `${base}/build/detail/${encodeURIComponent(profileId)}` : `${base}/build`));
   }
 

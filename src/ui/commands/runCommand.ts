@@ -1,4 +1,4 @@
-/** The one command wrapper (STYLE.md P11): cancellation is silent, errors become a message with actions. */
+/** The one command wrapper (ARCHITECTURE.md §6): cancellation is silent, errors become a message with actions. */
 import * as vscode from 'vscode';
 import { CommandIds } from '../../constants';
 import { SessionExpiredError } from '../../core/errors';

@@ -1,4 +1,4 @@
-/** Tree nodes are data objects with stable ids; getTreeItem() builds a fresh TreeItem (STYLE.md P7). */
+/** Tree nodes are data objects with stable ids; getTreeItem() builds a fresh TreeItem (ARCHITECTURE.md §4). */
 import * as vscode from 'vscode';
 import type { Branch, Build, BuildProfile, QueueEntry } from '../../core/buildModels';
 import type { DataChange } from '../../core/buildService';

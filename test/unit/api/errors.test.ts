@@ -1,4 +1,4 @@
-/** The error list of issue 2, each over real loopback HTTP against the sandbox's fault switches. */
+/** Every failure the api layer types, each over real loopback HTTP against the sandbox's fault switches. */
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';

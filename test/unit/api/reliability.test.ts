@@ -1,5 +1,5 @@
 /**
- * Issue 7 in the api layer, over loopback HTTP against the sandbox's body and redirect switches: token requests
+ * Reliability of the api layer, over loopback HTTP against the sandbox's body and redirect switches: token requests
  * never follow a redirect, API redirects are checked like a configured URL, a broken body is an error (never an
  * empty success), every request has an overall deadline and JSON a size limit, Retry-After is bounded, and
  * redaction holds for the shapes secrets travel in.
@@ -44,7 +44,7 @@ async function catcher(): Promise<{ url: string; bodies: string[]; auth: (string
   return { url: `http://localhost:${(server.address() as AddressInfo).port}`, bodies, auth, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-describe('api: redirects, broken bodies, deadlines, limits (issue 7)', () => {
+describe('api: redirects, broken bodies, deadlines, limits', () => {
   let sb: Sandbox;
   let token: string;
   const lines: string[] = [];

@@ -193,7 +193,7 @@ describe('core/BuildService (against the sandbox, frozen build clock)', () => {
     const listed = (await builds.builds(first.p.id, first.b.id)).items.filter((x) => x.status === 90);
     assert.equal(listed.length, 2);
     assert.ok(listed.every((x) => x.commitId === first.commitId), 'same commit');
-    // each build node maps to its own queue item (queue item id = build id, appcircle-api.md §10)
+    // each build node maps to its own queue item (queue item id = build id, docs/appcircle-api.md §10)
     assert.deepEqual(listed.map((x) => builds.queueItemFor(x)).sort(), [first.queueItemId, second.queueItemId].sort());
     const older = listed.find((x) => x.id === first.queueItemId)!;
     const r = await builds.cancel(builds.queueItemFor(older)!);

@@ -23,7 +23,7 @@ describe('presentation (pure)', () => {
     }
   });
 
-  it('terminal and active sets follow appcircle-api.md §4.4', () => {
+  it('terminal and active sets follow docs/appcircle-api.md §4.4', () => {
     assert.deepEqual([0, 1, 2, 3, 90, 91, 92, 99].filter(isTerminal), [0, 1, 2, 3]);
     assert.deepEqual([0, 1, 2, 3, 90, 91, 92, 99].filter(isActive), [90, 91, 92]);
   });

@@ -1,5 +1,5 @@
 /**
- * Issue 7 in the core: the poll loop cannot storm or run forever, the token is renewed in proportion to its
+ * Reliability of the core: the poll loop cannot storm or run forever, the token is renewed in proportion to its
  * lifetime, the stored credential is deleted only when the token route refuses it, session operations are
  * serialized by generation, and secret storage failures (throwing, hung, corrupted) are bounded and reported.
  */
@@ -36,7 +36,7 @@ async function rejects(p: Promise<unknown>): Promise<unknown> {
   assert.fail('expected a rejection');
 }
 
-describe('core/PollingScheduler: no storm, no endless polling (issue 7)', () => {
+describe('core/PollingScheduler: no storm, no endless polling', () => {
   let clock: FakeClock;
   let logger: RecordingLogger;
   const run = async (ms: number) => {
@@ -117,7 +117,7 @@ describe('core/PollingScheduler: no storm, no endless polling (issue 7)', () => 
   });
 });
 
-describe('core/SessionService: renewal, credential kept, generations, secret storage (issue 7)', () => {
+describe('core/SessionService: renewal, credential kept, generations, secret storage', () => {
   let sb: Sandbox;
   let h: Harness;
   const tokenCalls = () => sb.requests.filter((r) => r.path.includes('/token')).length;

@@ -1,4 +1,4 @@
-/** Token routes, userinfo and the bearer rules of the sandbox (appcircle-api.md §2, §5, §7.4-7.5, §7.15-7.16). */
+/** Token routes, userinfo and the bearer rules of the sandbox (docs/appcircle-api.md §2, §5, §7.4-7.5, §7.15-7.16). */
 import * as assert from 'node:assert/strict';
 import { DEMO_API_KEY, DEMO_PAT, EU_ORG_ID, QA_API_KEY, QA_ORG_ID, ROOT_ORG_ID, USER } from '../../../sandbox/fixtures';
 import type { Sandbox } from '../../../sandbox/server';

@@ -1,5 +1,5 @@
 /**
- * "CLI 2.7.3 replay" of the build commands (appcircle-api.md §4.3, §6, §7): @appcircle/cli is not on the npm
+ * "CLI 2.7.3 replay" of the build commands (docs/appcircle-api.md §4.3, §6, §7): @appcircle/cli is not on the npm
  * registry reachable here, so each command's documented request sequence is replayed with its headers and quirks,
  * including the client-side logic the CLI applies to the answers (names → ids, `[0]` picks, newest `startDate`,
  * the polling stop rule), on the sandbox's default timings with the clock driven as the CLI's timers would move it.

@@ -1,6 +1,6 @@
 /**
  * "CLI 2.7.3 replay": @appcircle/cli is not on the npm registry reachable here, so the exact requests
- * appcircle-api.md §6 records for its auth and organization commands are replayed (same methods, paths, headers
+ * docs/appcircle-api.md §6 records for its auth and organization commands are replayed (same methods, paths, headers
  * and form bodies, on two hosts like production), and the response shapes the CLI reads are asserted.
  */
 import * as assert from 'node:assert/strict';

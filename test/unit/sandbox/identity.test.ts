@@ -1,4 +1,4 @@
-/** Organizations, members, invitations, sub-organization creation and roles.json (appcircle-api.md §3, §7.12-7.14). */
+/** Organizations, members, invitations, sub-organization creation and roles.json (docs/appcircle-api.md §3, §7.12-7.14). */
 import * as assert from 'node:assert/strict';
 import { DEMO_API_KEY, EU_ORG_ID, MEMBERS, ORGS, QA_API_KEY, QA_ORG_ID, ROOT_ORG_ID, USER } from '../../../sandbox/fixtures';
 import type { Sandbox } from '../../../sandbox/server';

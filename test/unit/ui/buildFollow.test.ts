@@ -1,4 +1,4 @@
-/** Issue 6 parts 3-5 on the vscode fake: a followed log grows by appends, Cancel says what happened, one build one id. */
+/** Following builds on the vscode fake: a followed log grows by appends, Cancel says what happened, one build one id. */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { DEMO_PAT, ROOT_ORG_ID } from '../../../sandbox/fixtures';

@@ -1,5 +1,5 @@
 /**
- * Issue 7 at the UI edge: artifact files (sanitized names, unique .part files, non-zip bodies refused, nothing
+ * Reliability at the UI edge: artifact files (sanitized names, unique .part files, non-zip bodies refused, nothing
  * left on a drop), messages that say what happened and what to do for every new failure, Markdown tooltips that
  * escape server text, and a poll interval clamped whatever a workspace writes.
  */
@@ -30,7 +30,7 @@ import { bootExtension } from './harness';
 
 const ACTIONABLE = /(try again|sign in|check|pick|ask|wait|set |switch|update|unlock)/i;
 
-describe('ui: artifacts, messages, tooltips, settings (issue 7)', () => {
+describe('ui: artifacts, messages, tooltips, settings', () => {
   it('an artifact file name never leaves the chosen folder, whatever the ids', () => {
     const dir = path.join(os.tmpdir(), 'chosen');
     for (const evil of ['../../etc/passwd', '..', '..\\..\\win', 'a/b/c', 'x'.repeat(10 * 1024), '', '\u0000\n']) {
