@@ -16,6 +16,8 @@ export const CommandIds = {
   copyBuildId: 'appcircle.copyBuildId',
   loadMore: 'appcircle.loadMore',
   retry: 'appcircle.retry',
+  goToFirstError: 'appcircle.goToFirstError',
+  showBuildProblems: 'appcircle.showBuildProblems',
 } as const;
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
 

@@ -28,6 +28,11 @@ import { BuildNotifier } from './ui/notifications';
 import { ActiveBuildsTreeProvider } from './ui/tree/activeBuildsTree';
 import { BuildsTreeProvider } from './ui/tree/buildsTree';
 import type { Node } from './ui/tree/nodes';
+import { LogModels } from './ui/logModels';
+import { LogLanguageFeatures } from './ui/logLanguage';
+import { BuildDiagnostics } from './ui/buildDiagnostics';
+import { VsCodeWorkspaceFiles } from './platform/workspaceFiles';
+import { LogCommands } from './ui/commands/logCommands';
 
 /**
  * Set by esbuild's `define`: true only in the test build (`node esbuild.js --test-api`), false in every other
@@ -58,6 +63,8 @@ export class Extension extends DisposableBase {
   readonly store: CredentialStore;
   readonly secrets: vscode.SecretStorage;
   readonly authProvider: AppcircleAuthProvider;
+  readonly diagnostics: BuildDiagnostics;
+  readonly notifier: BuildNotifier;
 
   constructor(context: vscode.ExtensionContext) {
     super();
@@ -99,7 +106,7 @@ export class Extension extends DisposableBase {
     this._register(settings.onDidChangePolling(() => this.builds.scheduler.reschedule()));
     const logs = this._register(new LogDocumentProvider(this.builds, this.logger));
     this._register(vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, logs));
-    this._register(new BuildNotifier(this.builds, () => settings.notifyMode()));
+    this.notifier = this._register(new BuildNotifier(this.builds, () => settings.notifyMode()));
 
     const signIn = new SignInCommands(this.session, reporter);
     const orgCommands = new OrganizationCommands(this.session, this.organizations);
@@ -120,6 +127,13 @@ export class Extension extends DisposableBase {
     this._register(registerCommand(CommandIds.copyBuildId, (n) => bc.copyBuildId(n), reporter));
     this._register(registerCommand(CommandIds.loadMore, (n) => Promise.resolve(bc.loadMore(n)), reporter, 'load'));
     this._register(registerCommand(CommandIds.retry, (n) => Promise.resolve(bc.retry(n)), reporter, 'load'));
+    // issue 10: logs with structure (steps, Go to First Error) and a failed build's errors in the Problems panel
+    const logModels = this._register(new LogModels());
+    const logFeatures = this._register(new LogLanguageFeatures(logModels));
+    this.diagnostics = this._register(new BuildDiagnostics(logModels, this.builds, this.session, new VsCodeWorkspaceFiles()));
+    const logCommands = new LogCommands(this.diagnostics, (n) => bc.logUriFor(n));
+    this._register(registerCommand(CommandIds.goToFirstError, (u) => logFeatures.goToFirstError(u), reporter));
+    this._register(registerCommand(CommandIds.showBuildProblems, (n) => logCommands.showProblems(n), reporter, 'load'));
 
     this._register(
       this.session.onDidChangeSession((e) => {

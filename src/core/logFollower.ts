@@ -2,9 +2,14 @@
  * The text of a build log that grows while the build runs (ARCHITECTURE.md §5: the log document grows at every poll
  * tick). Each update asks only for the bytes past what it already has (`Range: bytes=N-`). A server that ignores
  * Range answers with the whole log: then the known prefix is read past without being kept (checked against a
- * running hash of what was received), and only the rest is decoded and appended. The log is held once, as text.
+ * running hash of what was received), and only the rest is decoded and appended. The log is held once, as text,
+ * up to a threshold (issue 8: 5 MB); past it, the text so far and everything after it go to a temporary file,
+ * so a log of any size costs at most the threshold plus one chunk of memory. `spilledTo` names the file.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { Hash } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import type { LogRead, LogSource } from '../api/buildsApi';
@@ -18,6 +23,16 @@ export type ReadLog = (source: LogSource, from: number, signal?: AbortSignal) =>
  */
 export type LogUpdate = 'notReady' | 'unchanged' | 'appended' | 'replaced';
 
+/** Logs larger than this are written to a temporary file instead of being held in memory. */
+export const LOG_SPILL_THRESHOLD_BYTES = 5 * 1024 * 1024;
+
+export interface LogFollowerOptions {
+  /** Past this many bytes the log goes to a temporary file (default LOG_SPILL_THRESHOLD_BYTES). */
+  spillAboveBytes?: number;
+  /** The temporary file's name (a new private folder under the system temp folder holds it). */
+  fileName?: string;
+}
+
 export class LogFollower {
   private _text = '';
   private bytes = 0;
@@ -25,14 +40,44 @@ export class LogFollower {
   private decoder = new StringDecoder('utf8');
   /** Updates that got the whole log although only the new part was asked for (the server ignored Range). */
   wholeLogReads = 0;
+  private file: { path: string; handle: fs.promises.FileHandle | undefined } | undefined;
+  private readonly spillAbove: number;
 
   constructor(
     private readonly read: ReadLog,
     readonly source: LogSource,
-  ) {}
+    private readonly options: LogFollowerOptions = {},
+  ) {
+    this.spillAbove = options.spillAboveBytes ?? LOG_SPILL_THRESHOLD_BYTES;
+  }
 
+  /** The text received so far; empty once the log went to a file (see `spilledTo`). */
   get text(): string {
     return this._text;
+  }
+
+  /** The temporary file holding the whole log, once it passed the threshold. */
+  get spilledTo(): string | undefined {
+    return this.file?.path;
+  }
+
+  /** Closes the temporary file (it stays on disk: an editor may show it). */
+  async closeFile(): Promise<void> {
+    const h = this.file?.handle;
+    if (this.file) {
+      this.file.handle = undefined;
+    }
+    await h?.close();
+  }
+
+  /** Closes and deletes the temporary file, if any. */
+  async dispose(): Promise<void> {
+    const f = this.file;
+    await this.closeFile();
+    this.file = undefined;
+    if (f) {
+      await fs.promises.rm(path.dirname(f.path), { recursive: true, force: true });
+    }
   }
 
   /** Bytes of the log received so far (the next Range start). */
@@ -61,15 +106,15 @@ export class LogFollower {
       destroy(r.stream);
       return this.reload(signal);
     }
-    if (had === 0 && this.bytes < 64 && (this._text.trim() === '' || this._text.trim() === NO_LOGS)) {
-      this.reset();
+    if (had === 0 && this.bytes < 64 && !this.file && (this._text.trim() === '' || this._text.trim() === NO_LOGS)) {
+      await this.reset();
       return 'notReady';
     }
     return this.bytes > had ? 'appended' : 'unchanged';
   }
 
   private async reload(signal?: AbortSignal): Promise<LogUpdate> {
-    this.reset();
+    await this.reset();
     const r = await this.read(this.source, 0, signal);
     if (r.kind !== 'bytes') {
       return r.kind === 'notReady' ? 'notReady' : 'unchanged';
@@ -78,22 +123,55 @@ export class LogFollower {
     return 'replaced';
   }
 
-  private reset(): void {
+  private async reset(): Promise<void> {
     this._text = '';
     this.bytes = 0;
     this.hash = createHash('sha256');
     this.decoder = new StringDecoder('utf8');
+    // the same file is rewritten from its start, so an editor showing it stays on it
+    await this.file?.handle?.truncate(0);
   }
 
-  private append(chunk: Buffer): void {
+  private async append(chunk: Buffer): Promise<void> {
     this.hash.update(chunk);
     this.bytes += chunk.length;
-    this._text += this.decoder.write(chunk);
+    const text = this.decoder.write(chunk);
+    if (this.file) {
+      await this.writeToFile(text);
+      return;
+    }
+    this._text += text;
+    if (this.bytes > this.spillAbove) {
+      await this.spill();
+    }
+  }
+
+  /** Moves the text to a new temporary file (private folder, owner-only file); from now on chunks go there. */
+  private async spill(): Promise<void> {
+    const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'appcircle-log-'));
+    const name = (this.options.fileName ?? `build-${randomBytes(4).toString('hex')}.log`).replace(/[\\/:*?"<>|]/g, '-');
+    const file = path.join(dir, name);
+    // append mode: after a truncate (a whole re-read) writes start at the beginning again
+    const handle = await fs.promises.open(file, 'ax', 0o600);
+    this.file = { path: file, handle };
+    const text = this._text;
+    this._text = '';
+    await this.writeToFile(text);
+  }
+
+  private async writeToFile(text: string): Promise<void> {
+    if (!this.file) {
+      return;
+    }
+    this.file.handle ??= await fs.promises.open(this.file.path, 'a', 0o600);
+    if (text) {
+      await this.file.handle.write(text, null, 'utf8');
+    }
   }
 
   private async appendStream(stream: NodeJS.ReadableStream): Promise<void> {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      this.append(chunk);
+      await this.append(chunk);
     }
   }
 
@@ -119,7 +197,7 @@ export class LogFollower {
         }
       }
       if (chunk.length) {
-        this.append(chunk);
+        await this.append(chunk);
       }
     }
     return skipped === known;

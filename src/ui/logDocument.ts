@@ -4,16 +4,21 @@
  * the one scheduler it fetches only what is new (LogFollower) and appends it; VS Code re-reads the document and
  * applies the difference, an append at the end. Editors that showed the last line keep showing it; others keep
  * their scroll position. The followed text is held once, and dropped when the build has ended.
+ * A log larger than the threshold (5 MB) is never held whole (issue 8): LogFollower writes it to a temporary file,
+ * which opens in its own editor from disk (a file: URI, read by VS Code, not by this extension host), and the
+ * appcircle-log: document says where it is. A followed log keeps growing in that file. The file is deleted when
+ * its editor closes or the extension stops.
  */
 import * as vscode from 'vscode';
 import { isActive } from '../core/buildModels';
 import type { BuildService, PollTick } from '../core/buildService';
 import { DisposableBase } from '../core/events';
-import { LogFollower } from '../core/logFollower';
+import { LOG_SPILL_THRESHOLD_BYTES, LogFollower } from '../core/logFollower';
 import type { Logger } from '../core/ports';
 import { describeError } from './errorMessages';
 
 export const LOG_SCHEME = 'appcircle-log';
+type LogSource = LogFollower['source'];
 const l = vscode.l10n.t;
 
 export interface LogTarget {
@@ -23,6 +28,10 @@ export interface LogTarget {
   buildId?: string;
   queueItemId?: string;
   label: string;
+  /** The build's status when the log was opened (a failed build's log gets Go to First Error and its Problems). */
+  status?: number;
+  profileId?: string;
+  branchId?: string;
 }
 
 export function logUri(t: LogTarget): vscode.Uri {
@@ -36,6 +45,11 @@ export function logUri(t: LogTarget): vscode.Uri {
   }
   if (t.queueItemId) {
     query.set('queue', t.queueItemId);
+  }
+  for (const [k, v] of [['status', t.status], ['profile', t.profileId], ['branch', t.branchId]] as const) {
+    if (v !== undefined) {
+      query.set(k, String(v));
+    }
   }
   return vscode.Uri.from({ scheme: LOG_SCHEME, path: `/${safe(t.profileName)}/${safe(t.branchName)}/${safe(t.label)}.log`, query: query.toString() });
 }
@@ -64,10 +78,13 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
   private readonly revealAfterUpdate = new Map<string, vscode.TextEditor[]>();
   /** Updates made (each one an append or, rarely, a whole re-read): for tests and the log. */
   updates = 0;
+  /** appcircle-log: URI → the follower whose log went to a temporary file (it opens from disk). */
+  private readonly onDisk = new Map<string, LogFollower>();
 
   constructor(
     private readonly builds: BuildService,
     private readonly logger?: Logger,
+    private readonly spillAboveBytes = LOG_SPILL_THRESHOLD_BYTES,
   ) {
     super();
     this._register(builds.onDidPoll((tick) => void this.onTick(tick)));
@@ -75,15 +92,27 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
       vscode.workspace.onDidCloseTextDocument((doc) => {
         if (doc.uri.scheme === LOG_SCHEME) {
           this.unfollow(doc.uri.toString());
+        } else if (doc.uri.scheme === 'file') {
+          this.dropFile(doc.uri.fsPath);
         }
       }),
     );
     this._register(vscode.workspace.onDidChangeTextDocument((e) => this.followTheEnd(e.document)));
     this._register({ dispose: () => [...this.following.keys()].forEach((k) => this.unfollow(k)) });
+    this._register({ dispose: () => [...this.onDisk.values()].forEach((f) => void f.dispose()) });
+  }
+
+  /** The temporary file a log went to, if it was larger than the threshold. */
+  fileOf(uri: vscode.Uri): string | undefined {
+    return this.onDisk.get(uri.toString())?.spilledTo;
   }
 
   async provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
     const key = uri.toString();
+    const onDisk = this.onDisk.get(key)?.spilledTo;
+    if (onDisk) {
+      return onDiskNote(onDisk);
+    }
     const followed = this.following.get(key);
     if (followed) {
       const text = render(followed.follower.text);
@@ -106,8 +135,10 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
         buildId ??= item.buildId;
         commitId ??= item.commitId;
       }
+      const read = (s: LogSource, from: number, signal?: AbortSignal) => this.builds.readLog(s, from, signal);
+      const options = { spillAboveBytes: this.spillAboveBytes, fileName: uri.path.split('/').pop() };
       if (active && queueItemId) {
-        const follower = new LogFollower((s, from, signal) => this.builds.readLog(s, from, signal), buildId && commitId ? { commitId, buildId } : { queueItemId });
+        const follower = new LogFollower(read, buildId && commitId ? { commitId, buildId } : { queueItemId }, options);
         const entry: Followed = { uri, follower, queueItemId, watch: this.builds.scheduler.watch(), busy: true, ticksSinceQueue: 0, ended: false };
         this.following.set(key, entry);
         try {
@@ -115,10 +146,25 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
         } finally {
           entry.busy = false;
         }
-        return render(follower.text);
+        return follower.spilledTo ? this.openFromDisk(key, follower) : render(follower.text);
       }
-      const text = buildId && commitId ? await this.builds.logText(commitId, buildId, ac.signal) : queueItemId ? await this.builds.queueLogText(queueItemId, ac.signal) : undefined;
-      return render(text ?? '');
+      const source: LogSource | undefined = buildId && commitId ? { commitId, buildId } : queueItemId ? { queueItemId } : undefined;
+      if (!source) {
+        return render('');
+      }
+      // a finished build's log, read once: streamed, and to a file past the threshold
+      const once = new LogFollower(read, source, options);
+      try {
+        await once.update(ac.signal);
+      } catch (e) {
+        await once.dispose();
+        throw e;
+      }
+      if (once.spilledTo) {
+        await once.closeFile();
+        return this.openFromDisk(key, once);
+      }
+      return render(once.text);
     } catch (e) {
       this.unfollow(key);
       return `${l('Could not load the log: {0}', describeError(e, 'load')?.message ?? String(e))}\n`;
@@ -135,15 +181,16 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
       return;
     }
     f.busy = true;
-    const before = f.follower.text.length;
+    const before = f.follower.byteLength;
+    const wasOnDisk = f.follower.spilledTo !== undefined;
     const inQueue = tick.activeIds.has(f.queueItemId);
     f.ticksSinceQueue = inQueue ? 0 : f.ticksSinceQueue + 1;
     let grew = false;
     try {
       const r = await f.follower.update();
-      grew = r === 'replaced' || f.follower.text.length !== before;
+      grew = r === 'replaced' || f.follower.byteLength !== before;
     } catch (e) {
-      grew = f.follower.text.length !== before;
+      grew = f.follower.byteLength !== before;
       this.logger?.info(`Log update of ${f.queueItemId} failed (the next tick tries again): ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       f.busy = false;
@@ -160,10 +207,41 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
         this.unfollow(key);
       }
     }
+    if (f.ended && f.follower.spilledTo) {
+      await f.follower.closeFile();
+    }
     if (grew) {
       this.updates++;
+      if (f.follower.spilledTo) {
+        // the text lives in the file now; the appcircle-log: document changes once, to say where
+        if (!wasOnDisk) {
+          this.openFromDisk(key, f.follower);
+          this._onDidChange.fire(f.uri);
+        }
+        return;
+      }
       this.rememberEditorsAtEnd(key);
       this._onDidChange.fire(f.uri);
+    }
+  }
+
+  /** Opens the temporary file of a log larger than the threshold in its own editor; returns the note shown instead. */
+  private openFromDisk(key: string, follower: LogFollower): string {
+    const file = follower.spilledTo ?? '';
+    this.onDisk.set(key, follower);
+    this.logger?.info(`A build log passed ${Math.round(this.spillAboveBytes / 1024 / 1024)} MB: it is written to ${file} and opened from disk`);
+    void vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false }).then(undefined, (e: unknown) => this.logger?.warn(`Could not open ${file}: ${e instanceof Error ? e.message : String(e)}`));
+    return onDiskNote(file);
+  }
+
+  /** The editor of a temporary log file closed: delete the file, stop following its log. */
+  private dropFile(fsPath: string): void {
+    for (const [key, f] of this.onDisk) {
+      if (f.spilledTo === fsPath) {
+        this.onDisk.delete(key);
+        this.unfollow(key);
+        void f.dispose();
+      }
     }
   }
 
@@ -201,6 +279,10 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
   get followedCount(): number {
     return [...this.following.values()].filter((f) => !f.ended).length;
   }
+}
+
+function onDiskNote(file: string): string {
+  return `${l('This log is larger than the extension keeps in memory, so it was written to a file and opened from disk in its own editor: {0}', file)}\n`;
 }
 
 function render(text: string): string {

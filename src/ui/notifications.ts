@@ -65,7 +65,9 @@ export class BuildNotifier extends DisposableBase {
     const showLog = l('Show Log');
     const download = l('Download Artifacts');
     const open = l('Open in Appcircle');
-    const actions = b.buildId && isTerminal(b.status) ? (b.status === 0 ? [showLog, download, open] : [showLog, open]) : [open];
+    // a failed build: its compiler errors in the Problems panel, on the workspace's files
+    const problems = vscode.l10n.t('Show Problems');
+    const actions = b.buildId && isTerminal(b.status) ? (b.status === 0 ? [showLog, download, open] : b.status === 1 ? [showLog, problems, open] : [showLog, open]) : [open];
     const show =
       b.status === 0
         ? b.hasWarning
@@ -77,6 +79,8 @@ export class BuildNotifier extends DisposableBase {
     const picked = await show(finishedMessage(b), ...actions);
     if (picked === showLog) {
       await vscode.commands.executeCommand('appcircle.showBuildLog', b);
+    } else if (picked === problems) {
+      await vscode.commands.executeCommand('appcircle.showBuildProblems', b);
     } else if (picked === download) {
       await vscode.commands.executeCommand('appcircle.downloadArtifacts', b);
     } else if (picked === open) {

@@ -1,12 +1,13 @@
 /** Build commands: Start Build, Rebuild, Cancel, Show Log, Download Artifacts, Open in Appcircle, Copy Build Id, Refresh. */
 import * as vscode from 'vscode';
 import type { Branch, BuildProfile } from '../../core/buildModels';
-import { isActive } from '../../core/buildModels';
+import { isActive, isTerminal } from '../../core/buildModels';
 import type { BuildService, StartedBuild } from '../../core/buildService';
 import { NotSignedInError, UserCancelledError } from '../../core/errors';
 import type { SessionService } from '../../core/sessionService';
-import { buildLogPageUrl } from '../dashboardLinks';
+import { buildLogPageUrl, profilePageUrl } from '../dashboardLinks';
 import { logUri } from '../logDocument';
+import { LOG_LANGUAGE } from '../logModels';
 import { firstLine, shortHash, statusLook } from '../presentation';
 import { pick } from '../prompts';
 import { BranchNode, BuildNode, LoadMoreNode, MessageNode, ProfileNode, QueueNode, refreshScopeOf } from '../tree/nodes';
@@ -211,7 +212,7 @@ export class BuildCommands {
       return;
     }
     const doc = await vscode.workspace.openTextDocument(uri);
-    await vscode.languages.setTextDocumentLanguage(doc, 'log');
+    await vscode.languages.setTextDocumentLanguage(doc, LOG_LANGUAGE);
     await vscode.window.showTextDocument(doc, { preview: false });
   }
 
@@ -224,15 +225,28 @@ export class BuildCommands {
         commitId: b.commitId,
         buildId: b.id,
         queueItemId: isActive(b.status) ? this.builds.queueItemFor(b) : undefined,
+        status: isTerminal(b.status) ? b.status : undefined,
+        profileId: node.profile.id,
+        branchId: node.branch.id,
         label: `Build ${shortHash(b.commitHash) ?? b.id.slice(0, 8)} ${firstLine(b.commitMessage)?.slice(0, 40) ?? ''}`.trim(),
       });
     }
     if (node instanceof QueueNode) {
       const e = node.entry;
-      return logUri({ profileName: e.profileName ?? 'profile', branchName: e.branchName ?? 'branch', commitId: e.commitId, queueItemId: e.id, label: `Build ${shortHash(e.commitHash) ?? e.id.slice(0, 8)}` });
+      return logUri({ profileName: e.profileName ?? 'profile', branchName: e.branchName ?? 'branch', commitId: e.commitId, queueItemId: e.id, profileId: e.profileId, label: `Build ${shortHash(e.commitHash) ?? e.id.slice(0, 8)}` });
     }
     if (isFinishedLike(node)) {
-      return logUri({ profileName: node.profileName ?? 'profile', branchName: node.branchName ?? 'branch', commitId: node.commitId, buildId: node.buildId, queueItemId: node.queueItemId, label: `Build ${node.buildId?.slice(0, 8) ?? node.queueItemId.slice(0, 8)}` });
+      return logUri({
+        profileName: node.profileName ?? 'profile',
+        branchName: node.branchName ?? 'branch',
+        commitId: node.commitId,
+        buildId: node.buildId,
+        queueItemId: node.queueItemId,
+        status: isTerminal(node.status) ? node.status : undefined,
+        profileId: node.profileId,
+        branchId: node.branchId,
+        label: `Build ${node.buildId?.slice(0, 8) ?? node.queueItemId.slice(0, 8)}`,
+      });
     }
     return undefined;
   }
@@ -247,12 +261,28 @@ export class BuildCommands {
     return undefined;
   }
 
+  /** A build's own log page in the dashboard (docs/appcircle-api.md §9); the profile page for profiles and branches. */
   async openInAppcircle(node: unknown): Promise<void> {
-    const base = this.dashboardUrl().replace(/\/+$/, '');
-    const profileId =
-      node instanceof ProfileNode || node instanceof BranchNode || node instanceof BuildNode ? node.profile.id : node instanceof QueueNode ? node.entry.profileId : isFinishedLike(node) ? node.profileId : undefined;
-    // docs/appcircle-api.md §9: only the profile page has a documented URL
-    await vscode.env.openExternal(vscode.Uri.parse(profileId ? `${base}/build/detail/${encodeURIComponent(profileId)}` : `${base}/build`));
+    await vscode.env.openExternal(vscode.Uri.parse(this.dashboardUrlFor(node)));
+  }
+
+  dashboardUrlFor(node: unknown): string {
+    let target: { profileId?: string; commitId?: string; buildId?: string; queueItemId?: string; running: boolean } | undefined;
+    if (node instanceof BuildNode) {
+      const b = node.build;
+      const running = isActive(b.status);
+      target = { profileId: node.profile.id, commitId: b.commitId, buildId: b.id, queueItemId: running ? (this.builds.queueItemFor(b) ?? b.id) : undefined, running };
+    } else if (node instanceof QueueNode) {
+      target = { profileId: node.entry.profileId, commitId: node.entry.commitId, queueItemId: node.entry.id, running: true };
+    } else if (isFinishedLike(node)) {
+      const running = node.status !== undefined && isActive(node.status);
+      target = { profileId: node.profileId, commitId: node.commitId, buildId: node.buildId, queueItemId: node.queueItemId, running };
+    }
+    if (target) {
+      return buildLogPageUrl(this.dashboardUrl(), target);
+    }
+    const profileId = node instanceof ProfileNode || node instanceof BranchNode ? node.profile.id : undefined;
+    return profilePageUrl(this.dashboardUrl(), profileId);
   }
 
   async copyBuildId(node: unknown): Promise<void> {
@@ -277,6 +307,8 @@ export class BuildCommands {
 
 interface FinishedLike {
   queueItemId: string;
+  status?: number;
+  branchId?: string;
   profileId?: string;
   profileName?: string;
   branchName?: string;

@@ -494,3 +494,134 @@ export const env = {
     return Promise.resolve(true);
   },
 };
+
+// ---- issue 10: log language features, diagnostics, git, the commit status item ---------------------
+
+export class Selection extends Range {
+  constructor(anchor: Position, active: Position) {
+    super(anchor.line, anchor.character, active.line, active.character);
+  }
+}
+export enum FoldingRangeKind {
+  Comment = 1,
+  Imports = 2,
+  Region = 3,
+}
+export class FoldingRange {
+  constructor(readonly start: number, readonly end: number, readonly kind?: FoldingRangeKind) {}
+}
+export enum SymbolKind {
+  Function = 11,
+  Event = 23,
+}
+export class DocumentSymbol {
+  children: DocumentSymbol[] = [];
+  constructor(readonly name: string, readonly detail: string, readonly kind: SymbolKind, readonly range: Range, readonly selectionRange: Range) {}
+}
+export class CodeLens {
+  constructor(readonly range: Range, readonly command?: { title: string; command: string; arguments?: unknown[] }) {}
+}
+export enum DiagnosticSeverity {
+  Error = 0,
+  Warning = 1,
+  Information = 2,
+  Hint = 3,
+}
+export class Location {
+  constructor(readonly uri: Uri, readonly range: Range) {}
+}
+export class DiagnosticRelatedInformation {
+  constructor(readonly location: Location, readonly message: string) {}
+}
+export class Diagnostic {
+  source?: string;
+  relatedInformation?: DiagnosticRelatedInformation[];
+  constructor(readonly range: Range, readonly message: string, readonly severity: DiagnosticSeverity) {}
+}
+export class FakeDiagnosticCollection {
+  readonly entries = new Map<string, { uri: Uri; list: Diagnostic[] }>();
+  constructor(readonly name: string) {}
+  set(uri: Uri, list: Diagnostic[]): void {
+    this.entries.set(uri.toString(), { uri, list });
+  }
+  clear(): void {
+    this.entries.clear();
+  }
+  forEach(fn: (uri: Uri, list: Diagnostic[]) => void): void {
+    for (const e of this.entries.values()) {
+      fn(e.uri, e.list);
+    }
+  }
+  dispose(): void {
+    this.entries.clear();
+  }
+}
+
+export const fake10 = {
+  diagnostics: [] as FakeDiagnosticCollection[],
+  providers: [] as { kind: 'folding' | 'symbols' | 'codeLens'; provider: unknown }[],
+  /** Relative paths of the fake workspace's files (under /work/fake-ws). */
+  files: [] as string[],
+  /** `vscode.git` extension exports (tests set them), or undefined when the extension is absent. */
+  gitExports: undefined as unknown,
+  reset(): void {
+    this.diagnostics = [];
+    this.providers = [];
+    this.files = [];
+    this.gitExports = undefined;
+  },
+};
+
+const openTextDocument = new EventEmitter<FakeTextDocument>();
+const closeTextDocument = new EventEmitter<FakeTextDocument>();
+const activeEditorChange = new EventEmitter<unknown>();
+Object.assign(FakeTextDocument.prototype, {
+  lineAt(this: FakeTextDocument, line: number) {
+    const text = this.text.split('\n')[line] ?? '';
+    return { text, range: new Range(line, 0, line, text.length) };
+  },
+});
+Object.defineProperty(FakeTextDocument.prototype, 'languageId', { get: () => 'appcircle-log', configurable: true });
+Object.defineProperty(FakeTextDocument.prototype, 'isClosed', { get: () => false, configurable: true });
+Object.assign(languages, {
+  registerFoldingRangeProvider: (_s: unknown, provider: unknown) => (fake10.providers.push({ kind: 'folding', provider }), new Disposable(() => undefined)),
+  registerDocumentSymbolProvider: (_s: unknown, provider: unknown) => (fake10.providers.push({ kind: 'symbols', provider }), new Disposable(() => undefined)),
+  registerCodeLensProvider: (_s: unknown, provider: unknown) => (fake10.providers.push({ kind: 'codeLens', provider }), new Disposable(() => undefined)),
+  createDiagnosticCollection: (name: string) => {
+    const c = new FakeDiagnosticCollection(name);
+    fake10.diagnostics.push(c);
+    return c;
+  },
+});
+Object.assign(workspace, {
+  onDidOpenTextDocument: openTextDocument.event,
+  onDidCloseTextDocument: closeTextDocument.event,
+  onDidCreateFiles: () => new Disposable(() => undefined),
+  onDidRenameFiles: () => new Disposable(() => undefined),
+  findFiles: (glob: string) => {
+    const name = glob.replace(/^\*\*\//, '');
+    return Promise.resolve(fake10.files.filter((f) => f === name || f.endsWith(`/${name}`)).map((f) => Uri.file(`/work/fake-ws/${f}`)));
+  },
+});
+Object.assign(workspace.fs, {
+  stat: (uri: Uri) => {
+    const rel = uri.path.replace(/^\/work\/fake-ws\//, '');
+    return fake10.files.includes(rel) ? Promise.resolve({ type: FileType.File }) : Promise.reject(new Error('ENOENT'));
+  },
+});
+Object.assign(window, {
+  activeTextEditor: undefined,
+  onDidChangeActiveTextEditor: activeEditorChange.event,
+});
+export const fakeEvents10 = { openTextDocument, closeTextDocument, activeEditorChange };
+export const extensions = {
+  getExtension(id: string): unknown {
+    return id === 'vscode.git' && fake10.gitExports !== undefined ? { isActive: true, exports: fake10.gitExports, activate: () => Promise.resolve(fake10.gitExports) } : undefined;
+  },
+};
+const resetBefore10 = fake.reset.bind(fake);
+fake.reset = () => {
+  resetBefore10();
+  fake10.reset();
+  Object.assign(window, { activeTextEditor: undefined });
+};

@@ -47,7 +47,8 @@ export async function bootExtension(opts: { secrets?: InMemorySecretStore; keepF
   const secrets = opts.secrets ?? new InMemorySecretStore();
   const ext = new Extension(fakeContext(secrets));
   await waitUntil(() => fake.logChannels.some((c) => c.lines.some((l) => l.includes('Activated in'))));
-  const first = fake.statusBarItems.length - 1;
+  // the organization item (other items, such as the commit's build, may be created after it)
+  const first = fake.statusBarItems.findIndex((i) => i.id === 'appcircle.organization');
   return {
     sb,
     ext,
