@@ -1,4 +1,4 @@
-// npm test: lint, type-check, unit tests, then the real-VS-Code suite. Continues past a failing stage, exits
+// npm test: lint, type-check, unit tests, the fault matrix, then the real-VS-Code suite. Continues past a failing stage, exits
 // non-zero if any failed, and ends with one line "N passed, N failed" (unit + e2e tests; a failed lint or
 // type-check counts as one failure each).
 import { spawnSync } from 'node:child_process';
@@ -12,6 +12,7 @@ const stages = [
   { name: 'lint', cmd: ['npx', '--no-install', 'eslint', '.'] },
   { name: 'type-check', cmd: ['npm', 'run', '-s', 'typecheck'] },
   { name: 'unit', cmd: ['npm', 'run', '-s', 'test:unit'], counts: 'unit.json' },
+  { name: 'faults', cmd: ['npm', 'run', '-s', 'test:faults'], counts: 'faults.json' },
   { name: 'e2e', cmd: ['npm', 'run', '-s', 'test:e2e'], counts: 'e2e.json' },
 ];
 

@@ -1,6 +1,7 @@
 /** Builds api-layer clients from the current endpoint settings. */
 import { AuthApi } from '../api/authApi';
 import { ApiClient } from '../api/httpClient';
+import type { RequestLimits } from '../api/httpClient';
 import type { Endpoints, Logger } from './ports';
 
 export type TokenProvider = (opts: { forceRefresh: boolean }) => Promise<string>;
@@ -10,15 +11,16 @@ export interface ApiFactory {
   client(getToken: TokenProvider): ApiClient;
 }
 
-export function createApiFactory(getEndpoints: () => Endpoints, logger: Logger, timeoutMs = 30_000): ApiFactory {
+/** `limits`: deadlines and size limits other than the defaults (the fault suite uses short ones). */
+export function createApiFactory(getEndpoints: () => Endpoints, logger: Logger, timeoutMs = 30_000, limits: RequestLimits = {}): ApiFactory {
   return {
     auth: () => {
       const e = getEndpoints();
-      return new AuthApi({ authUrl: e.authUrl, timeoutMs, logger, allowInsecureHttp: e.allowInsecureHttp });
+      return new AuthApi({ ...limits, authUrl: e.authUrl, timeoutMs, logger, allowInsecureHttp: e.allowInsecureHttp });
     },
     client: (getToken) => {
       const e = getEndpoints();
-      return new ApiClient({ baseUrl: e.apiUrl, timeoutMs, getToken, logger, allowInsecureHttp: e.allowInsecureHttp });
+      return new ApiClient({ ...limits, baseUrl: e.apiUrl, timeoutMs, getToken, logger, allowInsecureHttp: e.allowInsecureHttp });
     },
   };
 }

@@ -74,9 +74,17 @@ export class PollingScheduler extends DisposableBase {
   /** Ticks made since creation (benchmarks and tests). */
   ticks = 0;
 
+  private disposed = false;
+
   constructor(private readonly o: PollingSchedulerOptions) {
     super();
-    this._register({ dispose: () => this.stop() });
+    this._register({
+      dispose: () => {
+        this.stop();
+        // an operation that lands after deactivation (a start, a cancel) must not re-arm the loop
+        this.disposed = true;
+      },
+    });
   }
 
   get current(): SchedulerState {
@@ -155,6 +163,9 @@ export class PollingScheduler extends DisposableBase {
   }
 
   private schedule(ms: number): void {
+    if (this.disposed) {
+      return;
+    }
     this.setState('scheduled');
     this.timer = this.o.clock.setTimeout(() => void this.run(), safeDelay(ms));
   }

@@ -102,6 +102,15 @@ describe('core/PollingScheduler: no storm, no endless polling', () => {
     s.dispose();
   });
 
+  it('once disposed (deactivation), a start or a cancel landing late never re-arms the loop', async () => {
+    const s = new PollingScheduler({ clock, logger, intervalMs: () => 5000, tick: () => Promise.resolve({ active: 1 }) });
+    s.dispose();
+    s.pokeNow();
+    s.watch();
+    assert.equal(clock.pending, 0);
+    assert.equal(s.current, 'stopped');
+  });
+
   it('a build never reaching a final status stops being polled after 24 h, with a log note', async () => {
     const s = new PollingScheduler({ clock, logger, intervalMs: () => MAX_INTERVAL_MS, tick: () => Promise.resolve({ active: 1, activeIds: ['stuck'] }) });
     s.pokeNow();

@@ -122,8 +122,20 @@ describe('package.json consistency', () => {
 });
 
 describe('package.json capabilities', () => {
-  it('works in restricted mode (untrusted workspaces) since it never runs workspace content', () => {
-    const m = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { capabilities?: { untrustedWorkspaces?: { supported?: boolean } } };
-    assert.equal(m.capabilities?.untrustedWorkspaces?.supported, true);
+  it('works in restricted mode (untrusted workspaces), ignoring only the workspace poll interval there', () => {
+    const m = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      capabilities?: { untrustedWorkspaces?: { supported?: boolean | string; restrictedConfigurations?: string[]; description?: string } };
+      contributes: { configuration: { properties: Record<string, { scope?: string }> } };
+    };
+    const u = m.capabilities?.untrustedWorkspaces;
+    // 'limited' is what VS Code calls "works, with these workspace settings ignored"
+    assert.equal(u?.supported, 'limited');
+    assert.deepEqual(u?.restrictedConfigurations, ['appcircle.builds.pollInterval']);
+    assert.ok(u?.description && u.description.length > 20);
+    // every setting a workspace could use to move the credential is application-scoped
+    const props = m.contributes.configuration.properties;
+    for (const k of ['appcircle.apiUrl', 'appcircle.authUrl', 'appcircle.dashboardUrl', 'appcircle.allowInsecureHttp']) {
+      assert.equal(props[k]?.scope, 'application', k);
+    }
   });
 });
