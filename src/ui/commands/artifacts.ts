@@ -45,27 +45,34 @@ export function artifactFileName(t: ArtifactTarget, now = new Date()): string {
   return `${safePart(t.profileName)}-${safePart(t.branchName)}-${safePart(t.buildId, 8)}-artifacts-${stamp}.zip`;
 }
 
-async function exists(p: string): Promise<boolean> {
-  return fs.promises.access(p).then(
-    () => true,
-    () => false,
-  );
-}
-
-/** `name.zip`, else `name-2.zip`, … : an existing file is never replaced. */
-async function freeName(file: string): Promise<string> {
-  if (!(await exists(file))) {
-    return file;
-  }
+/**
+ * Moves the finished `.part` to `name.zip`, else `name-2.zip`, …: never over an existing file, even when two
+ * downloads finish at once (a hard link fails with EEXIST where a rename would replace; a file system without
+ * hard links gets an exclusive copy).
+ */
+async function placeFile(part: string, file: string): Promise<string> {
   const ext = path.extname(file);
   const base = file.slice(0, file.length - ext.length);
-  for (let i = 2; i < 1000; i++) {
-    const candidate = `${base}-${i}${ext}`;
-    if (!(await exists(candidate))) {
+  for (let i = 1; i < 1000; i++) {
+    const candidate = i === 1 ? file : `${base}-${i}${ext}`;
+    try {
+      try {
+        await fs.promises.link(part, candidate);
+      } catch (e) {
+        if ((e as { code?: unknown }).code === 'EEXIST') {
+          throw e;
+        }
+        await fs.promises.copyFile(part, candidate, fs.constants.COPYFILE_EXCL);
+      }
+      await fs.promises.rm(part, { force: true });
       return candidate;
+    } catch (e) {
+      if ((e as { code?: unknown }).code !== 'EEXIST') {
+        throw e;
+      }
     }
   }
-  return `${base}-${randomUUID().slice(0, 8)}${ext}`;
+  throw Object.assign(new Error('no free file name for the artifacts'), { code: 'EEXIST' });
 }
 
 /** Streams the zip to `<folder>/<name>.part`, renames on success, deletes on cancel or failure. */
@@ -107,9 +114,7 @@ export async function downloadTo(
   });
   try {
     await pipeline(res.stream, counter, fs.createWriteStream(part, { flags: 'wx' }), { signal });
-    const target = await freeName(file);
-    await fs.promises.rename(part, target);
-    return target;
+    return await placeFile(part, file);
   } catch (e) {
     await fs.promises.rm(part, { force: true });
     if (signal.aborted) {
