@@ -127,7 +127,7 @@ export class Extension extends DisposableBase {
     this._register(registerCommand(CommandIds.copyBuildId, (n) => bc.copyBuildId(n), reporter));
     this._register(registerCommand(CommandIds.loadMore, (n) => Promise.resolve(bc.loadMore(n)), reporter, 'load'));
     this._register(registerCommand(CommandIds.retry, (n) => Promise.resolve(bc.retry(n)), reporter, 'load'));
-    // issue 10: logs with structure (steps, Go to First Error) and a failed build's errors in the Problems panel
+    // logs with structure (steps, Go to First Error) and a failed build's errors in the Problems panel
     const logModels = this._register(new LogModels());
     const logFeatures = this._register(new LogLanguageFeatures(logModels));
     this.diagnostics = this._register(new BuildDiagnostics(logModels, this.builds, this.session, new VsCodeWorkspaceFiles()));

@@ -495,7 +495,7 @@ export const env = {
   },
 };
 
-// ---- issue 10: log language features, diagnostics, git, the commit status item ---------------------
+// ---- log language features, diagnostics, git, the commit's build status item --------------------
 
 export class Selection extends Range {
   constructor(anchor: Position, active: Position) {

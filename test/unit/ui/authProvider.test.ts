@@ -93,7 +93,11 @@ describe('ui: Accounts menu provider, status bar spinner, small build actions', 
         fake.configuration.set('appcircle.dashboardUrl', 'https://my.example.test');
         await h.run('appcircle.openInAppcircle', build);
         assert.equal(opened.length, 1);
-        assert.match(opened[0] ?? '', new RegExp(`my\\.example\\.test/build/detail/${build.profile.id}$`));
+        // the build's own log page (docs/appcircle-api.md §9), not only its profile's
+        assert.equal(
+          opened[0],
+          `https://my.example.test/build/detail/${build.profile.id}?modal=/build/modal/Logs&profileId=${build.profile.id}&commitId=${build.build.commitId}&buildId=${build.build.id}&scope=build&method=get`,
+        );
       } finally {
         target.openExternal = orig;
       }
