@@ -3,7 +3,7 @@
  * 401, Authorization only to the configured origin, typed errors, and one redacted log line per request.
  */
 import type { AxiosAdapter, AxiosRequestConfig, AxiosResponse } from 'axios';
-import { PassThrough } from 'node:stream';
+import type * as Stream from 'node:stream';
 import { ApiError, kindForNetworkCode, kindForStatus, parseRetryAfter } from './errors';
 import type { ApiErrorKind } from './errors';
 import { loadAxios } from './lazyAxios';
@@ -48,6 +48,10 @@ export interface ApiClientOptions extends RequestLimits {
   allowInsecureHttp?: boolean;
   userAgent?: string;
 }
+
+/** node:stream on first use, not at activation (issue 8: a fresh process spends ~3 ms loading it). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const nodeStream = (): typeof Stream => require('node:stream') as typeof Stream;
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
 
@@ -235,7 +239,7 @@ function readBody(src: unknown, o: { limit: number; idleMs: number; signal: Abor
  * stream deadline ends as 'timeout', a connection cut before the end as 'network', both as ApiError on the stream.
  */
 function guardStream(src: NodeJS.ReadableStream & { destroy?(e?: Error): void }, o: { idleMs: number; deadlineMs: number; signal?: AbortSignal; method: string; path: string; logger?: HttpLogger }): NodeJS.ReadableStream {
-  const out = new PassThrough();
+  const out = new (nodeStream().PassThrough)();
   // a consumer that has not attached yet (or went away) must not turn a stall into an uncaught 'error'
   out.on('error', () => undefined);
   let ended = false;
@@ -418,7 +422,7 @@ export async function send<T>(o: SendOptions): Promise<{ data: T; response: Axio
         o.logger?.debug(`${label} → ${status} (${Date.now() - started} ms, stream)`);
         const stream = isReadable(response.data)
           ? guardStream(response.data, { idleMs, deadlineMs: o.streamDeadlineMs ?? DEFAULT_STREAM_DEADLINE_MS, signal: o.signal, method: o.method, path: o.path, logger: o.logger })
-          : PassThrough.from([Buffer.isBuffer(response.data) ? response.data : Buffer.from(String(response.data ?? ''), 'utf8')]);
+          : nodeStream().PassThrough.from([Buffer.isBuffer(response.data) ? response.data : Buffer.from(String(response.data ?? ''), 'utf8')]);
         return { data: stream as T, response };
       }
       const limit = o.responseType === 'json' ? (o.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES) : (o.maxTextBytes ?? DEFAULT_MAX_TEXT_BYTES);

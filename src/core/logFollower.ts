@@ -6,14 +6,19 @@
  * up to a threshold (issue 8: 5 MB); past it, the text so far and everything after it go to a temporary file,
  * so a log of any size costs at most the threshold plus one chunk of memory. `spilledTo` names the file.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
+import type * as Os from 'node:os';
 import * as path from 'node:path';
 import type { Hash } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import type { LogRead, LogSource } from '../api/buildsApi';
 import { NO_LOGS } from '../api/buildsApi';
+
+/* eslint-disable @typescript-eslint/no-require-imports -- node:crypto and node:os on first use, not at activation (issue 8) */
+const nodeCrypto = (): typeof Crypto => require('node:crypto') as typeof Crypto;
+const nodeOs = (): typeof Os => require('node:os') as typeof Os;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export type ReadLog = (source: LogSource, from: number, signal?: AbortSignal) => Promise<LogRead>;
 
@@ -36,7 +41,7 @@ export interface LogFollowerOptions {
 export class LogFollower {
   private _text = '';
   private bytes = 0;
-  private hash: Hash = createHash('sha256');
+  private hash: Hash = nodeCrypto().createHash('sha256');
   private decoder = new StringDecoder('utf8');
   /** Updates that got the whole log although only the new part was asked for (the server ignored Range). */
   wholeLogReads = 0;
@@ -126,7 +131,7 @@ export class LogFollower {
   private async reset(): Promise<void> {
     this._text = '';
     this.bytes = 0;
-    this.hash = createHash('sha256');
+    this.hash = nodeCrypto().createHash('sha256');
     this.decoder = new StringDecoder('utf8');
     // the same file is rewritten from its start, so an editor showing it stays on it
     await this.file?.handle?.truncate(0);
@@ -148,8 +153,8 @@ export class LogFollower {
 
   /** Moves the text to a new temporary file (private folder, owner-only file); from now on chunks go there. */
   private async spill(): Promise<void> {
-    const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'appcircle-log-'));
-    const name = (this.options.fileName ?? `build-${randomBytes(4).toString('hex')}.log`).replace(/[\\/:*?"<>|]/g, '-');
+    const dir = await fs.promises.mkdtemp(path.join(nodeOs().tmpdir(), 'appcircle-log-'));
+    const name = (this.options.fileName ?? `build-${nodeCrypto().randomBytes(4).toString('hex')}.log`).replace(/[\\/:*?"<>|]/g, '-');
     const file = path.join(dir, name);
     // append mode: after a truncate (a whole re-read) writes start at the beginning again
     const handle = await fs.promises.open(file, 'ax', 0o600);
@@ -182,7 +187,7 @@ export class LogFollower {
   private async skipKnownPrefix(stream: NodeJS.ReadableStream): Promise<boolean> {
     const known = this.bytes;
     const expected = this.hash.copy().digest('hex');
-    const check = createHash('sha256');
+    const check = nodeCrypto().createHash('sha256');
     let skipped = 0;
     for await (const raw of stream as AsyncIterable<Buffer>) {
       let chunk = raw;

@@ -2,17 +2,22 @@
  * Download Artifacts: the build's zip into a folder the user picks (remembered), with a cancellable progress
  * notification showing bytes; a partial file never stays behind.
  */
-import { randomUUID } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
+import type * as StreamPromises from 'node:stream/promises';
+import type * as Stream from 'node:stream';
 import * as vscode from 'vscode';
 import type { BuildService } from '../../core/buildService';
 import { UserCancelledError } from '../../core/errors';
 import { NoArtifactsError, NotAZipError } from '../uiErrors';
 
 const l = vscode.l10n.t;
+/* eslint-disable @typescript-eslint/no-require-imports -- Node built-ins on the first download, not at activation (issue 8) */
+const nodeCrypto = (): typeof Crypto => require('node:crypto') as typeof Crypto;
+const nodeStream = (): typeof Stream => require('node:stream') as typeof Stream;
+const nodeStreamPromises = (): typeof StreamPromises => require('node:stream/promises') as typeof StreamPromises;
+/* eslint-enable @typescript-eslint/no-require-imports */
 const LAST_FOLDER_KEY = 'appcircle.artifacts.lastFolder';
 
 
@@ -88,14 +93,14 @@ export async function downloadTo(
     throw new Error('unsafe artifact file name'); // cannot happen with artifactFileName; kept as a guard
   }
   // unique per download: two downloads in the same second never share a .part file
-  const part = `${file}.${randomUUID().slice(0, 8)}.part`;
+  const part = `${file}.${nodeCrypto().randomUUID().slice(0, 8)}.part`;
   const res = await builds.artifacts(t.commitId, t.buildId, signal);
   if (!res) {
     throw new NoArtifactsError();
   }
   let received = 0;
   let head = Buffer.alloc(0);
-  const counter = new Transform({
+  const counter = new (nodeStream().Transform)({
     transform(chunk: Buffer, _enc, cb) {
       if (head.length < 2) {
         head = Buffer.concat([head, chunk]).subarray(0, 2);
@@ -113,7 +118,7 @@ export async function downloadTo(
     },
   });
   try {
-    await pipeline(res.stream, counter, fs.createWriteStream(part, { flags: 'wx' }), { signal });
+    await nodeStreamPromises().pipeline(res.stream, counter, fs.createWriteStream(part, { flags: 'wx' }), { signal });
     return await placeFile(part, file);
   } catch (e) {
     await fs.promises.rm(part, { force: true });
