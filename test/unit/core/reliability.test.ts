@@ -102,7 +102,7 @@ describe('core/PollingScheduler: no storm, no endless polling', () => {
     s.dispose();
   });
 
-  it('once disposed (deactivation), a start or a cancel landing late never re-arms the loop', async () => {
+  it('once disposed (deactivation), a start or a cancel landing late never re-arms the loop', () => {
     const s = new PollingScheduler({ clock, logger, intervalMs: () => 5000, tick: () => Promise.resolve({ active: 1 }) });
     s.dispose();
     s.pokeNow();
