@@ -1,122 +1,283 @@
 /**
- * npm run bench — speed and memory numbers against the sandbox (never asserted in tests):
- *  - 1,000 build profiles: first load of the tree root;
- *  - a branch with 10,000 builds: first page, and Load more from the cache;
- *  - polling cost: HTTP requests per tick with K = 1, 10, 50 active builds;
- *  - a 20 MB build log: fetch time and heap growth.
- * Writes test-results/bench.json.
+ * npm run bench (issue 8): the performance figures with their budgets, side by side with a baseline where there
+ * is one. Benchmarks, never asserted in tests. Prints a table with the machine and date; writes
+ * bench/results.json as { results: [{ name, value, unit, budget, pass, ... }] }. Timings are medians of several
+ * runs with min and max. `--quick` skips the .vsix packaging.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import '../test/unit/fakes/installVscodeFake';
 import { DEMO_PAT } from '../sandbox/fixtures';
 import { startSandbox } from '../sandbox/server';
+import type { Sandbox } from '../sandbox/server';
 import { BuildService } from '../src/core/buildService';
 import { nullLogger } from '../src/core/ports';
-import type { Clock } from '../src/core/ports';
-
-/** The bench drives ticks itself: the scheduler's own timers never fire. */
-const manualClock: Clock = { now: () => Date.now(), setTimeout: () => 0, clearTimeout: () => undefined };
+import { FakeClock } from '../test/unit/fakes/fakeClock';
 import { makeHarness } from '../test/unit/core/helpers';
+import type { Harness } from '../test/unit/core/helpers';
+import { BuildsApi } from '../src/api/buildsApi';
+import { ApiClient } from '../src/api/httpClient';
 
-const results: Record<string, number | string> = {};
-const ms = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e6;
-const mb = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
+interface Result {
+  name: string;
+  value: number;
+  unit: string;
+  /** The figure must be ≤ budget (null: measured, no budget). */
+  budget: number | null;
+  pass: boolean | null;
+  baseline?: number;
+  ratio?: number;
+  min?: number;
+  max?: number;
+  note?: string;
+}
+
+const root = path.resolve(__dirname, '..', '..');
+const results: Result[] = [];
+const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+function add(r: Omit<Result, 'pass'> & { pass?: boolean | null }): void {
+  results.push({ ...r, value: round(r.value, 2), pass: r.pass ?? (r.budget === null ? null : r.value <= r.budget) });
+}
+function stats(xs: number[]): { median: number; min: number; max: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return { median: s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2, min: s[0] ?? 0, max: s[s.length - 1] ?? 0 };
+}
+const kb = (n: number) => round(n / 1024, 1);
+const mb = (n: number) => round(n / 1024 / 1024, 1);
+
+// ---- 1, 2: bundle, composition, .vsix, load + activate ------------------------------------------------------------
+
+function bundleFigures(tmp: string): void {
+  execFileSync(process.execPath, ['esbuild.js', '--production', `--outfile=${path.join(tmp, 'extension.js')}`, `--metafile=${path.join(tmp, 'meta.json')}`], { cwd: root });
+  const meta = JSON.parse(fs.readFileSync(path.join(tmp, 'meta.json'), 'utf8')) as { outputs: Record<string, { bytes: number; inputs: Record<string, { bytesInOutput: number }> }> };
+  for (const [out, o] of Object.entries(meta.outputs)) {
+    const by = new Map<string, number>();
+    for (const [f, i] of Object.entries(o.inputs)) {
+      const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(f);
+      const k = m ? (m[1] ?? f) : f.startsWith('src/') ? f.split('/').slice(0, 2).join('/') : f;
+      by.set(k, (by.get(k) ?? 0) + i.bytesInOutput);
+    }
+    const parts = [...by].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${kb(v)} KB`);
+    composition.push(`${path.basename(out)} ${kb(o.bytes)} KB: ${parts.join(', ')}`);
+  }
+  add({ name: 'dist/extension.js (loaded at startup)', value: kb(fs.statSync(path.join(tmp, 'extension.js')).size), unit: 'KB', budget: 150, baseline: 361, ratio: round(kb(fs.statSync(path.join(tmp, 'extension.js')).size) / 361, 2) });
+  add({ name: 'dist/http.js (axios, loaded on the first request)', value: kb(fs.statSync(path.join(tmp, 'http.js')).size), unit: 'KB', budget: null });
+}
+const composition: string[] = [];
+
+function vsixFigure(tmp: string): void {
+  const out = path.join(tmp, 'bench.vsix');
+  execFileSync(path.join(root, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', out], { cwd: root, stdio: 'ignore' });
+  const v = kb(fs.statSync(out).size);
+  add({ name: '.vsix', value: v, unit: 'KB', budget: 250, baseline: 542, ratio: round(v / 542, 2) });
+}
+
+function loadFigures(tmp: string): void {
+  const runs: { loadActivateMs: number; toStatusBarMs: number; httpLoaded: boolean }[] = [];
+  for (let i = 0; i < 11; i++) {
+    const out = execFileSync(process.execPath, [path.join(__dirname, 'loadProbe.js'), path.join(tmp, 'extension.js')], { cwd: root }).toString();
+    runs.push(JSON.parse(out.trim().split('\n').pop() ?? '{}') as (typeof runs)[number]);
+  }
+  const la = stats(runs.map((r) => r.loadActivateMs));
+  add({ name: 'load bundle + activate() (fresh Node, vscode stub)', value: la.median, unit: 'ms', budget: 15, min: round(la.min), max: round(la.max), baseline: 56, ratio: round(la.median / 56, 2), note: `load average ${os.loadavg()[0]?.toFixed(1)}` });
+  const sbar = stats(runs.map((r) => r.toStatusBarMs));
+  add({ name: '… until the status bar shows the restored organization', value: sbar.median, unit: 'ms', budget: null, min: round(sbar.min), max: round(sbar.max) });
+  add({ name: 'HTTP layer loaded at startup (runs of 11)', value: runs.filter((r) => r.httpLoaded).length, unit: 'runs', budget: 0 });
+}
+
+// ---- 3, 8: polling cost and tokens, on a fake clock ------------------------------------------------------------------
+
+interface World {
+  sb: Sandbox;
+  h: Harness;
+  clock: FakeClock;
+  builds: BuildService;
+}
+
+async function world(opts: { tokenLifetimeSec?: number } = {}): Promise<World> {
+  const sb = await startSandbox({ quiet: true, tokenLifetimeSec: opts.tokenLifetimeSec, builds: { speed: 0, timings: { waitMs: 0, runMs: 10 * 3600_000, completeMs: 0 } } });
+  const clock = new FakeClock(Date.now());
+  const h = makeHarness(sb, { clock });
+  await h.session.signIn({ kind: 'pat', pat: DEMO_PAT });
+  const builds = new BuildService({ session: h.session, clock, logger: nullLogger, pollIntervalMs: () => 5000, gitRemotes: () => Promise.resolve([]) });
+  return { sb, h, clock, builds };
+}
+async function close(w: World): Promise<void> {
+  w.builds.dispose();
+  w.h.dispose();
+  await w.sb.stop();
+}
+
+/** Starts k long builds (they stay active for hours of fake time). */
+async function startBuilds(w: World, k: number): Promise<string[]> {
+  const p = (await w.builds.profiles()).value.find((x) => x.name === 'Acme Android');
+  if (!p) {
+    throw new Error('seed');
+  }
+  const [wf] = await w.builds.workflows(p.id);
+  const [cfg] = await w.builds.configurations(p.id);
+  const br = (await w.builds.branches(p.id)).value;
+  const ids: string[] = [];
+  for (let i = 0; i < k; i++) {
+    const b = br[i % br.length];
+    const [c] = await w.builds.commits(b?.id ?? '');
+    ids.push((await w.builds.startBuild({ profileId: p.id, branchId: b?.id ?? '', commitId: c?.id ?? '', workflowId: wf?.id ?? '', configurationId: cfg?.id ?? '' })).queueItemId);
+  }
+  return ids;
+}
+
+/** Runs the fake clock for `ms`, letting each poll's HTTP exchange finish before the next timer. */
+async function runFor(w: World, ms: number, onStep?: () => void): Promise<void> {
+  const end = w.clock.now() + ms;
+  while (w.clock.runNext(end)) {
+    await settle(w);
+    onStep?.();
+  }
+  w.clock.setNow(end);
+}
+async function settle(w: World): Promise<void> {
+  for (let i = 0; i < 2000 && w.builds.scheduler.current === 'polling'; i++) {
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await new Promise((r) => setImmediate(r));
+}
+
+async function pollingFigures(): Promise<void> {
+  for (const k of [1, 5, 20]) {
+    const w = await world();
+    try {
+      const ids = await startBuilds(w, k);
+      const watch = w.builds.scheduler.watch();
+      w.builds.scheduler.pokeNow();
+      await settle(w);
+      const before = w.sb.requests.length;
+      await runFor(w, 60_000);
+      const ours = w.sb.requests.length - before;
+      // baseline: the official CLI's strategy, each build's queue item on its own every 3 s, same sandbox, same minute
+      const api = new BuildsApi(new ApiClient({ baseUrl: w.sb.apiUrl, getToken: () => w.h.session.getAccessToken() }));
+      const b0 = w.sb.requests.length;
+      for (let t = 0; t < 60_000; t += 3000) {
+        await Promise.all(ids.map((id) => api.queueItem(id)));
+      }
+      const baseline = w.sb.requests.length - b0;
+      add({ name: `polling, ${k} active build${k > 1 ? 's' : ''}`, value: ours, unit: 'req/min', budget: k >= 5 ? baseline / k : baseline, baseline, ratio: round(ours / baseline, 3) });
+      if (k === 5) {
+        w.builds.scheduler.setBackground(true);
+        const bg0 = w.sb.requests.length;
+        await runFor(w, 60_000);
+        const bg = w.sb.requests.length - bg0;
+        add({ name: 'polling, 5 active builds, window in the background', value: bg, unit: 'req/min', budget: null, baseline: ours, ratio: round(bg / ours, 3), note: `${round(ours / Math.max(bg, 1e-9))}× slower` });
+        w.builds.scheduler.setBackground(false);
+      }
+      watch.dispose();
+    } finally {
+      await close(w);
+    }
+  }
+  // nothing active, no view visible: nothing is polled
+  const w = await world();
+  try {
+    const before = w.sb.requests.length;
+    await runFor(w, 60_000);
+    add({ name: 'polling, nothing active, no view visible', value: w.sb.requests.length - before, unit: 'req/min', budget: 0 });
+  } finally {
+    await close(w);
+  }
+}
+
+async function tokenFigures(): Promise<void> {
+  for (const [sec, budget] of [
+    [300, 15],
+    [3600, 2],
+  ] as const) {
+    const w = await world({ tokenLifetimeSec: sec });
+    try {
+      await startBuilds(w, 1);
+      const watch = w.builds.scheduler.watch();
+      w.builds.scheduler.pokeNow();
+      await settle(w);
+      const tokens = () => w.sb.requests.filter((r) => /\/token$/.test(r.path)).length;
+      const t0 = tokens();
+      await runFor(w, 3600_000);
+      add({ name: `token exchanges per hour of polling, ${sec / 60}-minute tokens`, value: tokens() - t0, unit: 'per hour', budget, note: 'renewal rule: src/core/sessionService.ts (issue 7)' });
+      watch.dispose();
+    } finally {
+      await close(w);
+    }
+  }
+}
+
+async function heapHourFigure(): Promise<void> {
+  const w = await world();
+  try {
+    await startBuilds(w, 20);
+    const watch = w.builds.scheduler.watch();
+    w.builds.scheduler.pokeNow();
+    await settle(w);
+    const samples: number[] = [];
+    const sample = () => {
+      global.gc?.();
+      samples.push(process.memoryUsage().heapUsed);
+    };
+    sample();
+    for (let i = 0; i < 12; i++) {
+      await runFor(w, 5 * 60_000);
+      sample();
+    }
+    const growth = mb((samples[samples.length - 1] ?? 0) - (samples[0] ?? 0));
+    // trend after the first minutes: second half's growth
+    const half = mb((samples[samples.length - 1] ?? 0) - (samples[6] ?? 0));
+    add({ name: 'heap growth, an hour of polling 20 builds (fake timers)', value: growth, unit: 'MB', budget: 30 });
+    add({ name: '… of which the second half hour (trend)', value: half, unit: 'MB', budget: 1 });
+    watch.dispose();
+  } finally {
+    await close(w);
+  }
+}
+
+// ---- output --------------------------------------------------------------------------------------------------------
+
+function print(): void {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  console.log(`\nAppcircle for VS Code: performance (issue 8)\n${cpu}, ${os.cpus().length} cores, Node ${process.version}, ${new Date().toISOString()}\n`);
+  const rows = results.map((r) => [
+    r.name,
+    `${r.value}${r.min !== undefined ? ` (${r.min}–${r.max})` : ''} ${r.unit}`,
+    r.budget === null ? '—' : `≤ ${round(r.budget, 2)}`,
+    r.pass === null ? 'measured' : r.pass ? 'pass' : 'FAIL',
+    r.baseline === undefined ? '' : String(r.baseline),
+    r.ratio === undefined ? '' : String(r.ratio),
+    r.note ?? '',
+  ]);
+  const head = ['figure', 'value (min–max)', 'budget', '', 'baseline', 'ratio', 'note'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ');
+  console.log(line(head));
+  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+  rows.forEach((r) => console.log(line(r)));
+  console.log(`\nBundle composition (esbuild metafile):\n  ${composition.join('\n  ')}`);
+  fs.writeFileSync(path.join(root, 'bench', 'results.json'), `${JSON.stringify({ machine: { cpu, cores: os.cpus().length, node: process.version }, date: new Date().toISOString(), results }, null, 2)}\n`);
+}
 
 async function main(): Promise<void> {
-  const sb = await startSandbox({ quiet: true, builds: { speed: 0, largeSeed: { profiles: 1000, buildsOnBranch: 10_000 } } });
-  const h = makeHarness(sb);
-  await h.session.signIn({ kind: 'pat', pat: DEMO_PAT });
-  const builds = new BuildService({ session: h.session, clock: manualClock, logger: nullLogger, pollIntervalMs: () => 5000, gitRemotes: () => Promise.resolve([]) });
-
-  let t = process.hrtime.bigint();
-  const profiles = (await builds.profiles()).value;
-  results['profiles: count'] = profiles.length;
-  results['profiles: first load (ms)'] = Math.round(ms(t));
-  t = process.hrtime.bigint();
-  await builds.profiles();
-  results['profiles: cached load (ms)'] = Math.round(ms(t) * 100) / 100;
-
-  const bulk = profiles.find((p) => p.name === 'Bulk History');
-  if (!bulk) {
-    throw new Error('large seed missing');
-  }
-  const branch = (await builds.branches(bulk.id)).value[0];
-  if (!branch) {
-    throw new Error('branch missing');
-  }
-  global.gc?.();
-  const heap0 = process.memoryUsage().heapUsed;
-  t = process.hrtime.bigint();
-  const page = await builds.builds(bulk.id, branch.id);
-  results['10,000-build branch: first page (ms)'] = Math.round(ms(t));
-  results['10,000-build branch: nodes shown'] = page.items.length;
-  t = process.hrtime.bigint();
-  builds.loadMore(bulk.id, branch.id);
-  await builds.builds(bulk.id, branch.id);
-  results['10,000-build branch: Load more (ms)'] = Math.round(ms(t) * 100) / 100;
-  global.gc?.();
-  results['10,000-build branch: heap held (MB)'] = mb(process.memoryUsage().heapUsed - heap0);
-
-  // polling cost with K active builds: requests per tick
-  const p = profiles.find((x) => x.name === 'Acme Android');
-  if (!p) {
-    throw new Error('profile missing');
-  }
-  const [wf] = await builds.workflows(p.id);
-  const [cfg] = await builds.configurations(p.id);
-  const br = (await builds.branches(p.id)).value;
-  let started = 0;
-  for (const k of [1, 10, 50]) {
-    while (started < k) {
-      const b = br[started % br.length];
-      if (!b || !wf || !cfg) {
-        throw new Error('seed missing');
-      }
-      const [c] = await builds.commits(b.id);
-      await builds.startBuild({ profileId: p.id, branchId: b.id, commitId: c?.id ?? '', workflowId: wf.id, configurationId: cfg.id });
-      started++;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'appcircle-bench-'));
+  try {
+    bundleFigures(tmp);
+    if (!process.argv.includes('--quick')) {
+      vsixFigure(tmp);
     }
-    const before = sb.requests.length;
-    const ticks = 5;
-    for (let i = 0; i < ticks; i++) {
-      await (builds as unknown as { pollQueue(): Promise<unknown> }).pollQueue();
-    }
-    results[`polling: requests per tick with ${k} active builds`] = (sb.requests.length - before) / ticks;
+    loadFigures(tmp);
+    await pollingFigures();
+    await tokenFigures();
+    await heapHourFigure();
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
   }
-
-  // a 20 MB log
-  sb.world.logLinesOverride = 420_000;
-  const b0 = br[0];
-  if (!b0 || !wf || !cfg) {
-    throw new Error('seed missing');
-  }
-  const [c0] = await builds.commits(b0.id);
-  const s = await builds.startBuild({ profileId: p.id, branchId: b0.id, commitId: c0?.id ?? '', workflowId: wf.id, configurationId: cfg.id });
-  sb.world.advance(120_000);
-  const q = await builds.queueItem(s.queueItemId);
-  global.gc?.();
-  const heap1 = process.memoryUsage().heapUsed;
-  let peak = heap1;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 5);
-  t = process.hrtime.bigint();
-  const text = await builds.logText(q.commitId ?? '', q.buildId ?? '');
-  results['20 MB log: fetch (ms)'] = Math.round(ms(t));
-  clearInterval(sampler);
-  global.gc?.();
-  results['20 MB log: size (MB)'] = mb(text?.length ?? 0);
-  results['20 MB log: heap retained with the text (MB)'] = mb(process.memoryUsage().heapUsed - heap1);
-  results['20 MB log: heap peak while fetching (MB)'] = mb(peak - heap1);
-
-  builds.dispose();
-  h.dispose();
-  await sb.stop();
-  const width = Math.max(...Object.keys(results).map((k) => k.length));
-  for (const [k, v] of Object.entries(results)) {
-    console.log(`${k.padEnd(width)}  ${v}`);
-  }
-  const out = path.resolve(__dirname, '..', '..', 'test-results');
-  fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, 'bench.json'), JSON.stringify(results, null, 2));
+  print();
+  process.exit(0);
 }
 
 void main();
