@@ -48,10 +48,13 @@ setsid node out/sandbox/cli.js --port "$SB_PORT" > "$STATE/sandbox.log" 2>&1 < /
 SB_PID=$!
 # Both servers run under setsid, each in its own process group (code-server forks): stop whole groups, give them
 # up to 5 s to exit on SIGTERM, then SIGKILL what is left.
+# Stopping must not depend on the terminal: when it is closed (SIGHUP) or the output is a pipe that is gone, printing
+# fails, and that must neither stop the cleanup (set -e) nor kill this shell (SIGPIPE) before the servers are stopped.
 cleanup() {
   [ -z "${STOPPED:-}" ] || return 0
   STOPPED=1
-  say "stopping"
+  trap '' PIPE
+  say "stopping" 2>/dev/null || true
   local groups=("-$SB_PID") g
   [ -z "${CS_PID:-}" ] || groups+=("-$CS_PID")
   for g in "${groups[@]}"; do kill -TERM -- "$g" 2>/dev/null || true; done
@@ -62,10 +65,10 @@ cleanup() {
     sleep 0.1
   done
   for g in "${groups[@]}"; do kill -KILL -- "$g" 2>/dev/null || true; done
-  say "stopped"
+  say "stopped" 2>/dev/null || true
 }
 trap cleanup EXIT
-trap 'cleanup; exit 130' INT TERM
+trap 'cleanup; exit 130' INT TERM HUP
 for _ in $(seq 1 100); do grep -q SANDBOX_READY "$STATE/sandbox.log" 2>/dev/null && break; sleep 0.1; done
 grep -q SANDBOX_READY "$STATE/sandbox.log" || { cat "$STATE/sandbox.log"; exit 1; }
 API=http://127.0.0.1:$SB_PORT

@@ -33,10 +33,15 @@ export interface StartScriptOptions {
   /** How long `npm start` may take until it prints the URL (a cold install takes minutes). */
   readyTimeoutMs?: number;
   log?: (...a: unknown[]) => void;
+  /** How the user stops it: Ctrl+C in the terminal (default), or closing the terminal (SIGHUP to npm start). */
+  stop?: 'ctrl-c' | 'close-terminal';
 }
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
-const NAME = 'npm start in a terminal: a password is required, Ctrl+C stops both servers and leaves nothing';
+const NAMES = {
+  'ctrl-c': 'npm start in a terminal: a password is required, Ctrl+C stops both servers and leaves nothing',
+  'close-terminal': 'npm start in a terminal: closing the terminal stops both servers and leaves nothing',
+};
 const run = promisify(execFile);
 
 /** The environment without what an outer `npm run` exported (the terminal is a fresh shell, as a developer's). */
@@ -125,6 +130,8 @@ async function login(base: string, password: string): Promise<Reply> {
 
 export async function startScriptCheck(opts: StartScriptOptions): Promise<StartScriptOutcome> {
   const started = Date.now();
+  const stop = opts.stop ?? 'ctrl-c';
+  const NAME = NAMES[stop];
   const log = opts.log ?? (() => undefined);
   const state = path.resolve(opts.stateDir ?? path.join(ROOT, '.e2e', 'start-check'));
   const id = crypto.randomBytes(6).toString('hex');
@@ -196,10 +203,15 @@ export async function startScriptCheck(opts: StartScriptOptions): Promise<StartS
     // npm, start.sh, and the sandbox and code-server in their own process groups
     expect(running.size >= 4 && groups.size >= 3, `the run's processes are found (${running.size} processes in ${groups.size} groups)`);
 
-    step = 'pressing Ctrl+C';
-    await tmux('send-keys', '-t', 'start', 'C-c');
-    await until('npm start to end (the shell in the foreground again)', 20_000, async () => ((await foreground()) === 'bash' ? true : undefined));
-    screen = await pane();
+    if (stop === 'ctrl-c') {
+      step = 'pressing Ctrl+C';
+      await tmux('send-keys', '-t', 'start', 'C-c');
+      await until('npm start to end (the shell in the foreground again)', 20_000, async () => ((await foreground()) === 'bash' ? true : undefined));
+      screen = await pane();
+    } else {
+      step = 'closing the terminal';
+      await tmux('kill-session', '-t', 'start');
+    }
     // start.sh waits for both groups before it ends; allow a moment for the kernel to reap and release the ports
     const left = await until('every process of the run to end and both ports to be free', 10_000, async () => {
       const procs = processesWith(marker);
@@ -220,7 +232,9 @@ export async function startScriptCheck(opts: StartScriptOptions): Promise<StartS
       return undefined;
     });
     expect(left !== undefined, 'nothing left after Ctrl+C');
-    expect(/\[start\] stopped/.test(screen), 'start.sh says it stopped');
+    if (stop === 'ctrl-c') {
+      expect(/\[start\] stopped/.test(screen), 'start.sh says it stopped');
+    }
     if (problems.length) {
       return { name: NAME, ok: false, ms: Date.now() - started, error: `${problems.join('\n')}\n--- terminal ---\n${screen.replace(/Password:\s+\S+/, 'Password: <redacted>').trim()}` };
     }
