@@ -1,5 +1,5 @@
 /**
- * npm run bench (issue 8): the performance figures with their budgets, side by side with a baseline where there
+ * npm run bench: the performance figures with their budgets, side by side with a baseline where there
  * is one. Benchmarks, never asserted in tests. Prints a table with the machine and date; writes
  * bench/results.json as { results: [{ name, value, unit, budget, pass, ... }] }. Timings are medians of several
  * runs with min and max. `--quick` skips the .vsix packaging.
@@ -202,7 +202,7 @@ async function tokenFigures(): Promise<void> {
       const tokens = () => w.sb.requests.filter((r) => /\/token$/.test(r.path)).length;
       const t0 = tokens();
       await runFor(w, 3600_000);
-      add({ name: `token exchanges per hour of polling, ${sec / 60}-minute tokens`, value: tokens() - t0, unit: 'per hour', budget, note: 'renewal rule: src/core/sessionService.ts (issue 7)' });
+      add({ name: `token exchanges per hour of polling, ${sec / 60}-minute tokens`, value: tokens() - t0, unit: 'per hour', budget, note: 'renewal rule: src/core/sessionService.ts' });
       watch.dispose();
     } finally {
       await close(w);
@@ -242,7 +242,7 @@ async function heapHourFigure(): Promise<void> {
 
 function print(): void {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`\nAppcircle for VS Code: performance (issue 8)\n${cpu}, ${os.cpus().length} cores, Node ${process.version}, ${new Date().toISOString()}\n`);
+  console.log(`\nAppcircle for VS Code: performance\n${cpu}, ${os.cpus().length} cores, Node ${process.version}, ${new Date().toISOString()}\n`);
   const rows = results.map((r) => [
     r.name,
     `${r.value}${r.min !== undefined ? ` (${r.min}–${r.max})` : ''} ${r.unit}`,

@@ -49,7 +49,7 @@ export interface ApiClientOptions extends RequestLimits {
   userAgent?: string;
 }
 
-/** node:stream on first use, not at activation (issue 8: a fresh process spends ~3 ms loading it). */
+/** node:stream on first use, not at activation (a fresh process spends ~3 ms loading it). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const nodeStream = (): typeof Stream => require('node:stream') as typeof Stream;
 

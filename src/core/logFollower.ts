@@ -3,7 +3,7 @@
  * tick). Each update asks only for the bytes past what it already has (`Range: bytes=N-`). A server that ignores
  * Range answers with the whole log: then the known prefix is read past without being kept (checked against a
  * running hash of what was received), and only the rest is decoded and appended. The log is held once, as text,
- * up to a threshold (issue 8: 5 MB); past it, the text so far and everything after it go to a temporary file,
+ * up to a threshold (5 MB); past it, the text so far and everything after it go to a temporary file,
  * so a log of any size costs at most the threshold plus one chunk of memory. `spilledTo` names the file.
  */
 import type * as Crypto from 'node:crypto';
@@ -15,7 +15,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { LogRead, LogSource } from '../api/buildsApi';
 import { NO_LOGS } from '../api/buildsApi';
 
-/* eslint-disable @typescript-eslint/no-require-imports -- node:crypto and node:os on first use, not at activation (issue 8) */
+/* eslint-disable @typescript-eslint/no-require-imports -- node:crypto and node:os on first use, not at activation */
 const nodeCrypto = (): typeof Crypto => require('node:crypto') as typeof Crypto;
 const nodeOs = (): typeof Os => require('node:os') as typeof Os;
 /* eslint-enable @typescript-eslint/no-require-imports */

@@ -4,7 +4,7 @@
  * the one scheduler it fetches only what is new (LogFollower) and appends it; VS Code re-reads the document and
  * applies the difference, an append at the end. Editors that showed the last line keep showing it; others keep
  * their scroll position. The followed text is held once, and dropped when the build has ended.
- * A log larger than the threshold (5 MB) is never held whole (issue 8): LogFollower writes it to a temporary file,
+ * A log larger than the threshold (5 MB) is never held whole: LogFollower writes it to a temporary file,
  * which opens in its own editor from disk (a file: URI, read by VS Code, not by this extension host), and the
  * appcircle-log: document says where it is. A followed log keeps growing in that file. The file is deleted when
  * its editor closes or the extension stops.

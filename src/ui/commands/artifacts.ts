@@ -13,7 +13,7 @@ import { UserCancelledError } from '../../core/errors';
 import { NoArtifactsError, NotAZipError } from '../uiErrors';
 
 const l = vscode.l10n.t;
-/* eslint-disable @typescript-eslint/no-require-imports -- Node built-ins on the first download, not at activation (issue 8) */
+/* eslint-disable @typescript-eslint/no-require-imports -- Node built-ins on the first download, not at activation */
 const nodeCrypto = (): typeof Crypto => require('node:crypto') as typeof Crypto;
 const nodeStream = (): typeof Stream => require('node:stream') as typeof Stream;
 const nodeStreamPromises = (): typeof StreamPromises => require('node:stream/promises') as typeof StreamPromises;

@@ -1,4 +1,4 @@
-/** Issue 8: a log past the threshold goes to a temporary file, whole and in order, and is never held whole. */
+/** A log past the threshold goes to a temporary file, whole and in order, and is never held whole. */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -241,7 +241,7 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
     }
   });
 
-  it('a 20 MB log opens from a temporary file (streamed by the server, never held whole; issue 8)', async () => {
+  it('a 20 MB log opens from a temporary file (streamed by the server, never held whole)', async () => {
     h.sb.world.logLinesOverride = 420_000; // ≈ 56 bytes a line → > 20 MB
     const provider = new LogDocumentProvider(h.ext.builds);
     try {

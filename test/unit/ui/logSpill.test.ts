@@ -1,4 +1,4 @@
-/** Issue 8: a build log over the threshold opens from disk, and the appcircle-log: document says where. */
+/** A build log over the threshold opens from disk, and the appcircle-log: document says where. */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
