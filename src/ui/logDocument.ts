@@ -19,8 +19,6 @@ import { describeError } from './errorMessages';
 
 export const LOG_SCHEME = 'appcircle-log';
 type LogSource = LogFollower['source'];
-const l = vscode.l10n.t;
-
 export interface LogTarget {
   profileName: string;
   branchName: string;
@@ -167,7 +165,7 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
       return render(once.text);
     } catch (e) {
       this.unfollow(key);
-      return `${l('Could not load the log: {0}', describeError(e, 'load')?.message ?? String(e))}\n`;
+      return `${vscode.l10n.t('Could not load the log: {0}', describeError(e, 'load')?.message ?? String(e))}\n`;
     }
   }
 
@@ -282,9 +280,9 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
 }
 
 function onDiskNote(file: string): string {
-  return `${l('This log is larger than the extension keeps in memory, so it was written to a file and opened from disk in its own editor: {0}', file)}\n`;
+  return `${vscode.l10n.t('This log is larger than the extension keeps in memory, so it was written to a file and opened from disk in its own editor: {0}', file)}\n`;
 }
 
 function render(text: string): string {
-  return text || `${l('No logs yet. Appcircle publishes the log while the build runs or shortly after it ends; this document grows by itself while the build runs.')}\n`;
+  return text || `${vscode.l10n.t('No logs yet. Appcircle publishes the log while the build runs or shortly after it ends; this document grows by itself while the build runs.')}\n`;
 }

@@ -5,7 +5,6 @@ import type { BuildService, FinishedBuild } from '../core/buildService';
 import { DisposableBase } from '../core/events';
 import { statusLook } from './presentation';
 
-const l = vscode.l10n.t;
 export type NotifyMode = 'all' | 'watched' | 'failures' | 'never';
 
 export function selectForNotification(builds: FinishedBuild[], mode: NotifyMode): FinishedBuild[] {
@@ -24,10 +23,10 @@ export function selectForNotification(builds: FinishedBuild[], mode: NotifyMode)
 
 export function finishedMessage(b: FinishedBuild): string {
   if (!isTerminal(b.status)) {
-    return l('Appcircle build left the queue: {0} / {1}. Appcircle did not report how it ended; Open in Appcircle shows it.', b.profileName ?? l('profile'), b.branchName ?? l('branch'));
+    return vscode.l10n.t('Appcircle build left the queue: {0} / {1}. Appcircle did not report how it ended; Open in Appcircle shows it.', b.profileName ?? vscode.l10n.t('profile'), b.branchName ?? vscode.l10n.t('branch'));
   }
   const look = statusLook(b.status, b.hasWarning);
-  return l('Appcircle build {0}: {1} / {2}.', look.label.toLowerCase(), b.profileName ?? l('profile'), b.branchName ?? l('branch'));
+  return vscode.l10n.t('Appcircle build {0}: {1} / {2}.', look.label.toLowerCase(), b.profileName ?? vscode.l10n.t('profile'), b.branchName ?? vscode.l10n.t('branch'));
 }
 
 export function summaryMessage(list: FinishedBuild[]): string {
@@ -37,7 +36,7 @@ export function summaryMessage(list: FinishedBuild[]): string {
     counts.set(label, (counts.get(label) ?? 0) + 1);
   }
   const parts = [...counts.entries()].map(([k, v]) => `${v} ${k}`);
-  return l('{0} Appcircle builds finished: {1}.', list.length, parts.join(', '));
+  return vscode.l10n.t('{0} Appcircle builds finished: {1}.', list.length, parts.join(', '));
 }
 
 export class BuildNotifier extends DisposableBase {
@@ -52,7 +51,7 @@ export class BuildNotifier extends DisposableBase {
       return;
     }
     if (list.length > 1) {
-      const open = l('Show Builds');
+      const open = vscode.l10n.t('Show Builds');
       const failed = list.some((b) => isTerminal(b.status) && b.status !== 0);
       const show = failed ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
       const picked = await show(summaryMessage(list), open);
@@ -62,9 +61,9 @@ export class BuildNotifier extends DisposableBase {
       return;
     }
     const b = list[0];
-    const showLog = l('Show Log');
-    const download = l('Download Artifacts');
-    const open = l('Open in Appcircle');
+    const showLog = vscode.l10n.t('Show Log');
+    const download = vscode.l10n.t('Download Artifacts');
+    const open = vscode.l10n.t('Open in Appcircle');
     // a failed build: its compiler errors in the Problems panel, on the workspace's files
     const problems = vscode.l10n.t('Show Problems');
     const actions = b.buildId && isTerminal(b.status) ? (b.status === 0 ? [showLog, download, open] : b.status === 1 ? [showLog, problems, open] : [showLog, open]) : [open];

@@ -4,15 +4,13 @@ import { CommandIds, STATUS_BAR_ID } from '../constants';
 import { DisposableBase } from '../core/events';
 import type { SessionService } from '../core/sessionService';
 
-const l = vscode.l10n.t;
-
 export class OrganizationStatusBar extends DisposableBase {
   private readonly item: vscode.StatusBarItem;
 
   constructor(private readonly session: SessionService, private readonly now: () => number = Date.now) {
     super();
     this.item = this._register(vscode.window.createStatusBarItem(STATUS_BAR_ID, vscode.StatusBarAlignment.Left, 10));
-    this.item.name = l('Appcircle Organization');
+    this.item.name = vscode.l10n.t('Appcircle Organization');
     this._register(session.onDidChangeSession(() => this.update()));
     this._register(session.onDidChangeBusy(() => this.update()));
     this._register(session.onDidChangeToken(() => this.update()));
@@ -24,35 +22,35 @@ export class OrganizationStatusBar extends DisposableBase {
     const s = this.session.session;
     if (!s) {
       this.item.text = this.session.busy ? '$(loading~spin) Appcircle' : '$(sign-in) Appcircle';
-      this.item.tooltip = l('Appcircle: not signed in. Click to sign in.');
+      this.item.tooltip = vscode.l10n.t('Appcircle: not signed in. Click to sign in.');
       this.item.command = CommandIds.login;
-      this.item.accessibilityInformation = { label: l('Appcircle, not signed in. Sign in.') };
+      this.item.accessibilityInformation = { label: vscode.l10n.t('Appcircle, not signed in. Sign in.') };
       return;
     }
     this.item.text = `${this.session.busy ? '$(loading~spin)' : '$(organization)'} ${s.organizationName}`;
     const md = new vscode.MarkdownString(undefined, true);
-    md.appendMarkdown(`**${l('Appcircle')}**\n\n`);
-    md.appendMarkdown(`${l('Signed in as')}: ${escape(s.account)} (${s.kind === 'pat' ? l('Personal API Token') : s.kind === 'apiKey' ? l('API key') : l('access token')})\n\n`);
-    md.appendMarkdown(`${l('Organization')}: ${escape(s.organizationName)} (${s.isRootOrganization ? l('root organization') : l('sub-organization')})\n\n`);
-    md.appendMarkdown(`${l('Organization id')}: \`${s.organizationId}\`\n\n`);
-    md.appendMarkdown(`${l('Access token')}: ${expiryText(s.tokenExpiresAt, this.now())}\n\n`);
-    md.appendMarkdown(s.kind === 'accessToken' ? l('Click for actions.') : l('Click to switch organization.'));
+    md.appendMarkdown(`**${vscode.l10n.t('Appcircle')}**\n\n`);
+    md.appendMarkdown(`${vscode.l10n.t('Signed in as')}: ${escape(s.account)} (${s.kind === 'pat' ? vscode.l10n.t('Personal API Token') : s.kind === 'apiKey' ? vscode.l10n.t('API key') : vscode.l10n.t('access token')})\n\n`);
+    md.appendMarkdown(`${vscode.l10n.t('Organization')}: ${escape(s.organizationName)} (${s.isRootOrganization ? vscode.l10n.t('root organization') : vscode.l10n.t('sub-organization')})\n\n`);
+    md.appendMarkdown(`${vscode.l10n.t('Organization id')}: \`${s.organizationId}\`\n\n`);
+    md.appendMarkdown(`${vscode.l10n.t('Access token')}: ${expiryText(s.tokenExpiresAt, this.now())}\n\n`);
+    md.appendMarkdown(s.kind === 'accessToken' ? vscode.l10n.t('Click for actions.') : vscode.l10n.t('Click to switch organization.'));
     this.item.tooltip = md;
     this.item.command = CommandIds.selectOrganization;
-    this.item.accessibilityInformation = { label: l('Appcircle organization {0}. Switch organization.', s.organizationName) };
+    this.item.accessibilityInformation = { label: vscode.l10n.t('Appcircle organization {0}. Switch organization.', s.organizationName) };
   }
 }
 
 export function expiryText(expiresAt: number | undefined, now: number): string {
   if (expiresAt === undefined) {
-    return l('not requested yet');
+    return vscode.l10n.t('not requested yet');
   }
   const mins = Math.round((expiresAt - now) / 60_000);
   const at = new Date(expiresAt).toLocaleTimeString();
   if (mins <= 0) {
-    return l('expired at {0} (renewed on next use)', at);
+    return vscode.l10n.t('expired at {0} (renewed on next use)', at);
   }
-  return mins < 120 ? l('expires at {0} (in {1} min)', at, mins) : l('expires at {0}', at);
+  return mins < 120 ? vscode.l10n.t('expires at {0} (in {1} min)', at, mins) : vscode.l10n.t('expires at {0}', at);
 }
 
 function escape(s: string): string {

@@ -12,7 +12,6 @@ import type { BuildService } from '../../core/buildService';
 import { UserCancelledError } from '../../core/errors';
 import { NoArtifactsError, NotAZipError } from '../uiErrors';
 
-const l = vscode.l10n.t;
 /* eslint-disable @typescript-eslint/no-require-imports -- Node built-ins on the first download, not at activation */
 const nodeCrypto = (): typeof Crypto => require('node:crypto') as typeof Crypto;
 const nodeStream = (): typeof Stream => require('node:stream') as typeof Stream;
@@ -137,8 +136,8 @@ export async function downloadArtifactsCommand(builds: BuildService, state: vsco
       canSelectFiles: false,
       canSelectFolders: true,
       canSelectMany: false,
-      openLabel: l('Save Artifacts Here'),
-      title: l('Download artifacts of {0} / {1}', t.profileName, t.branchName),
+      openLabel: vscode.l10n.t('Save Artifacts Here'),
+      title: vscode.l10n.t('Download artifacts of {0} / {1}', t.profileName, t.branchName),
       defaultUri: last ? vscode.Uri.file(last) : vscode.workspace.workspaceFolders?.[0]?.uri,
     });
     if (!picked?.[0]) {
@@ -149,7 +148,7 @@ export async function downloadArtifactsCommand(builds: BuildService, state: vsco
   }
   const target = folder;
   const file = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: l('Downloading artifacts of {0} / {1}', t.profileName, t.branchName), cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Downloading artifacts of {0} / {1}', t.profileName, t.branchName), cancellable: true },
     async (progress, token) => {
       const ac = new AbortController();
       token.onCancellationRequested(() => ac.abort());
@@ -167,8 +166,8 @@ export async function downloadArtifactsCommand(builds: BuildService, state: vsco
       );
     },
   );
-  const reveal = l('Reveal');
-  void vscode.window.showInformationMessage(l('Artifacts saved to {0}.', file), reveal).then((p) => {
+  const reveal = vscode.l10n.t('Reveal');
+  void vscode.window.showInformationMessage(vscode.l10n.t('Artifacts saved to {0}.', file), reveal).then((p) => {
     if (p === reveal) {
       return vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(file));
     }

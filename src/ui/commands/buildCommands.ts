@@ -14,7 +14,6 @@ import { BranchNode, BuildNode, LoadMoreNode, MessageNode, ProfileNode, QueueNod
 import { NoCommitsError, NothingToChooseError } from '../uiErrors';
 import { downloadArtifactsCommand } from './artifacts';
 
-const l = vscode.l10n.t;
 const LAST_CHOICE_KEY = 'appcircle.startBuild.lastChoice';
 
 interface LastChoice {
@@ -78,8 +77,8 @@ export class BuildCommands {
     if (!profile) {
       profile = (
         await pick(
-          profiles.map((p) => ({ label: p.name, description: [p.repositoryName, p.matchesWorkspace ? l('this workspace') : ''].filter(Boolean).join(' · '), p })),
-          { title: l('Start Build (1/4): build profile'), placeHolder: l('Pick the build profile') },
+          profiles.map((p) => ({ label: p.name, description: [p.repositoryName, p.matchesWorkspace ? vscode.l10n.t('this workspace') : ''].filter(Boolean).join(' · '), p })),
+          { title: vscode.l10n.t('Start Build (1/4): build profile'), placeHolder: vscode.l10n.t('Pick the build profile') },
         )
       ).p;
     }
@@ -93,8 +92,8 @@ export class BuildCommands {
         const preferred = branches.find((b) => gitBranches.includes(b.name))?.id ?? last.branchId;
         branch = await this.choose(
           branches,
-          (b) => ({ label: b.name, description: [b.id === preferred ? l('current') : '', statusLook(b.lastStatus).label].filter(Boolean).join(' · ') }),
-          l('Start Build (2/4): branch of {0}', chosenProfile.name),
+          (b) => ({ label: b.name, description: [b.id === preferred ? vscode.l10n.t('current') : '', statusLook(b.lastStatus).label].filter(Boolean).join(' · ') }),
+          vscode.l10n.t('Start Build (2/4): branch of {0}', chosenProfile.name),
           preferred,
         );
       }
@@ -119,11 +118,11 @@ export class BuildCommands {
     const workflow =
       workflows.find((w) => w.id === args.workflowId) ??
       (auto ? (workflows.find((w) => w.id === last.workflowId) ?? workflows[0]) : undefined) ??
-      (await this.choose(workflows, (w) => ({ label: w.name }), l('Start Build (3/4): workflow'), last.workflowId));
+      (await this.choose(workflows, (w) => ({ label: w.name }), vscode.l10n.t('Start Build (3/4): workflow'), last.workflowId));
     const configuration =
       configurations.find((c) => c.id === args.configurationId) ??
       (auto ? (configurations.find((c) => c.id === last.configurationId) ?? configurations[0]) : undefined) ??
-      (await this.choose(configurations, (c) => ({ label: c.name }), l('Start Build (4/4): configuration'), last.configurationId));
+      (await this.choose(configurations, (c) => ({ label: c.name }), vscode.l10n.t('Start Build (4/4): configuration'), last.configurationId));
     let commitId = args.commitId;
     if (!commitId) {
       const commits = await this.builds.commits(chosenBranch.id);
@@ -134,10 +133,10 @@ export class BuildCommands {
     }
     const all = this.state.get<Record<string, LastChoice>>(LAST_CHOICE_KEY, {});
     await this.state.update(LAST_CHOICE_KEY, { ...all, [chosenProfile.id]: { branchId: chosenBranch.id, workflowId: workflow.id, configurationId: configuration.id } });
-    const started = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: l('Starting Appcircle build…') }, () =>
+    const started = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Starting Appcircle build…') }, () =>
       this.builds.startBuild({ profileId: chosenProfile.id, branchId: chosenBranch.id, branchName: chosenBranch.name, commitId: commitId, workflowId: workflow.id, configurationId: configuration.id }),
     );
-    void vscode.window.showInformationMessage(l('Build started: {0} / {1} ({2}, {3}). You will be notified when it ends.', chosenProfile.name, chosenBranch.name, workflow.name, configuration.name));
+    void vscode.window.showInformationMessage(vscode.l10n.t('Build started: {0} / {1} ({2}, {3}). You will be notified when it ends.', chosenProfile.name, chosenBranch.name, workflow.name, configuration.name));
     return started;
   }
 
@@ -171,31 +170,31 @@ export class BuildCommands {
       commitId = node.build.commitId;
     }
     if (!id) {
-      void vscode.window.showInformationMessage(l('This build is not waiting or running any more.'));
+      void vscode.window.showInformationMessage(vscode.l10n.t('This build is not waiting or running any more.'));
       return;
     }
-    const yes = l('Cancel Build');
-    const answer = await vscode.window.showWarningMessage(l('Cancel the build of {0}?', label), { modal: true }, yes);
+    const yes = vscode.l10n.t('Cancel Build');
+    const answer = await vscode.window.showWarningMessage(vscode.l10n.t('Cancel the build of {0}?', label), { modal: true }, yes);
     if (answer !== yes) {
       throw new UserCancelledError();
     }
     const r = await this.builds.cancel(id);
     switch (r.kind) {
       case 'canceled':
-        void vscode.window.showInformationMessage(l('The build of {0} was canceled.', label));
+        void vscode.window.showInformationMessage(vscode.l10n.t('The build of {0} was canceled.', label));
         return;
       case 'cancelling':
-        void vscode.window.showInformationMessage(l('Appcircle is cancelling the build of {0}.', label));
+        void vscode.window.showInformationMessage(vscode.l10n.t('Appcircle is cancelling the build of {0}.', label));
         return;
       case 'ended':
-        void vscode.window.showInformationMessage(l('The build of {0} had already ended ({1}); there was nothing to cancel.', label, statusLook(r.status).label.toLowerCase()));
+        void vscode.window.showInformationMessage(vscode.l10n.t('The build of {0} had already ended ({1}); there was nothing to cancel.', label, statusLook(r.status).label.toLowerCase()));
         return;
       case 'notConfirmed': {
-        const open = l('Open in Appcircle');
+        const open = vscode.l10n.t('Open in Appcircle');
         const message =
           r.status === undefined
-            ? l('Appcircle did not confirm the cancel of the build of {0}. Check the build in the Appcircle dashboard and cancel it there if it still runs.', label)
-            : l('Appcircle did not confirm the cancel of the build of {0}: it still shows the build as {1}. Cancel it in the Appcircle dashboard.', label, statusLook(r.status).label.toLowerCase());
+            ? vscode.l10n.t('Appcircle did not confirm the cancel of the build of {0}. Check the build in the Appcircle dashboard and cancel it there if it still runs.', label)
+            : vscode.l10n.t('Appcircle did not confirm the cancel of the build of {0}: it still shows the build as {1}. Cancel it in the Appcircle dashboard.', label, statusLook(r.status).label.toLowerCase());
         const picked = await vscode.window.showWarningMessage(message, open);
         if (picked === open) {
           const url = buildLogPageUrl(this.dashboardUrl(), { profileId: r.profileId ?? profileId, commitId: r.commitId ?? commitId, queueItemId: id, running: true });
@@ -289,7 +288,7 @@ export class BuildCommands {
     const id = node instanceof BuildNode ? node.build.id : node instanceof QueueNode ? node.entry.id : undefined;
     if (id) {
       await vscode.env.clipboard.writeText(id);
-      void vscode.window.setStatusBarMessage(l('Copied build id {0}', id), 3000);
+      void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied build id {0}', id), 3000);
     }
   }
 

@@ -6,8 +6,6 @@ import type { OrganizationService } from '../../core/organizationService';
 import type { SessionService } from '../../core/sessionService';
 import { pick } from '../prompts';
 
-const l = vscode.l10n.t;
-
 export interface SelectOrganizationArgs {
   organizationId: string;
 }
@@ -31,8 +29,8 @@ export class OrganizationCommands {
     } else {
       const items = this.orgs.list().then((orgs) => toItems(orgs, current.organizationId));
       const chosen = await pick<OrgItem>(items, {
-        title: l('Appcircle: Switch Organization'),
-        placeHolder: l('Signed in as {0}. Pick the organization to work in.', current.account),
+        title: vscode.l10n.t('Appcircle: Switch Organization'),
+        placeHolder: vscode.l10n.t('Signed in as {0}. Pick the organization to work in.', current.account),
         matchOnDescription: true,
       });
       if (!chosen.org) {
@@ -44,10 +42,10 @@ export class OrganizationCommands {
       return current;
     }
     const info = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: l('Switching Appcircle organization…') },
+      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Switching Appcircle organization…') },
       () => this.orgs.switchTo(targetId),
     );
-    void vscode.window.showInformationMessage(l('Switched to {0}.', info.organizationName));
+    void vscode.window.showInformationMessage(vscode.l10n.t('Switched to {0}.', info.organizationName));
     return info;
   }
 }
@@ -55,11 +53,11 @@ export class OrganizationCommands {
 export function toItems(orgs: Organization[], currentId: string): OrgItem[] {
   const items: OrgItem[] = [];
   for (const org of orgs) {
-    const kind = org.isRoot ? l('root organization') : l('sub-organization');
+    const kind = org.isRoot ? vscode.l10n.t('root organization') : vscode.l10n.t('sub-organization');
     const isCurrent = org.id === currentId;
     items.push({
       label: `${isCurrent ? '$(check)' : org.isRoot ? '$(organization)' : '$(blank)'} ${org.name}`,
-      description: isCurrent ? l('current · {0}', kind) : kind,
+      description: isCurrent ? vscode.l10n.t('current · {0}', kind) : kind,
       detail: org.id,
       org,
       picked: isCurrent,

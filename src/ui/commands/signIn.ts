@@ -8,8 +8,6 @@ import type { Operation } from '../errorMessages';
 import { askInput, pick } from '../prompts';
 import type { ErrorReporter } from './runCommand';
 
-const l = vscode.l10n.t;
-
 export interface PatArgs {
   pat: string;
 }
@@ -35,23 +33,23 @@ export class SignInCommands {
     }
     const items: ChooserItem[] = [
       {
-        label: `$(key) ${l('Personal API Token')}`,
-        detail: l('Your personal token from the Appcircle dashboard (My Account → Personal API Token).'),
+        label: `$(key) ${vscode.l10n.t('Personal API Token')}`,
+        detail: vscode.l10n.t('Your personal token from the Appcircle dashboard (My Account → Personal API Token).'),
         run: () => Promise.resolve(vscode.commands.executeCommand<SessionInfo | undefined>(CommandIds.loginWithPat)),
       },
       {
-        label: `$(organization) ${l('API Key')}`,
-        detail: l('An organization API key: name and secret, optionally an organization id.'),
+        label: `$(organization) ${vscode.l10n.t('API Key')}`,
+        detail: vscode.l10n.t('An organization API key: name and secret, optionally an organization id.'),
         run: () => Promise.resolve(vscode.commands.executeCommand<SessionInfo | undefined>(CommandIds.loginWithApiKey)),
       },
     ];
     const others = await this.session.listOtherSessions().catch((): OtherWorkspaceSession[] => []);
     if (others.length) {
-      items.push({ label: l('From another workspace'), kind: vscode.QuickPickItemKind.Separator, run: () => Promise.resolve(undefined) });
+      items.push({ label: vscode.l10n.t('From another workspace'), kind: vscode.QuickPickItemKind.Separator, run: () => Promise.resolve(undefined) });
       for (const o of others) {
         items.push({
-          label: `$(account) ${l('Use {0}, {1}', o.account, o.organizationName)}`,
-          description: l('signed in in {0}', o.workspaceName),
+          label: `$(account) ${vscode.l10n.t('Use {0}, {1}', o.account, o.organizationName)}`,
+          description: vscode.l10n.t('signed in in {0}', o.workspaceName),
           run: () => this.withReport(o.kind === 'apiKey' ? 'signInApiKey' : o.kind === 'pat' ? 'signInPat' : 'signInToken', () => this.session.signInWithOtherSession(o)),
         });
       }
@@ -60,13 +58,13 @@ export class SignInCommands {
       const token = this.env[variable];
       if (token && token.trim()) {
         items.push({
-          label: `$(terminal) ${l('Use {0} from the environment', variable)}`,
-          detail: l('A ready-made access token; it cannot be renewed or switched to another organization.'),
+          label: `$(terminal) ${vscode.l10n.t('Use {0} from the environment', variable)}`,
+          detail: vscode.l10n.t('A ready-made access token; it cannot be renewed or switched to another organization.'),
           run: () => this.withReport('signInToken', () => this.signIn({ kind: 'accessToken', token, source: variable })),
         });
       }
     }
-    const chosen = await pick(items, { title: l('Appcircle: Sign In'), placeHolder: l('How do you want to sign in to Appcircle?') });
+    const chosen = await pick(items, { title: vscode.l10n.t('Appcircle: Sign In'), placeHolder: vscode.l10n.t('How do you want to sign in to Appcircle?') });
     return chosen.run();
   }
 
@@ -79,8 +77,8 @@ export class SignInCommands {
       ? requireCredentialValue('pat', args.pat)
       : await askInput({
           field: 'pat',
-          title: l('Appcircle: Sign In with Personal API Token'),
-          prompt: l('Paste your Appcircle Personal API Token (Appcircle dashboard → My Account → Personal API Token). It is kept in VS Code\'s secret storage for this workspace.'),
+          title: vscode.l10n.t('Appcircle: Sign In with Personal API Token'),
+          prompt: vscode.l10n.t('Paste your Appcircle Personal API Token (Appcircle dashboard → My Account → Personal API Token). It is kept in VS Code\'s secret storage for this workspace.'),
           password: true,
         });
     return this.signIn({ kind: 'pat', pat });
@@ -99,17 +97,17 @@ export class SignInCommands {
       secret = requireCredentialValue('apiKeySecret', args.secret);
       organizationId = requireOrganizationId(args.organizationId);
     } else {
-      const title = l('Appcircle: Sign In with API Key');
-      name = await askInput({ field: 'apiKeyName', title, step: 1, totalSteps: 3, prompt: l('API key name, as shown in Organization → API Keys.') });
-      secret = await askInput({ field: 'apiKeySecret', title, step: 2, totalSteps: 3, prompt: l('API key secret.'), password: true });
+      const title = vscode.l10n.t('Appcircle: Sign In with API Key');
+      name = await askInput({ field: 'apiKeyName', title, step: 1, totalSteps: 3, prompt: vscode.l10n.t('API key name, as shown in Organization → API Keys.') });
+      secret = await askInput({ field: 'apiKeySecret', title, step: 2, totalSteps: 3, prompt: vscode.l10n.t('API key secret.'), password: true });
       const org = await askInput({
         field: 'organizationId',
         title,
         step: 3,
         totalSteps: 3,
         optional: true,
-        prompt: l('Organization id (optional): press Enter to use the key\'s own organization.'),
-        placeHolder: l('Organization id (optional)'),
+        prompt: vscode.l10n.t('Organization id (optional): press Enter to use the key\'s own organization.'),
+        placeHolder: vscode.l10n.t('Organization id (optional)'),
       });
       organizationId = requireOrganizationId(org);
     }
@@ -118,10 +116,10 @@ export class SignInCommands {
 
   private async signIn(credential: Credential): Promise<SessionInfo> {
     const info = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: l('Signing in to Appcircle…') },
+      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Signing in to Appcircle…') },
       () => this.session.signIn(credential),
     );
-    void vscode.window.showInformationMessage(l('Signed in to Appcircle as {0} ({1}).', info.account, info.organizationName));
+    void vscode.window.showInformationMessage(vscode.l10n.t('Signed in to Appcircle as {0} ({1}).', info.account, info.organizationName));
     return info;
   }
 
@@ -131,11 +129,11 @@ export class SignInCommands {
     if (!s) {
       return Promise.resolve(false);
     }
-    const signOut = l('Sign Out');
-    const switchOrg = l('Switch Organization');
+    const signOut = vscode.l10n.t('Sign Out');
+    const switchOrg = vscode.l10n.t('Switch Organization');
     const actions = s.kind === 'accessToken' ? [signOut] : [signOut, switchOrg];
     void vscode.window
-      .showWarningMessage(l('You are already signed in to Appcircle as {0} (organization {1}). Sign out first to use another account.', s.account, s.organizationName), ...actions)
+      .showWarningMessage(vscode.l10n.t('You are already signed in to Appcircle as {0} (organization {1}). Sign out first to use another account.', s.account, s.organizationName), ...actions)
       .then((picked) => {
         if (picked === signOut) {
           return vscode.commands.executeCommand(CommandIds.logout);

@@ -7,8 +7,6 @@ import { describeError } from '../errorMessages';
 import type { Node } from './nodes';
 import { MessageNode, QueueNode } from './nodes';
 
-const l = vscode.l10n.t;
-
 export class ActiveBuildsTreeProvider extends DisposableBase implements vscode.TreeDataProvider<Node> {
   private readonly _onDidChangeTreeData = this._register(new vscode.EventEmitter<Node | undefined>());
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
@@ -35,8 +33,8 @@ export class ActiveBuildsTreeProvider extends DisposableBase implements vscode.T
       return;
     }
     const running = this.session.isSignedIn ? this.builds.runningCount : 0;
-    this.view.badge = running > 0 ? { value: running, tooltip: l('{0} running Appcircle builds', running) } : undefined;
-    this.view.description = this.session.isSignedIn && this.builds.queue.loaded ? l('{0} in queue', this.builds.queue.entries.length) : undefined;
+    this.view.badge = running > 0 ? { value: running, tooltip: vscode.l10n.t('{0} running Appcircle builds', running) } : undefined;
+    this.view.description = this.session.isSignedIn && this.builds.queue.loaded ? vscode.l10n.t('{0} in queue', this.builds.queue.entries.length) : undefined;
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
@@ -53,7 +51,7 @@ export class ActiveBuildsTreeProvider extends DisposableBase implements vscode.T
         return [this.errorNode(q.error)];
       }
       this.builds.scheduler.pokeNow();
-      return [new MessageNode('queue:loading', l('Loading the build queue…'), 'loading')];
+      return [new MessageNode('queue:loading', vscode.l10n.t('Loading the build queue…'), 'loading')];
     }
     const now = this.now();
     const nodes: Node[] = q.entries.map((e) => new QueueNode(e, now));
@@ -61,12 +59,12 @@ export class ActiveBuildsTreeProvider extends DisposableBase implements vscode.T
       nodes.unshift(this.errorNode(q.error));
     }
     if (!nodes.length) {
-      return [new MessageNode('queue:empty', l('No builds are waiting or running.'), 'info')];
+      return [new MessageNode('queue:empty', vscode.l10n.t('No builds are waiting or running.'), 'info')];
     }
     return nodes;
   }
 
   private errorNode(e: unknown): MessageNode {
-    return new MessageNode('queue:error', describeError(e, 'load')?.message ?? l('Could not load the queue.'), 'error', () => this.builds.refresh({ kind: 'queue' }));
+    return new MessageNode('queue:error', describeError(e, 'load')?.message ?? vscode.l10n.t('Could not load the queue.'), 'error', () => this.builds.refresh({ kind: 'queue' }));
   }
 }

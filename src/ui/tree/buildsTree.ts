@@ -7,8 +7,6 @@ import { describeError } from '../errorMessages';
 import type { Node } from './nodes';
 import { BranchNode, BuildNode, LoadMoreNode, MessageNode, ProfileNode, refreshScopeOf } from './nodes';
 
-const l = vscode.l10n.t;
-
 export class BuildsTreeProvider extends DisposableBase implements vscode.TreeDataProvider<Node> {
   private readonly _onDidChangeTreeData = this._register(new vscode.EventEmitter<Node | undefined>());
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
@@ -124,7 +122,7 @@ export class BuildsTreeProvider extends DisposableBase implements vscode.TreeDat
   private async profileChildren(node: ProfileNode): Promise<Node[]> {
     const r = await this.builds.branches(node.profile.id);
     if (!r.value.length) {
-      return [new MessageNode(`${node.id}:empty`, l('No branches yet'), 'info')];
+      return [new MessageNode(`${node.id}:empty`, vscode.l10n.t('No branches yet'), 'info')];
     }
     const now = this.now();
     const nodes: Node[] = r.value.map((b) => {
@@ -139,7 +137,7 @@ export class BuildsTreeProvider extends DisposableBase implements vscode.TreeDat
   private async branchChildren(node: BranchNode): Promise<Node[]> {
     const page = await this.builds.builds(node.profile.id, node.branch.id);
     if (!page.items.length) {
-      return [new MessageNode(`${node.id}:empty`, l('No builds yet'), 'info')];
+      return [new MessageNode(`${node.id}:empty`, vscode.l10n.t('No builds yet'), 'info')];
     }
     const now = this.now();
     const nodes: Node[] = page.items.map((b) => {
@@ -163,6 +161,6 @@ export class BuildsTreeProvider extends DisposableBase implements vscode.TreeDat
 
   private errorNode(key: string, e: unknown, parent?: Node): MessageNode {
     const d = describeError(e, 'load');
-    return new MessageNode(`${key}:error`, d?.message ?? l('Could not load.'), 'error', () => this.builds.refresh(refreshScopeOf(parent, { kind: 'profiles' })));
+    return new MessageNode(`${key}:error`, d?.message ?? vscode.l10n.t('Could not load.'), 'error', () => this.builds.refresh(refreshScopeOf(parent, { kind: 'profiles' })));
   }
 }

@@ -4,8 +4,6 @@ import type { Branch, Build, BuildProfile, QueueEntry } from '../../core/buildMo
 import type { DataChange } from '../../core/buildService';
 import { buildContextValue, firstLine, formatDuration, relativeTime, shortHash, statusLook } from '../presentation';
 
-const l = vscode.l10n.t;
-
 export type Node = ProfileNode | BranchNode | BuildNode | LoadMoreNode | MessageNode | QueueNode;
 
 /** What refreshing under a node means: a profile's branches, a branch's builds, or `fallback` (the root). */
@@ -34,13 +32,13 @@ export class ProfileNode {
     const p = this.profile;
     const item = new vscode.TreeItem(p.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
-    const parts = [p.repositoryName, p.matchesWorkspace ? l('this workspace') : undefined, p.pinned ? l('pinned') : undefined].filter(Boolean);
+    const parts = [p.repositoryName, p.matchesWorkspace ? vscode.l10n.t('this workspace') : undefined, p.pinned ? vscode.l10n.t('pinned') : undefined].filter(Boolean);
     item.description = parts.join(' · ');
     item.iconPath = new vscode.ThemeIcon(p.platform === 'android' ? 'robot' : p.platform === 'ios' ? 'device-mobile' : 'package', p.matchesWorkspace ? new vscode.ThemeColor('charts.green') : undefined);
     item.contextValue = `profile${p.pinned ? ' pinned' : ''}`;
     item.tooltip = new vscode.MarkdownString(
       // server text is escaped: a profile name cannot inject links, images or command URIs into the tooltip
-      [`**${escapeMd(p.name)}**`, `${l('Platform')}: ${p.platform === 'ios' ? 'iOS' : p.platform === 'android' ? 'Android' : l('unknown')}`, p.repositoryName ? `${l('Repository')}: ${escapeMd(p.repositoryName)}` : '', p.matchesWorkspace ? l('Matches a git remote of this workspace.') : ''].filter(Boolean).join('\n\n'),
+      [`**${escapeMd(p.name)}**`, `${vscode.l10n.t('Platform')}: ${p.platform === 'ios' ? 'iOS' : p.platform === 'android' ? 'Android' : vscode.l10n.t('unknown')}`, p.repositoryName ? `${vscode.l10n.t('Repository')}: ${escapeMd(p.repositoryName)}` : '', p.matchesWorkspace ? vscode.l10n.t('Matches a git remote of this workspace.') : ''].filter(Boolean).join('\n\n'),
     );
     return item;
   }
@@ -57,7 +55,7 @@ export class BranchNode {
     const item = new vscode.TreeItem(b.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.iconPath = statusIcon(b.lastStatus);
-    item.description = relativeTime(b.lastBuildDate, this.now) ?? l('no builds yet');
+    item.description = relativeTime(b.lastBuildDate, this.now) ?? vscode.l10n.t('no builds yet');
     item.contextValue = 'branch';
     item.tooltip = `${b.name} — ${statusLook(b.lastStatus).label}${b.lastBuildDate ? ` (${new Date(b.lastBuildDate).toLocaleString()})` : ''}`;
     return item;
@@ -80,7 +78,7 @@ export class BuildNode {
     item.description = [shortHash(b.commitHash), elapsed ?? formatDuration(b.durationSec)].filter(Boolean).join(' · ');
     item.contextValue = buildContextValue(b.status, true);
     item.accessibilityInformation = { label: `${look.label}: ${item.label as string}` };
-    item.command = { command: 'appcircle.showBuildLog', title: l('Show Log'), arguments: [this] };
+    item.command = { command: 'appcircle.showBuildLog', title: vscode.l10n.t('Show Log'), arguments: [this] };
     return item;
   }
   /** Markdown tooltip, built only when hovered (resolveTreeItem). */
@@ -90,17 +88,17 @@ export class BuildNode {
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`$(${look.icon}) **${look.label}** — ${escapeMd(firstLine(b.commitMessage) ?? '')}\n\n`);
     const rows: [string, string | undefined][] = [
-      [l('Profile'), this.profile.name],
-      [l('Branch'), this.branch.name],
-      [l('Commit'), shortHash(b.commitHash)],
-      [l('Author'), b.author],
-      [l('Started'), b.startDate ? new Date(b.startDate).toLocaleString() : undefined],
-      [l('Finished'), b.endDate ? new Date(b.endDate).toLocaleString() : undefined],
-      [l('Duration'), formatDuration(b.durationSec)],
-      [l('Workflow'), b.workflowName],
-      [l('Configuration'), b.configurationName],
-      [l('Warnings'), b.hasWarning ? l('yes') : undefined],
-      [l('Build id'), b.id],
+      [vscode.l10n.t('Profile'), this.profile.name],
+      [vscode.l10n.t('Branch'), this.branch.name],
+      [vscode.l10n.t('Commit'), shortHash(b.commitHash)],
+      [vscode.l10n.t('Author'), b.author],
+      [vscode.l10n.t('Started'), b.startDate ? new Date(b.startDate).toLocaleString() : undefined],
+      [vscode.l10n.t('Finished'), b.endDate ? new Date(b.endDate).toLocaleString() : undefined],
+      [vscode.l10n.t('Duration'), formatDuration(b.durationSec)],
+      [vscode.l10n.t('Workflow'), b.workflowName],
+      [vscode.l10n.t('Configuration'), b.configurationName],
+      [vscode.l10n.t('Warnings'), b.hasWarning ? vscode.l10n.t('yes') : undefined],
+      [vscode.l10n.t('Build id'), b.id],
     ];
     for (const [k, v] of rows) {
       if (v) {
@@ -118,11 +116,11 @@ export class LoadMoreNode {
     return `more:${this.profileId}:${this.branchId}`;
   }
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(l('Load more…'), vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(vscode.l10n.t('Load more…'), vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('ellipsis');
     item.contextValue = 'loadMore';
-    item.command = { command: 'appcircle.loadMore', title: l('Load more…'), arguments: [this] };
+    item.command = { command: 'appcircle.loadMore', title: vscode.l10n.t('Load more…'), arguments: [this] };
     return item;
   }
 }
@@ -144,9 +142,9 @@ export class MessageNode {
     item.iconPath = new vscode.ThemeIcon(this.kind === 'error' ? 'error' : this.kind === 'loading' ? 'loading~spin' : 'info', this.kind === 'error' ? new vscode.ThemeColor('errorForeground') : undefined);
     item.contextValue = this.retry ? 'message retry' : 'message';
     if (this.retry) {
-      item.description = l('Retry');
-      item.command = { command: 'appcircle.retry', title: l('Retry'), arguments: [this] };
-      item.tooltip = `${this.message} — ${l('click to retry')}`;
+      item.description = vscode.l10n.t('Retry');
+      item.command = { command: 'appcircle.retry', title: vscode.l10n.t('Retry'), arguments: [this] };
+      item.tooltip = `${this.message} — ${vscode.l10n.t('click to retry')}`;
     }
     return item;
   }
@@ -161,14 +159,14 @@ export class QueueNode {
   getTreeItem(): vscode.TreeItem {
     const e = this.entry;
     const status = e.queueItemStatus === 1 ? 91 : 90;
-    const item = new vscode.TreeItem(`${e.profileName ?? l('Build')} · ${e.branchName ?? ''}`, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(`${e.profileName ?? vscode.l10n.t('Build')} · ${e.branchName ?? ''}`, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.iconPath = statusIcon(status);
     const since = e.startQueueDateTime ? formatDuration((this.now - Date.parse(e.startQueueDateTime)) / 1000) : undefined;
     item.description = [statusLook(status).label, shortHash(e.commitHash), since].filter(Boolean).join(' · ');
     item.contextValue = `queued ${buildContextValue(status, false)}`;
-    item.tooltip = [`${e.profileName ?? ''} / ${e.branchName ?? ''}`, statusLook(status).label, e.email ? `${l('Started by')} ${e.email}` : '', e.startQueueDateTime ? `${l('Queued')} ${new Date(e.startQueueDateTime).toLocaleString()}` : ''].filter(Boolean).join('\n');
-    item.command = { command: 'appcircle.showBuildLog', title: l('Show Log'), arguments: [this] };
+    item.tooltip = [`${e.profileName ?? ''} / ${e.branchName ?? ''}`, statusLook(status).label, e.email ? `${vscode.l10n.t('Started by')} ${e.email}` : '', e.startQueueDateTime ? `${vscode.l10n.t('Queued')} ${new Date(e.startQueueDateTime).toLocaleString()}` : ''].filter(Boolean).join('\n');
+    item.command = { command: 'appcircle.showBuildLog', title: vscode.l10n.t('Show Log'), arguments: [this] };
     return item;
   }
 }
