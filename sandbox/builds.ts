@@ -14,6 +14,7 @@ import {
   PROFILES,
   ROOT_ORG_ID,
   SEED_BUILD_OUTCOMES,
+  USER,
   VARIABLE_GROUPS,
   WORKFLOW_NAMES,
   ZERO_GUID,
@@ -475,6 +476,36 @@ export class BuildWorld {
     this.live.set(taskId, ref2);
     this.liveList.push(ref2);
     return build;
+  }
+
+  /**
+   * A push reaching Appcircle through its webhook: the commit becomes the newest of the branch of every profile of
+   * that repository (the branch is added when new) and, with `build`, each such profile starts a build of it on
+   * its first workflow and configuration (an auto-build). For tests and demos of following a pushed commit.
+   */
+  receivePush(p: { repositoryName: string; branch: string; hash: string; message?: string; author?: string; build?: boolean; orgId?: string }): { commitIds: string[]; builds: SBuild[] } {
+    const out: { commitIds: string[]; builds: SBuild[] } = { commitIds: [], builds: [] };
+    const repo = p.repositoryName.toLowerCase();
+    for (const prof of this.profiles.filter((x) => x.repositoryName.toLowerCase() === repo && (!p.orgId || x.orgId === p.orgId))) {
+      let b = prof.branches.find((x) => x.name === p.branch);
+      if (!b) {
+        b = { id: guid(`branch:${prof.id}:${p.branch}`), name: p.branch, commits: [], builds: [] };
+        prof.branches.push(b);
+      }
+      let c = b.commits.find((x) => x.hash === p.hash.toLowerCase());
+      if (!c) {
+        c = { id: guid(`commit:${b.id}:${p.hash}`), hash: p.hash.toLowerCase(), commitDate: new Date(this.now()).toISOString(), author: p.author ?? 'Dev User', message: p.message ?? 'Pushed commit', branchId: b.id };
+        b.commits.unshift(c);
+      }
+      out.commitIds.push(c.id);
+      if (p.build) {
+        const started = this.start({ p: prof, b, c }, '', '', { id: USER.id, email: USER.email, orgId: prof.orgId });
+        if (typeof started !== 'string') {
+          out.builds.push(started);
+        }
+      }
+    }
+    return out;
   }
 
   /** B16: cancel a waiting or running build. */

@@ -18,6 +18,7 @@ export const CommandIds = {
   retry: 'appcircle.retry',
   goToFirstError: 'appcircle.goToFirstError',
   showBuildProblems: 'appcircle.showBuildProblems',
+  buildThisCommit: 'appcircle.buildThisCommit',
 } as const;
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
 
@@ -36,6 +37,8 @@ export interface ContextKeys {
 export const AUTH_PROVIDER_ID = 'appcircle';
 export const AUTH_PROVIDER_LABEL = 'Appcircle';
 export const STATUS_BAR_ID = 'appcircle.organization';
+/** The status-bar item of the build of the commit you are on, beside the organization. */
+export const COMMIT_STATUS_BAR_ID = 'appcircle.commitBuild';
 export const NO_FOLDER_WORKSPACE_ID = 'no-folder';
 /** Environment variables whose ready-made access token can start a session (ARCHITECTURE.md §3). */
 export const ENV_TOKEN_VARIABLES = ['AC_ACCESS_TOKEN', 'AC_API_KEY_TOKEN'] as const;

@@ -33,6 +33,10 @@ import { LogLanguageFeatures } from './ui/logLanguage';
 import { BuildDiagnostics } from './ui/buildDiagnostics';
 import { VsCodeWorkspaceFiles } from './platform/workspaceFiles';
 import { LogCommands } from './ui/commands/logCommands';
+import { CommitStatusService } from './core/commitStatus';
+import { GitHeadWatcher } from './platform/git';
+import { CommitStatusBar } from './ui/commitStatusBar';
+import { CommitCommands } from './ui/commands/commitCommands';
 
 /**
  * Set by esbuild's `define`: true only in the test build (`node esbuild.js --test-api`), false in every other
@@ -65,6 +69,8 @@ export class Extension extends DisposableBase {
   readonly authProvider: AppcircleAuthProvider;
   readonly diagnostics: BuildDiagnostics;
   readonly notifier: BuildNotifier;
+  readonly commitStatus: CommitStatusService;
+  readonly git: GitHeadWatcher;
 
   constructor(context: vscode.ExtensionContext) {
     super();
@@ -134,6 +140,15 @@ export class Extension extends DisposableBase {
     const logCommands = new LogCommands(this.diagnostics, (n) => bc.logUriFor(n));
     this._register(registerCommand(CommandIds.goToFirstError, (u) => logFeatures.goToFirstError(u), reporter));
     this._register(registerCommand(CommandIds.showBuildProblems, (n) => logCommands.showProblems(n), reporter, 'load'));
+    // the build of the commit you are on: a second status-bar item, Build This Commit, a push followed
+    const commitStatus = (this.commitStatus = this._register(new CommitStatusService({ builds: this.builds, session: this.session, clock: systemClock, logger: this.logger })));
+    this._register(new CommitStatusBar(commitStatus));
+    this.git = this._register(new GitHeadWatcher());
+    this._register(this.git.onDidChangeHead((h) => commitStatus.setHead(h)));
+    this._register(this.git.onDidPush((h) => commitStatus.pushed(h)));
+    void this.git.start().catch((e: unknown) => this.logger.info(`Git is not available for the build of this commit: ${e instanceof Error ? e.message : String(e)}`));
+    const commitCommands = new CommitCommands(commitStatus, this.session, (a) => bc.startBuild(a));
+    this._register(registerCommand(CommandIds.buildThisCommit, () => commitCommands.buildThisCommit(), reporter, 'startBuild'));
 
     this._register(
       this.session.onDidChangeSession((e) => {

@@ -9,23 +9,9 @@ import { DisposableBase } from '../core/events';
 import type { LogStep, LogSummary } from '../core/logParser';
 import { LOG_LANGUAGE, isFailedLog, isLogDocument, logBuildInfo } from './logModels';
 import type { LogModels } from './logModels';
+import { formatDuration } from './presentation';
 
 const SELECTOR: vscode.DocumentSelector = [{ language: LOG_LANGUAGE }];
-
-/** `1 min 12 s`, `45 s`, `1 h 3 min`. */
-export function formatDuration(sec: number | undefined): string | undefined {
-  if (sec === undefined || !Number.isFinite(sec) || sec < 0) {
-    return undefined;
-  }
-  const s = Math.round(sec);
-  if (s < 60) {
-    return vscode.l10n.t('{0} s', s);
-  }
-  if (s < 3600) {
-    return s % 60 ? vscode.l10n.t('{0} min {1} s', Math.floor(s / 60), s % 60) : vscode.l10n.t('{0} min', s / 60);
-  }
-  return vscode.l10n.t('{0} h {1} min', Math.floor(s / 3600), Math.floor((s % 3600) / 60));
-}
 
 /** The result shown for a step: an open step of a build that ended failed is where it failed. */
 export function stepResultLabel(step: LogStep, buildEnded: 'failed' | 'other' | 'unknown'): string {

@@ -625,3 +625,9 @@ fake.reset = () => {
   fake10.reset();
   Object.assign(window, { activeTextEditor: undefined });
 };
+
+// the workspace's folders as the commit's build item sees them
+Object.assign(workspace, {
+  onDidChangeWorkspaceFolders: () => new Disposable(() => undefined),
+  getWorkspaceFolder: () => workspace.workspaceFolders[0],
+});

@@ -1,0 +1,196 @@
+/**
+ * The workspace's git HEAD through the built-in `vscode.git` extension's API (no git process of ours): the
+ * repository of the active editor's folder, else of the first workspace folder; its branch, commit, remotes,
+ * and how far it is ahead of its upstream. Tells when HEAD changes and when a push moved the upstream to HEAD.
+ * Without the git extension (disabled, a virtual workspace), `.git` is read directly, without change events.
+ */
+import * as vscode from 'vscode';
+import type { GitHead } from '../core/commitStatus';
+import { DisposableBase, Emitter } from '../core/events';
+import type { Event } from '../core/events';
+import { parseHeadBranch, parseRemoteUrls } from './gitInfo';
+
+// ---- the part of the vscode.git API used here (extensions/git/src/api/git.d.ts) -------------------------
+
+interface GitUpstreamRef {
+  remote: string;
+  name: string;
+  commit?: string;
+}
+interface GitBranch {
+  name?: string;
+  commit?: string;
+  upstream?: GitUpstreamRef;
+  ahead?: number;
+  behind?: number;
+}
+interface GitRemote {
+  name: string;
+  fetchUrl?: string;
+  pushUrl?: string;
+}
+interface GitRepositoryState {
+  readonly HEAD: GitBranch | undefined;
+  readonly remotes: GitRemote[];
+  readonly onDidChange: vscode.Event<void>;
+}
+interface GitRepository {
+  readonly rootUri: vscode.Uri;
+  readonly state: GitRepositoryState;
+}
+interface GitApi {
+  readonly state?: 'uninitialized' | 'initialized';
+  readonly onDidChangeState?: vscode.Event<'uninitialized' | 'initialized'>;
+  readonly repositories: GitRepository[];
+  readonly onDidOpenRepository: vscode.Event<GitRepository>;
+  readonly onDidCloseRepository: vscode.Event<GitRepository>;
+  getRepository(uri: vscode.Uri): GitRepository | null;
+}
+interface GitExtension {
+  readonly enabled?: boolean;
+  getAPI(version: 1): GitApi;
+}
+
+export function headOf(repo: GitRepository): GitHead {
+  const h = repo.state.HEAD;
+  const remotes = [...new Set(repo.state.remotes.flatMap((r) => [r.fetchUrl, r.pushUrl]).filter((u): u is string => !!u))];
+  return { root: repo.rootUri.toString(), remotes, branch: h?.name, commit: h?.commit, ahead: h?.upstream ? h.ahead : undefined, upstreamCommit: h?.upstream?.commit };
+}
+
+/**
+ * A push, seen as a change of the same repository's HEAD: the commit stayed and what was ahead of the upstream is
+ * not any more, or the upstream's commit moved to HEAD's.
+ */
+export function isPush(before: GitHead | undefined, after: GitHead): boolean {
+  if (!before || before.root !== after.root || !after.commit || before.branch !== after.branch) {
+    return false;
+  }
+  const aheadDropped = before.commit === after.commit && (before.ahead ?? 0) > 0 && after.ahead === 0;
+  const upstreamMoved = after.upstreamCommit !== undefined && after.upstreamCommit !== before.upstreamCommit && after.upstreamCommit === after.commit;
+  return aheadDropped || upstreamMoved;
+}
+
+export class GitHeadWatcher extends DisposableBase {
+  private api: GitApi | undefined;
+  private readonly repoSubs = new Map<string, vscode.Disposable>();
+  private last: GitHead | undefined;
+  private readonly _onDidChangeHead = this._register(new Emitter<GitHead | undefined>());
+  /** HEAD of the chosen repository changed (or another repository was chosen), debounced. */
+  readonly onDidChangeHead: Event<GitHead | undefined> = this._onDidChangeHead.event;
+  private readonly _onDidPush = this._register(new Emitter<GitHead>());
+  readonly onDidPush: Event<GitHead> = this._onDidPush.event;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly debounceMs = 300) {
+    super();
+    this._register(vscode.window.onDidChangeActiveTextEditor(() => this.schedule()));
+    this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.schedule()));
+    this._register({
+      dispose: () => {
+        if (this.timer) {
+          clearTimeout(this.timer);
+        }
+        for (const d of this.repoSubs.values()) {
+          d.dispose();
+        }
+        this.repoSubs.clear();
+      },
+    });
+  }
+
+  /** Connects to the git extension (activating it) and reports the first HEAD. */
+  async start(): Promise<void> {
+    const ext = vscode.extensions.getExtension<GitExtension>('vscode.git');
+    try {
+      const exports = ext ? (ext.isActive ? ext.exports : await ext.activate()) : undefined;
+      this.api = exports && exports.enabled !== false ? exports.getAPI(1) : undefined;
+    } catch {
+      this.api = undefined;
+    }
+    const api = this.api;
+    if (api) {
+      this._register(api.onDidOpenRepository((r) => (this.subscribe(r), this.schedule())));
+      this._register(api.onDidCloseRepository(() => this.schedule()));
+      if (api.onDidChangeState) {
+        this._register(api.onDidChangeState(() => this.schedule()));
+      }
+      api.repositories.forEach((r) => this.subscribe(r));
+    }
+    await this.emit();
+  }
+
+  private subscribe(repo: GitRepository): void {
+    const key = repo.rootUri.toString();
+    if (!this.repoSubs.has(key)) {
+      this.repoSubs.set(key, repo.state.onDidChange(() => this.schedule()));
+    }
+  }
+
+  private schedule(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+    }
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.emit();
+    }, this.debounceMs);
+  }
+
+  /** The repository of the active editor's folder, else of the first workspace folder, else the first one open. */
+  private chosen(): GitRepository | undefined {
+    const api = this.api;
+    if (!api) {
+      return undefined;
+    }
+    const active = vscode.window.activeTextEditor?.document.uri;
+    const folder = (active && vscode.workspace.getWorkspaceFolder(active)) ?? vscode.workspace.workspaceFolders?.[0];
+    return (folder && api.getRepository(folder.uri)) ?? api.repositories[0];
+  }
+
+  async current(): Promise<GitHead | undefined> {
+    const repo = this.chosen();
+    if (repo) {
+      return headOf(repo);
+    }
+    return this.api?.repositories.length ? undefined : readHeadFromFiles();
+  }
+
+  private async emit(): Promise<void> {
+    const head = await this.current().catch(() => undefined);
+    const before = this.last;
+    this.last = head;
+    if (head && isPush(before, head)) {
+      this._onDidPush.fire(head);
+    }
+    this._onDidChangeHead.fire(head);
+  }
+}
+
+/** HEAD from `.git` files (no git extension): branch, commit (loose ref or packed-refs), remotes. */
+export async function readHeadFromFiles(folder: vscode.WorkspaceFolder | undefined = vscode.workspace.workspaceFolders?.[0]): Promise<GitHead | undefined> {
+  if (!folder) {
+    return undefined;
+  }
+  const gitDir = vscode.Uri.joinPath(folder.uri, '.git');
+  const read = async (rel: string) => {
+    try {
+      return new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(gitDir, rel)));
+    } catch {
+      return undefined;
+    }
+  };
+  const headText = (await read('HEAD'))?.trim();
+  if (!headText) {
+    return undefined;
+  }
+  const branch = parseHeadBranch(headText);
+  let commit: string | undefined = /^[0-9a-f]{40}$/i.test(headText) ? headText : undefined;
+  if (branch) {
+    commit = (await read(`refs/heads/${branch}`))?.trim();
+    if (!commit) {
+      const packed = (await read('packed-refs')) ?? '';
+      commit = new RegExp(`^([0-9a-f]{40}) refs/heads/${branch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm').exec(packed)?.[1];
+    }
+  }
+  return { root: folder.uri.toString(), remotes: parseRemoteUrls((await read('config')) ?? ''), branch, commit };
+}
