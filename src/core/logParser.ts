@@ -8,6 +8,7 @@
  * caller yields (parseIncrementally). `rollbackTo(line)` forgets what a line and the ones after it produced (a
  * last line that was still being written when it was read). No vscode, no I/O.
  */
+import * as l10n from '@vscode/l10n';
 
 export type StepResult = 'running' | 'succeeded' | 'failed' | 'unfinished';
 
@@ -83,7 +84,7 @@ export function parseProblemLine(raw: string, logLine: number): LogProblem | und
   const text = stripTimestamp(raw).trimEnd();
   if (hasMarker) {
     const me = MARKER_ERROR.exec(text);
-    return me ? { severity: 'error', message: (me[1] ?? '').trim() || 'error', logLine, source: 'marker' } : undefined;
+    return me ? { severity: 'error', message: (me[1] ?? '').trim() || l10n.t('error'), logLine, source: 'marker' } : undefined;
   }
   const t = text.trimStart();
   let m = KOTLIN_NEW.exec(t) ?? KOTLIN_OLD.exec(t);

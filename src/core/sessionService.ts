@@ -11,6 +11,7 @@
  * - Operations are serialized by generation: sign-in and switch run one at a time, secret writes run in order,
  *   and a result that lands after the session changed (sign-out, switch, another window) is dropped.
  */
+import * as l10n from '@vscode/l10n';
 import type { TokenResult } from '../api/authApi';
 import type { ApiClient } from '../api/httpClient';
 import { OrganizationsApi } from '../api/organizationsApi';
@@ -602,7 +603,7 @@ function accountOf(cred: Credential, minted: TokenResult): string {
   if (cred.kind === 'apiKey') {
     return cred.name;
   }
-  return minted.claims.email ?? minted.claims.preferred_username ?? minted.claims.sub ?? 'Appcircle user';
+  return minted.claims.email ?? minted.claims.preferred_username ?? minted.claims.sub ?? l10n.t('Appcircle user');
 }
 
 function sameSession(a: StoredSession | undefined, b: StoredSession | undefined): boolean {

@@ -23,8 +23,6 @@ import { NoArtifactsError, NoCommitsError, NotAZipError, NothingToChooseError } 
 
 export type Operation = 'signInPat' | 'signInApiKey' | 'signInToken' | 'switch' | 'signOut' | 'load' | 'startBuild' | 'cancelBuild' | 'download' | 'other';
 
-const ACTION_NAMES: Partial<Record<Operation, string>> = { startBuild: 'start builds', cancelBuild: 'cancel builds', download: 'download artifacts' };
-
 export interface DescribedError {
   message: string;
   /** Offer a Sign In button. */
@@ -32,34 +30,50 @@ export interface DescribedError {
   severity: 'error' | 'warning';
 }
 
-export function fieldLabel(field: InputField): string {
+/**
+ * One whole sentence per field and problem (a translator cannot make a field name agree with a sentence it is
+ * spliced into). Only an organization id can be "not a GUID". A few sentences per call are built and one is kept.
+ */
+export function validationMessage(field: InputField, problem: ValidationProblem): string {
+  if (problem === 'notGuid') {
+    return vscode.l10n.t('The Organization id must be a GUID such as 3f5d9a12-7c41-4e8b-9b0d-2a6e4c1f8b73: paste it from the organization settings, or leave it empty.');
+  }
   switch (field) {
     case 'pat':
-      return vscode.l10n.t('Personal API Token');
+      return {
+        empty: vscode.l10n.t('Enter the Personal Access Key (Personal API Token).'),
+        whitespace: vscode.l10n.t('The Personal Access Key contains only spaces. Paste the value itself.'),
+        controlCharacters: vscode.l10n.t('The Personal Access Key contains line breaks or control characters. Paste it again as a single line.'),
+        tooLong: vscode.l10n.t('The Personal Access Key is longer than 4 KB, which no Appcircle credential is. Check what you pasted.'),
+      }[problem];
     case 'apiKeyName':
-      return vscode.l10n.t('API key name');
+      return {
+        empty: vscode.l10n.t('Enter the API key name.'),
+        whitespace: vscode.l10n.t('The API key name contains only spaces. Paste the value itself.'),
+        controlCharacters: vscode.l10n.t('The API key name contains line breaks or control characters. Paste it again as a single line.'),
+        tooLong: vscode.l10n.t('The API key name is longer than 4 KB, which no Appcircle credential is. Check what you pasted.'),
+      }[problem];
     case 'apiKeySecret':
-      return vscode.l10n.t('API key secret');
+      return {
+        empty: vscode.l10n.t('Enter the API key secret.'),
+        whitespace: vscode.l10n.t('The API key secret contains only spaces. Paste the value itself.'),
+        controlCharacters: vscode.l10n.t('The API key secret contains line breaks or control characters. Paste it again as a single line.'),
+        tooLong: vscode.l10n.t('The API key secret is longer than 4 KB, which no Appcircle credential is. Check what you pasted.'),
+      }[problem];
     case 'organizationId':
-      return vscode.l10n.t('Organization id');
+      return {
+        empty: vscode.l10n.t('Enter the Organization id.'),
+        whitespace: vscode.l10n.t('The Organization id contains only spaces. Paste the value itself.'),
+        controlCharacters: vscode.l10n.t('The Organization id contains line breaks or control characters. Paste it again as a single line.'),
+        tooLong: vscode.l10n.t('The Organization id is longer than 4 KB, which no Appcircle credential is. Check what you pasted.'),
+      }[problem];
     case 'accessToken':
-      return vscode.l10n.t('Access token');
-  }
-}
-
-export function validationMessage(field: InputField, problem: ValidationProblem): string {
-  const f = fieldLabel(field);
-  switch (problem) {
-    case 'empty':
-      return vscode.l10n.t('Enter the {0}.', f);
-    case 'whitespace':
-      return vscode.l10n.t('The {0} contains only spaces. Paste the value itself.', f);
-    case 'controlCharacters':
-      return vscode.l10n.t('The {0} contains line breaks or control characters. Paste it again as a single line.', f);
-    case 'tooLong':
-      return vscode.l10n.t('The {0} is longer than 4 KB, which no Appcircle credential is. Check what you pasted.', f);
-    case 'notGuid':
-      return vscode.l10n.t('The {0} must be a GUID such as 3f5d9a12-7c41-4e8b-9b0d-2a6e4c1f8b73: paste it from the organization settings, or leave it empty.', f);
+      return {
+        empty: vscode.l10n.t('Enter the Access token.'),
+        whitespace: vscode.l10n.t('The Access token contains only spaces. Paste the value itself.'),
+        controlCharacters: vscode.l10n.t('The Access token contains line breaks or control characters. Paste it again as a single line.'),
+        tooLong: vscode.l10n.t('The Access token is longer than 4 KB, which no Appcircle credential is. Check what you pasted.'),
+      }[problem];
   }
 }
 
@@ -89,7 +103,7 @@ export function describeError(e: unknown, op: Operation = 'other'): DescribedErr
     return err(vscode.l10n.t('Appcircle issued a token for a different organization than the one requested. The previous organization stays active; try again or check the credential\'s access.'));
   }
   if (e instanceof CannotSwitchError) {
-    return err(vscode.l10n.t('This session uses a ready-made access token, which is bound to one organization. Sign out and sign in with a Personal API Token or an API key to switch organizations.'));
+    return err(vscode.l10n.t('This session uses a ready-made access token, which is bound to one organization. Sign out and sign in with a Personal Access Key (Personal API Token) or an API key to switch organizations.'));
   }
   if (e instanceof UnknownOrganizationError) {
     return err(vscode.l10n.t('Organization {0} is not reachable with this session. Pick one from Switch Organization.', e.organizationId));
@@ -151,8 +165,9 @@ export function describeError(e: unknown, op: Operation = 'other'): DescribedErr
     return err(vscode.l10n.t('Could not write the artifacts file ({0}). Pick another folder with enough free space and write access; no partial file was left behind.', fsCode));
   }
   if (isApiError(e)) {
-    if (e.kind === 'forbidden' && ACTION_NAMES[op]) {
-      return err(vscode.l10n.t('The signed-in key or user lacks the permission to {0} in this organization. Ask an organization owner for a role that allows it.', ACTION_NAMES[op] ?? ''));
+    const forbiddenAction = e.kind === 'forbidden' ? forbiddenMessage(op) : undefined;
+    if (forbiddenAction) {
+      return err(forbiddenAction);
     }
     if (op === 'cancelBuild' && e.kind !== 'network' && e.kind !== 'timeout' && e.kind !== 'connectionRefused' && e.kind !== 'rateLimited') {
       return err(vscode.l10n.t('Appcircle did not accept the cancel request ({0}). Cancelling from outside the dashboard is not confirmed for every Appcircle version; cancel it in the dashboard instead.', String(e.status ?? e.kind)));
@@ -160,7 +175,7 @@ export function describeError(e: unknown, op: Operation = 'other'): DescribedErr
     if (op === 'download' && e.kind === 'network') {
       return err(vscode.l10n.t('The download was interrupted by a network error. No partial file was left behind; try again.'));
     }
-    const server = e.serverMessage ? ` (${vscode.l10n.t('server said: {0}', redact(e.serverMessage))})` : '';
+    const said = e.serverMessage ? redact(e.serverMessage) : undefined;
     if ((e.kind === 'unauthorized' || e.kind === 'forbidden') && e.htmlBody) {
       return err(vscode.l10n.t('A proxy or firewall answered with a web page (HTTP {0}) instead of Appcircle. Your credential was kept; check your proxy, VPN or network sign-in, then try again.', String(e.status ?? '')));
     }
@@ -177,13 +192,13 @@ export function describeError(e: unknown, op: Operation = 'other'): DescribedErr
         return err(vscode.l10n.t('Appcircle sent a response larger than {0} MB, more than any Appcircle list should be, so it was refused. Check that appcircle.apiUrl points at Appcircle.', String(Math.round((e.limitBytes ?? 0) / 1024 / 1024))));
       case 'unauthorized':
         if (op === 'signInPat') {
-          return err(vscode.l10n.t('Appcircle rejected the Personal API Token. Check that it is complete and not revoked (Appcircle dashboard → My Account → Personal API Token), then sign in again.'));
+          return err(vscode.l10n.t('Appcircle rejected the Personal Access Key (Personal API Token). Check that it is complete and not revoked (Appcircle dashboard → My Organization → Security → Personal Access Key), then sign in again.'));
         }
         if (op === 'signInApiKey') {
           return err(vscode.l10n.t('Appcircle rejected the API key name or secret. Check both (API keys expire, by default after 6 months), then sign in again.'));
         }
         if (op === 'signInToken') {
-          return err(vscode.l10n.t('Appcircle rejected the access token from the environment; it has probably expired. Sign in with a Personal API Token or an API key instead.'));
+          return err(vscode.l10n.t('Appcircle rejected the access token from the environment; it has probably expired. Sign in with a Personal Access Key (Personal API Token) or an API key instead.'));
         }
         return err(vscode.l10n.t('Appcircle did not accept the session. Sign in again.'), true);
       case 'forbidden':
@@ -195,13 +210,21 @@ export function describeError(e: unknown, op: Operation = 'other'): DescribedErr
         if (e.isInvalidOrganizationId) {
           return err(vscode.l10n.t('Invalid organization ID format: enter a GUID such as 3f5d9a12-7c41-4e8b-9b0d-2a6e4c1f8b73, or leave it empty to use the key\'s own organization.'));
         }
-        return err(vscode.l10n.t('Appcircle refused the request as invalid{0}.', server));
+        return err(said ? vscode.l10n.t('Appcircle refused the request as invalid (server said: {0}).', said) : vscode.l10n.t('Appcircle refused the request as invalid.'));
       case 'notFound':
-        return err(vscode.l10n.t('Appcircle could not find what was asked for{0}. Check the API URL setting (appcircle.apiUrl).', server));
+        return err(
+          said
+            ? vscode.l10n.t('Appcircle could not find what was asked for (server said: {0}). Check the API URL setting (appcircle.apiUrl).', said)
+            : vscode.l10n.t('Appcircle could not find what was asked for. Check the API URL setting (appcircle.apiUrl).'),
+        );
       case 'rateLimited':
-        return err(vscode.l10n.t('Appcircle is limiting requests right now. Wait {0} and try again.', waitText(e.retryAfterMs)));
+        return err(rateLimitedMessage(e.retryAfterMs));
       case 'server':
-        return err(vscode.l10n.t('Appcircle answered with a server error ({0}){1}. Try again in a moment; if it persists, check Appcircle\'s status.', String(e.status ?? ''), server));
+        return err(
+          said
+            ? vscode.l10n.t('Appcircle answered with a server error ({0}) (server said: {1}). Try again in a moment; if it persists, check Appcircle\'s status.', String(e.status ?? ''), said)
+            : vscode.l10n.t('Appcircle answered with a server error ({0}). Try again in a moment; if it persists, check Appcircle\'s status.', String(e.status ?? '')),
+        );
       case 'timeout':
         return err(vscode.l10n.t('Appcircle did not answer in time. Check your network or VPN and try again.'));
       case 'connectionRefused':
@@ -228,10 +251,26 @@ export function describeError(e: unknown, op: Operation = 'other'): DescribedErr
   return err(vscode.l10n.t('Something went wrong: {0}. See the Appcircle log for details.', redact(e instanceof Error ? e.message : String(e))));
 }
 
-function waitText(ms: number | undefined): string {
+/** A 403 for an action that names it; undefined for other operations. */
+function forbiddenMessage(op: Operation): string | undefined {
+  switch (op) {
+    case 'startBuild':
+      return vscode.l10n.t('The signed-in key or user lacks the permission to start builds in this organization. Ask an organization owner for a role that allows it.');
+    case 'cancelBuild':
+      return vscode.l10n.t('The signed-in key or user lacks the permission to cancel builds in this organization. Ask an organization owner for a role that allows it.');
+    case 'download':
+      return vscode.l10n.t('The signed-in key or user lacks the permission to download artifacts in this organization. Ask an organization owner for a role that allows it.');
+    default:
+      return undefined;
+  }
+}
+
+function rateLimitedMessage(ms: number | undefined): string {
   if (!ms || ms <= 0) {
-    return vscode.l10n.t('a minute');
+    return vscode.l10n.t('Appcircle is limiting requests right now. Wait a minute and try again.');
   }
   const s = Math.ceil(ms / 1000);
-  return s < 90 ? vscode.l10n.t('{0} seconds', s) : vscode.l10n.t('{0} minutes', Math.ceil(s / 60));
+  return s < 90
+    ? vscode.l10n.t('Appcircle is limiting requests right now. Wait {0} seconds and try again.', s)
+    : vscode.l10n.t('Appcircle is limiting requests right now. Wait {0} minutes and try again.', Math.ceil(s / 60));
 }

@@ -1,4 +1,9 @@
-/** Pure presentation: status → label, codicon, theme color, contextValue; relative times and durations. */
+/**
+ * Pure presentation: status → label, codicon, theme color, contextValue; relative times and durations.
+ * No vscode values (the plain-Node tier tests it), so its words go through @vscode/l10n, which reads the same
+ * bundle as vscode.l10n once activation has loaded it (src/extension.ts).
+ */
+import * as l10n from '@vscode/l10n';
 import { isActive, isTerminal } from '../core/buildModels';
 import type { BuildStatusCode } from '../core/buildModels';
 
@@ -14,24 +19,24 @@ export function statusLook(status: BuildStatusCode | undefined, hasWarning = fal
   switch (status) {
     case 0:
       return hasWarning
-        ? { label: 'Succeeded with warnings', icon: 'warning', color: 'problemsWarningIcon.foreground', word: 'succeeded warning' }
-        : { label: 'Succeeded', icon: 'pass-filled', color: 'testing.iconPassed', word: 'succeeded' };
+        ? { label: l10n.t('Succeeded with warnings'), icon: 'warning', color: 'problemsWarningIcon.foreground', word: 'succeeded warning' }
+        : { label: l10n.t('Succeeded'), icon: 'pass-filled', color: 'testing.iconPassed', word: 'succeeded' };
     case 1:
-      return { label: 'Failed', icon: 'error', color: 'testing.iconFailed', word: 'failed' };
+      return { label: l10n.t('Failed'), icon: 'error', color: 'testing.iconFailed', word: 'failed' };
     case 2:
-      return { label: 'Canceled', icon: 'circle-slash', color: 'disabledForeground', word: 'canceled' };
+      return { label: l10n.t('Canceled'), icon: 'circle-slash', color: 'disabledForeground', word: 'canceled' };
     case 3:
-      return { label: 'Timed out', icon: 'watch', color: 'testing.iconErrored', word: 'timeout' };
+      return { label: l10n.t('Timed out'), icon: 'watch', color: 'testing.iconErrored', word: 'timeout' };
     case 90:
-      return { label: 'Waiting', icon: 'clock', color: 'charts.yellow', word: 'waiting' };
+      return { label: l10n.t('Waiting'), icon: 'clock', color: 'charts.yellow', word: 'waiting' };
     case 91:
-      return { label: 'Running', icon: 'sync~spin', color: 'charts.blue', word: 'running' };
+      return { label: l10n.t('Running'), icon: 'sync~spin', color: 'charts.blue', word: 'running' };
     case 92:
-      return { label: 'Completing', icon: 'loading~spin', color: 'charts.blue', word: 'running completing' };
+      return { label: l10n.t('Completing'), icon: 'loading~spin', color: 'charts.blue', word: 'running completing' };
     case undefined:
-      return { label: 'No builds yet', icon: 'circle-outline', word: 'none' };
+      return { label: l10n.t('No builds yet'), icon: 'circle-outline', word: 'none' };
     default:
-      return { label: 'Unknown', icon: 'question', word: 'unknown' };
+      return { label: l10n.t('Unknown'), icon: 'question', word: 'unknown' };
   }
 }
 
@@ -59,12 +64,12 @@ export function formatDuration(totalSec: number | undefined): string | undefined
   const m = Math.floor((s % 3600) / 60);
   const sec = s % 60;
   if (h > 0) {
-    return `${h}h ${m}m`;
+    return l10n.t('{0}h {1}m', h, m);
   }
   if (m > 0) {
-    return `${m}m ${sec}s`;
+    return l10n.t('{0}m {1}s', m, sec);
   }
-  return `${sec}s`;
+  return l10n.t('{0}s', sec);
 }
 
 export function relativeTime(iso: string | undefined, now: number): string | undefined {
@@ -77,19 +82,19 @@ export function relativeTime(iso: string | undefined, now: number): string | und
   }
   const diff = Math.round((now - t) / 1000);
   if (diff < 45) {
-    return 'just now';
+    return l10n.t('just now');
   }
   const mins = Math.round(diff / 60);
   if (mins < 60) {
-    return `${mins} min ago`;
+    return l10n.t('{0} min ago', mins);
   }
   const hours = Math.round(mins / 60);
   if (hours < 24) {
-    return `${hours} h ago`;
+    return l10n.t('{0} h ago', hours);
   }
   const days = Math.round(hours / 24);
   if (days < 30) {
-    return days === 1 ? 'yesterday' : `${days} days ago`;
+    return days === 1 ? l10n.t('yesterday') : l10n.t('{0} days ago', days);
   }
   return new Date(t).toISOString().slice(0, 10);
 }
