@@ -6,7 +6,7 @@ import { CredentialStore } from './core/credentialStore';
 import { SessionExpiredError } from './core/errors';
 import { DisposableBase } from './core/events';
 import { OrganizationService } from './core/organizationService';
-import { systemClock } from './core/ports';
+import { componentLogger, systemClock } from './core/ports';
 import { SessionService } from './core/sessionService';
 import { ContextKeySetter } from './platform/contextKeys';
 import { OutputLogger } from './platform/logger';
@@ -80,10 +80,10 @@ export class Extension extends DisposableBase {
     const workspace = currentWorkspaceId();
     this.secrets = context.secrets;
     const store = (this.store = this._register(new CredentialStore(new VsCodeSecretStore(context.secrets), workspace.id, workspace.name)));
-    const api = createApiFactory(() => settings.endpoints(), this.logger);
-    this.session = this._register(new SessionService(store, api, systemClock, this.logger));
+    const api = createApiFactory(() => settings.endpoints(), componentLogger(this.logger, 'http'));
+    this.session = this._register(new SessionService(store, api, systemClock, componentLogger(this.logger, 'session')));
     this.organizations = this._register(new OrganizationService(this.session));
-    const reporter = new MessageErrorReporter(this.logger);
+    const reporter = new MessageErrorReporter(componentLogger(this.logger, 'ui'));
 
     this._register(new OrganizationStatusBar(this.session));
     this.authProvider = this._register(new AppcircleAuthProvider(this.session));
@@ -110,7 +110,7 @@ export class Extension extends DisposableBase {
     this._register(activeView.onDidChangeVisibility(updateBackground));
     updateBackground();
     this._register(settings.onDidChangePolling(() => this.builds.scheduler.reschedule()));
-    const logs = this._register(new LogDocumentProvider(this.builds, this.logger));
+    const logs = this._register(new LogDocumentProvider(this.builds, componentLogger(this.logger, 'logs')));
     this._register(vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, logs));
     this.notifier = this._register(new BuildNotifier(this.builds, () => settings.notifyMode()));
 
@@ -141,12 +141,12 @@ export class Extension extends DisposableBase {
     this._register(registerCommand(CommandIds.goToFirstError, (u) => logFeatures.goToFirstError(u), reporter));
     this._register(registerCommand(CommandIds.showBuildProblems, (n) => logCommands.showProblems(n), reporter, 'load'));
     // the build of the commit you are on: a second status-bar item, Build This Commit, a push followed
-    const commitStatus = (this.commitStatus = this._register(new CommitStatusService({ builds: this.builds, session: this.session, clock: systemClock, logger: this.logger })));
+    const commitStatus = (this.commitStatus = this._register(new CommitStatusService({ builds: this.builds, session: this.session, clock: systemClock, logger: componentLogger(this.logger, 'commit') })));
     this._register(new CommitStatusBar(commitStatus));
     this.git = this._register(new GitHeadWatcher());
     this._register(this.git.onDidChangeHead((h) => commitStatus.setHead(h)));
     this._register(this.git.onDidPush((h) => commitStatus.pushed(h)));
-    void this.git.start().catch((e: unknown) => this.logger.info(`Git is not available for the build of this commit: ${e instanceof Error ? e.message : String(e)}`));
+    void this.git.start().catch((e: unknown) => componentLogger(this.logger, 'commit').info(`Git is not available for the build of this commit: ${e instanceof Error ? e.message : String(e)}`));
     const commitCommands = new CommitCommands(commitStatus, this.session, (a) => bc.startBuild(a));
     this._register(registerCommand(CommandIds.buildThisCommit, () => commitCommands.buildThisCommit(), reporter, 'startBuild'));
 
@@ -160,7 +160,7 @@ export class Extension extends DisposableBase {
     );
     this._register(
       settings.onDidChangeEndpoints(() => {
-        this.logger.info('Appcircle URLs changed: dropping tokens and cached data');
+        componentLogger(this.logger, 'extension').info('Appcircle URLs changed: dropping tokens and cached data');
         this.session.resetConnection();
         this.organizations.invalidate();
       }),
@@ -169,7 +169,7 @@ export class Extension extends DisposableBase {
     void this.session
       .restore()
       .catch((e: unknown) => void reporter.report(e, 'load'))
-      .finally(() => this.logger.info(`Activated in ${Date.now() - started} ms`));
+      .finally(() => componentLogger(this.logger, 'extension').info(`Activated in ${Date.now() - started} ms`));
   }
 
   private async updateContext(): Promise<void> {

@@ -15,6 +15,7 @@ import type { Event } from './events';
 import type { PollResult } from './pollingScheduler';
 import { PollingScheduler } from './pollingScheduler';
 import type { Clock, Logger } from './ports';
+import { componentLogger } from './ports';
 import type { SessionService } from './sessionService';
 
 export const BUILDS_PAGE_SIZE = 20;
@@ -116,12 +117,15 @@ export class BuildService extends DisposableBase {
   /** After every successful poll tick (the one scheduler's rhythm; no second timer). */
   readonly onDidPoll: Event<PollTick> = this._onDidPoll.event;
 
+  private readonly logger: Logger;
+
   constructor(private readonly o: BuildServiceOptions) {
     super();
+    this.logger = componentLogger(o.logger, 'builds');
     this.scheduler = this._register(
       new PollingScheduler({
         clock: o.clock,
-        logger: o.logger,
+        logger: componentLogger(o.logger, 'poller'),
         intervalMs: o.pollIntervalMs,
         backgroundFactor: o.backgroundFactor,
         tick: () => this.pollQueue(),
@@ -325,7 +329,7 @@ export class BuildService extends DisposableBase {
       try {
         final = await this.finalStatus(entry);
       } catch (e) {
-        this.o.logger.info(`Final status of build ${id} not read yet (${entry.attempts}/${MAX_LEAVING_ATTEMPTS}): ${e instanceof Error ? e.message : String(e)}`);
+        this.logger.info(`Final status of build ${id} not read yet (${entry.attempts}/${MAX_LEAVING_ATTEMPTS}): ${e instanceof Error ? e.message : String(e)}`);
       }
       if (!final && entry.attempts < MAX_LEAVING_ATTEMPTS) {
         continue;
@@ -338,7 +342,7 @@ export class BuildService extends DisposableBase {
         // followed from this window: say that it left the queue rather than nothing (status Unknown, never "failed")
         finished.push({ ...entry.info, queueItemId: id, status: 99, hasWarning: false, watched: true });
       } else {
-        this.o.logger.info(`Build ${id} left the queue; its final status could not be read, so it is not announced.`);
+        this.logger.info(`Build ${id} left the queue; its final status could not be read, so it is not announced.`);
       }
     }
     if (finished.length) {
@@ -469,7 +473,7 @@ export class BuildService extends DisposableBase {
     try {
       q = await this.api((a) => a.queueItem(id));
     } catch (e) {
-      this.o.logger.info(`Cancel of ${id}: the queue item could not be read back (${e instanceof Error ? e.message : String(e)}); not confirmed`);
+      this.logger.info(`Cancel of ${id}: the queue item could not be read back (${e instanceof Error ? e.message : String(e)}); not confirmed`);
       return { kind: 'notConfirmed', queueItemId: id };
     }
     const status = q.buildStatus;

@@ -17,6 +17,21 @@ export interface Logger {
   error(message: string): void;
 }
 
+/** The part of the extension that writes a log line: `[session] Restored session …`. */
+export type LogComponent = 'extension' | 'session' | 'http' | 'builds' | 'poller' | 'logs' | 'commit' | 'ui';
+
+/** A logger whose lines start with the component that wrote them. */
+export function componentLogger(logger: Logger, component: LogComponent): Logger {
+  const tag = `[${component}] `;
+  return {
+    trace: (m) => logger.trace(tag + m),
+    debug: (m) => logger.debug(tag + m),
+    info: (m) => logger.info(tag + m),
+    warn: (m) => logger.warn(tag + m),
+    error: (m) => logger.error(tag + m),
+  };
+}
+
 export interface Clock {
   now(): number;
   setTimeout(fn: () => void, ms: number): unknown;
