@@ -227,24 +227,31 @@ export class BuildCommands {
         status: isTerminal(b.status) ? b.status : undefined,
         profileId: node.profile.id,
         branchId: node.branch.id,
-        label: `Build ${shortHash(b.commitHash) ?? b.id.slice(0, 8)} ${firstLine(b.commitMessage)?.slice(0, 40) ?? ''}`.trim(),
+        label: vscode.l10n.t('Build {0} {1}', shortHash(b.commitHash) ?? b.id.slice(0, 8), firstLine(b.commitMessage)?.slice(0, 40) ?? '').trim(),
       });
     }
     if (node instanceof QueueNode) {
       const e = node.entry;
-      return logUri({ profileName: e.profileName ?? 'profile', branchName: e.branchName ?? 'branch', commitId: e.commitId, queueItemId: e.id, profileId: e.profileId, label: `Build ${shortHash(e.commitHash) ?? e.id.slice(0, 8)}` });
+      return logUri({
+        profileName: e.profileName ?? vscode.l10n.t('profile'),
+        branchName: e.branchName ?? vscode.l10n.t('branch'),
+        commitId: e.commitId,
+        queueItemId: e.id,
+        profileId: e.profileId,
+        label: vscode.l10n.t('Build {0}', shortHash(e.commitHash) ?? e.id.slice(0, 8)),
+      });
     }
     if (isFinishedLike(node)) {
       return logUri({
-        profileName: node.profileName ?? 'profile',
-        branchName: node.branchName ?? 'branch',
+        profileName: node.profileName ?? vscode.l10n.t('profile'),
+        branchName: node.branchName ?? vscode.l10n.t('branch'),
         commitId: node.commitId,
         buildId: node.buildId,
         queueItemId: node.queueItemId,
         status: isTerminal(node.status) ? node.status : undefined,
         profileId: node.profileId,
         branchId: node.branchId,
-        label: `Build ${node.buildId?.slice(0, 8) ?? node.queueItemId.slice(0, 8)}`,
+        label: vscode.l10n.t('Build {0}', node.buildId?.slice(0, 8) ?? node.queueItemId.slice(0, 8)),
       });
     }
     return undefined;

@@ -38,7 +38,7 @@ export class ProfileNode {
     item.contextValue = `profile${p.pinned ? ' pinned' : ''}`;
     item.tooltip = new vscode.MarkdownString(
       // server text is escaped: a profile name cannot inject links, images or command URIs into the tooltip
-      [`**${escapeMd(p.name)}**`, `${vscode.l10n.t('Platform')}: ${p.platform === 'ios' ? 'iOS' : p.platform === 'android' ? 'Android' : vscode.l10n.t('unknown')}`, p.repositoryName ? `${vscode.l10n.t('Repository')}: ${escapeMd(p.repositoryName)}` : '', p.matchesWorkspace ? vscode.l10n.t('Matches a git remote of this workspace.') : ''].filter(Boolean).join('\n\n'),
+      [`**${escapeMd(p.name)}**`, vscode.l10n.t('Platform: {0}', p.platform === 'ios' ? 'iOS' : p.platform === 'android' ? 'Android' : vscode.l10n.t('unknown')), p.repositoryName ? vscode.l10n.t('Repository: {0}', escapeMd(p.repositoryName)) : '', p.matchesWorkspace ? vscode.l10n.t('Matches a git remote of this workspace.') : ''].filter(Boolean).join('\n\n'),
     );
     return item;
   }
@@ -144,7 +144,7 @@ export class MessageNode {
     if (this.retry) {
       item.description = vscode.l10n.t('Retry');
       item.command = { command: 'appcircle.retry', title: vscode.l10n.t('Retry'), arguments: [this] };
-      item.tooltip = `${this.message} — ${vscode.l10n.t('click to retry')}`;
+      item.tooltip = vscode.l10n.t('{0} — click to retry', this.message);
     }
     return item;
   }
@@ -165,7 +165,7 @@ export class QueueNode {
     const since = e.startQueueDateTime ? formatDuration((this.now - Date.parse(e.startQueueDateTime)) / 1000) : undefined;
     item.description = [statusLook(status).label, shortHash(e.commitHash), since].filter(Boolean).join(' · ');
     item.contextValue = `queued ${buildContextValue(status, false)}`;
-    item.tooltip = [`${e.profileName ?? ''} / ${e.branchName ?? ''}`, statusLook(status).label, e.email ? `${vscode.l10n.t('Started by')} ${e.email}` : '', e.startQueueDateTime ? `${vscode.l10n.t('Queued')} ${new Date(e.startQueueDateTime).toLocaleString()}` : ''].filter(Boolean).join('\n');
+    item.tooltip = [`${e.profileName ?? ''} / ${e.branchName ?? ''}`, statusLook(status).label, e.email ? vscode.l10n.t('Started by {0}', e.email) : '', e.startQueueDateTime ? vscode.l10n.t('Queued {0}', new Date(e.startQueueDateTime).toLocaleString()) : ''].filter(Boolean).join('\n');
     item.command = { command: 'appcircle.showBuildLog', title: vscode.l10n.t('Show Log'), arguments: [this] };
     return item;
   }
