@@ -31,7 +31,7 @@ export function registerAuthRoutes(router: Router, state: SandboxState): void {
   const patRoute = (field: 'pat' | 'personalAccessKey', subOrgCapable: boolean) => (ctx: Ctx) => {
     const form = parseBody(ctx.body, ctx.req.headers['content-type']);
     const value = form[field];
-    const user = value ? state.pats.find((p) => p.pat === value && !state.revoked.has(p.pat)) : undefined;
+    const user = value ? state.pats.find((p) => p.pat === value && !state.revoked.has(p.pat) && !(field === 'pat' && p.v3Only)) : undefined;
     if (!user) {
       sendError(ctx.res, 401, field === 'pat' ? 'Invalid personal access token.' : 'Invalid personal access key.', NO_STORE);
       return;

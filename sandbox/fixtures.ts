@@ -65,10 +65,18 @@ export interface SeedPat {
   /** The organization a token is minted for when no sub-organization is asked for. */
   defaultOrg: string;
   reaches: string[];
+  /** A Personal Access Key made after the rename that only `/auth/v3/token` (`personalAccessKey`) accepts. */
+  v3Only?: boolean;
 }
 
+/** A Personal Access Key that v1/v2 (`pat=`) refuse and v3 (`personalAccessKey=`) accepts (docs/appcircle-api.md §10). */
+export const DEMO_PAK_V3_ONLY = 'acpak_demo_v3_N8rT5wQ2zX7c';
+
 /** The user's PATs and the organizations they reach. */
-export const PATS: readonly SeedPat[] = [{ pat: DEMO_PAT, userId: USER.id, email: USER.email, defaultOrg: ROOT_ORG_ID, reaches: [ROOT_ORG_ID, QA_ORG_ID, EU_ORG_ID] }];
+export const PATS: readonly SeedPat[] = [
+  { pat: DEMO_PAT, userId: USER.id, email: USER.email, defaultOrg: ROOT_ORG_ID, reaches: [ROOT_ORG_ID, QA_ORG_ID, EU_ORG_ID] },
+  { pat: DEMO_PAK_V3_ONLY, userId: USER.id, email: USER.email, defaultOrg: ROOT_ORG_ID, reaches: [ROOT_ORG_ID, QA_ORG_ID, EU_ORG_ID], v3Only: true },
+];
 
 export interface SeedMember {
   id: string;

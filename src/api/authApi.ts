@@ -1,4 +1,4 @@
-/** Credential → access token (docs/appcircle-api.md §2): PAT v1/v2, API key, userinfo. No Authorization on token calls. */
+/** Credential → access token (docs/appcircle-api.md §2): PAT v1/v2 (v3 on a 401), API key, userinfo. No Authorization on token calls. */
 import type { AxiosAdapter } from 'axios';
 import type { JwtClaims, TokenResponseDto, UserInfoDto } from './dto';
 import { decodeJwt } from './dto';
@@ -36,9 +36,26 @@ export class AuthApi {
    */
   tokenWithPat(pat: string, organizationId?: string): Promise<TokenResult> {
     rememberSecret(pat);
-    return organizationId
+    const first = organizationId
       ? this.token('/auth/v2/token', { pat, subOrganizationId: organizationId, subOrganization: organizationId })
       : this.token('/auth/v1/token', { pat });
+    return first.catch((e: unknown) => this.personalAccessKeyV3(pat, organizationId, e));
+  }
+
+  /**
+   * Appcircle renamed Personal API Tokens to Personal Access Keys and documents `POST /auth/v3/token` with
+   * `personalAccessKey` (docs/appcircle-api.md §2.1, §10). A JSON 401 from v1/v2 is tried once on v3 before the
+   * key counts as rejected; any v3 failure gives back the first error (a server without v3 answers 404).
+   */
+  private async personalAccessKeyV3(key: string, organizationId: string | undefined, first: unknown): Promise<TokenResult> {
+    if (!(first instanceof ApiError) || first.kind !== 'unauthorized' || first.htmlBody) {
+      throw first;
+    }
+    try {
+      return await this.token('/auth/v3/token', organizationId ? { personalAccessKey: key, subOrganization: organizationId } : { personalAccessKey: key });
+    } catch {
+      throw first;
+    }
   }
 
   tokenWithApiKey(name: string, secret: string, organizationId?: string): Promise<TokenResult> {

@@ -30,7 +30,7 @@ export class OrganizationStatusBar extends DisposableBase {
     this.item.text = `${this.session.busy ? '$(loading~spin)' : '$(organization)'} ${s.organizationName}`;
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${vscode.l10n.t('Appcircle')}**\n\n`);
-    md.appendMarkdown(`${vscode.l10n.t('Signed in as: {0} ({1})', escape(s.account), s.kind === 'pat' ? vscode.l10n.t('Personal API Token') : s.kind === 'apiKey' ? vscode.l10n.t('API key') : vscode.l10n.t('access token'))}\n\n`);
+    md.appendMarkdown(`${vscode.l10n.t('Signed in as: {0} ({1})', escape(s.account), s.kind === 'pat' ? vscode.l10n.t('Personal Access Key') : s.kind === 'apiKey' ? vscode.l10n.t('API key') : vscode.l10n.t('access token'))}\n\n`);
     md.appendMarkdown(`${vscode.l10n.t('Organization: {0} ({1})', escape(s.organizationName), s.isRootOrganization ? vscode.l10n.t('root organization') : vscode.l10n.t('sub-organization'))}\n\n`);
     md.appendMarkdown(`${vscode.l10n.t('Organization id: `{0}`', s.organizationId)}\n\n`);
     md.appendMarkdown(`${vscode.l10n.t('Access token: {0}', expiryText(s.tokenExpiresAt, this.now()))}\n\n`);

@@ -136,7 +136,7 @@ export const buildJourneys: Journey[] = [
         // the Appcircle icon shows once the workbench has read the extension's contributions (its commands too)
         await ctx.wb.openAppcircleView();
         if ((await ctx.wb.statusItem('Acme Mobile').count()) === 0) {
-          await ctx.wb.runCommand('Appcircle: Sign In with Personal API Token');
+          await ctx.wb.runCommand('Appcircle: Sign In with Personal Access Key (Personal API Token)');
           await ctx.wb.typeInInput(DEMO_PAT, { password: true, prompt: /Personal API Token/ });
           await ctx.wb.waitStatus('Acme Mobile');
         }

@@ -57,7 +57,7 @@ export const signInJourneys: Journey[] = [
   {
     name: '2 sign in with a PAT from the Command Palette; the Accounts menu lists the session',
     async run(ctx) {
-      await ctx.wb.runCommand('Appcircle: Sign In with Personal API Token');
+      await ctx.wb.runCommand('Appcircle: Sign In with Personal Access Key (Personal API Token)');
       await ctx.wb.typeInInput(DEMO_PAT, { password: true, prompt: /Personal API Token/ });
       await ctx.wb.waitStatus('Acme Mobile');
       await ctx.wb.waitToast('Signed in to Appcircle as dev@acme.test (Acme Mobile).');
@@ -151,9 +151,9 @@ export const signInJourneys: Journey[] = [
   {
     name: '7 a wrong PAT gives a clear error and stays signed out',
     async run(ctx) {
-      await ctx.wb.runCommand('Appcircle: Sign In with Personal API Token');
+      await ctx.wb.runCommand('Appcircle: Sign In with Personal Access Key (Personal API Token)');
       await ctx.wb.typeInInput('acpat_wrong_0000000000', { password: true, prompt: /Personal API Token/ });
-      const text = await ctx.wb.waitToast(/Appcircle rejected the Personal API Token\./);
+      const text = await ctx.wb.waitToast(/Appcircle rejected the Personal Access Key \(Personal API Token\)\./);
       assert.match(text, /not revoked/);
       await ctx.wb.waitStatus(SIGNED_OUT);
       await ctx.shot('07-wrong-pat');

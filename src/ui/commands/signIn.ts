@@ -1,4 +1,4 @@
-/** Sign In (chooser), Sign In with Personal API Token, Sign In with API Key; the one-session guard. */
+/** Sign In (chooser), Sign In with Personal Access Key (Personal API Token), Sign In with API Key; the one-session guard. */
 import * as vscode from 'vscode';
 import { CommandIds, ENV_TOKEN_VARIABLES } from '../../constants';
 import type { Credential, OtherWorkspaceSession, SessionInfo } from '../../core/models';
@@ -33,8 +33,8 @@ export class SignInCommands {
     }
     const items: ChooserItem[] = [
       {
-        label: `$(key) ${vscode.l10n.t('Personal API Token')}`,
-        detail: vscode.l10n.t('Your personal token from the Appcircle dashboard (My Account → Personal API Token).'),
+        label: `$(key) ${vscode.l10n.t('Personal Access Key (Personal API Token)')}`,
+        detail: vscode.l10n.t('Your personal key from the Appcircle dashboard (My Organization → Security → Personal Access Key).'),
         run: () => Promise.resolve(vscode.commands.executeCommand<SessionInfo | undefined>(CommandIds.loginWithPat)),
       },
       {
@@ -68,7 +68,7 @@ export class SignInCommands {
     return chosen.run();
   }
 
-  /** `Appcircle: Sign In with Personal API Token`; `args.pat` skips the prompt (tests, automation). */
+  /** `Appcircle: Sign In with Personal Access Key (Personal API Token)`; `args.pat` skips the prompt (tests, automation). */
   async loginWithPat(args?: PatArgs): Promise<SessionInfo | undefined> {
     if (await this.guardSignedIn()) {
       return undefined;
@@ -77,8 +77,8 @@ export class SignInCommands {
       ? requireCredentialValue('pat', args.pat)
       : await askInput({
           field: 'pat',
-          title: vscode.l10n.t('Appcircle: Sign In with Personal API Token'),
-          prompt: vscode.l10n.t('Paste your Appcircle Personal API Token (Appcircle dashboard → My Account → Personal API Token). It is kept in VS Code\'s secret storage for this workspace.'),
+          title: vscode.l10n.t('Appcircle: Sign In with Personal Access Key (Personal API Token)'),
+          prompt: vscode.l10n.t('Paste your Appcircle Personal Access Key, formerly Personal API Token (Appcircle dashboard → My Organization → Security → Personal Access Key). It is kept in VS Code\'s secret storage for this workspace.'),
           password: true,
         });
     return this.signIn({ kind: 'pat', pat });

@@ -190,6 +190,8 @@ describe('core/SessionService: renewal, credential kept, generations, secret sto
     sb.faults.set({ pathIncludes: '/auth/v2/', forbidden: true, times: 1 });
     assert.ok((await rejects(h.session.getAccessToken({ forceRefresh: true }))) instanceof OrganizationAccessLostError);
     sb.faults.set({ pathIncludes: '/auth/v2/', echoCredential: true, echoStatus: 401, times: 1 });
+    // a 401 is tried once on v3 (`personalAccessKey`): refused there too
+    sb.faults.set({ pathIncludes: '/auth/v3/', echoCredential: true, echoStatus: 401, times: 1 });
     const e = await rejects(h.session.getAccessToken({ forceRefresh: true }));
     assert.ok(e instanceof OrganizationAccessLostError && e.organizationName === 'Acme QA');
     assert.equal(h.session.session?.organizationId, QA_ORG);
@@ -207,6 +209,7 @@ describe('core/SessionService: renewal, credential kept, generations, secret sto
   it('Switch Organization refused (401) by the sub-organization token call: "cannot reach", the session stays', async () => {
     await h.session.signIn({ kind: 'pat', pat: PAT });
     sb.faults.set({ pathIncludes: '/auth/v2/', echoCredential: true, echoStatus: 401, times: 1 });
+    sb.faults.set({ pathIncludes: '/auth/v3/', echoCredential: true, echoStatus: 401, times: 1 });
     const e = await rejects(h.session.switchOrganization(qa));
     assert.ok(e instanceof OrganizationUnreachableError);
     assert.equal(h.session.session?.organizationId, ROOT_ORG);

@@ -51,7 +51,7 @@ describe('ui: Accounts menu provider, status bar spinner, small build actions', 
     assert.deepEqual(await createSessionError(), { name: 'Canceled', message: 'Canceled' });
     await waitUntil(() => fake.messages.length > 0);
     assert.deepEqual(fake.messages.map((m) => m.severity), ['error']);
-    assert.match(fake.messages[0]?.message ?? '', /^Appcircle rejected the Personal API Token\./);
+    assert.match(fake.messages[0]?.message ?? '', /^Appcircle rejected the Personal Access Key \(Personal API Token\)\./);
   });
 
   it('the sign-in from the Accounts menu returns the new session', async () => {

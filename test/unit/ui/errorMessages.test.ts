@@ -19,7 +19,7 @@ const ACTIONABLE = /(try again|sign in|check|pick|ask|wait|enable|use |paste|ent
 
 describe('ui: every failure has a clear message that says what to do', () => {
   const cases: [string, unknown, RegExp][] = [
-    ['wrong PAT (401)', api('unauthorized', { status: 401 }), /rejected the Personal API Token/],
+    ['wrong PAT (401)', api('unauthorized', { status: 401 }), /rejected the Personal Access Key \(Personal API Token\)\. .*My Organization → Security → Personal Access Key/],
     ['bad API key (401)', api('unauthorized', { status: 401 }), /rejected the API key name or secret/],
     ['no access to the organization (403)', api('forbidden', { status: 403 }), /no access to that organization/],
     ['non-GUID organization (400)', api('badRequest', { status: 400, isInvalidOrganizationId: true }), /Invalid organization ID format/],
@@ -40,7 +40,7 @@ describe('ui: every failure has a clear message that says what to do', () => {
     ['not signed in', new NotSignedInError(), /not signed in/],
     ['organization mismatch', new OrganizationMismatchError('a', 'b'), /different organization/],
     ['access token cannot switch', new CannotSwitchError(), /bound to one organization/],
-    ['empty input', new ValidationError('pat', 'empty'), /Enter the Personal API Token/],
+    ['empty input', new ValidationError('pat', 'empty'), /Enter the Personal Access Key \(Personal API Token\)/],
     ['control characters', new ValidationError('apiKeySecret', 'controlCharacters'), /single line/],
     ['too long', new ValidationError('pat', 'tooLong'), /4 KB/],
     ['not a GUID', new ValidationError('organizationId', 'notGuid'), /must be a GUID/],

@@ -28,7 +28,7 @@ describe('ui: sign-in, status bar, switch, sign-out (extension on the vscode fak
     assert.equal(fake.contextKeys.get('appcircle.signedIn'), false);
   });
 
-  it('Sign In with Personal API Token: password box, status bar shows the organization, tooltip has identity and expiry', async () => {
+  it('Sign In with Personal Access Key (Personal API Token): password box, status bar shows the organization, tooltip has identity and expiry', async () => {
     fake.inputAnswers.push(PAT);
     await h.run('appcircle.loginWithPat');
     assert.equal(fake.inputRequests[0]?.password, true);
@@ -101,7 +101,7 @@ describe('ui: sign-in, status bar, switch, sign-out (extension on the vscode fak
     await waitUntil(() => fake.messages.length > 0);
     const m = lastMessage();
     assert.equal(m?.severity, 'error');
-    assert.match(m?.message ?? '', /^Appcircle rejected the Personal API Token\./);
+    assert.match(m?.message ?? '', /^Appcircle rejected the Personal Access Key \(Personal API Token\)\./);
     assert.deepEqual(m?.actions, ['Show Log']);
     assert.equal(h.statusBar().text, '$(sign-in) Appcircle');
   });
