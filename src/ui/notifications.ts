@@ -25,17 +25,46 @@ export function finishedMessage(b: FinishedBuild): string {
   if (!isTerminal(b.status)) {
     return vscode.l10n.t('Appcircle build left the queue: {0} / {1}. Appcircle did not report how it ended; Open in Appcircle shows it.', b.profileName ?? vscode.l10n.t('profile'), b.branchName ?? vscode.l10n.t('branch'));
   }
-  const look = statusLook(b.status, b.hasWarning);
-  return vscode.l10n.t('Appcircle build {0}: {1} / {2}.', look.label.toLowerCase(), b.profileName ?? vscode.l10n.t('profile'), b.branchName ?? vscode.l10n.t('branch'));
+  const profile = b.profileName ?? vscode.l10n.t('profile');
+  const branch = b.branchName ?? vscode.l10n.t('branch');
+  // one sentence per outcome: a translated status word spliced in (and lower-cased) would not fit every language
+  switch (b.status) {
+    case 0:
+      return b.hasWarning ? vscode.l10n.t('Appcircle build succeeded with warnings: {0} / {1}.', profile, branch) : vscode.l10n.t('Appcircle build succeeded: {0} / {1}.', profile, branch);
+    case 1:
+      return vscode.l10n.t('Appcircle build failed: {0} / {1}.', profile, branch);
+    case 2:
+      return vscode.l10n.t('Appcircle build canceled: {0} / {1}.', profile, branch);
+    default:
+      return vscode.l10n.t('Appcircle build timed out: {0} / {1}.', profile, branch);
+  }
+}
+
+/** "2 succeeded", "1 failed", …: a count with its outcome, one whole phrase each. */
+function outcomeCount(outcome: string, n: number): string {
+  switch (outcome) {
+    case 'succeeded':
+      return vscode.l10n.t('{0} succeeded', n);
+    case 'succeeded warning':
+      return vscode.l10n.t('{0} succeeded with warnings', n);
+    case 'failed':
+      return vscode.l10n.t('{0} failed', n);
+    case 'canceled':
+      return vscode.l10n.t('{0} canceled', n);
+    case 'timeout':
+      return vscode.l10n.t('{0} timed out', n);
+    default:
+      return vscode.l10n.t('{0} ended without a reported status', n);
+  }
 }
 
 export function summaryMessage(list: FinishedBuild[]): string {
   const counts = new Map<string, number>();
   for (const b of list) {
-    const label = statusLook(b.status, b.hasWarning).label.toLowerCase();
-    counts.set(label, (counts.get(label) ?? 0) + 1);
+    const outcome = isTerminal(b.status) ? statusLook(b.status, b.hasWarning).word : 'unknown';
+    counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
   }
-  const parts = [...counts.entries()].map(([k, v]) => `${v} ${k}`);
+  const parts = [...counts.entries()].map(([k, v]) => outcomeCount(k, v));
   return vscode.l10n.t('{0} Appcircle builds finished: {1}.', list.length, parts.join(', '));
 }
 
