@@ -73,13 +73,13 @@ export function commitItemView(s: CommitBuildState, now: number): CommitItemView
     case 'notBuilt':
       if (s.following) {
         return {
-          text: `$(loading~spin) ${where} ${vscode.l10n.t('waiting for Appcircle')}`,
+          text: `$(loading~spin) ${vscode.l10n.t('{0} waiting for Appcircle', where)}`,
           tooltip: [...lines, '', vscode.l10n.t('Pushed: waiting for Appcircle to start a build of this commit (it learns of pushes through its webhook).')].join('\n'),
           visible: true,
         };
       }
       return {
-        text: `$(circle-outline) ${where} ${vscode.l10n.t('not built')}`,
+        text: `$(circle-outline) ${vscode.l10n.t('{0} not built', where)}`,
         tooltip: [...lines, '', s.branch ? vscode.l10n.t('No Appcircle build of this commit yet. Click to build it.') : vscode.l10n.t('Appcircle has no branch {0} in this profile yet. Push the branch first.', head.branch ?? '')].join('\n'),
         command: buildThis,
         visible: true,
