@@ -10,7 +10,7 @@
  * its editor closes or the extension stops.
  */
 import * as vscode from 'vscode';
-import { isActive } from '../core/buildModels';
+import { isTerminal } from '../core/buildModels';
 import type { BuildService, PollTick } from '../core/buildService';
 import { DisposableBase } from '../core/events';
 import { LOG_SPILL_THRESHOLD_BYTES, LogFollower } from '../core/logFollower';
@@ -76,6 +76,7 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
   private readonly revealAfterUpdate = new Map<string, vscode.TextEditor[]>();
   /** Updates made (each one an append or, rarely, a whole re-read): for tests and the log. */
   updates = 0;
+  private lastTick: Promise<void> = Promise.resolve();
   /** appcircle-log: URI → the follower whose log went to a temporary file (it opens from disk). */
   private readonly onDisk = new Map<string, LogFollower>();
 
@@ -88,11 +89,21 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
     this._register(builds.onDidPoll((tick) => void this.onTick(tick)));
     this._register(
       vscode.workspace.onDidCloseTextDocument((doc) => {
-        if (doc.uri.scheme === LOG_SCHEME) {
-          this.unfollow(doc.uri.toString());
-        } else if (doc.uri.scheme === 'file') {
-          this.dropFile(doc.uri.fsPath);
+        if (doc.uri.scheme !== LOG_SCHEME && doc.uri.scheme !== 'file') {
+          return;
         }
+        // VS Code reports a change of language (Show Build Log sets the build log language) as a close and an
+        // open of the same document: only a document that stays closed is a closed log
+        setTimeout(() => {
+          if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === doc.uri.toString())) {
+            return;
+          }
+          if (doc.uri.scheme === LOG_SCHEME) {
+            this.unfollow(doc.uri.toString());
+          } else {
+            this.dropFile(doc.uri.fsPath);
+          }
+        }, 0);
       }),
     );
     this._register(vscode.workspace.onDidChangeTextDocument((e) => this.followTheEnd(e.document)));
@@ -129,7 +140,7 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
       let active = false;
       if (queueItemId) {
         const item = await this.builds.queueItem(queueItemId);
-        active = isActive(item.status) || item.status === 99;
+        active = !isTerminal(item.status); // waiting, running, completing, or not known yet
         buildId ??= item.buildId;
         commitId ??= item.commitId;
       }
@@ -144,7 +155,7 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
         } finally {
           entry.busy = false;
         }
-        return follower.spilledTo ? this.openFromDisk(key, follower) : render(follower.text);
+        return follower.spilledTo ? this.openFromDisk(key, follower, true) : render(follower.text);
       }
       const source: LogSource | undefined = buildId && commitId ? { commitId, buildId } : queueItemId ? { queueItemId } : undefined;
       if (!source) {
@@ -160,7 +171,7 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
       }
       if (once.spilledTo) {
         await once.closeFile();
-        return this.openFromDisk(key, once);
+        return this.openFromDisk(key, once, true);
       }
       return render(once.text);
     } catch (e) {
@@ -171,7 +182,14 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
 
   /** One poll tick: every followed log fetches what is new (only that, where the server allows it). */
   private async onTick(tick: PollTick): Promise<void> {
-    await Promise.all([...this.following.entries()].map(([key, f]) => this.updateOne(key, f, tick)));
+    const done = Promise.all([...this.following.entries()].map(([key, f]) => this.updateOne(key, f, tick))).then(() => undefined);
+    this.lastTick = done;
+    await done;
+  }
+
+  /** Resolves once the updates started by the last poll tick are done (tests and the bench wait on it). */
+  settled(): Promise<void> {
+    return this.lastTick;
   }
 
   private async updateOne(key: string, f: Followed, tick: PollTick): Promise<void> {
@@ -223,12 +241,36 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
     }
   }
 
-  /** Opens the temporary file of a log larger than the threshold in its own editor; returns the note shown instead. */
-  private openFromDisk(key: string, follower: LogFollower): string {
+  /**
+   * Opens the temporary file of a log larger than the threshold in its own editor; returns the note shown instead.
+   * The file's editor always ends up in front of the note: while the appcircle-log: document is being opened
+   * (`whenShown`), the file is shown once the document's editor is active (or after a second, if it never
+   * becomes active), never before it; a log that passes the threshold while it is shown opens its file at once.
+   */
+  private openFromDisk(key: string, follower: LogFollower, whenShown = false): string {
     const file = follower.spilledTo ?? '';
     this.onDisk.set(key, follower);
     this.logger?.info(`A build log passed ${Math.round(this.spillAboveBytes / 1024 / 1024)} MB: it is written to ${file} and opened from disk`);
-    void vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false }).then(undefined, (e: unknown) => this.logger?.warn(`Could not open ${file}: ${e instanceof Error ? e.message : String(e)}`));
+    const show = () => void vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false }).then(undefined, (e: unknown) => this.logger?.warn(`Could not open ${file}: ${e instanceof Error ? e.message : String(e)}`));
+    if (!whenShown) {
+      show();
+      return onDiskNote(file);
+    }
+    let pending = true;
+    const once = () => {
+      if (pending) {
+        pending = false;
+        sub.dispose();
+        clearTimeout(timer);
+        show();
+      }
+    };
+    const sub = vscode.window.onDidChangeActiveTextEditor((e) => {
+      if (e?.document.uri.toString() === key) {
+        once();
+      }
+    });
+    const timer = setTimeout(once, 1000);
     return onDiskNote(file);
   }
 

@@ -451,6 +451,9 @@ export const workspace = {
     });
   },
   onDidChangeTextDocument: changeTextDocument.event,
+  get textDocuments(): FakeTextDocument[] {
+    return [...fake.documents.values()];
+  },
   onDidCloseTextDocument(): Disposable {
     return new Disposable(() => undefined);
   },
