@@ -21,6 +21,11 @@ export class OrganizationService extends DisposableBase {
       session.onDidChangeSession((e) => {
         if (e.reason !== 'switch') {
           this.invalidate();
+          // a sign-in has just read the list: start from it (one request less when switching next)
+          const listed = e.reason === 'signIn' ? session.takeListedOrganizations() : undefined;
+          if (listed) {
+            this.cache = { generation: this.generation, orgs: Promise.resolve(sortOrganizations(listed.map(toOrganization))) };
+          }
         }
       }),
     );

@@ -78,6 +78,8 @@ export class SessionService extends DisposableBase {
   /** Secret writes run in the order they were asked (a sign-out's delete lands after a sign-in's store). */
   private writeChain: Promise<unknown> = Promise.resolve();
   private writesInFlight = 0;
+  /** The organizations listed while signing in (to name the organization), for OrganizationService to start from. */
+  private listedOrganizations: OrganizationDto[] | undefined;
   private writeSeq = 0;
 
   private readonly _onDidChangeSession = this._register(new Emitter<SessionChangeEvent>());
@@ -420,12 +422,25 @@ export class SessionService extends DisposableBase {
     }
   }
 
+  /**
+   * The organization list read by the last sign-in, once: Switch Organization then lists from it instead of asking
+   * again right after sign-in (it is the same list, read with the same credential).
+   */
+  takeListedOrganizations(): OrganizationDto[] | undefined {
+    const l = this.listedOrganizations;
+    this.listedOrganizations = undefined;
+    return l;
+  }
+
   private async fetchOrganization(token: string, orgId: string): Promise<Organization> {
     const client = this.api.client(() => Promise.resolve(token));
     const orgs = new OrganizationsApi(client);
     let dto: OrganizationDto | undefined;
+    this.listedOrganizations = undefined;
     try {
-      dto = (await orgs.list()).find((o) => o.id === orgId);
+      const list = await orgs.list();
+      this.listedOrganizations = list;
+      dto = list.find((o) => o.id === orgId);
     } catch (e) {
       this.logger.warn(`Could not list organizations: ${e instanceof Error ? e.message : String(e)}`);
     }

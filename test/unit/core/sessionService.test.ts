@@ -163,8 +163,18 @@ describe('core/SessionService (against the sandbox)', () => {
     assert.equal(b, c);
   });
 
+  it('the organization list read by sign-in serves the next Switch Organization: no second read', async () => {
+    await h.session.signIn({ kind: 'pat', pat: PAT });
+    const reads = () => sb.requests.filter((r) => r.path === '/identity/v1/organizations').length;
+    const n = reads();
+    assert.equal(n, 1, 'sign-in read it once');
+    assert.equal((await h.orgs.list()).length, 3);
+    assert.equal(reads(), n);
+  });
+
   it('a token the server expired is re-minted once on 401 and the request succeeds', async () => {
     await h.session.signIn({ kind: 'pat', pat: PAT });
+    h.orgs.invalidate(); // sign-in's list is cached: read it again
     sb.faults.set({ unauthorizedAfter: 0, pathIncludes: 'identity/', times: 1 });
     const n = tokenRequests(sb);
     const orgs = await h.orgs.list();
@@ -176,6 +186,7 @@ describe('core/SessionService (against the sandbox)', () => {
   it('a 401 from one endpoint that survives the re-mint keeps the session and the secret, and says so', async () => {
     await h.session.signIn({ kind: 'pat', pat: PAT });
     const stored = h.secrets.backing.data.get(h.store.key);
+    h.orgs.invalidate(); // sign-in's list is cached: read it again
     sb.faults.set({ unauthorizedAfter: 0, pathIncludes: 'identity/' });
     await rejectsWith(h.orgs.list(), (e) => isApiError(e) && e.kind === 'unauthorized' && e.afterRenewal);
     assert.equal(h.session.isSignedIn, true);

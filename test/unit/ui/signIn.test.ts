@@ -161,6 +161,8 @@ describe('ui: sign-in, status bar, switch, sign-out (extension on the vscode fak
     await h.run('appcircle.loginWithPat', { pat: PAT });
     h.sb.revokeCredential(PAT);
     h.sb.faults.set({ unauthorizedAfter: 0, pathIncludes: 'identity/' });
+    // the picker would list what sign-in read: make it ask the server
+    h.ext.organizations.invalidate();
     fake.pickAnswers.push(() => undefined);
     await h.run('appcircle.selectOrganization');
     await waitUntil(() => h.statusBar().text === '$(sign-in) Appcircle');
