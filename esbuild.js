@@ -47,6 +47,19 @@ const leanAxios = {
   },
 };
 
+/**
+ * @vscode/l10n's Node build requires fs and fs/promises when it loads (fs/promises pulls in readline and more: a
+ * few ms of every activation), only to read bundles from a path or URL. The extension hands it the bundle's
+ * contents (src/extension.ts), which the package's browser build handles the same way without loading anything.
+ * @type {import('esbuild').Plugin}
+ */
+const l10nWithoutFs = {
+  name: 'l10n-without-fs',
+  setup(build) {
+    build.onResolve({ filter: /^@vscode\/l10n$/ }, () => ({ path: require.resolve('@vscode/l10n/dist/browser.js') }));
+  },
+};
+
 /** @type {import('esbuild').Plugin} */
 const problemMatcher = {
   name: 'problem-matcher',
@@ -80,7 +93,7 @@ async function main() {
     define: { __APPCIRCLE_TEST_API__: testApi ? 'true' : 'false' },
     logLevel: 'silent',
     metafile: !!metafile,
-    plugins: [leanAxios, problemMatcher],
+    plugins: [leanAxios, l10nWithoutFs, problemMatcher],
   });
   if (watch) {
     await ctx.watch();
