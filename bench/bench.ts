@@ -19,6 +19,7 @@ import { makeHarness } from '../test/unit/core/helpers';
 import type { Harness } from '../test/unit/core/helpers';
 import { BuildsApi } from '../src/api/buildsApi';
 import { ApiClient } from '../src/api/httpClient';
+import { bigLogFigures, detectionFigure, journeyFigures, scaleFigures } from './extensionFigures';
 
 interface Result {
   name: string;
@@ -259,20 +260,45 @@ function print(): void {
   console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
   rows.forEach((r) => console.log(line(r)));
   console.log(`\nBundle composition (esbuild metafile):\n  ${composition.join('\n  ')}`);
+  // a partial run (--only) prints its figures but leaves the committed results alone
+  if (process.argv.some((a) => a.startsWith('--only='))) {
+    return;
+  }
   fs.writeFileSync(path.join(root, 'bench', 'results.json'), `${JSON.stringify({ machine: { cpu, cores: os.cpus().length, node: process.version }, date: new Date().toISOString(), results }, null, 2)}\n`);
+}
+
+/** `--only a,b` runs only those groups (to iterate on one figure): bundle, vsix, load, polling, tokens, heap, detection, journeys, log, scale. */
+function wanted(group: string): boolean {
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+  return !only || only.split(',').includes(group);
 }
 
 async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'appcircle-bench-'));
   try {
-    bundleFigures(tmp);
-    if (!process.argv.includes('--quick')) {
+    if (wanted('bundle') || wanted('load')) {
+      bundleFigures(tmp);
+    }
+    if (!process.argv.includes('--quick') && wanted('vsix')) {
       vsixFigure(tmp);
     }
-    loadFigures(tmp);
-    await pollingFigures();
-    await tokenFigures();
-    await heapHourFigure();
+    if (wanted('load')) {
+      loadFigures(tmp);
+    }
+    const steps: [string, () => Promise<void>][] = [
+      ['polling', pollingFigures],
+      ['tokens', tokenFigures],
+      ['heap', heapHourFigure],
+      ['detection', () => detectionFigure(add)],
+      ['journeys', () => journeyFigures(add)],
+      ['log', () => bigLogFigures(add)],
+      ['scale', () => scaleFigures(add)],
+    ];
+    for (const [group, run] of steps) {
+      if (wanted(group)) {
+        await run();
+      }
+    }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -177,4 +177,96 @@ export const buildJourneys: Journey[] = [
       }
     },
   },
+  {
+    name: '16 a running log over 5 MB opens from its temporary file, in front, and keeps growing there',
+    async run(ctx) {
+      // 200,000 lines over 30 s (about 12 MB): past the 5 MB threshold after about 12 s, then growing on disk
+      const before = { ...ctx.sb.world.timings, logLines: ctx.sb.world.logLines };
+      const n = 200_000;
+      ctx.sb.setBuildTimings({ waitMs: 1500, runMs: 30_000, completeMs: 500, logLines: n });
+      try {
+        if (!ctx.wb.page.url().startsWith(ctx.csUrl)) {
+          await ctx.wb.page.goto(`${ctx.csUrl}/?folder=${encodeURIComponent(ctx.workspace)}`, { waitUntil: 'domcontentloaded' });
+          await ctx.wb.ready();
+        }
+        await ctx.wb.openAppcircleView();
+        if ((await ctx.wb.statusItem('Acme Mobile').count()) === 0) {
+          await ctx.wb.runCommand('Appcircle: Sign In with Personal Access Key (Personal API Token)');
+          await ctx.wb.typeInInput(DEMO_PAT, { password: true, prompt: /Personal API Token/ });
+          await ctx.wb.waitStatus('Acme Mobile');
+        }
+        // an editor left from an earlier journey would hide which tab this one brings to the front
+        await ctx.wb.runCommand('View: Close All Editors');
+        await ctx.wb.clearNotifications();
+        await ctx.wb.runCommand('Appcircle: Start Build');
+        await ctx.wb.pickRow('Appcircle VS Code Demo');
+        await ctx.wb.pickRow(/^\s*develop/);
+        await ctx.wb.pickRow('Default Push Workflow');
+        await ctx.wb.pickRow('Default Configuration');
+        await ctx.wb.waitToast(/Build started: Appcircle VS Code Demo \/ develop/);
+        const queued = ctx.wb.page.locator('[role="treeitem"]', { hasText: 'Appcircle VS Code Demo · develop' }).first();
+        await queued.waitFor({ state: 'visible', timeout: T });
+        await ctx.wb.contextMenu(queued, 'Show Build Log');
+        const page = ctx.wb.page;
+        // one editor group: only the tab in front has its text rendered
+        const lines = page.locator('.editor-instance .view-lines').first();
+        await page.locator('.editor-instance .view-lines', { hasText: /compiling\smodule/ }).first().waitFor({ state: 'visible', timeout: T });
+        // past the threshold: the file opens, and stays in front of the appcircle-log: document (which now names it)
+        const fileTab = page.locator('.tabs-container .tab.active').filter({ hasText: /Build .*\.log/ });
+        const note = /written to a file and opened from disk/;
+        await page.locator('.tabs-container .tab').nth(1).waitFor({ state: 'attached', timeout: T });
+        await fileTab.first().waitFor({ state: 'visible', timeout: T });
+        // wait until the editor in front shows the log from disk (not the note)
+        const shownModule = async () => Math.max(0, ...[...(await lines.innerText()).replace(/\u00a0/g, ' ').matchAll(/compiling module (\d+) of/g)].map((m) => Number(m[1])));
+        const atEnd = async () => {
+          await lines.click();
+          await page.keyboard.press('Control+End');
+          await page.waitForTimeout(300);
+          return shownModule();
+        };
+        const deadline = Date.now() + T;
+        let first = 0;
+        while (Date.now() < deadline && first === 0) {
+          assert.doesNotMatch(await lines.innerText(), note, 'the file, not the note, is in front');
+          first = await atEnd();
+        }
+        const seen = [first];
+        while (Date.now() < deadline && seen.length < 3) {
+          await page.waitForTimeout(2500);
+          const m = await atEnd();
+          if (m > (seen[seen.length - 1] ?? 0)) {
+            seen.push(m);
+          }
+        }
+        ctx.log(`the log on disk grew in its editor: module ${seen.join(' → ')} of ${n} at its end`);
+        assert.ok(seen.length >= 3, `grew while the build ran: ${seen.join(',')}`);
+        await ctx.shot('16-log-on-disk-growing');
+        // the end of the build reaches the file too (the editor renders spaces as U+00A0)
+        const text = async () => (await lines.innerText()).replace(/\u00a0/g, ' ');
+        while (Date.now() < deadline + T && !/Build succeeded\./.test(await text())) {
+          await page.waitForTimeout(2000);
+          await atEnd();
+        }
+        assert.match(await text(), /Build succeeded\./);
+        await ctx.wb.clearNotifications();
+        // the finished build's log, opened again from the tree: over the threshold at once, and again the file in front
+        await ctx.wb.runCommand('View: Close All Editors');
+        await page.locator('.pane-header', { hasText: 'Build Profiles' }).first().hover();
+        await page.locator('.pane-header', { hasText: 'Build Profiles' }).locator('[aria-label^="Collapse All"]').first().click();
+        await expand(ctx, 'Appcircle VS Code Demo');
+        await expand(ctx, /^develop/);
+        const newest = page.locator('[role="treeitem"][aria-label^="Succeeded"]').first();
+        await newest.waitFor({ state: 'visible', timeout: T });
+        await ctx.wb.contextMenu(newest, 'Show Build Log');
+        await page.locator('.tabs-container .tab').nth(1).waitFor({ state: 'attached', timeout: T });
+        await page.locator('.editor-instance .view-lines', { hasText: 'Appcircle build' }).first().waitFor({ state: 'visible', timeout: T });
+        await page.waitForTimeout(1500);
+        assert.doesNotMatch(await text(), note, 'the file, not the note, is in front');
+        assert.match(await text(), /Appcircle build/);
+        await ctx.shot('16b-finished-log-from-disk');
+      } finally {
+        ctx.sb.setBuildTimings(before);
+      }
+    },
+  },
 ];
