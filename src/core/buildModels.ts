@@ -10,15 +10,36 @@ export const BuildStatus = {
   Completing: 92,
   Unknown: 99,
 } as const;
-export type BuildStatusCode = number;
+/** One of the BuildStatus codes; anything else from the server is read as Unknown (toBuildStatus). */
+export type BuildStatusCode = (typeof BuildStatus)[keyof typeof BuildStatus];
 
+const KNOWN_STATUSES = new Set<number>(Object.values(BuildStatus));
+
+/** A status from the wire. A code this extension does not know (publish steps' 100, 200-203) is Unknown. */
+export function toBuildStatus(code: number | null | undefined): BuildStatusCode {
+  return code !== null && code !== undefined && KNOWN_STATUSES.has(code) ? (code as BuildStatusCode) : BuildStatus.Unknown;
+}
+
+/** Success, Failed, Canceled or Timeout: the build has ended. */
 export function isTerminal(status: BuildStatusCode | undefined): boolean {
-  return status === 0 || status === 1 || status === 2 || status === 3;
+  return status === BuildStatus.Success || status === BuildStatus.Failed || status === BuildStatus.Canceled || status === BuildStatus.Timeout;
 }
 
+/** Waiting, Running or Completing. Unknown is neither active nor terminal (transient: look again). */
 export function isActive(status: BuildStatusCode | undefined): boolean {
-  return status === 90 || status === 91 || status === 92;
+  return status === BuildStatus.Waiting || status === BuildStatus.Running || status === BuildStatus.Completing;
 }
+
+/** Failed or timed out: the outcomes that count as failures (not a cancel). */
+export function isFailure(status: BuildStatusCode | undefined): boolean {
+  return status === BuildStatus.Failed || status === BuildStatus.Timeout;
+}
+
+/** The queue's own status of an item (B9 `queueItemStatus`). */
+export const QueueItemStatus = {
+  Waiting: 0,
+  Running: 1,
+} as const;
 
 export type Platform = 'ios' | 'android' | 'unknown';
 

@@ -8,7 +8,7 @@ import { isApiError } from '../api/errors';
 import { SessionChangedError, uncertainStart } from './errors';
 import type { ApiClient } from '../api/httpClient';
 import type { Branch, Build, BuildProfile, BuildStatusCode, Commit, Configuration, Platform, QueueEntry, Workflow } from './buildModels';
-import { isTerminal, parseDuration, repoSlug } from './buildModels';
+import { BuildStatus, isTerminal, parseDuration, QueueItemStatus, repoSlug, toBuildStatus } from './buildModels';
 import { KeepLastGoodCache } from './cache';
 import { DisposableBase, Emitter } from './events';
 import type { Event } from './events';
@@ -236,7 +236,7 @@ export class BuildService extends DisposableBase {
   }
 
   get runningCount(): number {
-    return this.queueRows.filter((r) => r.queueItemStatus === 1).length;
+    return this.queueRows.filter((r) => r.queueItemStatus === QueueItemStatus.Running).length;
   }
 
   /** One request per tick, whatever the number of active builds. */
@@ -366,7 +366,7 @@ export class BuildService extends DisposableBase {
     if (buildId) {
       this.queueIdByBuildId.set(buildId, id);
     }
-    const status = q.buildStatus ?? 99;
+    const status = toBuildStatus(q.buildStatus);
     if (!isTerminal(status)) {
       return undefined; // still completing: the next tick looks again
     }
@@ -403,7 +403,7 @@ export class BuildService extends DisposableBase {
     const knownBuildId = [...this.queueIdByBuildId].find(([, q]) => q === i.queueItemId)?.[0];
     const list = await this.api((a) => a.builds(profileId, branchId));
     const b = list.find((x) => x.id === i.queueItemId || x.id === knownBuildId);
-    if (!b || !isTerminal(b.status)) {
+    if (!b || !isTerminal(toBuildStatus(b.status))) {
       return undefined; // not listed (yet) or still completing
     }
     return {
@@ -414,7 +414,7 @@ export class BuildService extends DisposableBase {
       branchName: i.branchName,
       commitId: b.commitId ?? i.commitId,
       buildId: b.id,
-      status: b.status,
+      status: toBuildStatus(b.status),
       hasWarning: b.hasWarning === true,
       watched: entry.watched,
     };
@@ -476,9 +476,9 @@ export class BuildService extends DisposableBase {
       this.logger.info(`Cancel of ${id}: the queue item could not be read back (${e instanceof Error ? e.message : String(e)}); not confirmed`);
       return { kind: 'notConfirmed', queueItemId: id };
     }
-    const status = q.buildStatus;
+    const status = toBuildStatus(q.buildStatus);
     const base = { queueItemId: id, status, profileId: q.profileId, commitId: q.commitId };
-    if (status === 2) {
+    if (status === BuildStatus.Canceled) {
       return { kind: 'canceled', ...base };
     }
     if (q.cancelling === true) {
@@ -521,7 +521,7 @@ export class BuildService extends DisposableBase {
       if (buildId) {
         this.queueIdByBuildId.set(buildId, id);
       }
-      return { status: q.buildStatus ?? 99, buildId, commitId: q.commitId, profileId: q.profileId, hasWarning: q.hasWarning === true, cancelling: q.cancelling === true };
+      return { status: toBuildStatus(q.buildStatus), buildId, commitId: q.commitId, profileId: q.profileId, hasWarning: q.hasWarning === true, cancelling: q.cancelling === true };
     });
   }
 
@@ -569,7 +569,7 @@ export function sortProfiles(list: BuildProfile[]): BuildProfile[] {
 }
 
 function toBranch(b: BranchDto, profileId: string): Branch {
-  return { id: b.id, name: b.name, profileId, lastBuildDate: b.lastBuildDate ?? undefined, lastStatus: b.buildStatus ?? undefined };
+  return { id: b.id, name: b.name, profileId, lastBuildDate: b.lastBuildDate ?? undefined, lastStatus: b.buildStatus === null || b.buildStatus === undefined ? undefined : toBuildStatus(b.buildStatus) };
 }
 
 function byRecent(a: Branch, b: Branch): number {
@@ -589,7 +589,7 @@ export function toBuild(b: BuildDto, profileId: string, branchId: string, commit
     commitHash: b.hash ?? commit?.hash,
     commitMessage: b.commitMessage ?? commit?.message ?? undefined,
     author: b.author ?? commit?.author ?? undefined,
-    status: b.status,
+    status: toBuildStatus(b.status),
     hasWarning: b.hasWarning === true,
     startDate: b.startDate ?? undefined,
     endDate: b.endDate ?? undefined,

@@ -6,6 +6,7 @@
  * of the same branch succeeds, and on sign-out or an organization switch.
  */
 import * as vscode from 'vscode';
+import { BuildStatus } from '../core/buildModels';
 import type { BuildService, FinishedBuild } from '../core/buildService';
 import { DisposableBase } from '../core/events';
 import type { LogSummary } from '../core/logParser';
@@ -136,7 +137,7 @@ export class BuildDiagnostics extends DisposableBase {
       return;
     }
     const sameBranch = (b: FinishedBuild) =>
-      b.status === 0 && b.buildId !== cur.buildId && ((cur.branchId !== undefined && b.branchId === cur.branchId) || (cur.profileId !== undefined && b.profileId === cur.profileId && b.branchName !== undefined && b.branchName === cur.branchName));
+      b.status === BuildStatus.Success && b.buildId !== cur.buildId && ((cur.branchId !== undefined && b.branchId === cur.branchId) || (cur.profileId !== undefined && b.profileId === cur.profileId && b.branchName !== undefined && b.branchName === cur.branchName));
     if (list.some(sameBranch)) {
       this.clear();
     }

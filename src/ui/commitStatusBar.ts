@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { COMMIT_STATUS_BAR_ID, CommandIds } from '../constants';
-import { isActive } from '../core/buildModels';
+import { BuildStatus, isActive, isTerminal } from '../core/buildModels';
 import type { Build } from '../core/buildModels';
 import type { CommitBuildState, CommitStatusService } from '../core/commitStatus';
 import { DisposableBase } from '../core/events';
@@ -23,16 +23,16 @@ export interface CommitItemView {
 }
 
 function icon(b: Build): string {
-  if (isActive(b.status) || b.status === 99) {
+  if (!isTerminal(b.status)) {
     return '$(sync~spin)';
   }
   switch (b.status) {
-    case 0:
+    case BuildStatus.Success:
       return b.hasWarning ? '$(warning)' : '$(pass-filled)';
-    case 1:
-    case 3:
+    case BuildStatus.Failed:
+    case BuildStatus.Timeout:
       return '$(error)';
-    case 2:
+    case BuildStatus.Canceled:
       return '$(circle-slash)';
     default:
       return '$(question)';

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { CommandIds } from '../constants';
+import { BuildStatus, isFailure } from '../core/buildModels';
 import { DisposableBase } from '../core/events';
 import type { LogStep, LogSummary } from '../core/logParser';
 import { LOG_LANGUAGE, isFailedLog, isLogDocument, logBuildInfo } from './logModels';
@@ -30,10 +31,10 @@ export function stepResultLabel(step: LogStep, buildEnded: 'failed' | 'other' | 
 
 function buildEnded(doc: vscode.TextDocument, summary: LogSummary): 'failed' | 'other' | 'unknown' {
   const info = logBuildInfo(doc.uri);
-  if (info.status === 1 || info.status === 3) {
+  if (isFailure(info.status)) {
     return 'failed';
   }
-  if (info.status === 0 || info.status === 2) {
+  if (info.status === BuildStatus.Success || info.status === BuildStatus.Canceled) {
     return 'other';
   }
   return summary.errorCount > 0 ? 'failed' : 'unknown';

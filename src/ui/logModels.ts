@@ -5,6 +5,8 @@
  * Outline, CodeLens, Go to First Error and the Problems panel all read from here.
  */
 import * as vscode from 'vscode';
+import { isFailure, toBuildStatus } from '../core/buildModels';
+import type { BuildStatusCode } from '../core/buildModels';
 import { DisposableBase } from '../core/events';
 import { LogParser, parseIncrementally } from '../core/logParser';
 import type { LineSource, LogSummary } from '../core/logParser';
@@ -14,7 +16,7 @@ export const LOG_LANGUAGE = 'appcircle-log';
 
 /** What the log's URI says about its build (logUri's query). */
 export interface LogBuildInfo {
-  status?: number;
+  status?: BuildStatusCode;
   buildId?: string;
   commitId?: string;
   queueItemId?: string;
@@ -30,7 +32,7 @@ export function logBuildInfo(uri: vscode.Uri): LogBuildInfo {
   const status = q.get('status');
   const parts = uri.path.split('/').filter(Boolean);
   return {
-    status: status !== null && status !== '' && !Number.isNaN(Number(status)) ? Number(status) : undefined,
+    status: status !== null && status !== '' && !Number.isNaN(Number(status)) ? toBuildStatus(Number(status)) : undefined,
     buildId: q.get('build') ?? undefined,
     commitId: q.get('commit') ?? undefined,
     queueItemId: q.get('queue') ?? undefined,
@@ -44,7 +46,7 @@ export function logBuildInfo(uri: vscode.Uri): LogBuildInfo {
 /** A failed (or timed-out) build's log: its status says so, or, without a status (a followed log), it has errors. */
 export function isFailedLog(info: LogBuildInfo, summary: LogSummary): boolean {
   if (info.status !== undefined) {
-    return info.status === 1 || info.status === 3;
+    return isFailure(info.status);
   }
   return summary.errorCount > 0;
 }

@@ -1,6 +1,6 @@
 /** "Build finished" notifications per appcircle.notifications.buildFinished; several at once → one summary. */
 import * as vscode from 'vscode';
-import { isTerminal } from '../core/buildModels';
+import { BuildStatus, isFailure, isTerminal } from '../core/buildModels';
 import type { BuildService, FinishedBuild } from '../core/buildService';
 import { DisposableBase } from '../core/events';
 import { statusLook } from './presentation';
@@ -15,7 +15,7 @@ export function selectForNotification(builds: FinishedBuild[], mode: NotifyMode)
       return builds;
     case 'failures':
       // only a final status other than success: a build whose final status is unknown is not a failure
-      return builds.filter((b) => isTerminal(b.status) && b.status !== 0);
+      return builds.filter((b) => isTerminal(b.status) && b.status !== BuildStatus.Success);
     case 'watched':
       return builds.filter((b) => b.watched);
   }
@@ -29,11 +29,11 @@ export function finishedMessage(b: FinishedBuild): string {
   const branch = b.branchName ?? vscode.l10n.t('branch');
   // one sentence per outcome: a translated status word spliced in (and lower-cased) would not fit every language
   switch (b.status) {
-    case 0:
+    case BuildStatus.Success:
       return b.hasWarning ? vscode.l10n.t('Appcircle build succeeded with warnings: {0} / {1}.', profile, branch) : vscode.l10n.t('Appcircle build succeeded: {0} / {1}.', profile, branch);
-    case 1:
+    case BuildStatus.Failed:
       return vscode.l10n.t('Appcircle build failed: {0} / {1}.', profile, branch);
-    case 2:
+    case BuildStatus.Canceled:
       return vscode.l10n.t('Appcircle build canceled: {0} / {1}.', profile, branch);
     default:
       return vscode.l10n.t('Appcircle build timed out: {0} / {1}.', profile, branch);
@@ -81,7 +81,7 @@ export class BuildNotifier extends DisposableBase {
     }
     if (list.length > 1) {
       const open = vscode.l10n.t('Show Builds');
-      const failed = list.some((b) => isTerminal(b.status) && b.status !== 0);
+      const failed = list.some((b) => isTerminal(b.status) && b.status !== BuildStatus.Success);
       const show = failed ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
       const picked = await show(summaryMessage(list), open);
       if (picked === open) {
@@ -95,13 +95,13 @@ export class BuildNotifier extends DisposableBase {
     const open = vscode.l10n.t('Open in Appcircle');
     // a failed build: its compiler errors in the Problems panel, on the workspace's files
     const problems = vscode.l10n.t('Show Problems');
-    const actions = b.buildId && isTerminal(b.status) ? (b.status === 0 ? [showLog, download, open] : b.status === 1 ? [showLog, problems, open] : [showLog, open]) : [open];
+    const actions = b.buildId && isTerminal(b.status) ? (b.status === BuildStatus.Success ? [showLog, download, open] : isFailure(b.status) ? [showLog, problems, open] : [showLog, open]) : [open];
     const show =
-      b.status === 0
+      b.status === BuildStatus.Success
         ? b.hasWarning
           ? vscode.window.showWarningMessage
           : vscode.window.showInformationMessage
-        : b.status === 2 || !isTerminal(b.status)
+        : b.status === BuildStatus.Canceled || !isTerminal(b.status)
           ? vscode.window.showWarningMessage
           : vscode.window.showErrorMessage;
     const picked = await show(finishedMessage(b), ...actions);

@@ -4,7 +4,7 @@
  * bundle as vscode.l10n once activation has loaded it (src/extension.ts).
  */
 import * as l10n from '@vscode/l10n';
-import { isActive, isTerminal } from '../core/buildModels';
+import { BuildStatus, isActive, isTerminal } from '../core/buildModels';
 import type { BuildStatusCode } from '../core/buildModels';
 
 export interface StatusLook {
@@ -17,21 +17,21 @@ export interface StatusLook {
 
 export function statusLook(status: BuildStatusCode | undefined, hasWarning = false): StatusLook {
   switch (status) {
-    case 0:
+    case BuildStatus.Success:
       return hasWarning
         ? { label: l10n.t('Succeeded with warnings'), icon: 'warning', color: 'problemsWarningIcon.foreground', word: 'succeeded warning' }
         : { label: l10n.t('Succeeded'), icon: 'pass-filled', color: 'testing.iconPassed', word: 'succeeded' };
-    case 1:
+    case BuildStatus.Failed:
       return { label: l10n.t('Failed'), icon: 'error', color: 'testing.iconFailed', word: 'failed' };
-    case 2:
+    case BuildStatus.Canceled:
       return { label: l10n.t('Canceled'), icon: 'circle-slash', color: 'disabledForeground', word: 'canceled' };
-    case 3:
+    case BuildStatus.Timeout:
       return { label: l10n.t('Timed out'), icon: 'watch', color: 'testing.iconErrored', word: 'timeout' };
-    case 90:
+    case BuildStatus.Waiting:
       return { label: l10n.t('Waiting'), icon: 'clock', color: 'charts.yellow', word: 'waiting' };
-    case 91:
+    case BuildStatus.Running:
       return { label: l10n.t('Running'), icon: 'sync~spin', color: 'charts.blue', word: 'running' };
-    case 92:
+    case BuildStatus.Completing:
       return { label: l10n.t('Completing'), icon: 'loading~spin', color: 'charts.blue', word: 'running completing' };
     case undefined:
       return { label: l10n.t('No builds yet'), icon: 'circle-outline', word: 'none' };

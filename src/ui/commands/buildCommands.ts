@@ -1,6 +1,6 @@
 /** Build commands: Start Build, Rebuild, Cancel, Show Log, Download Artifacts, Open in Appcircle, Copy Build Id, Refresh. */
 import * as vscode from 'vscode';
-import type { Branch, BuildProfile } from '../../core/buildModels';
+import type { Branch, BuildProfile, BuildStatusCode } from '../../core/buildModels';
 import { isActive, isTerminal } from '../../core/buildModels';
 import type { BuildService, StartedBuild } from '../../core/buildService';
 import { NotSignedInError, UserCancelledError } from '../../core/errors';
@@ -313,7 +313,7 @@ export class BuildCommands {
 
 interface FinishedLike {
   queueItemId: string;
-  status?: number;
+  status?: BuildStatusCode;
   branchId?: string;
   profileId?: string;
   profileName?: string;

@@ -1,6 +1,7 @@
 /** Tree nodes are data objects with stable ids; getTreeItem() builds a fresh TreeItem (ARCHITECTURE.md §4). */
 import * as vscode from 'vscode';
-import type { Branch, Build, BuildProfile, QueueEntry } from '../../core/buildModels';
+import type { Branch, Build, BuildProfile, BuildStatusCode, QueueEntry } from '../../core/buildModels';
+import { BuildStatus, isActive, QueueItemStatus } from '../../core/buildModels';
 import type { DataChange } from '../../core/buildService';
 import { buildContextValue, firstLine, formatDuration, relativeTime, shortHash, statusLook } from '../presentation';
 
@@ -17,7 +18,7 @@ export function refreshScopeOf(node: unknown, fallback: DataChange): DataChange 
   return fallback;
 }
 
-function statusIcon(status: number | undefined, hasWarning = false): vscode.ThemeIcon {
+function statusIcon(status: BuildStatusCode | undefined, hasWarning = false): vscode.ThemeIcon {
   const look = statusLook(status, hasWarning);
   return new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined);
 }
@@ -74,7 +75,7 @@ export class BuildNode {
     const item = new vscode.TreeItem(firstLine(b.commitMessage) ?? shortHash(b.commitHash) ?? b.id, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.iconPath = statusIcon(b.status, b.hasWarning);
-    const elapsed = b.status >= 90 && b.startDate ? formatDuration((this.now - Date.parse(b.startDate)) / 1000) : undefined;
+    const elapsed = isActive(b.status) && b.startDate ? formatDuration((this.now - Date.parse(b.startDate)) / 1000) : undefined;
     item.description = [shortHash(b.commitHash), elapsed ?? formatDuration(b.durationSec)].filter(Boolean).join(' · ');
     item.contextValue = buildContextValue(b.status, true);
     item.accessibilityInformation = { label: `${look.label}: ${item.label as string}` };
@@ -158,7 +159,7 @@ export class QueueNode {
   }
   getTreeItem(): vscode.TreeItem {
     const e = this.entry;
-    const status = e.queueItemStatus === 1 ? 91 : 90;
+    const status = e.queueItemStatus === QueueItemStatus.Running ? BuildStatus.Running : BuildStatus.Waiting;
     const item = new vscode.TreeItem(`${e.profileName ?? vscode.l10n.t('Build')} · ${e.branchName ?? ''}`, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.iconPath = statusIcon(status);

@@ -1,10 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { isActive, isTerminal, parseDuration, repoSlug } from '../../../src/core/buildModels';
+import { BuildStatus, isActive, isFailure, isTerminal, parseDuration, repoSlug, toBuildStatus } from '../../../src/core/buildModels';
+import type { BuildStatusCode } from '../../../src/core/buildModels';
 import { buildContextValue, firstLine, formatDuration, relativeTime, shortHash, statusLook } from '../../../src/ui/presentation';
 
 describe('presentation (pure)', () => {
   it('maps every status code to a label, codicon and context word', () => {
-    const table: [number | undefined, boolean, string, string][] = [
+    const table: [BuildStatusCode | undefined, boolean, string, string][] = [
       [0, false, 'Succeeded', 'pass-filled'],
       [0, true, 'Succeeded with warnings', 'warning'],
       [1, false, 'Failed', 'error'],
@@ -24,8 +25,19 @@ describe('presentation (pure)', () => {
   });
 
   it('terminal and active sets follow docs/appcircle-api.md §4.4', () => {
-    assert.deepEqual([0, 1, 2, 3, 90, 91, 92, 99].filter(isTerminal), [0, 1, 2, 3]);
-    assert.deepEqual([0, 1, 2, 3, 90, 91, 92, 99].filter(isActive), [90, 91, 92]);
+    const all = Object.values(BuildStatus);
+    assert.deepEqual(all.filter(isTerminal), [0, 1, 2, 3]);
+    assert.deepEqual(all.filter(isActive), [90, 91, 92]);
+    assert.deepEqual(all.filter(isFailure), [BuildStatus.Failed, BuildStatus.Timeout]);
+  });
+
+  it('a status from the wire: known codes kept, anything else (publish steps, null, garbage) is Unknown', () => {
+    for (const code of [0, 1, 2, 3, 90, 91, 92, 99]) {
+      assert.equal(toBuildStatus(code), code);
+    }
+    for (const code of [100, 200, 203, -1, 4, 1.5, null, undefined]) {
+      assert.equal(toBuildStatus(code), BuildStatus.Unknown, String(code));
+    }
   });
 
   it('contextValue: cancel only while waiting/running, artifacts only when finished', () => {

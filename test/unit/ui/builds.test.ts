@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEMO_PAT } from '../../../sandbox/fixtures';
+import type { BuildStatusCode } from '../../../src/core/buildModels';
 import type { FinishedBuild } from '../../../src/core/buildService';
 import { downloadTo } from '../../../src/ui/commands/artifacts';
 import { describeError } from '../../../src/ui/errorMessages';
@@ -300,7 +301,7 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
   });
 
   it('notifications: per setting, batched into one summary', () => {
-    const f = (status: number, watched: boolean, hasWarning = false): FinishedBuild => ({ queueItemId: `q${status}${watched ? 'w' : ''}`, status, hasWarning, watched, profileName: 'Acme iOS', branchName: 'main' });
+    const f = (status: BuildStatusCode, watched: boolean, hasWarning = false): FinishedBuild => ({ queueItemId: `q${status}${watched ? 'w' : ''}`, status, hasWarning, watched, profileName: 'Acme iOS', branchName: 'main' });
     const list = [f(0, true), f(1, false), f(2, true), f(3, false), f(0, false, true)];
     assert.equal(selectForNotification(list, 'never').length, 0);
     assert.equal(selectForNotification(list, 'all').length, 5);
@@ -315,7 +316,7 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
     const n = new BuildNotifier(h.ext.builds, () => 'all');
     try {
       fake.messages = [];
-      const f = (status: number): FinishedBuild => ({ queueItemId: `q${status}`, status, hasWarning: false, watched: false, profileName: 'Acme iOS', branchName: 'main' });
+      const f = (status: BuildStatusCode): FinishedBuild => ({ queueItemId: `q${status}`, status, hasWarning: false, watched: false, profileName: 'Acme iOS', branchName: 'main' });
       await n.notify([f(0), f(1), f(0)]);
       assert.equal(fake.messages.length, 1);
       assert.equal(fake.messages[0]?.message, '3 Appcircle builds finished: 2 succeeded, 1 failed.');
