@@ -27,7 +27,7 @@ import { LOG_SCHEME, LogDocumentProvider } from './ui/logDocument';
 import { BuildNotifier } from './ui/notifications';
 import { ActiveBuildsTreeProvider } from './ui/tree/activeBuildsTree';
 import { BuildsTreeProvider } from './ui/tree/buildsTree';
-import type { Node } from './ui/tree/nodes';
+import type { AppcircleNode } from './ui/tree/nodes';
 import { LogModels } from './ui/logModels';
 import { LogLanguageFeatures } from './ui/logLanguage';
 import { BuildDiagnostics } from './ui/buildDiagnostics';
@@ -55,10 +55,10 @@ export interface TestApi {
   storedSessionRaw(): Promise<string | undefined>;
   accessToken(): Promise<string | undefined>;
   accountSessions(): Promise<readonly vscode.AuthenticationSession[]>;
-  readonly extension: Extension;
+  readonly extension: AppcircleExtension;
 }
 
-export class Extension extends DisposableBase {
+export class AppcircleExtension extends DisposableBase {
   readonly session: SessionService;
   readonly organizations: OrganizationService;
   readonly logger: OutputLogger;
@@ -100,8 +100,8 @@ export class Extension extends DisposableBase {
     const buildsTree = this._register(new BuildsTreeProvider(this.builds, this.session));
     buildsTree.onProfilesLoaded = (count, failed) => void this.contextKeys.set('appcircle.noProfiles', !failed && count === 0);
     const activeTree = this._register(new ActiveBuildsTreeProvider(this.builds, this.session));
-    const buildsView = this._register(vscode.window.createTreeView<Node>(ViewIds.builds, { treeDataProvider: buildsTree, showCollapseAll: true }));
-    const activeView = this._register(vscode.window.createTreeView<Node>(ViewIds.activeBuilds, { treeDataProvider: activeTree }));
+    const buildsView = this._register(vscode.window.createTreeView<AppcircleNode>(ViewIds.builds, { treeDataProvider: buildsTree, showCollapseAll: true }));
+    const activeView = this._register(vscode.window.createTreeView<AppcircleNode>(ViewIds.activeBuilds, { treeDataProvider: activeTree }));
     activeTree.view = activeView;
     // slow down when the window is unfocused and no Appcircle view is visible
     const updateBackground = () => this.builds.scheduler.setBackground(!vscode.window.state.focused && !buildsView.visible && !activeView.visible);
@@ -182,11 +182,11 @@ export class Extension extends DisposableBase {
   }
 }
 
-export function createExtension(context: vscode.ExtensionContext): Extension {
-  return new Extension(context);
+export function createExtension(context: vscode.ExtensionContext): AppcircleExtension {
+  return new AppcircleExtension(context);
 }
 
-export function apiFor(ext: Extension, env: NodeJS.ProcessEnv = process.env): ExtensionApi {
+export function apiFor(ext: AppcircleExtension, env: NodeJS.ProcessEnv = process.env): ExtensionApi {
   // `if (false)` in a bundle built without --test-api: the production build (minified) drops the block
   if (typeof __APPCIRCLE_TEST_API__ !== 'undefined' && __APPCIRCLE_TEST_API__ && env.APPCIRCLE_TEST_API === '1') {
     return {

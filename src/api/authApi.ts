@@ -26,8 +26,8 @@ export const USERINFO_PATH = '/auth/realms/appcircle/protocol/openid-connect/use
 export class AuthApi {
   private readonly base: string;
 
-  constructor(private readonly o: AuthApiOptions) {
-    this.base = normalizeBase(o.authUrl);
+  constructor(private readonly options: AuthApiOptions) {
+    this.base = normalizeBase(options.authUrl);
   }
 
   /**
@@ -73,20 +73,20 @@ export class AuthApi {
    */
   private async call<T>(method: 'GET' | 'POST', path: string, extra: { token?: string; form?: Record<string, string> }): Promise<T | undefined> {
     const url = this.base + path;
-    checkUrlAllowed(url, this.o.allowInsecureHttp ?? false);
+    checkUrlAllowed(url, this.options.allowInsecureHttp ?? false);
     const { data } = await send<T>({
       method,
       url,
       path: path.slice(1),
       ...extra,
       responseType: 'json',
-      timeoutMs: this.o.timeoutMs ?? 30_000,
-      deadlineMs: this.o.deadlineMs,
-      maxJsonBytes: this.o.maxJsonBytes,
+      timeoutMs: this.options.timeoutMs ?? 30_000,
+      deadlineMs: this.options.deadlineMs,
+      maxJsonBytes: this.options.maxJsonBytes,
       followRedirects: false,
-      adapter: this.o.adapter,
+      adapter: this.options.adapter,
       userAgent: 'appcircle-vscode',
-      logger: this.o.logger,
+      logger: this.options.logger,
     });
     return data;
   }

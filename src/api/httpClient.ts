@@ -169,13 +169,13 @@ function destroyQuietly(v: unknown): void {
  * body's end (a cut chunked body, a short Content-Length) is a 'cut', never an empty success. With `truncate`,
  * a body over the limit is cut at the limit instead (error bodies).
  */
-function readBody(src: unknown, o: { limit: number; idleMs: number; signal: AbortSignal; truncate?: boolean }): Promise<Buffer> {
+function readBody(src: unknown, options: { limit: number; idleMs: number; signal: AbortSignal; truncate?: boolean }): Promise<Buffer> {
   if (typeof src === 'string' || Buffer.isBuffer(src)) {
     const b = Buffer.isBuffer(src) ? src : Buffer.from(src, 'utf8');
-    if (b.length > o.limit && !o.truncate) {
+    if (b.length > options.limit && !options.truncate) {
       return Promise.reject(new BodyProblem('tooLarge'));
     }
-    return Promise.resolve(o.truncate ? b.subarray(0, o.limit) : b);
+    return Promise.resolve(options.truncate ? b.subarray(0, options.limit) : b);
   }
   if (!isReadable(src)) {
     return Promise.resolve(Buffer.alloc(0));
@@ -191,22 +191,22 @@ function readBody(src: unknown, o: { limit: number; idleMs: number; signal: Abor
       }
       settled = true;
       clearTimeout(idle);
-      o.signal.removeEventListener('abort', onAbort);
+      options.signal.removeEventListener('abort', onAbort);
       if (err) {
         destroyQuietly(src);
         // our own abort (deadline, caller) also errors the stream first: report the abort, not a cut
-        reject(o.signal.aborted && !(err instanceof BodyProblem && (err.why === 'tooLarge' || err.why === 'idle')) ? new BodyProblem('aborted') : err);
+        reject(options.signal.aborted && !(err instanceof BodyProblem && (err.why === 'tooLarge' || err.why === 'idle')) ? new BodyProblem('aborted') : err);
       } else {
         resolve(Buffer.concat(chunks));
       }
     };
     const arm = () => {
       clearTimeout(idle);
-      idle = setTimeout(() => finish(new BodyProblem('idle')), Math.min(o.idleMs, MAX_TIMER_MS));
+      idle = setTimeout(() => finish(new BodyProblem('idle')), Math.min(options.idleMs, MAX_TIMER_MS));
     };
     const onAbort = () => finish(new BodyProblem('aborted'));
-    o.signal.addEventListener('abort', onAbort);
-    if (o.signal.aborted) {
+    options.signal.addEventListener('abort', onAbort);
+    if (options.signal.aborted) {
       onAbort();
       return;
     }
@@ -214,9 +214,9 @@ function readBody(src: unknown, o: { limit: number; idleMs: number; signal: Abor
     src.on('data', (c: Buffer | string) => {
       const b = typeof c === 'string' ? Buffer.from(c, 'utf8') : c;
       size += b.length;
-      if (size > o.limit) {
-        if (o.truncate) {
-          chunks.push(b.subarray(0, b.length - (size - o.limit)));
+      if (size > options.limit) {
+        if (options.truncate) {
+          chunks.push(b.subarray(0, b.length - (size - options.limit)));
           finish(undefined);
           destroyQuietly(src);
           return;
@@ -238,7 +238,7 @@ function readBody(src: unknown, o: { limit: number; idleMs: number; signal: Abor
  * A streamed body (logs, artifacts) passed through a guard: a stall longer than the idle timer or a body past the
  * stream deadline ends as 'timeout', a connection cut before the end as 'network', both as ApiError on the stream.
  */
-function guardStream(src: NodeJS.ReadableStream & { destroy?(e?: Error): void }, o: { idleMs: number; deadlineMs: number; signal?: AbortSignal; method: string; path: string; logger?: HttpLogger }): NodeJS.ReadableStream {
+function guardStream(src: NodeJS.ReadableStream & { destroy?(e?: Error): void }, options: { idleMs: number; deadlineMs: number; signal?: AbortSignal; method: string; path: string; logger?: HttpLogger }): NodeJS.ReadableStream {
   const out = new (nodeStream().PassThrough)();
   // a consumer that has not attached yet (or went away) must not turn a stall into an uncaught 'error'
   out.on('error', () => undefined);
@@ -250,22 +250,22 @@ function guardStream(src: NodeJS.ReadableStream & { destroy?(e?: Error): void },
     }
     ended = true;
     cleanup();
-    o.logger?.warn(`${o.method} ${o.path} → ${kind}: ${why}`);
+    options.logger?.warn(`${options.method} ${options.path} → ${kind}: ${why}`);
     destroyQuietly(src);
-    out.destroy(new ApiError({ kind, method: o.method, path: o.path, cause }));
+    out.destroy(new ApiError({ kind, method: options.method, path: options.path, cause }));
   };
-  const deadline = setTimeout(() => fail('timeout', 'the body took longer than the deadline'), Math.min(o.deadlineMs, MAX_TIMER_MS));
+  const deadline = setTimeout(() => fail('timeout', 'the body took longer than the deadline'), Math.min(options.deadlineMs, MAX_TIMER_MS));
   const arm = () => {
     clearTimeout(idle);
-    idle = setTimeout(() => fail('timeout', 'the body stalled'), Math.min(o.idleMs, MAX_TIMER_MS));
+    idle = setTimeout(() => fail('timeout', 'the body stalled'), Math.min(options.idleMs, MAX_TIMER_MS));
   };
   const onAbort = () => fail('canceled', 'canceled');
   const cleanup = () => {
     clearTimeout(idle);
     clearTimeout(deadline);
-    o.signal?.removeEventListener('abort', onAbort);
+    options.signal?.removeEventListener('abort', onAbort);
   };
-  o.signal?.addEventListener('abort', onAbort);
+  options.signal?.addEventListener('abort', onAbort);
   arm();
   src.on('data', arm);
   src.on('end', () => {
@@ -302,12 +302,12 @@ function redirectTargetOf(location: string, base: string): { url: URL | undefine
  * an idle timer and an overall deadline; JSON and text bodies are read whole within both and a size limit, so a
  * body cut off, stalled or trickled after the headers is an error, never an empty success.
  */
-export async function send<T>(o: SendOptions): Promise<{ data: T; response: AxiosResponse }> {
+export async function send<T>(options: SendOptions): Promise<{ data: T; response: AxiosResponse }> {
   const started = Date.now();
-  const firstOrigin = new URL(o.url).origin;
-  const label = `${o.method} ${o.path}`;
-  const idleMs = o.timeoutMs;
-  const deadlineMs = o.deadlineMs ?? 2 * o.timeoutMs;
+  const firstOrigin = new URL(options.url).origin;
+  const label = `${options.method} ${options.path}`;
+  const idleMs = options.timeoutMs;
+  const deadlineMs = options.deadlineMs ?? 2 * options.timeoutMs;
   const ac = new AbortController();
   let timedOut = false;
   const deadline = setTimeout(() => {
@@ -315,28 +315,28 @@ export async function send<T>(o: SendOptions): Promise<{ data: T; response: Axio
     ac.abort();
   }, Math.min(deadlineMs, MAX_TIMER_MS));
   const onOuterAbort = () => ac.abort();
-  o.signal?.addEventListener('abort', onOuterAbort);
-  if (o.signal?.aborted) {
+  options.signal?.addEventListener('abort', onOuterAbort);
+  if (options.signal?.aborted) {
     ac.abort();
   }
   const done = () => {
     clearTimeout(deadline);
-    o.signal?.removeEventListener('abort', onOuterAbort);
+    options.signal?.removeEventListener('abort', onOuterAbort);
   };
   const abortKind = (): ApiErrorKind => (timedOut ? 'timeout' : 'canceled');
   try {
     let data: unknown;
-    const baseHeaders: Record<string, string> = { Accept: o.responseType === 'json' ? 'application/json' : '*/*', 'User-Agent': o.userAgent, ...o.headers };
-    if (o.form) {
+    const baseHeaders: Record<string, string> = { Accept: options.responseType === 'json' ? 'application/json' : '*/*', 'User-Agent': options.userAgent, ...options.headers };
+    if (options.form) {
       baseHeaders['Content-Type'] = 'application/x-www-form-urlencoded';
-      data = new URLSearchParams(o.form).toString() || '{}';
-    } else if (o.json !== undefined) {
+      data = new URLSearchParams(options.form).toString() || '{}';
+    } else if (options.json !== undefined) {
       baseHeaders['Content-Type'] = 'application/json';
-      data = JSON.stringify(o.json);
+      data = JSON.stringify(options.json);
     }
-    let url = o.url;
-    let params = cleanParams(o.params);
-    let token = o.token;
+    let url = options.url;
+    let params = cleanParams(options.params);
+    let token = options.token;
     let response: AxiosResponse;
     for (let hop = 0; ; hop++) {
       const headers = { ...baseHeaders };
@@ -344,7 +344,7 @@ export async function send<T>(o: SendOptions): Promise<{ data: T; response: Axio
         headers.Authorization = `Bearer ${token}`;
       }
       const config: AxiosRequestConfig = {
-        method: o.method,
+        method: options.method,
         url,
         params,
         data,
@@ -356,7 +356,7 @@ export async function send<T>(o: SendOptions): Promise<{ data: T; response: Axio
         validateStatus: () => true,
         // redirects are followed here, below, each target checked; never by axios
         maxRedirects: 0,
-        adapter: o.adapter,
+        adapter: options.adapter,
         proxy: false,
       };
       try {
@@ -367,8 +367,8 @@ export async function send<T>(o: SendOptions): Promise<{ data: T; response: Axio
           response = err.response; // a test adapter that rejects non-2xx itself
         } else {
           const kind = loadAxios().isCancel(e) || ac.signal.aborted ? abortKind() : kindForNetworkCode(err.code, err.message);
-          o.logger?.warn(redact(`${label} → ${kind}${err.code ? ` (${err.code})` : ''} after ${Date.now() - started} ms`));
-          throw new ApiError({ kind, method: o.method, path: o.path, cause: e });
+          options.logger?.warn(redact(`${label} → ${kind}${err.code ? ` (${err.code})` : ''} after ${Date.now() - started} ms`));
+          throw new ApiError({ kind, method: options.method, path: options.path, cause: e });
         }
       }
       const location = headerValue(response.headers.location);
@@ -378,20 +378,20 @@ export async function send<T>(o: SendOptions): Promise<{ data: T; response: Axio
       destroyQuietly(response.data);
       const target = redirectTargetOf(location, url);
       const status = response.status;
-      if (!o.followRedirects || o.method !== 'GET' || !target.url || hop >= MAX_REDIRECTS) {
-        o.logger?.warn(`${label} → ${status} redirect to ${target.shown}, not followed`);
-        throw new ApiError({ kind: 'redirected', method: o.method, path: o.path, status, redirectTarget: target.shown });
+      if (!options.followRedirects || options.method !== 'GET' || !target.url || hop >= MAX_REDIRECTS) {
+        options.logger?.warn(`${label} → ${status} redirect to ${target.shown}, not followed`);
+        throw new ApiError({ kind: 'redirected', method: options.method, path: options.path, status, redirectTarget: target.shown });
       }
       try {
-        checkUrlAllowed(target.url.href, o.allowInsecureHttp ?? false);
+        checkUrlAllowed(target.url.href, options.allowInsecureHttp ?? false);
       } catch {
-        o.logger?.warn(`${label} → ${status} redirect to ${target.shown} refused (not https, nor http to this machine)`);
-        throw new ApiError({ kind: 'insecureUrl', method: o.method, path: o.path, status, redirectTarget: target.shown });
+        options.logger?.warn(`${label} → ${status} redirect to ${target.shown} refused (not https, nor http to this machine)`);
+        throw new ApiError({ kind: 'insecureUrl', method: options.method, path: options.path, status, redirectTarget: target.shown });
       }
       if (target.url.origin !== firstOrigin) {
         token = undefined; // never carry the bearer token to another origin
       }
-      o.logger?.debug(`${label} → ${status} redirect to ${target.shown}`);
+      options.logger?.debug(`${label} → ${status} redirect to ${target.shown}`);
       url = target.url.href;
       params = undefined; // the Location carries its own query
     }
@@ -413,41 +413,41 @@ export async function send<T>(o: SendOptions): Promise<{ data: T; response: Axio
               : kind === 'network'
                 ? 'the connection closed in the middle of the body'
                 : 'canceled';
-        o.logger?.warn(`${label} → ${status}, ${text} (${Date.now() - started} ms)`);
-        throw new ApiError({ kind, method: o.method, path: o.path, status, limitBytes: kind === 'tooLarge' ? limit : undefined, cause: e });
+        options.logger?.warn(`${label} → ${status}, ${text} (${Date.now() - started} ms)`);
+        throw new ApiError({ kind, method: options.method, path: options.path, status, limitBytes: kind === 'tooLarge' ? limit : undefined, cause: e });
       }
     };
     if (status >= 200 && status < 300) {
-      if (o.responseType === 'stream') {
-        o.logger?.debug(`${label} → ${status} (${Date.now() - started} ms, stream)`);
+      if (options.responseType === 'stream') {
+        options.logger?.debug(`${label} → ${status} (${Date.now() - started} ms, stream)`);
         const stream = isReadable(response.data)
-          ? guardStream(response.data, { idleMs, deadlineMs: o.streamDeadlineMs ?? DEFAULT_STREAM_DEADLINE_MS, signal: o.signal, method: o.method, path: o.path, logger: o.logger })
+          ? guardStream(response.data, { idleMs, deadlineMs: options.streamDeadlineMs ?? DEFAULT_STREAM_DEADLINE_MS, signal: options.signal, method: options.method, path: options.path, logger: options.logger })
           : nodeStream().PassThrough.from([Buffer.isBuffer(response.data) ? response.data : Buffer.from(String(response.data ?? ''), 'utf8')]);
         return { data: stream as T, response };
       }
-      const limit = o.responseType === 'json' ? (o.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES) : (o.maxTextBytes ?? DEFAULT_MAX_TEXT_BYTES);
+      const limit = options.responseType === 'json' ? (options.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES) : (options.maxTextBytes ?? DEFAULT_MAX_TEXT_BYTES);
       const text = (await readLimited(limit)).toString('utf8');
       const ms = Date.now() - started;
       response.data = text;
-      if (o.responseType === 'text') {
+      if (options.responseType === 'text') {
         if (/text\/html/i.test(contentType) || /^\s*<(!doctype|html)/i.test(text)) {
-          o.logger?.warn(`${label} → ${status} HTML page instead of text (${ms} ms)`);
-          throw new ApiError({ kind: 'htmlResponse', method: o.method, path: o.path, status, htmlBody: true });
+          options.logger?.warn(`${label} → ${status} HTML page instead of text (${ms} ms)`);
+          throw new ApiError({ kind: 'htmlResponse', method: options.method, path: options.path, status, htmlBody: true });
         }
-        o.logger?.debug(`${label} → ${status} (${ms} ms, ${text.length} chars)`);
+        options.logger?.debug(`${label} → ${status} (${ms} ms, ${text.length} chars)`);
         return { data: text as T, response };
       }
       if (/text\/html/i.test(contentType) || /^\s*</.test(text)) {
-        o.logger?.warn(`${label} → ${status} HTML page instead of JSON (${ms} ms)`);
-        throw new ApiError({ kind: 'htmlResponse', method: o.method, path: o.path, status, htmlBody: true });
+        options.logger?.warn(`${label} → ${status} HTML page instead of JSON (${ms} ms)`);
+        throw new ApiError({ kind: 'htmlResponse', method: options.method, path: options.path, status, htmlBody: true });
       }
       try {
         const parsed = (text.trim() === '' ? undefined : JSON.parse(text)) as T;
-        o.logger?.debug(`${label} → ${status} (${ms} ms)`);
+        options.logger?.debug(`${label} → ${status} (${ms} ms)`);
         return { data: parsed, response };
       } catch {
-        o.logger?.warn(`${label} → ${status} malformed JSON (${ms} ms)`);
-        throw new ApiError({ kind: 'malformedResponse', method: o.method, path: o.path, status });
+        options.logger?.warn(`${label} → ${status} malformed JSON (${ms} ms)`);
+        throw new ApiError({ kind: 'malformedResponse', method: options.method, path: options.path, status });
       }
     }
     const raw = (await readLimited(64 * 1024, true).catch(() => Buffer.alloc(0))).toString('utf8');
@@ -459,10 +459,10 @@ export async function send<T>(o: SendOptions): Promise<{ data: T; response: Axio
     const serverMessage = body ? redact(body.message ?? body.error ?? '').slice(0, 300) || undefined : undefined;
     const isInvalidOrganizationId = status === 400 && /must be a valid GUID/i.test(`${body?.error ?? ''} ${body?.message ?? ''}`);
     // 416 answers a Range request for a log that has not grown: routine while following a build
-    o.logger?.[status >= 500 ? 'warn' : status === 416 ? 'debug' : 'info'](
+    options.logger?.[status >= 500 ? 'warn' : status === 416 ? 'debug' : 'info'](
       `${label} → ${status} ${kind}${htmlBody ? ' (an HTML page, not Appcircle)' : ''}${serverMessage ? `: ${serverMessage}` : ''} (${ms} ms)`,
     );
-    throw new ApiError({ kind, method: o.method, path: o.path, status, serverMessage, retryAfterMs, isInvalidOrganizationId, htmlBody });
+    throw new ApiError({ kind, method: options.method, path: options.path, status, serverMessage, retryAfterMs, isInvalidOrganizationId, htmlBody });
   } finally {
     done();
   }
@@ -476,8 +476,8 @@ function parseErrorBody(text: string): { message?: string; error?: string } | un
   try {
     const v: unknown = JSON.parse(text);
     if (v && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      return { message: typeof o.message === 'string' ? o.message : undefined, error: typeof o.error === 'string' ? o.error : undefined };
+      const body = v as Record<string, unknown>;
+      return { message: typeof body.message === 'string' ? body.message : undefined, error: typeof body.error === 'string' ? body.error : undefined };
     }
   } catch {
     // not JSON (an HTML error page from a proxy): no server message
@@ -490,10 +490,10 @@ export class ApiClient {
   private readonly timeoutMs: number;
   private readonly userAgent: string;
 
-  constructor(private readonly o: ApiClientOptions) {
-    this.baseUrl = normalizeBase(o.baseUrl);
-    this.timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.userAgent = o.userAgent ?? 'appcircle-vscode';
+  constructor(private readonly options: ApiClientOptions) {
+    this.baseUrl = normalizeBase(options.baseUrl);
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.userAgent = options.userAgent ?? 'appcircle-vscode';
   }
 
   async get<T>(path: string, opts: RequestOptions = {}): Promise<T> {
@@ -530,7 +530,7 @@ export class ApiClient {
    */
   private async authedRaw<T>(method: 'GET' | 'POST', path: string, opts: PostOptions, type: SendOptions['responseType']): Promise<{ data: T; response: AxiosResponse }> {
     const url = joinUrl(this.baseUrl, path);
-    checkUrlAllowed(url, this.o.allowInsecureHttp ?? false);
+    checkUrlAllowed(url, this.options.allowInsecureHttp ?? false);
     const cleanPath = path.replace(/^\/+/, '').split('?')[0] ?? path;
     const attempt = async (forceRefresh: boolean) =>
       send<T>({
@@ -542,24 +542,24 @@ export class ApiClient {
         json: opts.json,
         signal: opts.signal,
         headers: opts.headers,
-        token: await this.o.getToken({ forceRefresh }),
+        token: await this.options.getToken({ forceRefresh }),
         responseType: type,
         timeoutMs: this.timeoutMs,
-        deadlineMs: this.o.deadlineMs,
-        streamDeadlineMs: this.o.streamDeadlineMs,
-        maxJsonBytes: this.o.maxJsonBytes,
-        maxTextBytes: this.o.maxTextBytes,
-        adapter: this.o.adapter,
+        deadlineMs: this.options.deadlineMs,
+        streamDeadlineMs: this.options.streamDeadlineMs,
+        maxJsonBytes: this.options.maxJsonBytes,
+        maxTextBytes: this.options.maxTextBytes,
+        adapter: this.options.adapter,
         userAgent: this.userAgent,
-        logger: this.o.logger,
+        logger: this.options.logger,
         followRedirects: true,
-        allowInsecureHttp: this.o.allowInsecureHttp,
+        allowInsecureHttp: this.options.allowInsecureHttp,
       });
     try {
       return await attempt(false);
     } catch (e) {
       if (e instanceof ApiError && e.kind === 'unauthorized') {
-        this.o.logger?.info(`${method} ${cleanPath} → 401: renewing the access token once`);
+        this.options.logger?.info(`${method} ${cleanPath} → 401: renewing the access token once`);
         try {
           return await attempt(true);
         } catch (e2) {

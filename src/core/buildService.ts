@@ -119,20 +119,20 @@ export class BuildService extends DisposableBase {
 
   private readonly logger: Logger;
 
-  constructor(private readonly o: BuildServiceOptions) {
+  constructor(private readonly options: BuildServiceOptions) {
     super();
-    this.logger = componentLogger(o.logger, 'builds');
+    this.logger = componentLogger(options.logger, 'builds');
     this.scheduler = this._register(
       new PollingScheduler({
-        clock: o.clock,
-        logger: componentLogger(o.logger, 'poller'),
-        intervalMs: o.pollIntervalMs,
-        backgroundFactor: o.backgroundFactor,
+        clock: options.clock,
+        logger: componentLogger(options.logger, 'poller'),
+        intervalMs: options.pollIntervalMs,
+        backgroundFactor: options.backgroundFactor,
         tick: () => this.pollQueue(),
       }),
     );
     this._register(
-      o.session.onDidChangeSession((e) => {
+      options.session.onDidChangeSession((e) => {
         if (e.reason !== 'restore') {
           this.clear();
         }
@@ -145,7 +145,7 @@ export class BuildService extends DisposableBase {
   }
 
   private api<T>(fn: (api: BuildsApi, client: ApiClient) => Promise<T>): Promise<T> {
-    return this.o.session.request((client) => fn(new BuildsApi(client), client));
+    return this.options.session.request((client) => fn(new BuildsApi(client), client));
   }
 
   /** Sign-out or organization switch: forget everything and tell the views. */
@@ -193,7 +193,7 @@ export class BuildService extends DisposableBase {
 
   async profiles(): Promise<{ value: BuildProfile[]; error?: unknown }> {
     return this.profilesCache.get('all', async () => {
-      const [dtos, remotes] = await Promise.all([this.api((a) => a.profiles()), this.o.gitRemotes().catch(() => [])]);
+      const [dtos, remotes] = await Promise.all([this.api((a) => a.profiles()), this.options.gitRemotes().catch(() => [])]);
       const slugs = new Set(remotes.map(repoSlug).filter((s): s is string => !!s));
       const list = dtos.map((d) => toProfile(d, slugs));
       for (const p of list) {
@@ -241,7 +241,7 @@ export class BuildService extends DisposableBase {
 
   /** One request per tick, whatever the number of active builds. */
   private async pollQueue(): Promise<PollResult> {
-    if (!this.o.session.isSignedIn) {
+    if (!this.options.session.isSignedIn) {
       return { active: 0 };
     }
     let rows: QueueRowDto[];
@@ -541,8 +541,8 @@ export class BuildService extends DisposableBase {
 
 // ---- mapping --------------------------------------------------------------------------------------
 
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+function definedOnly<T extends object>(record: T): Partial<T> {
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function platformOf(os: number | undefined): Platform {

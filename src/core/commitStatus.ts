@@ -91,12 +91,12 @@ export class CommitStatusService extends DisposableBase {
   private readonly _onDidChange = this._register(new Emitter<CommitBuildState>());
   readonly onDidChange: Event<CommitBuildState> = this._onDidChange.event;
 
-  constructor(private readonly o: CommitStatusOptions) {
+  constructor(private readonly options: CommitStatusOptions) {
     super();
-    this._register(o.builds.onDidChangeData((c) => this.onDataChange(c)));
-    this._register(o.builds.onDidPoll((t) => this.onTick(t)));
+    this._register(options.builds.onDidChangeData((c) => this.onDataChange(c)));
+    this._register(options.builds.onDidPoll((t) => this.onTick(t)));
     this._register(
-      o.session.onDidChangeSession((e) => {
+      options.session.onDidChangeSession((e) => {
         this.stopFollowing();
         if (!e.session) {
           this.set({ kind: 'none' });
@@ -137,12 +137,12 @@ export class CommitStatusService extends DisposableBase {
   /** HEAD's upstream moved to HEAD (a push): follow the branch until Appcircle shows a build of the commit. */
   pushed(head: GitHead): void {
     this.head = head;
-    if (!head.commit || !this.o.session.isSignedIn) {
+    if (!head.commit || !this.options.session.isSignedIn) {
       return;
     }
     this.stopFollowing();
-    this.follow = { commit: head.commit, until: this.o.clock.now() + PUSH_FOLLOW_MS, ticks: 0, watch: this.o.builds.scheduler.watch() };
-    this.o.logger.info(`Following the build of pushed commit ${head.commit.slice(0, 7)} on ${head.branch ?? 'a detached HEAD'}`);
+    this.follow = { commit: head.commit, until: this.options.clock.now() + PUSH_FOLLOW_MS, ticks: 0, watch: this.options.builds.scheduler.watch() };
+    this.options.logger.info(`Following the build of pushed commit ${head.commit.slice(0, 7)} on ${head.branch ?? 'a detached HEAD'}`);
     void this.refresh();
   }
 
@@ -174,15 +174,15 @@ export class CommitStatusService extends DisposableBase {
     }
     f.ticks++;
     const s = this._state;
-    if (this.o.clock.now() > f.until) {
-      this.o.logger.info(`Stopped following commit ${f.commit.slice(0, 7)}: Appcircle showed no build of it in ${PUSH_FOLLOW_MS / 60_000} min`);
+    if (this.options.clock.now() > f.until) {
+      this.options.logger.info(`Stopped following commit ${f.commit.slice(0, 7)}: Appcircle showed no build of it in ${PUSH_FOLLOW_MS / 60_000} min`);
       this.stopFollowing();
       this.set(s.kind === 'notBuilt' ? { ...s, following: false } : s);
       return;
     }
-    const entry = this.o.builds.queue.entries.find((e) => tick.activeIds.has(e.id) && sameCommit(e.commitHash, f.commit));
+    const entry = this.options.builds.queue.entries.find((e) => tick.activeIds.has(e.id) && sameCommit(e.commitHash, f.commit));
     if (entry) {
-      this.o.builds.watch(entry.id, { profileId: entry.profileId, profileName: entry.profileName, branchName: entry.branchName, commitId: entry.commitId });
+      this.options.builds.watch(entry.id, { profileId: entry.profileId, profileName: entry.profileName, branchName: entry.branchName, commitId: entry.commitId });
       this.stopFollowing();
       this.refreshBranch();
       return;
@@ -196,9 +196,9 @@ export class CommitStatusService extends DisposableBase {
   private refreshBranch(): void {
     const s = this._state;
     if ((s.kind === 'notBuilt' || s.kind === 'build') && s.branch) {
-      this.o.builds.refresh({ kind: 'builds', profileId: s.profile.id, branchId: s.branch.id });
+      this.options.builds.refresh({ kind: 'builds', profileId: s.profile.id, branchId: s.branch.id });
     } else if ('profile' in s) {
-      this.o.builds.refresh({ kind: 'branches', profileId: s.profile.id });
+      this.options.builds.refresh({ kind: 'branches', profileId: s.profile.id });
     }
   }
 
@@ -206,13 +206,13 @@ export class CommitStatusService extends DisposableBase {
   async refresh(): Promise<CommitBuildState> {
     const generation = ++this.generation;
     const head = this.head;
-    if (!head?.commit || !this.o.session.isSignedIn || head.remotes.length === 0) {
+    if (!head?.commit || !this.options.session.isSignedIn || head.remotes.length === 0) {
       return this.set({ kind: 'none' });
     }
     this.lookups++;
     let profile: BuildProfile | undefined;
     try {
-      const profiles = await this.o.builds.profiles();
+      const profiles = await this.options.builds.profiles();
       const matches = matchingProfiles(profiles.value, head.remotes);
       if (!matches.length) {
         return generation === this.generation ? this.set({ kind: 'none' }) : this._state;
@@ -226,14 +226,14 @@ export class CommitStatusService extends DisposableBase {
       // several profiles may build this repository (iOS and Android): the one with a build of HEAD, else the one with the branch
       let fallback: { profile: BuildProfile; branch?: Branch } = { profile };
       for (const p of matches) {
-        const branch = head.branch ? (await this.o.builds.branches(p.id)).value.find((b) => b.name === head.branch) : undefined;
+        const branch = head.branch ? (await this.options.builds.branches(p.id)).value.find((b) => b.name === head.branch) : undefined;
         if (!branch) {
           continue;
         }
         if (!fallback.branch) {
           fallback = { profile: p, branch };
         }
-        const page = await this.o.builds.builds(p.id, branch.id);
+        const page = await this.options.builds.builds(p.id, branch.id);
         const build = buildOfCommit(page.items, head.commit);
         if (build) {
           return generation === this.generation ? this.set({ kind: 'build', head, profile: p, branch, build }) : this._state;
@@ -241,7 +241,7 @@ export class CommitStatusService extends DisposableBase {
       }
       return generation === this.generation ? this.set({ kind: 'notBuilt', head, profile: fallback.profile, branch: fallback.branch, following: this.follow !== undefined }) : this._state;
     } catch (e) {
-      this.o.logger.info(`The build of HEAD could not be looked up: ${e instanceof Error ? e.message : String(e)}`);
+      this.options.logger.info(`The build of HEAD could not be looked up: ${e instanceof Error ? e.message : String(e)}`);
       if (generation !== this.generation || !profile) {
         return this._state;
       }
@@ -259,7 +259,7 @@ export class CommitStatusService extends DisposableBase {
   /** HEAD's build runs: the one scheduler keeps polling, so its end shows without a request of ours. */
   private setRunningWatch(on: boolean): void {
     if (on && !this.runningWatch) {
-      this.runningWatch = this.o.builds.scheduler.watch();
+      this.runningWatch = this.options.builds.scheduler.watch();
     } else if (!on && this.runningWatch) {
       this.runningWatch.dispose();
       this.runningWatch = undefined;
@@ -294,7 +294,7 @@ export class CommitStatusService extends DisposableBase {
       return { kind: 'noBranch', profile: s.profile, branchName: head.branch };
     }
     // B5: Appcircle's commits of the branch (it learns of pushes through its webhook)
-    const commits = await this.o.builds.commits(branch.id);
+    const commits = await this.options.builds.commits(branch.id);
     const c = commits.find((x) => sameCommit(x.hash, head.commit));
     if (!c) {
       return { kind: 'notReceived', profile: s.profile, branch, commit: head.commit };

@@ -76,7 +76,7 @@ export class PollingScheduler extends DisposableBase {
 
   private disposed = false;
 
-  constructor(private readonly o: PollingSchedulerOptions) {
+  constructor(private readonly options: PollingSchedulerOptions) {
     super();
     this._register({
       dispose: () => {
@@ -93,13 +93,13 @@ export class PollingScheduler extends DisposableBase {
 
   /** Next delay in ms with the current interval, background factor and backoff. */
   nextDelay(retryAfterMs?: number): number {
-    const base = clampIntervalMs(this.o.intervalMs());
-    const normal = this.background ? base * (this.o.backgroundFactor ?? 6) : base;
+    const base = clampIntervalMs(this.options.intervalMs());
+    const normal = this.background ? base * (this.options.backgroundFactor ?? 6) : base;
     if (this.failures === 0) {
       return safeDelay(normal);
     }
     const exp = Math.min(MAX_BACKOFF_MS, base * 2 ** Math.min(30, this.failures - 1));
-    const jitter = 1 + ((this.o.random ?? Math.random)() * 0.2 - 0.1);
+    const jitter = 1 + ((this.options.random ?? Math.random)() * 0.2 - 0.1);
     const retryAfter = retryAfterMs !== undefined && Number.isFinite(retryAfterMs) ? Math.min(MAX_RETRY_AFTER_MS, Math.max(0, retryAfterMs)) : 0;
     return safeDelay(Math.max(normal, Math.round(exp * jitter), retryAfter));
   }
@@ -167,7 +167,7 @@ export class PollingScheduler extends DisposableBase {
       return;
     }
     this.setState('scheduled');
-    this.timer = this.o.clock.setTimeout(() => void this.run(), safeDelay(ms));
+    this.timer = this.options.clock.setTimeout(() => void this.run(), safeDelay(ms));
   }
 
   /** Active builds, minus those followed for longer than MAX_FOLLOW_MS (logged once each). */
@@ -175,7 +175,7 @@ export class PollingScheduler extends DisposableBase {
     if (!r.activeIds) {
       return r.active;
     }
-    const now = this.o.clock.now();
+    const now = this.options.clock.now();
     const ids = new Set(r.activeIds);
     for (const id of [...this.firstSeen.keys()]) {
       if (!ids.has(id)) {
@@ -191,7 +191,7 @@ export class PollingScheduler extends DisposableBase {
         active--;
         if (!this.givenUp.has(id)) {
           this.givenUp.add(id);
-          this.o.logger.info(`Build ${id} has been waiting or running for more than 24 hours without a final status; it no longer keeps polling going (Refresh looks again).`);
+          this.options.logger.info(`Build ${id} has been waiting or running for more than 24 hours without a final status; it no longer keeps polling going (Refresh looks again).`);
         }
       }
     }
@@ -205,7 +205,7 @@ export class PollingScheduler extends DisposableBase {
     this.ticks++;
     let retryAfter: number | undefined;
     try {
-      const r = await this.o.tick();
+      const r = await this.options.tick();
       if (epoch !== this.epoch) {
         return; // stopped (sign-out, switch) while this tick was in flight: its result is not ours to act on
       }
@@ -223,7 +223,7 @@ export class PollingScheduler extends DisposableBase {
         // (a tick whose session moved on under it is no failure: the next one polls the new session)
         this.failures++;
         retryAfter = isApiError(e) ? e.retryAfterMs : undefined;
-        this.o.logger.warn(`Polling failed (${this.failures} in a row): ${e instanceof Error ? e.message : String(e)}`);
+        this.options.logger.warn(`Polling failed (${this.failures} in a row): ${e instanceof Error ? e.message : String(e)}`);
         this._onDidFail.fire(e);
       }
     }
@@ -244,7 +244,7 @@ export class PollingScheduler extends DisposableBase {
 
   private clearTimer(): void {
     if (this.timer !== undefined) {
-      this.o.clock.clearTimeout(this.timer);
+      this.options.clock.clearTimeout(this.timer);
       this.timer = undefined;
     }
   }

@@ -29,15 +29,15 @@ export function validateField(field: InputField, value: string, optional = false
 }
 
 /** Shows an input box; throws UserCancelledError on Escape. */
-export async function askInput(o: InputOptions): Promise<string> {
-  const title = o.step && o.totalSteps ? `${o.title} (${o.step}/${o.totalSteps})` : o.title;
+export async function askInput(options: InputOptions): Promise<string> {
+  const title = options.step && options.totalSteps ? `${options.title} (${options.step}/${options.totalSteps})` : options.title;
   const value = await vscode.window.showInputBox({
     title,
-    prompt: o.prompt,
-    placeHolder: o.placeHolder,
-    password: o.password ?? false,
+    prompt: options.prompt,
+    placeHolder: options.placeHolder,
+    password: options.password ?? false,
     ignoreFocusOut: true,
-    validateInput: (v) => validateField(o.field, v, o.optional),
+    validateInput: (v) => validateField(options.field, v, options.optional),
   });
   if (value === undefined) {
     throw new UserCancelledError();

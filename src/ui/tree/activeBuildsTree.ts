@@ -4,13 +4,13 @@ import type { BuildService } from '../../core/buildService';
 import { DisposableBase } from '../../core/events';
 import type { SessionService } from '../../core/sessionService';
 import { describeError } from '../errorMessages';
-import type { Node } from './nodes';
+import type { AppcircleNode } from './nodes';
 import { MessageNode, QueueNode } from './nodes';
 
-export class ActiveBuildsTreeProvider extends DisposableBase implements vscode.TreeDataProvider<Node> {
-  private readonly _onDidChangeTreeData = this._register(new vscode.EventEmitter<Node | undefined>());
+export class ActiveBuildsTreeProvider extends DisposableBase implements vscode.TreeDataProvider<AppcircleNode> {
+  private readonly _onDidChangeTreeData = this._register(new vscode.EventEmitter<AppcircleNode | undefined>());
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
-  view: vscode.TreeView<Node> | undefined;
+  view: vscode.TreeView<AppcircleNode> | undefined;
 
   constructor(
     private readonly builds: BuildService,
@@ -37,11 +37,11 @@ export class ActiveBuildsTreeProvider extends DisposableBase implements vscode.T
     this.view.description = this.session.isSignedIn && this.builds.queue.loaded ? vscode.l10n.t('{0} in queue', this.builds.queue.entries.length) : undefined;
   }
 
-  getTreeItem(node: Node): vscode.TreeItem {
+  getTreeItem(node: AppcircleNode): vscode.TreeItem {
     return node.getTreeItem();
   }
 
-  getChildren(node?: Node): Node[] {
+  getChildren(node?: AppcircleNode): AppcircleNode[] {
     if (node || !this.session.isSignedIn) {
       return [];
     }
@@ -54,7 +54,7 @@ export class ActiveBuildsTreeProvider extends DisposableBase implements vscode.T
       return [new MessageNode('queue:loading', vscode.l10n.t('Loading the build queue…'), 'loading')];
     }
     const now = this.now();
-    const nodes: Node[] = q.entries.map((e) => new QueueNode(e, now));
+    const nodes: AppcircleNode[] = q.entries.map((e) => new QueueNode(e, now));
     if (q.error) {
       nodes.unshift(this.errorNode(q.error));
     }

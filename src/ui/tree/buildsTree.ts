@@ -4,16 +4,16 @@ import type { BuildService, DataChange } from '../../core/buildService';
 import { DisposableBase } from '../../core/events';
 import type { SessionService } from '../../core/sessionService';
 import { describeError } from '../errorMessages';
-import type { Node } from './nodes';
+import type { AppcircleNode } from './nodes';
 import { BranchNode, BuildNode, LoadMoreNode, MessageNode, ProfileNode, refreshScopeOf } from './nodes';
 
-export class BuildsTreeProvider extends DisposableBase implements vscode.TreeDataProvider<Node> {
-  private readonly _onDidChangeTreeData = this._register(new vscode.EventEmitter<Node | undefined>());
+export class BuildsTreeProvider extends DisposableBase implements vscode.TreeDataProvider<AppcircleNode> {
+  private readonly _onDidChangeTreeData = this._register(new vscode.EventEmitter<AppcircleNode | undefined>());
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
   private readonly profileNodes = new Map<string, ProfileNode>();
   private readonly branchNodes = new Map<string, BranchNode>();
-  private readonly parents = new Map<string, Node>();
-  private pending: Set<Node | undefined> = new Set();
+  private readonly parents = new Map<string, AppcircleNode>();
+  private pending: Set<AppcircleNode | undefined> = new Set();
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   /** Fires after profiles load: whether there were any (for the "no profiles" welcome view). */
   onProfilesLoaded?: (count: number, failed: boolean) => void;
@@ -51,7 +51,7 @@ export class BuildsTreeProvider extends DisposableBase implements vscode.TreeDat
   }
 
   /** Coalesces bursts of changes into one refresh per node (P6). */
-  private queue(node: Node | undefined): void {
+  private queue(node: AppcircleNode | undefined): void {
     if (node === undefined) {
       this.pending = new Set([undefined]);
     } else if (!this.pending.has(undefined)) {
@@ -67,22 +67,22 @@ export class BuildsTreeProvider extends DisposableBase implements vscode.TreeDat
     }, 50);
   }
 
-  getTreeItem(node: Node): vscode.TreeItem {
+  getTreeItem(node: AppcircleNode): vscode.TreeItem {
     return node.getTreeItem();
   }
 
-  resolveTreeItem(item: vscode.TreeItem, node: Node): vscode.TreeItem {
+  resolveTreeItem(item: vscode.TreeItem, node: AppcircleNode): vscode.TreeItem {
     if (node instanceof BuildNode) {
       item.tooltip = node.tooltip();
     }
     return item;
   }
 
-  getParent(node: Node): Node | undefined {
+  getParent(node: AppcircleNode): AppcircleNode | undefined {
     return this.parents.get(node.id);
   }
 
-  async getChildren(node?: Node): Promise<Node[]> {
+  async getChildren(node?: AppcircleNode): Promise<AppcircleNode[]> {
     if (!this.session.isSignedIn) {
       return [];
     }
@@ -102,7 +102,7 @@ export class BuildsTreeProvider extends DisposableBase implements vscode.TreeDat
     }
   }
 
-  private async rootChildren(): Promise<Node[]> {
+  private async rootChildren(): Promise<AppcircleNode[]> {
     let r;
     try {
       r = await this.builds.profiles();
@@ -111,7 +111,7 @@ export class BuildsTreeProvider extends DisposableBase implements vscode.TreeDat
       throw e;
     }
     this.onProfilesLoaded?.(r.value.length, false);
-    const nodes: Node[] = r.value.map((p) => {
+    const nodes: AppcircleNode[] = r.value.map((p) => {
       const n = new ProfileNode(p);
       this.profileNodes.set(p.id, n);
       return n;
@@ -119,13 +119,13 @@ export class BuildsTreeProvider extends DisposableBase implements vscode.TreeDat
     return this.withStaleWarning('root', nodes, r.error);
   }
 
-  private async profileChildren(node: ProfileNode): Promise<Node[]> {
+  private async profileChildren(node: ProfileNode): Promise<AppcircleNode[]> {
     const r = await this.builds.branches(node.profile.id);
     if (!r.value.length) {
       return [new MessageNode(`${node.id}:empty`, vscode.l10n.t('No branches yet'), 'info')];
     }
     const now = this.now();
-    const nodes: Node[] = r.value.map((b) => {
+    const nodes: AppcircleNode[] = r.value.map((b) => {
       const n = new BranchNode(b, node.profile, now);
       this.branchNodes.set(`${node.profile.id}:${b.id}`, n);
       this.parents.set(n.id, node);
@@ -134,13 +134,13 @@ export class BuildsTreeProvider extends DisposableBase implements vscode.TreeDat
     return this.withStaleWarning(node.id, nodes, r.error, node);
   }
 
-  private async branchChildren(node: BranchNode): Promise<Node[]> {
+  private async branchChildren(node: BranchNode): Promise<AppcircleNode[]> {
     const page = await this.builds.builds(node.profile.id, node.branch.id);
     if (!page.items.length) {
       return [new MessageNode(`${node.id}:empty`, vscode.l10n.t('No builds yet'), 'info')];
     }
     const now = this.now();
-    const nodes: Node[] = page.items.map((b) => {
+    const nodes: AppcircleNode[] = page.items.map((b) => {
       const n = new BuildNode(b, node.profile, node.branch, now);
       this.parents.set(n.id, node);
       return n;
@@ -152,14 +152,14 @@ export class BuildsTreeProvider extends DisposableBase implements vscode.TreeDat
   }
 
   /** A failed refresh keeps the last good children and adds one error row with Retry. */
-  private withStaleWarning(key: string, nodes: Node[], error: unknown, parent?: Node): Node[] {
+  private withStaleWarning(key: string, nodes: AppcircleNode[], error: unknown, parent?: AppcircleNode): AppcircleNode[] {
     if (!error) {
       return nodes;
     }
     return [this.errorNode(key, error, parent), ...nodes];
   }
 
-  private errorNode(key: string, e: unknown, parent?: Node): MessageNode {
+  private errorNode(key: string, e: unknown, parent?: AppcircleNode): MessageNode {
     const d = describeError(e, 'load');
     return new MessageNode(`${key}:error`, d?.message ?? vscode.l10n.t('Could not load.'), 'error', () => this.builds.refresh(refreshScopeOf(parent, { kind: 'profiles' })));
   }

@@ -5,7 +5,7 @@ import { BuildStatus, isActive, QueueItemStatus } from '../../core/buildModels';
 import type { DataChange } from '../../core/buildService';
 import { buildContextValue, firstLine, formatDuration, relativeTime, shortHash, statusLook } from '../presentation';
 
-export type Node = ProfileNode | BranchNode | BuildNode | LoadMoreNode | MessageNode | QueueNode;
+export type AppcircleNode = ProfileNode | BranchNode | BuildNode | LoadMoreNode | MessageNode | QueueNode;
 
 /** What refreshing under a node means: a profile's branches, a branch's builds, or `fallback` (the root). */
 export function refreshScopeOf(node: unknown, fallback: DataChange): DataChange {

@@ -2,26 +2,26 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { DEMO_PAT } from '../../../sandbox/fixtures';
-import type { Extension } from '../../../src/container';
+import type { AppcircleExtension } from '../../../src/container';
 import type { FinishedBuild } from '../../../src/core/buildService';
 import { BuildsTreeProvider } from '../../../src/ui/tree/buildsTree';
-import type { Node } from '../../../src/ui/tree/nodes';
+import type { AppcircleNode } from '../../../src/ui/tree/nodes';
 
 const EXT_ID = 'appcircle-community.appcircle-vscode';
 
-async function extension(): Promise<Extension> {
-  const api = await vscode.extensions.getExtension<{ testApi?: { extension: Extension } }>(EXT_ID)?.activate();
+async function extension(): Promise<AppcircleExtension> {
+  const api = await vscode.extensions.getExtension<{ testApi?: { extension: AppcircleExtension } }>(EXT_ID)?.activate();
   assert.ok(api?.testApi, 'test API enabled');
   return api.testApi.extension;
 }
 
-const label = (n: Node) => {
+const label = (n: AppcircleNode) => {
   const l = n.getTreeItem().label;
   return typeof l === 'string' ? l : (l?.label ?? '');
 };
 
 describe('Build views in a real extension host', () => {
-  let ext: Extension;
+  let ext: AppcircleExtension;
   before(async () => {
     ext = await extension();
     await vscode.commands.executeCommand('appcircle.logout');

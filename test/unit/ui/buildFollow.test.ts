@@ -5,14 +5,14 @@ import { DEMO_PAT, ROOT_ORG_ID } from '../../../sandbox/fixtures';
 import { logUri } from '../../../src/ui/logDocument';
 import { ActiveBuildsTreeProvider } from '../../../src/ui/tree/activeBuildsTree';
 import { BuildsTreeProvider } from '../../../src/ui/tree/buildsTree';
-import type { BranchNode, Node, ProfileNode } from '../../../src/ui/tree/nodes';
+import type { BranchNode, AppcircleNode, ProfileNode } from '../../../src/ui/tree/nodes';
 import { BuildNode } from '../../../src/ui/tree/nodes';
 import type { FakeTextDocument } from '../fakes/vscodeFake';
 import { FakeTextEditor, Range, fake } from '../fakes/vscodeFake';
 import type { UiHarness } from './harness';
 import { bootExtension, waitUntil } from './harness';
 
-const label = (n: Node) => {
+const label = (n: AppcircleNode) => {
   const l = n.getTreeItem().label;
   return typeof l === 'string' ? l : (l?.label ?? '');
 };
@@ -32,7 +32,7 @@ describe('ui: a followed log grows; Cancel says what happened; one build, one id
     await h.dispose();
   });
 
-  async function nodeNamed<T extends Node>(parent: Node | undefined, name: string): Promise<T> {
+  async function nodeNamed<T extends AppcircleNode>(parent: AppcircleNode | undefined, name: string): Promise<T> {
     const children = await tree.getChildren(parent);
     const n = children.find((c) => label(c) === name);
     assert.ok(n, `${name} among ${children.map(label).join(', ')}`);

@@ -11,14 +11,14 @@ import { LogDocumentProvider, logUri } from '../../../src/ui/logDocument';
 import { finishedMessage, selectForNotification, summaryMessage } from '../../../src/ui/notifications';
 import { ActiveBuildsTreeProvider } from '../../../src/ui/tree/activeBuildsTree';
 import { BuildsTreeProvider } from '../../../src/ui/tree/buildsTree';
-import type { Node , BranchNode, ProfileNode } from '../../../src/ui/tree/nodes';
+import type { AppcircleNode , BranchNode, ProfileNode } from '../../../src/ui/tree/nodes';
 import { BuildNode, LoadMoreNode, MessageNode } from '../../../src/ui/tree/nodes';
 import { NoArtifactsError } from '../../../src/ui/uiErrors';
 import { CancellationTokenSource, fake } from '../fakes/vscodeFake';
 import type { UiHarness } from './harness';
 import { bootExtension, waitUntil } from './harness';
 
-const label = (n: Node) => {
+const label = (n: AppcircleNode) => {
   const l = n.getTreeItem().label;
   return typeof l === 'string' ? l : (l?.label ?? '');
 };
@@ -37,7 +37,7 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
     await h.dispose();
   });
 
-  async function nodeNamed<T extends Node>(parent: Node | undefined, name: string): Promise<T> {
+  async function nodeNamed<T extends AppcircleNode>(parent: AppcircleNode | undefined, name: string): Promise<T> {
     const children = await tree.getChildren(parent);
     const n = children.find((c) => label(c) === name);
     assert.ok(n, `${name} among ${children.map(label).join(', ')}`);

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { Sandbox } from '../../../sandbox/server';
 import { startSandbox } from '../../../sandbox/server';
-import { Extension } from '../../../src/container';
+import { AppcircleExtension } from '../../../src/container';
 import { waitFor } from '../core/helpers';
 import { InMemorySecretStore } from '../fakes/inMemorySecretStore';
 import { fake } from '../fakes/vscodeFake';
@@ -10,7 +10,7 @@ import type { FakeStatusBarItem } from '../fakes/vscodeFake';
 
 export interface UiHarness {
   sb: Sandbox;
-  ext: Extension;
+  ext: AppcircleExtension;
   secrets: InMemorySecretStore;
   statusBar(): FakeStatusBarItem;
   run<T = unknown>(id: string, ...args: unknown[]): Promise<T | undefined>;
@@ -45,7 +45,7 @@ export async function bootExtension(opts: { secrets?: InMemorySecretStore; keepF
   fake.configuration.set('appcircle.apiUrl', sb.apiUrl);
   fake.configuration.set('appcircle.authUrl', sb.authUrl);
   const secrets = opts.secrets ?? new InMemorySecretStore();
-  const ext = new Extension(fakeContext(secrets));
+  const ext = new AppcircleExtension(fakeContext(secrets));
   await waitUntil(() => fake.logChannels.some((c) => c.lines.some((l) => l.includes('Activated in'))));
   // the organization item (other items, such as the commit's build, may be created after it)
   const first = fake.statusBarItems.findIndex((i) => i.id === 'appcircle.organization');
