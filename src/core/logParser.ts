@@ -297,9 +297,9 @@ export interface LineSource {
 }
 
 export interface IncrementalOptions {
-  /** Lines read and parsed per batch before the clock is checked (default 2,000). */
+  /** Lines read and parsed per batch before the clock is checked (default 500). */
   batchLines?: number;
-  /** A slice ends after this many ms; then `yieldNow` runs before the next one (default 15). */
+  /** A slice ends after this many ms; then `yieldNow` runs before the next one (default 8). */
   sliceMs?: number;
   /** Lets the event loop run (setImmediate) between slices. */
   yieldNow: () => Promise<void>;
@@ -317,8 +317,8 @@ export interface IncrementalOptions {
  */
 export async function parseIncrementally(parser: LogParser, source: LineSource, o: IncrementalOptions): Promise<boolean> {
   const now = o.now ?? (() => performance.now());
-  const batch = o.batchLines ?? 2_000;
-  const sliceMs = o.sliceMs ?? 15;
+  const batch = o.batchLines ?? 500;
+  const sliceMs = o.sliceMs ?? 8;
   let sliceStart = now();
   while (parser.lineCount < source.lineCount) {
     if (o.cancelled?.()) {

@@ -2,7 +2,7 @@
  * A failed build's compiler errors and warnings in the Problems panel, on the workspace's own files: the build
  * machine's path is mapped (PathMapper: up to `Repository/`, else the longest existing suffix); a message whose
  * file is not in the workspace stays on its line of the log. One build at a time: publishing another build's
- * problems replaces them (two builds never mix); they are cleared when that log is closed, when a newer build
+ * problems replaces them (two builds never mix); they are cleared when that log's last tab closes, when a newer build
  * of the same branch succeeds, and on sign-out or an organization switch.
  */
 import * as vscode from 'vscode';
@@ -43,6 +43,15 @@ export class BuildDiagnostics extends DisposableBase {
     this._register(
       vscode.workspace.onDidCloseTextDocument((d) => {
         if (this.published?.logKey === d.uri.toString()) {
+          this.clear();
+        }
+      }),
+    );
+    // an editor closing does not close its document (VS Code keeps it a while): the log's last tab closing does
+    this._register(
+      vscode.window.tabGroups.onDidChangeTabs((e) => {
+        const key = this.published?.logKey;
+        if (key && e.closed.some((t) => tabUri(t) === key) && !vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => tabUri(t) === key))) {
           this.clear();
         }
       }),
@@ -142,4 +151,8 @@ export class BuildDiagnostics extends DisposableBase {
       this.clear();
     }
   }
+}
+
+function tabUri(t: vscode.Tab): string | undefined {
+  return t.input instanceof vscode.TabInputText ? t.input.uri.toString() : undefined;
 }

@@ -56,7 +56,20 @@ export class LogLanguageFeatures
     this._register(vscode.languages.registerFoldingRangeProvider(SELECTOR, this));
     this._register(vscode.languages.registerDocumentSymbolProvider(SELECTOR, this, { label: vscode.l10n.t('Appcircle build steps') }));
     this._register(vscode.languages.registerCodeLensProvider(SELECTOR, this));
-    this._register(models.onDidUpdate(() => this._onDidChangeCodeLenses.fire()));
+    // only when what a lens says changes: a refresh re-issues the lenses' commands, and a click on one being
+    // replaced is lost ("command not found")
+    const shown = new Map<string, string>();
+    this._register(
+      models.onDidUpdate(({ document, summary }) => {
+        const key = document.uri.toString();
+        const look = `${summary.firstErrorLine}|${summary.errorCount}|${summary.warningCount}|${summary.problems.filter((p) => p.file).length}`;
+        if (shown.get(key) !== look) {
+          shown.set(key, look);
+          this._onDidChangeCodeLenses.fire();
+        }
+      }),
+    );
+    this._register(vscode.workspace.onDidCloseTextDocument((d) => shown.delete(d.uri.toString())));
   }
 
   async provideFoldingRanges(doc: vscode.TextDocument): Promise<vscode.FoldingRange[]> {
@@ -89,8 +102,10 @@ export class LogLanguageFeatures
       return [];
     }
     const top = new vscode.Range(0, 0, 0, 0);
+    // no arguments: both commands act on the active editor (the lens's own), and a lens command with arguments is
+    // cached by VS Code per lens list, so a click on a lens re-rendered meanwhile finds no command
     const lenses = [
-      new vscode.CodeLens(top, { title: vscode.l10n.t('$(error) Go to First Error'), command: CommandIds.goToFirstError, arguments: [doc.uri], tooltip: vscode.l10n.t('Line {0}', s.firstErrorLine + 1) }),
+      new vscode.CodeLens(top, { title: vscode.l10n.t('$(error) Go to First Error'), command: CommandIds.goToFirstError, tooltip: vscode.l10n.t('Line {0}', s.firstErrorLine + 1) }),
     ];
     const withFile = s.problems.filter((p) => p.file);
     if (withFile.length) {
@@ -99,7 +114,6 @@ export class LogLanguageFeatures
         new vscode.CodeLens(top, {
           title: vscode.l10n.t('$(warning) {0} compiler errors, {1} warnings: Show Problems', errors, withFile.length - errors),
           command: CommandIds.showBuildProblems,
-          arguments: [doc.uri],
         }),
       );
     }

@@ -77,7 +77,7 @@ export class LogModels extends DisposableBase {
   readonly onDidUpdate = this._onDidUpdate.event;
   readonly stats: ParseStats = { longestSliceMs: 0, parses: 0 };
 
-  constructor(private readonly sliceMs = 15) {
+  constructor(private readonly sliceMs = 8) {
     super();
     this._register(vscode.workspace.onDidCloseTextDocument((d) => this.entries.delete(d.uri.toString())));
     // a log opened or grown is parsed at once (its Problems do not wait for the Outline to be asked)

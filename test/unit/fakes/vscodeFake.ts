@@ -634,3 +634,18 @@ Object.assign(workspace, {
   onDidChangeWorkspaceFolders: () => new Disposable(() => undefined),
   getWorkspaceFolder: () => workspace.workspaceFolders[0],
 });
+
+// editor tabs (a log's last tab closing clears its Problems)
+export class TabInputText {
+  constructor(readonly uri: Uri) {}
+}
+const tabsChanged = new EventEmitter<{ opened: unknown[]; closed: unknown[]; changed: unknown[] }>();
+export const fakeTabs = { groups: [] as { tabs: { input: unknown }[] }[], changed: tabsChanged };
+Object.assign(window, {
+  tabGroups: {
+    get all() {
+      return fakeTabs.groups;
+    },
+    onDidChangeTabs: tabsChanged.event,
+  },
+});

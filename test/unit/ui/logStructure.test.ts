@@ -7,7 +7,7 @@ import type { Build } from '../../../src/core/buildModels';
 import type { LogLanguageFeatures } from '../../../src/ui/logLanguage';
 import { logUri } from '../../../src/ui/logDocument';
 import type { CodeLens, DocumentSymbol, FakeTextDocument, FoldingRange } from '../fakes/vscodeFake';
-import { FakeTextEditor, fake, fake10, fakeEvents10, window as fakeWindow } from '../fakes/vscodeFake';
+import { FakeTextEditor, TabInputText, fake, fake10, fakeEvents10, fakeTabs, window as fakeWindow } from '../fakes/vscodeFake';
 import type { UiHarness } from './harness';
 import { bootExtension, waitUntil } from './harness';
 
@@ -98,6 +98,11 @@ describe('ui: a build log with structure (steps, Go to First Error) and its erro
     assert.match(onLog?.[0]?.message ?? '', /DaggerAppComponent\.java:31, not in this workspace/);
     assert.equal(doc.text.split('\n')[onLog?.[0]?.range.start.line ?? -1]?.includes('DaggerAppComponent.java:31: error'), true);
     fakeEvents10.closeTextDocument.fire(doc);
+    assert.equal(diags.entries.size, 0);
+    // …and when the log's last tab closes (VS Code keeps a closed editor's document open a while)
+    await h.run('appcircle.showBuildProblems', uri);
+    assert.ok(diags.entries.size > 0);
+    fakeTabs.changed.fire({ opened: [], closed: [{ input: new TabInputText(uri) }], changed: [] });
     assert.equal(diags.entries.size, 0);
   });
 
