@@ -26,7 +26,6 @@ import { parseBody, parseJsonObject, sendError, sendJson, sendText } from './htt
 import { makeZip } from './zip';
 import { bodyLine, completionLines, finalLines, seededLogLines, stepsFor } from './buildLogs';
 
-export { ZERO_GUID } from './fixtures';
 /** Stable GUIDs from names (same as fixtures' `stableGuid`). */
 export const guid = stableGuid;
 

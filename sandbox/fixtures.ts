@@ -24,11 +24,6 @@ export const ORGANIZATIONS: readonly SeedOrganization[] = [
   { id: QA_ORG_ID, name: 'Acme QA', givenId: 'acme-qa', rootOrganizationId: ROOT_ORG_ID, createdDate: '2024-06-10T12:30:00Z', memberCount: 3 },
   { id: EU_ORG_ID, name: 'Acme Europe', givenId: 'acme-europe', rootOrganizationId: ROOT_ORG_ID, createdDate: '2025-02-01T08:00:00Z', memberCount: 5 },
 ];
-/** Alias of ORGANIZATIONS: the root first, then its two sub-organizations. */
-export const ORGS = ORGANIZATIONS;
-export const ROOT_ORG = ORGANIZATIONS[0];
-export const QA_ORG = ORGANIZATIONS[1];
-export const EU_ORG = ORGANIZATIONS[2];
 
 export const USER = {
   id: '6320a79e-d1f0-45d0-a38e-920dc4c30644',

@@ -9,7 +9,7 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const results = path.join(root, 'test-results');
 const t0 = Date.now();
 const stages = [
-  { name: 'lint', cmd: ['npx', '--no-install', 'eslint', '.'] },
+  { name: 'lint', cmd: ['npm', 'run', '-s', 'lint'] },
   { name: 'type-check', cmd: ['npm', 'run', '-s', 'typecheck'] },
   { name: 'unit', cmd: ['npm', 'run', '-s', 'test:unit'], counts: 'unit.json' },
   { name: 'faults', cmd: ['npm', 'run', '-s', 'test:faults'], counts: 'faults.json' },

@@ -20,7 +20,6 @@ export const CommandIds = {
   showBuildProblems: 'appcircle.showBuildProblems',
   buildThisCommit: 'appcircle.buildThisCommit',
 } as const;
-export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
 
 export const ViewIds = {
   container: 'appcircle',

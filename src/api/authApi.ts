@@ -1,5 +1,4 @@
 /** Credential → access token (docs/appcircle-api.md §2): PAT v1/v2 (v3 on a 401), API key, userinfo. No Authorization on token calls. */
-import type { AxiosAdapter } from 'axios';
 import type { JwtClaims, TokenResponseDto, UserInfoDto } from './dto';
 import { decodeJwt } from './dto';
 import { ApiError } from './errors';
@@ -17,7 +16,6 @@ export interface TokenResult {
 export interface AuthApiOptions extends RequestLimits {
   authUrl: string;
   logger?: HttpLogger;
-  adapter?: AxiosAdapter;
   allowInsecureHttp?: boolean;
 }
 
@@ -84,7 +82,6 @@ export class AuthApi {
       deadlineMs: this.options.deadlineMs,
       maxJsonBytes: this.options.maxJsonBytes,
       followRedirects: false,
-      adapter: this.options.adapter,
       userAgent: 'appcircle-vscode',
       logger: this.options.logger,
     });

@@ -188,18 +188,6 @@ export class BuildsApi {
     return notReadyAsUndefined(async () => streamToText((await this.client.getStream(`build/v1/commits/${enc(commitId)}/builds/${enc(buildId)}/logs`, { signal })).stream));
   }
 
-  /** B12 as a stream (large logs go to disk, not memory); undefined while not ready. */
-  async buildLogStream(commitId: string, buildId: string, signal?: AbortSignal): Promise<{ stream: NodeJS.ReadableStream; contentLength?: number } | undefined> {
-    try {
-      return await this.client.getStream(`build/v1/commits/${enc(commitId)}/builds/${enc(buildId)}/logs`, { signal });
-    } catch (e) {
-      if (isApiError(e) && e.kind === 'notFound') {
-        return undefined;
-      }
-      throw e;
-    }
-  }
-
   /**
    * B12 or B13 from byte `from` on: asks with `Range: bytes=from-` (from > 0) and says where the answer starts,
    * so a server that ignores Range (200, the whole log) still works. 404 means "not ready" (§4.5).

@@ -2,7 +2,7 @@
  * The axios client (ARCHITECTURE.md §3): base URL with optional path prefix, timeout, bearer hook with one re-mint on
  * 401, Authorization only to the configured origin, typed errors, and one redacted log line per request.
  */
-import type { AxiosAdapter, AxiosRequestConfig, AxiosResponse } from 'axios';
+import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 import type * as Stream from 'node:stream';
 import { ApiError, kindForNetworkCode, kindForStatus, parseRetryAfter } from './errors';
 import type { ApiErrorKind } from './errors';
@@ -44,7 +44,6 @@ export interface ApiClientOptions extends RequestLimits {
   baseUrl: string;
   getToken: (opts: { forceRefresh: boolean }) => Promise<string>;
   logger?: HttpLogger;
-  adapter?: AxiosAdapter;
   allowInsecureHttp?: boolean;
   userAgent?: string;
 }
@@ -120,7 +119,6 @@ interface SendOptions extends RequestLimits {
   token?: string;
   responseType: 'json' | 'text' | 'stream';
   timeoutMs: number;
-  adapter?: AxiosAdapter;
   userAgent: string;
   logger?: HttpLogger;
   /**
@@ -356,20 +354,16 @@ export async function send<T>(options: SendOptions): Promise<{ data: T; response
         validateStatus: () => true,
         // redirects are followed here, below, each target checked; never by axios
         maxRedirects: 0,
-        adapter: options.adapter,
         proxy: false,
       };
       try {
         response = await loadAxios().request(config);
       } catch (e) {
-        const err = e as { code?: string; message?: string; response?: AxiosResponse };
-        if (err.response) {
-          response = err.response; // a test adapter that rejects non-2xx itself
-        } else {
-          const kind = loadAxios().isCancel(e) || ac.signal.aborted ? abortKind() : kindForNetworkCode(err.code, err.message);
-          options.logger?.warn(redact(`${label} → ${kind}${err.code ? ` (${err.code})` : ''} after ${Date.now() - started} ms`));
-          throw new ApiError({ kind, method: options.method, path: options.path, cause: e });
-        }
+        const err = e as { code?: string; message?: string };
+        // validateStatus accepts every status, so a rejection is the network's (or a cancel)
+        const kind = loadAxios().isCancel(e) || ac.signal.aborted ? abortKind() : kindForNetworkCode(err.code, err.message);
+        options.logger?.warn(redact(`${label} → ${kind}${err.code ? ` (${err.code})` : ''} after ${Date.now() - started} ms`));
+        throw new ApiError({ kind, method: options.method, path: options.path, cause: e });
       }
       const location = headerValue(response.headers.location);
       if (response.status < 300 || response.status >= 400 || !location) {
@@ -549,7 +543,6 @@ export class ApiClient {
         streamDeadlineMs: this.options.streamDeadlineMs,
         maxJsonBytes: this.options.maxJsonBytes,
         maxTextBytes: this.options.maxTextBytes,
-        adapter: this.options.adapter,
         userAgent: this.userAgent,
         logger: this.options.logger,
         followRedirects: true,

@@ -13,8 +13,3 @@ export function loadAxios(): AxiosStatic {
   loaded ??= (require('./axiosEntry') as typeof AxiosEntry).axios;
   return loaded;
 }
-
-/** Whether axios has been loaded in this process (for the startup check and the bench). */
-export function isAxiosLoaded(): boolean {
-  return loaded !== undefined;
-}

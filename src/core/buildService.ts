@@ -534,9 +534,6 @@ export class BuildService extends DisposableBase {
     return this.api((a) => a.artifacts(commitId, buildId, signal));
   }
 
-  logStream(commitId: string, buildId: string, signal?: AbortSignal): Promise<{ stream: NodeJS.ReadableStream; contentLength?: number } | undefined> {
-    return this.api((a) => a.buildLogStream(commitId, buildId, signal));
-  }
 }
 
 // ---- mapping --------------------------------------------------------------------------------------

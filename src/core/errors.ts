@@ -3,8 +3,7 @@
  * nothing here carries a secret.
  */
 import { ApiError } from '../api/errors';
-export { ApiError, isApiError } from '../api/errors';
-export type { ApiErrorKind } from '../api/errors';
+export { isApiError } from '../api/errors';
 /** Redaction for text that reaches the user (ui/ does not import api/). */
 export { redact } from '../api/redact';
 

@@ -4,7 +4,7 @@
  * and form bodies, on two hosts like production), and the response shapes the CLI reads are asserted.
  */
 import * as assert from 'node:assert/strict';
-import { DEMO_API_KEY, DEMO_PAT, ORGS, QA_API_KEY, QA_ORG_ID, ROOT_ORG_ID } from '../../../sandbox/fixtures';
+import { DEMO_API_KEY, DEMO_PAT, ORGANIZATIONS, QA_API_KEY, QA_ORG_ID, ROOT_ORG_ID } from '../../../sandbox/fixtures';
 import type { RequestLogEntry, Sandbox } from '../../../sandbox/server';
 import { startSandbox } from '../../../sandbox/server';
 import { AXIOS_UA, CLI_UA, FORM, call, claims } from './helpers';
@@ -63,7 +63,7 @@ describe('sandbox: CLI 2.7.3 replay — login and organization commands', () => 
     const n = sb.requests.length;
     const r = await cliApi<{ data: { id: string; name: string; rootOrganizationId?: string }[] }>('identity/v1/organizations', token);
     assert.equal(r.status, 200);
-    assert.deepEqual(r.json.data.map((o) => o.name), ORGS.map((o) => o.name));
+    assert.deepEqual(r.json.data.map((o) => o.name), ORGANIZATIONS.map((o) => o.name));
     assert.deepEqual(seq(since(n)), ['api GET /identity/v1/organizations 200']);
     assert.equal(since(n)[0]?.userAgent, CLI_UA);
   });

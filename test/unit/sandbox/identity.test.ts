@@ -1,6 +1,6 @@
 /** Organizations, members, invitations, sub-organization creation and roles.json (docs/appcircle-api.md §3, §7.12-7.14). */
 import * as assert from 'node:assert/strict';
-import { DEMO_API_KEY, EU_ORG_ID, MEMBERS, ORGS, QA_API_KEY, QA_ORG_ID, ROOT_ORG_ID, USER } from '../../../sandbox/fixtures';
+import { DEMO_API_KEY, EU_ORG_ID, MEMBERS, ORGANIZATIONS, QA_API_KEY, QA_ORG_ID, ROOT_ORG_ID, USER } from '../../../sandbox/fixtures';
 import type { Sandbox } from '../../../sandbox/server';
 import { startSandbox } from '../../../sandbox/server';
 import { apiGet, call, patToken, postToken } from './helpers';
@@ -28,7 +28,7 @@ describe('sandbox: identity', () => {
     assert.deepEqual(Object.keys(r.json), ['data']);
     assert.deepEqual(
       r.json.data.map((o) => [o.id, o.name]),
-      ORGS.map((o) => [o.id, o.name]),
+      ORGANIZATIONS.map((o) => [o.id, o.name]),
     );
     const [root, qa, eu] = r.json.data;
     assert.ok(root && !('rootOrganizationId' in root) && !('rootOrganizationName' in root));
