@@ -216,7 +216,7 @@ export class BuildService extends DisposableBase {
     const r = await this.buildsCache.get(key, async () => {
       const [builds, commits] = await Promise.all([this.api((a) => a.builds(profileId, branchId)), this.api((a) => a.commits(branchId)).catch(() => [] as CommitDto[])]);
       const byId = new Map(commits.map((c) => [c.id, c]));
-      return builds.map((b) => toBuild(b, profileId, branchId, byId.get(b.commitId))).sort(byStartDesc);
+      return newestFirst(builds.map((b) => toBuild(b, profileId, branchId, byId.get(b.commitId))));
     });
     const shown = this.shown.get(key) ?? BUILDS_PAGE_SIZE;
     return { items: r.value.slice(0, shown), hasMore: r.value.length > shown, error: r.error };
@@ -573,8 +573,12 @@ function byRecent(a: Branch, b: Branch): number {
   return (Date.parse(b.lastBuildDate ?? '') || 0) - (Date.parse(a.lastBuildDate ?? '') || 0) || a.name.localeCompare(b.name);
 }
 
-function byStartDesc(a: Build, b: Build): number {
-  return (Date.parse(b.startDate ?? '') || 0) - (Date.parse(a.startDate ?? '') || 0);
+/** Newest start first; each date is parsed once (a 10,000-build branch would parse ~280,000 times in a comparator). */
+function newestFirst(list: Build[]): Build[] {
+  return list
+    .map((b) => ({ b, t: Date.parse(b.startDate ?? '') || 0 }))
+    .sort((x, y) => y.t - x.t)
+    .map((x) => x.b);
 }
 
 export function toBuild(b: BuildDto, profileId: string, branchId: string, commit?: CommitDto): Build {
