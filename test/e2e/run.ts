@@ -17,6 +17,8 @@ import { signInJourneys } from './journeys';
 import { buildJourneys } from './buildJourneys';
 import { Workbench } from './workbench';
 import { startScriptCheck } from './startScript';
+import { commitJourneys } from './commitJourneys';
+import { createGitWorkspace } from './gitWorkspace';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const RESULTS = path.join(ROOT, 'test-results', 'e2e');
@@ -87,7 +89,7 @@ async function runJourneys(vsix: string, sb: Sandbox, workspace: string, grep?: 
   const cs = new CodeServer({
     stateDir: path.join(STATE, 'cs-journeys'),
     port,
-    userSettings: { 'appcircle.apiUrl': sb.apiUrl, 'appcircle.authUrl': sb.authUrl, 'appcircle.builds.pollInterval': 2, 'appcircle.notifications.buildFinished': 'watched' },
+    userSettings: { 'appcircle.apiUrl': sb.apiUrl, 'appcircle.authUrl': sb.authUrl, 'appcircle.builds.pollInterval': 2, 'appcircle.notifications.buildFinished': 'watched', 'git.autofetch': false },
   });
   fs.rmSync(path.join(STATE, 'cs-journeys'), { recursive: true, force: true });
   fs.mkdirSync(path.join(STATE, 'cs-journeys'), { recursive: true });
@@ -115,7 +117,7 @@ async function runJourneys(vsix: string, sb: Sandbox, workspace: string, grep?: 
       log(`code-server restarted at ${cs.url}`);
     },
   };
-  const journeys: Journey[] = [...signInJourneys, ...buildJourneys].filter((j) => !grep || j.name.includes(grep));
+  const journeys: Journey[] = [...signInJourneys, ...buildJourneys, ...commitJourneys].filter((j) => !grep || j.name.includes(grep));
   let failed = false;
   try {
     for (const j of journeys) {
@@ -229,11 +231,8 @@ async function main(): Promise<void> {
   fs.mkdirSync(RESULTS, { recursive: true });
   const workspace = path.join(STATE, 'workspace');
   fs.rmSync(workspace, { recursive: true, force: true }); // nothing left from an earlier run
-  fs.mkdirSync(path.join(workspace, '.git'), { recursive: true });
-  // a workspace whose git remote matches a sandbox profile (marked and sorted first in the tree)
-  fs.writeFileSync(path.join(workspace, '.git', 'config'), '[remote "origin"]\n\turl = git@github.com:appcircle/appcircle-vscode.git\n');
-  fs.writeFileSync(path.join(workspace, '.git', 'HEAD'), 'ref: refs/heads/develop\n');
-  fs.writeFileSync(path.join(workspace, 'README.md'), '# Demo workspace\n');
+  // a git repository whose remote matches a sandbox profile (marked and sorted first in the tree; the commit's build)
+  createGitWorkspace(workspace);
   const sb = await startSandbox({ quiet: true, requestLogFile: path.join(RESULTS, 'sandbox-requests.jsonl'), builds: { speed: 1, timings: { waitMs: 1500, runMs: 5000, completeMs: 500 } } });
   log(`sandbox at ${sb.apiUrl}`);
   const outcomes: Outcome[] = [];
