@@ -3,12 +3,14 @@
  * logs and artifacts. Owns the caches (ARCHITECTURE.md §4) and the one polling loop (§5); the trees only render.
  */
 import { BuildsApi, ZERO_GUID } from '../api/buildsApi';
-import type { BranchDto, BuildDto, CommitDto, LogRead, LogSource, ProfileDto, QueueItemDto, QueueRowDto } from '../api/buildsApi';
-import { isApiError } from '../api/errors';
+import type { CommitDto, LogRead, LogSource, QueueItemDto, QueueRowDto } from '../api/buildsApi';
 import { SessionChangedError, uncertainStart } from './errors';
 import type { ApiClient } from '../api/httpClient';
-import type { Branch, Build, BuildProfile, BuildStatusCode, Commit, Configuration, Platform, QueueEntry, Workflow } from './buildModels';
-import { BuildStatus, isTerminal, parseDuration, QueueItemStatus, repoSlug, toBuildStatus } from './buildModels';
+import type { Branch, Build, BuildProfile, BuildStatusCode, Commit, Configuration, QueueEntry, Workflow } from './buildModels';
+import { BuildStatus, isTerminal, QueueItemStatus, repoSlug, toBuildStatus } from './buildModels';
+import { definedOnly, newestFirst, sortProfiles, toBranch, toBuild, toProfile, toQueueEntry, byRecent } from './buildMapping';
+import { FinalStatusReader } from './finalStatus';
+import type { Leaving } from './finalStatus';
 import { KeepLastGoodCache } from './cache';
 import { DisposableBase, Emitter } from './events';
 import type { Event } from './events';
@@ -43,12 +45,6 @@ export interface FinishedBuild {
 
 type WatchInfo = Partial<FinishedBuild>;
 
-/** A build that left the queue and whose final status is being read (B8, or B10 when B8 answers 404). */
-interface Leaving {
-  info: WatchInfo & { queueItemId: string };
-  watched: boolean;
-  attempts: number;
-}
 
 /** Ticks a build that left the queue is looked up before giving up on its final status (about a minute). */
 export const MAX_LEAVING_ATTEMPTS = 12;
@@ -102,6 +98,11 @@ export class BuildService extends DisposableBase {
   private readonly leaving = new Map<string, Leaving>();
   /** Build id → queue item id, learned from B8 (the same value in production; §10). */
   private readonly queueIdByBuildId = new Map<string, string>();
+  private readonly finalStatus = new FinalStatusReader({
+    api: (fn) => this.api((a) => fn(a)),
+    profileName: (id) => this.profileNames.get(id),
+    queueIdByBuildId: this.queueIdByBuildId,
+  });
   private queueRows: QueueRowDto[] = [];
   private queueLoaded = false;
   private queueError: unknown;
@@ -327,7 +328,7 @@ export class BuildService extends DisposableBase {
       entry.attempts++;
       let final: FinishedBuild | undefined;
       try {
-        final = await this.finalStatus(entry);
+        final = await this.finalStatus.read(entry);
       } catch (e) {
         this.logger.info(`Final status of build ${id} not read yet (${entry.attempts}/${MAX_LEAVING_ATTEMPTS}): ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -340,7 +341,7 @@ export class BuildService extends DisposableBase {
         finished.push(final);
       } else if (entry.watched) {
         // followed from this window: say that it left the queue rather than nothing (status Unknown, never "failed")
-        finished.push({ ...entry.info, queueItemId: id, status: 99, hasWarning: false, watched: true });
+        finished.push({ ...entry.info, queueItemId: id, status: BuildStatus.Unknown, hasWarning: false, watched: true });
       } else {
         this.logger.info(`Build ${id} left the queue; its final status could not be read, so it is not announced.`);
       }
@@ -349,75 +350,6 @@ export class BuildService extends DisposableBase {
       this.invalidateAffected(finished.map((f) => ({ id: f.queueItemId, profileId: f.profileId })));
       this._onDidFinishBuilds.fire(finished);
     }
-  }
-
-  private async finalStatus(entry: Leaving): Promise<FinishedBuild | undefined> {
-    const id = entry.info.queueItemId;
-    let q: QueueItemDto;
-    try {
-      q = await this.api((a) => a.queueItem(id));
-    } catch (e) {
-      if (isApiError(e) && e.kind === 'notFound') {
-        return this.finalFromBuildsList(entry);
-      }
-      throw e;
-    }
-    const buildId = q.buildId && q.buildId !== ZERO_GUID ? q.buildId : undefined;
-    if (buildId) {
-      this.queueIdByBuildId.set(buildId, id);
-    }
-    const status = toBuildStatus(q.buildStatus);
-    if (!isTerminal(status)) {
-      return undefined; // still completing: the next tick looks again
-    }
-    const i = entry.info;
-    const profileId = q.profileId ?? i.profileId;
-    return {
-      queueItemId: id,
-      profileId,
-      profileName: i.profileName ?? this.profileNames.get(profileId ?? ''),
-      branchId: q.branchId ?? i.branchId,
-      branchName: i.branchName,
-      commitId: q.commitId ?? i.commitId,
-      buildId,
-      status,
-      hasWarning: q.hasWarning === true,
-      watched: entry.watched,
-    };
-  }
-
-  /** B10 of the build's branch, the build found by its id (queue item id = build id in production, §10). */
-  private async finalFromBuildsList(entry: Leaving): Promise<FinishedBuild | undefined> {
-    const i = entry.info;
-    if (!i.profileId) {
-      throw new Error('the queue item is gone and its profile is not known');
-    }
-    const profileId = i.profileId;
-    let branchId = i.branchId;
-    if (!branchId && i.branchName) {
-      branchId = (await this.api((a) => a.profile(profileId))).branches?.find((b) => b.name === i.branchName)?.id;
-    }
-    if (!branchId) {
-      throw new Error('the queue item is gone and its branch is not known');
-    }
-    const knownBuildId = [...this.queueIdByBuildId].find(([, q]) => q === i.queueItemId)?.[0];
-    const list = await this.api((a) => a.builds(profileId, branchId));
-    const b = list.find((x) => x.id === i.queueItemId || x.id === knownBuildId);
-    if (!b || !isTerminal(toBuildStatus(b.status))) {
-      return undefined; // not listed (yet) or still completing
-    }
-    return {
-      queueItemId: i.queueItemId,
-      profileId,
-      profileName: i.profileName ?? this.profileNames.get(profileId),
-      branchId,
-      branchName: i.branchName,
-      commitId: b.commitId ?? i.commitId,
-      buildId: b.id,
-      status: toBuildStatus(b.status),
-      hasWarning: b.hasWarning === true,
-      watched: entry.watched,
-    };
   }
 
   /** Follow a build until it ends (notifications for 'watched'). */
@@ -534,83 +466,4 @@ export class BuildService extends DisposableBase {
     return this.api((a) => a.artifacts(commitId, buildId, signal));
   }
 
-}
-
-// ---- mapping --------------------------------------------------------------------------------------
-
-function definedOnly<T extends object>(record: T): Partial<T> {
-  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function platformOf(os: number | undefined): Platform {
-  return os === 1 ? 'ios' : os === 2 ? 'android' : 'unknown';
-}
-
-export function toProfile(d: ProfileDto, workspaceRepos: Set<string>): BuildProfile {
-  const slug = repoSlug(d.repositoryName ?? undefined);
-  return {
-    id: d.id,
-    name: d.name || d.id,
-    platform: platformOf(d.os),
-    repositoryName: d.repositoryName ?? undefined,
-    pinned: d.pinned === true,
-    lastBuildDate: d.lastBuildDate ?? undefined,
-    matchesWorkspace: slug !== undefined && workspaceRepos.has(slug),
-  };
-}
-
-/** Workspace match first, then pinned, then by name. */
-export function sortProfiles(list: BuildProfile[]): BuildProfile[] {
-  const rank = (p: BuildProfile) => (p.matchesWorkspace ? 0 : p.pinned ? 1 : 2);
-  return [...list].sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
-}
-
-function toBranch(b: BranchDto, profileId: string): Branch {
-  return { id: b.id, name: b.name, profileId, lastBuildDate: b.lastBuildDate ?? undefined, lastStatus: b.buildStatus === null || b.buildStatus === undefined ? undefined : toBuildStatus(b.buildStatus) };
-}
-
-function byRecent(a: Branch, b: Branch): number {
-  return (Date.parse(b.lastBuildDate ?? '') || 0) - (Date.parse(a.lastBuildDate ?? '') || 0) || a.name.localeCompare(b.name);
-}
-
-/** Newest start first; each date is parsed once (a 10,000-build branch would parse ~280,000 times in a comparator). */
-function newestFirst(list: Build[]): Build[] {
-  return list
-    .map((b) => ({ b, t: Date.parse(b.startDate ?? '') || 0 }))
-    .sort((x, y) => y.t - x.t)
-    .map((x) => x.b);
-}
-
-export function toBuild(b: BuildDto, profileId: string, branchId: string, commit?: CommitDto): Build {
-  return {
-    id: b.id,
-    profileId,
-    branchId,
-    commitId: b.commitId,
-    commitHash: b.hash ?? commit?.hash,
-    commitMessage: b.commitMessage ?? commit?.message ?? undefined,
-    author: b.author ?? commit?.author ?? undefined,
-    status: toBuildStatus(b.status),
-    hasWarning: b.hasWarning === true,
-    startDate: b.startDate ?? undefined,
-    endDate: b.endDate ?? undefined,
-    durationSec: parseDuration(b.duration),
-    workflowName: b.workflowName ?? undefined,
-    configurationName: b.configurationName ?? undefined,
-  };
-}
-
-function toQueueEntry(r: QueueRowDto): QueueEntry {
-  return {
-    id: r.id,
-    commitId: r.commitId,
-    commitHash: r.commitHash,
-    profileId: r.profileId,
-    profileName: r.profileName,
-    branchName: r.branchName,
-    queueItemStatus: r.queueItemStatus ?? 0,
-    startQueueDateTime: r.startQueueDateTime ?? undefined,
-    email: r.email ?? undefined,
-    os: r.os,
-  };
 }
