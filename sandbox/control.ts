@@ -17,7 +17,7 @@
  *   POST   /__sandbox/builds        {waitMs?, runMs?, completeMs?, logLines?, ids?, cancel?, finishedQueueItem?, leavesQueueAt?, logRange?}
  *   POST   /__sandbox/reset                      (back to the seed)
  */
-import type { BuildWorld } from './builds';
+import type { BuildWorld } from './buildQueue';
 import type { Faults, FaultSpec } from './faults';
 import { validateFaultSpec } from './faults';
 import type { Ctx, Router } from './http';

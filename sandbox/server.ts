@@ -9,8 +9,10 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { registerAuthRoutes } from './auth';
-import { BuildWorld, registerBuildRoutes } from './builds';
-import type { BuildBehaviour, BuildTimings, BuildWorldOptions } from './builds';
+import { BuildWorld } from './buildQueue';
+import type { BuildBehaviour, BuildWorldOptions } from './buildQueue';
+import { registerBuildRoutes } from './buildRoutes';
+import type { BuildTimings } from './buildSeed';
 import type { SandboxClock } from './clock';
 import { VirtualClock } from './clock';
 import { Faults, MALFORMED_JSON } from './faults';
@@ -27,7 +29,8 @@ export type { FaultSpec } from './faults';
 export type { Faults } from './faults';
 export type { RequestLogEntry } from './state';
 export type { SandboxClock } from './clock';
-export type { BuildWorld, BuildWorldOptions, BuildBehaviour, BuildTimings } from './builds';
+export type { BuildWorld, BuildWorldOptions, BuildBehaviour } from './buildQueue';
+export type { BuildTimings } from './buildSeed';
 
 export interface SandboxOptions {
   /** API port (and auth port in one-port mode); 0 (default) picks a free one. */
