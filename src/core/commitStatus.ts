@@ -11,6 +11,7 @@
 import type { Branch, Build, BuildProfile } from './buildModels';
 import { isActive, repoSlug } from './buildModels';
 import type { BuildService, DataChange, PollTick } from './buildService';
+import { SessionChangedError } from './errors';
 import { DisposableBase, Emitter } from './events';
 import type { Event } from './events';
 import type { Clock, Logger } from './ports';
@@ -241,6 +242,9 @@ export class CommitStatusService extends DisposableBase {
       }
       return generation === this.generation ? this.set({ kind: 'notBuilt', head, profile: fallback.profile, branch: fallback.branch, following: this.follow !== undefined }) : this._state;
     } catch (e) {
+      if (e instanceof SessionChangedError) {
+        return this._state; // a sign-out or switch meanwhile: its own event looks up again
+      }
       this.options.logger.info(`The build of HEAD could not be looked up: ${e instanceof Error ? e.message : String(e)}`);
       if (generation !== this.generation || !profile) {
         return this._state;

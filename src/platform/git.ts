@@ -65,8 +65,9 @@ export function isPush(before: GitHead | undefined, after: GitHead): boolean {
   if (!before || before.root !== after.root || !after.commit || before.branch !== after.branch) {
     return false;
   }
-  const aheadDropped = before.commit === after.commit && (before.ahead ?? 0) > 0 && after.ahead === 0;
-  const upstreamMoved = after.upstreamCommit !== undefined && after.upstreamCommit !== before.upstreamCommit && after.upstreamCommit === after.commit;
+  // only moves between values git reported: the first reports of a repository (upstream not read yet) are no push
+  const aheadDropped = before.commit === after.commit && before.ahead !== undefined && before.ahead > 0 && after.ahead === 0;
+  const upstreamMoved = before.upstreamCommit !== undefined && after.upstreamCommit !== undefined && after.upstreamCommit !== before.upstreamCommit && after.upstreamCommit === after.commit;
   return aheadDropped || upstreamMoved;
 }
 

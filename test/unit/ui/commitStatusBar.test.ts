@@ -46,6 +46,8 @@ describe('ui: the status-bar item of the build of the commit you are on', () => 
     assert.ok(!isPush({ ...head, ahead: 0 }, { ...head, ahead: 0 }), 'nothing moved');
     assert.ok(!isPush({ ...head, ahead: 2 }, { ...head, commit: 'other', ahead: 0 }), 'a checkout, not a push');
     assert.ok(!isPush(undefined, head));
+    // a repository's first reports, before git has read the upstream, are not a push
+    assert.ok(!isPush({ ...head, ahead: undefined, upstreamCommit: undefined }, { ...head, ahead: 0, upstreamCommit: HASH }));
   });
 
   describe('with the git extension and the sandbox', () => {
