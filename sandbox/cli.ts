@@ -101,7 +101,7 @@ VS Code user settings (Preferences: Open User Settings (JSON)):
   (plain http is allowed for 127.0.0.1: "appcircle.allowInsecureHttp" is not needed)
 
 Demo credentials (${USER.email}, organization "Acme Mobile" with sub-organizations "Acme QA" and "Acme Europe"):
-  Personal API Token:   ${DEMO_PAT}
+  Personal Access Key:  ${DEMO_PAT}   (Personal API Token)
   API key:              name ${DEMO_API_KEY.name}   secret ${DEMO_API_KEY.secret}   (root organization, reaches its sub-organizations)
   API key (Acme QA):    name ${QA_API_KEY.name}   secret ${QA_API_KEY.secret}
 

@@ -106,7 +106,7 @@ Appcircle for VS Code is running.
   Open:     http://127.0.0.1:$CS_PORT/?folder=$FOLDER
   Password: $PASSWORD   (new for each run)
   Sandbox:  $API (builds progress in real time)
-Then: Command Palette (F1) → "Appcircle: Sign In" → Personal API Token → paste the demo PAT above.
+Then: Command Palette (F1) → "Appcircle: Sign In" → Personal Access Key (Personal API Token) → paste the demo key above.
 Logs: $STATE/code-server.log, $STATE/sandbox.log. Press Ctrl+C to stop both.
 MSG
 wait "$CS_PID"
