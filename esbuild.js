@@ -41,7 +41,9 @@ const leanAxios = {
   setup(build) {
     // the one lazy require of axios: a separate file at run time, never bundled into extension.js
     build.onResolve({ filter: /^\.\/axiosEntry$/ }, () => ({ path: './http.js', external: true }));
-    const names = Object.keys(AXIOS_STUBS).map((n) => n.replace(/[-/]/g, '\\$&')).join('|');
+    const names = Object.keys(AXIOS_STUBS)
+      .map((n) => n.replace(/[-/]/g, '\\$&'))
+      .join('|');
     build.onResolve({ filter: new RegExp(`^(${names})$`) }, (args) => ({ path: args.path, namespace: 'axios-stub' }));
     build.onLoad({ filter: /.*/, namespace: 'axios-stub' }, (args) => ({ contents: AXIOS_STUBS[args.path], loader: 'js' }));
   },

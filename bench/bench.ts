@@ -52,8 +52,14 @@ const mb = (n: number) => round(n / 1024 / 1024, 1);
 // ---- 1, 2: bundle, composition, .vsix, load + activate ------------------------------------------------------------
 
 function bundleFigures(tmp: string): void {
-  execFileSync(process.execPath, ['esbuild.js', '--production', `--outfile=${path.join(tmp, 'extension.js')}`, `--metafile=${path.join(tmp, 'meta.json')}`], { cwd: root });
-  const meta = JSON.parse(fs.readFileSync(path.join(tmp, 'meta.json'), 'utf8')) as { outputs: Record<string, { bytes: number; inputs: Record<string, { bytesInOutput: number }> }> };
+  execFileSync(
+    process.execPath,
+    ['esbuild.js', '--production', `--outfile=${path.join(tmp, 'extension.js')}`, `--metafile=${path.join(tmp, 'meta.json')}`],
+    { cwd: root },
+  );
+  const meta = JSON.parse(fs.readFileSync(path.join(tmp, 'meta.json'), 'utf8')) as {
+    outputs: Record<string, { bytes: number; inputs: Record<string, { bytesInOutput: number }> }>;
+  };
   for (const [out, o] of Object.entries(meta.outputs)) {
     const by = new Map<string, number>();
     for (const [f, i] of Object.entries(o.inputs)) {
@@ -64,14 +70,30 @@ function bundleFigures(tmp: string): void {
     const parts = [...by].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${kb(v)} KB`);
     composition.push(`${path.basename(out)} ${kb(o.bytes)} KB: ${parts.join(', ')}`);
   }
-  add({ name: 'dist/extension.js (loaded at startup)', value: kb(fs.statSync(path.join(tmp, 'extension.js')).size), unit: 'KB', budget: 150, baseline: 361, ratio: round(kb(fs.statSync(path.join(tmp, 'extension.js')).size) / 361, 2) });
-  add({ name: 'dist/http.js (axios, loaded on the first request)', value: kb(fs.statSync(path.join(tmp, 'http.js')).size), unit: 'KB', budget: null });
+  add({
+    name: 'dist/extension.js (loaded at startup)',
+    value: kb(fs.statSync(path.join(tmp, 'extension.js')).size),
+    unit: 'KB',
+    budget: 150,
+    baseline: 361,
+    ratio: round(kb(fs.statSync(path.join(tmp, 'extension.js')).size) / 361, 2),
+  });
+  add({
+    name: 'dist/http.js (axios, loaded on the first request)',
+    value: kb(fs.statSync(path.join(tmp, 'http.js')).size),
+    unit: 'KB',
+    budget: null,
+  });
 }
 const composition: string[] = [];
 
 function vsixFigure(tmp: string): void {
   const out = path.join(tmp, 'bench.vsix');
-  execFileSync(path.join(root, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', out], { cwd: root, stdio: 'ignore' });
+  execFileSync(
+    path.join(root, 'node_modules', '.bin', 'vsce'),
+    ['package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', out],
+    { cwd: root, stdio: 'ignore' },
+  );
   const v = kb(fs.statSync(out).size);
   add({ name: '.vsix', value: v, unit: 'KB', budget: 250, baseline: 542, ratio: round(v / 542, 2) });
 }
@@ -79,13 +101,32 @@ function vsixFigure(tmp: string): void {
 function loadFigures(tmp: string): void {
   const runs: { loadActivateMs: number; toStatusBarMs: number; httpLoaded: boolean }[] = [];
   for (let i = 0; i < 11; i++) {
-    const out = execFileSync(process.execPath, [path.join(__dirname, 'loadProbe.js'), path.join(tmp, 'extension.js')], { cwd: root }).toString();
+    const out = execFileSync(process.execPath, [path.join(__dirname, 'loadProbe.js'), path.join(tmp, 'extension.js')], {
+      cwd: root,
+    }).toString();
     runs.push(JSON.parse(out.trim().split('\n').pop() ?? '{}') as (typeof runs)[number]);
   }
   const la = stats(runs.map((r) => r.loadActivateMs));
-  add({ name: 'load bundle + activate() (fresh Node, vscode stub)', value: la.median, unit: 'ms', budget: 15, min: round(la.min), max: round(la.max), baseline: 56, ratio: round(la.median / 56, 2), note: `load average ${os.loadavg()[0]?.toFixed(1)}` });
+  add({
+    name: 'load bundle + activate() (fresh Node, vscode stub)',
+    value: la.median,
+    unit: 'ms',
+    budget: 15,
+    min: round(la.min),
+    max: round(la.max),
+    baseline: 56,
+    ratio: round(la.median / 56, 2),
+    note: `load average ${os.loadavg()[0]?.toFixed(1)}`,
+  });
   const sbar = stats(runs.map((r) => r.toStatusBarMs));
-  add({ name: '… until the status bar shows the restored organization', value: sbar.median, unit: 'ms', budget: null, min: round(sbar.min), max: round(sbar.max) });
+  add({
+    name: '… until the status bar shows the restored organization',
+    value: sbar.median,
+    unit: 'ms',
+    budget: null,
+    min: round(sbar.min),
+    max: round(sbar.max),
+  });
   add({ name: 'HTTP layer loaded at startup (runs of 11)', value: runs.filter((r) => r.httpLoaded).length, unit: 'runs', budget: 0 });
 }
 
@@ -99,11 +140,21 @@ interface World {
 }
 
 async function world(opts: { tokenLifetimeSec?: number } = {}): Promise<World> {
-  const sb = await startSandbox({ quiet: true, tokenLifetimeSec: opts.tokenLifetimeSec, builds: { speed: 0, timings: { waitMs: 0, runMs: 10 * 3600_000, completeMs: 0 } } });
+  const sb = await startSandbox({
+    quiet: true,
+    tokenLifetimeSec: opts.tokenLifetimeSec,
+    builds: { speed: 0, timings: { waitMs: 0, runMs: 10 * 3600_000, completeMs: 0 } },
+  });
   const clock = new FakeClock(Date.now());
   const h = makeHarness(sb, { clock });
   await h.session.signIn({ kind: 'pat', pat: DEMO_PAT });
-  const builds = new BuildService({ session: h.session, clock, logger: nullLogger, pollIntervalMs: () => 5000, gitRemotes: () => Promise.resolve([]) });
+  const builds = new BuildService({
+    session: h.session,
+    clock,
+    logger: nullLogger,
+    pollIntervalMs: () => 5000,
+    gitRemotes: () => Promise.resolve([]),
+  });
   return { sb, h, clock, builds };
 }
 async function close(w: World): Promise<void> {
@@ -125,7 +176,17 @@ async function startBuilds(w: World, k: number): Promise<string[]> {
   for (let i = 0; i < k; i++) {
     const b = br[i % br.length];
     const [c] = await w.builds.commits(b?.id ?? '');
-    ids.push((await w.builds.startBuild({ profileId: p.id, branchId: b?.id ?? '', commitId: c?.id ?? '', workflowId: wf?.id ?? '', configurationId: cfg?.id ?? '' })).queueItemId);
+    ids.push(
+      (
+        await w.builds.startBuild({
+          profileId: p.id,
+          branchId: b?.id ?? '',
+          commitId: c?.id ?? '',
+          workflowId: wf?.id ?? '',
+          configurationId: cfg?.id ?? '',
+        })
+      ).queueItemId,
+    );
   }
   return ids;
 }
@@ -164,13 +225,28 @@ async function pollingFigures(): Promise<void> {
         await Promise.all(ids.map((id) => api.queueItem(id)));
       }
       const baseline = w.sb.requests.length - b0;
-      add({ name: `polling, ${k} active build${k > 1 ? 's' : ''}`, value: ours, unit: 'req/min', budget: k >= 5 ? baseline / k : baseline, baseline, ratio: round(ours / baseline, 3) });
+      add({
+        name: `polling, ${k} active build${k > 1 ? 's' : ''}`,
+        value: ours,
+        unit: 'req/min',
+        budget: k >= 5 ? baseline / k : baseline,
+        baseline,
+        ratio: round(ours / baseline, 3),
+      });
       if (k === 5) {
         w.builds.scheduler.setBackground(true);
         const bg0 = w.sb.requests.length;
         await runFor(w, 60_000);
         const bg = w.sb.requests.length - bg0;
-        add({ name: 'polling, 5 active builds, window in the background', value: bg, unit: 'req/min', budget: null, baseline: ours, ratio: round(bg / ours, 3), note: `${round(ours / Math.max(bg, 1e-9))}× slower` });
+        add({
+          name: 'polling, 5 active builds, window in the background',
+          value: bg,
+          unit: 'req/min',
+          budget: null,
+          baseline: ours,
+          ratio: round(bg / ours, 3),
+          note: `${round(ours / Math.max(bg, 1e-9))}× slower`,
+        });
         w.builds.scheduler.setBackground(false);
       }
       watch.dispose();
@@ -203,7 +279,13 @@ async function tokenFigures(): Promise<void> {
       const tokens = () => w.sb.requests.filter((r) => /\/token$/.test(r.path)).length;
       const t0 = tokens();
       await runFor(w, 3600_000);
-      add({ name: `token exchanges per hour of polling, ${sec / 60}-minute tokens`, value: tokens() - t0, unit: 'per hour', budget, note: 'renewal rule: src/core/sessionService.ts' });
+      add({
+        name: `token exchanges per hour of polling, ${sec / 60}-minute tokens`,
+        value: tokens() - t0,
+        unit: 'per hour',
+        budget,
+        note: 'renewal rule: src/core/sessionService.ts',
+      });
       watch.dispose();
     } finally {
       await close(w);
@@ -243,7 +325,9 @@ async function heapHourFigure(): Promise<void> {
 
 function print(): void {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`\nAppcircle for VS Code: performance\n${cpu}, ${os.cpus().length} cores, Node ${process.version}, ${new Date().toISOString()}\n`);
+  console.log(
+    `\nAppcircle for VS Code: performance\n${cpu}, ${os.cpus().length} cores, Node ${process.version}, ${new Date().toISOString()}\n`,
+  );
   const rows = results.map((r) => [
     r.name,
     `${r.value}${r.min !== undefined ? ` (${r.min}–${r.max})` : ''} ${r.unit}`,
@@ -264,10 +348,16 @@ function print(): void {
   if (process.argv.some((a) => a.startsWith('--only='))) {
     return;
   }
-  fs.writeFileSync(path.join(root, 'bench', 'results.json'), `${JSON.stringify({ machine: { cpu, cores: os.cpus().length, node: process.version }, date: new Date().toISOString(), results }, null, 2)}\n`);
+  fs.writeFileSync(
+    path.join(root, 'bench', 'results.json'),
+    `${JSON.stringify({ machine: { cpu, cores: os.cpus().length, node: process.version }, date: new Date().toISOString(), results }, null, 2)}\n`,
+  );
 }
 
-/** `--only a,b` runs only those groups (to iterate on one figure): bundle, vsix, load, polling, tokens, heap, detection, journeys, log, scale. */
+/**
+ * `--only a,b` runs only those groups (to iterate on one figure):
+ * bundle, vsix, load, polling, tokens, heap, detection, journeys, log, scale.
+ */
 function wanted(group: string): boolean {
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
   return !only || only.split(',').includes(group);

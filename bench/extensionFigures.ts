@@ -97,21 +97,37 @@ export async function journeyFigures(add: Add): Promise<void> {
       throw new Error('bench: profiles not in the tree');
     }
     await quiet(h.sb);
-    add({ name: 'requests: sign-in → organization in status bar → profiles in tree', value: h.sb.requests.length - n0, unit: 'requests', budget: 4, note: paths(h.sb, n0) });
+    add({
+      name: 'requests: sign-in → organization in status bar → profiles in tree',
+      value: h.sb.requests.length - n0,
+      unit: 'requests',
+      budget: 4,
+      note: paths(h.sb, n0),
+    });
 
     // start a build from a branch node, workflow and configuration chosen: requests before the POST
     const demo = await child<ProfileNode>(tree, undefined, 'Appcircle VS Code Demo');
     const develop = await child<BranchNode>(tree, demo, 'develop');
     await quiet(h.sb);
     n0 = h.sb.requests.length;
-    fake.pickAnswers.push((i) => i[0], (i) => i[0], (i) => i[0]);
+    fake.pickAnswers.push(
+      (i) => i[0],
+      (i) => i[0],
+      (i) => i[0],
+    );
     await h.run('appcircle.startBuild', develop);
     fake.pickAnswers = [];
     const post = h.sb.requests.findIndex((r, i) => i >= n0 && isStartPost(r));
     if (post < 0) {
       throw new Error('bench: the build was not started');
     }
-    add({ name: 'requests before the POST: Start Build on a branch node', value: post - n0, unit: 'requests', budget: 3, note: paths(h.sb, n0, post) });
+    add({
+      name: 'requests before the POST: Start Build on a branch node',
+      value: post - n0,
+      unit: 'requests',
+      budget: 3,
+      note: paths(h.sb, n0, post),
+    });
 
     // switch organization and re-render both views
     await quiet(h.sb);
@@ -124,7 +140,13 @@ export async function journeyFigures(add: Add): Promise<void> {
       throw new Error('bench: the QA profiles not in the tree');
     }
     await quiet(h.sb);
-    add({ name: 'requests: switch organization and re-render', value: h.sb.requests.length - n0, unit: 'requests', budget: 3, note: paths(h.sb, n0) });
+    add({
+      name: 'requests: switch organization and re-render',
+      value: h.sb.requests.length - n0,
+      unit: 'requests',
+      budget: 3,
+      note: paths(h.sb, n0),
+    });
   } finally {
     await h.dispose();
   }
@@ -145,7 +167,11 @@ export async function detectionFigure(add: Add, runs = 7): Promise<void> {
     const succeeded = () => fake.messages.filter((m) => /build succeeded/i.test(m.message)).length;
     const latencies: number[] = [];
     for (let i = 0; i < runs; i++) {
-      fake.pickAnswers.push((x) => x[0], (x) => x[0], (x) => x[0]);
+      fake.pickAnswers.push(
+        (x) => x[0],
+        (x) => x[0],
+        (x) => x[0],
+      );
       const seen = new Promise<void>((resolve) => {
         const d = h.ext.builds.onDidPoll((t) => {
           if (t.activeIds.size > 0) {
@@ -168,7 +194,16 @@ export async function detectionFigure(add: Add, runs = 7): Promise<void> {
     }
     const s = stats(latencies);
     const budget = intervalSec * 1000 + 100;
-    add({ name: `detection latency: build finished → notification (interval ${intervalSec} s)`, value: s.median, unit: 'ms', budget, min: r1(s.min), max: r1(s.max), pass: s.max <= budget, note: `budget on the max of ${runs}` });
+    add({
+      name: `detection latency: build finished → notification (interval ${intervalSec} s)`,
+      value: s.median,
+      unit: 'ms',
+      budget,
+      min: r1(s.min),
+      max: r1(s.max),
+      pass: s.max <= budget,
+      note: `budget on the max of ${runs}`,
+    });
   } finally {
     await h.dispose();
     await sb.stop();
@@ -188,7 +223,11 @@ export async function bigLogFigures(add: Add): Promise<void> {
     const { builds: tree } = trees();
     const demo = await child<ProfileNode>(tree, undefined, 'Appcircle VS Code Demo');
     const develop = await child<BranchNode>(tree, demo, 'develop');
-    fake.pickAnswers.push((x) => x[0], (x) => x[0], (x) => x[0]);
+    fake.pickAnswers.push(
+      (x) => x[0],
+      (x) => x[0],
+      (x) => x[0],
+    );
     const started = await h.run<{ queueItemId: string }>('appcircle.startBuild', develop);
     fake.pickAnswers = [];
     if (!started) {
@@ -196,7 +235,12 @@ export async function bigLogFigures(add: Add): Promise<void> {
     }
     sb.world.advance(1000); // 1 % of the log is out
     const provider = fake.contentProviders.get(LOG_SCHEME) as LogDocumentProvider;
-    const uri = logUri({ profileName: 'Appcircle VS Code Demo', branchName: 'develop', queueItemId: started.queueItemId, label: 'Build big' });
+    const uri = logUri({
+      profileName: 'Appcircle VS Code Demo',
+      branchName: 'develop',
+      queueItemId: started.queueItemId,
+      label: 'Build big',
+    });
     await quiet(sb);
     global.gc?.();
     const base = process.memoryUsage();
@@ -237,7 +281,13 @@ export async function bigLogFigures(add: Add): Promise<void> {
     clearInterval(sampler);
     // the finished build's whole log opened afresh (a new document): it goes to a file, which opens from disk
     const q = await h.ext.builds.queueItem(started.queueItemId);
-    const finishedUri = logUri({ profileName: 'Appcircle VS Code Demo', branchName: 'develop', commitId: q.commitId, buildId: q.buildId, label: 'Build big finished' });
+    const finishedUri = logUri({
+      profileName: 'Appcircle VS Code Demo',
+      branchName: 'develop',
+      commitId: q.commitId,
+      buildId: q.buildId,
+      label: 'Build big finished',
+    });
     const shown = fake.shownDocuments.length;
     const t2 = performance.now();
     await vscode.workspace.openTextDocument(finishedUri);
@@ -245,9 +295,27 @@ export async function bigLogFigures(add: Add): Promise<void> {
     const finishedOpen = performance.now() - t2;
     const size = file ? (await import('node:fs')).statSync(file).size : doc.getText().length;
     const mbOf = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
-    add({ name: 'a 50 MB log: time to the first screen of text', value: r1(firstScreen), unit: 'ms', budget: null, note: 'a running build, 1 % of its log out' });
-    add({ name: 'a finished 50 MB log: until its file opens in an editor', value: r1(finishedOpen), unit: 'ms', budget: null, note: 'the whole log is read to the file first' });
-    add({ name: 'a 50 MB log: peak heap growth while following it', value: mbOf(peakHeap), unit: 'MB', budget: 10, note: `log ${mbOf(size)} MB on disk, read in ${r1(followMs / 1000)} s; peak Buffers ${mbOf(peakExternal)} MB; threshold 5 MB` });
+    add({
+      name: 'a 50 MB log: time to the first screen of text',
+      value: r1(firstScreen),
+      unit: 'ms',
+      budget: null,
+      note: 'a running build, 1 % of its log out',
+    });
+    add({
+      name: 'a finished 50 MB log: until its file opens in an editor',
+      value: r1(finishedOpen),
+      unit: 'ms',
+      budget: null,
+      note: 'the whole log is read to the file first',
+    });
+    add({
+      name: 'a 50 MB log: peak heap growth while following it',
+      value: mbOf(peakHeap),
+      unit: 'MB',
+      budget: 10,
+      note: `log ${mbOf(size)} MB on disk, read in ${r1(followMs / 1000)} s; peak Buffers ${mbOf(peakExternal)} MB; threshold 5 MB`,
+    });
   } finally {
     await h.dispose();
     await sb.stop();
@@ -286,7 +354,15 @@ export async function scaleFigures(add: Add, runs = 7): Promise<void> {
     }
     const rs = stats(rootTimes);
     const rc = stats(rootCold);
-    add({ name: `${count} profiles: root getChildren + every getTreeItem, after the response`, value: rs.median, unit: 'ms', budget: 50, min: r1(rs.min), max: r1(rs.max), note: `with the request: ${r1(rc.median)} ms (${r1(rc.min)}–${r1(rc.max)})` });
+    add({
+      name: `${count} profiles: root getChildren + every getTreeItem, after the response`,
+      value: rs.median,
+      unit: 'ms',
+      budget: 50,
+      min: r1(rs.min),
+      max: r1(rs.max),
+      note: `with the request: ${r1(rc.median)} ms (${r1(rc.min)}–${r1(rc.max)})`,
+    });
 
     const bulk = await child<ProfileNode>(tree, undefined, 'Bulk History');
     const main = await child<BranchNode>(tree, bulk, 'main');
@@ -312,7 +388,14 @@ export async function scaleFigures(add: Add, runs = 7): Promise<void> {
     }
     const f = stats(first);
     const m = stats(more);
-    add({ name: 'a 10,000-build branch: first page, after the response', value: f.median, unit: 'ms', budget: 20, min: r1(f.min), max: r1(f.max) });
+    add({
+      name: 'a 10,000-build branch: first page, after the response',
+      value: f.median,
+      unit: 'ms',
+      budget: 20,
+      min: r1(f.min),
+      max: r1(f.max),
+    });
     add({ name: 'a 10,000-build branch: Load more', value: m.median, unit: 'ms', budget: 20, min: r1(m.min), max: r1(m.max) });
   } finally {
     await h.dispose();

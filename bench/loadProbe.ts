@@ -43,7 +43,9 @@ async function main(): Promise<void> {
   }
   const t3 = process.hrtime.bigint();
   const ms = (a: bigint, b: bigint) => Number(b - a) / 1e6;
-  const httpLoaded = Object.keys(require.cache).some((k) => k === path.join(path.dirname(bundle), 'http.js') || k.includes(`${path.sep}axios${path.sep}`));
+  const httpLoaded = Object.keys(require.cache).some(
+    (k) => k === path.join(path.dirname(bundle), 'http.js') || k.includes(`${path.sep}axios${path.sep}`),
+  );
   console.log(
     JSON.stringify({
       loadMs: ms(t0, t1),

@@ -24,7 +24,12 @@ export function registerAuthRoutes(router: Router, state: SandboxState): void {
       exp: now + state.tokenLifetimeSec,
       cred: claims.cred,
     });
-    sendJson(ctx.res, 200, { access_token: token, expires_in: state.tokenLifetimeSec, token_type: 'Bearer', scope: 'openid profile email' }, NO_STORE);
+    sendJson(
+      ctx.res,
+      200,
+      { access_token: token, expires_in: state.tokenLifetimeSec, token_type: 'Bearer', scope: 'openid profile email' },
+      NO_STORE,
+    );
   };
 
   /** PAT routes: v1 `pat` (no sub-organization), v2 `pat` + sub-organization, v3 `personalAccessKey` + sub-organization. */
@@ -39,7 +44,12 @@ export function registerAuthRoutes(router: Router, state: SandboxState): void {
     // Both spellings are accepted (docs/appcircle-api.md §2.6: sources disagree); empty means "no switch".
     const sub = subOrgCapable ? (form.subOrganizationId || form.subOrganization || '').trim() : '';
     if (sub && !GUID.test(sub)) {
-      sendJson(ctx.res, 400, { error: 'subOrganizationId must be a valid GUID', message: 'subOrganizationId must be a valid GUID' }, NO_STORE);
+      sendJson(
+        ctx.res,
+        400,
+        { error: 'subOrganizationId must be a valid GUID', message: 'subOrganizationId must be a valid GUID' },
+        NO_STORE,
+      );
       return;
     }
     const orgId = sub ? sub.toLowerCase() : user.defaultOrg;

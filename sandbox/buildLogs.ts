@@ -28,7 +28,13 @@ export const ANDROID_SOURCE_FILES = [
 export const IOS_SOURCE_FILES = ['App/Login/LoginView.swift', 'App/Settings/SettingsViewModel.swift', 'App/Network/APIClient.m'] as const;
 
 export function stepsFor(os: number): string[] {
-  return ['Activate SSH Private Key', 'Git Clone', os === 1 ? 'Xcodebuild for Devices' : 'Android Build', 'Test Reports', 'Export Build Artifacts'];
+  return [
+    'Activate SSH Private Key',
+    'Git Clone',
+    os === 1 ? 'Xcodebuild for Devices' : 'Android Build',
+    'Test Reports',
+    'Export Build Artifacts',
+  ];
 }
 
 const begin = (ts: string, name: string) => `[${ts}] @@[section:begin] Step started: ${name}`;
@@ -138,7 +144,13 @@ export function bodyLine(s: LogShape, j: number, n: number, ts: string, tool: st
 }
 
 /** The whole log of a seeded (finished, historical) build; timestamps spread over its duration. */
-export function seededLogLines(s: LogShape, head: string[], outcome: { status: number; hasWarning: boolean }, startIso: string, durationSec = 600): string[] {
+export function seededLogLines(
+  s: LogShape,
+  head: string[],
+  outcome: { status: number; hasWarning: boolean },
+  startIso: string,
+  durationSec = 600,
+): string[] {
   const tool = s.os === 1 ? 'xcodebuild' : 'gradle';
   const n = 12;
   const t0 = Date.parse(startIso) || 0;

@@ -292,7 +292,11 @@ export function registerBuildRoutes(router: Router, world: BuildWorld): void {
   // Variable groups (CLI 2.7.3 `build variable …`): bare lists, PascalCase on create, camelCase back (§7.14)
   const group = (ctx: AuthedCtx) => world.variableGroups.find((g) => g.id === ctx.params.id && g.orgId === org(ctx));
   router.authed('GET', '/build/v1/variable-groups', (ctx) => {
-    sendJson(ctx.res, 200, world.variableGroups.filter((g) => g.orgId === org(ctx)).map((g) => ({ id: g.id, name: g.name })));
+    sendJson(
+      ctx.res,
+      200,
+      world.variableGroups.filter((g) => g.orgId === org(ctx)).map((g) => ({ id: g.id, name: g.name })),
+    );
   });
   router.authed('POST', '/build/v1/variable-groups', (ctx) => {
     const b = parseJsonObject(ctx.body);
@@ -311,7 +315,11 @@ export function registerBuildRoutes(router: Router, world: BuildWorld): void {
       notFound(ctx, 'Variable group');
       return;
     }
-    sendJson(ctx.res, 200, g.variables.map((v) => ({ key: v.key, value: v.isSecret ? '' : v.value, isSecret: v.isSecret })));
+    sendJson(
+      ctx.res,
+      200,
+      g.variables.map((v) => ({ key: v.key, value: v.isSecret ? '' : v.value, isSecret: v.isSecret })),
+    );
   });
   router.authed('POST', '/build/v1/variable-groups/:id/variables', (ctx) => {
     const g = group(ctx);
@@ -379,7 +387,7 @@ async function sendLog(res: ServerResponse, log: BuildLog, from?: number): Promi
   } else {
     res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
   }
-  for (let i = first; i < log.count; ) {
+  for (let i = first; i < log.count;) {
     const chunk: string[] = [];
     for (const end = Math.min(log.count, i + 2000); i < end; i++) {
       chunk.push(log.line(i));

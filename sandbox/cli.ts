@@ -129,7 +129,9 @@ async function main(): Promise<void> {
     sb = await startSandbox(args.options);
   } catch (e) {
     if (e instanceof SandboxListenError && e.code === 'EADDRINUSE') {
-      console.error(`sandbox: port ${e.port} on 127.0.0.1 is already in use. Stop what runs there, or pick another port (--port N / --auth-port N).`);
+      console.error(
+        `sandbox: port ${e.port} on 127.0.0.1 is already in use. Stop what runs there, or pick another port (--port N / --auth-port N).`,
+      );
     } else {
       console.error(`sandbox: could not start: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -135,7 +135,10 @@ export function registerControlRoutes(router: Router, d: ControlDeps): void {
       return;
     }
     const { advanceMs, speed } = b;
-    if ((advanceMs !== undefined && (typeof advanceMs !== 'number' || !(advanceMs >= 0))) || (speed !== undefined && (typeof speed !== 'number' || !(speed >= 0)))) {
+    if (
+      (advanceMs !== undefined && (typeof advanceMs !== 'number' || !(advanceMs >= 0))) ||
+      (speed !== undefined && (typeof speed !== 'number' || !(speed >= 0)))
+    ) {
       sendError(ctx.res, 400, 'advanceMs and speed must be numbers ≥ 0');
       return;
     }
@@ -173,7 +176,13 @@ export function registerControlRoutes(router: Router, d: ControlDeps): void {
     if (!b) {
       return;
     }
-    const choices: Record<string, string[]> = { ids: ['one', 'distinct'], cancel: ['honoured', 'ignored'], finishedQueueItem: ['kept', 'gone'], leavesQueueAt: ['end', 'completing'], logRange: ['honoured', 'ignored'] };
+    const choices: Record<string, string[]> = {
+      ids: ['one', 'distinct'],
+      cancel: ['honoured', 'ignored'],
+      finishedQueueItem: ['kept', 'gone'],
+      leavesQueueAt: ['end', 'completing'],
+      logRange: ['honoured', 'ignored'],
+    };
     const timingKeys = ['waitMs', 'runMs', 'completeMs', 'logLines'];
     const unknown = Object.keys(b).find((k) => !(k in choices) && !timingKeys.includes(k));
     if (unknown) {
@@ -188,12 +197,23 @@ export function registerControlRoutes(router: Router, d: ControlDeps): void {
       }
     }
     try {
-      d.world.setTimings({ waitMs: b.waitMs as number | undefined, runMs: b.runMs as number | undefined, completeMs: b.completeMs as number | undefined, logLines: b.logLines as number | undefined });
+      d.world.setTimings({
+        waitMs: b.waitMs as number | undefined,
+        runMs: b.runMs as number | undefined,
+        completeMs: b.completeMs as number | undefined,
+        logLines: b.logLines as number | undefined,
+      });
     } catch (e) {
       sendError(ctx.res, 400, e instanceof Error ? e.message : String(e));
       return;
     }
-    d.world.setBehaviour(Object.fromEntries(Object.keys(choices).filter((k) => b[k] !== undefined).map((k) => [k, b[k]])));
+    d.world.setBehaviour(
+      Object.fromEntries(
+        Object.keys(choices)
+          .filter((k) => b[k] !== undefined)
+          .map((k) => [k, b[k]]),
+      ),
+    );
     sendJson(ctx.res, 200, builds());
   });
 

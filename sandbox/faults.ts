@@ -33,7 +33,10 @@ export interface FaultSpec {
   trickleBytesPerSec?: number;
   /** The real answer, its body padded with trailing spaces (still valid JSON) to N bytes, sent in chunks. */
   padToBytes?: number;
-  /** An error answer (`echoStatus`, default 400) whose message repeats the submitted credential: the form's pat/secret/personalAccessKey, or the bearer token. */
+  /**
+   * An error answer (`echoStatus`, default 400) whose message repeats the submitted credential: the form's
+   * pat/secret/personalAccessKey, or the bearer token.
+   */
   echoCredential?: boolean;
   echoStatus?: 400 | 401 | 403 | 500;
   /** Holds the request until `release()` (or `POST`-less in-process control), then answers normally: "while in flight". */
@@ -109,7 +112,16 @@ export function validateFaultSpec(v: unknown): string | undefined {
       return 'redirect.status must be 301, 302, 303, 307 or 308';
     }
   }
-  for (const k of ['latencyMs', 'unauthorizedAfter', 'retryAfterSec', 'times', 'cutAfterBytes', 'stallAfterBytes', 'trickleBytesPerSec', 'padToBytes'] as const) {
+  for (const k of [
+    'latencyMs',
+    'unauthorizedAfter',
+    'retryAfterSec',
+    'times',
+    'cutAfterBytes',
+    'stallAfterBytes',
+    'trickleBytesPerSec',
+    'padToBytes',
+  ] as const) {
     if (s[k] !== undefined && (typeof s[k] !== 'number' || s[k] < 0)) {
       return `${k} must be a number ≥ 0`;
     }
@@ -245,7 +257,14 @@ function actionOf(f: FaultSpec, latencyMs: number): FaultAction {
     return { kind: 'malformed', latencyMs };
   }
   if (f.htmlPage) {
-    return { kind: 'status', status: f.htmlStatus ?? 200, headers: {}, body: HTML_PAGE, contentType: 'text/html; charset=utf-8', latencyMs };
+    return {
+      kind: 'status',
+      status: f.htmlStatus ?? 200,
+      headers: {},
+      body: HTML_PAGE,
+      contentType: 'text/html; charset=utf-8',
+      latencyMs,
+    };
   }
   if (f.dropConnection) {
     return { kind: 'drop', latencyMs };

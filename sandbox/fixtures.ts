@@ -21,8 +21,22 @@ export interface SeedOrganization {
 
 export const ORGANIZATIONS: readonly SeedOrganization[] = [
   { id: ROOT_ORG_ID, name: 'Acme Mobile', givenId: 'acme-mobile', createdDate: '2024-01-15T09:00:00Z', memberCount: 12 },
-  { id: QA_ORG_ID, name: 'Acme QA', givenId: 'acme-qa', rootOrganizationId: ROOT_ORG_ID, createdDate: '2024-06-10T12:30:00Z', memberCount: 3 },
-  { id: EU_ORG_ID, name: 'Acme Europe', givenId: 'acme-europe', rootOrganizationId: ROOT_ORG_ID, createdDate: '2025-02-01T08:00:00Z', memberCount: 5 },
+  {
+    id: QA_ORG_ID,
+    name: 'Acme QA',
+    givenId: 'acme-qa',
+    rootOrganizationId: ROOT_ORG_ID,
+    createdDate: '2024-06-10T12:30:00Z',
+    memberCount: 3,
+  },
+  {
+    id: EU_ORG_ID,
+    name: 'Acme Europe',
+    givenId: 'acme-europe',
+    rootOrganizationId: ROOT_ORG_ID,
+    createdDate: '2025-02-01T08:00:00Z',
+    memberCount: 5,
+  },
 ];
 
 export const USER = {
@@ -44,8 +58,20 @@ export interface SeedApiKey {
 }
 
 export const API_KEYS: readonly SeedApiKey[] = [
-  { name: 'ci-bot', secret: 'acsk_demo_R5nW2yB8cD6fJ1qZ', organizationId: ROOT_ORG_ID, reaches: [ROOT_ORG_ID, QA_ORG_ID, EU_ORG_ID], id: 'a1b2c3d4-0000-4000-8000-00000000c1b0' },
-  { name: 'qa-bot', secret: 'acsk_demo_qa_M3vX7kP9tL2w', organizationId: QA_ORG_ID, reaches: [QA_ORG_ID], id: 'a1b2c3d4-0000-4000-8000-0000000000a0' },
+  {
+    name: 'ci-bot',
+    secret: 'acsk_demo_R5nW2yB8cD6fJ1qZ',
+    organizationId: ROOT_ORG_ID,
+    reaches: [ROOT_ORG_ID, QA_ORG_ID, EU_ORG_ID],
+    id: 'a1b2c3d4-0000-4000-8000-00000000c1b0',
+  },
+  {
+    name: 'qa-bot',
+    secret: 'acsk_demo_qa_M3vX7kP9tL2w',
+    organizationId: QA_ORG_ID,
+    reaches: [QA_ORG_ID],
+    id: 'a1b2c3d4-0000-4000-8000-0000000000a0',
+  },
 ];
 
 /** `ci-bot`: belongs to the root organization and reaches its sub-organizations. */
@@ -70,7 +96,14 @@ export const DEMO_PAK_V3_ONLY = 'acpak_demo_v3_N8rT5wQ2zX7c';
 /** The user's PATs and the organizations they reach. */
 export const PATS: readonly SeedPat[] = [
   { pat: DEMO_PAT, userId: USER.id, email: USER.email, defaultOrg: ROOT_ORG_ID, reaches: [ROOT_ORG_ID, QA_ORG_ID, EU_ORG_ID] },
-  { pat: DEMO_PAK_V3_ONLY, userId: USER.id, email: USER.email, defaultOrg: ROOT_ORG_ID, reaches: [ROOT_ORG_ID, QA_ORG_ID, EU_ORG_ID], v3Only: true },
+  {
+    pat: DEMO_PAK_V3_ONLY,
+    userId: USER.id,
+    email: USER.email,
+    defaultOrg: ROOT_ORG_ID,
+    reaches: [ROOT_ORG_ID, QA_ORG_ID, EU_ORG_ID],
+    v3Only: true,
+  },
 ];
 
 export interface SeedMember {
@@ -93,8 +126,18 @@ export const MEMBERS: readonly SeedMember[] = [
       { organizationId: EU_ORG_ID, roles: ['owner'] },
     ],
   },
-  { id: '5b0c1d2e-3f40-4a51-8b62-7c83d94ea5f6', email: 'ayse@acme.test', fullName: 'Ayşe Demir', memberships: [{ organizationId: ROOT_ORG_ID, roles: ['build_manager'] }] },
-  { id: '9d8c7b6a-5f4e-4d3c-8b2a-190817263544', email: 'jonas@acme.test', fullName: 'Jonas Berg', memberships: [{ organizationId: QA_ORG_ID, roles: ['build_viewer'] }] },
+  {
+    id: '5b0c1d2e-3f40-4a51-8b62-7c83d94ea5f6',
+    email: 'ayse@acme.test',
+    fullName: 'Ayşe Demir',
+    memberships: [{ organizationId: ROOT_ORG_ID, roles: ['build_manager'] }],
+  },
+  {
+    id: '9d8c7b6a-5f4e-4d3c-8b2a-190817263544',
+    email: 'jonas@acme.test',
+    fullName: 'Jonas Berg',
+    memberships: [{ organizationId: QA_ORG_ID, roles: ['build_viewer'] }],
+  },
 ];
 
 /** Pending invitations per organization (`GET …/{org}/invitations`). */
@@ -104,9 +147,41 @@ export const INVITATIONS: readonly { organizationId: string; userEmail: string; 
 
 /** The role catalogue (`GET roles.json?v=5`). */
 export const ROLE_CATALOGUE = [
-  { module: 'organization', title: 'Organization', multi: false, enabled: true, defaultRoles: ['owner'], roles: [{ key: 'owner', name: 'Owner' }, { key: 'admin', name: 'Admin' }] },
-  { module: 'build', groupName: 'Build', title: 'Build', multi: true, enabled: true, defaultRoles: ['build_viewer'], roles: [{ key: 'build_manager', name: 'Manager' }, { key: 'build_viewer', name: 'Viewer' }] },
-  { module: 'distribution', groupName: 'Distribution', title: 'Testing Distribution', multi: true, enabled: true, defaultRoles: [], roles: [{ key: 'distribution_manager', name: 'Manager' }, { key: 'distribution_viewer', name: 'Viewer' }] },
+  {
+    module: 'organization',
+    title: 'Organization',
+    multi: false,
+    enabled: true,
+    defaultRoles: ['owner'],
+    roles: [
+      { key: 'owner', name: 'Owner' },
+      { key: 'admin', name: 'Admin' },
+    ],
+  },
+  {
+    module: 'build',
+    groupName: 'Build',
+    title: 'Build',
+    multi: true,
+    enabled: true,
+    defaultRoles: ['build_viewer'],
+    roles: [
+      { key: 'build_manager', name: 'Manager' },
+      { key: 'build_viewer', name: 'Viewer' },
+    ],
+  },
+  {
+    module: 'distribution',
+    groupName: 'Distribution',
+    title: 'Testing Distribution',
+    multi: true,
+    enabled: true,
+    defaultRoles: [],
+    roles: [
+      { key: 'distribution_manager', name: 'Manager' },
+      { key: 'distribution_viewer', name: 'Viewer' },
+    ],
+  },
 ] as const;
 
 // ---- builds (docs/appcircle-api.md §4) ----------------------------------------------------------------
@@ -138,11 +213,57 @@ export const REPO_NAME = 'appcircle/appcircle-vscode';
 
 /** Build profiles per organization. Acme Europe has none on purpose (the "no profiles" state). */
 export const PROFILES: readonly SeedProfile[] = [
-  { orgId: ROOT_ORG_ID, name: 'Acme iOS', os: 1, buildPlatformType: 1, repositoryName: 'acme/ios-app', pinned: true, branches: ['main', 'develop', 'release/1.2', 'feature/login'], buildsPerBranch: 12 },
-  { orgId: ROOT_ORG_ID, name: 'Acme Android', os: 2, buildPlatformType: 2, repositoryName: 'acme/android-app', pinned: false, branches: ['main', 'develop', 'feature/dark-mode'], buildsPerBranch: 8, emptyBranches: ['spike/compose'] },
-  { orgId: ROOT_ORG_ID, name: 'Appcircle VS Code Demo', os: 2, buildPlatformType: 2, repositoryName: REPO_NAME, pinned: false, branches: ['main', 'develop'], buildsPerBranch: 6 },
-  { orgId: QA_ORG_ID, name: 'QA Regression iOS', os: 1, buildPlatformType: 1, repositoryName: 'acme/ios-app', pinned: false, branches: ['main', 'qa/nightly'], buildsPerBranch: 5 },
-  { orgId: QA_ORG_ID, name: 'QA Android Smoke', os: 2, buildPlatformType: 2, repositoryName: 'acme/android-app', pinned: true, branches: ['main'], buildsPerBranch: 4 },
+  {
+    orgId: ROOT_ORG_ID,
+    name: 'Acme iOS',
+    os: 1,
+    buildPlatformType: 1,
+    repositoryName: 'acme/ios-app',
+    pinned: true,
+    branches: ['main', 'develop', 'release/1.2', 'feature/login'],
+    buildsPerBranch: 12,
+  },
+  {
+    orgId: ROOT_ORG_ID,
+    name: 'Acme Android',
+    os: 2,
+    buildPlatformType: 2,
+    repositoryName: 'acme/android-app',
+    pinned: false,
+    branches: ['main', 'develop', 'feature/dark-mode'],
+    buildsPerBranch: 8,
+    emptyBranches: ['spike/compose'],
+  },
+  {
+    orgId: ROOT_ORG_ID,
+    name: 'Appcircle VS Code Demo',
+    os: 2,
+    buildPlatformType: 2,
+    repositoryName: REPO_NAME,
+    pinned: false,
+    branches: ['main', 'develop'],
+    buildsPerBranch: 6,
+  },
+  {
+    orgId: QA_ORG_ID,
+    name: 'QA Regression iOS',
+    os: 1,
+    buildPlatformType: 1,
+    repositoryName: 'acme/ios-app',
+    pinned: false,
+    branches: ['main', 'qa/nightly'],
+    buildsPerBranch: 5,
+  },
+  {
+    orgId: QA_ORG_ID,
+    name: 'QA Android Smoke',
+    os: 2,
+    buildPlatformType: 2,
+    repositoryName: 'acme/android-app',
+    pinned: true,
+    branches: ['main'],
+    buildsPerBranch: 4,
+  },
 ];
 
 export const WORKFLOW_NAMES = ['Default Push Workflow', 'Release Workflow'] as const;

@@ -71,17 +71,26 @@ export function registerIdentityRoutes(router: Router, state: SandboxState): voi
       return;
     }
     if (parent.rootOrganizationId) {
-      sendJson(ctx.res, 400, { error: 'A sub-organization cannot have sub-organizations.', message: 'A sub-organization cannot have sub-organizations.' });
+      sendJson(ctx.res, 400, {
+        error: 'A sub-organization cannot have sub-organizations.',
+        message: 'A sub-organization cannot have sub-organizations.',
+      });
       return;
     }
     if (state.orgs.some((o) => o.rootOrganizationId === parent.id && o.name.toLowerCase() === name.trim().toLowerCase())) {
-      sendJson(ctx.res, 400, { error: 'An organization with this name already exists.', message: 'An organization with this name already exists.' });
+      sendJson(ctx.res, 400, {
+        error: 'An organization with this name already exists.',
+        message: 'An organization with this name already exists.',
+      });
       return;
     }
     const org: SeedOrganization = {
       id: randomUUID(),
       name: name.trim(),
-      givenId: name.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-'),
+      givenId: name
+        .trim()
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-'),
       rootOrganizationId: parent.id,
       createdDate: new Date().toISOString(),
       memberCount: 1,
@@ -95,7 +104,11 @@ export function registerIdentityRoutes(router: Router, state: SandboxState): voi
   router.authed('GET', '/identity/v1/organizations/:id/users', (ctx) => {
     const org = resolveOrg(ctx);
     if (org) {
-      sendJson(ctx.res, 200, membersOf(org).map((m) => ({ id: m.id, username: m.email, email: m.email, fullName: m.fullName })));
+      sendJson(
+        ctx.res,
+        200,
+        membersOf(org).map((m) => ({ id: m.id, username: m.email, email: m.email, fullName: m.fullName })),
+      );
     }
   });
 
@@ -112,11 +125,18 @@ export function registerIdentityRoutes(router: Router, state: SandboxState): voi
     const own = m.memberships.find((x) => x.organizationId === org.id);
     if (!own) {
       // Listed under the root but a member of a sub-organization only (docs/appcircle-api.md §3).
-      sendJson(ctx.res, 400, { error: 'The user is a member of a sub-organization only.', message: 'The user is a member of a sub-organization only.' });
+      sendJson(ctx.res, 400, {
+        error: 'The user is a member of a sub-organization only.',
+        message: 'The user is a member of a sub-organization only.',
+      });
       return;
     }
     const inherited = org.rootOrganizationId ? (m.memberships.find((x) => x.organizationId === org.rootOrganizationId)?.roles ?? []) : [];
-    sendJson(ctx.res, 200, { roles: own.roles, inheritedRoles: inherited, ...(org.rootOrganizationId ? { isSubOrganizationMember: true } : {}) });
+    sendJson(ctx.res, 200, {
+      roles: own.roles,
+      inheritedRoles: inherited,
+      ...(org.rootOrganizationId ? { isSubOrganizationMember: true } : {}),
+    });
   });
 
   router.authed('PUT', '/identity/v1/organizations/:id/users/:userId/roles', (ctx) => {
@@ -147,7 +167,12 @@ export function registerIdentityRoutes(router: Router, state: SandboxState): voi
         200,
         state.invitations
           .filter((i) => i.organizationId === org.id)
-          .map((i) => ({ userEmail: i.userEmail, rootOrganizationId: root, status: 0, organizationsAndRoles: [{ organizationId: i.organizationId, roles: i.roles }] })),
+          .map((i) => ({
+            userEmail: i.userEmail,
+            rootOrganizationId: root,
+            status: 0,
+            organizationsAndRoles: [{ organizationId: i.organizationId, roles: i.roles }],
+          })),
       );
     }
   });
@@ -155,7 +180,11 @@ export function registerIdentityRoutes(router: Router, state: SandboxState): voi
   router.authed('PATCH', '/identity/v1/users', (ctx) => {
     const orgId = (ctx.query.get('organizationId') ?? '').toLowerCase();
     if (ctx.query.get('action') !== 'invite' || !state.reachableOrgs(ctx.auth.cred).includes(orgId)) {
-      sendError(ctx.res, ctx.query.get('action') !== 'invite' ? 400 : 403, ctx.query.get('action') !== 'invite' ? 'Unknown action.' : 'You do not have access to this organization.');
+      sendError(
+        ctx.res,
+        ctx.query.get('action') !== 'invite' ? 400 : 403,
+        ctx.query.get('action') !== 'invite' ? 'Unknown action.' : 'You do not have access to this organization.',
+      );
       return;
     }
     const b = parseJsonObject(ctx.body) ?? {};
@@ -164,7 +193,11 @@ export function registerIdentityRoutes(router: Router, state: SandboxState): voi
       sendJson(ctx.res, 400, { error: 'userEmail must be an email address', message: 'userEmail must be an email address' });
       return;
     }
-    state.invitations.push({ organizationId: orgId, userEmail: email, roles: Array.isArray(b.roles) ? b.roles.filter((r): r is string => typeof r === 'string') : [] });
+    state.invitations.push({
+      organizationId: orgId,
+      userEmail: email,
+      roles: Array.isArray(b.roles) ? b.roles.filter((r): r is string => typeof r === 'string') : [],
+    });
     sendJson(ctx.res, 200, {});
   });
 

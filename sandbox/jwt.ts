@@ -42,7 +42,12 @@ export function decodeJwt(token: string): SandboxClaims | undefined {
   }
   try {
     const v = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as Partial<SandboxClaims>;
-    if (typeof v.sub !== 'string' || typeof v.exp !== 'number' || typeof v.currentOrganizationId !== 'string' || typeof v.cred !== 'string') {
+    if (
+      typeof v.sub !== 'string' ||
+      typeof v.exp !== 'number' ||
+      typeof v.currentOrganizationId !== 'string' ||
+      typeof v.cred !== 'string'
+    ) {
       return undefined;
     }
     return v as SandboxClaims;

@@ -233,7 +233,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const wrongHost = twoPorts && !control && (host === 'auth') !== isAuthPath;
     const found = wrongHost ? undefined : router.match(method, path);
     if (!found) {
-      sendError(res, 404, wrongHost ? `${method} ${path} is served by the ${isAuthPath ? 'auth' : 'API'} host, not this one.` : `No route for ${method} ${path}.`);
+      sendError(
+        res,
+        404,
+        wrongHost
+          ? `${method} ${path} is served by the ${isAuthPath ? 'auth' : 'API'} host, not this one.`
+          : `No route for ${method} ${path}.`,
+      );
       return;
     }
     const ctx: Ctx = { req, res, method, path, query: url.searchParams, body, params: found.params };
@@ -276,7 +282,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', (e: NodeJS.ErrnoException) =>
-        reject(new SandboxListenError(port, e.code, e.code === 'EADDRINUSE' ? `port ${port} on ${HOST} is already in use` : `cannot listen on ${HOST}:${port}: ${e.message}`)),
+        reject(
+          new SandboxListenError(
+            port,
+            e.code,
+            e.code === 'EADDRINUSE' ? `port ${port} on ${HOST} is already in use` : `cannot listen on ${HOST}:${port}: ${e.message}`,
+          ),
+        ),
       );
       server.listen(port, HOST, () => resolve());
     });
@@ -356,7 +368,13 @@ function shapeBody(res: http.ServerResponse, shape: BodyShape): void {
   let headers: http.OutgoingHttpHeaders = {};
   const chunks: Buffer[] = [];
   const toBuffer = (c: unknown): Buffer | undefined =>
-    c === undefined || c === null || typeof c === 'function' ? undefined : Buffer.isBuffer(c) ? c : typeof c === 'string' ? Buffer.from(c, 'utf8') : Buffer.from(c as Uint8Array);
+    c === undefined || c === null || typeof c === 'function'
+      ? undefined
+      : Buffer.isBuffer(c)
+        ? c
+        : typeof c === 'string'
+          ? Buffer.from(c, 'utf8')
+          : Buffer.from(c as Uint8Array);
   const fakeWriteHead = (st: number, h?: http.OutgoingHttpHeaders) => {
     status = st;
     headers = { ...headers, ...(h ?? {}) };

@@ -50,11 +50,26 @@ export class SandboxState {
   /** Back to the seed: organizations, credentials, revocations, token lifetime, request log (cleared in place). */
   reset(): void {
     this.tokenLifetimeSec = this.initialLifetimeSec;
-    replace(this.orgs, ORGANIZATIONS.map((o) => ({ ...o })));
-    replace(this.pats, PATS.map((p) => ({ ...p, reaches: [...p.reaches] })));
-    replace(this.apiKeys, API_KEYS.map((k) => ({ ...k, reaches: [...k.reaches] })));
-    replace(this.members, MEMBERS.map((m) => ({ ...m, memberships: m.memberships.map((x) => ({ ...x, roles: [...x.roles] })) })));
-    replace(this.invitations, INVITATIONS.map((i) => ({ ...i, roles: [...i.roles] })));
+    replace(
+      this.orgs,
+      ORGANIZATIONS.map((o) => ({ ...o })),
+    );
+    replace(
+      this.pats,
+      PATS.map((p) => ({ ...p, reaches: [...p.reaches] })),
+    );
+    replace(
+      this.apiKeys,
+      API_KEYS.map((k) => ({ ...k, reaches: [...k.reaches] })),
+    );
+    replace(
+      this.members,
+      MEMBERS.map((m) => ({ ...m, memberships: m.memberships.map((x) => ({ ...x, roles: [...x.roles] })) })),
+    );
+    replace(
+      this.invitations,
+      INVITATIONS.map((i) => ({ ...i, roles: [...i.roles] })),
+    );
     this.revoked.clear();
     this.requests.length = 0;
   }
@@ -71,7 +86,13 @@ export class SandboxState {
     }
     // Sub-organizations created at run time are reached by whoever reaches their root as a root member.
     const ownRoot = base.own;
-    return this.orgs.filter((o) => base.reaches.includes(o.id) || (o.rootOrganizationId !== undefined && o.rootOrganizationId === ownRoot && base.reaches.includes(ownRoot))).map((o) => o.id);
+    return this.orgs
+      .filter(
+        (o) =>
+          base.reaches.includes(o.id) ||
+          (o.rootOrganizationId !== undefined && o.rootOrganizationId === ownRoot && base.reaches.includes(ownRoot)),
+      )
+      .map((o) => o.id);
   }
 
   /** The credential still exists (it may be revoked: revocation only stops minting, issued tokens live until `exp`). */

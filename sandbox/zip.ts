@@ -14,7 +14,7 @@ const CRC_TABLE = (() => {
 export function crc32(buf: Buffer): number {
   let c = 0xffffffff;
   for (const b of buf) {
-    c = (CRC_TABLE[(c ^ b) & 0xff]) ^ (c >>> 8);
+    c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
   }
   return (c ^ 0xffffffff) >>> 0;
 }

@@ -47,7 +47,11 @@ for (const list of Object.values(c.views ?? {})) {
 }
 for (const w of c.viewsWelcome ?? []) {
   // the welcome text of a view in one state: its key names the view and the `when` clause's context keys
-  const state = (w.when ?? 'always').replace(/appcircle\./g, '').replace(/!(\w+)/g, 'not-$1').replace(/[^\w-]+/g, '.').replace(/^\.|\.$/g, '');
+  const state = (w.when ?? 'always')
+    .replace(/appcircle\./g, '')
+    .replace(/!(\w+)/g, 'not-$1')
+    .replace(/[^\w-]+/g, '.')
+    .replace(/^\.|\.$/g, '');
   w.contents = put(`viewsWelcome.${short(w.view)}.${state}`, w.contents);
 }
 for (const a of c.authentication ?? []) {

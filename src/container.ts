@@ -87,7 +87,11 @@ export class AppcircleExtension extends DisposableBase {
 
     this._register(new OrganizationStatusBar(this.session));
     this.authProvider = this._register(new AppcircleAuthProvider(this.session));
-    this._register(vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, this.authProvider, { supportsMultipleAccounts: false }));
+    this._register(
+      vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, this.authProvider, {
+        supportsMultipleAccounts: false,
+      }),
+    );
     this.builds = this._register(
       new BuildService({
         session: this.session,
@@ -100,11 +104,14 @@ export class AppcircleExtension extends DisposableBase {
     const buildsTree = this._register(new BuildsTreeProvider(this.builds, this.session));
     buildsTree.onProfilesLoaded = (count, failed) => void this.contextKeys.set('appcircle.noProfiles', !failed && count === 0);
     const activeTree = this._register(new ActiveBuildsTreeProvider(this.builds, this.session));
-    const buildsView = this._register(vscode.window.createTreeView<AppcircleNode>(ViewIds.builds, { treeDataProvider: buildsTree, showCollapseAll: true }));
+    const buildsView = this._register(
+      vscode.window.createTreeView<AppcircleNode>(ViewIds.builds, { treeDataProvider: buildsTree, showCollapseAll: true }),
+    );
     const activeView = this._register(vscode.window.createTreeView<AppcircleNode>(ViewIds.activeBuilds, { treeDataProvider: activeTree }));
     activeTree.view = activeView;
     // slow down when the window is unfocused and no Appcircle view is visible
-    const updateBackground = () => this.builds.scheduler.setBackground(!vscode.window.state.focused && !buildsView.visible && !activeView.visible);
+    const updateBackground = () =>
+      this.builds.scheduler.setBackground(!vscode.window.state.focused && !buildsView.visible && !activeView.visible);
     this._register(vscode.window.onDidChangeWindowState(updateBackground));
     this._register(buildsView.onDidChangeVisibility(updateBackground));
     this._register(activeView.onDidChangeVisibility(updateBackground));
@@ -118,17 +125,39 @@ export class AppcircleExtension extends DisposableBase {
     const orgCommands = new OrganizationCommands(this.session, this.organizations);
     this._register(registerCommand(CommandIds.login, () => signIn.login(), reporter, 'signInPat'));
     this._register(registerCommand(CommandIds.loginWithPat, (a) => signIn.loginWithPat(a as PatArgs | undefined), reporter, 'signInPat'));
-    this._register(registerCommand(CommandIds.loginWithApiKey, (a) => signIn.loginWithApiKey(a as ApiKeyArgs | undefined), reporter, 'signInApiKey'));
+    this._register(
+      registerCommand(CommandIds.loginWithApiKey, (a) => signIn.loginWithApiKey(a as ApiKeyArgs | undefined), reporter, 'signInApiKey'),
+    );
     this._register(registerCommand(CommandIds.logout, () => signOut(this.session), reporter, 'signOut'));
-    this._register(registerCommand(CommandIds.selectOrganization, (a) => orgCommands.selectOrganization(a as { organizationId: string } | undefined), reporter, 'switch'));
+    this._register(
+      registerCommand(
+        CommandIds.selectOrganization,
+        (a) => orgCommands.selectOrganization(a as { organizationId: string } | undefined),
+        reporter,
+        'switch',
+      ),
+    );
     this._register(registerCommand(CommandIds.showLog, () => Promise.resolve(this.logger.show()), reporter));
-    const bc = new BuildCommands(this.builds, this.session, context.globalState, () => settings.endpoints().dashboardUrl, () => readGitInfo().then((g) => g.branches));
+    const bc = new BuildCommands(
+      this.builds,
+      this.session,
+      context.globalState,
+      () => settings.endpoints().dashboardUrl,
+      () => readGitInfo().then((g) => g.branches),
+    );
     this._register(registerCommand(CommandIds.refresh, (n) => Promise.resolve(bc.refresh(n)), reporter, 'load'));
     this._register(registerCommand(CommandIds.startBuild, (n) => bc.startBuild(n), reporter, 'startBuild'));
     this._register(registerCommand(CommandIds.rebuild, (n) => bc.rebuild(n), reporter, 'startBuild'));
     this._register(registerCommand(CommandIds.cancelBuild, (n) => bc.cancel(n), reporter, 'cancelBuild'));
     this._register(registerCommand(CommandIds.showBuildLog, (n) => bc.showLog(n), reporter, 'load'));
-    this._register(registerCommand(CommandIds.downloadArtifacts, (n, folder) => bc.downloadArtifacts(n, typeof folder === 'string' ? folder : undefined), reporter, 'download'));
+    this._register(
+      registerCommand(
+        CommandIds.downloadArtifacts,
+        (n, folder) => bc.downloadArtifacts(n, typeof folder === 'string' ? folder : undefined),
+        reporter,
+        'download',
+      ),
+    );
     this._register(registerCommand(CommandIds.openInAppcircle, (n) => bc.openInAppcircle(n), reporter));
     this._register(registerCommand(CommandIds.copyBuildId, (n) => bc.copyBuildId(n), reporter));
     this._register(registerCommand(CommandIds.loadMore, (n) => Promise.resolve(bc.loadMore(n)), reporter, 'load'));
@@ -141,12 +170,25 @@ export class AppcircleExtension extends DisposableBase {
     this._register(registerCommand(CommandIds.goToFirstError, (u) => logFeatures.goToFirstError(u), reporter));
     this._register(registerCommand(CommandIds.showBuildProblems, (n) => logCommands.showProblems(n), reporter, 'load'));
     // the build of the commit you are on: a second status-bar item, Build This Commit, a push followed
-    const commitStatus = (this.commitStatus = this._register(new CommitStatusService({ builds: this.builds, session: this.session, clock: systemClock, logger: componentLogger(this.logger, 'commit') })));
+    const commitStatus = (this.commitStatus = this._register(
+      new CommitStatusService({
+        builds: this.builds,
+        session: this.session,
+        clock: systemClock,
+        logger: componentLogger(this.logger, 'commit'),
+      }),
+    ));
     this._register(new CommitStatusBar(commitStatus));
     this.git = this._register(new GitHeadWatcher());
     this._register(this.git.onDidChangeHead((h) => commitStatus.setHead(h)));
     this._register(this.git.onDidPush((h) => commitStatus.pushed(h)));
-    void this.git.start().catch((e: unknown) => componentLogger(this.logger, 'commit').info(`Git is not available for the build of this commit: ${e instanceof Error ? e.message : String(e)}`));
+    void this.git
+      .start()
+      .catch((e: unknown) =>
+        componentLogger(this.logger, 'commit').info(
+          `Git is not available for the build of this commit: ${e instanceof Error ? e.message : String(e)}`,
+        ),
+      );
     const commitCommands = new CommitCommands(commitStatus, this.session, (a) => bc.startBuild(a));
     this._register(registerCommand(CommandIds.buildThisCommit, () => commitCommands.buildThisCommit(), reporter, 'startBuild'));
 

@@ -9,7 +9,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 
-interface Counts { passed: number; failed: number; pending: number }
+interface Counts {
+  passed: number;
+  failed: number;
+  pending: number;
+}
 
 function collect(dir: string): string[] {
   if (!fs.existsSync(dir)) {

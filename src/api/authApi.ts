@@ -50,7 +50,10 @@ export class AuthApi {
       throw first;
     }
     try {
-      return await this.token('/auth/v3/token', organizationId ? { personalAccessKey: key, subOrganization: organizationId } : { personalAccessKey: key });
+      return await this.token(
+        '/auth/v3/token',
+        organizationId ? { personalAccessKey: key, subOrganization: organizationId } : { personalAccessKey: key },
+      );
     } catch {
       throw first;
     }
@@ -69,7 +72,11 @@ export class AuthApi {
    * One request to the auth host: absolute path, URL policy checked first, typed errors from send(). Never follows
    * a redirect: a 3xx is a 'redirected' error naming the target (the credential in the body stays here).
    */
-  private async call<T>(method: 'GET' | 'POST', path: string, extra: { token?: string; form?: Record<string, string> }): Promise<T | undefined> {
+  private async call<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    extra: { token?: string; form?: Record<string, string> },
+  ): Promise<T | undefined> {
     const url = this.base + path;
     checkUrlAllowed(url, this.options.allowInsecureHttp ?? false);
     const { data } = await send<T>({

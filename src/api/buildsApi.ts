@@ -171,7 +171,9 @@ export class BuildsApi {
 
   /** B9: build rows only (rows with a publishId are publishes). */
   async myDashboard(signal?: AbortSignal): Promise<QueueRowDto[]> {
-    const rows = unwrapList<QueueRowDto>(await this.client.get<unknown>('build/v1/queue/my-dashboard', { params: { page: 1, size: 1000 }, signal }));
+    const rows = unwrapList<QueueRowDto>(
+      await this.client.get<unknown>('build/v1/queue/my-dashboard', { params: { page: 1, size: 1000 }, signal }),
+    );
     return rows.filter((r) => !r.publishId);
   }
 
@@ -185,7 +187,9 @@ export class BuildsApi {
    * log of many MB is held once as text rather than as buffers plus a copy.
    */
   async buildLog(commitId: string, buildId: string, signal?: AbortSignal): Promise<string | undefined> {
-    return notReadyAsUndefined(async () => streamToText((await this.client.getStream(`build/v1/commits/${enc(commitId)}/builds/${enc(buildId)}/logs`, { signal })).stream));
+    return notReadyAsUndefined(async () =>
+      streamToText((await this.client.getStream(`build/v1/commits/${enc(commitId)}/builds/${enc(buildId)}/logs`, { signal })).stream),
+    );
   }
 
   /**
@@ -193,7 +197,10 @@ export class BuildsApi {
    * so a server that ignores Range (200, the whole log) still works. 404 means "not ready" (§4.5).
    */
   async readLog(source: LogSource, from: number, signal?: AbortSignal): Promise<LogRead> {
-    const path = 'queueItemId' in source ? `build/v1/queue/logs/${enc(source.queueItemId)}` : `build/v1/commits/${enc(source.commitId)}/builds/${enc(source.buildId)}/logs`;
+    const path =
+      'queueItemId' in source
+        ? `build/v1/queue/logs/${enc(source.queueItemId)}`
+        : `build/v1/commits/${enc(source.commitId)}/builds/${enc(source.buildId)}/logs`;
     try {
       const r = await this.client.getStream(path, { signal, headers: from > 0 ? { Range: `bytes=${from}-` } : undefined });
       if (r.status !== 206) {
@@ -218,7 +225,11 @@ export class BuildsApi {
   }
 
   /** B14: the artifacts zip as a stream; undefined when there is none (404). */
-  async artifacts(commitId: string, buildId: string, signal?: AbortSignal): Promise<{ stream: NodeJS.ReadableStream; contentLength?: number } | undefined> {
+  async artifacts(
+    commitId: string,
+    buildId: string,
+    signal?: AbortSignal,
+  ): Promise<{ stream: NodeJS.ReadableStream; contentLength?: number } | undefined> {
     try {
       return await this.client.getStream(`build/v1/commits/${enc(commitId)}/builds/${enc(buildId)}`, { signal });
     } catch (e) {

@@ -55,8 +55,8 @@ export function decodeJwt(token: string): JwtClaims {
       throw new Error('not an object');
     }
     const o = v as Record<string, unknown>;
-    const str = (k: string) => (typeof o[k] === 'string' ? (o[k]) : undefined);
-    const num = (k: string) => (typeof o[k] === 'number' ? (o[k]) : undefined);
+    const str = (k: string) => (typeof o[k] === 'string' ? o[k] : undefined);
+    const num = (k: string) => (typeof o[k] === 'number' ? o[k] : undefined);
     return {
       sub: str('sub'),
       email: str('email'),

@@ -53,7 +53,9 @@ export class ApiError extends Error {
   readonly limitBytes?: number;
 
   constructor(init: ApiErrorInit) {
-    super(`${init.method} ${init.path} failed: ${init.kind}${init.status ? ` (HTTP ${init.status})` : ''}${init.serverMessage ? `: ${init.serverMessage}` : ''}`);
+    super(
+      `${init.method} ${init.path} failed: ${init.kind}${init.status ? ` (HTTP ${init.status})` : ''}${init.serverMessage ? `: ${init.serverMessage}` : ''}`,
+    );
     this.name = 'ApiError';
     this.kind = init.kind;
     this.status = init.status;

@@ -145,14 +145,27 @@ function cleanParams(params: Params | undefined): Record<string, string | number
 
 /** Why a body read ended early. */
 class BodyProblem extends Error {
-  constructor(readonly why: 'idle' | 'tooLarge' | 'cut' | 'aborted', override readonly cause?: unknown) {
-    super(why === 'idle' ? 'the body stalled' : why === 'tooLarge' ? 'the body is too large' : why === 'cut' ? 'the connection closed in the middle of the body' : 'aborted');
+  constructor(
+    readonly why: 'idle' | 'tooLarge' | 'cut' | 'aborted',
+    override readonly cause?: unknown,
+  ) {
+    super(
+      why === 'idle'
+        ? 'the body stalled'
+        : why === 'tooLarge'
+          ? 'the body is too large'
+          : why === 'cut'
+            ? 'the connection closed in the middle of the body'
+            : 'aborted',
+    );
     this.name = 'BodyProblem';
   }
 }
 
 function isReadable(v: unknown): v is NodeJS.ReadableStream & { destroy?(e?: Error): void } {
-  return !!v && typeof v === 'object' && typeof (v as { on?: unknown }).on === 'function' && typeof (v as { pipe?: unknown }).pipe === 'function';
+  return (
+    !!v && typeof v === 'object' && typeof (v as { on?: unknown }).on === 'function' && typeof (v as { pipe?: unknown }).pipe === 'function'
+  );
 }
 
 function destroyQuietly(v: unknown): void {
@@ -193,7 +206,11 @@ function readBody(src: unknown, options: { limit: number; idleMs: number; signal
       if (err) {
         destroyQuietly(src);
         // our own abort (deadline, caller) also errors the stream first: report the abort, not a cut
-        reject(options.signal.aborted && !(err instanceof BodyProblem && (err.why === 'tooLarge' || err.why === 'idle')) ? new BodyProblem('aborted') : err);
+        reject(
+          options.signal.aborted && !(err instanceof BodyProblem && (err.why === 'tooLarge' || err.why === 'idle'))
+            ? new BodyProblem('aborted')
+            : err,
+        );
       } else {
         resolve(Buffer.concat(chunks));
       }
@@ -236,7 +253,10 @@ function readBody(src: unknown, options: { limit: number; idleMs: number; signal
  * A streamed body (logs, artifacts) passed through a guard: a stall longer than the idle timer or a body past the
  * stream deadline ends as 'timeout', a connection cut before the end as 'network', both as ApiError on the stream.
  */
-function guardStream(src: NodeJS.ReadableStream & { destroy?(e?: Error): void }, options: { idleMs: number; deadlineMs: number; signal?: AbortSignal; method: string; path: string; logger?: HttpLogger }): NodeJS.ReadableStream {
+function guardStream(
+  src: NodeJS.ReadableStream & { destroy?(e?: Error): void },
+  options: { idleMs: number; deadlineMs: number; signal?: AbortSignal; method: string; path: string; logger?: HttpLogger },
+): NodeJS.ReadableStream {
   const out = new (nodeStream().PassThrough)();
   // a consumer that has not attached yet (or went away) must not turn a stall into an uncaught 'error'
   out.on('error', () => undefined);
@@ -308,10 +328,13 @@ export async function send<T>(options: SendOptions): Promise<{ data: T; response
   const deadlineMs = options.deadlineMs ?? 2 * options.timeoutMs;
   const ac = new AbortController();
   let timedOut = false;
-  const deadline = setTimeout(() => {
-    timedOut = true;
-    ac.abort();
-  }, Math.min(deadlineMs, MAX_TIMER_MS));
+  const deadline = setTimeout(
+    () => {
+      timedOut = true;
+      ac.abort();
+    },
+    Math.min(deadlineMs, MAX_TIMER_MS),
+  );
   const onOuterAbort = () => ac.abort();
   options.signal?.addEventListener('abort', onOuterAbort);
   if (options.signal?.aborted) {
@@ -324,7 +347,11 @@ export async function send<T>(options: SendOptions): Promise<{ data: T; response
   const abortKind = (): ApiErrorKind => (timedOut ? 'timeout' : 'canceled');
   try {
     let data: unknown;
-    const baseHeaders: Record<string, string> = { Accept: options.responseType === 'json' ? 'application/json' : '*/*', 'User-Agent': options.userAgent, ...options.headers };
+    const baseHeaders: Record<string, string> = {
+      Accept: options.responseType === 'json' ? 'application/json' : '*/*',
+      'User-Agent': options.userAgent,
+      ...options.headers,
+    };
     if (options.form) {
       baseHeaders['Content-Type'] = 'application/x-www-form-urlencoded';
       data = new URLSearchParams(options.form).toString() || '{}';
@@ -396,7 +423,8 @@ export async function send<T>(options: SendOptions): Promise<{ data: T; response
         return await readBody(response.data, { limit, idleMs, signal: ac.signal, truncate });
       } catch (e) {
         const why = e instanceof BodyProblem ? e.why : 'cut';
-        const kind: ApiErrorKind = why === 'tooLarge' ? 'tooLarge' : why === 'idle' ? 'timeout' : why === 'aborted' ? abortKind() : 'network';
+        const kind: ApiErrorKind =
+          why === 'tooLarge' ? 'tooLarge' : why === 'idle' ? 'timeout' : why === 'aborted' ? abortKind() : 'network';
         const text =
           kind === 'tooLarge'
             ? `body over ${Math.round(limit / 1024 / 1024)} MB, refused`
@@ -408,18 +436,37 @@ export async function send<T>(options: SendOptions): Promise<{ data: T; response
                 ? 'the connection closed in the middle of the body'
                 : 'canceled';
         options.logger?.warn(`${label} → ${status}, ${text} (${Date.now() - started} ms)`);
-        throw new ApiError({ kind, method: options.method, path: options.path, status, limitBytes: kind === 'tooLarge' ? limit : undefined, cause: e });
+        throw new ApiError({
+          kind,
+          method: options.method,
+          path: options.path,
+          status,
+          limitBytes: kind === 'tooLarge' ? limit : undefined,
+          cause: e,
+        });
       }
     };
     if (status >= 200 && status < 300) {
       if (options.responseType === 'stream') {
         options.logger?.debug(`${label} → ${status} (${Date.now() - started} ms, stream)`);
         const stream = isReadable(response.data)
-          ? guardStream(response.data, { idleMs, deadlineMs: options.streamDeadlineMs ?? DEFAULT_STREAM_DEADLINE_MS, signal: options.signal, method: options.method, path: options.path, logger: options.logger })
-          : nodeStream().PassThrough.from([Buffer.isBuffer(response.data) ? response.data : Buffer.from(String(response.data ?? ''), 'utf8')]);
+          ? guardStream(response.data, {
+              idleMs,
+              deadlineMs: options.streamDeadlineMs ?? DEFAULT_STREAM_DEADLINE_MS,
+              signal: options.signal,
+              method: options.method,
+              path: options.path,
+              logger: options.logger,
+            })
+          : nodeStream().PassThrough.from([
+              Buffer.isBuffer(response.data) ? response.data : Buffer.from(String(response.data ?? ''), 'utf8'),
+            ]);
         return { data: stream as T, response };
       }
-      const limit = options.responseType === 'json' ? (options.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES) : (options.maxTextBytes ?? DEFAULT_MAX_TEXT_BYTES);
+      const limit =
+        options.responseType === 'json'
+          ? (options.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES)
+          : (options.maxTextBytes ?? DEFAULT_MAX_TEXT_BYTES);
       const text = (await readLimited(limit)).toString('utf8');
       const ms = Date.now() - started;
       response.data = text;
@@ -456,7 +503,16 @@ export async function send<T>(options: SendOptions): Promise<{ data: T; response
     options.logger?.[status >= 500 ? 'warn' : status === 416 ? 'debug' : 'info'](
       `${label} → ${status} ${kind}${htmlBody ? ' (an HTML page, not Appcircle)' : ''}${serverMessage ? `: ${serverMessage}` : ''} (${ms} ms)`,
     );
-    throw new ApiError({ kind, method: options.method, path: options.path, status, serverMessage, retryAfterMs, isInvalidOrganizationId, htmlBody });
+    throw new ApiError({
+      kind,
+      method: options.method,
+      path: options.path,
+      status,
+      serverMessage,
+      retryAfterMs,
+      isInvalidOrganizationId,
+      htmlBody,
+    });
   } finally {
     done();
   }
@@ -471,7 +527,10 @@ function parseErrorBody(text: string): { message?: string; error?: string } | un
     const v: unknown = JSON.parse(text);
     if (v && typeof v === 'object') {
       const body = v as Record<string, unknown>;
-      return { message: typeof body.message === 'string' ? body.message : undefined, error: typeof body.error === 'string' ? body.error : undefined };
+      return {
+        message: typeof body.message === 'string' ? body.message : undefined,
+        error: typeof body.error === 'string' ? body.error : undefined,
+      };
     }
   } catch {
     // not JSON (an HTML error page from a proxy): no server message
@@ -522,7 +581,12 @@ export class ApiClient {
    * Sends with the current token; on 401 asks for a fresh one once and retries. This holds for POSTs that
    * start builds too: a 401 means the server did not act on the request. Nothing else is retried here.
    */
-  private async authedRaw<T>(method: 'GET' | 'POST', path: string, opts: PostOptions, type: SendOptions['responseType']): Promise<{ data: T; response: AxiosResponse }> {
+  private async authedRaw<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    opts: PostOptions,
+    type: SendOptions['responseType'],
+  ): Promise<{ data: T; response: AxiosResponse }> {
     const url = joinUrl(this.baseUrl, path);
     checkUrlAllowed(url, this.options.allowInsecureHttp ?? false);
     const cleanPath = path.replace(/^\/+/, '').split('?')[0] ?? path;

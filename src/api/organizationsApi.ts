@@ -16,5 +16,9 @@ export class OrganizationsApi {
 }
 
 function normalize(o: OrganizationDto): OrganizationDto {
-  return { ...o, id: String(o.id).toLowerCase(), rootOrganizationId: o.rootOrganizationId ? String(o.rootOrganizationId).toLowerCase() : o.rootOrganizationId };
+  return {
+    ...o,
+    id: String(o.id).toLowerCase(),
+    rootOrganizationId: o.rootOrganizationId ? String(o.rootOrganizationId).toLowerCase() : o.rootOrganizationId,
+  };
 }

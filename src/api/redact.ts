@@ -31,7 +31,10 @@ const KV = new RegExp(`(["']?)\\b(${KEYS})\\1(\\s*[:=]\\s*)("(?:[^"\\\\]|\\\\.)*
 /** JSON inside a JSON string: \"k\":\"v\" (any number of backslashes). */
 const KV_ESCAPED = new RegExp(`(\\\\+")(${KEYS})\\1(\\s*:\\s*)\\1(.*?)(?=\\\\+"|$)`, 'gi');
 /** URL-encoded: k%3Dv, %22k%22%3A%22v (the value ends at an encoded quote, & or comma). */
-const KV_ENCODED = new RegExp(`((?:%22)?)(?<=^|[^A-Za-z0-9_]|%[0-9A-Fa-f]{2})(${KEYS})\\1((?:%3A|%3D)(?:%22)?)((?:(?!%22|%26|%2C)[^&\\s,;"'])+)`, 'gi');
+const KV_ENCODED = new RegExp(
+  `((?:%22)?)(?<=^|[^A-Za-z0-9_]|%[0-9A-Fa-f]{2})(${KEYS})\\1((?:%3A|%3D)(?:%22)?)((?:(?!%22|%26|%2C)[^&\\s,;"'])+)`,
+  'gi',
+);
 
 /** Credential values submitted from this window (bounded), masked wherever they show up. */
 const known: string[] = [];
@@ -53,7 +56,13 @@ export function rememberSecret(value: string | undefined): void {
 
 function variants(v: string): string[] {
   const json = JSON.stringify(v).slice(1, -1);
-  const out = new Set([v, json, encodeURIComponent(v), new URLSearchParams({ v }).toString().slice(2), Buffer.from(v, 'utf8').toString('base64')]);
+  const out = new Set([
+    v,
+    json,
+    encodeURIComponent(v),
+    new URLSearchParams({ v }).toString().slice(2),
+    Buffer.from(v, 'utf8').toString('base64'),
+  ]);
   return [...out].filter((x) => x.length >= 6).sort((a, b) => b.length - a.length);
 }
 

@@ -12,7 +12,12 @@ export interface ApiFactory {
 }
 
 /** `limits`: deadlines and size limits other than the defaults (the fault suite uses short ones). */
-export function createApiFactory(getEndpoints: () => Endpoints, logger: Logger, timeoutMs = 30_000, limits: RequestLimits = {}): ApiFactory {
+export function createApiFactory(
+  getEndpoints: () => Endpoints,
+  logger: Logger,
+  timeoutMs = 30_000,
+  limits: RequestLimits = {},
+): ApiFactory {
   return {
     auth: () => {
       const e = getEndpoints();

@@ -31,7 +31,13 @@ export function sortProfiles(list: BuildProfile[]): BuildProfile[] {
 }
 
 export function toBranch(b: BranchDto, profileId: string): Branch {
-  return { id: b.id, name: b.name, profileId, lastBuildDate: b.lastBuildDate ?? undefined, lastStatus: b.buildStatus === null || b.buildStatus === undefined ? undefined : toBuildStatus(b.buildStatus) };
+  return {
+    id: b.id,
+    name: b.name,
+    profileId,
+    lastBuildDate: b.lastBuildDate ?? undefined,
+    lastStatus: b.buildStatus === null || b.buildStatus === undefined ? undefined : toBuildStatus(b.buildStatus),
+  };
 }
 
 export function byRecent(a: Branch, b: Branch): number {

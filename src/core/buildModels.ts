@@ -22,7 +22,9 @@ export function toBuildStatus(code: number | null | undefined): BuildStatusCode 
 
 /** Success, Failed, Canceled or Timeout: the build has ended. */
 export function isTerminal(status: BuildStatusCode | undefined): boolean {
-  return status === BuildStatus.Success || status === BuildStatus.Failed || status === BuildStatus.Canceled || status === BuildStatus.Timeout;
+  return (
+    status === BuildStatus.Success || status === BuildStatus.Failed || status === BuildStatus.Canceled || status === BuildStatus.Timeout
+  );
 }
 
 /** Waiting, Running or Completing. Unknown is neither active nor terminal (transient: look again). */

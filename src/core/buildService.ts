@@ -45,13 +45,15 @@ export interface FinishedBuild {
 
 type WatchInfo = Partial<FinishedBuild>;
 
-
 /** Ticks a build that left the queue is looked up before giving up on its final status (about a minute). */
 export const MAX_LEAVING_ATTEMPTS = 12;
 
 /** What a cancel request achieved, read back from the queue item (docs/appcircle-api.md §4.7: a 2xx proves nothing). */
 export interface CancelOutcome {
-  /** 'canceled': status Canceled (2); 'cancelling': `cancelling: true`; 'ended': it had already ended otherwise; 'notConfirmed': anything else. */
+  /**
+   * 'canceled': status Canceled (2); 'cancelling': `cancelling: true`; 'ended': it had already ended otherwise;
+   * 'notConfirmed': anything else.
+   */
   kind: 'canceled' | 'cancelling' | 'ended' | 'notConfirmed';
   queueItemId: string;
   status?: BuildStatusCode;
@@ -215,7 +217,10 @@ export class BuildService extends DisposableBase {
   async builds(profileId: string, branchId: string): Promise<BuildPage> {
     const key = `${profileId}/${branchId}`;
     const r = await this.buildsCache.get(key, async () => {
-      const [builds, commits] = await Promise.all([this.api((a) => a.builds(profileId, branchId)), this.api((a) => a.commits(branchId)).catch(() => [] as CommitDto[])]);
+      const [builds, commits] = await Promise.all([
+        this.api((a) => a.builds(profileId, branchId)),
+        this.api((a) => a.commits(branchId)).catch(() => [] as CommitDto[]),
+      ]);
       const byId = new Map(commits.map((c) => [c.id, c]));
       return newestFirst(builds.map((b) => toBuild(b, profileId, branchId, byId.get(b.commitId))));
     });
@@ -269,7 +274,13 @@ export class BuildService extends DisposableBase {
     }
     const gone = [...before.values()].filter((r) => !now.has(r.id));
     for (const r of gone) {
-      this.startLeaving(r.id, { profileId: r.profileId, profileName: r.profileName, branchId: r.branchId, branchName: r.branchName, commitId: r.commitId });
+      this.startLeaving(r.id, {
+        profileId: r.profileId,
+        profileName: r.profileName,
+        branchId: r.branchId,
+        branchName: r.branchName,
+        commitId: r.commitId,
+      });
     }
     // watched builds that never showed up in the queue (finished between ticks) leave it too
     for (const id of this.watched.keys()) {
@@ -291,7 +302,10 @@ export class BuildService extends DisposableBase {
       await this.resolveLeaving();
     }
     this._onDidPoll.fire({ activeIds: new Set(now.keys()) });
-    return { active: rows.length + this.leaving.size, activeIds: [...now.keys(), ...[...this.leaving.keys()].filter((id) => !now.has(id))] };
+    return {
+      active: rows.length + this.leaving.size,
+      activeIds: [...now.keys(), ...[...this.leaving.keys()].filter((id) => !now.has(id))],
+    };
   }
 
   private invalidateAffected(rows: QueueRowDto[]): void {
@@ -330,7 +344,9 @@ export class BuildService extends DisposableBase {
       try {
         final = await this.finalStatus.read(entry);
       } catch (e) {
-        this.logger.info(`Final status of build ${id} not read yet (${entry.attempts}/${MAX_LEAVING_ATTEMPTS}): ${e instanceof Error ? e.message : String(e)}`);
+        this.logger.info(
+          `Final status of build ${id} not read yet (${entry.attempts}/${MAX_LEAVING_ATTEMPTS}): ${e instanceof Error ? e.message : String(e)}`,
+        );
       }
       if (!final && entry.attempts < MAX_LEAVING_ATTEMPTS) {
         continue;
@@ -374,17 +390,42 @@ export class BuildService extends DisposableBase {
 
   commits(branchId: string): Promise<Commit[]> {
     return this.api((a) => a.commits(branchId)).then((cs) =>
-      cs.map((c) => ({ id: c.id, hash: c.hash, message: c.message ?? undefined, author: c.author ?? undefined, commitDate: c.commitDate ?? undefined })),
+      cs.map((c) => ({
+        id: c.id,
+        hash: c.hash,
+        message: c.message ?? undefined,
+        author: c.author ?? undefined,
+        commitDate: c.commitDate ?? undefined,
+      })),
     );
   }
 
-  async startBuild(req: { profileId: string; branchId: string; branchName?: string; commitId: string; workflowId: string; configurationId: string }): Promise<StartedBuild> {
+  async startBuild(req: {
+    profileId: string;
+    branchId: string;
+    branchName?: string;
+    commitId: string;
+    workflowId: string;
+    configurationId: string;
+  }): Promise<StartedBuild> {
     // an answer that broke may hide a started build: say so and look at the queue now
     const r = await this.api((a) => a.startBuild(req.commitId, req.workflowId, req.configurationId)).catch((e: unknown) => {
       throw uncertainStart(e, () => this.refresh({ kind: 'queue' }));
     });
-    const started: StartedBuild = { queueItemId: r.queueItemId, taskId: r.taskId, commitId: req.commitId, profileId: req.profileId, branchId: req.branchId };
-    this.watch(r.queueItemId, { profileId: req.profileId, branchId: req.branchId, branchName: req.branchName, commitId: req.commitId, profileName: this.profileNames.get(req.profileId) });
+    const started: StartedBuild = {
+      queueItemId: r.queueItemId,
+      taskId: r.taskId,
+      commitId: req.commitId,
+      profileId: req.profileId,
+      branchId: req.branchId,
+    };
+    this.watch(r.queueItemId, {
+      profileId: req.profileId,
+      branchId: req.branchId,
+      branchName: req.branchName,
+      commitId: req.commitId,
+      profileName: this.profileNames.get(req.profileId),
+    });
     // the new build is listed at once (docs/appcircle-api.md §7.7): refresh its branch and the queue now
     this.branchesCache.invalidate(req.profileId);
     this.buildsCache.invalidate(`${req.profileId}/${req.branchId}`);
@@ -405,7 +446,9 @@ export class BuildService extends DisposableBase {
     try {
       q = await this.api((a) => a.queueItem(id));
     } catch (e) {
-      this.logger.info(`Cancel of ${id}: the queue item could not be read back (${e instanceof Error ? e.message : String(e)}); not confirmed`);
+      this.logger.info(
+        `Cancel of ${id}: the queue item could not be read back (${e instanceof Error ? e.message : String(e)}); not confirmed`,
+      );
       return { kind: 'notConfirmed', queueItemId: id };
     }
     const status = toBuildStatus(q.buildStatus);
@@ -447,13 +490,27 @@ export class BuildService extends DisposableBase {
     return this.api((a) => a.queueLog(queueItemId, signal));
   }
 
-  queueItem(id: string): Promise<{ status: BuildStatusCode; buildId?: string; commitId?: string; profileId?: string; hasWarning: boolean; cancelling: boolean }> {
+  queueItem(id: string): Promise<{
+    status: BuildStatusCode;
+    buildId?: string;
+    commitId?: string;
+    profileId?: string;
+    hasWarning: boolean;
+    cancelling: boolean;
+  }> {
     return this.api((a) => a.queueItem(id)).then((q) => {
       const buildId = q.buildId && q.buildId !== ZERO_GUID ? q.buildId : undefined;
       if (buildId) {
         this.queueIdByBuildId.set(buildId, id);
       }
-      return { status: toBuildStatus(q.buildStatus), buildId, commitId: q.commitId, profileId: q.profileId, hasWarning: q.hasWarning === true, cancelling: q.cancelling === true };
+      return {
+        status: toBuildStatus(q.buildStatus),
+        buildId,
+        commitId: q.commitId,
+        profileId: q.profileId,
+        hasWarning: q.hasWarning === true,
+        cancelling: q.cancelling === true,
+      };
     });
   }
 
@@ -462,8 +519,11 @@ export class BuildService extends DisposableBase {
     return this.api((a) => a.readLog(source, from, signal));
   }
 
-  artifacts(commitId: string, buildId: string, signal?: AbortSignal): Promise<{ stream: NodeJS.ReadableStream; contentLength?: number } | undefined> {
+  artifacts(
+    commitId: string,
+    buildId: string,
+    signal?: AbortSignal,
+  ): Promise<{ stream: NodeJS.ReadableStream; contentLength?: number } | undefined> {
     return this.api((a) => a.artifacts(commitId, buildId, signal));
   }
-
 }

@@ -56,7 +56,12 @@ export interface CommitStatusOptions {
 }
 
 export function sameHead(a: GitHead | undefined, b: GitHead | undefined): boolean {
-  return a?.root === b?.root && a?.branch === b?.branch && a?.commit === b?.commit && (a?.remotes ?? []).join('\n') === (b?.remotes ?? []).join('\n');
+  return (
+    a?.root === b?.root &&
+    a?.branch === b?.branch &&
+    a?.commit === b?.commit &&
+    (a?.remotes ?? []).join('\n') === (b?.remotes ?? []).join('\n')
+  );
 }
 
 /** The profiles whose repository is one of the remotes (`owner/name` compared, case-insensitive). */
@@ -142,7 +147,12 @@ export class CommitStatusService extends DisposableBase {
       return;
     }
     this.stopFollowing();
-    this.follow = { commit: head.commit, until: this.options.clock.now() + PUSH_FOLLOW_MS, ticks: 0, watch: this.options.builds.scheduler.watch() };
+    this.follow = {
+      commit: head.commit,
+      until: this.options.clock.now() + PUSH_FOLLOW_MS,
+      ticks: 0,
+      watch: this.options.builds.scheduler.watch(),
+    };
     this.options.logger.info(`Following the build of pushed commit ${head.commit.slice(0, 7)} on ${head.branch ?? 'a detached HEAD'}`);
     void this.refresh();
   }
@@ -161,7 +171,11 @@ export class CommitStatusService extends DisposableBase {
       return; // the queue's own changes reach the builds cache as 'builds' changes
     }
     const profileId = 'profile' in s ? s.profile.id : undefined;
-    const relevant = c.kind === 'all' || c.kind === 'profiles' || (c.kind === 'branches' && c.profileId === profileId) || (c.kind === 'builds' && c.profileId === profileId);
+    const relevant =
+      c.kind === 'all' ||
+      c.kind === 'profiles' ||
+      (c.kind === 'branches' && c.profileId === profileId) ||
+      (c.kind === 'builds' && c.profileId === profileId);
     if (relevant) {
       void this.refresh();
     }
@@ -176,14 +190,21 @@ export class CommitStatusService extends DisposableBase {
     f.ticks++;
     const s = this._state;
     if (this.options.clock.now() > f.until) {
-      this.options.logger.info(`Stopped following commit ${f.commit.slice(0, 7)}: Appcircle showed no build of it in ${PUSH_FOLLOW_MS / 60_000} min`);
+      this.options.logger.info(
+        `Stopped following commit ${f.commit.slice(0, 7)}: Appcircle showed no build of it in ${PUSH_FOLLOW_MS / 60_000} min`,
+      );
       this.stopFollowing();
       this.set(s.kind === 'notBuilt' ? { ...s, following: false } : s);
       return;
     }
     const entry = this.options.builds.queue.entries.find((e) => tick.activeIds.has(e.id) && sameCommit(e.commitHash, f.commit));
     if (entry) {
-      this.options.builds.watch(entry.id, { profileId: entry.profileId, profileName: entry.profileName, branchName: entry.branchName, commitId: entry.commitId });
+      this.options.builds.watch(entry.id, {
+        profileId: entry.profileId,
+        profileName: entry.profileName,
+        branchName: entry.branchName,
+        commitId: entry.commitId,
+      });
       this.stopFollowing();
       this.refreshBranch();
       return;
@@ -240,7 +261,9 @@ export class CommitStatusService extends DisposableBase {
           return generation === this.generation ? this.set({ kind: 'build', head, profile: p, branch, build }) : this._state;
         }
       }
-      return generation === this.generation ? this.set({ kind: 'notBuilt', head, profile: fallback.profile, branch: fallback.branch, following: this.follow !== undefined }) : this._state;
+      return generation === this.generation
+        ? this.set({ kind: 'notBuilt', head, profile: fallback.profile, branch: fallback.branch, following: this.follow !== undefined })
+        : this._state;
     } catch (e) {
       if (e instanceof SessionChangedError) {
         return this._state; // a sign-out or switch meanwhile: its own event looks up again

@@ -33,7 +33,11 @@ function isCredential(v: unknown): v is Credential {
     case 'pat':
       return typeof c.pat === 'string';
     case 'apiKey':
-      return typeof c.name === 'string' && typeof c.secret === 'string' && (c.organizationId === undefined || typeof c.organizationId === 'string');
+      return (
+        typeof c.name === 'string' &&
+        typeof c.secret === 'string' &&
+        (c.organizationId === undefined || typeof c.organizationId === 'string')
+      );
     case 'accessToken':
       return typeof c.token === 'string' && typeof c.source === 'string';
     default:
@@ -47,7 +51,9 @@ export function parseStoredSession(raw: string | undefined): StoredSession | und
 }
 
 /** The stored value as a session, nothing, or why it cannot be read (it is left as it is). */
-export function checkStoredSession(raw: string | undefined): { session: StoredSession } | { none: true } | { problem: 'corrupted' | 'unknownVersion' } {
+export function checkStoredSession(
+  raw: string | undefined,
+): { session: StoredSession } | { none: true } | { problem: 'corrupted' | 'unknownVersion' } {
   if (!raw) {
     return { none: true };
   }
@@ -129,7 +135,13 @@ export class CredentialStore extends DisposableBase {
     // the index is a convenience: failing to update it must not fail the sign-in
     await this.updateIndex((entries) => [
       ...entries.filter((e) => e.key !== this.key),
-      { key: this.key, workspaceName: this.workspaceName, account: session.account, organizationName: session.organizationName, kind: session.credential.kind },
+      {
+        key: this.key,
+        workspaceName: this.workspaceName,
+        account: session.account,
+        organizationName: session.organizationName,
+        kind: session.credential.kind,
+      },
     ]).catch(() => undefined);
   }
 
@@ -157,7 +169,13 @@ export class CredentialStore extends DisposableBase {
         continue;
       }
       seen.add(identity);
-      out.push({ key: e.key, workspaceName: e.workspaceName, account: s.account, organizationName: s.organizationName, kind: s.credential.kind });
+      out.push({
+        key: e.key,
+        workspaceName: e.workspaceName,
+        account: s.account,
+        organizationName: s.organizationName,
+        kind: s.credential.kind,
+      });
     }
     return out;
   }

@@ -11,14 +11,20 @@ export type ValidationProblem = 'empty' | 'whitespace' | 'controlCharacters' | '
 export type InputField = 'pat' | 'apiKeyName' | 'apiKeySecret' | 'organizationId' | 'accessToken';
 
 export class ValidationError extends Error {
-  constructor(readonly field: InputField, readonly problem: ValidationProblem) {
+  constructor(
+    readonly field: InputField,
+    readonly problem: ValidationProblem,
+  ) {
     super(`Invalid ${field}: ${problem}`);
     this.name = 'ValidationError';
   }
 }
 
 export class AlreadySignedInError extends Error {
-  constructor(readonly account: string, readonly organizationName: string) {
+  constructor(
+    readonly account: string,
+    readonly organizationName: string,
+  ) {
     super('Already signed in');
     this.name = 'AlreadySignedInError';
   }
@@ -41,7 +47,10 @@ export class SessionExpiredError extends Error {
 
 /** A token minted for organization X did not carry currentOrganizationId X. */
 export class OrganizationMismatchError extends Error {
-  constructor(readonly requested: string, readonly received: string | undefined) {
+  constructor(
+    readonly requested: string,
+    readonly received: string | undefined,
+  ) {
     super(`Token bound to ${received ?? 'no organization'} instead of ${requested}`);
     this.name = 'OrganizationMismatchError';
   }
@@ -88,7 +97,10 @@ export class SessionChangedError extends Error {
 
 /** Switch Organization: the token route refused the credential for that organization (401/403). The session stays. */
 export class OrganizationUnreachableError extends Error {
-  constructor(readonly organizationName: string, override readonly cause?: unknown) {
+  constructor(
+    readonly organizationName: string,
+    override readonly cause?: unknown,
+  ) {
     super(`This credential cannot reach organization ${organizationName}`);
     this.name = 'OrganizationUnreachableError';
   }
@@ -99,7 +111,10 @@ export class OrganizationUnreachableError extends Error {
  * own organization: access to this one was removed. The credential is kept.
  */
 export class OrganizationAccessLostError extends Error {
-  constructor(readonly organizationName: string, override readonly cause?: unknown) {
+  constructor(
+    readonly organizationName: string,
+    override readonly cause?: unknown,
+  ) {
     super(`This credential can no longer reach organization ${organizationName}`);
     this.name = 'OrganizationAccessLostError';
   }
@@ -131,7 +146,12 @@ export function uncertainStart(e: unknown, onUncertain: () => void): unknown {
     return e;
   }
   const uncertain =
-    e.kind === 'network' || e.kind === 'timeout' || e.kind === 'malformedResponse' || e.kind === 'htmlResponse' || e.kind === 'tooLarge' || (e.kind === 'server' && (e.status === 502 || e.status === 504));
+    e.kind === 'network' ||
+    e.kind === 'timeout' ||
+    e.kind === 'malformedResponse' ||
+    e.kind === 'htmlResponse' ||
+    e.kind === 'tooLarge' ||
+    (e.kind === 'server' && (e.status === 502 || e.status === 504));
   if (!uncertain) {
     return e;
   }

@@ -52,7 +52,8 @@ const TIMESTAMP = /^\s*\[?(?:(\d{4}-\d{2}-\d{2})[T ])?(\d{2}):(\d{2}):(\d{2})(?:
 const SECTION = /@@\[section:(begin|end)\]\s*(?:(.*?)\s+)?Step\s+(started|completed|failed|finished|ended)\s*:?\s*(.*)$/i;
 const MARKER_ERROR = /@@\[error\]\s?(.*)$/i;
 /** Xcode, clang, swiftc, javac and any `file:line[:col]: error|warning: msg` (a leading `❌ ` or `⚠️ ` of xcpretty too). */
-const CLANG = /^(?:[^\w/.~\\]{1,3}\s*)?((?:[A-Za-z]:)?[^\s:][^:]*?\.[A-Za-z0-9+]+):(\d+)(?::(\d+))?:\s*(fatal error|error|warning)\s*:\s*(.*)$/;
+const CLANG =
+  /^(?:[^\w/.~\\]{1,3}\s*)?((?:[A-Za-z]:)?[^\s:][^:]*?\.[A-Za-z0-9+]+):(\d+)(?::(\d+))?:\s*(fatal error|error|warning)\s*:\s*(.*)$/;
 /** Kotlin 1.x / 2.x: `e: file:///a/B.kt:27:5 msg`, `w: /a/B.kt: (27, 5): msg`. */
 const KOTLIN_NEW = /^([ew]):\s+(?:file:\/\/)?(\/[^:]+|[A-Za-z]:[^:]+?):(\d+):(\d+)\s+(.*)$/;
 const KOTLIN_OLD = /^([ew]):\s+(?:file:\/\/)?(\/[^:]+|[A-Za-z]:[^:]+?):\s*\((\d+),\s*(\d+)\):\s*(.*)$/;
@@ -78,7 +79,14 @@ export function stripTimestamp(line: string): string {
 export function parseProblemLine(raw: string, logLine: number): LogProblem | undefined {
   // cheap checks first: most lines of a 50 MB log are neither
   const hasMarker = raw.includes('@@[');
-  if (!hasMarker && !raw.includes('error') && !raw.includes('warning') && !raw.includes('e: ') && !raw.includes('w: ') && !raw.includes('FAILURE')) {
+  if (
+    !hasMarker &&
+    !raw.includes('error') &&
+    !raw.includes('warning') &&
+    !raw.includes('e: ') &&
+    !raw.includes('w: ') &&
+    !raw.includes('FAILURE')
+  ) {
     return undefined;
   }
   const text = stripTimestamp(raw).trimEnd();
@@ -89,7 +97,15 @@ export function parseProblemLine(raw: string, logLine: number): LogProblem | und
   const t = text.trimStart();
   let m = KOTLIN_NEW.exec(t) ?? KOTLIN_OLD.exec(t);
   if (m) {
-    return { severity: m[1] === 'e' ? 'error' : 'warning', file: decodeFileUrl(m[2] ?? ''), line: Number(m[3]), column: Number(m[4]), message: (m[5] ?? '').trim(), logLine, source: 'kotlin' };
+    return {
+      severity: m[1] === 'e' ? 'error' : 'warning',
+      file: decodeFileUrl(m[2] ?? ''),
+      line: Number(m[3]),
+      column: Number(m[4]),
+      message: (m[5] ?? '').trim(),
+      logLine,
+      source: 'kotlin',
+    };
   }
   m = CLANG.exec(t);
   if (m) {
@@ -158,7 +174,14 @@ export class LogParser {
     if (line.includes('@@[section:')) {
       const m = SECTION.exec(line);
       if (m) {
-        this.section(m[1]?.toLowerCase() === 'begin', (m[4] ?? '').trim(), (m[2] ?? '').trim() || undefined, (m[3] ?? '').toLowerCase(), n, lineTimestamp(line));
+        this.section(
+          m[1]?.toLowerCase() === 'begin',
+          (m[4] ?? '').trim(),
+          (m[2] ?? '').trim() || undefined,
+          (m[3] ?? '').toLowerCase(),
+          n,
+          lineTimestamp(line),
+        );
         return;
       }
     }
@@ -199,7 +222,15 @@ export class LogParser {
         this.open.result = 'unfinished';
         this.open.endLine = line - 1;
       }
-      const step: LogStep = { index: this._steps.length, name: name || `Step ${this._steps.length + 1}`, phase, startLine: line, result: 'running', errorCount: 0, warningCount: 0 };
+      const step: LogStep = {
+        index: this._steps.length,
+        name: name || `Step ${this._steps.length + 1}`,
+        phase,
+        startLine: line,
+        result: 'running',
+        errorCount: 0,
+        warningCount: 0,
+      };
       this._steps.push(step);
       if (ts !== undefined) {
         this.startedAt.set(step.index, ts);
@@ -271,7 +302,14 @@ export class LogParser {
         firstError ??= p.logLine;
       }
     }
-    return { steps: this._steps, problems: this._problems, errorCount: errors, warningCount: this._problems.length - errors, firstErrorLine: firstError, lines: this.next };
+    return {
+      steps: this._steps,
+      problems: this._problems,
+      errorCount: errors,
+      warningCount: this._problems.length - errors,
+      firstErrorLine: firstError,
+      lines: this.next,
+    };
   }
 }
 

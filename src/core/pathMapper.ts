@@ -28,7 +28,10 @@ export function repositoryRelative(buildPath: string): string | undefined {
 }
 
 function segments(p: string): string[] {
-  return p.replace(/\\/g, '/').split('/').filter((s) => s !== '' && s !== '.');
+  return p
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((s) => s !== '' && s !== '.');
 }
 
 /** Path segments two paths share at their end. */

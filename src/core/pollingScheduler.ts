@@ -100,7 +100,8 @@ export class PollingScheduler extends DisposableBase {
     }
     const exp = Math.min(MAX_BACKOFF_MS, base * 2 ** Math.min(30, this.failures - 1));
     const jitter = 1 + ((this.options.random ?? Math.random)() * 0.2 - 0.1);
-    const retryAfter = retryAfterMs !== undefined && Number.isFinite(retryAfterMs) ? Math.min(MAX_RETRY_AFTER_MS, Math.max(0, retryAfterMs)) : 0;
+    const retryAfter =
+      retryAfterMs !== undefined && Number.isFinite(retryAfterMs) ? Math.min(MAX_RETRY_AFTER_MS, Math.max(0, retryAfterMs)) : 0;
     return safeDelay(Math.max(normal, Math.round(exp * jitter), retryAfter));
   }
 
@@ -191,7 +192,9 @@ export class PollingScheduler extends DisposableBase {
         active--;
         if (!this.givenUp.has(id)) {
           this.givenUp.add(id);
-          this.options.logger.info(`Build ${id} has been waiting or running for more than 24 hours without a final status; it no longer keeps polling going (Refresh looks again).`);
+          this.options.logger.info(
+            `Build ${id} has been waiting or running for more than 24 hours without a final status; it no longer keeps polling going (Refresh looks again).`,
+          );
         }
       }
     }

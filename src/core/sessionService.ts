@@ -201,7 +201,11 @@ export class SessionService extends DisposableBase {
     if (!s) {
       throw new NotSignedInError();
     }
-    return this.signIn(s.credential, s.credential.kind === 'accessToken' ? undefined : s.organizationId, s.rootOrganizationId === undefined);
+    return this.signIn(
+      s.credential,
+      s.credential.kind === 'accessToken' ? undefined : s.organizationId,
+      s.rootOrganizationId === undefined,
+    );
   }
 
   listOtherSessions(): Promise<OtherWorkspaceSession[]> {
@@ -342,7 +346,11 @@ export class SessionService extends DisposableBase {
     if (s.credential.kind === 'accessToken') {
       // a ready-made token cannot be renewed: it serves until it expires or the server refuses it
       const claims = decodeJwt(s.credential.token);
-      const t: CachedToken = { token: s.credential.token, expiresAt: claims.exp ? claims.exp * 1000 : undefined, mintedAt: this.clock.now() };
+      const t: CachedToken = {
+        token: s.credential.token,
+        expiresAt: claims.exp ? claims.exp * 1000 : undefined,
+        mintedAt: this.clock.now(),
+      };
       if (!forced && !this.isExpired(t)) {
         return t;
       }
@@ -488,7 +496,10 @@ export class SessionService extends DisposableBase {
       // a ready-made token was issued earlier: its exp is all there is
       return { token: r.accessToken, expiresAt: r.expiresAt, mintedAt: now };
     }
-    const lifetimeMs = r.claims.exp !== undefined && r.claims.iat !== undefined && r.claims.exp > r.claims.iat ? (r.claims.exp - r.claims.iat) * 1000 : undefined;
+    const lifetimeMs =
+      r.claims.exp !== undefined && r.claims.iat !== undefined && r.claims.exp > r.claims.iat
+        ? (r.claims.exp - r.claims.iat) * 1000
+        : undefined;
     // measured on this machine's clock from the mint: a skewed clock does not make the token look expired
     const expiresAt = lifetimeMs !== undefined ? now + lifetimeMs : r.expiresAt;
     return { token: r.accessToken, expiresAt, mintedAt: now };
@@ -532,7 +543,9 @@ export class SessionService extends DisposableBase {
     this.logger.warn('The Appcircle credential was refused; the session has ended');
     this.dropMemory();
     this.fire('expired', cause);
-    await this.writeStore(null).catch((e: unknown) => this.logger.error(`Could not delete the stored session: ${e instanceof Error ? e.message : String(e)}`));
+    await this.writeStore(null).catch((e: unknown) =>
+      this.logger.error(`Could not delete the stored session: ${e instanceof Error ? e.message : String(e)}`),
+    );
   }
 
   private dropMemory(): void {

@@ -54,7 +54,14 @@ interface GitExtension {
 export function headOf(repo: GitRepository): GitHead {
   const h = repo.state.HEAD;
   const remotes = [...new Set(repo.state.remotes.flatMap((r) => [r.fetchUrl, r.pushUrl]).filter((u): u is string => !!u))];
-  return { root: repo.rootUri.toString(), remotes, branch: h?.name, commit: h?.commit, ahead: h?.upstream ? h.ahead : undefined, upstreamCommit: h?.upstream?.commit };
+  return {
+    root: repo.rootUri.toString(),
+    remotes,
+    branch: h?.name,
+    commit: h?.commit,
+    ahead: h?.upstream ? h.ahead : undefined,
+    upstreamCommit: h?.upstream?.commit,
+  };
 }
 
 /**
@@ -67,7 +74,11 @@ export function isPush(before: GitHead | undefined, after: GitHead): boolean {
   }
   // only moves between values git reported: the first reports of a repository (upstream not read yet) are no push
   const aheadDropped = before.commit === after.commit && before.ahead !== undefined && before.ahead > 0 && after.ahead === 0;
-  const upstreamMoved = before.upstreamCommit !== undefined && after.upstreamCommit !== undefined && after.upstreamCommit !== before.upstreamCommit && after.upstreamCommit === after.commit;
+  const upstreamMoved =
+    before.upstreamCommit !== undefined &&
+    after.upstreamCommit !== undefined &&
+    after.upstreamCommit !== before.upstreamCommit &&
+    after.upstreamCommit === after.commit;
   return aheadDropped || upstreamMoved;
 }
 
@@ -123,7 +134,10 @@ export class GitHeadWatcher extends DisposableBase {
   private subscribe(repo: GitRepository): void {
     const key = repo.rootUri.toString();
     if (!this.repoSubs.has(key)) {
-      this.repoSubs.set(key, repo.state.onDidChange(() => this.schedule()));
+      this.repoSubs.set(
+        key,
+        repo.state.onDidChange(() => this.schedule()),
+      );
     }
   }
 
@@ -168,7 +182,9 @@ export class GitHeadWatcher extends DisposableBase {
 }
 
 /** HEAD from `.git` files (no git extension): branch, commit (loose ref or packed-refs), remotes. */
-export async function readHeadFromFiles(folder: vscode.WorkspaceFolder | undefined = vscode.workspace.workspaceFolders?.[0]): Promise<GitHead | undefined> {
+export async function readHeadFromFiles(
+  folder: vscode.WorkspaceFolder | undefined = vscode.workspace.workspaceFolders?.[0],
+): Promise<GitHead | undefined> {
   if (!folder) {
     return undefined;
   }

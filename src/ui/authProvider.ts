@@ -6,7 +6,9 @@ import type { SessionInfo } from '../core/models';
 import type { SessionService } from '../core/sessionService';
 
 export class AppcircleAuthProvider extends DisposableBase implements vscode.AuthenticationProvider {
-  private readonly _onDidChangeSessions = this._register(new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>());
+  private readonly _onDidChangeSessions = this._register(
+    new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>(),
+  );
   readonly onDidChangeSessions = this._onDidChangeSessions.event;
   private last: vscode.AuthenticationSession | undefined;
 

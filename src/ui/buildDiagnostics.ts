@@ -51,7 +51,11 @@ export class BuildDiagnostics extends DisposableBase {
     this._register(
       vscode.window.tabGroups.onDidChangeTabs((e) => {
         const key = this.published?.logKey;
-        if (key && e.closed.some((t) => tabUri(t) === key) && !vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => tabUri(t) === key))) {
+        if (
+          key &&
+          e.closed.some((t) => tabUri(t) === key) &&
+          !vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => tabUri(t) === key))
+        ) {
           this.clear();
         }
       }),
@@ -117,10 +121,16 @@ export class BuildDiagnostics extends DisposableBase {
         const line = Math.max(0, (p.line ?? 1) - 1);
         const col = Math.max(0, (p.column ?? 1) - 1);
         d = new vscode.Diagnostic(new vscode.Range(line, col, line, col + 1), p.message, severity);
-        d.relatedInformation = [new vscode.DiagnosticRelatedInformation(logLocation, vscode.l10n.t('Appcircle build log, line {0}', logLine + 1))];
+        d.relatedInformation = [
+          new vscode.DiagnosticRelatedInformation(logLocation, vscode.l10n.t('Appcircle build log, line {0}', logLine + 1)),
+        ];
         add(target, d);
       } else {
-        d = new vscode.Diagnostic(logLocation.range, vscode.l10n.t('{0} ({1}:{2}, not in this workspace)', p.message, p.file ?? '', p.line ?? ''), severity);
+        d = new vscode.Diagnostic(
+          logLocation.range,
+          vscode.l10n.t('{0} ({1}:{2}, not in this workspace)', p.message, p.file ?? '', p.line ?? ''),
+          severity,
+        );
         add(key, d);
       }
       d.source = vscode.l10n.t('Appcircle build');
@@ -146,7 +156,10 @@ export class BuildDiagnostics extends DisposableBase {
       return;
     }
     const sameBranch = (b: FinishedBuild) =>
-      b.status === BuildStatus.Success && b.buildId !== cur.buildId && ((cur.branchId !== undefined && b.branchId === cur.branchId) || (cur.profileId !== undefined && b.profileId === cur.profileId && b.branchName !== undefined && b.branchName === cur.branchName));
+      b.status === BuildStatus.Success &&
+      b.buildId !== cur.buildId &&
+      ((cur.branchId !== undefined && b.branchId === cur.branchId) ||
+        (cur.profileId !== undefined && b.profileId === cur.profileId && b.branchName !== undefined && b.branchName === cur.branchName));
     if (list.some(sameBranch)) {
       this.clear();
     }

@@ -61,26 +61,50 @@ export function commitItemView(s: CommitBuildState, now: number): CommitItemView
   }
   const head = s.head;
   const where = `${head.branch ?? vscode.l10n.t('detached HEAD')} · ${shortHash(head.commit) ?? ''}`;
-  const lines = [vscode.l10n.t('Appcircle build of this commit'), '', vscode.l10n.t('Profile: {0}', s.profile.name), vscode.l10n.t('Branch: {0}', head.branch ?? vscode.l10n.t('detached HEAD')), vscode.l10n.t('Commit: {0}', shortHash(head.commit) ?? '')];
+  const lines = [
+    vscode.l10n.t('Appcircle build of this commit'),
+    '',
+    vscode.l10n.t('Profile: {0}', s.profile.name),
+    vscode.l10n.t('Branch: {0}', head.branch ?? vscode.l10n.t('detached HEAD')),
+    vscode.l10n.t('Commit: {0}', shortHash(head.commit) ?? ''),
+  ];
   const buildThis = { command: CommandIds.buildThisCommit, title: vscode.l10n.t('Build This Commit') };
   switch (s.kind) {
     case 'loading':
-      return { text: `$(loading~spin) ${where}`, tooltip: [...lines, '', vscode.l10n.t('Looking for the build of this commit…')].join('\n'), visible: true };
+      return {
+        text: `$(loading~spin) ${where}`,
+        tooltip: [...lines, '', vscode.l10n.t('Looking for the build of this commit…')].join('\n'),
+        visible: true,
+      };
     case 'error': {
       const why = describeError(s.error, 'load')?.message ?? String(s.error);
-      return { text: `$(warning) ${where}`, tooltip: [...lines, '', vscode.l10n.t('The build of this commit could not be looked up: {0}', why)].join('\n'), visible: true };
+      return {
+        text: `$(warning) ${where}`,
+        tooltip: [...lines, '', vscode.l10n.t('The build of this commit could not be looked up: {0}', why)].join('\n'),
+        visible: true,
+      };
     }
     case 'notBuilt':
       if (s.following) {
         return {
           text: `$(loading~spin) ${vscode.l10n.t('{0} waiting for Appcircle', where)}`,
-          tooltip: [...lines, '', vscode.l10n.t('Pushed: waiting for Appcircle to start a build of this commit (it learns of pushes through its webhook).')].join('\n'),
+          tooltip: [
+            ...lines,
+            '',
+            vscode.l10n.t('Pushed: waiting for Appcircle to start a build of this commit (it learns of pushes through its webhook).'),
+          ].join('\n'),
           visible: true,
         };
       }
       return {
         text: `$(circle-outline) ${vscode.l10n.t('{0} not built', where)}`,
-        tooltip: [...lines, '', s.branch ? vscode.l10n.t('No Appcircle build of this commit yet. Click to build it.') : vscode.l10n.t('Appcircle has no branch {0} in this profile yet. Push the branch first.', head.branch ?? '')].join('\n'),
+        tooltip: [
+          ...lines,
+          '',
+          s.branch
+            ? vscode.l10n.t('No Appcircle build of this commit yet. Click to build it.')
+            : vscode.l10n.t('Appcircle has no branch {0} in this profile yet. Push the branch first.', head.branch ?? ''),
+        ].join('\n'),
         command: buildThis,
         visible: true,
       };
@@ -101,7 +125,11 @@ export function commitItemView(s: CommitBuildState, now: number): CommitItemView
       return {
         text,
         tooltip: [...lines, ...details].join('\n'),
-        command: { command: CommandIds.showBuildLog, title: vscode.l10n.t('Show Build Log'), arguments: [new BuildNode(b, s.profile, s.branch, now)] },
+        command: {
+          command: CommandIds.showBuildLog,
+          title: vscode.l10n.t('Show Build Log'),
+          arguments: [new BuildNode(b, s.profile, s.branch, now)],
+        },
         visible: true,
       };
     }
@@ -112,7 +140,10 @@ export class CommitStatusBar extends DisposableBase {
   readonly item: vscode.StatusBarItem;
   private ticker: ReturnType<typeof setInterval> | undefined;
 
-  constructor(private readonly status: CommitStatusService, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly status: CommitStatusService,
+    private readonly now: () => number = Date.now,
+  ) {
     super();
     // beside the organization item (priority 10), to its right
     this.item = this._register(vscode.window.createStatusBarItem(COMMIT_STATUS_BAR_ID, vscode.StatusBarAlignment.Left, 9));

@@ -10,7 +10,10 @@ export function profilePageUrl(dashboardUrl: string, profileId: string | undefin
  * A build's log page in the dashboard (§9, from the Docs' webhook and custom-script pages). A running build is
  * named `fakeID{queueItemId}`; a finished one by its build id. Without a commit id it is the profile's page.
  */
-export function buildLogPageUrl(dashboardUrl: string, b: { profileId?: string; commitId?: string; buildId?: string; queueItemId?: string; running: boolean }): string {
+export function buildLogPageUrl(
+  dashboardUrl: string,
+  b: { profileId?: string; commitId?: string; buildId?: string; queueItemId?: string; running: boolean },
+): string {
   const buildRef = b.running ? (b.queueItemId ? `fakeID${b.queueItemId}` : undefined) : (b.buildId ?? b.queueItemId);
   if (!b.profileId || !b.commitId || !buildRef) {
     return profilePageUrl(dashboardUrl, b.profileId);

@@ -44,12 +44,20 @@ export function logUri(t: LogTarget): vscode.Uri {
   if (t.queueItemId) {
     query.set('queue', t.queueItemId);
   }
-  for (const [k, v] of [['status', t.status], ['profile', t.profileId], ['branch', t.branchId]] as const) {
+  for (const [k, v] of [
+    ['status', t.status],
+    ['profile', t.profileId],
+    ['branch', t.branchId],
+  ] as const) {
     if (v !== undefined) {
       query.set(k, String(v));
     }
   }
-  return vscode.Uri.from({ scheme: LOG_SCHEME, path: `/${safe(t.profileName)}/${safe(t.branchName)}/${safe(t.label)}.log`, query: query.toString() });
+  return vscode.Uri.from({
+    scheme: LOG_SCHEME,
+    path: `/${safe(t.profileName)}/${safe(t.branchName)}/${safe(t.label)}.log`,
+    query: query.toString(),
+  });
 }
 
 /** Ticks a log is still read after its build left the queue, while it keeps growing (its last lines). */
@@ -148,7 +156,15 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
       const options = { spillAboveBytes: this.spillAboveBytes, fileName: uri.path.split('/').pop() };
       if (active && queueItemId) {
         const follower = new LogFollower(read, buildId && commitId ? { commitId, buildId } : { queueItemId }, options);
-        const entry: Followed = { uri, follower, queueItemId, watch: this.builds.scheduler.watch(), busy: true, ticksSinceQueue: 0, ended: false };
+        const entry: Followed = {
+          uri,
+          follower,
+          queueItemId,
+          watch: this.builds.scheduler.watch(),
+          busy: true,
+          ticksSinceQueue: 0,
+          ended: false,
+        };
         this.following.set(key, entry);
         try {
           await follower.update(ac.signal);
@@ -250,8 +266,13 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
   private openFromDisk(key: string, follower: LogFollower, whenShown = false): string {
     const file = follower.spilledTo ?? '';
     this.onDisk.set(key, follower);
-    this.logger?.info(`A build log passed ${Math.round(this.spillAboveBytes / 1024 / 1024)} MB: it is written to ${file} and opened from disk`);
-    const show = () => void vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false }).then(undefined, (e: unknown) => this.logger?.warn(`Could not open ${file}: ${e instanceof Error ? e.message : String(e)}`));
+    this.logger?.info(
+      `A build log passed ${Math.round(this.spillAboveBytes / 1024 / 1024)} MB: it is written to ${file} and opened from disk`,
+    );
+    const show = () =>
+      void vscode.window
+        .showTextDocument(vscode.Uri.file(file), { preview: false })
+        .then(undefined, (e: unknown) => this.logger?.warn(`Could not open ${file}: ${e instanceof Error ? e.message : String(e)}`));
     if (!whenShown) {
       show();
       return onDiskNote(file);
@@ -287,7 +308,9 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
 
   /** Visible editors of this log whose last line is on screen before the update. */
   private rememberEditorsAtEnd(key: string): void {
-    const atEnd = vscode.window.visibleTextEditors.filter((e) => e.document.uri.toString() === key && e.visibleRanges.some((r) => r.end.line >= e.document.lineCount - 2));
+    const atEnd = vscode.window.visibleTextEditors.filter(
+      (e) => e.document.uri.toString() === key && e.visibleRanges.some((r) => r.end.line >= e.document.lineCount - 2),
+    );
     if (atEnd.length) {
       this.revealAfterUpdate.set(key, atEnd);
     } else {
@@ -326,5 +349,8 @@ function onDiskNote(file: string): string {
 }
 
 function render(text: string): string {
-  return text || `${vscode.l10n.t('No logs yet. Appcircle publishes the log while the build runs or shortly after it ends; this document grows by itself while the build runs.')}\n`;
+  return (
+    text ||
+    `${vscode.l10n.t('No logs yet. Appcircle publishes the log while the build runs or shortly after it ends; this document grows by itself while the build runs.')}\n`
+  );
 }

@@ -87,10 +87,18 @@ export class LogLanguageFeatures
     return s.steps.map((st, i) => {
       const end = Math.max(st.startLine, stepRangeEnd(st, s.steps[i + 1], last));
       const range = new vscode.Range(st.startLine, 0, end, doc.lineAt(end).text.length);
-      const detail = [stepResultLabel(st, i === s.steps.length - 1 ? ended : 'unknown'), formatDuration(st.durationSec)].filter(Boolean).join(' · ');
+      const detail = [stepResultLabel(st, i === s.steps.length - 1 ? ended : 'unknown'), formatDuration(st.durationSec)]
+        .filter(Boolean)
+        .join(' · ');
       // keyed by index: step names repeat (two Xcodebuild steps), so the index is part of the name
       const failed = st.result === 'failed' || (st.result === 'running' && i === s.steps.length - 1 && ended === 'failed');
-      const sym = new vscode.DocumentSymbol(`${st.index + 1}. ${st.name}`, detail, failed ? vscode.SymbolKind.Event : vscode.SymbolKind.Function, range, new vscode.Range(st.startLine, 0, st.startLine, 0));
+      const sym = new vscode.DocumentSymbol(
+        `${st.index + 1}. ${st.name}`,
+        detail,
+        failed ? vscode.SymbolKind.Event : vscode.SymbolKind.Function,
+        range,
+        new vscode.Range(st.startLine, 0, st.startLine, 0),
+      );
       return sym;
     });
   }
@@ -105,7 +113,11 @@ export class LogLanguageFeatures
     // no arguments: both commands act on the active editor (the lens's own), and a lens command with arguments is
     // cached by VS Code per lens list, so a click on a lens re-rendered meanwhile finds no command
     const lenses = [
-      new vscode.CodeLens(top, { title: vscode.l10n.t('$(error) Go to First Error'), command: CommandIds.goToFirstError, tooltip: vscode.l10n.t('Line {0}', s.firstErrorLine + 1) }),
+      new vscode.CodeLens(top, {
+        title: vscode.l10n.t('$(error) Go to First Error'),
+        command: CommandIds.goToFirstError,
+        tooltip: vscode.l10n.t('Line {0}', s.firstErrorLine + 1),
+      }),
     ];
     const withFile = s.problems.filter((p) => p.file);
     if (withFile.length) {
@@ -129,7 +141,9 @@ export class LogLanguageFeatures
       editor = await vscode.window.showTextDocument(doc, { preview: false });
     }
     if (!editor || !isLogDocument(editor.document)) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Open an Appcircle build log first (Show Build Log on a build), then run Go to First Error.'));
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('Open an Appcircle build log first (Show Build Log on a build), then run Go to First Error.'),
+      );
       return;
     }
     const s = await this.models.summary(editor.document);

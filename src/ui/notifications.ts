@@ -23,14 +23,20 @@ export function selectForNotification(builds: FinishedBuild[], mode: NotifyMode)
 
 export function finishedMessage(b: FinishedBuild): string {
   if (!isTerminal(b.status)) {
-    return vscode.l10n.t('Appcircle build left the queue: {0} / {1}. Appcircle did not report how it ended; Open in Appcircle shows it.', b.profileName ?? vscode.l10n.t('profile'), b.branchName ?? vscode.l10n.t('branch'));
+    return vscode.l10n.t(
+      'Appcircle build left the queue: {0} / {1}. Appcircle did not report how it ended; Open in Appcircle shows it.',
+      b.profileName ?? vscode.l10n.t('profile'),
+      b.branchName ?? vscode.l10n.t('branch'),
+    );
   }
   const profile = b.profileName ?? vscode.l10n.t('profile');
   const branch = b.branchName ?? vscode.l10n.t('branch');
   // one sentence per outcome: a translated status word spliced in (and lower-cased) would not fit every language
   switch (b.status) {
     case BuildStatus.Success:
-      return b.hasWarning ? vscode.l10n.t('Appcircle build succeeded with warnings: {0} / {1}.', profile, branch) : vscode.l10n.t('Appcircle build succeeded: {0} / {1}.', profile, branch);
+      return b.hasWarning
+        ? vscode.l10n.t('Appcircle build succeeded with warnings: {0} / {1}.', profile, branch)
+        : vscode.l10n.t('Appcircle build succeeded: {0} / {1}.', profile, branch);
     case BuildStatus.Failed:
       return vscode.l10n.t('Appcircle build failed: {0} / {1}.', profile, branch);
     case BuildStatus.Canceled:
@@ -69,7 +75,10 @@ export function summaryMessage(list: FinishedBuild[]): string {
 }
 
 export class BuildNotifier extends DisposableBase {
-  constructor(builds: BuildService, private readonly mode: () => NotifyMode) {
+  constructor(
+    builds: BuildService,
+    private readonly mode: () => NotifyMode,
+  ) {
     super();
     this._register(builds.onDidFinishBuilds((list) => void this.notify(list)));
   }
@@ -95,7 +104,14 @@ export class BuildNotifier extends DisposableBase {
     const open = vscode.l10n.t('Open in Appcircle');
     // a failed build: its compiler errors in the Problems panel, on the workspace's files
     const problems = vscode.l10n.t('Show Problems');
-    const actions = b.buildId && isTerminal(b.status) ? (b.status === BuildStatus.Success ? [showLog, download, open] : isFailure(b.status) ? [showLog, problems, open] : [showLog, open]) : [open];
+    const actions =
+      b.buildId && isTerminal(b.status)
+        ? b.status === BuildStatus.Success
+          ? [showLog, download, open]
+          : isFailure(b.status)
+            ? [showLog, problems, open]
+            : [showLog, open]
+        : [open];
     const show =
       b.status === BuildStatus.Success
         ? b.hasWarning

@@ -7,7 +7,10 @@ import type { SessionService } from '../core/sessionService';
 export class OrganizationStatusBar extends DisposableBase {
   private readonly item: vscode.StatusBarItem;
 
-  constructor(private readonly session: SessionService, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly session: SessionService,
+    private readonly now: () => number = Date.now,
+  ) {
     super();
     this.item = this._register(vscode.window.createStatusBarItem(STATUS_BAR_ID, vscode.StatusBarAlignment.Left, 10));
     this.item.name = vscode.l10n.t('Appcircle Organization');
@@ -30,8 +33,12 @@ export class OrganizationStatusBar extends DisposableBase {
     this.item.text = `${this.session.busy ? '$(loading~spin)' : '$(organization)'} ${s.organizationName}`;
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${vscode.l10n.t('Appcircle')}**\n\n`);
-    md.appendMarkdown(`${vscode.l10n.t('Signed in as: {0} ({1})', escape(s.account), s.kind === 'pat' ? vscode.l10n.t('Personal Access Key') : s.kind === 'apiKey' ? vscode.l10n.t('API key') : vscode.l10n.t('access token'))}\n\n`);
-    md.appendMarkdown(`${vscode.l10n.t('Organization: {0} ({1})', escape(s.organizationName), s.isRootOrganization ? vscode.l10n.t('root organization') : vscode.l10n.t('sub-organization'))}\n\n`);
+    md.appendMarkdown(
+      `${vscode.l10n.t('Signed in as: {0} ({1})', escape(s.account), s.kind === 'pat' ? vscode.l10n.t('Personal Access Key') : s.kind === 'apiKey' ? vscode.l10n.t('API key') : vscode.l10n.t('access token'))}\n\n`,
+    );
+    md.appendMarkdown(
+      `${vscode.l10n.t('Organization: {0} ({1})', escape(s.organizationName), s.isRootOrganization ? vscode.l10n.t('root organization') : vscode.l10n.t('sub-organization'))}\n\n`,
+    );
     md.appendMarkdown(`${vscode.l10n.t('Organization id: `{0}`', s.organizationId)}\n\n`);
     md.appendMarkdown(`${vscode.l10n.t('Access token: {0}', expiryText(s.tokenExpiresAt, this.now()))}\n\n`);
     md.appendMarkdown(s.kind === 'accessToken' ? vscode.l10n.t('Click for actions.') : vscode.l10n.t('Click to switch organization.'));

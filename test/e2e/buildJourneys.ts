@@ -48,7 +48,12 @@ export const buildJourneys: Journey[] = [
       const queued = ctx.wb.page.locator('[role="treeitem"]', { hasText: 'Appcircle VS Code Demo · develop' }).first();
       await queued.waitFor({ state: 'visible', timeout: T });
       // the running-builds badge shows on the Appcircle activity bar icon
-      await ctx.wb.page.locator('.part.activitybar [aria-label^="Appcircle"]').locator('xpath=ancestor::li[1]').locator('.badge-content', { hasText: '1' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+      await ctx.wb.page
+        .locator('.part.activitybar [aria-label^="Appcircle"]')
+        .locator('xpath=ancestor::li[1]')
+        .locator('.badge-content', { hasText: '1' })
+        .first()
+        .waitFor({ state: 'visible', timeout: 15_000 });
       await ctx.shot('10a-active-builds');
       const toast = await finished;
       assert.match(toast, /Show Log/);
@@ -60,11 +65,20 @@ export const buildJourneys: Journey[] = [
   {
     name: '11 Show Log from the notification opens the log document with the build lines',
     async run(ctx) {
-      await ctx.wb.toast(/Appcircle build succeeded/).getByRole('button', { name: 'Show Log' }).click();
+      await ctx.wb
+        .toast(/Appcircle build succeeded/)
+        .getByRole('button', { name: 'Show Log' })
+        .click();
       const editor = ctx.wb.page.locator('.editor-instance .view-lines');
       await editor.waitFor({ state: 'visible', timeout: T });
-      await ctx.wb.page.locator('.editor-instance .view-lines', { hasText: 'Appcircle build' }).first().waitFor({ state: 'visible', timeout: T });
-      await ctx.wb.page.locator('.tab', { hasText: /Build .*\.log/ }).first().waitFor({ state: 'visible', timeout: T });
+      await ctx.wb.page
+        .locator('.editor-instance .view-lines', { hasText: 'Appcircle build' })
+        .first()
+        .waitFor({ state: 'visible', timeout: T });
+      await ctx.wb.page
+        .locator('.tab', { hasText: /Build .*\.log/ })
+        .first()
+        .waitFor({ state: 'visible', timeout: T });
       await ctx.shot('11-build-log');
     },
   },
@@ -80,16 +94,28 @@ export const buildJourneys: Journey[] = [
       const input = ctx.wb.page.locator('.quick-input-widget .quick-input-box input');
       await input.waitFor({ state: 'visible', timeout: T });
       // the dialog fills in its starting folder asynchronously: wait for it, then type ours and check it stuck
-      await ctx.wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: '..' }).first().waitFor({ state: 'visible', timeout: T });
+      await ctx.wb.page
+        .locator('.quick-input-widget .monaco-list-row', { hasText: '..' })
+        .first()
+        .waitFor({ state: 'visible', timeout: T });
       await input.fill(`${folder}/`);
-      await ctx.wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: '..' }).first().waitFor({ state: 'visible', timeout: T });
+      await ctx.wb.page
+        .locator('.quick-input-widget .monaco-list-row', { hasText: '..' })
+        .first()
+        .waitFor({ state: 'visible', timeout: T });
       assert.equal(await input.inputValue(), `${folder}/`);
       await ctx.wb.page.locator('.quick-input-widget').getByRole('button', { name: 'Save Artifacts Here' }).click();
       const toast = await ctx.wb.waitToast(/Artifacts saved to/);
       assert.match(toast, /Reveal/);
       const zips = fs.readdirSync(folder).filter((f) => f.endsWith('.zip'));
       assert.equal(zips.length, 1, `one zip in ${folder}`);
-      assert.equal(fs.readFileSync(path.join(folder, zips[0] ?? '')).subarray(0, 2).toString(), 'PK');
+      assert.equal(
+        fs
+          .readFileSync(path.join(folder, zips[0] ?? ''))
+          .subarray(0, 2)
+          .toString(),
+        'PK',
+      );
       assert.equal(fs.readdirSync(folder).filter((f) => f.endsWith('.part')).length, 0);
       await ctx.shot('12-artifacts');
       await ctx.wb.clearNotifications();
@@ -101,7 +127,10 @@ export const buildJourneys: Journey[] = [
       await ctx.wb.statusItem('Acme Mobile').click();
       await ctx.wb.pickRow('Acme Europe');
       await ctx.wb.waitStatus('Acme Europe');
-      await ctx.wb.page.locator('.welcome-view-content', { hasText: 'No build profiles in this organization yet.' }).first().waitFor({ state: 'visible', timeout: T });
+      await ctx.wb.page
+        .locator('.welcome-view-content', { hasText: 'No build profiles in this organization yet.' })
+        .first()
+        .waitFor({ state: 'visible', timeout: T });
       assert.equal(await ctx.wb.page.locator('[role="treeitem"]', { hasText: 'Acme iOS' }).count(), 0);
       await ctx.shot('13a-empty-organization');
       await ctx.wb.statusItem('Acme Europe').click();
@@ -116,8 +145,14 @@ export const buildJourneys: Journey[] = [
     name: '14 sign-out clears both views',
     async run(ctx) {
       await ctx.wb.runCommand('Appcircle: Sign Out');
-      await ctx.wb.page.locator('.welcome-view-content', { hasText: 'You are not signed in to Appcircle.' }).first().waitFor({ state: 'visible', timeout: T });
-      await ctx.wb.page.locator('.welcome-view-content', { hasText: 'Sign in to see the build queue' }).first().waitFor({ state: 'visible', timeout: T });
+      await ctx.wb.page
+        .locator('.welcome-view-content', { hasText: 'You are not signed in to Appcircle.' })
+        .first()
+        .waitFor({ state: 'visible', timeout: T });
+      await ctx.wb.page
+        .locator('.welcome-view-content', { hasText: 'Sign in to see the build queue' })
+        .first()
+        .waitFor({ state: 'visible', timeout: T });
       assert.equal(await ctx.wb.page.locator('[role="treeitem"]', { hasText: 'QA Regression iOS' }).count(), 0);
       await ctx.shot('14-signed-out');
     },
@@ -152,11 +187,17 @@ export const buildJourneys: Journey[] = [
         await ctx.wb.contextMenu(queued, 'Show Build Log');
         const lines = ctx.wb.page.locator('.editor-instance .view-lines').first();
         // the highest "compiling module N of 200" on screen: the editor follows the end, so N grows with the log
-        const shownModule = async () => Math.max(0, ...[...(await lines.innerText()).replace(/\u00a0/g, ' ').matchAll(/compiling module (\d+) of 200/g)].map((m) => Number(m[1])));
+        const shownModule = async () =>
+          Math.max(
+            0,
+            ...[...(await lines.innerText()).replace(/\u00a0/g, ' ').matchAll(/compiling module (\d+) of 200/g)].map((m) => Number(m[1])),
+          );
         // waits (on the DOM, no sleep) until a module number above n is on screen (\s: the editor renders spaces as U+00A0)
         const grownPast = (n: number) =>
           ctx.wb.page
-            .locator('.editor-instance .view-lines', { hasText: new RegExp(`compiling\\smodule\\s(${Array.from({ length: 200 - n }, (_, i) => n + 1 + i).join('|')})\\sof\\s200`) })
+            .locator('.editor-instance .view-lines', {
+              hasText: new RegExp(`compiling\\smodule\\s(${Array.from({ length: 200 - n }, (_, i) => n + 1 + i).join('|')})\\sof\\s200`),
+            })
             .first()
             .waitFor({ state: 'visible', timeout: T });
         await grownPast(0);
@@ -169,7 +210,10 @@ export const buildJourneys: Journey[] = [
         ctx.log(`log grew while the build ran: module ${seen.join(' → ')} of 200 at the end of the editor`);
         assert.ok((seen[2] ?? 0) > (seen[1] ?? 0) && (seen[1] ?? 0) > (seen[0] ?? 0), seen.join(','));
         await ctx.shot('15a-log-growing');
-        await ctx.wb.page.locator('.editor-instance .view-lines', { hasText: 'Build succeeded.' }).first().waitFor({ state: 'visible', timeout: T });
+        await ctx.wb.page
+          .locator('.editor-instance .view-lines', { hasText: 'Build succeeded.' })
+          .first()
+          .waitFor({ state: 'visible', timeout: T });
         await ctx.shot('15b-log-ended');
         await ctx.wb.clearNotifications();
       } finally {
@@ -210,14 +254,21 @@ export const buildJourneys: Journey[] = [
         const page = ctx.wb.page;
         // one editor group: only the tab in front has its text rendered
         const lines = page.locator('.editor-instance .view-lines').first();
-        await page.locator('.editor-instance .view-lines', { hasText: /compiling\smodule/ }).first().waitFor({ state: 'visible', timeout: T });
+        await page
+          .locator('.editor-instance .view-lines', { hasText: /compiling\smodule/ })
+          .first()
+          .waitFor({ state: 'visible', timeout: T });
         // past the threshold: the file opens, and stays in front of the appcircle-log: document (which now names it)
         const fileTab = page.locator('.tabs-container .tab.active').filter({ hasText: /Build .*\.log/ });
         const note = /written to a file and opened from disk/;
         await page.locator('.tabs-container .tab').nth(1).waitFor({ state: 'attached', timeout: T });
         await fileTab.first().waitFor({ state: 'visible', timeout: T });
         // wait until the editor in front shows the log from disk (not the note)
-        const shownModule = async () => Math.max(0, ...[...(await lines.innerText()).replace(/\u00a0/g, ' ').matchAll(/compiling module (\d+) of/g)].map((m) => Number(m[1])));
+        const shownModule = async () =>
+          Math.max(
+            0,
+            ...[...(await lines.innerText()).replace(/\u00a0/g, ' ').matchAll(/compiling module (\d+) of/g)].map((m) => Number(m[1])),
+          );
         const atEnd = async () => {
           await lines.click();
           await page.keyboard.press('Control+End');
@@ -259,7 +310,10 @@ export const buildJourneys: Journey[] = [
         await newest.waitFor({ state: 'visible', timeout: T });
         await ctx.wb.contextMenu(newest, 'Show Build Log');
         await page.locator('.tabs-container .tab').nth(1).waitFor({ state: 'attached', timeout: T });
-        await page.locator('.editor-instance .view-lines', { hasText: 'Appcircle build' }).first().waitFor({ state: 'visible', timeout: T });
+        await page
+          .locator('.editor-instance .view-lines', { hasText: 'Appcircle build' })
+          .first()
+          .waitFor({ state: 'visible', timeout: T });
         await page.waitForTimeout(1500);
         assert.doesNotMatch(await text(), note, 'the file, not the note, is in front');
         assert.match(await text(), /Appcircle build/);

@@ -76,7 +76,14 @@ export class CodeServer {
   }
 
   private baseArgs(): string[] {
-    return ['--config', path.join(this.o.stateDir, 'config.yaml'), '--user-data-dir', this.userDataDir, '--extensions-dir', this.extensionsDir];
+    return [
+      '--config',
+      path.join(this.o.stateDir, 'config.yaml'),
+      '--user-data-dir',
+      this.userDataDir,
+      '--extensions-dir',
+      this.extensionsDir,
+    ];
   }
 
   prepare(): void {
@@ -102,7 +109,10 @@ export class CodeServer {
 
   async installExtension(vsix: string): Promise<void> {
     await new Promise<void>((resolve, reject) => {
-      const p = spawn(CODE_SERVER, [...this.baseArgs(), '--install-extension', vsix, '--force'], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+      const p = spawn(CODE_SERVER, [...this.baseArgs(), '--install-extension', vsix, '--force'], {
+        env: this.env(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       p.stdout.on('data', (d: Buffer) => (out += d.toString()));
       p.stderr.on('data', (d: Buffer) => (out += d.toString()));

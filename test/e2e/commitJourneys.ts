@@ -13,7 +13,11 @@ import type { Journey, JourneyContext } from './journeys';
 import { T } from './journeys';
 
 /** Small JPEG screenshots for the README (test-results/e2e/readme/), optionally a region of the window. */
-async function readmeShot(ctx: JourneyContext, name: string, clip?: { x: number; y: number; width: number; height: number }): Promise<void> {
+async function readmeShot(
+  ctx: JourneyContext,
+  name: string,
+  clip?: { x: number; y: number; width: number; height: number },
+): Promise<void> {
   const dir = path.resolve(__dirname, '..', '..', '..', 'test-results', 'e2e', 'readme');
   fs.mkdirSync(dir, { recursive: true });
   await ctx.wb.page.screenshot({ path: path.join(dir, `${name}.jpg`), type: 'jpeg', quality: 60, clip });
@@ -38,7 +42,9 @@ async function ensureSignedIn(ctx: JourneyContext): Promise<void> {
 /** The commit item: the status-bar entry that names the branch and HEAD's short hash. */
 function commitItem(ctx: JourneyContext, short: string, more: RegExp | string = '') {
   const extra = typeof more === 'string' ? more : more.source;
-  return ctx.wb.page.locator('.part.statusbar .statusbar-item', { hasText: new RegExp(`${WORKSPACE_BRANCH}\\s·\\s${short}${extra}`) }).first();
+  return ctx.wb.page
+    .locator('.part.statusbar .statusbar-item', { hasText: new RegExp(`${WORKSPACE_BRANCH}\\s·\\s${short}${extra}`) })
+    .first();
 }
 
 export const commitJourneys: Journey[] = [
@@ -75,21 +81,35 @@ export const commitJourneys: Journey[] = [
         await ctx.shot('20b-commit-pushed-waiting');
         assert.equal(git(ctx.workspace, 'rev-parse', `origin/${WORKSPACE_BRANCH}`), hash, 'really pushed');
         // Appcircle's webhook delivers the push and it starts a build of the commit
-        ctx.sb.world.receivePush({ repositoryName: REPO_NAME, branch: WORKSPACE_BRANCH, hash, message: 'Call foo from MainActivity', build: true });
+        ctx.sb.world.receivePush({
+          repositoryName: REPO_NAME,
+          branch: WORKSPACE_BRANCH,
+          hash,
+          message: 'Call foo from MainActivity',
+          build: true,
+        });
         const failedToast = ctx.wb.waitToast(/Appcircle build failed: Appcircle VS Code Demo \/ develop\./);
         failedToast.catch(() => undefined);
         const running = commitItem(ctx, short, '\\s·\\s\\d+:\\d\\d');
         await running.waitFor({ state: 'visible', timeout: T });
         assert.equal(await running.locator('.codicon-sync').count(), 1, 'the spinning icon');
         await ctx.shot('20c-commit-running');
-        const failed = ctx.wb.page.locator('.part.statusbar .statusbar-item', { has: ctx.wb.page.locator('.codicon-error'), hasText: new RegExp(`${WORKSPACE_BRANCH}\\s·\\s${short}`) }).first();
+        const failed = ctx.wb.page
+          .locator('.part.statusbar .statusbar-item', {
+            has: ctx.wb.page.locator('.codicon-error'),
+            hasText: new RegExp(`${WORKSPACE_BRANCH}\\s·\\s${short}`),
+          })
+          .first();
         await failed.waitFor({ state: 'visible', timeout: T });
         const text = await failedToast;
         assert.match(text, /Show Problems/);
         await ctx.shot('20d-commit-failed');
         // for the README: the item's tooltip over the status bar, with the failure notification
         await failed.hover();
-        await ctx.wb.page.locator('.monaco-hover', { hasText: 'Appcircle build of this commit' }).first().waitFor({ state: 'visible', timeout: T });
+        await ctx.wb.page
+          .locator('.monaco-hover', { hasText: 'Appcircle build of this commit' })
+          .first()
+          .waitFor({ state: 'visible', timeout: T });
         await readmeShot(ctx, 'commit-build', { x: 0, y: 560, width: 1400, height: 300 });
       } finally {
         ctx.sb.setBuildTimings(timings);
@@ -106,21 +126,33 @@ export const commitJourneys: Journey[] = [
       const item = commitItem(ctx, pushed.short);
       await item.click();
       const page = ctx.wb.page;
-      await page.locator('.tabs-container .tab.active', { hasText: /Build .*\.log/ }).first().waitFor({ state: 'visible', timeout: T });
+      await page
+        .locator('.tabs-container .tab.active', { hasText: /Build .*\.log/ })
+        .first()
+        .waitFor({ state: 'visible', timeout: T });
       await page.locator('.editor-instance .view-lines', { hasText: 'Step started' }).first().waitFor({ state: 'visible', timeout: T });
       const lens = page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Go to First Error' }).first();
       await lens.waitFor({ state: 'visible', timeout: T });
-      await page.locator('.contentWidgets .codelens-decoration a', { hasText: /3 compiler errors, 1 warnings: Show Problems/ }).first().waitFor({ state: 'visible', timeout: T });
+      await page
+        .locator('.contentWidgets .codelens-decoration a', { hasText: /3 compiler errors, 1 warnings: Show Problems/ })
+        .first()
+        .waitFor({ state: 'visible', timeout: T });
       // the Outline lists the steps by index, the failed one with its errors
       await ctx.wb.runCommand('Explorer: Focus on Outline View');
       for (const step of ['1. Activate SSH Private Key', '2. Git Clone', '3. Android Build']) {
-        await page.getByRole('treeitem', { name: new RegExp(step.replace('.', '\\.')) }).first().waitFor({ state: 'visible', timeout: T });
+        await page
+          .getByRole('treeitem', { name: new RegExp(step.replace('.', '\\.')) })
+          .first()
+          .waitFor({ state: 'visible', timeout: T });
       }
       const failedStep = page.getByRole('treeitem', { name: /3\. Android Build/ }).first();
       assert.match(await failedStep.innerText(), /failed with 5 errors/);
       await lens.click();
       // the first error's line is selected and on screen; the status bar shows where the cursor is
-      await page.locator('.editor-instance .view-lines', { hasText: /e:\sfile:\/\/.*MainActivity\.kt:27:5\sUnresolved\sreference/ }).first().waitFor({ state: 'visible', timeout: T });
+      await page
+        .locator('.editor-instance .view-lines', { hasText: /e:\sfile:\/\/.*MainActivity\.kt:27:5\sUnresolved\sreference/ })
+        .first()
+        .waitFor({ state: 'visible', timeout: T });
       await page.locator('.editor-instance .selected-text').first().waitFor({ state: 'visible', timeout: T });
       await ctx.shot('21-log-outline-first-error');
       await readmeShot(ctx, 'log-outline-first-error');
@@ -133,10 +165,19 @@ export const commitJourneys: Journey[] = [
       // the CodeLens sits on the log's first line
       await page.locator('.editor-instance .view-lines').first().click();
       await page.keyboard.press('Control+Home');
-      await page.locator('.contentWidgets .codelens-decoration a', { hasText: /Show Problems/ }).first().click();
+      await page
+        .locator('.contentWidgets .codelens-decoration a', { hasText: /Show Problems/ })
+        .first()
+        .click();
       const panel = page.locator('.markers-panel').first();
       await panel.waitFor({ state: 'visible', timeout: T });
-      for (const text of ['MainActivity.kt', 'LegacyBridge.java', 'SettingsFragment.kt', 'Unresolved reference: foo', 'DaggerAppComponent.java:31, not in this workspace']) {
+      for (const text of [
+        'MainActivity.kt',
+        'LegacyBridge.java',
+        'SettingsFragment.kt',
+        'Unresolved reference: foo',
+        'DaggerAppComponent.java:31, not in this workspace',
+      ]) {
         await panel.locator('.monaco-list-row', { hasText: text }).first().waitFor({ state: 'visible', timeout: T });
       }
       await ctx.shot('22a-problems-panel');

@@ -14,11 +14,15 @@ export const WORKSPACE_BRANCH = 'develop';
 
 /** Runs git in the folder (no user config, no prompts); returns its trimmed output. */
 export function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=Dev User', '-c', 'user.email=dev@acme.test', '-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main', ...args], {
-    cwd,
-    env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' },
-    encoding: 'utf8',
-  }).trim();
+  return execFileSync(
+    'git',
+    ['-c', 'user.name=Dev User', '-c', 'user.email=dev@acme.test', '-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main', ...args],
+    {
+      cwd,
+      env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' },
+      encoding: 'utf8',
+    },
+  ).trim();
 }
 
 /** Source files with enough lines that the compiler messages' lines exist (27, 14, 12). */

@@ -32,8 +32,16 @@ async function reload(ctx: JourneyContext): Promise<void> {
 
 /** The Appcircle views are not on screen (so nothing but activation on startup can have drawn the status bar). */
 async function assertAppcircleViewClosed(ctx: JourneyContext): Promise<void> {
-  assert.equal(await ctx.wb.page.locator('.pane-header', { hasText: 'Build Profiles' }).count(), 0, 'the Build Profiles view is not rendered');
-  assert.equal(await ctx.wb.page.locator('.pane-header', { hasText: 'Active Builds' }).count(), 0, 'the Active Builds view is not rendered');
+  assert.equal(
+    await ctx.wb.page.locator('.pane-header', { hasText: 'Build Profiles' }).count(),
+    0,
+    'the Build Profiles view is not rendered',
+  );
+  assert.equal(
+    await ctx.wb.page.locator('.pane-header', { hasText: 'Active Builds' }).count(),
+    0,
+    'the Active Builds view is not rendered',
+  );
 }
 
 export const signInJourneys: Journey[] = [
@@ -75,7 +83,10 @@ export const signInJourneys: Journey[] = [
     name: '2b signed in, sidebar on the Explorer and closed, reload: the organization shows without opening Appcircle',
     async run(ctx) {
       await ctx.wb.runCommand('View: Show Explorer');
-      await ctx.wb.page.locator('.part.sidebar .composite.title', { hasText: /Explorer/i }).first().waitFor({ state: 'visible', timeout: T });
+      await ctx.wb.page
+        .locator('.part.sidebar .composite.title', { hasText: /Explorer/i })
+        .first()
+        .waitFor({ state: 'visible', timeout: T });
       await ctx.wb.runCommand('View: Close Primary Side Bar');
       await ctx.wb.page.locator('.part.sidebar').first().waitFor({ state: 'hidden', timeout: T });
       await reload(ctx);
@@ -111,7 +122,10 @@ export const signInJourneys: Journey[] = [
     name: '4 click the status bar, pick a sub-organization, the status bar follows',
     async run(ctx) {
       await ctx.wb.statusItem('Acme Mobile').click();
-      await ctx.wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Acme QA' }).first().waitFor({ state: 'visible', timeout: T });
+      await ctx.wb.page
+        .locator('.quick-input-widget .monaco-list-row', { hasText: 'Acme QA' })
+        .first()
+        .waitFor({ state: 'visible', timeout: T });
       const current = await ctx.wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Acme Mobile' }).first().innerText();
       assert.match(current, /current/);
       await ctx.shot('04a-switch-organization');
@@ -138,13 +152,19 @@ export const signInJourneys: Journey[] = [
       await ctx.wb.waitToast('Signed out of Appcircle.');
       await ctx.wb.waitStatus(SIGNED_OUT);
       await ctx.wb.openAppcircleView();
-      await ctx.wb.page.locator('.welcome-view-content', { hasText: 'You are not signed in to Appcircle.' }).first().waitFor({ state: 'visible', timeout: T });
+      await ctx.wb.page
+        .locator('.welcome-view-content', { hasText: 'You are not signed in to Appcircle.' })
+        .first()
+        .waitFor({ state: 'visible', timeout: T });
       await ctx.shot('06a-signed-out');
       await reload(ctx);
       await ctx.wb.waitStatus(SIGNED_OUT);
       assert.equal(await ctx.wb.statusItem('Acme').count(), 0);
       await ctx.wb.openAppcircleView();
-      await ctx.wb.page.locator('.welcome-view-content', { hasText: 'You are not signed in to Appcircle.' }).first().waitFor({ state: 'visible', timeout: T });
+      await ctx.wb.page
+        .locator('.welcome-view-content', { hasText: 'You are not signed in to Appcircle.' })
+        .first()
+        .waitFor({ state: 'visible', timeout: T });
       await ctx.shot('06b-signed-out-after-reload');
     },
   },

@@ -38,7 +38,15 @@ async function launchBrowser(profileDir: string): Promise<BrowserContext> {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1400, height: 860 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -89,7 +97,13 @@ async function runJourneys(vsix: string, sb: Sandbox, workspace: string, grep?: 
   const cs = new CodeServer({
     stateDir: path.join(STATE, 'cs-journeys'),
     port,
-    userSettings: { 'appcircle.apiUrl': sb.apiUrl, 'appcircle.authUrl': sb.authUrl, 'appcircle.builds.pollInterval': 2, 'appcircle.notifications.buildFinished': 'watched', 'git.autofetch': false },
+    userSettings: {
+      'appcircle.apiUrl': sb.apiUrl,
+      'appcircle.authUrl': sb.authUrl,
+      'appcircle.builds.pollInterval': 2,
+      'appcircle.notifications.buildFinished': 'watched',
+      'git.autofetch': false,
+    },
   });
   fs.rmSync(path.join(STATE, 'cs-journeys'), { recursive: true, force: true });
   fs.mkdirSync(path.join(STATE, 'cs-journeys'), { recursive: true });
@@ -123,7 +137,12 @@ async function runJourneys(vsix: string, sb: Sandbox, workspace: string, grep?: 
     for (const j of journeys) {
       const started = Date.now();
       if (failed) {
-        outcomes.push({ name: j.name, ok: false, ms: 0, error: 'not run: an earlier journey failed and left the workbench in an unknown state' });
+        outcomes.push({
+          name: j.name,
+          ok: false,
+          ms: 0,
+          error: 'not run: an earlier journey failed and left the workbench in an unknown state',
+        });
         log(`✘ ${j.name} (not run)`);
         continue;
       }
@@ -139,7 +158,10 @@ async function runJourneys(vsix: string, sb: Sandbox, workspace: string, grep?: 
         await wb.screenshot(path.join(RESULTS, `FAILED-${j.name.replace(/\W+/g, '-')}.png`)).catch(() => undefined);
         // what the notification center holds tells more than the toasts (they hide after a while)
         await wb.runCommand('Notifications: Show Notifications').catch(() => undefined);
-        const center = await page.locator('.notifications-center').innerText().catch(() => '');
+        const center = await page
+          .locator('.notifications-center')
+          .innerText()
+          .catch(() => '');
         fs.writeFileSync(path.join(RESULTS, 'FAILED-notification-center.txt'), center);
         await wb.screenshot(path.join(RESULTS, `FAILED-${j.name.replace(/\W+/g, '-')}-notifications.png`)).catch(() => undefined);
       }
@@ -217,7 +239,12 @@ async function runSuite(sb: Sandbox, workspace: string): Promise<Outcome[]> {
     }
   }
   if (code !== 0 || outcomes.length === 0) {
-    outcomes.push({ name: '[ext host] suite exit code', ok: false, ms: 0, error: `exit code ${code}${outcomes.length ? '' : ', no results written'}` });
+    outcomes.push({
+      name: '[ext host] suite exit code',
+      ok: false,
+      ms: 0,
+      error: `exit code ${code}${outcomes.length ? '' : ', no results written'}`,
+    });
     keepLogs(cs, sb, 'suite');
   }
   return outcomes;
@@ -233,7 +260,11 @@ async function main(): Promise<void> {
   fs.rmSync(workspace, { recursive: true, force: true }); // nothing left from an earlier run
   // a git repository whose remote matches a sandbox profile (marked and sorted first in the tree; the commit's build)
   createGitWorkspace(workspace);
-  const sb = await startSandbox({ quiet: true, requestLogFile: path.join(RESULTS, 'sandbox-requests.jsonl'), builds: { speed: 1, timings: { waitMs: 1500, runMs: 5000, completeMs: 500 } } });
+  const sb = await startSandbox({
+    quiet: true,
+    requestLogFile: path.join(RESULTS, 'sandbox-requests.jsonl'),
+    builds: { speed: 1, timings: { waitMs: 1500, runMs: 5000, completeMs: 500 } },
+  });
   log(`sandbox at ${sb.apiUrl}`);
   const outcomes: Outcome[] = [];
   try {

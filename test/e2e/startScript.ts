@@ -181,17 +181,26 @@ export async function startScriptCheck(opts: StartScriptOptions): Promise<StartS
         problems.push(what);
       }
     };
-    expect(printed.port === csPort && printed.folder === folder, `the printed URL names port ${csPort} and folder ${folder}: ${printed.url}`);
+    expect(
+      printed.port === csPort && printed.folder === folder,
+      `the printed URL names port ${csPort} and folder ${folder}: ${printed.url}`,
+    );
     expect(printed.password.length >= 20, 'the printed password has at least 20 characters');
 
     step = 'checking that code-server asks for the password';
     const anonymous = await get(`${base}/?folder=${encodeURIComponent(folder)}`);
-    expect(anonymous.status === 302 && /login/.test(anonymous.location), `an unauthenticated GET / redirects to the login page (got ${anonymous.status} → "${anonymous.location}")`);
+    expect(
+      anonymous.status === 302 && /login/.test(anonymous.location),
+      `an unauthenticated GET / redirects to the login page (got ${anonymous.status} → "${anonymous.location}")`,
+    );
     const wrong = await login(base, `${printed.password}x`);
     expect(!wrong.cookies.some((c) => /session/i.test(c)), 'a wrong password gets no session cookie');
     const right = await login(base, printed.password);
     const session = right.cookies.find((c) => /session/i.test(c))?.split(';')[0];
-    expect(right.status === 302 && session !== undefined, `the printed password logs in (got ${right.status}, ${session ? 'a' : 'no'} session cookie)`);
+    expect(
+      right.status === 302 && session !== undefined,
+      `the printed password logs in (got ${right.status}, ${session ? 'a' : 'no'} session cookie)`,
+    );
     if (session) {
       const page = await get(`${base}/?folder=${encodeURIComponent(folder)}`, session);
       expect(page.status === 200, `with the session cookie the workbench loads (got ${page.status})`);
@@ -206,7 +215,9 @@ export async function startScriptCheck(opts: StartScriptOptions): Promise<StartS
     if (stop === 'ctrl-c') {
       step = 'pressing Ctrl+C';
       await tmux('send-keys', '-t', 'start', 'C-c');
-      await until('npm start to end (the shell in the foreground again)', 20_000, async () => ((await foreground()) === 'bash' ? true : undefined));
+      await until('npm start to end (the shell in the foreground again)', 20_000, async () =>
+        (await foreground()) === 'bash' ? true : undefined,
+      );
       screen = await pane();
     } else {
       step = 'closing the terminal';
@@ -236,7 +247,12 @@ export async function startScriptCheck(opts: StartScriptOptions): Promise<StartS
       expect(/\[start\] stopped/.test(screen), 'start.sh says it stopped');
     }
     if (problems.length) {
-      return { name: NAME, ok: false, ms: Date.now() - started, error: `${problems.join('\n')}\n--- terminal ---\n${screen.replace(/Password:\s+\S+/, 'Password: <redacted>').trim()}` };
+      return {
+        name: NAME,
+        ok: false,
+        ms: Date.now() - started,
+        error: `${problems.join('\n')}\n--- terminal ---\n${screen.replace(/Password:\s+\S+/, 'Password: <redacted>').trim()}`,
+      };
     }
     return { name: NAME, ok: true, ms: Date.now() - started };
   } catch (e) {

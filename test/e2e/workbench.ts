@@ -40,7 +40,9 @@ export class Workbench {
     if (opts.prompt) {
       await this.page.locator('.quick-input-widget', { hasText: opts.prompt }).first().waitFor({ state: 'visible', timeout: T });
     }
-    const input = this.page.locator(opts.password ? '.quick-input-widget input[type="password"]' : '.quick-input-widget .quick-input-box input:not([type="password"])');
+    const input = this.page.locator(
+      opts.password ? '.quick-input-widget input[type="password"]' : '.quick-input-widget .quick-input-box input:not([type="password"])',
+    );
     await input.first().waitFor({ state: 'visible', timeout: T });
     await input.first().fill(value);
     await this.page.keyboard.press('Enter');
@@ -64,7 +66,11 @@ export class Workbench {
 
   async clearNotifications(): Promise<void> {
     await this.runCommand('Notifications: Clear All Notifications');
-    await this.page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'hidden', timeout: T }).catch(() => undefined);
+    await this.page
+      .locator('.notifications-toasts .notification-toast')
+      .first()
+      .waitFor({ state: 'hidden', timeout: T })
+      .catch(() => undefined);
   }
 
   /** Shows the Appcircle container through its view command: unlike a click on the icon it never toggles it closed. */

@@ -78,7 +78,15 @@ interface Ctx {
   dir: string;
   pollIntervalMs: () => number;
   /** Build targets read before the fault. */
-  target?: { profileId: string; branchId: string; commitId: string; buildId: string; workflowId: string; configurationId: string; queueId?: string };
+  target?: {
+    profileId: string;
+    branchId: string;
+    commitId: string;
+    buildId: string;
+    workflowId: string;
+    configurationId: string;
+    queueId?: string;
+  };
   profilesBefore?: string[];
   errors: unknown[];
   disposed: boolean;
@@ -95,7 +103,11 @@ function makeCtx(w: World, opts: { clock?: Clock; secrets?: InMemorySecretStore 
   const session = new SessionService(store, api, clock, logger);
   const orgs = new OrganizationService(session);
   const armed: number[] = [];
-  const spy: Clock = { now: () => clock.now(), setTimeout: (fn, ms) => (armed.push(ms), clock.setTimeout(fn, ms)), clearTimeout: (h) => clock.clearTimeout(h) };
+  const spy: Clock = {
+    now: () => clock.now(),
+    setTimeout: (fn, ms) => (armed.push(ms), clock.setTimeout(fn, ms)),
+    clearTimeout: (h) => clock.clearTimeout(h),
+  };
   const ctx: Ctx = {
     w,
     urls,
@@ -121,7 +133,13 @@ function makeCtx(w: World, opts: { clock?: Clock; secrets?: InMemorySecretStore 
       store.dispose();
     },
   };
-  ctx.builds = new BuildService({ session, clock: spy, logger, pollIntervalMs: () => ctx.pollIntervalMs(), gitRemotes: () => Promise.resolve([]) });
+  ctx.builds = new BuildService({
+    session,
+    clock: spy,
+    logger,
+    pollIntervalMs: () => ctx.pollIntervalMs(),
+    gitRemotes: () => Promise.resolve([]),
+  });
   return ctx;
 }
 
@@ -150,13 +168,22 @@ async function startCatcher(): Promise<Catcher> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      hits.push({ method: req.method ?? '', path: req.url ?? '', auth: req.headers.authorization, body: Buffer.concat(chunks).toString('utf8') });
+      hits.push({
+        method: req.method ?? '',
+        path: req.url ?? '',
+        auth: req.headers.authorization,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end('{"data":[]}');
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { url: `http://localhost:${(server.address() as AddressInfo).port}`, hits, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `http://localhost:${(server.address() as AddressInfo).port}`,
+    hits,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 async function freePort(): Promise<number> {
@@ -279,7 +306,14 @@ async function readTarget(c: Ctx): Promise<void> {
     throw new Error('no build');
   }
   const [wf, conf] = await Promise.all([c.builds.workflows(ios.id), c.builds.configurations(ios.id)]);
-  c.target = { profileId: ios.id, branchId: branch.id, commitId: ok.commitId, buildId: ok.id, workflowId: wf[0]?.id ?? '', configurationId: conf[0]?.id ?? '' };
+  c.target = {
+    profileId: ios.id,
+    branchId: branch.id,
+    commitId: ok.commitId,
+    buildId: ok.id,
+    workflowId: wf[0]?.id ?? '',
+    configurationId: conf[0]?.id ?? '',
+  };
 }
 
 /** One poll tick, asked for now. */
@@ -290,7 +324,15 @@ function pollOnce(c: Ctx): Promise<unknown> {
 }
 
 const OPS: OpDef[] = [
-  { code: 'SI', route: '/auth/v1/token', tokenRoute: true, post: true, op: 'signInPat', prepare: () => Promise.resolve(), run: (c) => signIn(c) },
+  {
+    code: 'SI',
+    route: '/auth/v1/token',
+    tokenRoute: true,
+    post: true,
+    op: 'signInPat',
+    prepare: () => Promise.resolve(),
+    run: (c) => signIn(c),
+  },
   {
     code: 'MT',
     route: '/auth/v1/token',
@@ -300,7 +342,15 @@ const OPS: OpDef[] = [
     prepare: signIn,
     run: (c) => c.session.getAccessToken({ forceRefresh: true }),
   },
-  { code: 'SW', route: '/auth/v2/token', tokenRoute: true, post: true, op: 'switch', prepare: signIn, run: (c) => c.session.switchOrganization(QA) },
+  {
+    code: 'SW',
+    route: '/auth/v2/token',
+    tokenRoute: true,
+    post: true,
+    op: 'switch',
+    prepare: signIn,
+    run: (c) => c.session.switchOrganization(QA),
+  },
   { code: 'SO', op: 'signOut', prepare: signIn, run: (c) => c.session.signOut() },
   {
     code: 'RS',
@@ -355,7 +405,13 @@ const OPS: OpDef[] = [
       if (!t) {
         throw new Error('no target');
       }
-      return c.builds.startBuild({ profileId: t.profileId, branchId: t.branchId, commitId: t.commitId, workflowId: t.workflowId, configurationId: t.configurationId });
+      return c.builds.startBuild({
+        profileId: t.profileId,
+        branchId: t.branchId,
+        commitId: t.commitId,
+        workflowId: t.workflowId,
+        configurationId: t.configurationId,
+      });
     },
   },
   {
@@ -368,7 +424,15 @@ const OPS: OpDef[] = [
       const t = c.target;
       if (t) {
         const tick = nextTick(c).catch(() => undefined);
-        t.queueId = (await c.builds.startBuild({ profileId: t.profileId, branchId: t.branchId, commitId: t.commitId, workflowId: t.workflowId, configurationId: t.configurationId })).queueItemId;
+        t.queueId = (
+          await c.builds.startBuild({
+            profileId: t.profileId,
+            branchId: t.branchId,
+            commitId: t.commitId,
+            workflowId: t.workflowId,
+            configurationId: t.configurationId,
+          })
+        ).queueItemId;
         await tick;
         c.builds.scheduler.stop(); // the queue route is this cell's: no background poll on it
       }
@@ -395,7 +459,13 @@ const OPS: OpDef[] = [
     },
     run: (c) => {
       const t = c.target;
-      return downloadTo(c.builds, { commitId: t?.commitId ?? '', buildId: t?.buildId ?? '', profileName: 'Acme iOS', branchName: 'main' }, c.dir, () => undefined, new AbortController().signal);
+      return downloadTo(
+        c.builds,
+        { commitId: t?.commitId ?? '', buildId: t?.buildId ?? '', profileName: 'Acme iOS', branchName: 'main' },
+        c.dir,
+        () => undefined,
+        new AbortController().signal,
+      );
     },
   },
   {
@@ -408,7 +478,11 @@ const OPS: OpDef[] = [
       try {
         await other.session.restore();
         await other.session.signOut();
-        await until(() => !c.session.isSignedIn || c.logger.lines.some((l) => l.includes('Could not read the session')), 3000, 'this window to follow');
+        await until(
+          () => !c.session.isSignedIn || c.logger.lines.some((l) => l.includes('Could not read the session')),
+          3000,
+          'this window to follow',
+        );
       } finally {
         other.dispose();
       }
@@ -445,7 +519,10 @@ const streamOp = (op: OpDef) => op.code === 'LG' || op.code === 'AR';
 const set = (c: Ctx, spec: FaultSpec) => c.w.sb.faults.set(spec);
 
 /** What a failing request must surface as, per operation: start-build says "may have started" when the answer broke. */
-function failedAs(kinds: string[], opts: { sbUncertain?: boolean; streamOk?: boolean; arNotZip?: boolean; okToo?: boolean } = {}): Expect['outcome'] {
+function failedAs(
+  kinds: string[],
+  opts: { sbUncertain?: boolean; streamOk?: boolean; arNotZip?: boolean; okToo?: boolean } = {},
+): Expect['outcome'] {
   return (o, op) => {
     if (o.ok) {
       return opts.okToo === true || (opts.streamOk === true && op.code === 'LG');
@@ -496,7 +573,17 @@ const FAULTS: FaultDef[] = [
       return Promise.resolve(() => op.run(c));
     },
     // the credential itself refused: only a renewal may end the session (a switch stays, a sign-in never started one)
-    expect: (op) => ({ outcome: (o) => !o.ok && (op.code === 'MT' ? o.error instanceof SessionExpiredError : op.code === 'SW' ? o.error instanceof OrganizationUnreachableError : isApi(o.error, 'unauthorized')), sessionMayEnd: op.code === 'MT', sessionMustEnd: op.code === 'MT' }),
+    expect: (op) => ({
+      outcome: (o) =>
+        !o.ok &&
+        (op.code === 'MT'
+          ? o.error instanceof SessionExpiredError
+          : op.code === 'SW'
+            ? o.error instanceof OrganizationUnreachableError
+            : isApi(o.error, 'unauthorized')),
+      sessionMayEnd: op.code === 'MT',
+      sessionMustEnd: op.code === 'MT',
+    }),
   },
   {
     code: 'api401',
@@ -507,7 +594,11 @@ const FAULTS: FaultDef[] = [
       set(c, { pathIncludes: op.route, unauthorizedAfter: 0 });
       return Promise.resolve(() => op.run(c));
     },
-    expect: () => ({ outcome: (o, op, c) => (op.code === 'SB' ? !o.ok && isApi(o.error, 'unauthorized') : failedAs(['unauthorized'])(o, op, c)) && (o.ok || !(o.error instanceof ApiError) || o.error.afterRenewal) }),
+    expect: () => ({
+      outcome: (o, op, c) =>
+        (op.code === 'SB' ? !o.ok && isApi(o.error, 'unauthorized') : failedAs(['unauthorized'])(o, op, c)) &&
+        (o.ok || !(o.error instanceof ApiError) || o.error.afterRenewal),
+    }),
   },
   {
     code: 'json403',
@@ -520,19 +611,17 @@ const FAULTS: FaultDef[] = [
     },
     expect: () => ({ outcome: failedAs(['forbidden']) }),
   },
-  ...([401, 403] as const).map(
-    (status): FaultDef => ({
-      code: `html${status}`,
-      label: `${status} as an HTML page (proxy, WAF)`,
-      group: 'server and network',
-      applies: networkOp,
-      inject: (c, op) => {
-        set(c, { pathIncludes: op.route, htmlPage: true, htmlStatus: status });
-        return Promise.resolve(() => op.run(c));
-      },
-      expect: () => ({ outcome: (o) => !o.ok && o.error instanceof ApiError && o.error.htmlBody }),
-    }),
-  ),
+  ...([401, 403] as const).map((status): FaultDef => ({
+    code: `html${status}`,
+    label: `${status} as an HTML page (proxy, WAF)`,
+    group: 'server and network',
+    applies: networkOp,
+    inject: (c, op) => {
+      set(c, { pathIncludes: op.route, htmlPage: true, htmlStatus: status });
+      return Promise.resolve(() => op.run(c));
+    },
+    expect: () => ({ outcome: (o) => !o.ok && o.error instanceof ApiError && o.error.htmlBody }),
+  })),
   {
     code: 'r429',
     label: '429 with a sane Retry-After',
@@ -543,25 +632,27 @@ const FAULTS: FaultDef[] = [
       return Promise.resolve(() => op.run(c));
     },
     expect: () => ({ outcome: (o) => !o.ok && isApi(o.error, 'rateLimited') && o.error.retryAfterMs === 3000 }),
-    check: (c, op) => (op.code === 'PQ' && !c.armed.some((ms) => ms >= 3000) ? `the poll loop did not wait for Retry-After (${c.armed.join(',')})` : undefined),
+    check: (c, op) =>
+      op.code === 'PQ' && !c.armed.some((ms) => ms >= 3000)
+        ? `the poll loop did not wait for Retry-After (${c.armed.join(',')})`
+        : undefined,
   },
   ...[
     { code: 'r429huge', label: 'Retry-After huge (99999999 s)', spec: { retryAfterSec: 99_999_999 } },
     { code: 'r429date', label: 'Retry-After a far-future date', spec: { retryAfterSec: 10 * 365 * 86_400, httpDate: true } },
-  ].map(
-    (f): FaultDef => ({
-      code: f.code,
-      label: f.label,
-      group: 'server and network',
-      applies: networkOp,
-      inject: (c, op) => {
-        set(c, { pathIncludes: op.route, rateLimit: f.spec });
-        return Promise.resolve(() => op.run(c));
-      },
-      expect: () => ({ outcome: (o) => !o.ok && isApi(o.error, 'rateLimited') && (o.error.retryAfterMs ?? 0) <= 3600_000 }),
-      check: (c) => (c.armed.some((ms) => ms > 3600_000 || ms > MAX_TIMER_MS) ? `a timer was armed for ${Math.max(...c.armed)} ms` : undefined),
-    }),
-  ),
+  ].map((f): FaultDef => ({
+    code: f.code,
+    label: f.label,
+    group: 'server and network',
+    applies: networkOp,
+    inject: (c, op) => {
+      set(c, { pathIncludes: op.route, rateLimit: f.spec });
+      return Promise.resolve(() => op.run(c));
+    },
+    expect: () => ({ outcome: (o) => !o.ok && isApi(o.error, 'rateLimited') && (o.error.retryAfterMs ?? 0) <= 3600_000 }),
+    check: (c) =>
+      c.armed.some((ms) => ms > 3600_000 || ms > MAX_TIMER_MS) ? `a timer was armed for ${Math.max(...c.armed)} ms` : undefined,
+  })),
   {
     code: 's5xx',
     label: '5xx',
@@ -599,25 +690,23 @@ const FAULTS: FaultDef[] = [
     { code: 'refused', label: 'connection refused', url: (w: World) => `http://127.0.0.1:${w.closedPort}`, kind: 'connectionRefused' },
     { code: 'dns', label: 'DNS failure', url: () => 'https://appcircle-faults.invalid', kind: 'dns' },
     { code: 'tls', label: 'TLS failure', url: (w: World) => w.sb.apiUrl.replace('http://', 'https://'), kind: 'tls' },
-  ].map(
-    (f): FaultDef => ({
-      code: f.code,
-      label: f.label,
-      group: 'server and network',
-      applies: networkOp,
-      inject: (c, op) => {
-        if (op.tokenRoute) {
-          c.urls.authUrl = f.url(c.w);
-        } else {
-          c.urls.apiUrl = f.url(c.w);
-          c.session.resetConnection();
-        }
-        return Promise.resolve(() => op.run(c));
-      },
-      // nothing was sent: a start-build is not uncertain
-      expect: () => ({ outcome: (o) => !o.ok && isApi(o.error, f.kind, 'network', ...(f.kind === 'dns' ? ['timeout'] : [])) }),
-    }),
-  ),
+  ].map((f): FaultDef => ({
+    code: f.code,
+    label: f.label,
+    group: 'server and network',
+    applies: networkOp,
+    inject: (c, op) => {
+      if (op.tokenRoute) {
+        c.urls.authUrl = f.url(c.w);
+      } else {
+        c.urls.apiUrl = f.url(c.w);
+        c.session.resetConnection();
+      }
+      return Promise.resolve(() => op.run(c));
+    },
+    // nothing was sent: a start-build is not uncertain
+    expect: () => ({ outcome: (o) => !o.ok && isApi(o.error, f.kind, 'network', ...(f.kind === 'dns' ? ['timeout'] : [])) }),
+  })),
   {
     code: 'dropHead',
     label: 'connection dropped before the headers',
@@ -686,40 +775,46 @@ const FAULTS: FaultDef[] = [
       return Promise.resolve(() => op.run(c));
     },
     // JSON: refused at the limit; a log or a zip is streamed (a padded zip still starts with PK)
-    expect: () => ({ outcome: (o, op) => (streamOp(op) ? true : !o.ok && (op.code === 'SB' ? o.error instanceof StartBuildUncertainError : isApi(o.error, 'tooLarge'))) }),
-  },
-  ...([
-    { code: 'get302', label: 'GET 302 to another origin', status: 302 },
-    { code: 'post307', label: 'POST 307/308 to another origin', status: 307 },
-  ] as const).map(
-    (f): FaultDef => ({
-      code: f.code,
-      label: f.label,
-      group: 'server and network',
-      applies: (op) => networkOp(op) && (f.status === 302 ? !op.post || op.tokenRoute === true : op.post === true),
-      inject: (c, op) => {
-        set(c, { pathIncludes: op.route, redirect: { status: f.status, location: `${c.w.catcher.url}/moved` } });
-        return Promise.resolve(() => op.run(c));
-      },
-      // POSTs (tokens, start build) never follow; API GETs follow, without the token
-      expect: (op) => ({
-        outcome: (o) =>
-          op.post === true
-            ? !o.ok && isApi(o.error, 'redirected') && o.error.redirectTarget === `${c0url}/moved`
-            : o.ok || isApi(o.error, 'malformedResponse', 'notFound') || o.error instanceof NoArtifactsError || o.error instanceof NotAZipError,
-      }),
-      check: (c, op) => {
-        const hits = c.w.catcher.hits;
-        if (op.post && hits.length) {
-          return `a POST reached the other origin: ${hits.map((h) => `${h.method} ${h.path}`).join(', ')}`;
-        }
-        if (hits.some((h) => h.auth !== undefined)) {
-          return 'Authorization reached the other origin';
-        }
-        return undefined;
-      },
+    expect: () => ({
+      outcome: (o, op) =>
+        streamOp(op) ? true : !o.ok && (op.code === 'SB' ? o.error instanceof StartBuildUncertainError : isApi(o.error, 'tooLarge')),
     }),
-  ),
+  },
+  ...(
+    [
+      { code: 'get302', label: 'GET 302 to another origin', status: 302 },
+      { code: 'post307', label: 'POST 307/308 to another origin', status: 307 },
+    ] as const
+  ).map((f): FaultDef => ({
+    code: f.code,
+    label: f.label,
+    group: 'server and network',
+    applies: (op) => networkOp(op) && (f.status === 302 ? !op.post || op.tokenRoute === true : op.post === true),
+    inject: (c, op) => {
+      set(c, { pathIncludes: op.route, redirect: { status: f.status, location: `${c.w.catcher.url}/moved` } });
+      return Promise.resolve(() => op.run(c));
+    },
+    // POSTs (tokens, start build) never follow; API GETs follow, without the token
+    expect: (op) => ({
+      outcome: (o) =>
+        op.post === true
+          ? !o.ok && isApi(o.error, 'redirected') && o.error.redirectTarget === `${c0url}/moved`
+          : o.ok ||
+            isApi(o.error, 'malformedResponse', 'notFound') ||
+            o.error instanceof NoArtifactsError ||
+            o.error instanceof NotAZipError,
+    }),
+    check: (c, op) => {
+      const hits = c.w.catcher.hits;
+      if (op.post && hits.length) {
+        return `a POST reached the other origin: ${hits.map((h) => `${h.method} ${h.path}`).join(', ')}`;
+      }
+      if (hits.some((h) => h.auth !== undefined)) {
+        return 'Authorization reached the other origin';
+      }
+      return undefined;
+    },
+  })),
   {
     code: 'toHttp',
     label: 'a redirect to http or an internal host',
@@ -766,23 +861,21 @@ const FAULTS: FaultDef[] = [
     },
   },
   // ---- storage and state ----
-  ...(['store', 'get', 'delete'] as const).map(
-    (kind): FaultDef => ({
-      code: `sec-${kind}`,
-      label: `SecretStorage ${kind} throwing`,
-      group: 'storage and state',
-      applies: (op) => (kind === 'store' ? ['SI', 'SW'] : kind === 'get' ? ['RS', 'XW'] : ['SO']).includes(op.code),
-      inject: (c, op) => {
-        c.secrets.failNext = kind;
-        return Promise.resolve(() => op.run(c));
-      },
-      expect: (op) => ({
-        outcome: (o) => (op.code === 'XW' ? true : !o.ok && o.error instanceof SecretStorageError),
-        sessionMayEnd: op.code === 'SO' || op.code === 'XW',
-        sessionMustEnd: op.code === 'SO',
-      }),
+  ...(['store', 'get', 'delete'] as const).map((kind): FaultDef => ({
+    code: `sec-${kind}`,
+    label: `SecretStorage ${kind} throwing`,
+    group: 'storage and state',
+    applies: (op) => (kind === 'store' ? ['SI', 'SW'] : kind === 'get' ? ['RS', 'XW'] : ['SO']).includes(op.code),
+    inject: (c, op) => {
+      c.secrets.failNext = kind;
+      return Promise.resolve(() => op.run(c));
+    },
+    expect: (op) => ({
+      outcome: (o) => (op.code === 'XW' ? true : !o.ok && o.error instanceof SecretStorageError),
+      sessionMayEnd: op.code === 'SO' || op.code === 'XW',
+      sessionMustEnd: op.code === 'SO',
     }),
-  ),
+  })),
   {
     code: 'sec-hang',
     label: 'SecretStorage hanging',
@@ -792,62 +885,65 @@ const FAULTS: FaultDef[] = [
       c.secrets.holdNext(op.code === 'SO' ? 'delete' : op.code === 'RS' ? 'get' : 'store');
       return Promise.resolve(() => op.run(c));
     },
-    expect: (op) => ({ outcome: (o) => !o.ok && o.error instanceof SecretStorageError && o.error.timedOut, sessionMayEnd: op.code === 'SO', sessionMustEnd: op.code === 'SO' }),
+    expect: (op) => ({
+      outcome: (o) => !o.ok && o.error instanceof SecretStorageError && o.error.timedOut,
+      sessionMayEnd: op.code === 'SO',
+      sessionMustEnd: op.code === 'SO',
+    }),
   },
   ...[
     { code: 'corrupt', label: 'a corrupted stored value', raw: '{"version":1,"credential":{"kind":"pat"' },
     { code: 'newVer', label: 'an unknown-version stored value', raw: JSON.stringify({ version: 7, credential: { kind: 'passkey' } }) },
-  ].map(
-    (f): FaultDef => ({
-      code: f.code,
-      label: f.label,
-      group: 'storage and state',
-      applies: (op) => op.code === 'RS' || (op.code === 'XW' && f.code === 'corrupt'),
-      inject: (c, op) => {
-        if (op.code === 'XW') {
-          // another window leaves a damaged value: this one follows what is stored (nothing usable)
-          return Promise.resolve(async () => {
-            await c.secrets.sibling().store(c.store.key, f.raw);
-            await until(() => !c.session.isSignedIn, 3000, 'this window to follow');
-          });
-        }
-        c.secrets.corrupt(c.store.key, f.raw);
-        return Promise.resolve(() => op.run(c));
-      },
-      expect: (op) => ({ outcome: (o) => (op.code === 'XW' ? o.ok : !o.ok && o.error instanceof UnreadableSessionError), sessionMayEnd: op.code === 'XW' }),
-      check: (c) => (c.secrets.backing.data.get(c.store.key) !== f.raw ? 'the unreadable stored value was not left as it was' : undefined),
-    }),
-  ),
-  ...([1e10, -1, '5'] as const).map(
-    (v): FaultDef => ({
-      code: `poll=${String(v)}`,
-      label: `pollInterval ${typeof v === 'string' ? `"${v}"` : String(v)}`,
-      group: 'storage and state',
-      applies: (op) => op.code === 'PQ',
-      inject: (c, op) => {
-        fake.configuration.set('appcircle.builds.pollInterval', v);
-        const s = new Settings();
-        c.pollIntervalMs = () => s.pollIntervalMs();
+  ].map((f): FaultDef => ({
+    code: f.code,
+    label: f.label,
+    group: 'storage and state',
+    applies: (op) => op.code === 'RS' || (op.code === 'XW' && f.code === 'corrupt'),
+    inject: (c, op) => {
+      if (op.code === 'XW') {
+        // another window leaves a damaged value: this one follows what is stored (nothing usable)
         return Promise.resolve(async () => {
-          // a watcher keeps the loop going: the delay it arms after a tick is what the setting gives
-          const sub = c.builds.scheduler.watch();
-          try {
-            await op.run(c);
-            await until(() => c.armed.some((ms) => ms > 0), 3000, 'the next poll to be armed');
-          } finally {
-            sub.dispose();
-          }
+          await c.secrets.sibling().store(c.store.key, f.raw);
+          await until(() => !c.session.isSignedIn, 3000, 'this window to follow');
         });
-      },
-      expect: () => ({ outcome: (o) => o.ok }),
-      check: (c) => {
-        fake.configuration.delete('appcircle.builds.pollInterval');
-        const armed = c.armed.filter((ms) => ms !== 0);
-        const bad = armed.filter((ms) => ms < 2000 || ms > 300_000);
-        return bad.length || !armed.length ? `armed ${c.armed.join(', ')} ms` : undefined;
-      },
+      }
+      c.secrets.corrupt(c.store.key, f.raw);
+      return Promise.resolve(() => op.run(c));
+    },
+    expect: (op) => ({
+      outcome: (o) => (op.code === 'XW' ? o.ok : !o.ok && o.error instanceof UnreadableSessionError),
+      sessionMayEnd: op.code === 'XW',
     }),
-  ),
+    check: (c) => (c.secrets.backing.data.get(c.store.key) !== f.raw ? 'the unreadable stored value was not left as it was' : undefined),
+  })),
+  ...([1e10, -1, '5'] as const).map((v): FaultDef => ({
+    code: `poll=${String(v)}`,
+    label: `pollInterval ${typeof v === 'string' ? `"${v}"` : String(v)}`,
+    group: 'storage and state',
+    applies: (op) => op.code === 'PQ',
+    inject: (c, op) => {
+      fake.configuration.set('appcircle.builds.pollInterval', v);
+      const s = new Settings();
+      c.pollIntervalMs = () => s.pollIntervalMs();
+      return Promise.resolve(async () => {
+        // a watcher keeps the loop going: the delay it arms after a tick is what the setting gives
+        const sub = c.builds.scheduler.watch();
+        try {
+          await op.run(c);
+          await until(() => c.armed.some((ms) => ms > 0), 3000, 'the next poll to be armed');
+        } finally {
+          sub.dispose();
+        }
+      });
+    },
+    expect: () => ({ outcome: (o) => o.ok }),
+    check: (c) => {
+      fake.configuration.delete('appcircle.builds.pollInterval');
+      const armed = c.armed.filter((ms) => ms !== 0);
+      const bad = armed.filter((ms) => ms < 2000 || ms > 300_000);
+      return bad.length || !armed.length ? `armed ${c.armed.join(', ')} ms` : undefined;
+    },
+  })),
   {
     code: 'shortTok',
     label: 'a token lifetime at or below the renewal margin',
@@ -878,7 +974,11 @@ const FAULTS: FaultDef[] = [
     group: 'storage and state',
     applies: (op) => op.code === 'MT' || op.code === 'SI',
     inject: (c, op) => {
-      const skewed: Clock = { now: () => Date.now() + 2 * 3600_000, setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) };
+      const skewed: Clock = {
+        now: () => Date.now() + 2 * 3600_000,
+        setTimeout: (fn, ms) => setTimeout(fn, ms),
+        clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+      };
       const fresh = makeCtx(c.w, { clock: skewed });
       c.dispose();
       fs.rmSync(c.dir, { recursive: true, force: true });
@@ -917,7 +1017,10 @@ const FAULTS: FaultDef[] = [
       });
     },
     expect: () => ({ outcome: () => true, sessionMayEnd: true }),
-    check: (c) => (c.builds.scheduler.current === 'scheduled' || c.builds.scheduler.current === 'polling' ? `the poll loop is ${c.builds.scheduler.current} after dispose` : undefined),
+    check: (c) =>
+      c.builds.scheduler.current === 'scheduled' || c.builds.scheduler.current === 'polling'
+        ? `the poll loop is ${c.builds.scheduler.current} after dispose`
+        : undefined,
   },
   // ---- concurrency ----
   {
@@ -959,7 +1062,12 @@ const FAULTS: FaultDef[] = [
     applies: (op) => networkOp(op) && op.code !== 'SW' && op.code !== 'SI',
     inject: whileHeld((c) => c.session.switchOrganization(QA)),
     // the old organization's answer is dropped (or harmless: a token, a started build)
-    expect: () => ({ outcome: (o, op) => o.ok ? ['MT', 'SB', 'CB', 'AR', 'LG', 'PQ'].includes(op.code) : o.error instanceof SessionChangedError || isApi(o.error, 'notFound') || o.error instanceof NoArtifactsError }),
+    expect: () => ({
+      outcome: (o, op) =>
+        o.ok
+          ? ['MT', 'SB', 'CB', 'AR', 'LG', 'PQ'].includes(op.code)
+          : o.error instanceof SessionChangedError || isApi(o.error, 'notFound') || o.error instanceof NoArtifactsError,
+    }),
     check: (c) => {
       if (c.session.session?.organizationId !== QA_ORG_ID) {
         return `organization ${c.session.session?.organizationId ?? 'none'} after the switch`;
@@ -991,7 +1099,10 @@ const FAULTS: FaultDef[] = [
     applies: (op) => op.code === 'SI',
     inject: (c) =>
       Promise.resolve(async () => {
-        const r = await Promise.allSettled([c.session.signIn({ kind: 'pat', pat: DEMO_PAT }), c.session.signIn({ kind: 'apiKey', name: DEMO_API_KEY.name, secret: DEMO_API_KEY.secret })]);
+        const r = await Promise.allSettled([
+          c.session.signIn({ kind: 'pat', pat: DEMO_PAT }),
+          c.session.signIn({ kind: 'apiKey', name: DEMO_API_KEY.name, secret: DEMO_API_KEY.secret }),
+        ]);
         const lost = r.filter((x) => x.status === 'rejected');
         if (lost.length !== 1 || !(lost[0]?.status === 'rejected' && lost[0].reason instanceof AlreadySignedInError)) {
           throw new Error(`${lost.length} sign-ins refused`);
@@ -1075,7 +1186,9 @@ async function runCell(w: World, op: OpDef, f: FaultDef): Promise<CellResult> {
     o = await outcomeOf(run());
     const ex = f.expect(op);
     if (!ex.outcome(o, op, c)) {
-      problems.push(`unexpected outcome: ${describeOutcome(o)}${!o.ok && o.error instanceof Error ? ` (${o.error.message.slice(0, 160)})` : ''}`);
+      problems.push(
+        `unexpected outcome: ${describeOutcome(o)}${!o.ok && o.error instanceof Error ? ` (${o.error.message.slice(0, 160)})` : ''}`,
+      );
     }
     if (!o.ok && !(o.error instanceof NoTickError)) {
       const d = describeError(o.error, op.op);
@@ -1128,7 +1241,11 @@ async function runCell(w: World, op: OpDef, f: FaultDef): Promise<CellResult> {
   // no secret anywhere
   const texts = [...c.logger.lines, JSON.stringify(w.sb.requests), ...w.catcher.hits.map((h) => `${h.path} ${h.auth ?? ''} ${h.body}`)];
   if (!o.ok) {
-    texts.push(o.error instanceof Error ? o.error.message : String(o.error), util.inspect(o.error, { depth: 8 }), describeError(o.error, op.op)?.message ?? '');
+    texts.push(
+      o.error instanceof Error ? o.error.message : String(o.error),
+      util.inspect(o.error, { depth: 8 }),
+      describeError(o.error, op.op)?.message ?? '',
+    );
   }
   const found = secretsIn(texts);
   result.secrets = found.length;
@@ -1194,14 +1311,24 @@ async function main(): Promise<void> {
   }
   const sessionsLost = tried.filter((r) => r.sessionLost).length;
   const secretsFound = tried.reduce((n, r) => n + r.secrets, 0);
-  console.log(`\nfaults: ${tried.length} cells, ${sessionsLost} sessions lost, ${secretsFound} secrets found, ${unhandled.length} unhandled rejections (${results.length - tried.length} cells cannot apply; ${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  console.log(
+    `\nfaults: ${tried.length} cells, ${sessionsLost} sessions lost, ${secretsFound} secrets found, ${unhandled.length} unhandled rejections (${results.length - tried.length} cells cannot apply; ${((Date.now() - started) / 1000).toFixed(0)} s)`,
+  );
   const passed = tried.length - failed.length;
   console.log(`${passed} passed, ${failed.length} failed`);
   const dir = path.resolve(__dirname, '..', '..', '..', 'test-results');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(
     path.join(dir, 'faults.json'),
-    JSON.stringify({ passed, failed: failed.length, cells: tried.length, notApplicable: results.length - tried.length, sessionsLost, secretsFound, unhandledRejections: unhandled.length }),
+    JSON.stringify({
+      passed,
+      failed: failed.length,
+      cells: tried.length,
+      notApplicable: results.length - tried.length,
+      sessionsLost,
+      secretsFound,
+      unhandledRejections: unhandled.length,
+    }),
   );
   process.exit(failed.length || unhandled.length || tried.length === 0 ? 1 : 0);
 }

@@ -19,7 +19,6 @@ const nodeStreamPromises = (): typeof StreamPromises => require('node:stream/pro
 /* eslint-enable @typescript-eslint/no-require-imports */
 const LAST_FOLDER_KEY = 'appcircle.artifacts.lastFolder';
 
-
 export function formatBytes(n: number): string {
   if (n < 1024) {
     return `${n} B`;
@@ -39,7 +38,11 @@ export interface ArtifactTarget {
 
 /** A file-name part from server text: letters, digits, '.', '_', '-' only, no leading dots, at most 60 characters. */
 function safePart(s: string, max = 60): string {
-  const out = s.replace(/[^\w.-]+/g, '-').replace(/^[-.]+|-+$/g, '').slice(0, max).replace(/[-.]+$/g, '');
+  const out = s
+    .replace(/[^\w.-]+/g, '-')
+    .replace(/^[-.]+|-+$/g, '')
+    .slice(0, max)
+    .replace(/[-.]+$/g, '');
   return out || 'x';
 }
 
@@ -128,7 +131,12 @@ export async function downloadTo(
   }
 }
 
-export async function downloadArtifactsCommand(builds: BuildService, state: vscode.Memento, t: ArtifactTarget, folderArg?: string): Promise<string | undefined> {
+export async function downloadArtifactsCommand(
+  builds: BuildService,
+  state: vscode.Memento,
+  t: ArtifactTarget,
+  folderArg?: string,
+): Promise<string | undefined> {
   let folder = folderArg;
   if (!folder) {
     const last = state.get<string>(LAST_FOLDER_KEY);
@@ -148,7 +156,11 @@ export async function downloadArtifactsCommand(builds: BuildService, state: vsco
   }
   const target = folder;
   const file = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Downloading artifacts of {0} / {1}', t.profileName, t.branchName), cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: vscode.l10n.t('Downloading artifacts of {0} / {1}', t.profileName, t.branchName),
+      cancellable: true,
+    },
     async (progress, token) => {
       const ac = new AbortController();
       token.onCancellationRequested(() => ac.abort());
@@ -159,7 +171,10 @@ export async function downloadArtifactsCommand(builds: BuildService, state: vsco
         target,
         (received, total) => {
           const pct = total ? Math.floor((received / total) * 100) : 0;
-          progress.report({ message: total ? `${formatBytes(received)} / ${formatBytes(total)}` : formatBytes(received), increment: total ? pct - lastPct : undefined });
+          progress.report({
+            message: total ? `${formatBytes(received)} / ${formatBytes(total)}` : formatBytes(received),
+            increment: total ? pct - lastPct : undefined,
+          });
           lastPct = pct;
         },
         ac.signal,

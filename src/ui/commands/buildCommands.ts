@@ -77,7 +77,11 @@ export class BuildCommands {
     if (!profile) {
       profile = (
         await pick(
-          profiles.map((p) => ({ label: p.name, description: [p.repositoryName, p.matchesWorkspace ? vscode.l10n.t('this workspace') : ''].filter(Boolean).join(' · '), p })),
+          profiles.map((p) => ({
+            label: p.name,
+            description: [p.repositoryName, p.matchesWorkspace ? vscode.l10n.t('this workspace') : ''].filter(Boolean).join(' · '),
+            p,
+          })),
           { title: vscode.l10n.t('Start Build (1/4): build profile'), placeHolder: vscode.l10n.t('Pick the build profile') },
         )
       ).p;
@@ -92,7 +96,10 @@ export class BuildCommands {
         const preferred = branches.find((b) => gitBranches.includes(b.name))?.id ?? last.branchId;
         branch = await this.choose(
           branches,
-          (b) => ({ label: b.name, description: [b.id === preferred ? vscode.l10n.t('current') : '', statusLook(b.lastStatus).label].filter(Boolean).join(' · ') }),
+          (b) => ({
+            label: b.name,
+            description: [b.id === preferred ? vscode.l10n.t('current') : '', statusLook(b.lastStatus).label].filter(Boolean).join(' · '),
+          }),
           vscode.l10n.t('Start Build (2/4): branch of {0}', chosenProfile.name),
           preferred,
         );
@@ -111,8 +118,17 @@ export class BuildCommands {
     }
   }
 
-  private async startOnBranch(arg: unknown, args: StartBuildArgs, chosenProfile: BuildProfile, chosenBranch: Branch, last: LastChoice): Promise<StartedBuild> {
-    const [workflows, configurations] = await Promise.all([this.builds.workflows(chosenProfile.id), this.builds.configurations(chosenProfile.id)]);
+  private async startOnBranch(
+    arg: unknown,
+    args: StartBuildArgs,
+    chosenProfile: BuildProfile,
+    chosenBranch: Branch,
+    last: LastChoice,
+  ): Promise<StartedBuild> {
+    const [workflows, configurations] = await Promise.all([
+      this.builds.workflows(chosenProfile.id),
+      this.builds.configurations(chosenProfile.id),
+    ]);
     // automation (arguments with a branch) never prompts: the remembered or first workflow / configuration
     const auto = isStartArgs(arg) && args.branchId !== undefined;
     const workflow =
@@ -122,7 +138,12 @@ export class BuildCommands {
     const configuration =
       configurations.find((c) => c.id === args.configurationId) ??
       (auto ? (configurations.find((c) => c.id === last.configurationId) ?? configurations[0]) : undefined) ??
-      (await this.choose(configurations, (c) => ({ label: c.name }), vscode.l10n.t('Start Build (4/4): configuration'), last.configurationId));
+      (await this.choose(
+        configurations,
+        (c) => ({ label: c.name }),
+        vscode.l10n.t('Start Build (4/4): configuration'),
+        last.configurationId,
+      ));
     let commitId = args.commitId;
     if (!commitId) {
       const commits = await this.builds.commits(chosenBranch.id);
@@ -132,11 +153,31 @@ export class BuildCommands {
       }
     }
     const all = this.state.get<Record<string, LastChoice>>(LAST_CHOICE_KEY, {});
-    await this.state.update(LAST_CHOICE_KEY, { ...all, [chosenProfile.id]: { branchId: chosenBranch.id, workflowId: workflow.id, configurationId: configuration.id } });
-    const started = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Starting Appcircle build…') }, () =>
-      this.builds.startBuild({ profileId: chosenProfile.id, branchId: chosenBranch.id, branchName: chosenBranch.name, commitId: commitId, workflowId: workflow.id, configurationId: configuration.id }),
+    await this.state.update(LAST_CHOICE_KEY, {
+      ...all,
+      [chosenProfile.id]: { branchId: chosenBranch.id, workflowId: workflow.id, configurationId: configuration.id },
+    });
+    const started = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Starting Appcircle build…') },
+      () =>
+        this.builds.startBuild({
+          profileId: chosenProfile.id,
+          branchId: chosenBranch.id,
+          branchName: chosenBranch.name,
+          commitId: commitId,
+          workflowId: workflow.id,
+          configurationId: configuration.id,
+        }),
     );
-    void vscode.window.showInformationMessage(vscode.l10n.t('Build started: {0} / {1} ({2}, {3}). You will be notified when it ends.', chosenProfile.name, chosenBranch.name, workflow.name, configuration.name));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t(
+        'Build started: {0} / {1} ({2}, {3}). You will be notified when it ends.',
+        chosenProfile.name,
+        chosenBranch.name,
+        workflow.name,
+        configuration.name,
+      ),
+    );
     return started;
   }
 
@@ -187,17 +228,35 @@ export class BuildCommands {
         void vscode.window.showInformationMessage(vscode.l10n.t('Appcircle is cancelling the build of {0}.', label));
         return;
       case 'ended':
-        void vscode.window.showInformationMessage(vscode.l10n.t('The build of {0} had already ended ({1}); there was nothing to cancel.', label, statusLook(r.status).label.toLowerCase()));
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t(
+            'The build of {0} had already ended ({1}); there was nothing to cancel.',
+            label,
+            statusLook(r.status).label.toLowerCase(),
+          ),
+        );
         return;
       case 'notConfirmed': {
         const open = vscode.l10n.t('Open in Appcircle');
         const message =
           r.status === undefined
-            ? vscode.l10n.t('Appcircle did not confirm the cancel of the build of {0}. Check the build in the Appcircle dashboard and cancel it there if it still runs.', label)
-            : vscode.l10n.t('Appcircle did not confirm the cancel of the build of {0}: it still shows the build as {1}. Cancel it in the Appcircle dashboard.', label, statusLook(r.status).label.toLowerCase());
+            ? vscode.l10n.t(
+                'Appcircle did not confirm the cancel of the build of {0}. Check the build in the Appcircle dashboard and cancel it there if it still runs.',
+                label,
+              )
+            : vscode.l10n.t(
+                'Appcircle did not confirm the cancel of the build of {0}: it still shows the build as {1}. Cancel it in the Appcircle dashboard.',
+                label,
+                statusLook(r.status).label.toLowerCase(),
+              );
         const picked = await vscode.window.showWarningMessage(message, open);
         if (picked === open) {
-          const url = buildLogPageUrl(this.dashboardUrl(), { profileId: r.profileId ?? profileId, commitId: r.commitId ?? commitId, queueItemId: id, running: true });
+          const url = buildLogPageUrl(this.dashboardUrl(), {
+            profileId: r.profileId ?? profileId,
+            commitId: r.commitId ?? commitId,
+            queueItemId: id,
+            running: true,
+          });
           await vscode.env.openExternal(vscode.Uri.parse(url));
         }
         return;
@@ -227,7 +286,9 @@ export class BuildCommands {
         status: isTerminal(b.status) ? b.status : undefined,
         profileId: node.profile.id,
         branchId: node.branch.id,
-        label: vscode.l10n.t('Build {0} {1}', shortHash(b.commitHash) ?? b.id.slice(0, 8), firstLine(b.commitMessage)?.slice(0, 40) ?? '').trim(),
+        label: vscode.l10n
+          .t('Build {0} {1}', shortHash(b.commitHash) ?? b.id.slice(0, 8), firstLine(b.commitMessage)?.slice(0, 40) ?? '')
+          .trim(),
       });
     }
     if (node instanceof QueueNode) {
@@ -259,10 +320,25 @@ export class BuildCommands {
 
   async downloadArtifacts(node: unknown, folder?: string): Promise<string | undefined> {
     if (node instanceof BuildNode) {
-      return downloadArtifactsCommand(this.builds, this.state, { commitId: node.build.commitId, buildId: node.build.id, profileName: node.profile.name, branchName: node.branch.name }, folder);
+      return downloadArtifactsCommand(
+        this.builds,
+        this.state,
+        { commitId: node.build.commitId, buildId: node.build.id, profileName: node.profile.name, branchName: node.branch.name },
+        folder,
+      );
     }
     if (isFinishedLike(node) && node.buildId && node.commitId) {
-      return downloadArtifactsCommand(this.builds, this.state, { commitId: node.commitId, buildId: node.buildId, profileName: node.profileName ?? 'profile', branchName: node.branchName ?? 'branch' }, folder);
+      return downloadArtifactsCommand(
+        this.builds,
+        this.state,
+        {
+          commitId: node.commitId,
+          buildId: node.buildId,
+          profileName: node.profileName ?? 'profile',
+          branchName: node.branchName ?? 'branch',
+        },
+        folder,
+      );
     }
     return undefined;
   }
@@ -277,7 +353,13 @@ export class BuildCommands {
     if (node instanceof BuildNode) {
       const b = node.build;
       const running = isActive(b.status);
-      target = { profileId: node.profile.id, commitId: b.commitId, buildId: b.id, queueItemId: running ? (this.builds.queueItemFor(b) ?? b.id) : undefined, running };
+      target = {
+        profileId: node.profile.id,
+        commitId: b.commitId,
+        buildId: b.id,
+        queueItemId: running ? (this.builds.queueItemFor(b) ?? b.id) : undefined,
+        running,
+      };
     } else if (node instanceof QueueNode) {
       target = { profileId: node.entry.profileId, commitId: node.entry.commitId, queueItemId: node.entry.id, running: true };
     } else if (isFinishedLike(node)) {
@@ -299,7 +381,12 @@ export class BuildCommands {
     }
   }
 
-  private async choose<T extends { id: string }>(items: T[], toItem: (t: T) => vscode.QuickPickItem, title: string, preferredId?: string): Promise<T> {
+  private async choose<T extends { id: string }>(
+    items: T[],
+    toItem: (t: T) => vscode.QuickPickItem,
+    title: string,
+    preferredId?: string,
+  ): Promise<T> {
     if (items.length === 0) {
       throw new NothingToChooseError(title);
     }
@@ -307,7 +394,12 @@ export class BuildCommands {
       return items[0];
     }
     const ordered = preferredId ? [...items.filter((i) => i.id === preferredId), ...items.filter((i) => i.id !== preferredId)] : items;
-    return (await pick(ordered.map((t) => ({ ...toItem(t), t })), { title })).t;
+    return (
+      await pick(
+        ordered.map((t) => ({ ...toItem(t), t })),
+        { title },
+      )
+    ).t;
   }
 }
 

@@ -21,17 +21,25 @@ export class CommitCommands {
     const t = await this.status.buildTarget();
     switch (t.kind) {
       case 'noRepository':
-        void vscode.window.showInformationMessage(vscode.l10n.t('Build This Commit needs a git repository with a commit checked out in this workspace.'));
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t('Build This Commit needs a git repository with a commit checked out in this workspace.'),
+        );
         return undefined;
       case 'noProfile':
         void vscode.window.showInformationMessage(
-          vscode.l10n.t('No Appcircle build profile builds this repository. Connect the repository to a build profile in Appcircle, or switch to the organization that has it.'),
+          vscode.l10n.t(
+            'No Appcircle build profile builds this repository. Connect the repository to a build profile in Appcircle, or switch to the organization that has it.',
+          ),
         );
         return undefined;
       case 'notPushed': {
         const push = vscode.l10n.t('Push');
         const picked = await vscode.window.showWarningMessage(
-          vscode.l10n.t('Push first: commit {0} is not on the remote yet ({1} commits ahead). Appcircle builds what it has received.', shortHash(t.commit) ?? t.commit, t.ahead),
+          vscode.l10n.t(
+            'Push first: commit {0} is not on the remote yet ({1} commits ahead). Appcircle builds what it has received.',
+            shortHash(t.commit) ?? t.commit,
+            t.ahead,
+          ),
           push,
         );
         if (picked === push) {
@@ -41,13 +49,21 @@ export class CommitCommands {
       }
       case 'noBranch':
         void vscode.window.showWarningMessage(
-          vscode.l10n.t('Appcircle has no branch {0} in {1} yet. Push the branch first; Appcircle lists it once its webhook reports the push.', t.branchName ?? '', t.profile.name),
+          vscode.l10n.t(
+            'Appcircle has no branch {0} in {1} yet. Push the branch first; Appcircle lists it once its webhook reports the push.',
+            t.branchName ?? '',
+            t.profile.name,
+          ),
         );
         return undefined;
       case 'notReceived': {
         const again = vscode.l10n.t('Try Again');
         const picked = await vscode.window.showWarningMessage(
-          vscode.l10n.t('Appcircle has not received commit {0} on {1} yet (it learns of pushes through its webhook). Try again in a moment; no other commit was built.', shortHash(t.commit) ?? t.commit, t.branch.name),
+          vscode.l10n.t(
+            'Appcircle has not received commit {0} on {1} yet (it learns of pushes through its webhook). Try again in a moment; no other commit was built.',
+            shortHash(t.commit) ?? t.commit,
+            t.branch.name,
+          ),
           again,
         );
         return picked === again ? this.buildThisCommit() : undefined;

@@ -17,7 +17,9 @@ export class LogCommands {
   async showProblems(arg?: unknown): Promise<number> {
     const uri = arg instanceof vscode.Uri ? arg : arg === undefined ? vscode.window.activeTextEditor?.document.uri : this.logUriFor(arg);
     if (!uri) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Open the log of a failed Appcircle build first (Show Build Log on a build), then run Show Build Problems.'));
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('Open the log of a failed Appcircle build first (Show Build Log on a build), then run Show Build Problems.'),
+      );
       return 0;
     }
     const doc = await vscode.workspace.openTextDocument(uri);

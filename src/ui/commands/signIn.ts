@@ -45,12 +45,19 @@ export class SignInCommands {
     ];
     const others = await this.session.listOtherSessions().catch((): OtherWorkspaceSession[] => []);
     if (others.length) {
-      items.push({ label: vscode.l10n.t('From another workspace'), kind: vscode.QuickPickItemKind.Separator, run: () => Promise.resolve(undefined) });
+      items.push({
+        label: vscode.l10n.t('From another workspace'),
+        kind: vscode.QuickPickItemKind.Separator,
+        run: () => Promise.resolve(undefined),
+      });
       for (const o of others) {
         items.push({
           label: `$(account) ${vscode.l10n.t('Use {0}, {1}', o.account, o.organizationName)}`,
           description: vscode.l10n.t('signed in in {0}', o.workspaceName),
-          run: () => this.withReport(o.kind === 'apiKey' ? 'signInApiKey' : o.kind === 'pat' ? 'signInPat' : 'signInToken', () => this.session.signInWithOtherSession(o)),
+          run: () =>
+            this.withReport(o.kind === 'apiKey' ? 'signInApiKey' : o.kind === 'pat' ? 'signInPat' : 'signInToken', () =>
+              this.session.signInWithOtherSession(o),
+            ),
         });
       }
     }
@@ -64,7 +71,10 @@ export class SignInCommands {
         });
       }
     }
-    const chosen = await pick(items, { title: vscode.l10n.t('Appcircle: Sign In'), placeHolder: vscode.l10n.t('How do you want to sign in to Appcircle?') });
+    const chosen = await pick(items, {
+      title: vscode.l10n.t('Appcircle: Sign In'),
+      placeHolder: vscode.l10n.t('How do you want to sign in to Appcircle?'),
+    });
     return chosen.run();
   }
 
@@ -78,7 +88,9 @@ export class SignInCommands {
       : await askInput({
           field: 'pat',
           title: vscode.l10n.t('Appcircle: Sign In with Personal Access Key (Personal API Token)'),
-          prompt: vscode.l10n.t('Paste your Appcircle Personal Access Key, formerly Personal API Token (Appcircle dashboard → My Organization → Security → Personal Access Key). It is kept in VS Code\'s secret storage for this workspace.'),
+          prompt: vscode.l10n.t(
+            "Paste your Appcircle Personal Access Key, formerly Personal API Token (Appcircle dashboard → My Organization → Security → Personal Access Key). It is kept in VS Code's secret storage for this workspace.",
+          ),
           password: true,
         });
     return this.signIn({ kind: 'pat', pat });
@@ -98,15 +110,28 @@ export class SignInCommands {
       organizationId = requireOrganizationId(args.organizationId);
     } else {
       const title = vscode.l10n.t('Appcircle: Sign In with API Key');
-      name = await askInput({ field: 'apiKeyName', title, step: 1, totalSteps: 3, prompt: vscode.l10n.t('API key name, as shown in Organization → API Keys.') });
-      secret = await askInput({ field: 'apiKeySecret', title, step: 2, totalSteps: 3, prompt: vscode.l10n.t('API key secret.'), password: true });
+      name = await askInput({
+        field: 'apiKeyName',
+        title,
+        step: 1,
+        totalSteps: 3,
+        prompt: vscode.l10n.t('API key name, as shown in Organization → API Keys.'),
+      });
+      secret = await askInput({
+        field: 'apiKeySecret',
+        title,
+        step: 2,
+        totalSteps: 3,
+        prompt: vscode.l10n.t('API key secret.'),
+        password: true,
+      });
       const org = await askInput({
         field: 'organizationId',
         title,
         step: 3,
         totalSteps: 3,
         optional: true,
-        prompt: vscode.l10n.t('Organization id (optional): press Enter to use the key\'s own organization.'),
+        prompt: vscode.l10n.t("Organization id (optional): press Enter to use the key's own organization."),
         placeHolder: vscode.l10n.t('Organization id (optional)'),
       });
       organizationId = requireOrganizationId(org);
@@ -133,7 +158,14 @@ export class SignInCommands {
     const switchOrg = vscode.l10n.t('Switch Organization');
     const actions = s.kind === 'accessToken' ? [signOut] : [signOut, switchOrg];
     void vscode.window
-      .showWarningMessage(vscode.l10n.t('You are already signed in to Appcircle as {0} (organization {1}). Sign out first to use another account.', s.account, s.organizationName), ...actions)
+      .showWarningMessage(
+        vscode.l10n.t(
+          'You are already signed in to Appcircle as {0} (organization {1}). Sign out first to use another account.',
+          s.account,
+          s.organizationName,
+        ),
+        ...actions,
+      )
       .then((picked) => {
         if (picked === signOut) {
           return vscode.commands.executeCommand(CommandIds.logout);

@@ -34,7 +34,8 @@ export class ActiveBuildsTreeProvider extends DisposableBase implements vscode.T
     }
     const running = this.session.isSignedIn ? this.builds.runningCount : 0;
     this.view.badge = running > 0 ? { value: running, tooltip: vscode.l10n.t('{0} running Appcircle builds', running) } : undefined;
-    this.view.description = this.session.isSignedIn && this.builds.queue.loaded ? vscode.l10n.t('{0} in queue', this.builds.queue.entries.length) : undefined;
+    this.view.description =
+      this.session.isSignedIn && this.builds.queue.loaded ? vscode.l10n.t('{0} in queue', this.builds.queue.entries.length) : undefined;
   }
 
   getTreeItem(node: AppcircleNode): vscode.TreeItem {
@@ -65,6 +66,8 @@ export class ActiveBuildsTreeProvider extends DisposableBase implements vscode.T
   }
 
   private errorNode(e: unknown): MessageNode {
-    return new MessageNode('queue:error', describeError(e, 'load')?.message ?? vscode.l10n.t('Could not load the queue.'), 'error', () => this.builds.refresh({ kind: 'queue' }));
+    return new MessageNode('queue:error', describeError(e, 'load')?.message ?? vscode.l10n.t('Could not load the queue.'), 'error', () =>
+      this.builds.refresh({ kind: 'queue' }),
+    );
   }
 }

@@ -161,6 +161,8 @@ export class BuildsTreeProvider extends DisposableBase implements vscode.TreeDat
 
   private errorNode(key: string, e: unknown, parent?: AppcircleNode): MessageNode {
     const d = describeError(e, 'load');
-    return new MessageNode(`${key}:error`, d?.message ?? vscode.l10n.t('Could not load.'), 'error', () => this.builds.refresh(refreshScopeOf(parent, { kind: 'profiles' })));
+    return new MessageNode(`${key}:error`, d?.message ?? vscode.l10n.t('Could not load.'), 'error', () =>
+      this.builds.refresh(refreshScopeOf(parent, { kind: 'profiles' })),
+    );
   }
 }

@@ -33,13 +33,27 @@ export class ProfileNode {
     const p = this.profile;
     const item = new vscode.TreeItem(p.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
-    const parts = [p.repositoryName, p.matchesWorkspace ? vscode.l10n.t('this workspace') : undefined, p.pinned ? vscode.l10n.t('pinned') : undefined].filter(Boolean);
+    const parts = [
+      p.repositoryName,
+      p.matchesWorkspace ? vscode.l10n.t('this workspace') : undefined,
+      p.pinned ? vscode.l10n.t('pinned') : undefined,
+    ].filter(Boolean);
     item.description = parts.join(' · ');
-    item.iconPath = new vscode.ThemeIcon(p.platform === 'android' ? 'robot' : p.platform === 'ios' ? 'device-mobile' : 'package', p.matchesWorkspace ? new vscode.ThemeColor('charts.green') : undefined);
+    item.iconPath = new vscode.ThemeIcon(
+      p.platform === 'android' ? 'robot' : p.platform === 'ios' ? 'device-mobile' : 'package',
+      p.matchesWorkspace ? new vscode.ThemeColor('charts.green') : undefined,
+    );
     item.contextValue = `profile${p.pinned ? ' pinned' : ''}`;
     item.tooltip = new vscode.MarkdownString(
       // server text is escaped: a profile name cannot inject links, images or command URIs into the tooltip
-      [`**${escapeMd(p.name)}**`, vscode.l10n.t('Platform: {0}', p.platform === 'ios' ? 'iOS' : p.platform === 'android' ? 'Android' : vscode.l10n.t('unknown')), p.repositoryName ? vscode.l10n.t('Repository: {0}', escapeMd(p.repositoryName)) : '', p.matchesWorkspace ? vscode.l10n.t('Matches a git remote of this workspace.') : ''].filter(Boolean).join('\n\n'),
+      [
+        `**${escapeMd(p.name)}**`,
+        vscode.l10n.t('Platform: {0}', p.platform === 'ios' ? 'iOS' : p.platform === 'android' ? 'Android' : vscode.l10n.t('unknown')),
+        p.repositoryName ? vscode.l10n.t('Repository: {0}', escapeMd(p.repositoryName)) : '',
+        p.matchesWorkspace ? vscode.l10n.t('Matches a git remote of this workspace.') : '',
+      ]
+        .filter(Boolean)
+        .join('\n\n'),
     );
     return item;
   }
@@ -47,7 +61,11 @@ export class ProfileNode {
 
 export class BranchNode {
   readonly type = 'branch';
-  constructor(readonly branch: Branch, readonly profile: BuildProfile, private readonly now: number) {}
+  constructor(
+    readonly branch: Branch,
+    readonly profile: BuildProfile,
+    private readonly now: number,
+  ) {}
   get id(): string {
     return `branch:${this.profile.id}:${this.branch.id}`;
   }
@@ -65,7 +83,12 @@ export class BranchNode {
 
 export class BuildNode {
   readonly type = 'build';
-  constructor(readonly build: Build, readonly profile: BuildProfile, readonly branch: Branch, private readonly now: number) {}
+  constructor(
+    readonly build: Build,
+    readonly profile: BuildProfile,
+    readonly branch: Branch,
+    private readonly now: number,
+  ) {}
   get id(): string {
     return `build:${this.build.id}`;
   }
@@ -112,7 +135,10 @@ export class BuildNode {
 
 export class LoadMoreNode {
   readonly type = 'loadMore';
-  constructor(readonly profileId: string, readonly branchId: string) {}
+  constructor(
+    readonly profileId: string,
+    readonly branchId: string,
+  ) {}
   get id(): string {
     return `more:${this.profileId}:${this.branchId}`;
   }
@@ -140,7 +166,10 @@ export class MessageNode {
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.message, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
-    item.iconPath = new vscode.ThemeIcon(this.kind === 'error' ? 'error' : this.kind === 'loading' ? 'loading~spin' : 'info', this.kind === 'error' ? new vscode.ThemeColor('errorForeground') : undefined);
+    item.iconPath = new vscode.ThemeIcon(
+      this.kind === 'error' ? 'error' : this.kind === 'loading' ? 'loading~spin' : 'info',
+      this.kind === 'error' ? new vscode.ThemeColor('errorForeground') : undefined,
+    );
     item.contextValue = this.retry ? 'message retry' : 'message';
     if (this.retry) {
       item.description = vscode.l10n.t('Retry');
@@ -153,20 +182,33 @@ export class MessageNode {
 
 export class QueueNode {
   readonly type = 'queue';
-  constructor(readonly entry: QueueEntry, private readonly now: number) {}
+  constructor(
+    readonly entry: QueueEntry,
+    private readonly now: number,
+  ) {}
   get id(): string {
     return `queue:${this.entry.id}`;
   }
   getTreeItem(): vscode.TreeItem {
     const e = this.entry;
     const status = e.queueItemStatus === QueueItemStatus.Running ? BuildStatus.Running : BuildStatus.Waiting;
-    const item = new vscode.TreeItem(`${e.profileName ?? vscode.l10n.t('Build')} · ${e.branchName ?? ''}`, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      `${e.profileName ?? vscode.l10n.t('Build')} · ${e.branchName ?? ''}`,
+      vscode.TreeItemCollapsibleState.None,
+    );
     item.id = this.id;
     item.iconPath = statusIcon(status);
     const since = e.startQueueDateTime ? formatDuration((this.now - Date.parse(e.startQueueDateTime)) / 1000) : undefined;
     item.description = [statusLook(status).label, shortHash(e.commitHash), since].filter(Boolean).join(' · ');
     item.contextValue = `queued ${buildContextValue(status, false)}`;
-    item.tooltip = [`${e.profileName ?? ''} / ${e.branchName ?? ''}`, statusLook(status).label, e.email ? vscode.l10n.t('Started by {0}', e.email) : '', e.startQueueDateTime ? vscode.l10n.t('Queued {0}', new Date(e.startQueueDateTime).toLocaleString()) : ''].filter(Boolean).join('\n');
+    item.tooltip = [
+      `${e.profileName ?? ''} / ${e.branchName ?? ''}`,
+      statusLook(status).label,
+      e.email ? vscode.l10n.t('Started by {0}', e.email) : '',
+      e.startQueueDateTime ? vscode.l10n.t('Queued {0}', new Date(e.startQueueDateTime).toLocaleString()) : '',
+    ]
+      .filter(Boolean)
+      .join('\n');
     item.command = { command: 'appcircle.showBuildLog', title: vscode.l10n.t('Show Log'), arguments: [this] };
     return item;
   }

@@ -59,10 +59,16 @@ describe('Build views in a real extension host', () => {
         resolve(f);
       });
     });
-    const started = await vscode.commands.executeCommand<{ queueItemId: string }>('appcircle.startBuild', { profileId: profile.id, branchId: branch.id });
+    const started = await vscode.commands.executeCommand<{ queueItemId: string }>('appcircle.startBuild', {
+      profileId: profile.id,
+      branchId: branch.id,
+    });
     assert.ok(started?.queueItemId);
     const ticksBefore = ext.builds.scheduler.ticks;
-    const finished = await Promise.race([ended, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no finish event in 60 s')), 60_000))]);
+    const finished = await Promise.race([
+      ended,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no finish event in 60 s')), 60_000)),
+    ]);
     assert.equal(finished[0]?.queueItemId, started.queueItemId);
     assert.equal(finished[0]?.status, 0);
     assert.ok(ext.builds.scheduler.ticks > ticksBefore, 'the scheduler polled');

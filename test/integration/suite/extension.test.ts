@@ -56,7 +56,9 @@ describe('Appcircle extension in a real extension host', () => {
 
   it('registers every contributed command', async () => {
     const ext = vscode.extensions.getExtension(EXT_ID);
-    const manifest = JSON.parse(fs.readFileSync(path.join(ext?.extensionPath ?? '', 'package.json'), 'utf8')) as { contributes: { commands: { command: string }[] } };
+    const manifest = JSON.parse(fs.readFileSync(path.join(ext?.extensionPath ?? '', 'package.json'), 'utf8')) as {
+      contributes: { commands: { command: string }[] };
+    };
     const all = new Set(await vscode.commands.getCommands(true));
     for (const c of manifest.contributes.commands) {
       assert.ok(all.has(c.command), `${c.command} is registered`);
@@ -103,7 +105,10 @@ describe('Appcircle extension in a real extension host', () => {
   });
 
   it('refuses a second sign-in while signed in (the session stays)', async () => {
-    const r = await vscode.commands.executeCommand<SessionInfoLike | undefined>('appcircle.loginWithApiKey', { name: DEMO_API_KEY.name, secret: DEMO_API_KEY.secret });
+    const r = await vscode.commands.executeCommand<SessionInfoLike | undefined>('appcircle.loginWithApiKey', {
+      name: DEMO_API_KEY.name,
+      secret: DEMO_API_KEY.secret,
+    });
     assert.equal(r, undefined);
     const { testApi } = await api();
     const stored = JSON.parse((await testApi?.storedSessionRaw()) ?? '{}') as { credential?: { kind: string } };
@@ -118,7 +123,11 @@ describe('Appcircle extension in a real extension host', () => {
   });
 
   it('signs in with an API key and out again', async () => {
-    const info = await vscode.commands.executeCommand<SessionInfoLike>('appcircle.loginWithApiKey', { name: DEMO_API_KEY.name, secret: DEMO_API_KEY.secret, organizationId: QA_ORG_ID });
+    const info = await vscode.commands.executeCommand<SessionInfoLike>('appcircle.loginWithApiKey', {
+      name: DEMO_API_KEY.name,
+      secret: DEMO_API_KEY.secret,
+      organizationId: QA_ORG_ID,
+    });
     assert.equal(info?.organizationName, 'Acme QA');
     await vscode.commands.executeCommand('appcircle.logout');
   });

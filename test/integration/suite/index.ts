@@ -10,7 +10,10 @@ import Mocha from 'mocha';
 export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, color: false, reporter: 'base' });
   const dir = __dirname;
-  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.test.js')).sort()) {
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((x) => x.endsWith('.test.js'))
+    .sort()) {
     mocha.addFile(path.join(dir, f));
   }
   const tests: { title: string; ok: boolean; error?: string }[] = [];

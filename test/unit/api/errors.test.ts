@@ -54,7 +54,8 @@ describe('api: auth and organizations against the sandbox', () => {
     auth = new AuthApi({ authUrl: sb.authUrl, logger: logs, timeoutMs: 2000 });
   });
 
-  const client = (token: string, timeoutMs = 2000) => new ApiClient({ baseUrl: sb.apiUrl, getToken: () => Promise.resolve(token), logger: logs, timeoutMs });
+  const client = (token: string, timeoutMs = 2000) =>
+    new ApiClient({ baseUrl: sb.apiUrl, getToken: () => Promise.resolve(token), logger: logs, timeoutMs });
 
   it('PAT v1 → a JWT bound to the root organization; the body is exactly pat=…', async () => {
     const r = await auth.tokenWithPat(DEMO_PAT);
@@ -79,7 +80,10 @@ describe('api: auth and organizations against the sandbox', () => {
     const { accessToken } = await auth.tokenWithPat(DEMO_PAT);
     tokens.push(accessToken);
     const orgs = await new OrganizationsApi(client(accessToken)).list();
-    assert.deepEqual(orgs.map((o) => o.name), ['Acme Mobile', 'Acme QA', 'Acme Europe']);
+    assert.deepEqual(
+      orgs.map((o) => o.name),
+      ['Acme Mobile', 'Acme QA', 'Acme Europe'],
+    );
     assert.equal(orgs[0]?.rootOrganizationId, undefined);
     assert.equal(orgs[1]?.rootOrganizationId, ROOT_ORG_ID);
     const one = await new OrganizationsApi(client(accessToken)).get(QA_ORG_ID);
@@ -92,8 +96,18 @@ describe('api: auth and organizations against the sandbox', () => {
   const cases: [string, () => Promise<unknown>, ApiErrorKind, (e: ApiError) => void][] = [
     ['wrong PAT → 401', () => auth.tokenWithPat('acpat_wrong'), 'unauthorized', (e) => assert.equal(e.status, 401)],
     ['bad API key → 401', () => auth.tokenWithApiKey(DEMO_API_KEY.name, 'nope'), 'unauthorized', () => undefined],
-    ['key without access to the organization → 403', () => auth.tokenWithApiKey(QA_API_KEY.name, QA_API_KEY.secret, ROOT_ORG_ID), 'forbidden', () => undefined],
-    ['non-GUID organization → 400 with the CLI phrase', () => auth.tokenWithApiKey(DEMO_API_KEY.name, DEMO_API_KEY.secret, 'acme'), 'badRequest', (e) => assert.equal(e.isInvalidOrganizationId, true)],
+    [
+      'key without access to the organization → 403',
+      () => auth.tokenWithApiKey(QA_API_KEY.name, QA_API_KEY.secret, ROOT_ORG_ID),
+      'forbidden',
+      () => undefined,
+    ],
+    [
+      'non-GUID organization → 400 with the CLI phrase',
+      () => auth.tokenWithApiKey(DEMO_API_KEY.name, DEMO_API_KEY.secret, 'acme'),
+      'badRequest',
+      (e) => assert.equal(e.isInvalidOrganizationId, true),
+    ],
   ];
   for (const [name, call, kind, extra] of cases) {
     it(name, async () => {
@@ -170,7 +184,10 @@ describe('api: transport rules', () => {
   });
 
   it('refuses plain http to remote hosts unless allowed; loopback is fine', () => {
-    assert.throws(() => checkUrlAllowed('http://api.example.com/x', false), (e: unknown) => e instanceof ApiError && e.kind === 'insecureUrl');
+    assert.throws(
+      () => checkUrlAllowed('http://api.example.com/x', false),
+      (e: unknown) => e instanceof ApiError && e.kind === 'insecureUrl',
+    );
     assert.doesNotThrow(() => checkUrlAllowed('http://api.example.com/x', true));
     assert.doesNotThrow(() => checkUrlAllowed('http://127.0.0.1:8787/x', false));
     assert.doesNotThrow(() => checkUrlAllowed('http://localhost:8787/x', false));
@@ -195,7 +212,10 @@ describe('api: transport rules', () => {
     });
     await new Promise<void>((r) => origin.listen(0, '127.0.0.1', () => r()));
     try {
-      const c = new ApiClient({ baseUrl: `http://127.0.0.1:${(origin.address() as AddressInfo).port}`, getToken: () => Promise.resolve('eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.sig') });
+      const c = new ApiClient({
+        baseUrl: `http://127.0.0.1:${(origin.address() as AddressInfo).port}`,
+        getToken: () => Promise.resolve('eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.sig'),
+      });
       await c.get('build/v2/profiles');
       assert.equal(seen.length, 2);
       assert.match(seen[0] ?? '', /^Bearer /);

@@ -12,7 +12,12 @@ import { startSandbox } from '../../../sandbox/server';
 describe('api: Personal Access Key, v1 first and v3 once on a 401', () => {
   let sb: Sandbox;
   const lines: string[] = [];
-  const logger = { debug: (m: string) => lines.push(m), info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), error: (m: string) => lines.push(m) };
+  const logger = {
+    debug: (m: string) => lines.push(m),
+    info: (m: string) => lines.push(m),
+    warn: (m: string) => lines.push(m),
+    error: (m: string) => lines.push(m),
+  };
   const auth = () => new AuthApi({ authUrl: sb.authUrl, logger, timeoutMs: 2000 });
   const tokenCalls = (from: number) => sb.requests.slice(from).map((r) => `${r.path} ${r.status} ${(r.bodyFields ?? []).join(',')}`);
 
@@ -40,12 +45,18 @@ describe('api: Personal Access Key, v1 first and v3 once on a 401', () => {
     before = sb.requests.length;
     const sub = await auth().tokenWithPat(DEMO_PAK_V3_ONLY, QA_ORG_ID);
     assert.equal(sub.claims.currentOrganizationId, QA_ORG_ID);
-    assert.deepEqual(tokenCalls(before), ['/auth/v2/token 401 pat,subOrganizationId,subOrganization', '/auth/v3/token 200 personalAccessKey,subOrganization']);
+    assert.deepEqual(tokenCalls(before), [
+      '/auth/v2/token 401 pat,subOrganizationId,subOrganization',
+      '/auth/v3/token 200 personalAccessKey,subOrganization',
+    ]);
   });
 
   it('a wrong key: v1 401, v3 401 once, then the first 401 (the key is rejected)', async () => {
     const before = sb.requests.length;
-    await assert.rejects(auth().tokenWithPat('acpak_wrong_000000000000'), (e: unknown) => e instanceof ApiError && e.kind === 'unauthorized' && e.path === 'auth/v1/token');
+    await assert.rejects(
+      auth().tokenWithPat('acpak_wrong_000000000000'),
+      (e: unknown) => e instanceof ApiError && e.kind === 'unauthorized' && e.path === 'auth/v1/token',
+    );
     assert.deepEqual(tokenCalls(before), ['/auth/v1/token 401 pat', '/auth/v3/token 401 personalAccessKey']);
   });
 
@@ -53,6 +64,9 @@ describe('api: Personal Access Key, v1 first and v3 once on a 401', () => {
     sb.faults.set({ pathIncludes: '/auth/', htmlPage: true, htmlStatus: 401 });
     const before = sb.requests.length;
     await assert.rejects(auth().tokenWithPat(DEMO_PAT), (e: unknown) => e instanceof ApiError && e.htmlBody);
-    assert.deepEqual(tokenCalls(before).map((x) => x.split(' ')[0]), ['/auth/v1/token']);
+    assert.deepEqual(
+      tokenCalls(before).map((x) => x.split(' ')[0]),
+      ['/auth/v1/token'],
+    );
   });
 });

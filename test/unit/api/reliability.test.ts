@@ -41,17 +41,34 @@ async function catcher(): Promise<{ url: string; bodies: string[]; auth: (string
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { url: `http://localhost:${(server.address() as AddressInfo).port}`, bodies, auth, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `http://localhost:${(server.address() as AddressInfo).port}`,
+    bodies,
+    auth,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 describe('api: redirects, broken bodies, deadlines, limits', () => {
   let sb: Sandbox;
   let token: string;
   const lines: string[] = [];
-  const logger = { debug: (m: string) => lines.push(m), info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), error: (m: string) => lines.push(m) };
+  const logger = {
+    debug: (m: string) => lines.push(m),
+    info: (m: string) => lines.push(m),
+    warn: (m: string) => lines.push(m),
+    error: (m: string) => lines.push(m),
+  };
   const auth = () => new AuthApi({ authUrl: sb.authUrl, logger, timeoutMs: 1000 });
   const client = (o: { timeoutMs?: number; deadlineMs?: number; maxJsonBytes?: number } = {}) =>
-    new ApiClient({ baseUrl: sb.apiUrl, getToken: () => Promise.resolve(token), logger, timeoutMs: o.timeoutMs ?? 1000, deadlineMs: o.deadlineMs, maxJsonBytes: o.maxJsonBytes });
+    new ApiClient({
+      baseUrl: sb.apiUrl,
+      getToken: () => Promise.resolve(token),
+      logger,
+      timeoutMs: o.timeoutMs ?? 1000,
+      deadlineMs: o.deadlineMs,
+      maxJsonBytes: o.maxJsonBytes,
+    });
 
   before(async () => {
     sb = await startSandbox({ quiet: true, realTime: false });
@@ -207,7 +224,16 @@ describe('api: redirects, broken bodies, deadlines, limits', () => {
       encodeURIComponent('acpat_echo_Zq7+Lm/9"x'),
     ].join('\n');
     const out = redact(input);
-    for (const secret of ['YWxhZGRpbjpvcGVuc2VzYW1l', 'cs-1234567', 'rt-1234567', 'ak-1234567', 'escaped-1234567', 'encoded-1234567', 'encjson-1234567', 'Zq7']) {
+    for (const secret of [
+      'YWxhZGRpbjpvcGVuc2VzYW1l',
+      'cs-1234567',
+      'rt-1234567',
+      'ak-1234567',
+      'escaped-1234567',
+      'encoded-1234567',
+      'encjson-1234567',
+      'Zq7',
+    ]) {
       assert.ok(!out.includes(secret), `${secret} left in: ${out}`);
     }
     assert.ok(out.includes('token_type') || !input.includes('token_type'));

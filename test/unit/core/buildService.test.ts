@@ -31,7 +31,13 @@ describe('core/BuildService (against the sandbox, frozen build clock)', () => {
     sb = await startSandbox({ quiet: true, builds: { speed: 0, timings: { waitMs: 1000, runMs: 4000, completeMs: 500 } } });
     h = makeHarness(sb);
     clock = new FakeClock(Date.now());
-    builds = new BuildService({ session: h.session, clock, logger: h.logger, pollIntervalMs: () => 5000, gitRemotes: () => Promise.resolve(['git@github.com:appcircle/appcircle-vscode.git']) });
+    builds = new BuildService({
+      session: h.session,
+      clock,
+      logger: h.logger,
+      pollIntervalMs: () => 5000,
+      gitRemotes: () => Promise.resolve(['git@github.com:appcircle/appcircle-vscode.git']),
+    });
     finished = [];
     builds.onDidFinishBuilds((f) => finished.push(f));
     await h.session.signIn({ kind: 'pat', pat: DEMO_PAT });
@@ -44,7 +50,10 @@ describe('core/BuildService (against the sandbox, frozen build clock)', () => {
 
   it('profiles: the workspace match first, then pinned, then by name', async () => {
     const { value } = await builds.profiles();
-    assert.deepEqual(value.map((p) => p.name), ['Appcircle VS Code Demo', 'Acme iOS', 'Acme Android']);
+    assert.deepEqual(
+      value.map((p) => p.name),
+      ['Appcircle VS Code Demo', 'Acme iOS', 'Acme Android'],
+    );
     assert.equal(value[0]?.matchesWorkspace, true);
     assert.equal(value[1]?.pinned, true);
     assert.equal(value[1]?.platform, 'ios');
@@ -59,7 +68,10 @@ describe('core/BuildService (against the sandbox, frozen build clock)', () => {
     assert.equal(page.items.length, 12);
     assert.equal(page.hasMore, false);
     const starts = page.items.map((b) => Date.parse(b.startDate ?? ''));
-    assert.deepEqual(starts, [...starts].sort((a, b) => b - a));
+    assert.deepEqual(
+      starts,
+      [...starts].sort((a, b) => b - a),
+    );
     assert.ok(page.items.every((b) => b.commitMessage && b.commitHash));
   });
 
@@ -69,7 +81,13 @@ describe('core/BuildService (against the sandbox, frozen build clock)', () => {
     h.dispose();
     h = makeHarness(sb);
     builds.dispose();
-    builds = new BuildService({ session: h.session, clock, logger: h.logger, pollIntervalMs: () => 5000, gitRemotes: () => Promise.resolve([]) });
+    builds = new BuildService({
+      session: h.session,
+      clock,
+      logger: h.logger,
+      pollIntervalMs: () => 5000,
+      gitRemotes: () => Promise.resolve([]),
+    });
     await h.session.signIn({ kind: 'pat', pat: DEMO_PAT });
     const p = (await builds.profiles()).value.find((x) => x.name === 'Bulk History')!;
     const b = (await builds.branches(p.id)).value[0];
@@ -98,7 +116,14 @@ describe('core/BuildService (against the sandbox, frozen build clock)', () => {
     const [wf] = await builds.workflows(p.id);
     const [cfg] = await builds.configurations(p.id);
     const [commit] = await builds.commits(b.id);
-    const started = await builds.startBuild({ profileId: p.id, branchId: b.id, branchName: b.name, commitId: commit.id, workflowId: wf.id, configurationId: cfg.id });
+    const started = await builds.startBuild({
+      profileId: p.id,
+      branchId: b.id,
+      branchName: b.name,
+      commitId: commit.id,
+      workflowId: wf.id,
+      configurationId: cfg.id,
+    });
     const page = await builds.builds(p.id, b.id);
     assert.equal(page.items[0]?.status, 90, 'the new build is listed first at once');
     await tickOnce();
@@ -132,7 +157,10 @@ describe('core/BuildService (against the sandbox, frozen build clock)', () => {
     const ids: string[] = [];
     for (const b of branches.slice(0, 2)) {
       const [c] = await builds.commits(b.id);
-      ids.push((await builds.startBuild({ profileId: p.id, branchId: b.id, commitId: c.id, workflowId: wf.id, configurationId: cfg.id })).queueItemId);
+      ids.push(
+        (await builds.startBuild({ profileId: p.id, branchId: b.id, commitId: c.id, workflowId: wf.id, configurationId: cfg.id }))
+          .queueItemId,
+      );
     }
     await tickOnce();
     assert.equal(builds.queue.entries.length, 2);
@@ -151,7 +179,10 @@ describe('core/BuildService (against the sandbox, frozen build clock)', () => {
     await builds.profiles();
     await h.session.switchOrganization({ id: QA_ORG_ID, name: 'Acme QA', isRoot: false, rootOrganizationId: ROOT_ORG_ID });
     assert.equal(cleared, 1);
-    assert.deepEqual((await builds.profiles()).value.map((p) => p.name), ['QA Android Smoke', 'QA Regression iOS']);
+    assert.deepEqual(
+      (await builds.profiles()).value.map((p) => p.name),
+      ['QA Android Smoke', 'QA Regression iOS'],
+    );
     await h.session.switchOrganization({ id: EU_ORG_ID, name: 'Acme Europe', isRoot: false, rootOrganizationId: ROOT_ORG_ID });
     assert.deepEqual((await builds.profiles()).value, []);
   });
@@ -181,7 +212,18 @@ describe('core/BuildService (against the sandbox, frozen build clock)', () => {
     const [wf] = await builds.workflows(p.id);
     const [cfg] = await builds.configurations(p.id);
     const c = commitId ?? (await builds.commits(b.id))[0].id;
-    return { p, b, ...(await builds.startBuild({ profileId: p.id, branchId: b.id, branchName: b.name, commitId: c, workflowId: wf.id, configurationId: cfg.id })) };
+    return {
+      p,
+      b,
+      ...(await builds.startBuild({
+        profileId: p.id,
+        branchId: b.id,
+        branchName: b.name,
+        commitId: c,
+        workflowId: wf.id,
+        configurationId: cfg.id,
+      })),
+    };
   }
 
   it('a rebuild: two active builds of one commit are told apart by id; Cancel and log go to the right one', async () => {
@@ -192,7 +234,10 @@ describe('core/BuildService (against the sandbox, frozen build clock)', () => {
     assert.equal(builds.queue.entries.length, 2);
     const listed = (await builds.builds(first.p.id, first.b.id)).items.filter((x) => x.status === 90);
     assert.equal(listed.length, 2);
-    assert.ok(listed.every((x) => x.commitId === first.commitId), 'same commit');
+    assert.ok(
+      listed.every((x) => x.commitId === first.commitId),
+      'same commit',
+    );
     // each build node maps to its own queue item (queue item id = build id, docs/appcircle-api.md §10)
     assert.deepEqual(listed.map((x) => builds.queueItemFor(x)).sort(), [first.queueItemId, second.queueItemId].sort());
     const older = listed.find((x) => x.id === first.queueItemId)!;
@@ -210,7 +255,13 @@ describe('core/BuildService (against the sandbox, frozen build clock)', () => {
   it('cancel says only what happened: confirmed (Canceled) when the server honours it; not confirmed when it ignores action=cancel', async () => {
     const a = await start('Acme Android', 'main');
     sb.world.advance(1500);
-    assert.deepEqual(await builds.cancel(a.queueItemId), { kind: 'canceled', queueItemId: a.queueItemId, status: 2, profileId: a.p.id, commitId: a.commitId });
+    assert.deepEqual(await builds.cancel(a.queueItemId), {
+      kind: 'canceled',
+      queueItemId: a.queueItemId,
+      status: 2,
+      profileId: a.p.id,
+      commitId: a.commitId,
+    });
     sb.setBuildBehaviour({ cancel: 'ignored' });
     const b = await start('Acme Android', 'develop');
     sb.world.advance(1500);
@@ -230,21 +281,42 @@ describe('core/BuildService (against the sandbox, frozen build clock)', () => {
     await tickOnce();
     assert.equal(finished.length, 1);
     const f = finished[0]?.[0];
-    assert.deepEqual([f?.queueItemId, f?.status, f?.watched, f?.buildId, f?.branchName], [s.queueItemId, 1, true, s.queueItemId, 'develop']);
-    assert.ok(sb.requests.some((r) => r.path === `/build/v1/queue/${s.queueItemId}` && r.status === 404), 'B8 answered 404');
-    assert.ok(sb.requests.some((r) => r.path === '/build/v1/builds' && r.query.branchId === s.branchId), 'B10 of its branch');
-    assert.deepEqual(h.logger.lines.filter((l) => l.startsWith('warn')), []);
+    assert.deepEqual(
+      [f?.queueItemId, f?.status, f?.watched, f?.buildId, f?.branchName],
+      [s.queueItemId, 1, true, s.queueItemId, 'develop'],
+    );
+    assert.ok(
+      sb.requests.some((r) => r.path === `/build/v1/queue/${s.queueItemId}` && r.status === 404),
+      'B8 answered 404',
+    );
+    assert.ok(
+      sb.requests.some((r) => r.path === '/build/v1/builds' && r.query.branchId === s.branchId),
+      'B10 of its branch',
+    );
+    assert.deepEqual(
+      h.logger.lines.filter((l) => l.startsWith('warn')),
+      [],
+    );
     await tickOnce();
     assert.equal(builds.scheduler.current, 'idle');
   });
 
   it('a build that leaves the queue unfinished is announced only with its final status (never as failed meanwhile)', async () => {
     await sb.stop();
-    sb = await startSandbox({ quiet: true, builds: { speed: 0, timings: { waitMs: 1000, runMs: 4000, completeMs: 20_000 }, behaviour: { leavesQueueAt: 'completing' } } });
+    sb = await startSandbox({
+      quiet: true,
+      builds: { speed: 0, timings: { waitMs: 1000, runMs: 4000, completeMs: 20_000 }, behaviour: { leavesQueueAt: 'completing' } },
+    });
     h.dispose();
     h = makeHarness(sb);
     builds.dispose();
-    builds = new BuildService({ session: h.session, clock, logger: h.logger, pollIntervalMs: () => 5000, gitRemotes: () => Promise.resolve([]) });
+    builds = new BuildService({
+      session: h.session,
+      clock,
+      logger: h.logger,
+      pollIntervalMs: () => 5000,
+      gitRemotes: () => Promise.resolve([]),
+    });
     builds.onDidFinishBuilds((f) => finished.push(f));
     await h.session.signIn({ kind: 'pat', pat: DEMO_PAT });
     const watched = await start('Acme iOS', 'develop');
@@ -271,6 +343,12 @@ describe('core/BuildService (against the sandbox, frozen build clock)', () => {
     sb.world.advance(20_000);
     await tickOnce();
     const all = finished.flat();
-    assert.deepEqual(all.map((f) => [f.queueItemId, f.status, f.watched]).sort(), [[watched.queueItemId, 0, true], [other.id, 0, false]].sort());
+    assert.deepEqual(
+      all.map((f) => [f.queueItemId, f.status, f.watched]).sort(),
+      [
+        [watched.queueItemId, 0, true],
+        [other.id, 0, false],
+      ].sort(),
+    );
   });
 });

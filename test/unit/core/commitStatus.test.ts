@@ -4,7 +4,15 @@ import type { Sandbox } from '../../../sandbox/server';
 import { startSandbox } from '../../../sandbox/server';
 import { BuildService } from '../../../src/core/buildService';
 import type { Build, BuildProfile } from '../../../src/core/buildModels';
-import { CommitStatusService, FOLLOW_REFRESH_TICKS, PUSH_FOLLOW_MS, buildOfCommit, matchingProfiles, sameCommit, sameHead } from '../../../src/core/commitStatus';
+import {
+  CommitStatusService,
+  FOLLOW_REFRESH_TICKS,
+  PUSH_FOLLOW_MS,
+  buildOfCommit,
+  matchingProfiles,
+  sameCommit,
+  sameHead,
+} from '../../../src/core/commitStatus';
 import type { CommitBuildState, GitHead } from '../../../src/core/commitStatus';
 import { FakeClock } from '../fakes/fakeClock';
 import type { Harness } from './helpers';
@@ -24,7 +32,13 @@ describe('core/CommitStatusService: the build of the commit you are on', () => {
     sb = await startSandbox({ quiet: true, builds: { speed: 0, timings: TIMINGS } });
     h = makeHarness(sb);
     clock = new FakeClock(Date.now());
-    builds = new BuildService({ session: h.session, clock, logger: h.logger, pollIntervalMs: () => 5000, gitRemotes: () => Promise.resolve([REMOTE]) });
+    builds = new BuildService({
+      session: h.session,
+      clock,
+      logger: h.logger,
+      pollIntervalMs: () => 5000,
+      gitRemotes: () => Promise.resolve([REMOTE]),
+    });
     status = new CommitStatusService({ builds, session: h.session, clock, logger: h.logger });
     await h.session.signIn({ kind: 'pat', pat: DEMO_PAT });
   });
@@ -36,7 +50,14 @@ describe('core/CommitStatusService: the build of the commit you are on', () => {
   });
 
   const demo = () => sb.world.profiles.find((p) => p.repositoryName === REPO_NAME && p.orgId === sb.world.profiles[0]?.orgId);
-  const head = (commit: string, over: Partial<GitHead> = {}): GitHead => ({ root: 'file:///ws', remotes: [REMOTE], branch: 'main', commit, ahead: 0, ...over });
+  const head = (commit: string, over: Partial<GitHead> = {}): GitHead => ({
+    root: 'file:///ws',
+    remotes: [REMOTE],
+    branch: 'main',
+    commit,
+    ahead: 0,
+    ...over,
+  });
   const settle = async (pred: (s: CommitBuildState) => boolean, what: string) => waitFor(() => pred(status.state), 3000, what);
   const apiPaths = (from: number) => sb.requests.slice(from).map((r) => r.path);
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -51,9 +72,19 @@ describe('core/CommitStatusService: the build of the commit you are on', () => {
   }
 
   it('matchers: profile by remote, commit by hash or abbreviation, heads compared without ahead/upstream', () => {
-    const p = (name: string, repositoryName?: string): BuildProfile => ({ id: name, name, platform: 'android', repositoryName, pinned: false, matchesWorkspace: false });
+    const p = (name: string, repositoryName?: string): BuildProfile => ({
+      id: name,
+      name,
+      platform: 'android',
+      repositoryName,
+      pinned: false,
+      matchesWorkspace: false,
+    });
     assert.deepEqual(
-      matchingProfiles([p('a', 'acme/app'), p('b', 'other/app'), p('c'), p('d', 'https://github.com/ACME/app.git')], ['git@github.com:acme/app.git']).map((x) => x.id),
+      matchingProfiles(
+        [p('a', 'acme/app'), p('b', 'other/app'), p('c'), p('d', 'https://github.com/ACME/app.git')],
+        ['git@github.com:acme/app.git'],
+      ).map((x) => x.id),
       ['a', 'd'],
     );
     assert.ok(sameCommit('9f1c2e7d4b3a8c6e5f0a1b2c3d4e5f6a7b8c9d0e', '9f1c2e7'));

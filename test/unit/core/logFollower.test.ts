@@ -21,7 +21,13 @@ describe('core/LogFollower: a running build’s log on the living sandbox queue 
   beforeEach(async () => {
     sb = await startSandbox({ quiet: true, builds: { speed: 0, timings: TIMINGS, logLines: 80 } });
     h = makeHarness(sb);
-    builds = new BuildService({ session: h.session, clock: new FakeClock(), logger: h.logger, pollIntervalMs: () => 5000, gitRemotes: () => Promise.resolve([]) });
+    builds = new BuildService({
+      session: h.session,
+      clock: new FakeClock(),
+      logger: h.logger,
+      pollIntervalMs: () => 5000,
+      gitRemotes: () => Promise.resolve([]),
+    });
     await h.session.signIn({ kind: 'pat', pat: DEMO_PAT });
   });
   afterEach(async () => {
@@ -41,7 +47,13 @@ describe('core/LogFollower: a running build’s log on the living sandbox queue 
   }
 
   /** Follows a build from start to end, one update per 1.5 s of build time; returns what each update did. */
-  async function follow(source: (s: { queueItemId: string; commitId: string }) => LogSource): Promise<{ f: LogFollower; results: LogUpdate[]; whileRunning: LogUpdate[]; lengths: number[]; s: { queueItemId: string; commitId: string } }> {
+  async function follow(source: (s: { queueItemId: string; commitId: string }) => LogSource): Promise<{
+    f: LogFollower;
+    results: LogUpdate[];
+    whileRunning: LogUpdate[];
+    lengths: number[];
+    s: { queueItemId: string; commitId: string };
+  }> {
     const s = await startOne();
     const f = new LogFollower((src, from, signal) => builds.readLog(src, from, signal), source(s));
     const results: LogUpdate[] = [await f.update()];
@@ -67,7 +79,10 @@ describe('core/LogFollower: a running build’s log on the living sandbox queue 
     const { f, results, whileRunning, s } = await follow((x) => ({ queueItemId: x.queueItemId }));
     assert.equal(results[0], 'notReady', 'waiting: no log yet');
     assert.ok(whileRunning.filter((r) => r === 'appended').length >= 2, `grew at least twice while running: ${whileRunning.join(',')}`);
-    assert.ok(results.every((r) => r === 'notReady' || r === 'appended' || r === 'unchanged'), `only appends: ${results.join(',')}`);
+    assert.ok(
+      results.every((r) => r === 'notReady' || r === 'appended' || r === 'unchanged'),
+      `only appends: ${results.join(',')}`,
+    );
     const q = await builds.queueItem(s.queueItemId);
     assert.equal(q.status, 0);
     assert.equal(f.text, await builds.logText(s.commitId, q.buildId!), 'the followed text is the whole log');
@@ -75,9 +90,14 @@ describe('core/LogFollower: a running build’s log on the living sandbox queue 
     const logReads = sb.requests.filter((r) => r.path.includes('/queue/logs/'));
     const ranged = logReads.filter((r) => r.range);
     assert.ok(ranged.length >= 3, 'Range requests once there was something');
-    assert.ok(ranged.every((r) => r.status === 206 || r.status === 416), ranged.map((r) => r.status).join(','));
+    assert.ok(
+      ranged.every((r) => r.status === 206 || r.status === 416),
+      ranged.map((r) => r.status).join(','),
+    );
     assert.equal(f.wholeLogReads, 0);
-    console.log(`      ${ranged.length} ranged reads; bytes per read: ${ranged.filter((r) => r.status === 206).length} partial (206), ${ranged.filter((r) => r.status === 416).length} nothing new (416); final log ${f.byteLength} bytes`);
+    console.log(
+      `      ${ranged.length} ranged reads; bytes per read: ${ranged.filter((r) => r.status === 206).length} partial (206), ${ranged.filter((r) => r.status === 416).length} nothing new (416); final log ${f.byteLength} bytes`,
+    );
   });
 
   it('Range ignored (200 with the whole log): the known prefix is skipped and checked, only the rest is appended', async () => {
@@ -112,17 +132,23 @@ describe('core/LogFollower: scripted servers', () => {
   it('"No Logs Available" and an empty body are "not ready"; a 404 after content changes nothing', async () => {
     const answers: LogRead[] = [bytes('No Logs Available'), bytes(''), bytes('line 1\n'), { kind: 'notReady' }];
     const f = new LogFollower(() => Promise.resolve(answers.shift()!), { queueItemId: 'q' });
-    assert.deepEqual([await f.update(), await f.update(), await f.update(), await f.update()], ['notReady', 'notReady', 'appended', 'unchanged']);
+    assert.deepEqual(
+      [await f.update(), await f.update(), await f.update(), await f.update()],
+      ['notReady', 'notReady', 'appended', 'unchanged'],
+    );
     assert.equal(f.text, 'line 1\n');
   });
 
   it('a log rewritten above the known part, or shorter, is read again whole ("replaced")', async () => {
     const froms: number[] = [];
     const server: string[] = ['héllo\n', 'HÉLLO\nworld\n', 'HÉLLO\nworld\n', 'x\n', 'x\n'];
-    const f = new LogFollower((_s, from) => {
-      froms.push(from);
-      return Promise.resolve(bytes(server.shift() ?? '')); // always the whole log (Range ignored)
-    }, { queueItemId: 'q' });
+    const f = new LogFollower(
+      (_s, from) => {
+        froms.push(from);
+        return Promise.resolve(bytes(server.shift() ?? '')); // always the whole log (Range ignored)
+      },
+      { queueItemId: 'q' },
+    );
     assert.equal(await f.update(), 'appended');
     assert.equal(f.byteLength, 7, 'bytes, not characters');
     assert.equal(await f.update(), 'replaced');

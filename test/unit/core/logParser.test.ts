@@ -69,23 +69,35 @@ describe('core/logParser: steps, markers and compiler messages of an Appcircle l
       source: 'clang',
     });
     const w = parseProblemLine(`[10:00:00] ${REPO}/App/A.m:3:1: warning: unused variable 'x' [-Wunused-variable]`, 0);
-    assert.deepEqual([w?.severity, w?.file, w?.line, w?.column, w?.message], ['warning', `${REPO}/App/A.m`, 3, 1, "unused variable 'x' [-Wunused-variable]"]);
+    assert.deepEqual(
+      [w?.severity, w?.file, w?.line, w?.column, w?.message],
+      ['warning', `${REPO}/App/A.m`, 3, 1, "unused variable 'x' [-Wunused-variable]"],
+    );
     const f = parseProblemLine(`❌ ${REPO}/App/B.h:1:10: fatal error: 'Foo.h' file not found`, 0);
     assert.deepEqual([f?.severity, f?.file, f?.line], ['error', `${REPO}/App/B.h`, 1]);
   });
 
   it('Gradle / Kotlin: `e: file:///…:27:5 msg` (Kotlin 2), `w: /…: (14, 9): msg` (Kotlin 1)', () => {
     const e = parseProblemLine(`e: file://${REPO}/app/src/main/java/com/acme/MainActivity.kt:27:5 Unresolved reference: foo`, 3);
-    assert.deepEqual([e?.severity, e?.file, e?.line, e?.column, e?.message, e?.source], ['error', `${REPO}/app/src/main/java/com/acme/MainActivity.kt`, 27, 5, 'Unresolved reference: foo', 'kotlin']);
+    assert.deepEqual(
+      [e?.severity, e?.file, e?.line, e?.column, e?.message, e?.source],
+      ['error', `${REPO}/app/src/main/java/com/acme/MainActivity.kt`, 27, 5, 'Unresolved reference: foo', 'kotlin'],
+    );
     const w = parseProblemLine(`w: ${REPO}/app/src/main/java/com/acme/Ui.kt: (14, 9): Variable 'unused' is never used`, 4);
-    assert.deepEqual([w?.severity, w?.file, w?.line, w?.column, w?.message], ['warning', `${REPO}/app/src/main/java/com/acme/Ui.kt`, 14, 9, "Variable 'unused' is never used"]);
+    assert.deepEqual(
+      [w?.severity, w?.file, w?.line, w?.column, w?.message],
+      ['warning', `${REPO}/app/src/main/java/com/acme/Ui.kt`, 14, 9, "Variable 'unused' is never used"],
+    );
     const spaced = parseProblemLine('e: file:///b/My%20App/src/A.kt:1:2 Type mismatch', 0);
     assert.equal(spaced?.file, '/b/My App/src/A.kt', 'file URLs are decoded');
   });
 
   it('javac: `…/Foo.java:12: error: msg` (no column), warnings too', () => {
     const e = parseProblemLine(`${REPO}/app/src/main/java/com/acme/Foo.java:12: error: cannot find symbol`, 9);
-    assert.deepEqual([e?.severity, e?.file, e?.line, e?.column, e?.message], ['error', `${REPO}/app/src/main/java/com/acme/Foo.java`, 12, undefined, 'cannot find symbol']);
+    assert.deepEqual(
+      [e?.severity, e?.file, e?.line, e?.column, e?.message],
+      ['error', `${REPO}/app/src/main/java/com/acme/Foo.java`, 12, undefined, 'cannot find symbol'],
+    );
     const w = parseProblemLine('src/main/java/Bar.java:3: warning: [deprecation] foo() in Bar has been deprecated', 0);
     assert.deepEqual([w?.severity, w?.file, w?.line], ['warning', 'src/main/java/Bar.java', 3]);
   });
@@ -93,7 +105,13 @@ describe('core/logParser: steps, markers and compiler messages of an Appcircle l
   it('plain `error:` / `FAILURE:` lines are errors of the log; ordinary lines (even mentioning errors) are not', () => {
     assert.equal(parseProblemLine('error: the build exceeded its time limit.', 0)?.source, 'plain');
     assert.equal(parseProblemLine('FAILURE: Build failed with an exception.', 0)?.source, 'plain');
-    for (const line of ['[10:00:00] compiling module 3 of 40', 'Found 0 errors and 2 warnings', 'warning count: 0', 'the error: was here', '@@[command] make']) {
+    for (const line of [
+      '[10:00:00] compiling module 3 of 40',
+      'Found 0 errors and 2 warnings',
+      'warning count: 0',
+      'the error: was here',
+      '@@[command] make',
+    ]) {
       assert.equal(parseProblemLine(line, 0), undefined, line);
     }
   });
@@ -114,7 +132,13 @@ describe('core/logParser: steps, markers and compiler messages of an Appcircle l
   });
 
   it('incremental: a log fed in pieces gives what the whole log gives; rollbackTo re-reads a cut last line', () => {
-    const lines = seededLogLines({ os: 2, buildId: 'abcdef0123', steps: stepsFor(2) }, ['Appcircle build x'], { status: 1, hasWarning: false }, '2025-08-20T10:00:00Z', 600);
+    const lines = seededLogLines(
+      { os: 2, buildId: 'abcdef0123', steps: stepsFor(2) },
+      ['Appcircle build x'],
+      { status: 1, hasWarning: false },
+      '2025-08-20T10:00:00Z',
+      600,
+    );
     const whole = parseLog(lines.join('\n'), { buildFailed: true });
     const p = new LogParser();
     p.feedLines(lines.slice(0, 10));
@@ -135,7 +159,13 @@ describe('core/logParser: steps, markers and compiler messages of an Appcircle l
   });
 
   it('the sandbox’s failed Android log: steps, the failed build step, Kotlin + javac errors and a warning', () => {
-    const lines = seededLogLines({ os: 2, buildId: 'abcdef0123', steps: stepsFor(2) }, ['Appcircle build x'], { status: 1, hasWarning: false }, '2025-08-20T10:00:00Z', 600);
+    const lines = seededLogLines(
+      { os: 2, buildId: 'abcdef0123', steps: stepsFor(2) },
+      ['Appcircle build x'],
+      { status: 1, hasWarning: false },
+      '2025-08-20T10:00:00Z',
+      600,
+    );
     const s = parseLog(lines.join('\n'), { buildFailed: true });
     assert.deepEqual(
       s.steps.map((x) => [x.name, x.result]),
@@ -156,11 +186,19 @@ describe('core/logParser: steps, markers and compiler messages of an Appcircle l
       ],
     );
     assert.ok((s.steps[2]?.durationSec ?? 0) > 0);
-    assert.equal(s.firstErrorLine, lines.findIndex((l) => l.startsWith('e: ')));
+    assert.equal(
+      s.firstErrorLine,
+      lines.findIndex((l) => l.startsWith('e: ')),
+    );
   });
 
   it('the sandbox’s failed iOS log: swiftc / clang errors, the repeated one once, Pods warning kept', () => {
-    const lines = seededLogLines({ os: 1, buildId: 'abcdef0123', steps: stepsFor(1) }, [], { status: 1, hasWarning: false }, '2025-08-20T10:00:00Z');
+    const lines = seededLogLines(
+      { os: 1, buildId: 'abcdef0123', steps: stepsFor(1) },
+      [],
+      { status: 1, hasWarning: false },
+      '2025-08-20T10:00:00Z',
+    );
     const s = parseLog(lines.join('\n'), { buildFailed: true });
     const repo = repositoryDir(1, 'abcdef0123');
     assert.deepEqual(
@@ -176,19 +214,35 @@ describe('core/logParser: steps, markers and compiler messages of an Appcircle l
   });
 
   it('parseIncrementally yields between slices and reaches the same result', async () => {
-    const lines = Array.from({ length: 50_000 }, (_, i) => (i % 10_000 === 0 ? `@@[section:begin] Step started: S${i}` : `[10:00:00] line ${i}`));
+    const lines = Array.from({ length: 50_000 }, (_, i) =>
+      i % 10_000 === 0 ? `@@[section:begin] Step started: S${i}` : `[10:00:00] line ${i}`,
+    );
     const src: LineSource = { lineCount: lines.length, lines: (a, b) => lines.slice(a, b) };
     let t = 0;
     let yields = 0;
     const p = new LogParser();
-    const done = await parseIncrementally(p, src, { batchLines: 1000, sliceMs: 5, now: () => (t += 1), yieldNow: () => Promise.resolve(void yields++) });
+    const done = await parseIncrementally(p, src, {
+      batchLines: 1000,
+      sliceMs: 5,
+      now: () => (t += 1),
+      yieldNow: () => Promise.resolve(void yields++),
+    });
     assert.equal(done, true);
     assert.ok(yields > 5, `yielded ${yields} times`);
     assert.equal(p.steps.length, 5);
     assert.equal(p.lineCount, 50_000);
     let cancelled = false;
     const q = new LogParser();
-    assert.equal(await parseIncrementally(q, src, { batchLines: 1000, sliceMs: 1, now: () => (t += 1), yieldNow: () => Promise.resolve(void (cancelled = true)), cancelled: () => cancelled }), false);
+    assert.equal(
+      await parseIncrementally(q, src, {
+        batchLines: 1000,
+        sliceMs: 1,
+        now: () => (t += 1),
+        yieldNow: () => Promise.resolve(void (cancelled = true)),
+        cancelled: () => cancelled,
+      }),
+      false,
+    );
   });
 });
 
@@ -218,7 +272,11 @@ describe('core/pathMapper: build-machine paths → workspace files', () => {
   it('else the longest existing suffix; a tie or no file maps to nothing', async () => {
     const ws = files(['ios/App/Login/LoginView.swift', 'ios/Other/LoginView.swift', 'a/Util.kt', 'b/Util.kt']);
     const m = new PathMapper(ws);
-    assert.equal(await m.map(`${REPO}/App/Login/LoginView.swift`), '/ws/ios/App/Login/LoginView.swift', 'the repository is a subfolder of the workspace');
+    assert.equal(
+      await m.map(`${REPO}/App/Login/LoginView.swift`),
+      '/ws/ios/App/Login/LoginView.swift',
+      'the repository is a subfolder of the workspace',
+    );
     assert.equal(await m.map('/opt/build/x/App/Login/LoginView.swift'), '/ws/ios/App/Login/LoginView.swift', 'no Repository/ in the path');
     assert.equal(await m.map('/opt/build/c/Util.kt'), undefined, 'two files share only the name');
     assert.equal(await m.map(`${REPO}/Nowhere.swift`), undefined);

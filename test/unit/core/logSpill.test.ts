@@ -32,7 +32,11 @@ describe('core/LogFollower: logs over the threshold go to a temporary file', () 
 
   it('stays in memory up to the threshold', async () => {
     const text = lines(10);
-    const f = new LogFollower(server(() => Buffer.from(text)), { queueItemId: 'q' }, { spillAboveBytes: 10_000 });
+    const f = new LogFollower(
+      server(() => Buffer.from(text)),
+      { queueItemId: 'q' },
+      { spillAboveBytes: 10_000 },
+    );
     assert.equal(await f.update(), 'appended');
     assert.equal(f.text, text);
     assert.equal(f.spilledTo, undefined);
@@ -41,7 +45,15 @@ describe('core/LogFollower: logs over the threshold go to a temporary file', () 
   it('past it, the file holds the whole log (multi-byte characters split across chunks intact) and the text is dropped', async () => {
     let log = Buffer.from(lines(20));
     let ignoreRange = false;
-    const f = new LogFollower(server(() => log, 7, () => ignoreRange), { commitId: 'c', buildId: 'b' }, { spillAboveBytes: 2_000, fileName: 'Build 1a2b: fix/login.log' });
+    const f = new LogFollower(
+      server(
+        () => log,
+        7,
+        () => ignoreRange,
+      ),
+      { commitId: 'c', buildId: 'b' },
+      { spillAboveBytes: 2_000, fileName: 'Build 1a2b: fix/login.log' },
+    );
     try {
       await f.update();
       assert.equal(f.spilledTo, undefined, `${log.length} bytes: still in memory`);

@@ -10,7 +10,14 @@ import { FakeClock } from '../fakes/fakeClock';
 const settle = () => new Promise((r) => setImmediate(r));
 
 function rateLimited(retryAfterMs: number): Error {
-  return Object.assign(Object.create(ApiError.prototype) as ApiError, { kind: 'rateLimited', status: 429, retryAfterMs, message: '429', method: 'GET', path: 'build/v1/queue/my-dashboard' });
+  return Object.assign(Object.create(ApiError.prototype) as ApiError, {
+    kind: 'rateLimited',
+    status: 429,
+    retryAfterMs,
+    message: '429',
+    method: 'GET',
+    path: 'build/v1/queue/my-dashboard',
+  });
 }
 
 describe('core/PollingScheduler (fake clock)', () => {

@@ -67,7 +67,12 @@ describe('presentation (pure)', () => {
   });
 
   it('matches repositories to git remotes in any spelling', () => {
-    for (const r of ['git@github.com:Appcircle/appcircle-vscode.git', 'https://github.com/appcircle/appcircle-vscode', 'ssh://git@gitlab.example.com:2222/appcircle/appcircle-vscode.git', 'appcircle/appcircle-vscode']) {
+    for (const r of [
+      'git@github.com:Appcircle/appcircle-vscode.git',
+      'https://github.com/appcircle/appcircle-vscode',
+      'ssh://git@gitlab.example.com:2222/appcircle/appcircle-vscode.git',
+      'appcircle/appcircle-vscode',
+    ]) {
       assert.equal(repoSlug(r), 'appcircle/appcircle-vscode', r);
     }
   });

@@ -64,15 +64,34 @@ describe('core/PollingScheduler: no storm, no endless polling', () => {
 
   it('a huge interval or Retry-After never arms a timer beyond 2^31-1 ms, nor fires at once', async () => {
     const armed: number[] = [];
-    const spy = { now: () => clock.now(), setTimeout: (fn: () => void, ms: number) => (armed.push(ms), clock.setTimeout(fn, ms)), clearTimeout: (h: unknown) => clock.clearTimeout(h) };
+    const spy = {
+      now: () => clock.now(),
+      setTimeout: (fn: () => void, ms: number) => (armed.push(ms), clock.setTimeout(fn, ms)),
+      clearTimeout: (h: unknown) => clock.clearTimeout(h),
+    };
     const rate = new ApiError({ kind: 'rateLimited', method: 'GET', path: 'q', status: 429, retryAfterMs: 99_999_999_000 });
     const results: (PollResult | Error)[] = [{ active: 1 }, rate, { active: 1 }];
-    const s = new PollingScheduler({ clock: spy, logger, intervalMs: () => 1e10 * 1000, random: () => 0.5, tick: () => { const r = results.shift() ?? { active: 1 }; return r instanceof Error ? Promise.reject(r) : Promise.resolve(r); } });
+    const s = new PollingScheduler({
+      clock: spy,
+      logger,
+      intervalMs: () => 1e10 * 1000,
+      random: () => 0.5,
+      tick: () => {
+        const r = results.shift() ?? { active: 1 };
+        return r instanceof Error ? Promise.reject(r) : Promise.resolve(r);
+      },
+    });
     s.pokeNow();
     await run(MAX_INTERVAL_MS * 3);
-    assert.ok(armed.every((ms) => ms <= MAX_TIMER_MS && ms >= 0), `armed ${armed.join(',')}`);
+    assert.ok(
+      armed.every((ms) => ms <= MAX_TIMER_MS && ms >= 0),
+      `armed ${armed.join(',')}`,
+    );
     assert.ok(armed.includes(MAX_INTERVAL_MS), 'the interval was clamped to 300 s');
-    assert.ok(armed.some((ms) => ms === 60 * 60_000), 'Retry-After capped at one hour');
+    assert.ok(
+      armed.some((ms) => ms === 60 * 60_000),
+      'Retry-After capped at one hour',
+    );
     assert.ok(s.ticks <= 3, `no storm: ${s.ticks} ticks`);
     s.dispose();
   });
@@ -112,7 +131,12 @@ describe('core/PollingScheduler: no storm, no endless polling', () => {
   });
 
   it('a build never reaching a final status stops being polled after 24 h, with a log note', async () => {
-    const s = new PollingScheduler({ clock, logger, intervalMs: () => MAX_INTERVAL_MS, tick: () => Promise.resolve({ active: 1, activeIds: ['stuck'] }) });
+    const s = new PollingScheduler({
+      clock,
+      logger,
+      intervalMs: () => MAX_INTERVAL_MS,
+      tick: () => Promise.resolve({ active: 1, activeIds: ['stuck'] }),
+    });
     s.pokeNow();
     await run(23 * 3600_000);
     assert.equal(s.current, 'scheduled');
@@ -214,7 +238,11 @@ describe('core/SessionService: renewal, credential kept, generations, secret sto
     assert.ok(e instanceof OrganizationUnreachableError);
     assert.equal(h.session.session?.organizationId, ROOT_ORG);
     assert.ok(h.secrets.backing.data.get(h.store.key));
-    assert.deepEqual(sb.requests.filter((r) => r.path === '/auth/v2/token').at(-1)?.bodyFields, ['pat', 'subOrganizationId', 'subOrganization']);
+    assert.deepEqual(sb.requests.filter((r) => r.path === '/auth/v2/token').at(-1)?.bodyFields, [
+      'pat',
+      'subOrganizationId',
+      'subOrganization',
+    ]);
   });
 
   it('sign-out during the sign-in mint: the sign-in is called off, nothing stored', async () => {

@@ -66,7 +66,10 @@ describe('core/SessionService (against the sandbox)', () => {
     assert.ok(!raw.includes('eyJ'), 'no access token is persisted');
     const index = h.secrets.backing.data.get(SESSION_INDEX_KEY) ?? '';
     assert.ok(!index.includes(PAT), 'the index holds no secret');
-    assert.deepEqual(events.map((e) => e.reason), ['signIn']);
+    assert.deepEqual(
+      events.map((e) => e.reason),
+      ['signIn'],
+    );
   });
 
   it('trims a pasted PAT and refuses empty, whitespace, control characters and > 4 KB before any request', async () => {
@@ -74,7 +77,10 @@ describe('core/SessionService (against the sandbox)', () => {
     for (const pat of ['', '   ', 'abc\ndef', 'abc\u0007', 'x'.repeat(4097)]) {
       await rejectsWith(h.session.signIn({ kind: 'pat', pat }), (e) => e instanceof ValidationError && e.field === 'pat');
     }
-    await rejectsWith(h.session.signIn({ kind: 'apiKey', ...KEY, organizationId: 'not-a-guid' }), (e) => e instanceof ValidationError && e.problem === 'notGuid');
+    await rejectsWith(
+      h.session.signIn({ kind: 'apiKey', ...KEY, organizationId: 'not-a-guid' }),
+      (e) => e instanceof ValidationError && e.problem === 'notGuid',
+    );
     assert.equal(sb.requests.length, before, 'nothing left the machine');
     const info = await h.session.signIn({ kind: 'pat', pat: `  ${PAT}  ` });
     assert.equal(info.organizationId, ROOT_ORG);
@@ -105,8 +111,14 @@ describe('core/SessionService (against the sandbox)', () => {
     assert.equal(b.organizationId, QA_ORG);
     assert.equal(b.isRootOrganization, false);
     await h.session.signOut();
-    await rejectsWith(h.session.signIn({ kind: 'apiKey', ...QA_KEY, organizationId: ROOT_ORG }), (e) => isApiError(e) && e.kind === 'forbidden');
-    await rejectsWith(h.session.signIn({ kind: 'apiKey', name: KEY.name, secret: 'wrong' }), (e) => isApiError(e) && e.kind === 'unauthorized');
+    await rejectsWith(
+      h.session.signIn({ kind: 'apiKey', ...QA_KEY, organizationId: ROOT_ORG }),
+      (e) => isApiError(e) && e.kind === 'forbidden',
+    );
+    await rejectsWith(
+      h.session.signIn({ kind: 'apiKey', name: KEY.name, secret: 'wrong' }),
+      (e) => isApiError(e) && e.kind === 'unauthorized',
+    );
     assert.equal(h.session.isSignedIn, false);
   });
 
@@ -129,14 +141,20 @@ describe('core/SessionService (against the sandbox)', () => {
     assert.equal(v2.length, 1, 'one sub-organization token request');
     const back = await h.session.switchOrganization(org(ROOT_ORG, 'Acme Mobile', true));
     assert.equal(back.organizationId, ROOT_ORG);
-    assert.deepEqual(events.map((e) => e.reason), ['signIn', 'switch', 'switch']);
+    assert.deepEqual(
+      events.map((e) => e.reason),
+      ['signIn', 'switch', 'switch'],
+    );
   });
 
   it('a failed switch keeps the previous organization in memory and in storage', async () => {
     await h.session.signIn({ kind: 'apiKey', ...QA_KEY });
     assert.equal(h.session.session?.organizationId, QA_ORG);
     const before = h.secrets.backing.data.get(h.store.key);
-    await rejectsWith(h.session.switchOrganization(org(ROOT_ORG, 'Acme Mobile', true)), (e) => e instanceof OrganizationUnreachableError && e.organizationName === 'Acme Mobile');
+    await rejectsWith(
+      h.session.switchOrganization(org(ROOT_ORG, 'Acme Mobile', true)),
+      (e) => e instanceof OrganizationUnreachableError && e.organizationName === 'Acme Mobile',
+    );
     assert.equal(h.session.session?.organizationId, QA_ORG);
     assert.equal(h.secrets.backing.data.get(h.store.key), before);
     await h.session.signOut();
@@ -191,7 +209,10 @@ describe('core/SessionService (against the sandbox)', () => {
     await rejectsWith(h.orgs.list(), (e) => isApiError(e) && e.kind === 'unauthorized' && e.afterRenewal);
     assert.equal(h.session.isSignedIn, true);
     assert.equal(h.secrets.backing.data.get(h.store.key), stored);
-    assert.deepEqual(events.map((e) => e.reason), ['signIn']);
+    assert.deepEqual(
+      events.map((e) => e.reason),
+      ['signIn'],
+    );
     sb.faults.clear();
     assert.equal((await h.orgs.list()).length, 3, 'the next call works');
   });
@@ -201,7 +222,10 @@ describe('core/SessionService (against the sandbox)', () => {
     sb.revokeCredential(PAT);
     await rejectsWith(h.session.getAccessToken({ forceRefresh: true }), (e) => e instanceof SessionExpiredError);
     assert.equal(h.session.isSignedIn, false);
-    assert.deepEqual(events.map((e) => e.reason), ['signIn', 'expired']);
+    assert.deepEqual(
+      events.map((e) => e.reason),
+      ['signIn', 'expired'],
+    );
   });
 
   it('signs out offline: memory and secret cleared even with the server gone', async () => {

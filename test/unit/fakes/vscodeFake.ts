@@ -2,7 +2,7 @@
  * A tiny, scriptable stand-in for the `vscode` module, for the ui unit tier only.
  * Tests queue answers for input boxes / quick picks / message buttons and read what was shown.
  */
- 
+
 import { Emitter } from '../../../src/core/events';
 
 type Listener<T> = (e: T) => unknown;
@@ -51,7 +51,10 @@ export class MarkdownString {
 }
 
 export class ThemeIcon {
-  constructor(readonly id: string, readonly color?: ThemeColor) {}
+  constructor(
+    readonly id: string,
+    readonly color?: ThemeColor,
+  ) {}
 }
 export class ThemeColor {
   constructor(readonly id: string) {}
@@ -64,7 +67,10 @@ export class TreeItem {
   contextValue?: string;
   command?: unknown;
   resourceUri?: unknown;
-  constructor(public label: string | { label: string }, public collapsibleState?: number) {}
+  constructor(
+    public label: string | { label: string },
+    public collapsibleState?: number,
+  ) {}
 }
 export enum TreeItemCollapsibleState {
   None = 0,
@@ -90,7 +96,11 @@ export enum ConfigurationTarget {
   WorkspaceFolder = 3,
 }
 export class Uri {
-  private constructor(readonly scheme: string, readonly path: string, readonly query = '') {}
+  private constructor(
+    readonly scheme: string,
+    readonly path: string,
+    readonly query = '',
+  ) {}
   static parse(s: string): Uri {
     const m = /^([a-z-]+):([^?]*)(?:\?(.*))?$/.exec(s);
     return new Uri(m?.[1] ?? 'file', m?.[2] ?? s, m?.[3] ?? '');
@@ -124,7 +134,10 @@ export class CancellationError extends Error {
 }
 
 export class Position {
-  constructor(readonly line: number, readonly character: number) {}
+  constructor(
+    readonly line: number,
+    readonly character: number,
+  ) {}
 }
 export class Range {
   readonly start: Position;
@@ -144,7 +157,10 @@ export enum TextEditorRevealType {
 /** An open document of a content provider, kept up to date as VS Code does (onDidChange → provide again). */
 export class FakeTextDocument {
   version = 1;
-  constructor(readonly uri: Uri, public text: string) {}
+  constructor(
+    readonly uri: Uri,
+    public text: string,
+  ) {}
   getText(): string {
     return this.text;
   }
@@ -294,14 +310,23 @@ export const window = {
   showInformationMessage: message('info'),
   showWarningMessage: message('warning'),
   showErrorMessage: message('error'),
-  async showInputBox(o: { title?: string; prompt?: string; password?: boolean; validateInput?: (v: string) => unknown }): Promise<string | undefined> {
+  async showInputBox(o: {
+    title?: string;
+    prompt?: string;
+    password?: boolean;
+    validateInput?: (v: string) => unknown;
+  }): Promise<string | undefined> {
     fake.inputRequests.push(o);
     const answer = fake.inputAnswers.shift();
     if (answer !== undefined && o.validateInput) {
       const problem = await o.validateInput(answer);
       if (problem) {
         // a real input box would keep asking; the test sees the problem and the box "cancels"
-        fake.messages.push({ severity: 'warning', message: `validation: ${typeof problem === "string" ? problem : JSON.stringify(problem)}`, actions: [] });
+        fake.messages.push({
+          severity: 'warning',
+          message: `validation: ${typeof problem === 'string' ? problem : JSON.stringify(problem)}`,
+          actions: [],
+        });
         return undefined;
       }
     }
@@ -363,7 +388,10 @@ export class FakeTreeView {
   description: string | undefined;
   private readonly vis = new EventEmitter<{ visible: boolean }>();
   readonly onDidChangeVisibility = this.vis.event;
-  constructor(readonly id: string, readonly provider: unknown) {}
+  constructor(
+    readonly id: string,
+    readonly provider: unknown,
+  ) {}
   dispose(): void {
     this.vis.dispose();
   }
@@ -416,7 +444,12 @@ async function refreshDocument(provider: ContentProvider, uri: Uri): Promise<voi
     return;
   }
   const text = await provider.provideTextDocumentContent(uri, new CancellationTokenSource().token);
-  fake.documentUpdates.push({ uri: uri.toString(), appended: text.startsWith(doc.text), oldLength: doc.text.length, newLength: text.length });
+  fake.documentUpdates.push({
+    uri: uri.toString(),
+    appended: text.startsWith(doc.text),
+    oldLength: doc.text.length,
+    newLength: text.length,
+  });
   if (text !== doc.text) {
     doc.text = text;
     doc.version++;
@@ -511,7 +544,11 @@ export enum FoldingRangeKind {
   Region = 3,
 }
 export class FoldingRange {
-  constructor(readonly start: number, readonly end: number, readonly kind?: FoldingRangeKind) {}
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    readonly kind?: FoldingRangeKind,
+  ) {}
 }
 export enum SymbolKind {
   Function = 11,
@@ -519,10 +556,19 @@ export enum SymbolKind {
 }
 export class DocumentSymbol {
   children: DocumentSymbol[] = [];
-  constructor(readonly name: string, readonly detail: string, readonly kind: SymbolKind, readonly range: Range, readonly selectionRange: Range) {}
+  constructor(
+    readonly name: string,
+    readonly detail: string,
+    readonly kind: SymbolKind,
+    readonly range: Range,
+    readonly selectionRange: Range,
+  ) {}
 }
 export class CodeLens {
-  constructor(readonly range: Range, readonly command?: { title: string; command: string; arguments?: unknown[] }) {}
+  constructor(
+    readonly range: Range,
+    readonly command?: { title: string; command: string; arguments?: unknown[] },
+  ) {}
 }
 export enum DiagnosticSeverity {
   Error = 0,
@@ -531,15 +577,25 @@ export enum DiagnosticSeverity {
   Hint = 3,
 }
 export class Location {
-  constructor(readonly uri: Uri, readonly range: Range) {}
+  constructor(
+    readonly uri: Uri,
+    readonly range: Range,
+  ) {}
 }
 export class DiagnosticRelatedInformation {
-  constructor(readonly location: Location, readonly message: string) {}
+  constructor(
+    readonly location: Location,
+    readonly message: string,
+  ) {}
 }
 export class Diagnostic {
   source?: string;
   relatedInformation?: DiagnosticRelatedInformation[];
-  constructor(readonly range: Range, readonly message: string, readonly severity: DiagnosticSeverity) {}
+  constructor(
+    readonly range: Range,
+    readonly message: string,
+    readonly severity: DiagnosticSeverity,
+  ) {}
 }
 export class FakeDiagnosticCollection {
   readonly entries = new Map<string, { uri: Uri; list: Diagnostic[] }>();
@@ -587,9 +643,18 @@ Object.assign(FakeTextDocument.prototype, {
 Object.defineProperty(FakeTextDocument.prototype, 'languageId', { get: () => 'appcircle-log', configurable: true });
 Object.defineProperty(FakeTextDocument.prototype, 'isClosed', { get: () => false, configurable: true });
 Object.assign(languages, {
-  registerFoldingRangeProvider: (_s: unknown, provider: unknown) => (fake10.providers.push({ kind: 'folding', provider }), new Disposable(() => undefined)),
-  registerDocumentSymbolProvider: (_s: unknown, provider: unknown) => (fake10.providers.push({ kind: 'symbols', provider }), new Disposable(() => undefined)),
-  registerCodeLensProvider: (_s: unknown, provider: unknown) => (fake10.providers.push({ kind: 'codeLens', provider }), new Disposable(() => undefined)),
+  registerFoldingRangeProvider: (_s: unknown, provider: unknown) => (
+    fake10.providers.push({ kind: 'folding', provider }),
+    new Disposable(() => undefined)
+  ),
+  registerDocumentSymbolProvider: (_s: unknown, provider: unknown) => (
+    fake10.providers.push({ kind: 'symbols', provider }),
+    new Disposable(() => undefined)
+  ),
+  registerCodeLensProvider: (_s: unknown, provider: unknown) => (
+    fake10.providers.push({ kind: 'codeLens', provider }),
+    new Disposable(() => undefined)
+  ),
   createDiagnosticCollection: (name: string) => {
     const c = new FakeDiagnosticCollection(name);
     fake10.diagnostics.push(c);
@@ -619,7 +684,9 @@ Object.assign(window, {
 export const fakeEvents10 = { openTextDocument, closeTextDocument, activeEditorChange };
 export const extensions = {
   getExtension(id: string): unknown {
-    return id === 'vscode.git' && fake10.gitExports !== undefined ? { isActive: true, exports: fake10.gitExports, activate: () => Promise.resolve(fake10.gitExports) } : undefined;
+    return id === 'vscode.git' && fake10.gitExports !== undefined
+      ? { isActive: true, exports: fake10.gitExports, activate: () => Promise.resolve(fake10.gitExports) }
+      : undefined;
   },
 };
 const resetBefore10 = fake.reset.bind(fake);

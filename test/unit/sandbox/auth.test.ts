@@ -57,7 +57,11 @@ describe('sandbox: token routes', () => {
 
   it('v3 takes personalAccessKey with either spelling and ignores scope; it does not take `pat`', async () => {
     for (const field of ['subOrganization', 'subOrganizationId']) {
-      const r = await postToken(sb.authUrl, '/auth/v3/token', { personalAccessKey: DEMO_PAT, [field]: QA_ORG_ID, scope: 'openid,profile,email' });
+      const r = await postToken(sb.authUrl, '/auth/v3/token', {
+        personalAccessKey: DEMO_PAT,
+        [field]: QA_ORG_ID,
+        scope: 'openid,profile,email',
+      });
       assert.equal(r.status, 200, field);
       assert.equal(claims(r.json.access_token).currentOrganizationId, QA_ORG_ID, field);
     }
@@ -74,7 +78,10 @@ describe('sandbox: token routes', () => {
     const notGuid = await postToken(sb.authUrl, '/auth/v2/token', { pat: DEMO_PAT, subOrganizationId: 'acme-qa' });
     assert.equal(notGuid.status, 400);
     assert.match(String(notGuid.json.error), /GUID/);
-    const unknown = await postToken(sb.authUrl, '/auth/v3/token', { personalAccessKey: DEMO_PAT, subOrganization: '11111111-2222-4333-8444-555555555555' });
+    const unknown = await postToken(sb.authUrl, '/auth/v3/token', {
+      personalAccessKey: DEMO_PAT,
+      subOrganization: '11111111-2222-4333-8444-555555555555',
+    });
     assert.equal(unknown.status, 403);
   });
 
@@ -83,30 +90,56 @@ describe('sandbox: token routes', () => {
     assert.equal(own.status, 200);
     assert.equal(claims(own.json.access_token).currentOrganizationId, ROOT_ORG_ID);
     assert.equal(claims(own.json.access_token).sub, DEMO_API_KEY.id);
-    const sub = await postToken(sb.authUrl, '/auth/v1/api-key/token', { name: DEMO_API_KEY.name, secret: DEMO_API_KEY.secret, organizationId: EU_ORG_ID.toUpperCase() });
+    const sub = await postToken(sb.authUrl, '/auth/v1/api-key/token', {
+      name: DEMO_API_KEY.name,
+      secret: DEMO_API_KEY.secret,
+      organizationId: EU_ORG_ID.toUpperCase(),
+    });
     assert.equal(claims(sub.json.access_token).currentOrganizationId, EU_ORG_ID, 'an upper-case GUID is the same organization');
     const qaOwn = await postToken(sb.authUrl, '/auth/v1/api-key/token', { name: QA_API_KEY.name, secret: QA_API_KEY.secret });
     assert.equal(claims(qaOwn.json.access_token).currentOrganizationId, QA_ORG_ID);
 
-    const bad = await postToken(sb.authUrl, '/auth/v1/api-key/token', { name: DEMO_API_KEY.name, secret: DEMO_API_KEY.secret, organizationId: 'acme' });
+    const bad = await postToken(sb.authUrl, '/auth/v1/api-key/token', {
+      name: DEMO_API_KEY.name,
+      secret: DEMO_API_KEY.secret,
+      organizationId: 'acme',
+    });
     assert.equal(bad.status, 400);
     assert.match(String(bad.json.error), /organizationId must be a valid GUID/);
     assert.equal(typeof bad.json.message, 'string');
     assert.equal((await postToken(sb.authUrl, '/auth/v1/api-key/token', { name: DEMO_API_KEY.name, secret: 'nope' })).status, 401);
     assert.equal((await postToken(sb.authUrl, '/auth/v1/api-key/token', { name: 'nobody', secret: DEMO_API_KEY.secret })).status, 401);
     // the secret of one key does not open another
-    assert.equal((await postToken(sb.authUrl, '/auth/v1/api-key/token', { name: QA_API_KEY.name, secret: DEMO_API_KEY.secret })).status, 401);
-    const forbidden = await postToken(sb.authUrl, '/auth/v1/api-key/token', { name: QA_API_KEY.name, secret: QA_API_KEY.secret, organizationId: ROOT_ORG_ID });
+    assert.equal(
+      (await postToken(sb.authUrl, '/auth/v1/api-key/token', { name: QA_API_KEY.name, secret: DEMO_API_KEY.secret })).status,
+      401,
+    );
+    const forbidden = await postToken(sb.authUrl, '/auth/v1/api-key/token', {
+      name: QA_API_KEY.name,
+      secret: QA_API_KEY.secret,
+      organizationId: ROOT_ORG_ID,
+    });
     assert.equal(forbidden.status, 403);
     assert.equal(typeof forbidden.json.message, 'string');
   });
 
   it('token routes take JSON bodies and any Content-Type too', async () => {
-    const json = await call<{ access_token: string }>(`${sb.authUrl}/auth/v1/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ pat: DEMO_PAT }) });
+    const json = await call<{ access_token: string }>(`${sb.authUrl}/auth/v1/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ pat: DEMO_PAT }),
+    });
     assert.equal(json.status, 200);
-    const plain = await call<{ access_token: string }>(`${sb.authUrl}/auth/v1/api-key/token`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: form({ name: DEMO_API_KEY.name, secret: DEMO_API_KEY.secret }) });
+    const plain = await call<{ access_token: string }>(`${sb.authUrl}/auth/v1/api-key/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain' },
+      body: form({ name: DEMO_API_KEY.name, secret: DEMO_API_KEY.secret }),
+    });
     assert.equal(plain.status, 200);
-    const none = await call<{ access_token: string }>(`${sb.authUrl}/auth/v2/token`, { method: 'POST', body: Buffer.from(form({ pat: DEMO_PAT, subOrganizationId: QA_ORG_ID })) });
+    const none = await call<{ access_token: string }>(`${sb.authUrl}/auth/v2/token`, {
+      method: 'POST',
+      body: Buffer.from(form({ pat: DEMO_PAT, subOrganizationId: QA_ORG_ID })),
+    });
     assert.equal(claims(none.json.access_token).currentOrganizationId, QA_ORG_ID);
   });
 
@@ -119,10 +152,17 @@ describe('sandbox: token routes', () => {
     sb.revokeCredential(DEMO_PAT);
     sb.revokeCredential(DEMO_API_KEY.name);
     assert.equal((await postToken(sb.authUrl, '/auth/v1/token', { pat: DEMO_PAT })).status, 401);
-    assert.equal((await postToken(sb.authUrl, '/auth/v1/api-key/token', { name: DEMO_API_KEY.name, secret: DEMO_API_KEY.secret })).status, 401);
+    assert.equal(
+      (await postToken(sb.authUrl, '/auth/v1/api-key/token', { name: DEMO_API_KEY.name, secret: DEMO_API_KEY.secret })).status,
+      401,
+    );
     assert.equal((await apiGet(sb.apiUrl, 'identity/v1/organizations', r.json.access_token)).status, 200, 'issued tokens live until exp');
     sb.reset();
-    assert.equal((await postToken(sb.authUrl, '/auth/v1/token', { pat: DEMO_PAT })).json.expires_in, 3600, 'reset restores lifetime and credentials');
+    assert.equal(
+      (await postToken(sb.authUrl, '/auth/v1/token', { pat: DEMO_PAT })).json.expires_in,
+      3600,
+      'reset restores lifetime and credentials',
+    );
   });
 
   it('userinfo: the token’s claims, currentOrganizationId included; needs a bearer', async () => {
@@ -131,7 +171,8 @@ describe('sandbox: token routes', () => {
     assert.equal(r.status, 200);
     assert.deepEqual([r.json.sub, r.json.email, r.json.currentOrganizationId], [USER.id, USER.email, EU_ORG_ID]);
     assert.equal(r.json.preferred_username, USER.email);
-    const key = (await postToken(sb.authUrl, '/auth/v1/api-key/token', { name: QA_API_KEY.name, secret: QA_API_KEY.secret })).json.access_token;
+    const key = (await postToken(sb.authUrl, '/auth/v1/api-key/token', { name: QA_API_KEY.name, secret: QA_API_KEY.secret })).json
+      .access_token;
     const k = await apiGet<Record<string, unknown>>(sb.authUrl, USERINFO, key);
     assert.equal(k.json.currentOrganizationId, QA_ORG_ID);
     assert.equal((await call(`${sb.authUrl}${USERINFO}`)).status, 401);
@@ -151,7 +192,11 @@ describe('sandbox: bearer rules on API routes', () => {
     const good = await patToken(sb.authUrl);
     const [h, p] = good.split('.');
     const forgedPayload = Buffer.from(JSON.stringify({ ...claims(good), currentOrganizationId: QA_ORG_ID })).toString('base64url');
-    const madeUp = [h, Buffer.from(JSON.stringify({ sub: USER.id, currentOrganizationId: ROOT_ORG_ID, exp: 9999999999 })).toString('base64url'), 'c2ln'].join('.');
+    const madeUp = [
+      h,
+      Buffer.from(JSON.stringify({ sub: USER.id, currentOrganizationId: ROOT_ORG_ID, exp: 9999999999 })).toString('base64url'),
+      'c2ln',
+    ].join('.');
     const variants: [string, Record<string, string>][] = [
       ['missing', {}],
       ['empty (after CLI logout)', { Authorization: 'Bearer ' }],
@@ -194,18 +239,30 @@ describe('sandbox: bearer rules on API routes', () => {
       }
       await until(() => Date.now() >= exp, 'the token exp to pass', 3000);
       let last = 0;
-      await until(async () => (last = (await apiGet(short.apiUrl, 'identity/v1/organizations', t)).status) === 401, 'a 401 for the expired token', 3000);
+      await until(
+        async () => (last = (await apiGet(short.apiUrl, 'identity/v1/organizations', t)).status) === 401,
+        'a 401 for the expired token',
+        3000,
+      );
       const body = await apiGet<{ message: string }>(short.apiUrl, 'identity/v1/organizations', t);
       assert.match(body.json.message, /expired/);
       assert.equal(last, 401);
-      assert.equal((await apiGet(short.apiUrl, 'identity/v1/organizations', await patToken(short.authUrl))).status, 200, 'a fresh token works');
+      assert.equal(
+        (await apiGet(short.apiUrl, 'identity/v1/organizations', await patToken(short.authUrl))).status,
+        200,
+        'a fresh token works',
+      );
     } finally {
       await short.stop();
     }
   });
 
   it('token routes never need or check a bearer', async () => {
-    const r = await call(`${sb.authUrl}/auth/v1/token`, { method: 'POST', headers: { 'Content-Type': FORM, Authorization: 'Bearer ' }, body: form({ pat: DEMO_PAT }) });
+    const r = await call(`${sb.authUrl}/auth/v1/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': FORM, Authorization: 'Bearer ' },
+      body: form({ pat: DEMO_PAT }),
+    });
     assert.equal(r.status, 200);
   });
 });

@@ -75,7 +75,9 @@ export class BuildClient {
   ) {}
 
   get<T>(path: string, extra: Record<string, string> = {}): Promise<Reply<T>> {
-    return call<T>(`${this.sb.apiUrl}/${path}`, { headers: { Authorization: `Bearer ${this.token}`, accept: 'application/json', 'User-Agent': CLI_UA, ...extra } });
+    return call<T>(`${this.sb.apiUrl}/${path}`, {
+      headers: { Authorization: `Bearer ${this.token}`, accept: 'application/json', 'User-Agent': CLI_UA, ...extra },
+    });
   }
 
   async ok<T>(path: string): Promise<T> {
@@ -95,7 +97,12 @@ export class BuildClient {
   start(commitId: string, workflowId = '', configurationId = ''): Promise<Reply<Started & { message?: string }>> {
     return call(`${this.sb.apiUrl}/build/v2/commits/${commitId}?action=build&workflowId=${workflowId}&configurationId=${configurationId}`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${this.token}`, 'Content-Type': 'application/x-www-form-urlencoded', Accept: '*/*', 'User-Agent': CLI_UA },
+      headers: {
+        Authorization: `Bearer ${this.token}`,
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Accept: '*/*',
+        'User-Agent': CLI_UA,
+      },
       body: '{}',
     });
   }

@@ -30,13 +30,29 @@ describe('sandbox: build seed and shapes (B1-B6, B10)', () => {
       PROFILES.filter((p) => p.orgId === ROOT_ORG_ID).map((p) => p.name),
     );
     assert.deepEqual(new Set(profiles.map((p) => p.os)), new Set([1, 2]));
-    assert.ok(profiles.some((p) => p.repositoryName === REPO_NAME), 'matches git@github.com:appcircle/appcircle-vscode.git');
+    assert.ok(
+      profiles.some((p) => p.repositoryName === REPO_NAME),
+      'matches git@github.com:appcircle/appcircle-vscode.git',
+    );
     for (const p of profiles) {
-      for (const k of ['id', 'name', 'pinned', 'os', 'buildPlatformType', 'repositoryName', 'lastBuildDate', 'autoDistributeCount', 'autoBuildCount']) {
+      for (const k of [
+        'id',
+        'name',
+        'pinned',
+        'os',
+        'buildPlatformType',
+        'repositoryName',
+        'lastBuildDate',
+        'autoDistributeCount',
+        'autoBuildCount',
+      ]) {
         assert.ok(k in p, `${p.name}.${k}`);
       }
     }
-    const qa = new BuildClient(sb, (await postToken(sb.authUrl, '/auth/v2/token', { pat: DEMO_PAT, subOrganizationId: QA_ORG_ID })).json.access_token);
+    const qa = new BuildClient(
+      sb,
+      (await postToken(sb.authUrl, '/auth/v2/token', { pat: DEMO_PAT, subOrganizationId: QA_ORG_ID })).json.access_token,
+    );
     const qaProfiles = await qa.profiles();
     assert.deepEqual(new Set(qaProfiles.map((p) => p.os)), new Set([1, 2]));
     assert.ok(!qaProfiles.some((p) => profiles.some((r) => r.id === p.id)), 'scoped to the organization');
@@ -44,7 +60,11 @@ describe('sandbox: build seed and shapes (B1-B6, B10)', () => {
 
   it('B2: obj with branches[] (main, develop, …); a branch without builds has no buildStatus', async () => {
     const android = await api.profile('Acme Android');
-    const detail = await api.ok<{ id: string; name: string; branches: { id: string; name: string; buildStatus?: number; lastBuildDate?: string }[] }>(`build/v1/profiles/${android.id}`);
+    const detail = await api.ok<{
+      id: string;
+      name: string;
+      branches: { id: string; name: string; buildStatus?: number; lastBuildDate?: string }[];
+    }>(`build/v1/profiles/${android.id}`);
     assert.equal(detail.id, android.id);
     const names = detail.branches.map((b) => b.name);
     assert.ok(names.includes('main') && names.includes('develop'));
@@ -60,7 +80,9 @@ describe('sandbox: build seed and shapes (B1-B6, B10)', () => {
     const wfs = await api.ok<{ id: string; workflowName: string; lastUsedTime: string }[]>(`build/v2/profiles/${p.id}/workflows`);
     assert.equal(wfs[0]?.workflowName, 'Default Push Workflow');
     assert.ok(wfs.every((w) => typeof w.id === 'string' && !Number.isNaN(Date.parse(w.lastUsedTime))));
-    const cfgs = await api.ok<{ item1: { id: string; configurationName: string; updateDate: string }; item2: unknown }[]>(`build/v2/profiles/${p.id}/configurations`);
+    const cfgs = await api.ok<{ item1: { id: string; configurationName: string; updateDate: string }; item2: unknown }[]>(
+      `build/v2/profiles/${p.id}/configurations`,
+    );
     assert.ok(cfgs.length >= 1);
     assert.equal(cfgs[0]?.item1.configurationName, 'Default Configuration');
     assert.ok('item2' in (cfgs[0] ?? {}));
@@ -71,14 +93,23 @@ describe('sandbox: build seed and shapes (B1-B6, B10)', () => {
     const main = await api.branch(p.id, 'main');
     const commits = await api.commits(main.id);
     assert.ok(commits.length > 3);
-    assert.deepEqual(commits.map((c) => c.commitDate), sortedDesc(commits.map((c) => c.commitDate)));
+    assert.deepEqual(
+      commits.map((c) => c.commitDate),
+      sortedDesc(commits.map((c) => c.commitDate)),
+    );
     assert.ok(commits.every((c) => /^[0-9a-f]{40}$/.test(c.hash) && c.author && c.message));
     const builds = await api.builds(p.id, main.id);
-    assert.deepEqual(builds.map((b) => b.startDate), sortedDesc(builds.map((b) => b.startDate)));
+    assert.deepEqual(
+      builds.map((b) => b.startDate),
+      sortedDesc(builds.map((b) => b.startDate)),
+    );
     const withBuilds = commits.find((c) => builds.some((b) => b.commitId === c.id)) as Commit;
     const b6 = await api.ok<Commit & { builds: Build[] }>(`build/v2/commits/${withBuilds.id}`);
     assert.equal(b6.hash, withBuilds.hash);
-    assert.deepEqual(b6.builds.map((b) => b.id), builds.filter((b) => b.commitId === withBuilds.id).map((b) => b.id));
+    assert.deepEqual(
+      b6.builds.map((b) => b.id),
+      builds.filter((b) => b.commitId === withBuilds.id).map((b) => b.id),
+    );
     assert.equal(main.buildStatus, builds[0]?.status, 'branch status = its last build');
     for (const b of builds) {
       assert.match(b.duration ?? '', /^\d\d:\d\d:\d\d$/);
@@ -175,14 +206,40 @@ describe('sandbox: the living queue on the controlled clock', () => {
     sb.clock.advance(1);
     const b = await api.startOn('Acme Android', 'develop');
     const r = await api.get<{ data: Record<string, unknown>[] }>('build/v1/queue/my-dashboard?page=1&size=1000');
-    assert.deepEqual(r.json.data.map((x) => x.id), [b.queueItemId, a.queueItemId]);
+    assert.deepEqual(
+      r.json.data.map((x) => x.id),
+      [b.queueItemId, a.queueItemId],
+    );
     const row = r.json.data[1] ?? {};
-    for (const k of ['id', 'commitId', 'commitHash', 'profileId', 'profileName', 'branchName', 'queueItemStatus', 'publishId', 'appVersionId', 'stepName', 'email', 'startQueueDateTime', 'os']) {
+    for (const k of [
+      'id',
+      'commitId',
+      'commitHash',
+      'profileId',
+      'profileName',
+      'branchName',
+      'queueItemStatus',
+      'publishId',
+      'appVersionId',
+      'stepName',
+      'email',
+      'startQueueDateTime',
+      'os',
+    ]) {
       assert.ok(k in row, k);
     }
-    assert.deepEqual([row.profileName, row.branchName, row.commitHash, row.publishId, row.email, row.os], ['Acme iOS', 'main', a.commit.hash, null, 'dev@acme.test', 1]);
-    assert.deepEqual((await api.ok<{ data: { id: string }[] }>('build/v1/queue/my-dashboard?page=2&size=1')).data.map((x) => x.id), [a.queueItemId]);
-    const qaApi = new BuildClient(sb, (await postToken(sb.authUrl, '/auth/v2/token', { pat: DEMO_PAT, subOrganizationId: QA_ORG_ID })).json.access_token);
+    assert.deepEqual(
+      [row.profileName, row.branchName, row.commitHash, row.publishId, row.email, row.os],
+      ['Acme iOS', 'main', a.commit.hash, null, 'dev@acme.test', 1],
+    );
+    assert.deepEqual(
+      (await api.ok<{ data: { id: string }[] }>('build/v1/queue/my-dashboard?page=2&size=1')).data.map((x) => x.id),
+      [a.queueItemId],
+    );
+    const qaApi = new BuildClient(
+      sb,
+      (await postToken(sb.authUrl, '/auth/v2/token', { pat: DEMO_PAT, subOrganizationId: QA_ORG_ID })).json.access_token,
+    );
     assert.deepEqual(await qaApi.dashboard(), [], 'another organization’s queue');
     assert.equal((await qaApi.get(`build/v1/queue/${a.queueItemId}`)).status, 404);
   });
@@ -191,7 +248,10 @@ describe('sandbox: the living queue on the controlled clock', () => {
     const s = await api.startOn('Appcircle VS Code Demo', 'main');
     const b13 = () => api.get<string>(`build/v1/queue/logs/${s.queueItemId}`);
     const listed = (await api.builds(s.profile.id, s.branch.id))[0];
-    const b12 = () => api.get<string>(`build/v1/commits/${s.commit.id}/builds/${listed.id}/logs`, { 'Content-Type': 'multipart/form-data; boundary=----cli' });
+    const b12 = () =>
+      api.get<string>(`build/v1/commits/${s.commit.id}/builds/${listed.id}/logs`, {
+        'Content-Type': 'multipart/form-data; boundary=----cli',
+      });
     assert.equal((await b13()).text, 'No Logs Available');
     assert.equal((await b12()).status, 404);
     assert.equal((await api.get<string>(`build/v1/queue/logs/${s.taskId}`)).text, 'No Logs Available', 'either id');
@@ -202,7 +262,10 @@ describe('sandbox: the living queue on the controlled clock', () => {
       assert.ok(t.startsWith('Appcircle build'));
       counts.push(t.split('\n').length);
     }
-    assert.ok(counts.every((c, i) => i === 0 || c > (counts[i - 1] ?? 0)), `growing: ${counts.join(',')}`);
+    assert.ok(
+      counts.every((c, i) => i === 0 || c > (counts[i - 1] ?? 0)),
+      `growing: ${counts.join(',')}`,
+    );
     assert.match((await b12()).text, /compiling module/);
     assert.doesNotMatch((await b12()).text, /Build succeeded/);
     sb.clock.advance(2500); // 92
@@ -236,7 +299,10 @@ describe('sandbox: the living queue on the controlled clock', () => {
     assert.match((await api.get<string>(`build/v1/commits/${q1.commitId}/builds/${q1.buildId}/logs`)).text, /Build failed\.\n$/);
     const qw = await api.queue(warnA.queueItemId);
     assert.equal((await api.bytes(`build/v1/commits/${qw.commitId}/builds/${qw.buildId}`)).status, 200);
-    assert.match((await api.get<string>(`build/v1/commits/${qw.commitId}/builds/${qw.buildId}/logs`)).text, /warning: .*\nBuild succeeded with warnings\.\n$/);
+    assert.match(
+      (await api.get<string>(`build/v1/commits/${qw.commitId}/builds/${qw.buildId}/logs`)).text,
+      /warning: .*\nBuild succeeded with warnings\.\n$/,
+    );
 
     const ctl = (body: unknown) => call(`${sb.apiUrl}/__sandbox/build-outcome`, { method: 'POST', body: JSON.stringify(body) });
     assert.equal((await ctl({ status: 3, count: 'all' })).status, 200);
@@ -262,7 +328,10 @@ describe('sandbox: the living queue on the controlled clock', () => {
       assert.equal(zip.status, 200);
       assert.match(zip.type, /application\/zip/);
       const entries = readZip(zip.body);
-      assert.deepEqual(entries.map((e) => e.name), ['Acme-iOS.ipa', 'build-info.txt']);
+      assert.deepEqual(
+        entries.map((e) => e.name),
+        ['Acme-iOS.ipa', 'build-info.txt'],
+      );
       assert.ok(entries.every((e) => e.method === 0));
       assert.ok((entries[0]?.data.length ?? 0) >= 1024);
       assert.match(entries[1]?.data.toString() ?? '', new RegExp(`build=${q.buildId}`));
@@ -293,7 +362,10 @@ describe('sandbox: the living queue on the controlled clock', () => {
   it('B16 with cancel: ignored (a real server most likely): 200 with the unchanged queue item, the build runs on; in-process and over /__sandbox/builds', async () => {
     for (const viaHttp of [false, true]) {
       if (viaHttp) {
-        const r = await call<{ behaviour: { cancel: string } }>(`${sb.apiUrl}/__sandbox/builds`, { method: 'POST', body: JSON.stringify({ cancel: 'ignored' }) });
+        const r = await call<{ behaviour: { cancel: string } }>(`${sb.apiUrl}/__sandbox/builds`, {
+          method: 'POST',
+          body: JSON.stringify({ cancel: 'ignored' }),
+        });
         assert.equal(r.status, 200);
         assert.equal(r.json.behaviour.cancel, 'ignored');
       } else {
@@ -338,23 +410,34 @@ describe('sandbox: the living queue on the controlled clock', () => {
       assert.equal(r.headers.get('content-range'), `bytes ${from}-${whole.length - 1}/${whole.length}`);
       assert.ok(Buffer.from(await r.arrayBuffer()).equals(whole.subarray(from)), `from ${from}`);
     }
-    const past = await fetch(`${sb.apiUrl}/${path}`, { headers: { Authorization: `Bearer ${api.token}`, Range: `bytes=${whole.length}-` } });
+    const past = await fetch(`${sb.apiUrl}/${path}`, {
+      headers: { Authorization: `Bearer ${api.token}`, Range: `bytes=${whole.length}-` },
+    });
     assert.equal(past.status, 416);
     assert.equal(past.headers.get('content-range'), `bytes */${whole.length}`);
     sb.clock.advance(2000);
-    const more = await fetch(`${sb.apiUrl}/${path}`, { headers: { Authorization: `Bearer ${api.token}`, Range: `bytes=${whole.length}-` } });
+    const more = await fetch(`${sb.apiUrl}/${path}`, {
+      headers: { Authorization: `Bearer ${api.token}`, Range: `bytes=${whole.length}-` },
+    });
     assert.equal(more.status, 206, 'the log grew');
     assert.match(await more.text(), /compiling module/);
     assert.equal(sb.requests.at(-1)?.range, `bytes=${whole.length}-`, 'the request log keeps the Range header');
     sb.setBuildBehaviour({ logRange: 'ignored' });
     const ignored = await fetch(`${sb.apiUrl}/${path}`, { headers: { Authorization: `Bearer ${api.token}`, Range: 'bytes=10-' } });
     assert.equal(ignored.status, 200);
-    assert.ok(Buffer.from(await ignored.arrayBuffer()).subarray(0, whole.length).equals(whole));
+    assert.ok(
+      Buffer.from(await ignored.arrayBuffer())
+        .subarray(0, whole.length)
+        .equals(whole),
+    );
   });
 
   it('build timings for a slow demo build: in-process and over /__sandbox/builds; running builds keep theirs', async () => {
     const fast = await api.startOn('Acme iOS', 'main');
-    const r = await call<{ timings: { runMs: number; logLines: number } }>(`${sb.apiUrl}/__sandbox/builds`, { method: 'POST', body: JSON.stringify({ runMs: 60_000, logLines: 300 }) });
+    const r = await call<{ timings: { runMs: number; logLines: number } }>(`${sb.apiUrl}/__sandbox/builds`, {
+      method: 'POST',
+      body: JSON.stringify({ runMs: 60_000, logLines: 300 }),
+    });
     assert.deepEqual([r.status, r.json.timings.runMs, r.json.timings.logLines], [200, 60_000, 300]);
     const slow = await api.startOn('Acme iOS', 'develop');
     sb.clock.advance(TOTAL);
@@ -400,12 +483,19 @@ describe('sandbox: the living queue on the controlled clock', () => {
     assert.equal((await api.start(c.id, ZERO_GUID)).status, 404);
     assert.equal((await api.start(c.id, '', ZERO_GUID)).status, 404);
     assert.equal((await api.start(ZERO_GUID)).status, 404);
-    const noAction = await call(`${sb.apiUrl}/build/v2/commits/${c.id}`, { method: 'POST', headers: { Authorization: `Bearer ${api.token}` }, body: '{}' });
+    const noAction = await call(`${sb.apiUrl}/build/v2/commits/${c.id}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${api.token}` },
+      body: '{}',
+    });
     assert.equal(noAction.status, 400);
   });
 
   it('an API-key token starts builds too; the queue shows the key', async () => {
-    const key = new BuildClient(sb, (await postToken(sb.authUrl, '/auth/v1/api-key/token', { name: DEMO_API_KEY.name, secret: DEMO_API_KEY.secret })).json.access_token);
+    const key = new BuildClient(
+      sb,
+      (await postToken(sb.authUrl, '/auth/v1/api-key/token', { name: DEMO_API_KEY.name, secret: DEMO_API_KEY.secret })).json.access_token,
+    );
     const s = await key.startOn('Acme Android', 'main');
     assert.match((await key.dashboard()).find((r) => r.id === s.queueItemId)?.email ?? '', /ci-bot/);
   });
@@ -416,7 +506,12 @@ describe('sandbox: the living queue on the controlled clock', () => {
     const [c] = await api.commits(b.id);
     assert.equal((await api.ok<Commit>(`build/v2/commits/last-commit?profileId=${p.id}&branchId=${b.id}`)).id, c?.id);
     const [wf] = await api.ok<{ id: string }[]>(`build/v2/profiles/${p.id}/workflows`);
-    const put = (path: string) => call<{ taskId: string; queueItemId: string }>(`${sb.apiUrl}/${path}`, { method: 'PUT', headers: { Authorization: `Bearer ${api.token}`, 'Content-Type': 'application/json' }, body: '{}' });
+    const put = (path: string) =>
+      call<{ taskId: string; queueItemId: string }>(`${sb.apiUrl}/${path}`, {
+        method: 'PUT',
+        headers: { Authorization: `Bearer ${api.token}`, 'Content-Type': 'application/json' },
+        body: '{}',
+      });
     const r18 = await put(`build/v2/profiles/${p.id}/branch/${b.id}/workflow/${wf?.id ?? ''}?action=build`);
     assert.equal(r18.status, 200);
     const r19 = await put(`build/v2/profiles/${p.id}/workflow/${wf?.id ?? ''}?branchName=develop`);
@@ -427,7 +522,12 @@ describe('sandbox: the living queue on the controlled clock', () => {
   it('variable groups: bare lists; create with PascalCase {Key, Value, IsSecret}, listed back in camelCase; secrets blank', async () => {
     const groups = await api.ok<{ id: string; name: string }[]>('build/v1/variable-groups');
     assert.ok(groups.length >= 1);
-    const post = (path: string, body: unknown) => call<Record<string, unknown>>(`${sb.apiUrl}/${path}`, { method: 'POST', headers: { Authorization: `Bearer ${api.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (path: string, body: unknown) =>
+      call<Record<string, unknown>>(`${sb.apiUrl}/${path}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${api.token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const created = await post('build/v1/variable-groups', { name: 'Replay Group', variables: [] });
     const id = created.json.id as string;
     assert.equal((await post(`build/v1/variable-groups/${id}/variables`, { Key: 'TOKEN', Value: 's3cret', IsSecret: true })).status, 200);
@@ -454,7 +554,8 @@ describe('sandbox: the living queue on the controlled clock', () => {
     assert.equal((await api.get(`build/v1/queue/${s.queueItemId}`)).status, 404);
     assert.notEqual((await api.builds(s.profile.id, s.branch.id))[0]?.status, 90);
     const s2 = await api.startOn('Acme iOS', 'main');
-    const clock = (body: unknown) => call<{ now: string; speed: number }>(`${sb.apiUrl}/__sandbox/clock`, { method: 'POST', body: JSON.stringify(body) });
+    const clock = (body: unknown) =>
+      call<{ now: string; speed: number }>(`${sb.apiUrl}/__sandbox/clock`, { method: 'POST', body: JSON.stringify(body) });
     const before = Date.parse((await clock({})).json.now);
     assert.equal(Date.parse((await clock({ advanceMs: TOTAL })).json.now) - before, TOTAL);
     assert.equal((await api.queue(s2.queueItemId)).buildStatus, 0, 'outcome reset to success');
@@ -474,11 +575,15 @@ describe('sandbox: real-time clock and large seeding', () => {
       const api = new BuildClient(sb, await patToken(sb.authUrl));
       const s = await api.startOn('Acme iOS', 'main');
       const seen = new Set<number>();
-      await until(async () => {
-        const st = (await api.queue(s.queueItemId)).buildStatus;
-        seen.add(st);
-        return st === 0;
-      }, 'the build to finish in real time', 3000);
+      await until(
+        async () => {
+          const st = (await api.queue(s.queueItemId)).buildStatus;
+          seen.add(st);
+          return st === 0;
+        },
+        'the build to finish in real time',
+        3000,
+      );
       assert.ok(seen.has(0));
     } finally {
       await sb.stop();
@@ -500,7 +605,10 @@ describe('sandbox: real-time clock and large seeding', () => {
       const listMs = performance.now() - t1;
       assert.equal(builds.length, 10_000);
       const dates = builds.map((b) => Date.parse(b.startDate));
-      assert.ok(dates.every((d, i) => i === 0 || d <= (dates[i - 1] ?? 0)), 'newest first');
+      assert.ok(
+        dates.every((d, i) => i === 0 || d <= (dates[i - 1] ?? 0)),
+        'newest first',
+      );
       assert.equal(new Set(builds.map((b) => b.id)).size, 10_000, 'unique ids');
       const s = await api.startOn('Bulk History', 'main');
       assert.equal((await api.builds(bulk.id, main.id))[0]?.id, (await api.builds(bulk.id, main.id)).find((b) => b.status === 90)?.id);

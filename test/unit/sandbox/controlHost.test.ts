@@ -51,15 +51,32 @@ describe('sandbox: control routes refuse a Host that is not loopback', () => {
   });
 
   it('any other Host gets 403 on every control route, on both hosts, and changes nothing', async () => {
-    const foreign = ['evil.example', `evil.example:${port}`, `127.0.0.1.evil.example:${port}`, 'localhost.evil.example', '127.0.0.2', '0.0.0.0', '[::2]:1', `127.0.0.1:${port}@evil.example`, ''];
+    const foreign = [
+      'evil.example',
+      `evil.example:${port}`,
+      `127.0.0.1.evil.example:${port}`,
+      'localhost.evil.example',
+      '127.0.0.2',
+      '0.0.0.0',
+      '[::2]:1',
+      `127.0.0.1:${port}@evil.example`,
+      '',
+    ];
     for (const host of foreign) {
       const r = await request(`${sb.apiUrl}/__sandbox/health`, 'GET', { Host: host });
       assert.equal(r.status, 403, `Host "${host}"`);
       assert.match(r.text, /127\.0\.0\.1, localhost or \[::1\]/);
     }
     const spec = JSON.stringify({ status: 503, pathIncludes: 'my-dashboard' });
-    assert.equal((await request(`${sb.apiUrl}/__sandbox/faults`, 'POST', { Host: 'evil.example', 'Content-Type': 'application/json' }, spec)).status, 403);
-    assert.equal((await request(`${sb.authUrl}/__sandbox/faults`, 'POST', { Host: 'evil.example', 'Content-Type': 'application/json' }, spec)).status, 403, 'auth host too');
+    assert.equal(
+      (await request(`${sb.apiUrl}/__sandbox/faults`, 'POST', { Host: 'evil.example', 'Content-Type': 'application/json' }, spec)).status,
+      403,
+    );
+    assert.equal(
+      (await request(`${sb.authUrl}/__sandbox/faults`, 'POST', { Host: 'evil.example', 'Content-Type': 'application/json' }, spec)).status,
+      403,
+      'auth host too',
+    );
     assert.equal((await request(`${sb.apiUrl}/__sandbox/reset`, 'POST', { Host: 'rebound.example' })).status, 403);
     assert.deepEqual(sb.faults.active, [], 'no fault switched on');
     assert.match(await requestWithoutHost(port, '/__sandbox/health'), /^HTTP\/1\.[01] 403 /, 'no Host at all');

@@ -12,7 +12,11 @@ describe('sandbox: fault switches', () => {
   let sb: Sandbox;
   let token: string;
   const orgs = () => apiGet(sb.apiUrl, ORGS, token);
-  const control = (method: string, body?: unknown) => call<{ faults: FaultSpec[]; message?: string }>(`${sb.apiUrl}/__sandbox/faults`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const control = (method: string, body?: unknown) =>
+    call<{ faults: FaultSpec[]; message?: string }>(`${sb.apiUrl}/__sandbox/faults`, {
+      method,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
 
   before(async () => {
     sb = await startSandbox({ quiet: true });

@@ -31,8 +31,16 @@ export async function call<T = Record<string, unknown>>(url: string, init: Reque
 }
 
 /** A token call exactly as CLI 2.7.3 sends it: form body, `Accept: application/json`, axios UA, no Authorization. */
-export function postToken(authUrl: string, path: string, body: Record<string, string>): Promise<Reply<{ access_token: string; expires_in: number; token_type: string; error?: string; message?: string }>> {
-  return call(`${authUrl}${path}`, { method: 'POST', headers: { 'Content-Type': FORM, Accept: 'application/json', 'User-Agent': AXIOS_UA }, body: form(body) });
+export function postToken(
+  authUrl: string,
+  path: string,
+  body: Record<string, string>,
+): Promise<Reply<{ access_token: string; expires_in: number; token_type: string; error?: string; message?: string }>> {
+  return call(`${authUrl}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': FORM, Accept: 'application/json', 'User-Agent': AXIOS_UA },
+    body: form(body),
+  });
 }
 
 export async function patToken(authUrl: string, pat = DEMO_PAT): Promise<string> {
@@ -44,8 +52,15 @@ export async function patToken(authUrl: string, pat = DEMO_PAT): Promise<string>
 }
 
 /** An API call with the CLI's headers. */
-export function apiGet<T = Record<string, unknown>>(apiUrl: string, path: string, token: string, extra: Record<string, string> = {}): Promise<Reply<T>> {
-  return call<T>(`${apiUrl}/${path.replace(/^\//, '')}`, { headers: { Authorization: `Bearer ${token}`, accept: 'application/json', 'User-Agent': CLI_UA, ...extra } });
+export function apiGet<T = Record<string, unknown>>(
+  apiUrl: string,
+  path: string,
+  token: string,
+  extra: Record<string, string> = {},
+): Promise<Reply<T>> {
+  return call<T>(`${apiUrl}/${path.replace(/^\//, '')}`, {
+    headers: { Authorization: `Bearer ${token}`, accept: 'application/json', 'User-Agent': CLI_UA, ...extra },
+  });
 }
 
 export function claims(token: string): Record<string, unknown> {

@@ -55,7 +55,11 @@ describe('sandbox: hosts, prefix and path quirks', () => {
       assert.equal(sb.requests.at(-1)?.path, '/identity/v1/organizations');
       const bare = sb.apiUrl.replace(/\/prefix$/, '');
       assert.equal((await apiGet(bare, 'identity/v1/organizations', t)).status, 200);
-      assert.equal((await apiGet(sb.apiUrl.replace(/prefix$/, 'prefixed'), 'identity/v1/organizations', t)).status, 404, 'only a whole segment is a prefix');
+      assert.equal(
+        (await apiGet(sb.apiUrl.replace(/prefix$/, 'prefixed'), 'identity/v1/organizations', t)).status,
+        404,
+        'only a whole segment is a prefix',
+      );
     } finally {
       await sb.stop();
     }
@@ -66,7 +70,11 @@ describe('sandbox: hosts, prefix and path quirks', () => {
     try {
       assert.equal((await postToken(`${sb.authUrl}/`, '/auth/v1/token', { pat: DEMO_PAT })).status, 200);
       assert.equal(sb.requests.at(-1)?.path, '/auth/v1/token');
-      const raw = await call(`${sb.authUrl.replace(/\/p$/, '')}//auth/v1/token`, { method: 'POST', headers: { 'Content-Type': FORM }, body: form({ pat: DEMO_PAT }) });
+      const raw = await call(`${sb.authUrl.replace(/\/p$/, '')}//auth/v1/token`, {
+        method: 'POST',
+        headers: { 'Content-Type': FORM },
+        body: form({ pat: DEMO_PAT }),
+      });
       assert.equal(raw.status, 200);
       assert.equal((await apiGet(`${sb.apiUrl}/`, '/identity/v1/organizations', await patToken(sb.authUrl))).status, 200);
     } finally {
@@ -78,7 +86,13 @@ describe('sandbox: hosts, prefix and path quirks', () => {
     const sb = await startSandbox({ quiet: true });
     try {
       const t = await patToken(sb.authUrl);
-      for (const p of ['nothing/here', 'distribution/v2/profiles', 'publish/v2/profiles/ios', 'store/v2/profiles', 'signing-identity/v2/certificates']) {
+      for (const p of [
+        'nothing/here',
+        'distribution/v2/profiles',
+        'publish/v2/profiles/ios',
+        'store/v2/profiles',
+        'signing-identity/v2/certificates',
+      ]) {
         const r = await apiGet<{ message: string }>(sb.apiUrl, p, t);
         assert.equal(r.status, 404, p);
         assert.equal(typeof r.json.message, 'string', p);
@@ -96,10 +110,19 @@ describe('sandbox: hosts, prefix and path quirks', () => {
       const t = await patToken(sb.authUrl);
       const r = await new Promise<number>((resolve, reject) => {
         const u = new URL(`${sb.apiUrl}/identity/v1/organizations`);
-        const req = http.request({ host: u.hostname, port: u.port, path: u.pathname, method: 'GET', headers: { Authorization: `Bearer ${t}`, 'Content-Type': 'multipart/form-data; boundary=----x' } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
+        const req = http.request(
+          {
+            host: u.hostname,
+            port: u.port,
+            path: u.pathname,
+            method: 'GET',
+            headers: { Authorization: `Bearer ${t}`, 'Content-Type': 'multipart/form-data; boundary=----x' },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
         req.on('error', reject);
         req.end();
       });
@@ -113,8 +136,14 @@ describe('sandbox: hosts, prefix and path quirks', () => {
     const a = await startSandbox({ quiet: true });
     try {
       const port = Number(new URL(a.apiUrl).port);
-      await assert.rejects(startSandbox({ quiet: true, port }), (e: unknown) => e instanceof SandboxListenError && e.code === 'EADDRINUSE' && e.port === port);
-      await assert.rejects(startSandbox({ quiet: true, port: 0, authPort: port }), (e: unknown) => e instanceof SandboxListenError && e.port === port);
+      await assert.rejects(
+        startSandbox({ quiet: true, port }),
+        (e: unknown) => e instanceof SandboxListenError && e.code === 'EADDRINUSE' && e.port === port,
+      );
+      await assert.rejects(
+        startSandbox({ quiet: true, port: 0, authPort: port }),
+        (e: unknown) => e instanceof SandboxListenError && e.port === port,
+      );
     } finally {
       await a.stop();
     }
@@ -125,10 +154,12 @@ describe('sandbox: hosts, prefix and path quirks', () => {
     const agent = new http.Agent({ keepAlive: true });
     const u = new URL(`${sb.apiUrl}/__sandbox/health`);
     await new Promise<void>((resolve, reject) => {
-      http.get({ host: u.hostname, port: u.port, path: u.pathname, agent }, (res) => {
-        res.resume();
-        res.on('end', () => resolve());
-      }).on('error', reject);
+      http
+        .get({ host: u.hostname, port: u.port, path: u.pathname, agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve());
+        })
+        .on('error', reject);
     });
     const t0 = performance.now();
     await Promise.all([sb.stop(), sb.stop()]);
@@ -153,7 +184,11 @@ describe('sandbox: request log and control routes', () => {
   it('logs method, path, query, selected headers, status, field names of token bodies; never a secret or the Authorization value', async () => {
     sb.reset();
     await postToken(sb.authUrl, '/auth/v2/token', { pat: DEMO_PAT, subOrganizationId: QA_ORG_ID });
-    await call(`${sb.authUrl}/auth/v1/api-key/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: DEMO_API_KEY.name, secret: DEMO_API_KEY.secret }) });
+    await call(`${sb.authUrl}/auth/v1/api-key/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: DEMO_API_KEY.name, secret: DEMO_API_KEY.secret }),
+    });
     const t = await patToken(sb.authUrl);
     await apiGet(sb.apiUrl, 'identity/v1/organizations?x=1', t);
     await call(`${sb.apiUrl}/identity/v1/organizations`, { headers: { Authorization: 'Bearer ' } });
@@ -162,7 +197,10 @@ describe('sandbox: request log and control routes', () => {
     assert.equal(v2?.contentType, FORM);
     assert.equal(v2?.accept, 'application/json');
     assert.deepEqual(key?.bodyFields, ['name', 'secret'], 'JSON bodies: names only');
-    assert.deepEqual([api?.method, api?.path, api?.query, api?.status, api?.hasAuth, api?.bearerEmpty], ['GET', '/identity/v1/organizations', { x: '1' }, 200, true, false]);
+    assert.deepEqual(
+      [api?.method, api?.path, api?.query, api?.status, api?.hasAuth, api?.bearerEmpty],
+      ['GET', '/identity/v1/organizations', { x: '1' }, 200, true, false],
+    );
     assert.equal(api?.userAgent, 'Appcircle CLI/1.0.3');
     assert.deepEqual([empty?.status, empty?.hasAuth, empty?.bearerEmpty], [401, true, true]);
     const text = JSON.stringify(sb.requests) + fs.readFileSync(logFile, 'utf8');
@@ -172,18 +210,37 @@ describe('sandbox: request log and control routes', () => {
   });
 
   it('requestLogFile: one JSON object per line, in order', async () => {
-    await until(() => fs.existsSync(logFile) && fs.readFileSync(logFile, 'utf8').trim().split('\n').length >= sb.requests.length, 'the log file to catch up');
-    const lines = fs.readFileSync(logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { path: string; status: number });
+    await until(
+      () => fs.existsSync(logFile) && fs.readFileSync(logFile, 'utf8').trim().split('\n').length >= sb.requests.length,
+      'the log file to catch up',
+    );
+    const lines = fs
+      .readFileSync(logFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { path: string; status: number });
     assert.ok(lines.length >= 5);
-    assert.deepEqual(lines.slice(-5).map((l) => l.path), sb.requests.slice(-5).map((r) => r.path));
+    assert.deepEqual(
+      lines.slice(-5).map((l) => l.path),
+      sb.requests.slice(-5).map((r) => r.path),
+    );
   });
 
   it('control routes: health, token-lifetime, revoke, requests (GET/DELETE), reset', async () => {
     assert.deepEqual((await call(`${sb.apiUrl}/__sandbox/health`)).json, { ok: true });
-    assert.equal((await call(`${sb.apiUrl}/__sandbox/token-lifetime`, { method: 'POST', body: JSON.stringify({ seconds: 42 }) })).status, 200);
+    assert.equal(
+      (await call(`${sb.apiUrl}/__sandbox/token-lifetime`, { method: 'POST', body: JSON.stringify({ seconds: 42 }) })).status,
+      200,
+    );
     assert.equal((await postToken(sb.authUrl, '/auth/v1/token', { pat: DEMO_PAT })).json.expires_in, 42);
-    assert.equal((await call(`${sb.apiUrl}/__sandbox/token-lifetime`, { method: 'POST', body: JSON.stringify({ seconds: -1 }) })).status, 400);
-    assert.equal((await call(`${sb.apiUrl}/__sandbox/revoke`, { method: 'POST', body: JSON.stringify({ credential: DEMO_PAT }) })).status, 200);
+    assert.equal(
+      (await call(`${sb.apiUrl}/__sandbox/token-lifetime`, { method: 'POST', body: JSON.stringify({ seconds: -1 }) })).status,
+      400,
+    );
+    assert.equal(
+      (await call(`${sb.apiUrl}/__sandbox/revoke`, { method: 'POST', body: JSON.stringify({ credential: DEMO_PAT }) })).status,
+      200,
+    );
     assert.equal((await postToken(sb.authUrl, '/auth/v1/token', { pat: DEMO_PAT })).status, 401);
     const log = await call<{ path: string }[]>(`${sb.apiUrl}/__sandbox/requests`);
     assert.ok(log.json.some((r) => r.path === '/auth/v1/token'));
@@ -207,8 +264,14 @@ describe('sandbox: the `npm run sandbox` process (out/sandbox/cli.js)', () => {
     }
   });
 
-  function run(args: string[], env: Record<string, string> = {}): { child: ChildProcess; out: () => string; exited: Promise<number | null> } {
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, SANDBOX_PORT: '', SANDBOX_AUTH_PORT: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  function run(
+    args: string[],
+    env: Record<string, string> = {},
+  ): { child: ChildProcess; out: () => string; exited: Promise<number | null> } {
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: { ...process.env, SANDBOX_PORT: '', SANDBOX_AUTH_PORT: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(child);
     let out = '';
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -248,8 +311,17 @@ describe('sandbox: the `npm run sandbox` process (out/sandbox/cli.js)', () => {
     assert.equal(parseCliArgs([], {}).options.authPort, undefined);
     assert.equal(parseCliArgs(['--two-ports'], {}).options.authPort, 8788);
     assert.equal(parseCliArgs(['--auth-port=9000'], {}).options.authPort, 9000);
-    const env = parseCliArgs([], { SANDBOX_PORT: '9100', SANDBOX_AUTH_PORT: '9101', SANDBOX_PREFIX: '/x', SANDBOX_SPEED: '0', SANDBOX_LARGE_SEED: '10:20' }).options;
-    assert.deepEqual([env.port, env.authPort, env.prefix, env.speed, env.largeSeed], [9100, 9101, '/x', 0, { profiles: 10, buildsOnBranch: 20 }]);
+    const env = parseCliArgs([], {
+      SANDBOX_PORT: '9100',
+      SANDBOX_AUTH_PORT: '9101',
+      SANDBOX_PREFIX: '/x',
+      SANDBOX_SPEED: '0',
+      SANDBOX_LARGE_SEED: '10:20',
+    }).options;
+    assert.deepEqual(
+      [env.port, env.authPort, env.prefix, env.speed, env.largeSeed],
+      [9100, 9101, '/x', 0, { profiles: 10, buildsOnBranch: 20 }],
+    );
     assert.equal(parseCliArgs(['--port', '1'], { SANDBOX_PORT: '2' }).options.port, 1, 'flags win over env');
     assert.throws(() => parseCliArgs(['--port', 'abc'], {}), /port/);
     assert.throws(() => parseCliArgs(['--port', '70000'], {}), /port/);

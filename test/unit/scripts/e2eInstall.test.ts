@@ -71,7 +71,11 @@ describe('scripts/e2e-install.sh under npm run (clean nested npm environment, co
     // the outer npm records the user agent it exports, so the test proves the hostile environment was there
     fs.writeFileSync(
       path.join(pkg, 'package.json'),
-      JSON.stringify({ name: 'install-probe', private: true, scripts: { probe: `printenv npm_config_user_agent > outer-ua.txt && bash ${INSTALLER}` } }),
+      JSON.stringify({
+        name: 'install-probe',
+        private: true,
+        scripts: { probe: `printenv npm_config_user_agent > outer-ua.txt && bash ${INSTALLER}` },
+      }),
     );
   });
 
@@ -82,7 +86,15 @@ describe('scripts/e2e-install.sh under npm run (clean nested npm environment, co
     const r = spawnSync(realNpm, ['run', '-s', 'probe'], {
       cwd: pkg,
       encoding: 'utf8',
-      env: { ...process.env, ...extraEnv, PATH: `${stubs}:${process.env.PATH ?? ''}`, APPCIRCLE_E2E_CACHE: cache, STUB_LOG: log, CS_VERSION: CS, NODE24_VERSION: NODE24 },
+      env: {
+        ...process.env,
+        ...extraEnv,
+        PATH: `${stubs}:${process.env.PATH ?? ''}`,
+        APPCIRCLE_E2E_CACHE: cache,
+        STUB_LOG: log,
+        CS_VERSION: CS,
+        NODE24_VERSION: NODE24,
+      },
     });
     const calls = fs
       .readdirSync(log)
@@ -97,10 +109,19 @@ describe('scripts/e2e-install.sh under npm run (clean nested npm environment, co
             .filter((l) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(l))
             .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as [string, string]),
         );
-        return { env, args: fs.readFileSync(`${base}.args`, 'utf8').trim().split('\n'), nodeVersion: fs.readFileSync(`${base}.node-version`, 'utf8').trim() };
+        return {
+          env,
+          args: fs.readFileSync(`${base}.args`, 'utf8').trim().split('\n'),
+          nodeVersion: fs.readFileSync(`${base}.node-version`, 'utf8').trim(),
+        };
       });
     const uaFile = path.join(pkg, 'outer-ua.txt');
-    return { status: r.status, out: `${r.stdout}${r.stderr}`, calls, outerUserAgent: fs.existsSync(uaFile) ? fs.readFileSync(uaFile, 'utf8').trim() : '' };
+    return {
+      status: r.status,
+      out: `${r.stdout}${r.stderr}`,
+      calls,
+      outerUserAgent: fs.existsSync(uaFile) ? fs.readFileSync(uaFile, 'utf8').trim() : '',
+    };
   }
 
   it('a cold install runs both nested npm installs with no inherited npm variable, Node 24 first on PATH and its headers', () => {
@@ -157,7 +178,10 @@ describe('scripts/e2e-install.sh under npm run (clean nested npm environment, co
     assert.equal(run(cache).status, 0);
     const csDir = path.join(cache, `code-server-${CS}`);
     fs.rmSync(path.join(csDir, '.appcircle-install-complete'));
-    assert.ok(fs.existsSync(path.join(csDir, 'node_modules', '.bin', 'code-server')), 'the binary is there, as after a kill mid-postinstall');
+    assert.ok(
+      fs.existsSync(path.join(csDir, 'node_modules', '.bin', 'code-server')),
+      'the binary is there, as after a kill mid-postinstall',
+    );
     const r = run(cache);
     assert.equal(r.status, 0, r.out);
     assert.equal(r.calls.length, 1);

@@ -24,7 +24,11 @@ describe('scripts: axios is a separate bundle, loaded on first use, without form
   let meta: Metafile;
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'appcircle-http-bundle-'));
-    await run(process.execPath, ['esbuild.js', '--production', `--outfile=${path.join(dir, 'extension.js')}`, `--metafile=${path.join(dir, 'meta.json')}`], { cwd: root });
+    await run(
+      process.execPath,
+      ['esbuild.js', '--production', `--outfile=${path.join(dir, 'extension.js')}`, `--metafile=${path.join(dir, 'meta.json')}`],
+      { cwd: root },
+    );
     meta = JSON.parse(fs.readFileSync(path.join(dir, 'meta.json'), 'utf8')) as Metafile;
   });
   after(() => {
@@ -44,7 +48,10 @@ describe('scripts: axios is a separate bundle, loaded on first use, without form
     assert.deepEqual(packages, [], 'no other package in the startup bundle');
     assert.match(fs.readFileSync(path.join(dir, 'extension.js'), 'utf8'), /require\("\.\/http\.js"\)/);
     const http = inputsOf('http.js');
-    assert.ok(http.some((f) => f.includes('node_modules/axios/')), 'axios is in http.js');
+    assert.ok(
+      http.some((f) => f.includes('node_modules/axios/')),
+      'axios is in http.js',
+    );
     for (const pkg of ['form-data', 'mime-db', 'mime-types', 'follow-redirects', 'proxy-from-env', 'https-proxy-agent', 'agent-base']) {
       assert.ok(!http.some((f) => f.includes(`node_modules/${pkg}/`)), `${pkg} is not bundled`);
     }
@@ -69,7 +76,11 @@ describe('scripts: axios is a separate bundle, loaded on first use, without form
 describe('scripts: what the .vsix ships', function () {
   this.timeout(60_000);
   it('dist/extension.js and the lazily loaded dist/http.js, without the README screenshots', async () => {
-    const { stdout } = await run(process.execPath, [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'ls', '--no-dependencies'], { cwd: root });
+    const { stdout } = await run(
+      process.execPath,
+      [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'ls', '--no-dependencies'],
+      { cwd: root },
+    );
     const files = stdout.split('\n').map((l) => l.trim());
     // vsce lists what is on disk: dist/ exists once any build ran (npm test, e2e, package all build first)
     for (const f of ['dist/extension.js', 'dist/http.js']) {

@@ -33,7 +33,13 @@ async function main(): Promise<void> {
   const sb = await startSandbox({ quiet: true, builds: { speed: 0 } });
   const h = makeHarness(sb);
   const clock = { now: () => Date.now(), setTimeout: () => 0, clearTimeout: () => undefined };
-  const builds = new BuildService({ session: h.session, clock, logger: nullLogger, pollIntervalMs: () => 5000, gitRemotes: () => Promise.resolve([]) });
+  const builds = new BuildService({
+    session: h.session,
+    clock,
+    logger: nullLogger,
+    pollIntervalMs: () => 5000,
+    gitRemotes: () => Promise.resolve([]),
+  });
   const out: Record<string, unknown> = {};
   try {
     await h.session.signIn({ kind: 'pat', pat: PAT }); // form POST (token) + JSON GETs
@@ -45,7 +51,13 @@ async function main(): Promise<void> {
     const [cfg] = await builds.configurations(p?.id ?? '');
     const [br] = (await builds.branches(p?.id ?? '')).value;
     const [c] = await builds.commits(br?.id ?? '');
-    const started = await builds.startBuild({ profileId: p?.id ?? '', branchId: br?.id ?? '', commitId: c?.id ?? '', workflowId: wf?.id ?? '', configurationId: cfg?.id ?? '' });
+    const started = await builds.startBuild({
+      profileId: p?.id ?? '',
+      branchId: br?.id ?? '',
+      commitId: c?.id ?? '',
+      workflowId: wf?.id ?? '',
+      configurationId: cfg?.id ?? '',
+    });
     out.startedBuild = !!started.queueItemId;
     sb.world.advance(120_000);
     const q = await builds.queueItem(started.queueItemId);

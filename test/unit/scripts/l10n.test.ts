@@ -55,7 +55,8 @@ function findAll(files: string[], test: RegExp | ((line: string) => boolean)): F
 const show = (f: Finding[]): string => f.map((x) => `${x.file}:${x.line}: ${x.text}`).join('\n');
 
 /** Messages, quick picks, input boxes, tree items, status bar items, notifications: where users read text. */
-const VISIBLE = /(?:show(?:Information|Warning|Error)Message|showQuickPick|setStatusBarMessage|createOutputChannel|showInputBox)\(\s*|(?:\b|\.)(?:title|placeHolder|placeholder|prompt|label|tooltip|description|detail|message|validationMessage|name|text|contextualTitle)\s*[:=]\s*/g;
+const VISIBLE =
+  /(?:show(?:Information|Warning|Error)Message|showQuickPick|setStatusBarMessage|createOutputChannel|showInputBox)\(\s*|(?:\b|\.)(?:title|placeHolder|placeholder|prompt|label|tooltip|description|detail|message|validationMessage|name|text|contextualTitle)\s*[:=]\s*/g;
 /** Brand names and error class names: not translated. */
 const NOT_WORDS = /^(?:Appcircle|[A-Z]\w*Error)$/;
 
@@ -129,7 +130,10 @@ describe('scripts: localization', function () {
   });
 
   it('no alias of l10n.t: the extractor only sees vscode.l10n.t(…) and l10n.t(…)', () => {
-    const alias = findAll(allFiles, /=\s*(?:vscode\.)?l10n\.t\b(?!\s*\()|\{\s*t\b[^}]*\}\s*=\s*(?:vscode\.)?l10n\b|import\s*\{[^}]*\bt\b[^}]*\}\s*from\s*'@vscode\/l10n'|\bl10n\.t\.(?:bind|call|apply)\b/);
+    const alias = findAll(
+      allFiles,
+      /=\s*(?:vscode\.)?l10n\.t\b(?!\s*\()|\{\s*t\b[^}]*\}\s*=\s*(?:vscode\.)?l10n\b|import\s*\{[^}]*\bt\b[^}]*\}\s*from\s*'@vscode\/l10n'|\bl10n\.t\.(?:bind|call|apply)\b/,
+    );
     assert.equal(show(alias), '', 'call l10n.t(…) directly');
   });
 
@@ -149,7 +153,7 @@ describe('scripts: localization', function () {
       'item.tooltip = `Build ${id} failed`;',
       "{ label: 'Sign In', description: 'with a token' }",
       "placeHolder: 'Pick a branch',",
-      "item.text = `$(sync~spin) Loading ${n}`;",
+      'item.text = `$(sync~spin) Loading ${n}`;',
       "label: 'Refresh'",
     ]) {
       assert.ok(bareVisibleString(bad), bad);
@@ -170,7 +174,20 @@ describe('scripts: localization', function () {
   it('package.json: every contributed title, name, description and welcome text is a %key% of package.nls.json', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
     const nls = JSON.parse(fs.readFileSync(path.join(root, 'package.nls.json'), 'utf8')) as Record<string, string>;
-    const LOCALIZED = new Set(['title', 'name', 'description', 'markdownDescription', 'enumDescriptions', 'markdownEnumDescriptions', 'contents', 'contextualTitle', 'deprecationMessage', 'markdownDeprecationMessage', 'label', 'shortTitle']);
+    const LOCALIZED = new Set([
+      'title',
+      'name',
+      'description',
+      'markdownDescription',
+      'enumDescriptions',
+      'markdownEnumDescriptions',
+      'contents',
+      'contextualTitle',
+      'deprecationMessage',
+      'markdownDeprecationMessage',
+      'label',
+      'shortTitle',
+    ]);
     const bad: string[] = [];
     const used = new Set<string>();
     const check = (where: string, v: unknown): void => {
@@ -213,9 +230,18 @@ describe('scripts: localization', function () {
   });
 
   it('the .vsix ships l10n/ and package.nls.json', () => {
-    const ignore = fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8').split('\n').map((l) => l.trim());
+    const ignore = fs
+      .readFileSync(path.join(root, '.vscodeignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
     for (const shipped of ['l10n/bundle.l10n.json', 'package.nls.json']) {
-      const excluded = ignore.some((p) => p && !p.startsWith('#') && !p.startsWith('!') && (p === shipped || (p.endsWith('/**') && shipped.startsWith(p.slice(0, -2))) || (p === '**/*.json' && shipped.endsWith('.json'))));
+      const excluded = ignore.some(
+        (p) =>
+          p &&
+          !p.startsWith('#') &&
+          !p.startsWith('!') &&
+          (p === shipped || (p.endsWith('/**') && shipped.startsWith(p.slice(0, -2))) || (p === '**/*.json' && shipped.endsWith('.json'))),
+      );
       assert.ok(!excluded, `${shipped} is excluded by .vscodeignore`);
     }
   });

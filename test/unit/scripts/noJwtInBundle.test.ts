@@ -18,7 +18,9 @@ describe('scripts: no JWT-looking literal in the production bundle', function ()
   it('node esbuild.js --production writes no eyJ….….… string', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'appcircle-jwt-'));
     try {
-      await promisify(execFile)(process.execPath, ['esbuild.js', '--production', `--outfile=${path.join(dir, 'extension.js')}`], { cwd: root });
+      await promisify(execFile)(process.execPath, ['esbuild.js', '--production', `--outfile=${path.join(dir, 'extension.js')}`], {
+        cwd: root,
+      });
       const files = fs.readdirSync(dir).filter((f) => f.endsWith('.js'));
       assert.ok(files.includes('extension.js'), files.join(', '));
       for (const f of files) {

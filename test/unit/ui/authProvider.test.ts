@@ -50,7 +50,10 @@ describe('ui: Accounts menu provider, status bar spinner, small build actions', 
     fake.inputAnswers.push('acpat_wrong_123');
     assert.deepEqual(await createSessionError(), { name: 'Canceled', message: 'Canceled' });
     await waitUntil(() => fake.messages.length > 0);
-    assert.deepEqual(fake.messages.map((m) => m.severity), ['error']);
+    assert.deepEqual(
+      fake.messages.map((m) => m.severity),
+      ['error'],
+    );
     assert.match(fake.messages[0]?.message ?? '', /^Appcircle rejected the Personal Access Key \(Personal API Token\)\./);
   });
 

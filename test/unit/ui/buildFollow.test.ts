@@ -42,7 +42,10 @@ describe('ui: a followed log grows; Cancel says what happened; one build, one id
   async function startOnDevelop(): Promise<{ queueItemId: string; develop: BranchNode }> {
     const demo = await nodeNamed<ProfileNode>(undefined, 'Appcircle VS Code Demo');
     const develop = await nodeNamed<BranchNode>(demo, 'develop');
-    fake.pickAnswers.push((i) => i[0], (i) => i[0]);
+    fake.pickAnswers.push(
+      (i) => i[0],
+      (i) => i[0],
+    );
     const s = await h.run<{ queueItemId: string }>('appcircle.startBuild', develop);
     assert.ok(s?.queueItemId);
     return { queueItemId: s.queueItemId, develop };
@@ -99,8 +102,13 @@ describe('ui: a followed log grows; Cancel says what happened; one build, one id
       const updates = fake.documentUpdates.filter((u) => u.uri === uri.toString());
       const withContent = updates.slice(1); // the first one replaces "No logs yet"
       assert.ok(growthWhileRunning.length >= 2, `grew at least twice while running: ${growthWhileRunning.join(', ')} chars`);
-      assert.ok(withContent.length >= 3 && withContent.every((u) => u.appended), `only appends: ${updates.map((u) => `${u.oldLength}→${u.newLength}${u.appended ? '' : ' (replaced)'}`).join(', ')}`);
-      console.log(`      grew ${growthWhileRunning.length}× while running (+${growthWhileRunning.join(', +')} chars); ${withContent.length} appends in all; ${atEnd.revealed.length} reveals`);
+      assert.ok(
+        withContent.length >= 3 && withContent.every((u) => u.appended),
+        `only appends: ${updates.map((u) => `${u.oldLength}→${u.newLength}${u.appended ? '' : ' (replaced)'}`).join(', ')}`,
+      );
+      console.log(
+        `      grew ${growthWhileRunning.length}× while running (+${growthWhileRunning.join(', +')} chars); ${withContent.length} appends in all; ${atEnd.revealed.length} reveals`,
+      );
       const q = await h.ext.builds.queueItem(queueItemId);
       assert.equal(q.status, 0);
       assert.equal(doc.getText(), await h.ext.builds.logText(q.commitId!, q.buildId!), 'the document is the whole log at the end');
@@ -113,7 +121,10 @@ describe('ui: a followed log grows; Cancel says what happened; one build, one id
       const logReads = h.sb.requests.filter((r) => r.path.startsWith('/build/v1/queue/logs/') || r.path.endsWith('/logs'));
       if (logRange === 'honoured') {
         const ranged = logReads.filter((r) => r.range);
-        assert.ok(ranged.length >= 3 && ranged.every((r) => r.status === 206 || r.status === 416), ranged.map((r) => `${r.range} ${r.status}`).join(', '));
+        assert.ok(
+          ranged.length >= 3 && ranged.every((r) => r.status === 206 || r.status === 416),
+          ranged.map((r) => `${r.range} ${r.status}`).join(', '),
+        );
       }
       // following ends with the build: no more log reads, and polling stops
       const reads = logReads.length;
@@ -151,7 +162,10 @@ describe('ui: a followed log grows; Cancel says what happened; one build, one id
       await h.run('appcircle.cancelBuild', row);
       const m = fake.messages.at(-1);
       assert.equal(m?.severity, 'warning');
-      assert.equal(m?.message, 'Appcircle did not confirm the cancel of the build of Appcircle VS Code Demo / develop: it still shows the build as running. Cancel it in the Appcircle dashboard.');
+      assert.equal(
+        m?.message,
+        'Appcircle did not confirm the cancel of the build of Appcircle VS Code Demo / develop: it still shows the build as running. Cancel it in the Appcircle dashboard.',
+      );
       assert.deepEqual(m?.actions, ['Open in Appcircle']);
       assert.ok(!fake.messages.some((x) => /Cancel requested|was canceled/.test(x.message)));
       const ref = h.sb.world.findLive(queueItemId, ROOT_ORG_ID)!;
@@ -182,7 +196,13 @@ describe('ui: a followed log grows; Cancel says what happened; one build, one id
     const older = active.find((n) => n.build.id === first.queueItemId)!;
     fake.messageAnswers.push('Cancel Build');
     await h.run('appcircle.cancelBuild', older);
-    assert.equal(h.sb.requests.filter((r) => r.query.action === 'cancel').map((r) => r.path).join(), `/build/v1/queue/${first.queueItemId}`);
+    assert.equal(
+      h.sb.requests
+        .filter((r) => r.query.action === 'cancel')
+        .map((r) => r.path)
+        .join(),
+      `/build/v1/queue/${first.queueItemId}`,
+    );
     assert.equal(sandboxStatus(first.queueItemId), 2);
     assert.equal(sandboxStatus(second.queueItemId), 90, 'the rebuild was not touched');
   });

@@ -11,7 +11,7 @@ import { LogDocumentProvider, logUri } from '../../../src/ui/logDocument';
 import { finishedMessage, selectForNotification, summaryMessage } from '../../../src/ui/notifications';
 import { ActiveBuildsTreeProvider } from '../../../src/ui/tree/activeBuildsTree';
 import { BuildsTreeProvider } from '../../../src/ui/tree/buildsTree';
-import type { AppcircleNode , BranchNode, ProfileNode } from '../../../src/ui/tree/nodes';
+import type { AppcircleNode, BranchNode, ProfileNode } from '../../../src/ui/tree/nodes';
 import { BuildNode, LoadMoreNode, MessageNode } from '../../../src/ui/tree/nodes';
 import { NoArtifactsError } from '../../../src/ui/uiErrors';
 import { CancellationTokenSource, fake } from '../fakes/vscodeFake';
@@ -65,7 +65,11 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
     assert.match(md.value, /Author/);
     assert.match(md.value, /Workflow/);
     const again = await tree.getChildren(main);
-    assert.deepEqual(again.map((n) => n.id), builds.map((n) => n.id), 'ids survive a refresh');
+    assert.deepEqual(
+      again.map((n) => n.id),
+      builds.map((n) => n.id),
+      'ids survive a refresh',
+    );
   });
 
   it('getChildren never throws: a failure becomes an error node with Retry, and Retry reloads', async () => {
@@ -88,7 +92,10 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
     const after = await tree.getChildren();
     assert.equal(after.length, first.length + 1);
     assert.ok(after[0] instanceof MessageNode);
-    assert.deepEqual(after.slice(1).map((n) => n.id), first.map((n) => n.id));
+    assert.deepEqual(
+      after.slice(1).map((n) => n.id),
+      first.map((n) => n.id),
+    );
   });
 
   it('Load more… on long branches', async () => {
@@ -126,7 +133,10 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
     );
     const started = await h.run<{ queueItemId: string }>('appcircle.startBuild', demo);
     assert.ok(started?.queueItemId);
-    assert.deepEqual(fake.pickRequests.map((r) => r.title), ['Start Build (2/4): branch of Appcircle VS Code Demo', 'Start Build (3/4): workflow', 'Start Build (4/4): configuration']);
+    assert.deepEqual(
+      fake.pickRequests.map((r) => r.title),
+      ['Start Build (2/4): branch of Appcircle VS Code Demo', 'Start Build (3/4): workflow', 'Start Build (4/4): configuration'],
+    );
     assert.match(fake.messages.at(-1)?.message ?? '', /^Build started: Appcircle VS Code Demo \/ develop \(Release Workflow, Staging\)/);
     assert.ok(h.ext.builds.isWatched(started.queueItemId));
     const post = h.sb.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/build/v2/commits/'));
@@ -134,7 +144,11 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
     assert.equal(post[0]?.query.action, 'build');
     // second time: the remembered branch/workflow/configuration come first
     fake.pickRequests = [];
-    fake.pickAnswers.push((items) => items[0], (items) => items[0], (items) => items[0]);
+    fake.pickAnswers.push(
+      (items) => items[0],
+      (items) => items[0],
+      (items) => items[0],
+    );
     await h.run('appcircle.startBuild', demo);
     assert.equal(fake.pickRequests[0]?.items[0]?.label, 'develop');
     assert.equal(fake.pickRequests[1]?.items[0]?.label, 'Release Workflow');
@@ -145,10 +159,17 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
     await h.run('appcircle.selectOrganization', { organizationId: '6fbd094c-18cb-4bcd-bc6f-cf2aee752982' });
     const smoke = await nodeNamed<ProfileNode>(undefined, 'QA Android Smoke');
     fake.pickRequests = [];
-    fake.pickAnswers.push((i) => i[0], (i) => i[0]);
+    fake.pickAnswers.push(
+      (i) => i[0],
+      (i) => i[0],
+    );
     const started = await h.run<{ queueItemId: string }>('appcircle.startBuild', smoke);
     assert.ok(started?.queueItemId);
-    assert.deepEqual(fake.pickRequests.map((r) => r.title), ['Start Build (3/4): workflow', 'Start Build (4/4): configuration'], 'no branch step');
+    assert.deepEqual(
+      fake.pickRequests.map((r) => r.title),
+      ['Start Build (3/4): workflow', 'Start Build (4/4): configuration'],
+      'no branch step',
+    );
   });
 
   it('a double click on Start Build or Rebuild starts one build; the next start after it is sent starts another', async () => {
@@ -157,8 +178,16 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
     const develop = await nodeNamed<BranchNode>(demo, 'develop');
     // answers for two whole runs: without the guard both would pick and post
     fake.pickRequests = [];
-    fake.pickAnswers.push((i) => i[0], (i) => i[0], (i) => i[0], (i) => i[0]);
-    const [a, b] = await Promise.all([h.run<{ queueItemId: string }>('appcircle.startBuild', develop), h.run<{ queueItemId: string }>('appcircle.startBuild', develop)]);
+    fake.pickAnswers.push(
+      (i) => i[0],
+      (i) => i[0],
+      (i) => i[0],
+      (i) => i[0],
+    );
+    const [a, b] = await Promise.all([
+      h.run<{ queueItemId: string }>('appcircle.startBuild', develop),
+      h.run<{ queueItemId: string }>('appcircle.startBuild', develop),
+    ]);
     assert.equal(startPosts(), 1, 'one POST for two concurrent starts of the same branch');
     assert.equal([a, b].filter((s) => s?.queueItemId).length, 1);
     assert.equal(fake.pickRequests.length, 2, 'the second start asked nothing');
@@ -186,7 +215,11 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
   it('a 403 on start says the account lacks the permission for that action', async () => {
     const demo = await nodeNamed<ProfileNode>(undefined, 'Appcircle VS Code Demo');
     h.sb.faults.set({ forbidden: true, pathIncludes: '/build/v2/commits/', times: 5 });
-    fake.pickAnswers.push((i) => i[0], (i) => i[0], (i) => i[0]);
+    fake.pickAnswers.push(
+      (i) => i[0],
+      (i) => i[0],
+      (i) => i[0],
+    );
     await h.run('appcircle.startBuild', demo);
     await waitUntil(() => fake.messages.some((m) => m.severity === 'error'));
     assert.match(fake.messages.find((m) => m.severity === 'error')?.message ?? '', /lacks the permission to start builds/);
@@ -196,7 +229,11 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
     const active = new ActiveBuildsTreeProvider(h.ext.builds, h.ext.session);
     try {
       const demo = await nodeNamed<ProfileNode>(undefined, 'Appcircle VS Code Demo');
-      fake.pickAnswers.push((i) => i[0], (i) => i[0], (i) => i[0]);
+      fake.pickAnswers.push(
+        (i) => i[0],
+        (i) => i[0],
+        (i) => i[0],
+      );
       await h.run('appcircle.startBuild', demo);
       await waitUntil(() => h.ext.builds.queue.entries.length === 1, 5000, 'queue polled');
       const rows = active.getChildren();
@@ -215,7 +252,11 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
     const provider = new LogDocumentProvider(h.ext.builds);
     try {
       const demo = await nodeNamed<ProfileNode>(undefined, 'Appcircle VS Code Demo');
-      fake.pickAnswers.push((i) => i[0], (i) => i[0], (i) => i[0]);
+      fake.pickAnswers.push(
+        (i) => i[0],
+        (i) => i[0],
+        (i) => i[0],
+      );
       const s = await h.run<{ queueItemId: string }>('appcircle.startBuild', demo);
       const uri = logUri({ profileName: 'Appcircle VS Code Demo', branchName: 'develop', queueItemId: s?.queueItemId, label: 'Build x' });
       const token = new CancellationTokenSource().token;
@@ -247,7 +288,11 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
     const provider = new LogDocumentProvider(h.ext.builds);
     try {
       const demo = await nodeNamed<ProfileNode>(undefined, 'Appcircle VS Code Demo');
-      fake.pickAnswers.push((i) => i[0], (i) => i[0], (i) => i[0]);
+      fake.pickAnswers.push(
+        (i) => i[0],
+        (i) => i[0],
+        (i) => i[0],
+      );
       const s = await h.run<{ queueItemId: string }>('appcircle.startBuild', demo);
       h.sb.world.advance(60_000);
       const q = await h.ext.builds.queueItem(s!.queueItemId);
@@ -283,14 +328,20 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
       const file = await downloadTo(h.ext.builds, t(ok), dir, (r) => progress.push(r), new AbortController().signal);
       assert.equal(fs.readFileSync(file).subarray(0, 4).toString('hex'), '504b0304');
       assert.ok(progress.length > 0);
-      await assert.rejects(downloadTo(h.ext.builds, t(failed), dir, () => undefined, new AbortController().signal), (e: unknown) => e instanceof NoArtifactsError);
+      await assert.rejects(
+        downloadTo(h.ext.builds, t(failed), dir, () => undefined, new AbortController().signal),
+        (e: unknown) => e instanceof NoArtifactsError,
+      );
       assert.match(describeError(new NoArtifactsError(), 'download')?.message ?? '', /no artifacts/);
       h.sb.faults.set({ latencyMs: 300, pathIncludes: `/builds/${ok.build.id}`, times: 1 });
       const ac = new AbortController();
       const p = downloadTo(h.ext.builds, t(ok), dir, () => undefined, ac.signal);
       setTimeout(() => ac.abort(), 50);
       await assert.rejects(p);
-      assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.part')), []);
+      assert.deepEqual(
+        fs.readdirSync(dir).filter((f) => f.endsWith('.part')),
+        [],
+      );
       assert.equal(fs.readdirSync(dir).length, 1, 'only the first, complete zip');
       h.sb.faults.set({ dropConnection: true, pathIncludes: `/builds/${ok.build.id}`, times: 1 });
       await assert.rejects(downloadTo(h.ext.builds, t(ok), dir, () => undefined, new AbortController().signal));
@@ -301,14 +352,30 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
   });
 
   it('notifications: per setting, batched into one summary', () => {
-    const f = (status: BuildStatusCode, watched: boolean, hasWarning = false): FinishedBuild => ({ queueItemId: `q${status}${watched ? 'w' : ''}`, status, hasWarning, watched, profileName: 'Acme iOS', branchName: 'main' });
+    const f = (status: BuildStatusCode, watched: boolean, hasWarning = false): FinishedBuild => ({
+      queueItemId: `q${status}${watched ? 'w' : ''}`,
+      status,
+      hasWarning,
+      watched,
+      profileName: 'Acme iOS',
+      branchName: 'main',
+    });
     const list = [f(0, true), f(1, false), f(2, true), f(3, false), f(0, false, true)];
     assert.equal(selectForNotification(list, 'never').length, 0);
     assert.equal(selectForNotification(list, 'all').length, 5);
-    assert.deepEqual(selectForNotification(list, 'watched').map((b) => b.status), [0, 2]);
-    assert.deepEqual(selectForNotification(list, 'failures').map((b) => b.status), [1, 2, 3]);
+    assert.deepEqual(
+      selectForNotification(list, 'watched').map((b) => b.status),
+      [0, 2],
+    );
+    assert.deepEqual(
+      selectForNotification(list, 'failures').map((b) => b.status),
+      [1, 2, 3],
+    );
     assert.equal(finishedMessage(f(1, true)), 'Appcircle build failed: Acme iOS / main.');
-    assert.equal(summaryMessage(list), '5 Appcircle builds finished: 1 succeeded, 1 failed, 1 canceled, 1 timed out, 1 succeeded with warnings.');
+    assert.equal(
+      summaryMessage(list),
+      '5 Appcircle builds finished: 1 succeeded, 1 failed, 1 canceled, 1 timed out, 1 succeeded with warnings.',
+    );
   });
 
   it('several builds ending together make one summary notification', async () => {
@@ -316,7 +383,14 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
     const n = new BuildNotifier(h.ext.builds, () => 'all');
     try {
       fake.messages = [];
-      const f = (status: BuildStatusCode): FinishedBuild => ({ queueItemId: `q${status}`, status, hasWarning: false, watched: false, profileName: 'Acme iOS', branchName: 'main' });
+      const f = (status: BuildStatusCode): FinishedBuild => ({
+        queueItemId: `q${status}`,
+        status,
+        hasWarning: false,
+        watched: false,
+        profileName: 'Acme iOS',
+        branchName: 'main',
+      });
       await n.notify([f(0), f(1), f(0)]);
       assert.equal(fake.messages.length, 1);
       assert.equal(fake.messages[0]?.message, '3 Appcircle builds finished: 2 succeeded, 1 failed.');
@@ -329,7 +403,11 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
 
   it('a finished watched build notifies once with Show Log / Download Artifacts / Open in Appcircle', async () => {
     const demo = await nodeNamed<ProfileNode>(undefined, 'Appcircle VS Code Demo');
-    fake.pickAnswers.push((i) => i[0], (i) => i[0], (i) => i[0]);
+    fake.pickAnswers.push(
+      (i) => i[0],
+      (i) => i[0],
+      (i) => i[0],
+    );
     await h.run('appcircle.startBuild', demo);
     await waitUntil(() => h.ext.builds.queue.entries.length === 1, 5000, 'queued');
     h.sb.world.advance(60_000);

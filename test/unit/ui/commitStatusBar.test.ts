@@ -11,10 +11,34 @@ import type { UiHarness } from './harness';
 import { bootExtension, waitUntil } from './harness';
 
 const HASH = 'abc1234def5678abc1234def5678abc1234def56';
-const head: GitHead = { root: 'file:///ws', remotes: ['git@github.com:appcircle/appcircle-vscode.git'], branch: 'main', commit: HASH, ahead: 0 };
-const profile: BuildProfile = { id: 'p1', name: 'Appcircle VS Code Demo', platform: 'android', repositoryName: REPO_NAME, pinned: false, matchesWorkspace: true };
+const head: GitHead = {
+  root: 'file:///ws',
+  remotes: ['git@github.com:appcircle/appcircle-vscode.git'],
+  branch: 'main',
+  commit: HASH,
+  ahead: 0,
+};
+const profile: BuildProfile = {
+  id: 'p1',
+  name: 'Appcircle VS Code Demo',
+  platform: 'android',
+  repositoryName: REPO_NAME,
+  pinned: false,
+  matchesWorkspace: true,
+};
 const branch: Branch = { id: 'b1', name: 'main', profileId: 'p1' };
-const build = (over: Partial<Build>): Build => ({ id: 'x', profileId: 'p1', branchId: 'b1', commitId: 'c1', commitHash: HASH, status: 0, hasWarning: false, author: 'Dev User', durationSec: 312, ...over });
+const build = (over: Partial<Build>): Build => ({
+  id: 'x',
+  profileId: 'p1',
+  branchId: 'b1',
+  commitId: 'c1',
+  commitHash: HASH,
+  status: 0,
+  hasWarning: false,
+  author: 'Dev User',
+  durationSec: 312,
+  ...over,
+});
 
 describe('ui: the status-bar item of the build of the commit you are on', () => {
   it('shows each state: succeeded, running with elapsed time, failed, not built, waiting after a push, nothing', () => {
@@ -23,19 +47,37 @@ describe('ui: the status-bar item of the build of the commit you are on', () => 
     assert.equal(view({ kind: 'none' }).visible, false);
     const ok = view({ kind: 'build', head, profile, branch, build: build({}) });
     assert.equal(ok.text, '$(pass-filled) main · abc1234');
-    assert.match(ok.tooltip, /Profile: Appcircle VS Code Demo\nBranch: main\nCommit: abc1234\nBuild: Succeeded\nDuration: 5m 12s\nAuthor: Dev User/);
+    assert.match(
+      ok.tooltip,
+      /Profile: Appcircle VS Code Demo\nBranch: main\nCommit: abc1234\nBuild: Succeeded\nDuration: 5m 12s\nAuthor: Dev User/,
+    );
     assert.equal(ok.command?.command, 'appcircle.showBuildLog');
     assert.ok(ok.command?.arguments?.[0] instanceof BuildNode, 'the click opens that build’s log');
-    const running = view({ kind: 'build', head, profile, branch, build: build({ status: 91, startDate: '2026-01-01T10:00:00Z', durationSec: undefined }) });
+    const running = view({
+      kind: 'build',
+      head,
+      profile,
+      branch,
+      build: build({ status: 91, startDate: '2026-01-01T10:00:00Z', durationSec: undefined }),
+    });
     assert.equal(running.text, '$(sync~spin) main · abc1234 · 1:05');
     assert.match(running.tooltip, /Running for 1:05/);
     assert.equal(view({ kind: 'build', head, profile, branch, build: build({ status: 1 }) }).text, '$(error) main · abc1234');
-    assert.equal(view({ kind: 'build', head, profile, branch, build: build({ status: 0, hasWarning: true }) }).text, '$(warning) main · abc1234');
+    assert.equal(
+      view({ kind: 'build', head, profile, branch, build: build({ status: 0, hasWarning: true }) }).text,
+      '$(warning) main · abc1234',
+    );
     const notBuilt = view({ kind: 'notBuilt', head, profile, branch, following: false });
     assert.equal(notBuilt.text, '$(circle-outline) main · abc1234 not built');
     assert.equal(notBuilt.command?.command, 'appcircle.buildThisCommit');
-    assert.equal(view({ kind: 'notBuilt', head, profile, branch, following: true }).text, '$(loading~spin) main · abc1234 waiting for Appcircle');
-    assert.match(view({ kind: 'notBuilt', head, profile, following: false }).tooltip, /Appcircle has no branch main in this profile yet\. Push the branch first\./);
+    assert.equal(
+      view({ kind: 'notBuilt', head, profile, branch, following: true }).text,
+      '$(loading~spin) main · abc1234 waiting for Appcircle',
+    );
+    assert.match(
+      view({ kind: 'notBuilt', head, profile, following: false }).tooltip,
+      /Appcircle has no branch main in this profile yet\. Push the branch first\./,
+    );
     assert.equal(view({ kind: 'loading', head, profile }).text, '$(loading~spin) main · abc1234');
     assert.match(view({ kind: 'error', head, profile, error: new Error('boom') }).tooltip, /could not be looked up/);
   });
@@ -52,7 +94,11 @@ describe('ui: the status-bar item of the build of the commit you are on', () => 
 
   describe('with the git extension and the sandbox', () => {
     let h: UiHarness;
-    let state: { HEAD: { name?: string; commit?: string; upstream?: { remote: string; name: string }; ahead?: number }; remotes: { name: string; fetchUrl: string }[]; onDidChange: EventEmitter<void>['event'] };
+    let state: {
+      HEAD: { name?: string; commit?: string; upstream?: { remote: string; name: string }; ahead?: number };
+      remotes: { name: string; fetchUrl: string }[];
+      onDidChange: EventEmitter<void>['event'];
+    };
     let changed: EventEmitter<void>;
     const item = (): FakeStatusBarItem => {
       const i = fake.statusBarItems.find((x) => x.id === 'appcircle.commitBuild');
@@ -63,10 +109,16 @@ describe('ui: the status-bar item of the build of the commit you are on', () => 
     beforeEach(async () => {
       fake.reset();
       changed = new EventEmitter<void>();
-      state = { HEAD: { name: 'main', commit: HASH, upstream: { remote: 'origin', name: 'main' }, ahead: 1 }, remotes: [{ name: 'origin', fetchUrl: 'git@github.com:appcircle/appcircle-vscode.git' }], onDidChange: changed.event };
+      state = {
+        HEAD: { name: 'main', commit: HASH, upstream: { remote: 'origin', name: 'main' }, ahead: 1 },
+        remotes: [{ name: 'origin', fetchUrl: 'git@github.com:appcircle/appcircle-vscode.git' }],
+        onDidChange: changed.event,
+      };
       const repo = { rootUri: Uri.file('/work/fake-ws'), state };
       const none = () => ({ dispose: () => undefined });
-      fake10.gitExports = { getAPI: () => ({ repositories: [repo], onDidOpenRepository: none, onDidCloseRepository: none, getRepository: () => repo }) };
+      fake10.gitExports = {
+        getAPI: () => ({ repositories: [repo], onDidOpenRepository: none, onDidCloseRepository: none, getRepository: () => repo }),
+      };
       h = await bootExtension({ keepFake: true });
       await h.run('appcircle.loginWithPat', { pat: DEMO_PAT });
     });
@@ -89,13 +141,21 @@ describe('ui: the status-bar item of the build of the commit you are on', () => 
       await waitUntil(() => item().text.startsWith('$(sync~spin) main · abc1234'), 15_000, 'running');
       h.sb.clock.advance(15_000);
       await waitUntil(() => item().text === '$(pass-filled) main · abc1234', 15_000, 'succeeded');
-      await waitUntil(() => fake.messages.some((m) => m.message === 'Appcircle build succeeded: Appcircle VS Code Demo / main.'), 5000, 'notified (watched)');
+      await waitUntil(
+        () => fake.messages.some((m) => m.message === 'Appcircle build succeeded: Appcircle VS Code Demo / main.'),
+        5000,
+        'notified (watched)',
+      );
     });
 
     it('Build This Commit: "not received yet" when Appcircle lacks the commit; then builds that very commit', async () => {
       state.HEAD = { ...state.HEAD, ahead: 0 };
       changed.fire();
-      await waitUntil(() => h.ext.commitStatus.gitHead?.ahead === 0 && item().text.endsWith('waiting for Appcircle'), 5000, 'pushed, waiting for Appcircle');
+      await waitUntil(
+        () => h.ext.commitStatus.gitHead?.ahead === 0 && item().text.endsWith('waiting for Appcircle'),
+        5000,
+        'pushed, waiting for Appcircle',
+      );
       await h.run('appcircle.buildThisCommit');
       assert.match(fake.messages.at(-1)?.message ?? '', /^Appcircle has not received commit abc1234 on main yet/);
       const { commitIds } = h.sb.world.receivePush({ repositoryName: REPO_NAME, branch: 'main', hash: HASH });

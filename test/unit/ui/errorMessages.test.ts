@@ -13,13 +13,18 @@ import {
 } from '../../../src/core/errors';
 import { describeError } from '../../../src/ui/errorMessages';
 
-const api = (kind: ApiErrorKind, extra: Partial<ConstructorParameters<typeof ApiError>[0]> = {}) => new ApiError({ kind, method: 'GET', path: 'identity/v1/organizations', ...extra });
+const api = (kind: ApiErrorKind, extra: Partial<ConstructorParameters<typeof ApiError>[0]> = {}) =>
+  new ApiError({ kind, method: 'GET', path: 'identity/v1/organizations', ...extra });
 /** Every message names what happened and what to do about it. */
 const ACTIONABLE = /(try again|sign in|check|pick|ask|wait|enable|use |paste|enter|push|cancel it|leave|point)/i;
 
 describe('ui: every failure has a clear message that says what to do', () => {
   const cases: [string, unknown, RegExp][] = [
-    ['wrong PAT (401)', api('unauthorized', { status: 401 }), /rejected the Personal Access Key \(Personal API Token\)\. .*My Organization → Security → Personal Access Key/],
+    [
+      'wrong PAT (401)',
+      api('unauthorized', { status: 401 }),
+      /rejected the Personal Access Key \(Personal API Token\)\. .*My Organization → Security → Personal Access Key/,
+    ],
     ['bad API key (401)', api('unauthorized', { status: 401 }), /rejected the API key name or secret/],
     ['no access to the organization (403)', api('forbidden', { status: 403 }), /no access to that organization/],
     ['non-GUID organization (400)', api('badRequest', { status: 400, isInvalidOrganizationId: true }), /Invalid organization ID format/],
@@ -36,7 +41,11 @@ describe('ui: every failure has a clear message that says what to do', () => {
     ['SecretStorage failing', new SecretStorageError('write'), /secret storage failed/],
     ['SecretStorage failing on sign-out', new SecretStorageError('delete'), /could not delete/],
     ['session ended', new SessionExpiredError(), /session has ended/],
-    ['already signed in', new AlreadySignedInError('dev@acme.test', 'Acme Mobile'), /already signed in to Appcircle as dev@acme\.test \(organization Acme Mobile\)/],
+    [
+      'already signed in',
+      new AlreadySignedInError('dev@acme.test', 'Acme Mobile'),
+      /already signed in to Appcircle as dev@acme\.test \(organization Acme Mobile\)/,
+    ],
     ['not signed in', new NotSignedInError(), /not signed in/],
     ['organization mismatch', new OrganizationMismatchError('a', 'b'), /different organization/],
     ['access token cannot switch', new CannotSwitchError(), /bound to one organization/],

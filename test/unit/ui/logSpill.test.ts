@@ -30,7 +30,13 @@ describe('ui: a log over the threshold opens from a temporary file', () => {
     const [cfg] = await h.ext.builds.configurations(p.id);
     const [c] = await h.ext.builds.commits(b.id);
     h.sb.world.logLinesOverride = 400;
-    const s = await h.ext.builds.startBuild({ profileId: p.id, branchId: b.id, commitId: c.id, workflowId: wf.id, configurationId: cfg.id });
+    const s = await h.ext.builds.startBuild({
+      profileId: p.id,
+      branchId: b.id,
+      commitId: c.id,
+      workflowId: wf.id,
+      configurationId: cfg.id,
+    });
     h.sb.world.advance(600_000);
     const q = await h.ext.builds.queueItem(s.queueItemId);
     const whole = (await h.ext.builds.logText(q.commitId!, q.buildId!)) ?? '';
@@ -45,7 +51,10 @@ describe('ui: a log over the threshold opens from a temporary file', () => {
     // the file opens after the note's editor is active, or a second later when none becomes active (as here)
     await waitUntil(() => fake.shownDocuments.length > shownBefore);
     const shown = fake.shownDocuments.slice(shownBefore) as vscode.Uri[];
-    assert.ok(shown.some((d) => d.scheme === 'file' && d.fsPath === file), 'the file opened in an editor');
+    assert.ok(
+      shown.some((d) => d.scheme === 'file' && d.fsPath === file),
+      'the file opened in an editor',
+    );
     // asked again (VS Code re-reads the document): the same note, no second download
     const requests = h.sb.requests.length;
     assert.equal(await logs.provideTextDocumentContent(uri, new vscode.CancellationTokenSource().token), note);
@@ -77,7 +86,13 @@ describe('ui: a running build whose log passes the threshold', () => {
     const [cfg] = await h.ext.builds.configurations(p.id);
     const [c] = await h.ext.builds.commits(b.id);
     h.sb.setBuildTimings({ waitMs: 0, runMs: 10_000, completeMs: 500, logLines: 400 });
-    const s = await h.ext.builds.startBuild({ profileId: p.id, branchId: b.id, commitId: c.id, workflowId: wf.id, configurationId: cfg.id });
+    const s = await h.ext.builds.startBuild({
+      profileId: p.id,
+      branchId: b.id,
+      commitId: c.id,
+      workflowId: wf.id,
+      configurationId: cfg.id,
+    });
     h.sb.world.advance(1000);
     const uri = logUri({ profileName: p.name, branchName: b.name, queueItemId: s.queueItemId, label: 'Build running' });
     const first = await logs.provideTextDocumentContent(uri, new vscode.CancellationTokenSource().token);
@@ -101,7 +116,11 @@ describe('ui: a running build whose log passes the threshold', () => {
     }
     const file = logs.fileOf(uri);
     assert.ok(file, 'written to a file once past the threshold');
-    assert.equal((fake.shownDocuments.slice(shownBefore) as vscode.Uri[]).filter((d) => d.scheme === 'file').length, 1, 'the file opened once');
+    assert.equal(
+      (fake.shownDocuments.slice(shownBefore) as vscode.Uri[]).filter((d) => d.scheme === 'file').length,
+      1,
+      'the file opened once',
+    );
     const q = await h.ext.builds.queueItem(s.queueItemId);
     const whole = (await h.ext.builds.logText(q.commitId!, q.buildId!)) ?? '';
     assert.match(whole, /Build succeeded\./);

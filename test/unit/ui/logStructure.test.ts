@@ -34,7 +34,16 @@ describe('ui: a build log with structure (steps, Go to First Error) and its erro
     assert.ok(branch);
     const build = (await h.ext.builds.builds(profile.id, branch.id)).items.find((b) => b.status === status);
     assert.ok(build, `a seeded build with status ${status}`);
-    const uri = logUri({ profileName: profile.name, branchName: branch.name, commitId: build.commitId, buildId: build.id, status, profileId: profile.id, branchId: branch.id, label: 'Build x' });
+    const uri = logUri({
+      profileName: profile.name,
+      branchName: branch.name,
+      commitId: build.commitId,
+      buildId: build.id,
+      status,
+      profileId: profile.id,
+      branchId: branch.id,
+      label: 'Build x',
+    });
     return { build, uri, profileId: profile.id, branchId: branch.id };
   }
 
@@ -89,7 +98,10 @@ describe('ui: a build log with structure (steps, Go to First Error) and its erro
     await waitUntil(() => diags.entries.size > 0, 5000, 'diagnostics published');
     const byPath = new Map([...diags.entries.values()].map((e) => [e.uri.path, e.list]));
     const kt = byPath.get(`/work/fake-ws/${ANDROID_SOURCE_FILES[0]}`);
-    assert.deepEqual(kt?.map((d) => [d.range.start.line, d.range.start.character, d.message, d.severity]), [[26, 4, 'Unresolved reference: foo', 0]]);
+    assert.deepEqual(
+      kt?.map((d) => [d.range.start.line, d.range.start.character, d.message, d.severity]),
+      [[26, 4, 'Unresolved reference: foo', 0]],
+    );
     assert.equal(kt?.[0]?.relatedInformation?.[0]?.location.uri.toString(), uri.toString());
     assert.equal(byPath.get(`/work/fake-ws/${ANDROID_SOURCE_FILES[1]}`)?.[0]?.severity, 1, 'the warning');
     assert.equal(byPath.get(`/work/fake-ws/android/${ANDROID_SOURCE_FILES[2]}`)?.[0]?.range.start.line, 11, 'javac, by the longest suffix');
@@ -116,9 +128,26 @@ describe('ui: a build log with structure (steps, Go to First Error) and its erro
     const commitId = (await h.ext.builds.commits(a.branchId))[0]?.id ?? '';
     const [wf] = await h.ext.builds.workflows(a.profileId);
     const [cfg] = await h.ext.builds.configurations(a.profileId);
-    const started = await h.ext.builds.startBuild({ profileId: a.profileId, branchId: a.branchId, commitId, workflowId: wf?.id ?? '', configurationId: cfg?.id ?? '' });
+    const started = await h.ext.builds.startBuild({
+      profileId: a.profileId,
+      branchId: a.branchId,
+      commitId,
+      workflowId: wf?.id ?? '',
+      configurationId: cfg?.id ?? '',
+    });
     h.sb.clock.advance(60_000);
-    const finished: FinishedBuild = { queueItemId: started.queueItemId, buildId: started.queueItemId, commitId, status: 1, profileId: a.profileId, branchId: a.branchId, profileName: 'Appcircle VS Code Demo', branchName: 'main', hasWarning: false, watched: true };
+    const finished: FinishedBuild = {
+      queueItemId: started.queueItemId,
+      buildId: started.queueItemId,
+      commitId,
+      status: 1,
+      profileId: a.profileId,
+      branchId: a.branchId,
+      profileName: 'Appcircle VS Code Demo',
+      branchName: 'main',
+      hasWarning: false,
+      watched: true,
+    };
     fake.messageAnswers.push('Show Problems');
     await h.ext.notifier.notify([finished]);
     assert.deepEqual(fake.messages.at(-1)?.actions, ['Show Log', 'Show Problems', 'Open in Appcircle']);
@@ -134,11 +163,25 @@ describe('ui: a build log with structure (steps, Go to First Error) and its erro
     assert.ok(branch);
     const other = (await h.ext.builds.builds(profile.id, branch.id)).items.find((b) => b.status === 1);
     assert.ok(other);
-    const otherUri = logUri({ profileName: profile.name, branchName: branch.name, commitId: other.commitId, buildId: other.id, status: 1, profileId: profile.id, branchId: branch.id, label: 'y' });
+    const otherUri = logUri({
+      profileName: profile.name,
+      branchName: branch.name,
+      commitId: other.commitId,
+      buildId: other.id,
+      status: 1,
+      profileId: profile.id,
+      branchId: branch.id,
+      label: 'y',
+    });
     await h.run('appcircle.showBuildProblems', otherUri);
     assert.equal(h.ext.diagnostics.current?.buildId, other.id);
-    const related = [...diags.entries.values()].flatMap((e) => e.list).map((d) => d.relatedInformation?.[0]?.location.uri.toString() ?? otherUri.toString());
-    assert.ok(related.every((u) => u === otherUri.toString()), 'only the second build');
+    const related = [...diags.entries.values()]
+      .flatMap((e) => e.list)
+      .map((d) => d.relatedInformation?.[0]?.location.uri.toString() ?? otherUri.toString());
+    assert.ok(
+      related.every((u) => u === otherUri.toString()),
+      'only the second build',
+    );
     // a newer build of that branch succeeds
     (h.ext.builds as unknown as { _onDidFinishBuilds: { fire(l: FinishedBuild[]): void } })._onDidFinishBuilds.fire([
       { queueItemId: 'new', buildId: 'new', status: 0, hasWarning: false, watched: false, profileId: profile.id, branchId: branch.id },

@@ -117,7 +117,10 @@ describe('package.json consistency', () => {
   });
 
   it('contributes the Appcircle authentication provider', () => {
-    assert.deepEqual(manifest.contributes.authentication.map((a) => a.id), ['appcircle']);
+    assert.deepEqual(
+      manifest.contributes.authentication.map((a) => a.id),
+      ['appcircle'],
+    );
   });
 });
 

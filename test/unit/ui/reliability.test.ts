@@ -85,10 +85,19 @@ describe('ui: artifacts, messages, tooltips, settings', () => {
   });
 
   it('every new failure has a message that says what happened and what to do', () => {
-    const e = (kind: ConstructorParameters<typeof ApiError>[0]['kind'], extra: Partial<ConstructorParameters<typeof ApiError>[0]> = {}) => new ApiError({ kind, method: 'POST', path: 'auth/v1/token', ...extra });
+    const e = (kind: ConstructorParameters<typeof ApiError>[0]['kind'], extra: Partial<ConstructorParameters<typeof ApiError>[0]> = {}) =>
+      new ApiError({ kind, method: 'POST', path: 'auth/v1/token', ...extra });
     const cases: [unknown, Parameters<typeof describeError>[1], RegExp][] = [
-      [e('redirected', { status: 307, redirectTarget: 'https://sso.example.test/auth/v1/token' }), 'signInPat', /redirected to https:\/\/sso\.example\.test\/auth\/v1\/token.*not sent there.*appcircle\.authUrl/],
-      [e('insecureUrl', { redirectTarget: 'http://10.0.0.1/x', path: 'build/v2/profiles' }), 'load', /redirected to http:\/\/10\.0\.0\.1\/x/],
+      [
+        e('redirected', { status: 307, redirectTarget: 'https://sso.example.test/auth/v1/token' }),
+        'signInPat',
+        /redirected to https:\/\/sso\.example\.test\/auth\/v1\/token.*not sent there.*appcircle\.authUrl/,
+      ],
+      [
+        e('insecureUrl', { redirectTarget: 'http://10.0.0.1/x', path: 'build/v2/profiles' }),
+        'load',
+        /redirected to http:\/\/10\.0\.0\.1\/x/,
+      ],
       [e('tooLarge', { limitBytes: 32 * 1024 * 1024, path: 'build/v2/profiles' }), 'load', /larger than 32 MB/],
       [e('unauthorized', { status: 401, htmlBody: true }), 'load', /proxy or firewall.*credential was kept/],
       [e('forbidden', { status: 403, htmlBody: true }), 'switch', /proxy or firewall/],
@@ -113,12 +122,28 @@ describe('ui: artifacts, messages, tooltips, settings', () => {
 
   it('a server message echoing the credential never reaches the notification', () => {
     rememberSecret('acpat_echoed_Q9w8e7r6');
-    const d = describeError(new ApiError({ kind: 'badRequest', method: 'POST', path: 'auth/v1/token', status: 400, serverMessage: "Invalid credential 'acpat_echoed_Q9w8e7r6'" }), 'signInPat');
+    const d = describeError(
+      new ApiError({
+        kind: 'badRequest',
+        method: 'POST',
+        path: 'auth/v1/token',
+        status: 400,
+        serverMessage: "Invalid credential 'acpat_echoed_Q9w8e7r6'",
+      }),
+      'signInPat',
+    );
     assert.ok(d && !d.message.includes('acpat_echoed_Q9w8e7r6'), d?.message);
   });
 
   it('Markdown tooltips escape server text', () => {
-    const node = new ProfileNode({ id: 'p', name: '[click](command:workbench.action.reloadWindow) ![x](https://e.test/x.png)', platform: 'ios', repositoryName: '<img src=x onerror=alert(1)>', pinned: false, matchesWorkspace: false });
+    const node = new ProfileNode({
+      id: 'p',
+      name: '[click](command:workbench.action.reloadWindow) ![x](https://e.test/x.png)',
+      platform: 'ios',
+      repositoryName: '<img src=x onerror=alert(1)>',
+      pinned: false,
+      matchesWorkspace: false,
+    });
     const tip = node.getTreeItem().tooltip as { value: string };
     assert.ok(!/[^\\]\]\(command:/.test(tip.value), tip.value);
     assert.ok(!/[^\\]<img/.test(tip.value), tip.value);
@@ -126,7 +151,14 @@ describe('ui: artifacts, messages, tooltips, settings', () => {
 
   it('the poll interval is clamped to 2–300 s whatever a workspace writes', () => {
     const s = new Settings();
-    for (const [v, ms] of [[1e10, 300_000], [-1, 2_000], ['5', 5_000], ['often', 5_000], [null, 5_000], [0.5, 2_000]] as const) {
+    for (const [v, ms] of [
+      [1e10, 300_000],
+      [-1, 2_000],
+      ['5', 5_000],
+      ['often', 5_000],
+      [null, 5_000],
+      [0.5, 2_000],
+    ] as const) {
       fake.configuration.set('appcircle.builds.pollInterval', v);
       assert.equal(s.pollIntervalMs(), ms, String(v));
     }

@@ -49,7 +49,9 @@ describe('ui: no secret is written anywhere but the session secret', () => {
       ...[...fake.configuration.entries()].map(([k, v]) => ({ where: 'settings', text: `${k}=${String(v)}` })),
       ...[...fake.contextKeys.entries()].map(([k, v]) => ({ where: 'context', text: `${k}=${String(v)}` })),
       ...fake.statusBarItems.map((s) => ({ where: 'statusBar', text: `${s.text} ${JSON.stringify(s.tooltip)}` })),
-      ...h.secrets.backing.writes.filter((w) => !w.key.startsWith('appcircle.session:')).map((w) => ({ where: `secret ${w.key}`, text: w.value ?? '' })),
+      ...h.secrets.backing.writes
+        .filter((w) => !w.key.startsWith('appcircle.session:'))
+        .map((w) => ({ where: `secret ${w.key}`, text: w.value ?? '' })),
       ...h.secrets.backing.writes.map((w) => ({ where: 'secret key name', text: w.key })),
       ...h.sb.requests.map((r) => ({ where: 'request url', text: `${r.path}?${JSON.stringify(r.query ?? {})}` })),
     ];

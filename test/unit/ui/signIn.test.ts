@@ -56,7 +56,10 @@ describe('ui: sign-in, status bar, switch, sign-out (extension on the vscode fak
     fake.pickAnswers.push(pickLabel('API Key'));
     fake.inputAnswers.push(KEY.name, KEY.secret, '');
     await h.run('appcircle.login');
-    assert.deepEqual(fake.inputRequests.map((r) => r.password ?? false), [false, true, false]);
+    assert.deepEqual(
+      fake.inputRequests.map((r) => r.password ?? false),
+      [false, true, false],
+    );
     assert.equal(h.statusBar().text, '$(organization) Acme Mobile');
     assert.equal(lastMessage()?.message, 'Signed in to Appcircle as ci-bot (Acme Mobile).');
   });
@@ -82,7 +85,10 @@ describe('ui: sign-in, status bar, switch, sign-out (extension on the vscode fak
     await h.run('appcircle.login');
     const m = lastMessage();
     assert.equal(m?.severity, 'warning');
-    assert.equal(m?.message, 'You are already signed in to Appcircle as dev@acme.test (organization Acme Mobile). Sign out first to use another account.');
+    assert.equal(
+      m?.message,
+      'You are already signed in to Appcircle as dev@acme.test (organization Acme Mobile). Sign out first to use another account.',
+    );
     assert.deepEqual(m?.actions, ['Sign Out', 'Switch Organization']);
     assert.equal(h.sb.requests.length, n);
     assert.equal(fake.pickRequests.length, 0, 'no chooser shown');
@@ -111,7 +117,10 @@ describe('ui: sign-in, status bar, switch, sign-out (extension on the vscode fak
     fake.pickAnswers.push(pickLabel('Acme QA'));
     await h.run('appcircle.selectOrganization');
     const items = fake.pickRequests[0]?.items ?? [];
-    assert.deepEqual(items.map((i) => i.label.replace(/^\$\([a-z-]+\) /, '')), ['Acme Mobile', 'Acme Europe', 'Acme QA']);
+    assert.deepEqual(
+      items.map((i) => i.label.replace(/^\$\([a-z-]+\) /, '')),
+      ['Acme Mobile', 'Acme Europe', 'Acme QA'],
+    );
     assert.match(items[0]?.description ?? '', /current/);
     assert.equal(h.statusBar().text, '$(organization) Acme QA');
     assert.match((h.statusBar().tooltip as { value: string }).value, /sub-organization/);
