@@ -223,8 +223,8 @@ export async function startScriptCheck(opts: StartScriptOptions): Promise<StartS
       step = 'closing the terminal';
       await tmux('kill-session', '-t', 'start');
     }
-    // start.sh waits for both groups before it ends; allow a moment for the kernel to reap and release the ports
-    const left = await until('every process of the run to end and both ports to be free', 10_000, async () => {
+    // start.sh gives the groups 5 s to stop, then SIGKILLs them; on a loaded machine its 0.1 s polls take longer: wait up to 30 s
+    const left = await until('every process of the run to end and both ports to be free', 30_000, async () => {
       const procs = processesWith(marker);
       const aliveGroups = [...groups].filter(groupAlive);
       const busy: number[] = [];
