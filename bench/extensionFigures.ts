@@ -15,10 +15,10 @@ import type { LogDocumentProvider } from '../src/ui/logDocument';
 import { LOG_SCHEME, logUri } from '../src/ui/logDocument';
 import type { ActiveBuildsTreeProvider } from '../src/ui/tree/activeBuildsTree';
 import type { BuildsTreeProvider } from '../src/ui/tree/buildsTree';
-import type { BranchNode, AppcircleNode, ProfileNode } from '../src/ui/tree/nodes';
+import type { BranchNode, ProfileNode } from '../src/ui/tree/nodes';
 import { LoadMoreNode } from '../src/ui/tree/nodes';
 import { fake } from '../test/unit/fakes/vscodeFake';
-import { bootExtension } from '../test/unit/ui/harness';
+import { bootExtension, nodeLabel as label, treeChild } from '../test/unit/ui/harness';
 import type { UiHarness } from '../test/unit/ui/harness';
 
 export interface Figure {
@@ -49,21 +49,11 @@ function stats(xs: number[]): { median: number; min: number; max: number } {
   return { median: s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2, min: s[0] ?? 0, max: s[s.length - 1] ?? 0 };
 }
 const r1 = (n: number) => Math.round(n * 10) / 10;
-const label = (n: AppcircleNode) => {
-  const l = n.getTreeItem().label;
-  return typeof l === 'string' ? l : (l?.label ?? '');
-};
 const trees = () => ({
   builds: fake.treeViews.get(ViewIds.builds)?.provider as BuildsTreeProvider,
   active: fake.treeViews.get(ViewIds.activeBuilds)?.provider as ActiveBuildsTreeProvider,
 });
-async function child<T extends AppcircleNode>(tree: BuildsTreeProvider, parent: AppcircleNode | undefined, name: string): Promise<T> {
-  const n = (await tree.getChildren(parent)).find((c) => label(c) === name);
-  if (!n) {
-    throw new Error(`bench: no tree node ${name}`);
-  }
-  return n as T;
-}
+const child = treeChild;
 /** What a request log slice says, for the note: `GET /build/v2/profiles, …`. */
 const paths = (sb: Sandbox, from: number, to = sb.requests.length) =>
   sb.requests

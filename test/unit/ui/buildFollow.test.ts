@@ -10,12 +10,7 @@ import { BuildNode } from '../../../src/ui/tree/nodes';
 import type { FakeTextDocument } from '../fakes/vscodeFake';
 import { FakeTextEditor, Range, fake } from '../fakes/vscodeFake';
 import type { UiHarness } from './harness';
-import { bootExtension, waitUntil } from './harness';
-
-const label = (n: AppcircleNode) => {
-  const l = n.getTreeItem().label;
-  return typeof l === 'string' ? l : (l?.label ?? '');
-};
+import { bootExtension, treeChild, waitUntil } from './harness';
 
 describe('ui: a followed log grows; Cancel says what happened; one build, one id', () => {
   let h: UiHarness;
@@ -32,12 +27,7 @@ describe('ui: a followed log grows; Cancel says what happened; one build, one id
     await h.dispose();
   });
 
-  async function nodeNamed<T extends AppcircleNode>(parent: AppcircleNode | undefined, name: string): Promise<T> {
-    const children = await tree.getChildren(parent);
-    const n = children.find((c) => label(c) === name);
-    assert.ok(n, `${name} among ${children.map(label).join(', ')}`);
-    return n as T;
-  }
+  const nodeNamed = <T extends AppcircleNode>(parent: AppcircleNode | undefined, name: string) => treeChild<T>(tree, parent, name);
 
   async function startOnDevelop(): Promise<{ queueItemId: string; develop: BranchNode }> {
     const demo = await nodeNamed<ProfileNode>(undefined, 'Appcircle VS Code Demo');

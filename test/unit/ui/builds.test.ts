@@ -16,12 +16,9 @@ import { BuildNode, LoadMoreNode, MessageNode } from '../../../src/ui/tree/nodes
 import { NoArtifactsError } from '../../../src/ui/uiErrors';
 import { CancellationTokenSource, fake } from '../fakes/vscodeFake';
 import type { UiHarness } from './harness';
-import { bootExtension, waitUntil } from './harness';
+import { bootExtension, nodeLabel, treeChild, waitUntil } from './harness';
 
-const label = (n: AppcircleNode) => {
-  const l = n.getTreeItem().label;
-  return typeof l === 'string' ? l : (l?.label ?? '');
-};
+const label = nodeLabel;
 
 describe('ui: build views, commands, logs, artifacts, notifications', () => {
   let h: UiHarness;
@@ -37,12 +34,7 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
     await h.dispose();
   });
 
-  async function nodeNamed<T extends AppcircleNode>(parent: AppcircleNode | undefined, name: string): Promise<T> {
-    const children = await tree.getChildren(parent);
-    const n = children.find((c) => label(c) === name);
-    assert.ok(n, `${name} among ${children.map(label).join(', ')}`);
-    return n as T;
-  }
+  const nodeNamed = <T extends AppcircleNode>(parent: AppcircleNode | undefined, name: string) => treeChild<T>(tree, parent, name);
 
   it('tree: profiles → branches → builds with stable ids, icons, descriptions and context values', async () => {
     const roots = await tree.getChildren();

@@ -1,4 +1,6 @@
 /** Boots the whole extension on the vscode fake, pointed at an in-process sandbox. */
+import type { BuildsTreeProvider } from '../../../src/ui/tree/buildsTree';
+import type { AppcircleNode } from '../../../src/ui/tree/nodes';
 import * as vscode from 'vscode';
 import type { Sandbox } from '../../../sandbox/server';
 import { startSandbox } from '../../../sandbox/server';
@@ -73,3 +75,23 @@ export async function bootExtension(opts: { secrets?: InMemorySecretStore; keepF
 
 /** The same condition wait as the core tests use. */
 export const waitUntil = waitFor;
+
+/** The label a tree node shows. */
+export function nodeLabel(n: AppcircleNode): string {
+  const l = n.getTreeItem().label;
+  return typeof l === 'string' ? l : (l?.label ?? '');
+}
+
+/** The child of `parent` (the root when undefined) labelled `name`; fails with the labels that are there. */
+export async function treeChild<T extends AppcircleNode>(
+  tree: BuildsTreeProvider,
+  parent: AppcircleNode | undefined,
+  name: string,
+): Promise<T> {
+  const children = await tree.getChildren(parent);
+  const n = children.find((c) => nodeLabel(c) === name);
+  if (!n) {
+    throw new Error(`no tree node "${name}" among ${children.map(nodeLabel).join(', ')}`);
+  }
+  return n as T;
+}
