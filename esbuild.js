@@ -1,13 +1,21 @@
-// Bundles src/extension.ts into dist/extension.js and axios into dist/http.js (vscode stays external).
+// Bundles the extension into three files (vscode stays external):
+// - dist/extension.js: activation (src/extension.ts): the session, the status bar, and forwarders for commands,
+//   views and log documents;
+// - dist/features.js: everything else (src/features.ts), loaded on first use by src/lazyFeatures.ts;
+// - dist/http.js: axios (src/api/axiosEntry.ts), loaded on the first request by src/api/lazyAxios.ts.
+// The lazy requires ('./features', './axiosEntry') are mapped to those files. features.js shares the modules
+// extension.js already has instead of bundling second copies (one SessionService, one SessionExpiredError class):
+// the startup bundle's entry hands every module it contains to setSharedModules (src/lazyFeatures.ts), and in
+// features.js each import of one of them becomes a lookup in that table (see sharedModules below).
+// axios's Node build pulls in what this extension never uses; those packages are replaced by stubs that throw if
+// they are ever reached (see AXIOS_STUBS).
 // `--production` minifies without source maps; `--watch` rebuilds on change.
-// dist/http.js is loaded on the first request (src/api/lazyAxios.ts requires './axiosEntry', mapped here to the
-// separate file), so activation never loads axios. axios's Node build pulls in what this extension never uses;
-// those packages are replaced by stubs that throw if they are ever reached (see AXIOS_STUBS).
-// `--metafile=<path>` writes esbuild's metafile (bundle composition: npm run bench reports it).
+// `--metafile=<path>` writes esbuild's metafile of the three bundles (bundle composition: npm run bench reports it).
 // `--test-api` keeps the test API (src/container.ts apiFor, which can read the stored credential) for the
 // integration suite: only scripts/e2e.sh and `npm run test:integration` pass it. Without it the constant
 // __APPCIRCLE_TEST_API__ is false and the test API is removed from the bundle as dead code, so `npm run package`
-// and vscode:prepublish never ship it. `--outfile=<path>` writes elsewhere than dist/extension.js (tests).
+// and vscode:prepublish never ship it. `--outfile=<path>` writes elsewhere than dist/extension.js (tests); the
+// other two files go next to it.
 const esbuild = require('esbuild');
 
 const production = process.argv.includes('--production');
@@ -17,8 +25,9 @@ const outfile = process.argv.find((a) => a.startsWith('--outfile='))?.slice('--o
 const metafile = process.argv.find((a) => a.startsWith('--metafile='))?.slice('--metafile='.length);
 const path = require('node:path');
 const fs = require('node:fs');
-/** The HTTP bundle sits next to the extension bundle: the lazy require is './http.js' relative to it. */
-const httpOutfile = path.join(path.dirname(outfile), 'http.js');
+const outdir = path.dirname(outfile);
+/** The globalThis symbol (Symbol.for) under which src/lazyFeatures.ts publishes the shared modules while it loads features.js. */
+const SHARED_MODULES_KEY = 'appcircle-vscode.sharedModules';
 
 /**
  * Packages axios's Node build imports but this extension never reaches (src/api/httpClient.ts sends JSON and
@@ -41,6 +50,10 @@ const leanAxios = {
   setup(build) {
     // the one lazy require of axios: a separate file at run time, never bundled into extension.js
     build.onResolve({ filter: /^\.\/axiosEntry$/ }, () => ({ path: './http.js', external: true }));
+    // the one lazy require of the features part (src/lazyFeatures.ts): likewise
+    build.onResolve({ filter: /^\.\/features$/ }, (args) =>
+      args.importer.endsWith(path.join('src', 'lazyFeatures.ts')) ? { path: './features.js', external: true } : undefined,
+    );
     const names = Object.keys(AXIOS_STUBS)
       .map((n) => n.replace(/[-/]/g, '\\$&'))
       .join('|');
@@ -62,27 +75,82 @@ const l10nWithoutFs = {
   },
 };
 
-/** @type {import('esbuild').Plugin} */
-const problemMatcher = {
-  name: 'problem-matcher',
+/** The source modules of a bundle, from its metafile (relative paths, as esbuild names them). */
+function modulesOf(metafile) {
+  return Object.keys(metafile.inputs)
+    .filter((k) => !k.includes(':'))
+    .sort();
+}
+
+/**
+ * The startup bundle's entry: src/extension.ts's exports, and every module of the bundle handed to
+ * setSharedModules by its path. `modules()` is the list the previous build found (main() builds until it is stable).
+ * @type {(modules: () => string[]) => import('esbuild').Plugin}
+ */
+const startupEntry = (modules) => ({
+  name: 'startup-entry',
   setup(build) {
-    build.onStart(() => console.log('[watch] build started'));
-    build.onEnd((result) => {
-      for (const { text, location } of result.errors) {
-        console.error(`✘ [ERROR] ${text}`);
-        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
-      }
-      console.log('[watch] build finished');
+    build.onResolve({ filter: /^appcircle:startup$/ }, () => ({ path: 'startup', namespace: 'startup-entry' }));
+    build.onLoad({ filter: /.*/, namespace: 'startup-entry' }, () => {
+      const list = modules();
+      return {
+        resolveDir: __dirname,
+        loader: 'js',
+        contents: [
+          "export { activate, deactivate } from './src/extension.ts';",
+          "import { setSharedModules } from './src/lazyFeatures.ts';",
+          ...list.map((m, i) => `import * as m${i} from ${JSON.stringify(`./${m}`)};`),
+          `setSharedModules({ ${list.map((m, i) => `${JSON.stringify(m)}: m${i}`).join(', ')} });`,
+        ].join('\n'),
+      };
     });
   },
-};
+});
+
+/**
+ * In features.js, an import of a module the startup bundle has becomes that module, looked up at load time.
+ * @type {(shared: () => Set<string>) => import('esbuild').Plugin}
+ */
+const sharedModules = (shared) => ({
+  name: 'shared-modules',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData === 'shared-modules' || args.kind === 'entry-point' || args.path === 'vscode') {
+        return undefined;
+      }
+      const r = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        namespace: args.namespace,
+        pluginData: 'shared-modules',
+      });
+      if (r.errors.length > 0 || r.external || r.namespace !== 'file') {
+        return undefined;
+      }
+      const rel = path.relative(__dirname, r.path).split(path.sep).join('/');
+      return shared().has(rel) ? { path: rel, namespace: 'shared-module' } : undefined;
+    });
+    build.onLoad({ filter: /.*/, namespace: 'shared-module' }, (args) => ({
+      loader: 'js',
+      contents: [
+        `const m = globalThis[Symbol.for(${JSON.stringify(SHARED_MODULES_KEY)})]?.[${JSON.stringify(args.path)}];`,
+        `if (!m) throw new Error(${JSON.stringify(`features.js must be loaded by extension.js (src/lazyFeatures.ts): ${args.path} is shared`)});`,
+        'module.exports = m;',
+      ].join('\n'),
+    }));
+  },
+});
+
+function report(e) {
+  for (const { text, location } of e.errors ?? [{ text: String(e) }]) {
+    console.error(`✘ [ERROR] ${text}`);
+    if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+  }
+}
 
 async function main() {
-  const ctx = await esbuild.context({
-    entryPoints: [
-      { in: 'src/extension.ts', out: path.basename(outfile, '.js') },
-      { in: 'src/api/axiosEntry.ts', out: path.basename(httpOutfile, '.js') },
-    ],
+  const common = {
     bundle: true,
     format: 'cjs',
     minify: production,
@@ -90,25 +158,73 @@ async function main() {
     sourcesContent: false,
     platform: 'node',
     target: 'node20',
-    outdir: path.dirname(outfile),
+    outdir,
     external: ['vscode'],
     define: { __APPCIRCLE_TEST_API__: testApi ? 'true' : 'false' },
     logLevel: 'silent',
-    metafile: !!metafile,
-    plugins: [leanAxios, l10nWithoutFs, problemMatcher],
+    metafile: true,
+  };
+  let startupModules = [];
+  const startup = await esbuild.context({
+    ...common,
+    entryPoints: [{ in: 'appcircle:startup', out: path.basename(outfile, '.js') }],
+    plugins: [startupEntry(() => startupModules), leanAxios, l10nWithoutFs],
   });
-  if (watch) {
-    await ctx.watch();
-  } else {
-    const result = await ctx.rebuild();
-    if (metafile) {
-      fs.writeFileSync(metafile, JSON.stringify(result.metafile));
+  const features = await esbuild.context({
+    ...common,
+    entryPoints: [{ in: 'src/features.ts', out: 'features' }],
+    plugins: [sharedModules(() => new Set(startupModules)), leanAxios, l10nWithoutFs],
+  });
+  const http = await esbuild.context({
+    ...common,
+    entryPoints: [{ in: 'src/api/axiosEntry.ts', out: 'http' }],
+    plugins: [leanAxios, l10nWithoutFs],
+  });
+
+  const buildAll = async () => {
+    console.log('[watch] build started');
+    try {
+      // the startup bundle until the modules its entry shares are the modules it has (twice at most: a new module
+      // reached from src/extension.ts shows up in the first build's metafile)
+      let s = await startup.rebuild();
+      for (let i = 0; i < 3 && modulesOf(s.metafile).join() !== startupModules.join(); i++) {
+        startupModules = modulesOf(s.metafile);
+        s = await startup.rebuild();
+      }
+      const [f, h] = await Promise.all([features.rebuild(), http.rebuild()]);
+      if (metafile) {
+        const merged = { inputs: {}, outputs: {} };
+        for (const m of [s.metafile, f.metafile, h.metafile]) {
+          Object.assign(merged.inputs, m.inputs);
+          Object.assign(merged.outputs, m.outputs);
+        }
+        fs.writeFileSync(metafile, JSON.stringify(merged));
+      }
+      return true;
+    } catch (e) {
+      report(e);
+      return false;
+    } finally {
+      console.log('[watch] build finished');
     }
-    await ctx.dispose();
+  };
+
+  const ok = await buildAll();
+  if (!watch) {
+    await Promise.all([startup.dispose(), features.dispose(), http.dispose()]);
+    if (!ok) process.exit(1);
+    return;
   }
+  // one rebuild of all three after a burst of changes under src/
+  let timer;
+  let running = Promise.resolve(true);
+  fs.watch(path.join(__dirname, 'src'), { recursive: true }, () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => (running = running.then(buildAll)), 100);
+  });
 }
 
 main().catch((e) => {
-  console.error(e);
+  report(e);
   process.exit(1);
 });

@@ -43,6 +43,7 @@ async function main(): Promise<void> {
   }
   const t3 = process.hrtime.bigint();
   const ms = (a: bigint, b: bigint) => Number(b - a) / 1e6;
+  const featuresLoaded = Object.keys(require.cache).some((k) => k === path.join(path.dirname(bundle), 'features.js'));
   const httpLoaded = Object.keys(require.cache).some(
     (k) => k === path.join(path.dirname(bundle), 'http.js') || k.includes(`${path.sep}axios${path.sep}`),
   );
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
       toStatusBarMs: ms(t0, t3),
       statusBar: fake.statusBarItems.find((s) => s.visible)?.text ?? '',
       httpLoaded,
+      featuresLoaded,
     }),
   );
   for (const d of context.subscriptions) {

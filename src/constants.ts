@@ -33,6 +33,10 @@ export interface ContextKeys {
   'appcircle.noProfiles': boolean;
 }
 
+/** The scheme of a build's log document, and the language of log documents and of logs saved to disk. */
+export const LOG_SCHEME = 'appcircle-log';
+export const LOG_LANGUAGE = 'appcircle-log';
+
 export const AUTH_PROVIDER_ID = 'appcircle';
 export const AUTH_PROVIDER_LABEL = 'Appcircle';
 export const STATUS_BAR_ID = 'appcircle.organization';

@@ -1,42 +1,35 @@
-/** Composition root (ARCHITECTURE.md §2): builds the object graph and returns one Disposable. */
+/**
+ * Composition root (ARCHITECTURE.md §2): what activation builds. Only what restoring the session and drawing the
+ * status bar need is built here; the rest (src/features.ts) is loaded on first use through the getters below, and
+ * VS Code's entry points into it (commands, the two views, the log documents) are registered here as forwarders.
+ */
 import * as vscode from 'vscode';
-import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, CommandIds, ViewIds } from './constants';
-import { createApiFactory } from './core/apiFactory';
+import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, CommandIds, LOG_LANGUAGE, LOG_SCHEME, ViewIds } from './constants';
+import type { ApiFactory } from './core/apiFactory';
+import type { GitHead } from './core/commitStatus';
 import { CredentialStore } from './core/credentialStore';
 import { SessionExpiredError } from './core/errors';
 import { DisposableBase } from './core/events';
 import { OrganizationService } from './core/organizationService';
 import { componentLogger, systemClock } from './core/ports';
 import { SessionService } from './core/sessionService';
+import type { BuildService } from './core/buildService';
+import type { CommitStatusService } from './core/commitStatus';
+import type { Features, FeatureHost } from './features';
+import { loadFeaturesModule } from './lazyFeatures';
 import { ContextKeySetter } from './platform/contextKeys';
+import { GitHeadWatcher } from './platform/git';
 import { OutputLogger } from './platform/logger';
 import { VsCodeSecretStore } from './platform/secretStore';
 import { Settings } from './platform/settings';
 import { currentWorkspaceId } from './platform/workspace';
 import { AppcircleAuthProvider } from './ui/authProvider';
-import { OrganizationCommands } from './ui/commands/organization';
-import { MessageErrorReporter, registerCommand } from './ui/commands/runCommand';
-import type { ApiKeyArgs, PatArgs } from './ui/commands/signIn';
-import { SignInCommands } from './ui/commands/signIn';
-import { signOut } from './ui/commands/signOut';
+import type { BuildDiagnostics } from './ui/buildDiagnostics';
+import type { Operation } from './ui/errorMessages';
+import { LazyContentProvider, LazyTreeDataProvider } from './ui/lazyProviders';
+import type { BuildNotifier } from './ui/notifications';
 import { OrganizationStatusBar } from './ui/statusBar';
-import { BuildService } from './core/buildService';
-import { readGitInfo } from './platform/gitInfo';
-import { BuildCommands } from './ui/commands/buildCommands';
-import { LOG_SCHEME, LogDocumentProvider } from './ui/logDocument';
-import { BuildNotifier } from './ui/notifications';
-import { ActiveBuildsTreeProvider } from './ui/tree/activeBuildsTree';
-import { BuildsTreeProvider } from './ui/tree/buildsTree';
 import type { AppcircleNode } from './ui/tree/nodes';
-import { LogModels } from './ui/logModels';
-import { LogLanguageFeatures } from './ui/logLanguage';
-import { BuildDiagnostics } from './ui/buildDiagnostics';
-import { VsCodeWorkspaceFiles } from './platform/workspaceFiles';
-import { LogCommands } from './ui/commands/logCommands';
-import { CommitStatusService } from './core/commitStatus';
-import { GitHeadWatcher } from './platform/git';
-import { CommitStatusBar } from './ui/commitStatusBar';
-import { CommitCommands } from './ui/commands/commitCommands';
 
 /**
  * Set by esbuild's `define`: true only in the test build (`node esbuild.js --test-api`), false in every other
@@ -62,15 +55,16 @@ export class AppcircleExtension extends DisposableBase {
   readonly session: SessionService;
   readonly organizations: OrganizationService;
   readonly logger: OutputLogger;
-  readonly builds: BuildService;
   private readonly contextKeys = new ContextKeySetter();
   readonly store: CredentialStore;
   readonly secrets: vscode.SecretStorage;
   readonly authProvider: AppcircleAuthProvider;
-  readonly diagnostics: BuildDiagnostics;
-  readonly notifier: BuildNotifier;
-  readonly commitStatus: CommitStatusService;
   readonly git: GitHeadWatcher;
+  private readonly host: FeatureHost;
+  private loaded: Features | undefined;
+  private disposed = false;
+  /** What git last reported, for the commit's build once the features part is loaded. */
+  private head: GitHead | undefined;
 
   constructor(context: vscode.ExtensionContext) {
     super();
@@ -80,10 +74,14 @@ export class AppcircleExtension extends DisposableBase {
     const workspace = currentWorkspaceId();
     this.secrets = context.secrets;
     const store = (this.store = this._register(new CredentialStore(new VsCodeSecretStore(context.secrets), workspace.id, workspace.name)));
-    const api = createApiFactory(() => settings.endpoints(), componentLogger(this.logger, 'http'));
-    this.session = this._register(new SessionService(store, api, systemClock, componentLogger(this.logger, 'session')));
+    // the HTTP layer is built in the features part: restoring the session and drawing the status bar never load it
+    let api: ApiFactory | undefined;
+    const lazyApi = (): ApiFactory =>
+      (api ??= loadFeaturesModule().apiFactory(() => settings.endpoints(), componentLogger(this.logger, 'http')));
+    const apiFactory: ApiFactory = { auth: () => lazyApi().auth(), client: (getToken) => lazyApi().client(getToken) };
+    this.session = this._register(new SessionService(store, apiFactory, systemClock, componentLogger(this.logger, 'session')));
     this.organizations = this._register(new OrganizationService(this.session));
-    const reporter = new MessageErrorReporter(componentLogger(this.logger, 'ui'));
+    const report = (e: unknown, op: Operation) => this.features.reporter.report(e, op);
 
     this._register(new OrganizationStatusBar(this.session));
     this.authProvider = this._register(new AppcircleAuthProvider(this.session));
@@ -92,111 +90,82 @@ export class AppcircleExtension extends DisposableBase {
         supportsMultipleAccounts: false,
       }),
     );
-    this.builds = this._register(
-      new BuildService({
-        session: this.session,
-        clock: systemClock,
-        logger: this.logger,
-        pollIntervalMs: () => settings.pollIntervalMs(),
-        gitRemotes: () => readGitInfo().then((g) => g.remotes),
-      }),
-    );
-    const buildsTree = this._register(new BuildsTreeProvider(this.builds, this.session));
-    buildsTree.onProfilesLoaded = (count, failed) => void this.contextKeys.set('appcircle.noProfiles', !failed && count === 0);
-    const activeTree = this._register(new ActiveBuildsTreeProvider(this.builds, this.session));
+
+    // VS Code's ways into the features part, registered now and loading it on first use
+    const buildsTree = this._register(new LazyTreeDataProvider<AppcircleNode>(() => this.features.buildsTree));
+    const activeTree = this._register(new LazyTreeDataProvider<AppcircleNode>(() => this.features.activeTree));
     const buildsView = this._register(
       vscode.window.createTreeView<AppcircleNode>(ViewIds.builds, { treeDataProvider: buildsTree, showCollapseAll: true }),
     );
     const activeView = this._register(vscode.window.createTreeView<AppcircleNode>(ViewIds.activeBuilds, { treeDataProvider: activeTree }));
-    activeTree.view = activeView;
     // slow down when the window is unfocused and no Appcircle view is visible
-    const updateBackground = () =>
-      this.builds.scheduler.setBackground(!vscode.window.state.focused && !buildsView.visible && !activeView.visible);
+    const isBackground = () => !vscode.window.state.focused && !buildsView.visible && !activeView.visible;
+    const updateBackground = () => this.loaded?.builds.scheduler.setBackground(isBackground());
     this._register(vscode.window.onDidChangeWindowState(updateBackground));
     this._register(buildsView.onDidChangeVisibility(updateBackground));
     this._register(activeView.onDidChangeVisibility(updateBackground));
-    updateBackground();
-    this._register(settings.onDidChangePolling(() => this.builds.scheduler.reschedule()));
-    const logs = this._register(new LogDocumentProvider(this.builds, componentLogger(this.logger, 'logs')));
+    const logs = this._register(new LazyContentProvider(() => this.features.logs));
     this._register(vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, logs));
-    this.notifier = this._register(new BuildNotifier(this.builds, () => settings.notifyMode()));
+    for (const id of Object.values(CommandIds)) {
+      this._register(vscode.commands.registerCommand(id, (...args: unknown[]) => this.features.run(id, args)));
+    }
+    this.host = {
+      context,
+      session: this.session,
+      organizations: this.organizations,
+      logger: this.logger,
+      settings,
+      contextKeys: this.contextKeys,
+      buildsView,
+      activeView,
+      isBackground,
+    };
+    // a log (a build's, or one saved to disk) open in an editor: its outline, folding and lenses are there
+    const isLog = (d: vscode.TextDocument) => d.languageId === LOG_LANGUAGE || d.uri.scheme === LOG_SCHEME;
+    this._register(vscode.workspace.onDidOpenTextDocument((d) => isLog(d) && this.loadSoon()));
+    if (vscode.workspace.textDocuments.some(isLog)) {
+      this.loadSoon();
+    }
 
-    const signIn = new SignInCommands(this.session, reporter);
-    const orgCommands = new OrganizationCommands(this.session, this.organizations);
-    this._register(registerCommand(CommandIds.login, () => signIn.login(), reporter, 'signInPat'));
-    this._register(registerCommand(CommandIds.loginWithPat, (a) => signIn.loginWithPat(a as PatArgs | undefined), reporter, 'signInPat'));
-    this._register(
-      registerCommand(CommandIds.loginWithApiKey, (a) => signIn.loginWithApiKey(a as ApiKeyArgs | undefined), reporter, 'signInApiKey'),
-    );
-    this._register(registerCommand(CommandIds.logout, () => signOut(this.session), reporter, 'signOut'));
-    this._register(
-      registerCommand(
-        CommandIds.selectOrganization,
-        (a) => orgCommands.selectOrganization(a as { organizationId: string } | undefined),
-        reporter,
-        'switch',
-      ),
-    );
-    this._register(registerCommand(CommandIds.showLog, () => Promise.resolve(this.logger.show()), reporter));
-    const bc = new BuildCommands(
-      this.builds,
-      this.session,
-      context.globalState,
-      () => settings.endpoints().dashboardUrl,
-      () => readGitInfo().then((g) => g.branches),
-    );
-    this._register(registerCommand(CommandIds.refresh, (n) => Promise.resolve(bc.refresh(n)), reporter, 'load'));
-    this._register(registerCommand(CommandIds.startBuild, (n) => bc.startBuild(n), reporter, 'startBuild'));
-    this._register(registerCommand(CommandIds.rebuild, (n) => bc.rebuild(n), reporter, 'startBuild'));
-    this._register(registerCommand(CommandIds.cancelBuild, (n) => bc.cancel(n), reporter, 'cancelBuild'));
-    this._register(registerCommand(CommandIds.showBuildLog, (n) => bc.showLog(n), reporter, 'load'));
-    this._register(
-      registerCommand(
-        CommandIds.downloadArtifacts,
-        (n, folder) => bc.downloadArtifacts(n, typeof folder === 'string' ? folder : undefined),
-        reporter,
-        'download',
-      ),
-    );
-    this._register(registerCommand(CommandIds.openInAppcircle, (n) => bc.openInAppcircle(n), reporter));
-    this._register(registerCommand(CommandIds.copyBuildId, (n) => bc.copyBuildId(n), reporter));
-    this._register(registerCommand(CommandIds.loadMore, (n) => Promise.resolve(bc.loadMore(n)), reporter, 'load'));
-    this._register(registerCommand(CommandIds.retry, (n) => Promise.resolve(bc.retry(n)), reporter, 'load'));
-    // logs with structure (steps, Go to First Error) and a failed build's errors in the Problems panel
-    const logModels = this._register(new LogModels());
-    const logFeatures = this._register(new LogLanguageFeatures(logModels));
-    this.diagnostics = this._register(new BuildDiagnostics(logModels, this.builds, this.session, new VsCodeWorkspaceFiles()));
-    const logCommands = new LogCommands(this.diagnostics, (n) => bc.logUriFor(n));
-    this._register(registerCommand(CommandIds.goToFirstError, (u) => logFeatures.goToFirstError(u), reporter));
-    this._register(registerCommand(CommandIds.showBuildProblems, (n) => logCommands.showProblems(n), reporter, 'load'));
-    // the build of the commit you are on: a second status-bar item, Build This Commit, a push followed
-    const commitStatus = (this.commitStatus = this._register(
-      new CommitStatusService({
-        builds: this.builds,
-        session: this.session,
-        clock: systemClock,
-        logger: componentLogger(this.logger, 'commit'),
-      }),
-    ));
-    this._register(new CommitStatusBar(commitStatus));
+    // the build of the commit you are on: looked up once git reports HEAD in a signed-in window
     this.git = this._register(new GitHeadWatcher());
-    this._register(this.git.onDidChangeHead((h) => commitStatus.setHead(h)));
-    this._register(this.git.onDidPush((h) => commitStatus.pushed(h)));
-    void this.git
-      .start()
-      .catch((e: unknown) =>
-        componentLogger(this.logger, 'commit').info(
-          `Git is not available for the build of this commit: ${e instanceof Error ? e.message : String(e)}`,
-        ),
-      );
-    const commitCommands = new CommitCommands(commitStatus, this.session, (a) => bc.startBuild(a));
-    this._register(registerCommand(CommandIds.buildThisCommit, () => commitCommands.buildThisCommit(), reporter, 'startBuild'));
+    this._register(
+      this.git.onDidChangeHead((h) => {
+        this.head = h;
+        // no repository, or signed out: nothing to look up until the features part is there anyway
+        if (this.loaded || (h?.commit && this.session.isSignedIn)) {
+          this.features.commitStatus.setHead(h);
+        }
+      }),
+    );
+    this._register(
+      this.git.onDidPush((h) => {
+        this.head = h;
+        if (this.loaded || this.session.isSignedIn) {
+          this.features.commitStatus.pushed(h);
+        }
+      }),
+    );
+    const startGit = setTimeout(() => {
+      void this.git
+        .start()
+        .catch((e: unknown) =>
+          componentLogger(this.logger, 'commit').info(
+            `Git is not available for the build of this commit: ${e instanceof Error ? e.message : String(e)}`,
+          ),
+        );
+    }, 0);
+    this._register({ dispose: () => clearTimeout(startGit) });
 
     this._register(
       this.session.onDidChangeSession((e) => {
         void this.updateContext();
         if (e.reason === 'expired') {
-          void reporter.report(e.cause instanceof SessionExpiredError ? e.cause : new SessionExpiredError(e.cause), 'load');
+          void report(e.cause instanceof SessionExpiredError ? e.cause : new SessionExpiredError(e.cause), 'load');
+        }
+        if (e.session && this.head?.commit && !this.loaded) {
+          // signed in (in this window or another) with HEAD known: the features part looks the commit up
+          void this.features;
         }
       }),
     );
@@ -210,8 +179,64 @@ export class AppcircleExtension extends DisposableBase {
     void this.updateContext();
     void this.session
       .restore()
-      .catch((e: unknown) => void reporter.report(e, 'load'))
+      .catch((e: unknown) => void report(e, 'load'))
       .finally(() => componentLogger(this.logger, 'extension').info(`Activated in ${Date.now() - started} ms`));
+  }
+
+  /** The features part (src/features.ts), loaded and built on first use. */
+  get features(): Features {
+    if (!this.loaded) {
+      if (this.disposed) {
+        throw new Error('The Appcircle extension has been deactivated.');
+      }
+      const { Features } = loadFeaturesModule();
+      const started = Date.now();
+      this.loaded = this._register(new Features(this.host));
+      componentLogger(this.logger, 'extension').info(`Loaded builds, logs and commands in ${Date.now() - started} ms`);
+      if (this.head) {
+        this.loaded.commitStatus.setHead(this.head);
+      }
+    }
+    return this.loaded;
+  }
+
+  /** Whether the features part has been built (tests: activation must not). */
+  get featuresLoaded(): boolean {
+    return this.loaded !== undefined;
+  }
+
+  get builds(): BuildService {
+    return this.features.builds;
+  }
+
+  get diagnostics(): BuildDiagnostics {
+    return this.features.diagnostics;
+  }
+
+  get notifier(): BuildNotifier {
+    return this.features.notifier;
+  }
+
+  get commitStatus(): CommitStatusService {
+    return this.features.commitStatus;
+  }
+
+  override dispose(): void {
+    this.disposed = true;
+    super.dispose();
+  }
+
+  /** Loads the features part after activation returns (a log editor restored or opened). */
+  private loadSoon(): void {
+    if (this.loaded) {
+      return;
+    }
+    const t = setTimeout(() => {
+      if (!this.disposed) {
+        void this.features;
+      }
+    }, 0);
+    this._register({ dispose: () => clearTimeout(t) });
   }
 
   private async updateContext(): Promise<void> {

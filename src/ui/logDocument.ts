@@ -10,6 +10,7 @@
  * its editor closes or the extension stops.
  */
 import * as vscode from 'vscode';
+import { LOG_SCHEME } from '../constants';
 import { isTerminal } from '../core/buildModels';
 import type { BuildService, PollTick } from '../core/buildService';
 import { DisposableBase } from '../core/events';
@@ -17,7 +18,6 @@ import { LOG_SPILL_THRESHOLD_BYTES, LogFollower } from '../core/logFollower';
 import type { Logger } from '../core/ports';
 import { describeError } from './errorMessages';
 
-export const LOG_SCHEME = 'appcircle-log';
 type LogSource = LogFollower['source'];
 export interface LogTarget {
   profileName: string;

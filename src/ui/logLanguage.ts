@@ -4,11 +4,11 @@
  * The grammar (syntaxes/appcircle-log.tmLanguage.json) colours timestamps, step markers, errors and warnings.
  */
 import * as vscode from 'vscode';
-import { CommandIds } from '../constants';
+import { CommandIds, LOG_LANGUAGE } from '../constants';
 import { BuildStatus, isFailure } from '../core/buildModels';
 import { DisposableBase } from '../core/events';
 import type { LogStep, LogSummary } from '../core/logParser';
-import { LOG_LANGUAGE, isFailedLog, isLogDocument, logBuildInfo } from './logModels';
+import { isFailedLog, isLogDocument, logBuildInfo } from './logModels';
 import type { LogModels } from './logModels';
 import { formatDuration } from './presentation';
 

@@ -10,9 +10,7 @@ import type { BuildStatusCode } from '../core/buildModels';
 import { DisposableBase } from '../core/events';
 import { LogParser, parseIncrementally } from '../core/logParser';
 import type { LineSource, LogSummary } from '../core/logParser';
-import { LOG_SCHEME } from './logDocument';
-
-export const LOG_LANGUAGE = 'appcircle-log';
+import { LOG_LANGUAGE, LOG_SCHEME } from '../constants';
 
 /** What the log's URI says about its build (logUri's query). */
 export interface LogBuildInfo {

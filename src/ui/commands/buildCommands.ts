@@ -7,7 +7,7 @@ import { NotSignedInError, UserCancelledError } from '../../core/errors';
 import type { SessionService } from '../../core/sessionService';
 import { buildLogPageUrl, profilePageUrl } from '../dashboardLinks';
 import { logUri } from '../logDocument';
-import { LOG_LANGUAGE } from '../logModels';
+import { LOG_LANGUAGE } from '../../constants';
 import { firstLine, shortHash, statusLook } from '../presentation';
 import { pick } from '../prompts';
 import { BranchNode, BuildNode, LoadMoreNode, MessageNode, ProfileNode, QueueNode, refreshScopeOf } from '../tree/nodes';

@@ -1,7 +1,7 @@
 /** Show Build Problems: a failed build's compiler errors and warnings in the Problems panel (from its log). */
 import * as vscode from 'vscode';
 import type { BuildDiagnostics } from '../buildDiagnostics';
-import { LOG_LANGUAGE } from '../logModels';
+import { LOG_LANGUAGE } from '../../constants';
 
 export class LogCommands {
   constructor(

@@ -32,13 +32,13 @@ export class MessageErrorReporter implements ErrorReporter {
   }
 }
 
-export function registerCommand(
-  id: string,
+/** A command's handler wrapped so that it never rejects: cancellation is silent, errors become a message. */
+export function commandHandler(
   handler: (...args: unknown[]) => Promise<unknown>,
   reporter: ErrorReporter,
   op: Operation | ((...args: unknown[]) => Operation) = 'other',
-): vscode.Disposable {
-  return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+): (...args: unknown[]) => Promise<unknown> {
+  return async (...args: unknown[]) => {
     try {
       return await handler(...args);
     } catch (e) {
@@ -50,5 +50,5 @@ export function registerCommand(
       void reporter.report(e, typeof op === 'function' ? op(...args) : op);
       return undefined;
     }
-  });
+  };
 }

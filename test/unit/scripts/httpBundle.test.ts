@@ -1,8 +1,9 @@
 /**
- * axios lives in its own bundle (dist/http.js), loaded on the first request, without the packages the
- * extension never reaches (form-data → mime-db, follow-redirects, proxy agents). Builds the production bundles into
- * a temporary folder (never dist/), checks what went where from esbuild's metafile, and drives every request kind
- * through the bundled axios (httpBundleProbe.ts, in a fresh process).
+ * Three bundles: dist/extension.js (activation), dist/features.js (loaded on first use, sharing extension.js's
+ * modules) and dist/http.js (axios, loaded on the first request, without the packages the extension never reaches:
+ * form-data → mime-db, follow-redirects, proxy agents). Builds the production bundles into a temporary folder
+ * (never dist/), checks what went where from esbuild's metafile, drives every request kind through the bundled
+ * axios (httpBundleProbe.ts) and uses the extension from its bundles (bundleProbe.ts), each in a fresh process.
  */
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -18,7 +19,7 @@ interface Metafile {
   outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }>;
 }
 
-describe('scripts: axios is a separate bundle, loaded on first use, without form-data', function () {
+describe('scripts: three bundles, loaded as they are needed; axios without form-data', function () {
   this.timeout(90_000);
   let dir: string;
   let meta: Metafile;
@@ -41,12 +42,40 @@ describe('scripts: axios is a separate bundle, loaded on first use, without form
     return Object.keys(out[1].inputs);
   };
 
-  it('extension.js has no axios and requires ./http.js; http.js has axios without form-data, mime-db, redirects or proxy agents', () => {
+  it('extension.js has no axios and no HTTP client and requires ./features.js; features.js requires ./http.js', () => {
     const ext = inputsOf('extension.js');
     // the one package allowed at startup: @vscode/l10n (2 KB minified), which translates the strings of src/core
     const packages = ext.filter((f) => f.includes('node_modules') && !f.includes('node_modules/@vscode/l10n/'));
     assert.deepEqual(packages, [], 'no other package in the startup bundle');
-    assert.match(fs.readFileSync(path.join(dir, 'extension.js'), 'utf8'), /require\("\.\/http\.js"\)/);
+    for (const f of ['src/api/httpClient.ts', 'src/core/buildService.ts', 'src/ui/errorMessages.ts', 'src/ui/tree/buildsTree.ts']) {
+      assert.ok(!ext.includes(f), `${f} is not loaded at activation`);
+    }
+    assert.match(fs.readFileSync(path.join(dir, 'extension.js'), 'utf8'), /require\("\.\/features\.js"\)/);
+    assert.doesNotMatch(fs.readFileSync(path.join(dir, 'extension.js'), 'utf8'), /require\("\.\/http\.js"\)/);
+    assert.match(fs.readFileSync(path.join(dir, 'features.js'), 'utf8'), /require\("\.\/http\.js"\)/);
+  });
+
+  it('features.js bundles no second copy of a module extension.js has: it takes them from extension.js', () => {
+    const ext = new Set(inputsOf('extension.js'));
+    const features = inputsOf('features.js');
+    assert.ok(features.includes('src/features.ts') && features.includes('src/core/buildService.ts'));
+    assert.deepEqual(
+      features.filter((f) => ext.has(f)),
+      [],
+      'modules in both bundles',
+    );
+    const shared = features.filter((f) => f.startsWith('shared-module:')).map((f) => f.slice('shared-module:'.length));
+    for (const f of ['src/core/errors.ts', 'src/api/errors.ts', 'src/core/events.ts', 'node_modules/@vscode/l10n/dist/browser.js']) {
+      assert.ok(shared.includes(f), `${f} comes from extension.js`);
+    }
+    assert.deepEqual(
+      shared.filter((f) => !ext.has(f)),
+      [],
+      'every shared module is in extension.js',
+    );
+  });
+
+  it('http.js has axios without form-data, mime-db, redirects or proxy agents', () => {
     const http = inputsOf('http.js');
     assert.ok(
       http.some((f) => f.includes('node_modules/axios/')),
@@ -55,6 +84,21 @@ describe('scripts: axios is a separate bundle, loaded on first use, without form
     for (const pkg of ['form-data', 'mime-db', 'mime-types', 'follow-redirects', 'proxy-from-env', 'https-proxy-agent', 'agent-base']) {
       assert.ok(!http.some((f) => f.includes(`node_modules/${pkg}/`)), `${pkg} is not bundled`);
     }
+  });
+
+  it('the bundles at work: activation loads neither features.js nor http.js; one class across them; views and commands', async () => {
+    const probe = path.join(__dirname, 'bundleProbe.js');
+    const { stdout } = await run(process.execPath, [probe, path.join(dir, 'extension.js')], { cwd: root });
+    const r = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
+    assert.equal(r.error, undefined);
+    assert.deepEqual(r.afterActivation, { features: false, http: false });
+    assert.match(String(r.wrongKeyMessage), /^Appcircle rejected the Personal Access Key \(Personal API Token\)\./);
+    // made by the credential store in extension.js, told apart by `instanceof` in features.js: one class in both
+    assert.match(String(r.secretStorageMessage), /^VS Code's secret storage failed, so nothing was changed\./);
+    assert.ok(Array.isArray(r.profiles) && r.profiles.includes('Acme iOS'), JSON.stringify(r.profiles));
+    assert.deepEqual(r.afterUse, { features: true, http: true });
+    assert.deepEqual(r.loadedModules, ['extension.js', 'features.js', 'http.js']);
+    assert.deepEqual(r.sharedTableLeft, [], 'nothing is left on globalThis');
   });
 
   it('the bundled axios sends form POSTs, JSON GETs, streamed downloads and Range reads', async () => {
@@ -75,7 +119,7 @@ describe('scripts: axios is a separate bundle, loaded on first use, without form
 
 describe('scripts: what the .vsix ships', function () {
   this.timeout(60_000);
-  it('dist/extension.js and the lazily loaded dist/http.js, without the README screenshots', async () => {
+  it('dist/extension.js and the lazily loaded dist/features.js and dist/http.js, without the README screenshots', async () => {
     const { stdout } = await run(
       process.execPath,
       [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'ls', '--no-dependencies'],
@@ -83,7 +127,7 @@ describe('scripts: what the .vsix ships', function () {
     );
     const files = stdout.split('\n').map((l) => l.trim());
     // vsce lists what is on disk: dist/ exists once any build ran (npm test, e2e, package all build first)
-    for (const f of ['dist/extension.js', 'dist/http.js']) {
+    for (const f of ['dist/extension.js', 'dist/features.js', 'dist/http.js']) {
       assert.equal(files.includes(f), fs.existsSync(path.join(root, f)), `${f} ships when built`);
     }
     assert.ok(!files.some((f) => f.startsWith('media/screenshots/')), 'screenshots stay out of the .vsix');

@@ -1,0 +1,161 @@
+/**
+ * Everything the extension does beyond its startup (ARCHITECTURE.md §2): builds, trees, logs, notifications, the
+ * Problems panel, the build of the commit you are on, and every command's implementation. In the bundle this is
+ * dist/features.js, loaded on first use (src/lazyFeatures.ts): a view opened, a command run, a log shown, git
+ * reporting HEAD in a signed-in window. Activation itself (src/container.ts) loads only what restoring the session
+ * and drawing the status bar need.
+ */
+import * as l10n from '@vscode/l10n';
+import * as vscode from 'vscode';
+import { CommandIds } from './constants';
+import type { ApiFactory } from './core/apiFactory';
+import { createApiFactory } from './core/apiFactory';
+import { BuildService } from './core/buildService';
+import { CommitStatusService } from './core/commitStatus';
+import { DisposableBase } from './core/events';
+import type { OrganizationService } from './core/organizationService';
+import type { Endpoints, Logger } from './core/ports';
+import { componentLogger, systemClock } from './core/ports';
+import type { SessionService } from './core/sessionService';
+import type { ContextKeySetter } from './platform/contextKeys';
+import { readGitInfo } from './platform/gitInfo';
+import type { OutputLogger } from './platform/logger';
+import type { Settings } from './platform/settings';
+import { VsCodeWorkspaceFiles } from './platform/workspaceFiles';
+import { BuildDiagnostics } from './ui/buildDiagnostics';
+import { BuildCommands } from './ui/commands/buildCommands';
+import { CommitCommands } from './ui/commands/commitCommands';
+import { LogCommands } from './ui/commands/logCommands';
+import { OrganizationCommands } from './ui/commands/organization';
+import type { ErrorReporter } from './ui/commands/runCommand';
+import { MessageErrorReporter, commandHandler } from './ui/commands/runCommand';
+import type { ApiKeyArgs, PatArgs } from './ui/commands/signIn';
+import { SignInCommands } from './ui/commands/signIn';
+import { signOut } from './ui/commands/signOut';
+import { CommitStatusBar } from './ui/commitStatusBar';
+import type { Operation } from './ui/errorMessages';
+import { LogDocumentProvider } from './ui/logDocument';
+import { LogLanguageFeatures } from './ui/logLanguage';
+import { LogModels } from './ui/logModels';
+import { BuildNotifier } from './ui/notifications';
+import { ActiveBuildsTreeProvider } from './ui/tree/activeBuildsTree';
+import { BuildsTreeProvider } from './ui/tree/buildsTree';
+import type { AppcircleNode } from './ui/tree/nodes';
+
+/** What the startup part hands over: its services and the views it created at activation. */
+export interface FeatureHost {
+  readonly context: vscode.ExtensionContext;
+  readonly session: SessionService;
+  readonly organizations: OrganizationService;
+  readonly logger: OutputLogger;
+  readonly settings: Settings;
+  readonly contextKeys: ContextKeySetter;
+  readonly buildsView: vscode.TreeView<AppcircleNode>;
+  readonly activeView: vscode.TreeView<AppcircleNode>;
+  /** Whether polling should slow down now (window unfocused, no Appcircle view visible). */
+  isBackground(): boolean;
+}
+
+export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
+
+/** The HTTP layer, built here so that activation never loads it (see AppcircleExtension's api factory). */
+export function apiFactory(getEndpoints: () => Endpoints, logger: Logger): ApiFactory {
+  return createApiFactory(getEndpoints, logger);
+}
+
+export class Features extends DisposableBase {
+  readonly builds: BuildService;
+  readonly buildsTree: BuildsTreeProvider;
+  readonly activeTree: ActiveBuildsTreeProvider;
+  readonly logs: LogDocumentProvider;
+  readonly notifier: BuildNotifier;
+  readonly diagnostics: BuildDiagnostics;
+  readonly commitStatus: CommitStatusService;
+  readonly reporter: ErrorReporter;
+  private readonly commands = new Map<string, (...args: unknown[]) => Promise<unknown>>();
+
+  constructor(host: FeatureHost) {
+    super();
+    // this bundle's strings: the startup part configured its own copy of @vscode/l10n (src/extension.ts)
+    if (vscode.l10n.bundle) {
+      l10n.config({ contents: vscode.l10n.bundle });
+    }
+    const { session, settings, logger } = host;
+    const reporter = (this.reporter = new MessageErrorReporter(componentLogger(logger, 'ui')));
+    this.builds = this._register(
+      new BuildService({
+        session,
+        clock: systemClock,
+        logger,
+        pollIntervalMs: () => settings.pollIntervalMs(),
+        gitRemotes: () => readGitInfo().then((g) => g.remotes),
+      }),
+    );
+    this.builds.scheduler.setBackground(host.isBackground());
+    this._register(settings.onDidChangePolling(() => this.builds.scheduler.reschedule()));
+    this.buildsTree = this._register(new BuildsTreeProvider(this.builds, session));
+    this.buildsTree.onProfilesLoaded = (count, failed) => void host.contextKeys.set('appcircle.noProfiles', !failed && count === 0);
+    this.activeTree = this._register(new ActiveBuildsTreeProvider(this.builds, session));
+    this.activeTree.view = host.activeView;
+    this.logs = this._register(new LogDocumentProvider(this.builds, componentLogger(logger, 'logs')));
+    this.notifier = this._register(new BuildNotifier(this.builds, () => settings.notifyMode()));
+
+    const add = (id: CommandId, handler: (...args: unknown[]) => Promise<unknown>, op?: Operation) =>
+      this.commands.set(id, commandHandler(handler, reporter, op));
+    const signIn = new SignInCommands(session, reporter);
+    const orgCommands = new OrganizationCommands(session, host.organizations);
+    add(CommandIds.login, () => signIn.login(), 'signInPat');
+    add(CommandIds.loginWithPat, (a) => signIn.loginWithPat(a as PatArgs | undefined), 'signInPat');
+    add(CommandIds.loginWithApiKey, (a) => signIn.loginWithApiKey(a as ApiKeyArgs | undefined), 'signInApiKey');
+    add(CommandIds.logout, () => signOut(session), 'signOut');
+    add(CommandIds.selectOrganization, (a) => orgCommands.selectOrganization(a as { organizationId: string } | undefined), 'switch');
+    add(CommandIds.showLog, () => Promise.resolve(logger.show()));
+    const bc = new BuildCommands(
+      this.builds,
+      session,
+      host.context.globalState,
+      () => settings.endpoints().dashboardUrl,
+      () => readGitInfo().then((g) => g.branches),
+    );
+    add(CommandIds.refresh, (n) => Promise.resolve(bc.refresh(n)), 'load');
+    add(CommandIds.startBuild, (n) => bc.startBuild(n), 'startBuild');
+    add(CommandIds.rebuild, (n) => bc.rebuild(n), 'startBuild');
+    add(CommandIds.cancelBuild, (n) => bc.cancel(n), 'cancelBuild');
+    add(CommandIds.showBuildLog, (n) => bc.showLog(n), 'load');
+    add(CommandIds.downloadArtifacts, (n, folder) => bc.downloadArtifacts(n, typeof folder === 'string' ? folder : undefined), 'download');
+    add(CommandIds.openInAppcircle, (n) => bc.openInAppcircle(n));
+    add(CommandIds.copyBuildId, (n) => bc.copyBuildId(n));
+    add(CommandIds.loadMore, (n) => Promise.resolve(bc.loadMore(n)), 'load');
+    add(CommandIds.retry, (n) => Promise.resolve(bc.retry(n)), 'load');
+
+    // logs with structure (steps, Go to First Error) and a failed build's errors in the Problems panel
+    const logModels = this._register(new LogModels());
+    const logFeatures = this._register(new LogLanguageFeatures(logModels));
+    this.diagnostics = this._register(new BuildDiagnostics(logModels, this.builds, session, new VsCodeWorkspaceFiles()));
+    const logCommands = new LogCommands(this.diagnostics, (n) => bc.logUriFor(n));
+    add(CommandIds.goToFirstError, (u) => logFeatures.goToFirstError(u));
+    add(CommandIds.showBuildProblems, (n) => logCommands.showProblems(n), 'load');
+
+    // the build of the commit you are on: a second status-bar item, Build This Commit, a push followed
+    this.commitStatus = this._register(
+      new CommitStatusService({ builds: this.builds, session, clock: systemClock, logger: componentLogger(logger, 'commit') }),
+    );
+    this._register(new CommitStatusBar(this.commitStatus));
+    const commitCommands = new CommitCommands(this.commitStatus, session, (a) => bc.startBuild(a));
+    add(CommandIds.buildThisCommit, () => commitCommands.buildThisCommit(), 'startBuild');
+  }
+
+  /** Runs a command registered at activation (src/container.ts); its errors are reported, never thrown. */
+  run(id: string, args: readonly unknown[]): Promise<unknown> {
+    const handler = this.commands.get(id);
+    if (!handler) {
+      return Promise.reject(new Error(`Appcircle has no command ${id}`));
+    }
+    return handler(...args);
+  }
+
+  /** Which commands this part implements (a unit test compares them with package.json). */
+  get commandIds(): string[] {
+    return [...this.commands.keys()];
+  }
+}
