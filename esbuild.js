@@ -75,6 +75,22 @@ const l10nWithoutFs = {
   },
 };
 
+/**
+ * `import * as vscode from 'vscode'` in each of the bundle's modules would otherwise copy every property of the API
+ * object into a namespace of its own (esbuild's __toESM, once per importing module: a few hundred properties
+ * each, at load time). One ES module re-exports it instead, and every module imports that one.
+ * @type {import('esbuild').Plugin}
+ */
+const oneVscodeNamespace = {
+  name: 'one-vscode-namespace',
+  setup(build) {
+    build.onResolve({ filter: /^vscode$/ }, (args) =>
+      args.namespace === 'vscode-namespace' ? { path: 'vscode', external: true } : { path: 'vscode', namespace: 'vscode-namespace' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'vscode-namespace' }, () => ({ contents: "export * from 'vscode';", loader: 'js' }));
+  },
+};
+
 /** The source modules of a bundle, from its metafile (relative paths, as esbuild names them). */
 function modulesOf(metafile) {
   return Object.keys(metafile.inputs)
@@ -168,12 +184,12 @@ async function main() {
   const startup = await esbuild.context({
     ...common,
     entryPoints: [{ in: 'appcircle:startup', out: path.basename(outfile, '.js') }],
-    plugins: [startupEntry(() => startupModules), leanAxios, l10nWithoutFs],
+    plugins: [startupEntry(() => startupModules), oneVscodeNamespace, leanAxios, l10nWithoutFs],
   });
   const features = await esbuild.context({
     ...common,
     entryPoints: [{ in: 'src/features.ts', out: 'features' }],
-    plugins: [sharedModules(() => new Set(startupModules)), leanAxios, l10nWithoutFs],
+    plugins: [sharedModules(() => new Set(startupModules)), oneVscodeNamespace, leanAxios, l10nWithoutFs],
   });
   const http = await esbuild.context({
     ...common,

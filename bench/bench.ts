@@ -79,6 +79,12 @@ function bundleFigures(tmp: string): void {
     ratio: round(kb(fs.statSync(path.join(tmp, 'extension.js')).size) / 361, 2),
   });
   add({
+    name: 'dist/features.js (builds, logs, commands: loaded on first use)',
+    value: kb(fs.statSync(path.join(tmp, 'features.js')).size),
+    unit: 'KB',
+    budget: null,
+  });
+  add({
     name: 'dist/http.js (axios, loaded on the first request)',
     value: kb(fs.statSync(path.join(tmp, 'http.js')).size),
     unit: 'KB',
@@ -99,7 +105,14 @@ function vsixFigure(tmp: string): void {
 }
 
 function loadFigures(tmp: string): void {
-  const runs: { loadActivateMs: number; toStatusBarMs: number; httpLoaded: boolean }[] = [];
+  const runs: {
+    loadActivateMs: number;
+    toStatusBarMs: number;
+    httpLoaded: boolean;
+    featuresLoaded: boolean;
+    firstUseMs: number;
+    featuresLoadedByFirstUse: boolean;
+  }[] = [];
   for (let i = 0; i < 11; i++) {
     const out = execFileSync(process.execPath, [path.join(__dirname, 'loadProbe.js'), path.join(tmp, 'extension.js')], {
       cwd: root,
@@ -128,6 +141,24 @@ function loadFigures(tmp: string): void {
     max: round(sbar.max),
   });
   add({ name: 'HTTP layer loaded at startup (runs of 11)', value: runs.filter((r) => r.httpLoaded).length, unit: 'runs', budget: 0 });
+  add({
+    name: 'features part loaded at startup (runs of 11)',
+    value: runs.filter((r) => r.featuresLoaded).length,
+    unit: 'runs',
+    budget: 0,
+  });
+  if (runs.some((r) => !r.featuresLoadedByFirstUse)) {
+    throw new Error('the first command did not load dist/features.js: the probe measured nothing');
+  }
+  const first = stats(runs.map((r) => r.firstUseMs));
+  add({
+    name: 'first use: a command loads and builds the features part',
+    value: first.median,
+    unit: 'ms',
+    budget: null,
+    min: round(first.min),
+    max: round(first.max),
+  });
 }
 
 // ---- 3, 8: polling cost and tokens, on a fake clock ------------------------------------------------------------------

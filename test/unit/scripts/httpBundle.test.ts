@@ -59,8 +59,9 @@ describe('scripts: three bundles, loaded as they are needed; axios without form-
     const ext = new Set(inputsOf('extension.js'));
     const features = inputsOf('features.js');
     assert.ok(features.includes('src/features.ts') && features.includes('src/core/buildService.ts'));
+    // (each bundle has its own one-line module re-exporting `vscode`: it holds no state)
     assert.deepEqual(
-      features.filter((f) => ext.has(f)),
+      features.filter((f) => ext.has(f) && f !== 'vscode-namespace:vscode'),
       [],
       'modules in both bundles',
     );
