@@ -8,7 +8,7 @@ import { SessionChangedError, uncertainStart } from './errors';
 import type { ApiClient } from '../api/httpClient';
 import type { Branch, Build, BuildProfile, BuildStatusCode, Commit, Configuration, QueueEntry, Workflow } from './buildModels';
 import { BuildStatus, isTerminal, QueueItemStatus, repoSlug, toBuildStatus } from './buildModels';
-import { definedOnly, newestFirst, sortProfiles, toBranch, toBuild, toProfile, toQueueEntry, byRecent } from './buildMapping';
+import { BuildList, definedOnly, sortProfiles, toBranch, toBuild, toProfile, toQueueEntry, byRecent } from './buildMapping';
 import { FinalStatusReader } from './finalStatus';
 import type { Leaving } from './finalStatus';
 import { KeepLastGoodCache } from './cache';
@@ -94,7 +94,7 @@ export interface BuildServiceOptions {
 export class BuildService extends DisposableBase {
   private readonly profilesCache = new KeepLastGoodCache<BuildProfile[]>();
   private readonly branchesCache = new KeepLastGoodCache<Branch[]>();
-  private readonly buildsCache = new KeepLastGoodCache<Build[]>();
+  private readonly buildsCache = new KeepLastGoodCache<BuildList>();
   private readonly shown = new Map<string, number>();
   private readonly watched = new Map<string, WatchInfo>();
   private readonly leaving = new Map<string, Leaving>();
@@ -222,10 +222,10 @@ export class BuildService extends DisposableBase {
         this.api((a) => a.commits(branchId)).catch(() => [] as CommitDto[]),
       ]);
       const byId = new Map(commits.map((c) => [c.id, c]));
-      return newestFirst(builds.map((b) => toBuild(b, profileId, branchId, byId.get(b.commitId))));
+      return new BuildList(builds, (b) => toBuild(b, profileId, branchId, byId.get(b.commitId)));
     });
     const shown = this.shown.get(key) ?? BUILDS_PAGE_SIZE;
-    return { items: r.value.slice(0, shown), hasMore: r.value.length > shown, error: r.error };
+    return { items: r.value.first(shown), hasMore: r.value.length > shown, error: r.error };
   }
 
   loadMore(profileId: string, branchId: string): void {
