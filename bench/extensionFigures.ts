@@ -10,12 +10,7 @@ import { DEMO_PAT, QA_ORG_ID } from '../sandbox/fixtures';
 import { startSandbox } from '../sandbox/server';
 import type { Sandbox } from '../sandbox/server';
 import type { ApiClient } from '../src/api/httpClient';
-import { ViewIds } from '../src/constants';
-import type { LogDocumentProvider } from '../src/ui/logDocument';
-import { LOG_SCHEME } from '../src/constants';
 import { logUri } from '../src/ui/logDocument';
-import type { ActiveBuildsTreeProvider } from '../src/ui/tree/activeBuildsTree';
-import type { BuildsTreeProvider } from '../src/ui/tree/buildsTree';
 import type { BranchNode, ProfileNode } from '../src/ui/tree/nodes';
 import { LoadMoreNode } from '../src/ui/tree/nodes';
 import { fake } from '../test/unit/fakes/vscodeFake';
@@ -50,10 +45,8 @@ function stats(xs: number[]): { median: number; min: number; max: number } {
   return { median: s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2, min: s[0] ?? 0, max: s[s.length - 1] ?? 0 };
 }
 const r1 = (n: number) => Math.round(n * 10) / 10;
-const trees = () => ({
-  builds: fake.treeViews.get(ViewIds.builds)?.provider as BuildsTreeProvider,
-  active: fake.treeViews.get(ViewIds.activeBuilds)?.provider as ActiveBuildsTreeProvider,
-});
+/** The extension's tree providers (VS Code reaches them through the forwarders registered at activation). */
+const trees = (h: UiHarness) => ({ builds: h.ext.features.buildsTree, active: h.ext.features.activeTree });
 const child = treeChild;
 /** What a request log slice says, for the note: `GET /build/v2/profiles, …`. */
 const paths = (sb: Sandbox, from: number, to = sb.requests.length) =>
@@ -77,7 +70,7 @@ async function quiet(sb: Sandbox, quietMs = 150): Promise<void> {
 export async function journeyFigures(add: Add): Promise<void> {
   const h = await bootExtension();
   try {
-    const { builds: tree, active } = trees();
+    const { builds: tree, active } = trees(h);
     // sign-in → organization in the status bar → profiles in the tree (both views render, as they do when visible)
     let n0 = h.sb.requests.length;
     await h.run('appcircle.loginWithPat', { pat: DEMO_PAT });
@@ -152,7 +145,7 @@ export async function detectionFigure(add: Add, runs = 7): Promise<void> {
   try {
     fake.configuration.set('appcircle.builds.pollInterval', intervalSec);
     await h.run('appcircle.loginWithPat', { pat: DEMO_PAT });
-    const { builds: tree } = trees();
+    const { builds: tree } = trees(h);
     const demo = await child<ProfileNode>(tree, undefined, 'Appcircle VS Code Demo');
     const develop = await child<BranchNode>(tree, demo, 'develop');
     const succeeded = () => fake.messages.filter((m) => /build succeeded/i.test(m.message)).length;
@@ -211,7 +204,7 @@ export async function bigLogFigures(add: Add): Promise<void> {
   const h = await bootExtension({ sb });
   try {
     await h.run('appcircle.loginWithPat', { pat: DEMO_PAT });
-    const { builds: tree } = trees();
+    const { builds: tree } = trees(h);
     const demo = await child<ProfileNode>(tree, undefined, 'Appcircle VS Code Demo');
     const develop = await child<BranchNode>(tree, demo, 'develop');
     fake.pickAnswers.push(
@@ -225,7 +218,7 @@ export async function bigLogFigures(add: Add): Promise<void> {
       throw new Error('bench: no build');
     }
     sb.world.advance(1000); // 1 % of the log is out
-    const provider = fake.contentProviders.get(LOG_SCHEME) as LogDocumentProvider;
+    const provider = h.ext.features.logs;
     const uri = logUri({
       profileName: 'Appcircle VS Code Demo',
       branchName: 'develop',
@@ -320,7 +313,7 @@ export async function scaleFigures(add: Add, runs = 7): Promise<void> {
   const h: UiHarness = await bootExtension({ sb });
   try {
     await h.run('appcircle.loginWithPat', { pat: DEMO_PAT });
-    const { builds: tree } = trees();
+    const { builds: tree } = trees(h);
     // the moment each API answer (parsed) reaches the service: "after the response arrives" starts there
     let answered = 0;
     const session = h.ext.session;
