@@ -81,7 +81,8 @@ export class AppcircleExtension extends DisposableBase {
     const apiFactory: ApiFactory = { auth: () => lazyApi().auth(), client: (getToken) => lazyApi().client(getToken) };
     this.session = this._register(new SessionService(store, apiFactory, systemClock, componentLogger(this.logger, 'session')));
     this.organizations = this._register(new OrganizationService(this.session));
-    const report = (e: unknown, op: Operation) => this.features.reporter.report(e, op);
+    // the messages live in the features part (an error to report means it is needed anyway)
+    const report = (e: unknown, op: Operation) => (this.disposed ? Promise.resolve() : this.features.reporter.report(e, op));
 
     this._register(new OrganizationStatusBar(this.session));
     this.authProvider = this._register(new AppcircleAuthProvider(this.session));
@@ -189,8 +190,8 @@ export class AppcircleExtension extends DisposableBase {
       if (this.disposed) {
         throw new Error('The Appcircle extension has been deactivated.');
       }
-      const { Features } = loadFeaturesModule();
       const started = Date.now();
+      const { Features } = loadFeaturesModule();
       this.loaded = this._register(new Features(this.host));
       componentLogger(this.logger, 'extension').info(`Loaded builds, logs and commands in ${Date.now() - started} ms`);
       if (this.head) {

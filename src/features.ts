@@ -5,8 +5,7 @@
  * reporting HEAD in a signed-in window. Activation itself (src/container.ts) loads only what restoring the session
  * and drawing the status bar need.
  */
-import * as l10n from '@vscode/l10n';
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { CommandIds } from './constants';
 import type { ApiFactory } from './core/apiFactory';
 import { createApiFactory } from './core/apiFactory';
@@ -76,10 +75,6 @@ export class Features extends DisposableBase {
 
   constructor(host: FeatureHost) {
     super();
-    // this bundle's strings: the startup part configured its own copy of @vscode/l10n (src/extension.ts)
-    if (vscode.l10n.bundle) {
-      l10n.config({ contents: vscode.l10n.bundle });
-    }
     const { session, settings, logger } = host;
     const reporter = (this.reporter = new MessageErrorReporter(componentLogger(logger, 'ui')));
     this.builds = this._register(
