@@ -207,6 +207,9 @@ async function main() {
         startupModules = modulesOf(s.metafile);
         s = await startup.rebuild();
       }
+      if (modulesOf(s.metafile).join() !== startupModules.join()) {
+        throw new Error('the startup bundle’s modules did not settle: features.js could bundle second copies');
+      }
       const [f, h] = await Promise.all([features.rebuild(), http.rebuild()]);
       if (metafile) {
         const merged = { inputs: {}, outputs: {} };
