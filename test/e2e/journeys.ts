@@ -16,6 +16,8 @@ export interface JourneyContext {
   log(...a: unknown[]): void;
   /** Stops code-server (its whole process group) and starts it again on the same port and profile. */
   restartCodeServer(): Promise<void>;
+  /** The text of the extension's newest log file (its "Appcircle" output channel). */
+  extensionLog(): string;
 }
 
 export interface Journey {
@@ -28,6 +30,21 @@ const SIGNED_OUT = /^\s*Appcircle\s*$/;
 async function reload(ctx: JourneyContext): Promise<void> {
   await ctx.wb.page.reload({ waitUntil: 'domcontentloaded' });
   await ctx.wb.ready();
+}
+
+/** Waits until the extension's log has a line matching `re` (the log file is written as the extension logs). */
+async function waitForLog(ctx: JourneyContext, re: RegExp, what: string): Promise<string> {
+  const end = Date.now() + T;
+  for (;;) {
+    const text = ctx.extensionLog();
+    if (re.test(text)) {
+      return text;
+    }
+    if (Date.now() > end) {
+      throw new Error(`the Appcircle log never said ${what}:\n${text.slice(-2000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** The Appcircle views are not on screen (so nothing but activation on startup can have drawn the status bar). */
@@ -54,7 +71,11 @@ export const signInJourneys: Journey[] = [
       await ctx.wb.waitStatus(SIGNED_OUT);
       await assertAppcircleViewClosed(ctx);
       await ctx.shot('01a-startup-signed-out');
+      // activation built the session and the status bar only: dist/features.js is loaded on first use
+      const atStartup = await waitForLog(ctx, /Activated in \d+ ms/, 'that it activated');
+      assert.doesNotMatch(atStartup, /Loaded builds, logs and commands/, 'the features part is not loaded at startup');
       await ctx.wb.openAppcircleView();
+      await waitForLog(ctx, /Loaded builds, logs and commands/, 'that opening the view loaded the features part');
       const welcome = ctx.wb.page.locator('.welcome-view-content', { hasText: 'You are not signed in to Appcircle.' }).first();
       await welcome.waitFor({ state: 'visible', timeout: T });
       await ctx.wb.page.getByRole('button', { name: 'Sign In' }).first().waitFor({ state: 'visible', timeout: T });

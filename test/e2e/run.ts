@@ -130,6 +130,14 @@ async function runJourneys(vsix: string, sb: Sandbox, workspace: string, grep?: 
       await cs.start();
       log(`code-server restarted at ${cs.url}`);
     },
+    extensionLog: () => {
+      const ours = cs
+        .logFiles()
+        .filter((f) => /Appcircle\.log$/.test(f))
+        .sort((a, b) => fs.statSync(a).mtimeMs - fs.statSync(b).mtimeMs);
+      const newest = ours.at(-1);
+      return newest ? fs.readFileSync(newest, 'utf8') : '';
+    },
   };
   const journeys: Journey[] = [...signInJourneys, ...buildJourneys, ...commitJourneys].filter((j) => !grep || j.name.includes(grep));
   let failed = false;
