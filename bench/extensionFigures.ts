@@ -13,7 +13,7 @@ import type { ApiClient } from '../src/api/httpClient';
 import { logUri } from '../src/ui/logDocument';
 import type { BranchNode, ProfileNode } from '../src/ui/tree/nodes';
 import { LoadMoreNode } from '../src/ui/tree/nodes';
-import { fake } from '../test/unit/fakes/vscodeFake';
+import { fake, fakeEvents10 } from '../test/unit/fakes/vscodeFake';
 import { bootExtension, nodeLabel as label, treeChild } from '../test/unit/ui/harness';
 import type { UiHarness } from '../test/unit/ui/harness';
 
@@ -274,9 +274,13 @@ export async function bigLogFigures(add: Add): Promise<void> {
     });
     const shown = fake.shownDocuments.length;
     const t2 = performance.now();
-    await vscode.workspace.openTextDocument(finishedUri);
+    // as Show Build Log does: the document opens, then its editor becomes the active one
+    const finishedDoc = await vscode.workspace.openTextDocument(finishedUri);
+    fakeEvents10.activeEditorChange.fire({ document: finishedDoc });
     await until(() => fake.shownDocuments.length > shown, 'the file editor', 60_000);
     const finishedOpen = performance.now() - t2;
+    await provider.downloaded(finishedUri);
+    const finishedWhole = performance.now() - t2;
     const size = file ? (await import('node:fs')).statSync(file).size : doc.getText().length;
     const mbOf = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
     add({
@@ -291,7 +295,13 @@ export async function bigLogFigures(add: Add): Promise<void> {
       value: r1(finishedOpen),
       unit: 'ms',
       budget: null,
-      note: 'the whole log is read to the file first',
+      note: 'the file opens once the log passes the threshold; the rest streams into it',
+    });
+    add({
+      name: '… until the whole finished log is in its file',
+      value: r1(finishedWhole),
+      unit: 'ms',
+      budget: null,
     });
     add({
       name: 'a 50 MB log: peak heap growth while following it',

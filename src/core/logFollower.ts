@@ -36,6 +36,8 @@ export interface LogFollowerOptions {
   spillAboveBytes?: number;
   /** The temporary file's name (a new private folder under the system temp folder holds it). */
   fileName?: string;
+  /** Called once the log went to its file (the text received so far is in it; the rest follows there). */
+  onSpill?: () => void;
 }
 
 export class LogFollower {
@@ -162,6 +164,7 @@ export class LogFollower {
     const text = this._text;
     this._text = '';
     await this.writeToFile(text);
+    this.options.onSpill?.();
   }
 
   private async writeToFile(text: string): Promise<void> {

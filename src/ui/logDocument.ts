@@ -87,6 +87,10 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
   private lastTick: Promise<void> = Promise.resolve();
   /** appcircle-log: URI → the follower whose log went to a temporary file (it opens from disk). */
   private readonly onDisk = new Map<string, LogFollower>();
+  /** appcircle-log: URI → the read of a finished log still streaming into its open file. */
+  private readonly downloads = new Map<string, { abort(): void; done: Promise<void> }>();
+  /** Files of finished logs whose read broke off: deleted when their editor closes, or with the extension. */
+  private readonly brokenOff = new Set<LogFollower>();
 
   constructor(
     private readonly builds: BuildService,
@@ -116,7 +120,9 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
     );
     this._register(vscode.workspace.onDidChangeTextDocument((e) => this.followTheEnd(e.document)));
     this._register({ dispose: () => [...this.following.keys()].forEach((k) => this.unfollow(k)) });
-    this._register({ dispose: () => [...this.onDisk.values()].forEach((f) => void f.dispose()) });
+    this._register({ dispose: () => [...this.onDisk.values(), ...this.brokenOff].forEach((f) => void f.dispose()) });
+    // (disposed in reverse: the reads stop before their files go)
+    this._register({ dispose: () => [...this.downloads.values()].forEach((d) => d.abort()) });
   }
 
   /** The temporary file a log went to, if it was larger than the threshold. */
@@ -177,16 +183,22 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
       if (!source) {
         return render('');
       }
-      // a finished build's log, read once: streamed, and to a file past the threshold
-      const once = new LogFollower(read, source, options);
+      // a finished build's log, read once: streamed, and to a file past the threshold. The file opens as soon as
+      // the log passes the threshold; the rest streams into it (its editor grows) instead of being waited for
+      let spilled = () => undefined as void;
+      const passed = new Promise<'spilled'>((resolve) => (spilled = () => resolve('spilled')));
+      const once = new LogFollower(read, source, { ...options, onSpill: () => spilled() });
+      const reading = once.update(ac.signal).then(() => once.closeFile());
       try {
-        await once.update(ac.signal);
+        if ((await Promise.race([reading.then(() => 'read' as const), passed])) === 'spilled') {
+          this.readToTheEnd(key, once, reading, ac, uri.path.split('/').filter(Boolean).join(' / '));
+          return this.openFromDisk(key, once, true);
+        }
       } catch (e) {
         await once.dispose();
         throw e;
       }
       if (once.spilledTo) {
-        await once.closeFile();
         return this.openFromDisk(key, once, true);
       }
       return render(once.text);
@@ -194,6 +206,38 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
       this.unfollow(key);
       return `${vscode.l10n.t('Could not load the log: {0}', describeError(e, 'load')?.message ?? String(e))}\n`;
     }
+  }
+
+  /**
+   * The rest of a finished log going to its file after the file opened. Closing the file's editor stops it
+   * (dropFile aborts the read); a failure says so, since the file then ends early.
+   */
+  private readToTheEnd(key: string, follower: LogFollower, reading: Promise<void>, ac: AbortController, label: string): void {
+    const done = reading
+      .catch((e: unknown) => {
+        if (ac.signal.aborted) {
+          return;
+        }
+        this.logger?.warn(`The rest of ${follower.spilledTo ?? 'a log'} could not be read: ${e instanceof Error ? e.message : String(e)}`);
+        // asked again, it is read again into a new file; this one stays while its editor is open
+        this.onDisk.delete(key);
+        this.brokenOff.add(follower);
+        void follower.closeFile();
+        void vscode.window.showWarningMessage(
+          vscode.l10n.t(
+            'The build log {0} could not be read to its end, so its file stops early: {1} Open the log again to read it anew.',
+            label,
+            describeError(e, 'load')?.message ?? String(e),
+          ),
+        );
+      })
+      .finally(() => this.downloads.delete(key));
+    this.downloads.set(key, { abort: () => ac.abort(), done });
+  }
+
+  /** Resolves once the rest of a finished log is in its file, or its read stopped (tests and the bench wait on it). */
+  async downloaded(uri: vscode.Uri): Promise<void> {
+    await this.downloads.get(uri.toString())?.done;
   }
 
   /** One poll tick: every followed log fetches what is new (only that, where the server allows it). */
@@ -297,8 +341,15 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
 
   /** The editor of a temporary log file closed: delete the file, stop following its log. */
   private dropFile(fsPath: string): void {
+    for (const f of this.brokenOff) {
+      if (f.spilledTo === fsPath) {
+        this.brokenOff.delete(f);
+        void f.dispose();
+      }
+    }
     for (const [key, f] of this.onDisk) {
       if (f.spilledTo === fsPath) {
+        this.downloads.get(key)?.abort();
         this.onDisk.delete(key);
         this.unfollow(key);
         void f.dispose();

@@ -293,6 +293,8 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
       const text = await provider.provideTextDocumentContent(uri, new CancellationTokenSource().token);
       const file = provider.fileOf(uri);
       assert.ok(file && text.includes(file), text);
+      // the file opened as the log passed the threshold; the rest streams into it
+      await provider.downloaded(uri);
       const size = fs.statSync(file).size;
       assert.ok(size >= 20 * 1024 * 1024, `${(size / 1024 / 1024).toFixed(1)} MB`);
       const fd = fs.openSync(file, 'r');

@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { DEMO_PAT } from '../../../sandbox/fixtures';
 import { LogDocumentProvider, logUri } from '../../../src/ui/logDocument';
-import { fake } from '../fakes/vscodeFake';
+import { fake, fakeEvents10 } from '../fakes/vscodeFake';
+import type { FakeTextDocument } from '../fakes/vscodeFake';
 import type { UiHarness } from './harness';
 import { bootExtension, waitUntil } from './harness';
 
@@ -22,7 +23,8 @@ describe('ui: a log over the threshold opens from a temporary file', () => {
     await h.dispose();
   });
 
-  it('a finished build: the file holds the whole log, the editor opens it, stopping the extension deletes it', async () => {
+  /** A finished build whose log is over the threshold: its log document's URI and its whole text. */
+  async function finishedBigBuild(label: string): Promise<{ uri: vscode.Uri; whole: string }> {
     const profiles = (await h.ext.builds.profiles()).value;
     const p = profiles.find((x) => x.name === 'Acme Android')!;
     const b = (await h.ext.builds.branches(p.id)).value[0];
@@ -40,13 +42,18 @@ describe('ui: a log over the threshold opens from a temporary file', () => {
     h.sb.world.advance(600_000);
     const q = await h.ext.builds.queueItem(s.queueItemId);
     const whole = (await h.ext.builds.logText(q.commitId!, q.buildId!)) ?? '';
-    assert.ok(whole.length > 4096, `${whole.length} chars: over the threshold`);
-    const uri = logUri({ profileName: p.name, branchName: b.name, commitId: q.commitId, buildId: q.buildId, label: 'Build big' });
+    assert.ok(whole.length > 3 * 4096, `${whole.length} chars: well over the threshold`);
+    return { uri: logUri({ profileName: p.name, branchName: b.name, commitId: q.commitId, buildId: q.buildId, label }), whole };
+  }
+
+  it('a finished build: the file holds the whole log, the editor opens it, stopping the extension deletes it', async () => {
+    const { uri, whole } = await finishedBigBuild('Build big');
     const shownBefore = fake.shownDocuments.length;
     const note = await logs.provideTextDocumentContent(uri, new vscode.CancellationTokenSource().token);
     const file = logs.fileOf(uri);
     assert.ok(file, 'written to a file');
     assert.ok(note.includes(file), note);
+    await logs.downloaded(uri);
     assert.equal(fs.readFileSync(file, 'utf8'), whole, 'the file is the whole log');
     // the file opens after the note's editor is active, or a second later when none becomes active (as here)
     await waitUntil(() => fake.shownDocuments.length > shownBefore);
@@ -62,6 +69,49 @@ describe('ui: a log over the threshold opens from a temporary file', () => {
     logs.dispose();
     await new Promise((r) => setTimeout(r, 50));
     assert.ok(!fs.existsSync(file), 'deleted when the extension stops');
+  });
+  it('a finished build: its file opens once the log passes the threshold, not after the whole log; closing it stops the rest', async () => {
+    const { uri, whole } = await finishedBigBuild('Build stalled');
+    // the answer stops after 8 KB and never ends: waiting for the whole log would wait forever
+    h.sb.faults.set({ pathIncludes: '/logs', stallAfterBytes: 8192, times: 1 });
+    const messagesBefore = fake.messages.length;
+    const shownBefore = fake.shownDocuments.length;
+    const note = await logs.provideTextDocumentContent(uri, new vscode.CancellationTokenSource().token);
+    const file = logs.fileOf(uri);
+    assert.ok(file && note.includes(file), note);
+    await waitUntil(() => (fake.shownDocuments.slice(shownBefore) as vscode.Uri[]).some((d) => d.fsPath === file));
+    const size = fs.statSync(file).size;
+    assert.ok(size > 4096 && size < whole.length, `${size} bytes in the file so far`);
+    assert.ok(whole.startsWith(fs.readFileSync(file, 'utf8')));
+    // closing the file's editor stops the read and deletes the file, quietly
+    fakeEvents10.closeTextDocument.fire({ uri: vscode.Uri.file(file) } as unknown as FakeTextDocument);
+    await logs.downloaded(uri);
+    await waitUntil(() => !fs.existsSync(file), 5000, 'the file deleted');
+    assert.deepEqual(
+      fake.messages.slice(messagesBefore).filter((m) => m.severity !== 'info'),
+      [],
+      'no warning',
+    );
+  });
+
+  it('a finished build whose log breaks off after its file opened: a warning, and asked again it is read anew', async () => {
+    const { uri, whole } = await finishedBigBuild('Build cut');
+    h.sb.faults.set({ pathIncludes: '/logs', cutAfterBytes: 8192, times: 1 });
+    const messagesBefore = fake.messages.length;
+    const warning = () => fake.messages.slice(messagesBefore).find((m) => m.severity === 'warning');
+    const note = await logs.provideTextDocumentContent(uri, new vscode.CancellationTokenSource().token);
+    await logs.downloaded(uri);
+    await waitUntil(() => warning() !== undefined, 5000, 'the warning');
+    assert.match(
+      warning()?.message ?? '',
+      /^The build log Acme Android \/ .+ \/ Build cut\.log could not be read to its end, so its file stops early: .+ Open the log again to read it anew\.$/,
+    );
+    const again = await logs.provideTextDocumentContent(uri, new vscode.CancellationTokenSource().token);
+    assert.notEqual(again, note, 'a new file');
+    await logs.downloaded(uri);
+    const file = logs.fileOf(uri);
+    assert.ok(file);
+    assert.equal(fs.readFileSync(file, 'utf8'), whole);
   });
 });
 
