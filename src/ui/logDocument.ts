@@ -185,7 +185,7 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
       }
       // a finished build's log, read once: streamed, and to a file past the threshold. The file opens as soon as
       // the log passes the threshold; the rest streams into it (its editor grows) instead of being waited for
-      let spilled = () => undefined as void;
+      let spilled: () => void = () => undefined;
       const passed = new Promise<'spilled'>((resolve) => (spilled = () => resolve('spilled')));
       const once = new LogFollower(read, source, { ...options, onSpill: () => spilled() });
       const reading = once.update(ac.signal).then(() => once.closeFile());
