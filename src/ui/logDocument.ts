@@ -6,7 +6,8 @@
  * their scroll position. The followed text is held once, and dropped when the build has ended.
  * A log larger than the threshold (5 MB) is never held whole: LogFollower writes it to a temporary file,
  * which opens in its own editor from disk (a file: URI, read by VS Code, not by this extension host), and the
- * appcircle-log: document says where it is. A followed log keeps growing in that file. The file is deleted when
+ * appcircle-log: document says where it is. A followed log keeps growing in that file; so does a finished one,
+ * whose file opens as soon as it passes the threshold while the rest is still being read. The file is deleted when
  * its editor closes or the extension stops.
  */
 import * as vscode from 'vscode';
@@ -213,7 +214,8 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
    * (dropFile aborts the read); a failure says so, since the file then ends early.
    */
   private readToTheEnd(key: string, follower: LogFollower, reading: Promise<void>, ac: AbortController, label: string): void {
-    const done = reading
+    const download = { abort: () => ac.abort(), done: Promise.resolve() };
+    download.done = reading
       .catch((e: unknown) => {
         if (ac.signal.aborted) {
           return;
@@ -231,8 +233,13 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
           ),
         );
       })
-      .finally(() => this.downloads.delete(key));
-    this.downloads.set(key, { abort: () => ac.abort(), done });
+      .finally(() => {
+        // (the log may have been asked for again after a failure: that read is another entry)
+        if (this.downloads.get(key) === download) {
+          this.downloads.delete(key);
+        }
+      });
+    this.downloads.set(key, download);
   }
 
   /** Resolves once the rest of a finished log is in its file, or its read stopped (tests and the bench wait on it). */
