@@ -5,6 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { DEMO_PAT } from '../../../sandbox/fixtures';
+import { CommandIds } from '../../../src/constants';
 import type { AppcircleNode } from '../../../src/ui/tree/nodes';
 import type * as vscode from 'vscode';
 import { EventEmitter, Uri, fake, fake10, fakeEvents10 } from '../fakes/vscodeFake';
@@ -62,6 +63,11 @@ describe('ui: what activation builds, and what is built on first use', function 
     // the real tree's change events reach VS Code through the one registered at activation
     await w.run('appcircle.refresh');
     await waitUntil(() => changed.length > 0, 5000, 'a tree change event');
+  });
+
+  it('every command registered at activation has its implementation in the features part', async () => {
+    const w = await restart();
+    assert.deepEqual([...w.ext.features.commandIds].sort(), Object.values(CommandIds).sort());
   });
 
   it('a command run from the palette builds the rest and runs', async () => {
