@@ -14,7 +14,7 @@ import { logUri } from '../src/ui/logDocument';
 import type { BranchNode, ProfileNode } from '../src/ui/tree/nodes';
 import { LoadMoreNode } from '../src/ui/tree/nodes';
 import { fake, fakeEvents10 } from '../test/unit/fakes/vscodeFake';
-import { bootExtension, nodeLabel as label, treeChild } from '../test/unit/ui/harness';
+import { bootExtension, nodeLabel as label, pollOnce, treeChild } from '../test/unit/ui/harness';
 import type { UiHarness } from '../test/unit/ui/harness';
 
 export interface Figure {
@@ -249,15 +249,7 @@ export async function bigLogFigures(add: Add): Promise<void> {
     let file: string | undefined;
     for (let step = 0; step < 11; step++) {
       sb.world.advance(runMs / 10);
-      const polled = new Promise<void>((resolve) => {
-        const d = h.ext.builds.onDidPoll(() => {
-          d.dispose();
-          resolve();
-        });
-      });
-      h.ext.builds.scheduler.pokeNow();
-      await polled;
-      await provider.settled();
+      await pollOnce(h, () => provider.settled());
       sample();
       file = provider.fileOf(uri) ?? file;
     }

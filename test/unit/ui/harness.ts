@@ -73,6 +73,19 @@ export async function bootExtension(opts: { secrets?: InMemorySecretStore; keepF
   };
 }
 
+/** Polls now and resolves after that poll (and what it made followed logs do) is done. */
+export async function pollOnce(h: UiHarness, settled: () => Promise<void> = () => Promise.resolve()): Promise<void> {
+  const polled = new Promise<void>((resolve) => {
+    const d = h.ext.builds.onDidPoll(() => {
+      d.dispose();
+      resolve();
+    });
+  });
+  h.ext.builds.scheduler.pokeNow();
+  await polled;
+  await settled();
+}
+
 /** The same condition wait as the core tests use. */
 export const waitUntil = waitFor;
 

@@ -7,7 +7,7 @@ import { LogDocumentProvider, logUri } from '../../../src/ui/logDocument';
 import { fake, fakeEvents10 } from '../fakes/vscodeFake';
 import type { FakeTextDocument } from '../fakes/vscodeFake';
 import type { UiHarness } from './harness';
-import { bootExtension, waitUntil } from './harness';
+import { bootExtension, pollOnce, waitUntil } from './harness';
 
 describe('ui: a log over the threshold opens from a temporary file', () => {
   let h: UiHarness;
@@ -23,15 +23,13 @@ describe('ui: a log over the threshold opens from a temporary file', () => {
     await h.dispose();
   });
 
-  /** A finished build whose log is over the threshold: its log document's URI and its whole text. */
-  async function finishedBigBuild(label: string): Promise<{ uri: vscode.Uri; whole: string }> {
-    const profiles = (await h.ext.builds.profiles()).value;
-    const p = profiles.find((x) => x.name === 'Acme Android')!;
+  /** Starts a build of Acme Android's first branch. */
+  async function startBuild() {
+    const p = (await h.ext.builds.profiles()).value.find((x) => x.name === 'Acme Android')!;
     const b = (await h.ext.builds.branches(p.id)).value[0];
     const [wf] = await h.ext.builds.workflows(p.id);
     const [cfg] = await h.ext.builds.configurations(p.id);
     const [c] = await h.ext.builds.commits(b.id);
-    h.sb.world.logLinesOverride = 400;
     const s = await h.ext.builds.startBuild({
       profileId: p.id,
       branchId: b.id,
@@ -39,6 +37,13 @@ describe('ui: a log over the threshold opens from a temporary file', () => {
       workflowId: wf.id,
       configurationId: cfg.id,
     });
+    return { p, b, s };
+  }
+
+  /** A finished build whose log is over the threshold: its log document's URI and its whole text. */
+  async function finishedBigBuild(label: string): Promise<{ uri: vscode.Uri; whole: string }> {
+    h.sb.world.logLinesOverride = 400;
+    const { p, b, s } = await startBuild();
     h.sb.world.advance(600_000);
     const q = await h.ext.builds.queueItem(s.queueItemId);
     const whole = (await h.ext.builds.logText(q.commitId!, q.buildId!)) ?? '';
@@ -113,52 +118,16 @@ describe('ui: a log over the threshold opens from a temporary file', () => {
     assert.ok(file);
     assert.equal(fs.readFileSync(file, 'utf8'), whole);
   });
-});
 
-describe('ui: a running build whose log passes the threshold', () => {
-  let h: UiHarness;
-  let logs: LogDocumentProvider;
-
-  beforeEach(async () => {
-    h = await bootExtension();
-    await h.run('appcircle.loginWithPat', { pat: DEMO_PAT });
-    logs = new LogDocumentProvider(h.ext.builds, undefined, 4096);
-  });
-  afterEach(async () => {
-    logs.dispose();
-    await h.dispose();
-  });
-
-  it('keeps growing in its file through the end of the build, and the file is what VS Code shows', async () => {
-    const p = (await h.ext.builds.profiles()).value.find((x) => x.name === 'Acme Android')!;
-    const b = (await h.ext.builds.branches(p.id)).value[0];
-    const [wf] = await h.ext.builds.workflows(p.id);
-    const [cfg] = await h.ext.builds.configurations(p.id);
-    const [c] = await h.ext.builds.commits(b.id);
+  it('a running build: keeps growing in its file through the end of the build, and the file is what VS Code shows', async () => {
     h.sb.setBuildTimings({ waitMs: 0, runMs: 10_000, completeMs: 500, logLines: 400 });
-    const s = await h.ext.builds.startBuild({
-      profileId: p.id,
-      branchId: b.id,
-      commitId: c.id,
-      workflowId: wf.id,
-      configurationId: cfg.id,
-    });
+    const { p, b, s } = await startBuild();
     h.sb.world.advance(1000);
     const uri = logUri({ profileName: p.name, branchName: b.name, queueItemId: s.queueItemId, label: 'Build running' });
     const first = await logs.provideTextDocumentContent(uri, new vscode.CancellationTokenSource().token);
     assert.match(first, /compiling module/, `below the threshold: the text itself, not ${first.slice(0, 300)}`);
     assert.equal(logs.fileOf(uri), undefined);
-    const tick = async () => {
-      const polled = new Promise<void>((resolve) => {
-        const d = h.ext.builds.onDidPoll(() => {
-          d.dispose();
-          resolve();
-        });
-      });
-      h.ext.builds.scheduler.pokeNow();
-      await polled;
-      await logs.settled();
-    };
+    const tick = () => pollOnce(h, () => logs.settled());
     const shownBefore = fake.shownDocuments.length;
     for (let i = 0; i < 12 && logs.followedCount > 0; i++) {
       h.sb.world.advance(1000);
