@@ -44,16 +44,24 @@ done
 
 say "3/4 starting the sandbox on 127.0.0.1:$SB_PORT"
 mkdir -p "$STATE"
+: > "$STATE/stop.log"
 setsid node out/sandbox/cli.js --port "$SB_PORT" > "$STATE/sandbox.log" 2>&1 < /dev/null &
 SB_PID=$!
 # Both servers run under setsid, each in its own process group (code-server forks): stop whole groups, give them
 # up to 5 s to exit on SIGTERM, then SIGKILL what is left.
 # Stopping must not depend on the terminal: when it is closed (SIGHUP) or the output is a pipe that is gone, printing
 # fails, and that must neither stop the cleanup (set -e) nor kill this shell (SIGPIPE) before the servers are stopped.
+# A signal that arrives while a trap runs starts the trap again, nested (bash does not block it): closing a terminal
+# sends SIGHUP twice (the kernel's hangup to the foreground group, then the shell's to its jobs), and a second
+# handler that found STOPPED set would `exit` in the middle of the first one's cleanup, leaving a server behind. So
+# every stop signal is ignored from the first line of a handler on, and the cleanup always runs to its end.
+# What it does is also written to $STATE/stop.log (the terminal may be gone).
+note() { echo "$(date +%T.%N) $*" >> "$STATE/stop.log" 2>/dev/null || true; }
 cleanup() {
+  trap '' INT TERM HUP PIPE
   [ -z "${STOPPED:-}" ] || return 0
   STOPPED=1
-  trap '' PIPE
+  note "stopping (${1:-exit})"
   say "stopping" 2>/dev/null || true
   local groups=("-$SB_PID") g
   [ -z "${CS_PID:-}" ] || groups+=("-$CS_PID")
@@ -64,11 +72,14 @@ cleanup() {
     [ "$alive" = 1 ] || break
     sleep 0.1
   done
-  for g in "${groups[@]}"; do kill -KILL -- "$g" 2>/dev/null || true; done
+  for g in "${groups[@]}"; do kill -0 -- "$g" 2>/dev/null && note "group $g still running after 5 s: SIGKILL"; kill -KILL -- "$g" 2>/dev/null || true; done
+  note "stopped"
   say "stopped" 2>/dev/null || true
 }
 trap cleanup EXIT
-trap 'cleanup; exit 130' INT TERM HUP
+trap 'trap "" INT TERM HUP; cleanup INT; exit 130' INT
+trap 'trap "" INT TERM HUP; cleanup TERM; exit 143' TERM
+trap 'trap "" INT TERM HUP; cleanup HUP; exit 129' HUP
 for _ in $(seq 1 100); do grep -q SANDBOX_READY "$STATE/sandbox.log" 2>/dev/null && break; sleep 0.1; done
 grep -q SANDBOX_READY "$STATE/sandbox.log" || { cat "$STATE/sandbox.log"; exit 1; }
 API=http://127.0.0.1:$SB_PORT

@@ -286,9 +286,11 @@ async function main(): Promise<void> {
       outcomes.push(...(await runSuite(sb, workspace)));
     }
     if (!only && !grep && vsix) {
-      // `npm start` itself, in a real terminal: password; Ctrl+C, or closing the terminal, stops both servers
+      // `npm start` itself, in a real terminal: password; Ctrl+C, closing the terminal, or stop signals arriving while
+      // it stops (what a closed terminal sends, made certain) all stop both servers
       outcomes.push(await startScriptCheck({ vsix, log }));
       outcomes.push(await startScriptCheck({ vsix, log, stop: 'close-terminal' }));
+      outcomes.push(await startScriptCheck({ vsix, log, stop: 'signal-storm' }));
     }
   } catch (e) {
     outcomes.push({ name: 'harness', ok: false, ms: 0, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });

@@ -33,14 +33,20 @@ export interface StartScriptOptions {
   /** How long `npm start` may take until it prints the URL (a cold install takes minutes). */
   readyTimeoutMs?: number;
   log?: (...a: unknown[]) => void;
-  /** How the user stops it: Ctrl+C in the terminal (default), or closing the terminal (SIGHUP to npm start). */
-  stop?: 'ctrl-c' | 'close-terminal';
+  /**
+   * How it is stopped: Ctrl+C in the terminal (default); closing the terminal (SIGHUP to npm start); or a storm of
+   * stop signals sent to start.sh while it stops (HUP, TERM, INT back to back): a closed terminal sends SIGHUP twice,
+   * and a second signal that lands inside the first one's cleanup once made start.sh exit halfway, leaving
+   * code-server running. The storm makes that timing certain instead of a matter of load.
+   */
+  stop?: 'ctrl-c' | 'close-terminal' | 'signal-storm';
 }
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const NAMES = {
   'ctrl-c': 'npm start in a terminal: a password is required, Ctrl+C stops both servers and leaves nothing',
   'close-terminal': 'npm start in a terminal: closing the terminal stops both servers and leaves nothing',
+  'signal-storm': 'npm start: stop signals arriving while it stops still stop both servers and leave nothing',
 };
 const run = promisify(execFile);
 
@@ -80,6 +86,26 @@ function processesWith(marker: string): Map<number, number> {
     }
   }
   return found;
+}
+
+function commandLine(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').join(' ').trim();
+  } catch {
+    return '';
+  }
+}
+
+/** "pid (command line) state S, blocked/ignored signals": what a leftover process was doing, for the failure report. */
+function describeProcess(pid: number): string {
+  try {
+    const cmd = commandLine(pid).slice(0, 80);
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'latin1');
+    const field = (k: string) => new RegExp(`^${k}:\\s*(\\S+)`, 'm').exec(status)?.[1] ?? '?';
+    return `${pid} (${cmd}) state ${field('State')} blocked ${field('SigBlk')} ignored ${field('SigIgn')} caught ${field('SigCgt')}`;
+  } catch {
+    return `${pid} (gone)`;
+  }
 }
 
 function groupAlive(pgid: number): boolean {
@@ -143,6 +169,13 @@ export async function startScriptCheck(opts: StartScriptOptions): Promise<StartS
   const foreground = async () => (await tmux('display-message', '-p', '-t', 'start', '#{pane_current_command}')).stdout.trim();
   let screen = '';
   let step = 'setting up';
+  const stopLog = () => {
+    try {
+      return fs.readFileSync(path.join(state, 'run', 'stop.log'), 'utf8').trim() || '(empty)';
+    } catch {
+      return '(none)';
+    }
+  };
   try {
     const vsix = path.resolve(opts.vsix);
     if (!fs.existsSync(vsix)) {
@@ -219,9 +252,38 @@ export async function startScriptCheck(opts: StartScriptOptions): Promise<StartS
         (await foreground()) === 'bash' ? true : undefined,
       );
       screen = await pane();
-    } else {
+    } else if (stop === 'close-terminal') {
       step = 'closing the terminal';
       await tmux('kill-session', '-t', 'start');
+    } else {
+      step = 'sending stop signals to start.sh while it stops';
+      const script = [...running.keys()].find(
+        (pid) => commandLine(pid).includes('scripts/start.sh') && commandLine(pid).startsWith('bash'),
+      );
+      if (script === undefined) {
+        throw new Error("start.sh not found among the run's processes");
+      }
+      // the first stop signal, then, as soon as the stop has begun, more of them back to back for half a second: one
+      // is pending at every command boundary of the cleanup, so a handler that a signal can re-enter is cut short
+      process.kill(script, 'SIGHUP');
+      const begunBy = Date.now() + 10_000;
+      while (!/\[start\] stopping/.test(await pane())) {
+        if (Date.now() > begunBy) {
+          throw new Error('start.sh did not say "stopping" within 10 s of SIGHUP');
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      const signals: NodeJS.Signals[] = ['SIGHUP', 'SIGTERM', 'SIGINT'];
+      const stormEnd = Date.now() + 500;
+      for (let i = 0; Date.now() < stormEnd; i++) {
+        try {
+          process.kill(script, signals[i % signals.length]);
+        } catch {
+          break; // start.sh has ended
+        }
+      }
+      await until('start.sh to end', 20_000, () => (commandLine(script) === '' ? true : undefined));
+      screen = await pane();
     }
     // start.sh gives the groups 5 s to stop, then SIGKILLs them; on a loaded machine its 0.1 s polls take longer: wait up to 30 s
     const left = await until('every process of the run to end and both ports to be free', 30_000, async () => {
@@ -237,21 +299,21 @@ export async function startScriptCheck(opts: StartScriptOptions): Promise<StartS
     }).catch((e: unknown) => {
       const procs = processesWith(marker);
       problems.push(
-        `${e instanceof Error ? e.message : String(e)}: processes ${[...procs.keys()].join(', ') || 'none'}, groups ${[...groups].filter(groupAlive).join(', ') || 'none'}, ` +
+        `${e instanceof Error ? e.message : String(e)}: processes ${[...procs.keys()].map(describeProcess).join(', ') || 'none'}, groups ${[...groups].filter(groupAlive).join(', ') || 'none'}, ` +
           `ports in use ${[csPort, sbPort].join(', ')}?`,
       );
       return undefined;
     });
-    expect(left !== undefined, 'nothing left after Ctrl+C');
-    if (stop === 'ctrl-c') {
-      expect(/\[start\] stopped/.test(screen), 'start.sh says it stopped');
+    expect(left !== undefined, `nothing left after stopping (${stop})`);
+    if (stop !== 'close-terminal') {
+      expect(/\[start\] stopped/.test(screen), 'start.sh says it stopped (its cleanup ran to its end)');
     }
     if (problems.length) {
       return {
         name: NAME,
         ok: false,
         ms: Date.now() - started,
-        error: `${problems.join('\n')}\n--- terminal ---\n${screen.replace(/Password:\s+\S+/, 'Password: <redacted>').trim()}`,
+        error: `${problems.join('\n')}\n--- start.sh's stop log ---\n${stopLog()}\n--- terminal ---\n${screen.replace(/Password:\s+\S+/, 'Password: <redacted>').trim()}`,
       };
     }
     return { name: NAME, ok: true, ms: Date.now() - started };
@@ -260,7 +322,7 @@ export async function startScriptCheck(opts: StartScriptOptions): Promise<StartS
       name: NAME,
       ok: false,
       ms: Date.now() - started,
-      error: `${step}: ${e instanceof Error ? e.message : String(e)}\n--- terminal ---\n${screen.replace(/Password:\s+\S+/, 'Password: <redacted>').trim()}`,
+      error: `${step}: ${e instanceof Error ? e.message : String(e)}\n--- start.sh's stop log ---\n${stopLog()}\n--- terminal ---\n${screen.replace(/Password:\s+\S+/, 'Password: <redacted>').trim()}`,
     };
   } finally {
     // whatever the outcome: stop what this check started (found by its marker), then its tmux server
