@@ -52,31 +52,52 @@ export interface GitDir {
  * or a submodule; it may point anywhere, and is read with the same bounds), with its `commondir` if it has one.
  */
 export async function openGitDir(folder: vscode.Uri): Promise<GitDir | undefined> {
-  return withTimeout(folder.scheme === 'file' ? resolveOnDisk(folder.fsPath) : resolveVirtual(folder), GIT_READ_LIMITS.timeoutMs).catch(
-    () => undefined,
-  );
+  return bounded(() => (folder.scheme === 'file' ? resolveOnDisk(folder.fsPath) : resolveVirtual(folder)));
 }
 
 function gitDirOf<R>(dir: R, common: R, readIn: (root: R, rel: string, cap: number) => Promise<string | undefined>): GitDir {
   return {
-    read: (rel, cap) => readBounded(() => readIn(dir, rel, cap)),
-    readCommon: (rel, cap) => readBounded(() => readIn(common, rel, cap)),
+    read: (rel, cap) => bounded(() => readIn(dir, rel, cap)),
+    readCommon: (rel, cap) => bounded(() => readIn(common, rel, cap)),
   };
 }
 
-async function readBounded(read: () => Promise<string | undefined>): Promise<string | undefined> {
-  return withTimeout(read(), GIT_READ_LIMITS.timeoutMs).catch(() => undefined);
-}
+/** Reads given up on (past their timeout) and still running: a hung file system holds a thread for each. */
+let stuck = 0;
+const MAX_STUCK = 2;
 
-/** `p`, or undefined after `ms` (the work itself is not cancelled: every read it does is bounded anyway). */
-function withTimeout<T>(p: Promise<T | undefined>, ms: number): Promise<T | undefined> {
+/**
+ * `work()`, or undefined after the timeout (or when it fails). A read past its timeout cannot be cancelled; while
+ * two are still running, no new one starts, so a hung file system never takes more than two threads.
+ */
+async function bounded<T>(work: () => Promise<T | undefined>): Promise<T | undefined> {
+  if (stuck >= MAX_STUCK) {
+    return undefined;
+  }
+  const p = work();
+  let timedOut = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
+    timer = setTimeout(() => {
+      timedOut = true;
+      stuck++;
+      resolve(undefined);
+    }, GIT_READ_LIMITS.timeoutMs);
   });
-  // a late rejection after the timeout is nobody's business
-  p.catch(() => undefined);
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+  void p
+    .catch(() => undefined)
+    .finally(() => {
+      if (timedOut) {
+        stuck--;
+      }
+    });
+  try {
+    return await Promise.race([p, timeout]);
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 // ---- on disk (the file scheme): node fs, realpath checks, reads into a fixed buffer -----------------------

@@ -15,10 +15,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import type { GitHead } from '../../src/core/commitStatus';
-import { readHeadFromFiles } from '../../src/platform/git';
+import { GitHeadWatcher, readHeadFromFiles } from '../../src/platform/git';
 import type { GitInfo } from '../../src/platform/gitInfo';
 import { readGitInfo } from '../../src/platform/gitInfo';
-import { FileType, Uri, workspace } from '../unit/fakes/vscodeFake';
+import { EventEmitter, FileType, Uri, fake10, workspace } from '../unit/fakes/vscodeFake';
 import type { LocalCell } from './localCells';
 import { localCellGroups } from './localCells';
 
@@ -78,6 +78,8 @@ export interface HostileGitCase {
   build(tmp: string): string;
   head: ExpectedHead;
   info: GitInfo;
+  /** Only through node fs (`file:`): a virtual workspace's reader refuses every symlink and knows no commondir. */
+  diskOnly?: true;
 }
 
 function write(file: string, text: string): void {
@@ -195,6 +197,7 @@ export const hostileGitCases: HostileGitCase[] = [
     },
     head: { remotes: [], branch: 'main', commit: HASH40 },
     info: { remotes: [], branches: ['main'] },
+    diskOnly: true,
   },
   {
     label: 'HEAD of 5 KB',
@@ -265,6 +268,7 @@ export const hostileGitCases: HostileGitCase[] = [
     },
     head: { remotes: [REMOTE], branch: 'feature', commit: HASH40 },
     info: { remotes: [REMOTE], branches: ['feature'] },
+    diskOnly: true,
   },
   {
     label: '.git file: gitdir of a submodule (relative)',
@@ -318,8 +322,10 @@ export const hostileGitCases: HostileGitCase[] = [
 
 // ---- running one case -----------------------------------------------------------------------------------
 
-function folderOf(p: string): vscode.WorkspaceFolder {
-  return { uri: Uri.file(p), name: path.basename(p), index: 0 } as unknown as vscode.WorkspaceFolder;
+/** A workspace folder on disk (`file:`), or as a virtual workspace sees it (another scheme, the same files). */
+export function folderOf(p: string, scheme = 'file'): vscode.WorkspaceFolder {
+  const uri = scheme === 'file' ? Uri.file(p) : Uri.from({ scheme, path: p });
+  return { uri, name: path.basename(p), index: 0 } as unknown as vscode.WorkspaceFolder;
 }
 
 function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -352,12 +358,15 @@ function releaseFifos(dir: string): void {
   }
 }
 
-/** Builds the case in a fresh temp dir, runs both readers within the budget, checks the outcome, cleans up. */
-export async function runHostileGitCase(c: HostileGitCase): Promise<void> {
+/**
+ * Builds the case in a fresh temp dir, runs both readers within the budget, checks the outcome, cleans up.
+ * `scheme` other than `file` runs the virtual-workspace reader (`workspace.fs`, stat first) on the same files.
+ */
+export async function runHostileGitCase(c: HostileGitCase, scheme = 'file'): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'appcircle-git-'));
   overread.length = 0;
   try {
-    const folder = folderOf(c.build(tmp));
+    const folder = folderOf(c.build(tmp), scheme);
     const [head, info] = await withDiskFs(() =>
       within(Promise.all([readHeadFromFiles(folder), readGitInfo([folder])]), CASE_BUDGET_MS, `reading "${c.label}"`),
     );
@@ -370,8 +379,71 @@ export async function runHostileGitCase(c: HostileGitCase): Promise<void> {
   }
 }
 
+/**
+ * The watcher with vscode.git present but not initialised, no repository open, over a readable `.git` on disk:
+ * it reports no HEAD (never the files' commit) until git initialises and opens the repository, then git's HEAD.
+ */
+export async function watcherWaitsForGit(): Promise<void> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'appcircle-git-'));
+  const saved = { folders: workspace.workspaceFolders, exports: fake10.gitExports };
+  const w = new GitHeadWatcher(1);
+  try {
+    const git = repo(tmp).git;
+    write(path.join(git, 'refs', 'heads', 'main'), `${HASH40}\n`);
+    workspace.workspaceFolders = [{ uri: Uri.file(path.join(tmp, 'ws')), name: 'ws', index: 0 }];
+    const none = () => ({ dispose: () => undefined });
+    const stateChanged = new EventEmitter<'uninitialized' | 'initialized'>();
+    const opened = new EventEmitter<unknown>();
+    const gitRepo = {
+      rootUri: Uri.file(path.join(tmp, 'ws')),
+      state: { HEAD: { name: 'main', commit: HASH64 }, remotes: [], onDidChange: new EventEmitter<void>().event },
+    };
+    const api = {
+      state: 'uninitialized' as 'uninitialized' | 'initialized',
+      onDidChangeState: stateChanged.event,
+      repositories: [] as (typeof gitRepo)[],
+      onDidOpenRepository: opened.event,
+      onDidCloseRepository: none,
+      getRepository: () => api.repositories[0] ?? null,
+    };
+    fake10.gitExports = { enabled: true, getAPI: () => api };
+    const commits: (string | undefined)[] = [];
+    w.onDidChangeHead((h) => commits.push(h?.commit));
+    await withDiskFs(() => within(w.start(), CASE_BUDGET_MS, 'the watcher start'));
+    assert.deepEqual([...commits], [undefined], 'no HEAD from .git while git is starting');
+    api.state = 'initialized';
+    stateChanged.fire('initialized');
+    api.repositories.push(gitRepo);
+    opened.fire(gitRepo);
+    await within(
+      new Promise<void>((resolve) => {
+        const d = w.onDidChangeHead((h) => h?.commit === HASH64 && (d.dispose(), resolve()));
+      }),
+      CASE_BUDGET_MS,
+      'the HEAD git reports',
+    );
+    assert.ok(!commits.includes(HASH40), 'never the commit of the files');
+  } finally {
+    w.dispose();
+    workspace.workspaceFolders = saved.folders;
+    fake10.gitExports = saved.exports;
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 export function gitCells(): LocalCell[] {
-  return hostileGitCases.map((c) => ({ group: 'hostile .git', label: c.label, op: 'GIT', run: () => runHostileGitCase(c) }));
+  return [
+    ...hostileGitCases.map((c) => ({ group: 'hostile .git', label: c.label, op: 'GIT', run: () => runHostileGitCase(c) })),
+    ...hostileGitCases
+      .filter((c) => !c.diskOnly)
+      .map((c) => ({
+        group: 'hostile .git',
+        label: `${c.label} (virtual workspace)`,
+        op: 'GIT',
+        run: () => runHostileGitCase(c, 'vfs-test'),
+      })),
+    { group: 'hostile .git', label: 'git API not initialised: waits, reads no .git', op: 'GIT', run: watcherWaitsForGit },
+  ];
 }
 
 localCellGroups.push(gitCells);

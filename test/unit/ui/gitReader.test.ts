@@ -3,16 +3,50 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { GitHead } from '../../../src/core/commitStatus';
-import { GitHeadWatcher, packedRef } from '../../../src/platform/git';
-import { isCommitId, isValidBranchName, parseHeadBranch, parseRemoteUrls } from '../../../src/platform/gitInfo';
-import { HASH40, HASH64, hostileGitCases, runHostileGitCase, withDiskFs } from '../../faults/gitCells';
-import { EventEmitter, Uri, fake, fake10, workspace } from '../fakes/vscodeFake';
-import { waitUntil } from './harness';
+import { GitHeadWatcher, packedRef, readHeadFromFiles } from '../../../src/platform/git';
+import { GIT_READ_LIMITS, isCommitId, isValidBranchName, parseHeadBranch, parseRemoteUrls } from '../../../src/platform/gitInfo';
+import { HASH40, HASH64, folderOf, hostileGitCases, runHostileGitCase, watcherWaitsForGit } from '../../faults/gitCells';
+import { Uri, fake, fake10, workspace } from '../fakes/vscodeFake';
 
 describe('git fallback reader (hostile .git, N1/N16)', () => {
   describe('each hostile folder: nothing read outside, no unbounded or blocking read, exact outcome', () => {
     for (const c of hostileGitCases) {
       it(c.label, () => runHostileGitCase(c));
+    }
+  });
+
+  describe('the same folders in a virtual workspace (workspace.fs, stat first)', () => {
+    for (const c of hostileGitCases.filter((x) => !x.diskOnly)) {
+      it(c.label, () => runHostileGitCase(c, 'vfs-test'));
+    }
+  });
+
+  it('a read that hangs ends at its timeout, and at most two hung reads are left running', async () => {
+    const saved = { fs: { ...workspace.fs }, timeout: GIT_READ_LIMITS.timeoutMs };
+    const hung: (() => void)[] = [];
+    let stats = 0;
+    Object.assign(workspace.fs, {
+      stat: () => {
+        stats++;
+        return new Promise((_, reject) => hung.push(() => reject(new Error('ENOENT'))));
+      },
+    });
+    GIT_READ_LIMITS.timeoutMs = 50;
+    try {
+      const folder = folderOf('/nowhere', 'vfs-test');
+      for (let i = 0; i < 4; i++) {
+        assert.equal(await readHeadFromFiles(folder), undefined);
+      }
+      assert.equal(stats, 2, 'no new read while two hung ones still run');
+      hung.forEach((release) => release());
+      // the rejections settle in microtasks, all run before the next macrotask
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(await readHeadFromFiles(folder), undefined);
+      assert.equal(stats, 3, 'reads start again once the hung ones ended');
+    } finally {
+      hung.forEach((release) => release());
+      Object.assign(workspace.fs, saved.fs);
+      GIT_READ_LIMITS.timeoutMs = saved.timeout;
     }
   });
 
@@ -55,7 +89,6 @@ describe('git fallback reader (hostile .git, N1/N16)', () => {
     beforeEach(() => {
       fake.reset();
       tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'appcircle-git-'));
-      // a readable repository on disk: a reader that went around the API would report FILE_HASH
       const git = path.join(tmp, '.git');
       fs.mkdirSync(path.join(git, 'refs', 'heads'), { recursive: true });
       fs.writeFileSync(path.join(git, 'HEAD'), 'ref: refs/heads/main\n');
@@ -68,40 +101,7 @@ describe('git fallback reader (hostile .git, N1/N16)', () => {
       fs.rmSync(tmp, { recursive: true, force: true });
     });
 
-    it('waits for an uninitialised git API (no repository yet) instead of reading .git', async () => {
-      const none = () => ({ dispose: () => undefined });
-      const stateChanged = new EventEmitter<'uninitialized' | 'initialized'>();
-      const opened = new EventEmitter<unknown>();
-      const repo = {
-        rootUri: Uri.file(tmp),
-        state: { HEAD: { name: 'main', commit: HASH64 }, remotes: [], onDidChange: new EventEmitter<void>().event },
-      };
-      const api = {
-        state: 'uninitialized' as 'uninitialized' | 'initialized',
-        onDidChangeState: stateChanged.event,
-        repositories: [] as (typeof repo)[],
-        onDidOpenRepository: opened.event,
-        onDidCloseRepository: none,
-        getRepository: () => api.repositories[0] ?? null,
-      };
-      fake10.gitExports = { enabled: true, getAPI: () => api };
-      const w = new GitHeadWatcher(1);
-      const heads: (GitHead | undefined)[] = [];
-      w.onDidChangeHead((h) => heads.push(h));
-      try {
-        await withDiskFs(() => w.start());
-        assert.deepEqual([...heads], [undefined], 'no HEAD from .git while git is starting');
-        api.state = 'initialized';
-        stateChanged.fire('initialized');
-        api.repositories.push(repo);
-        opened.fire(repo);
-        const commits = (): (string | undefined)[] => heads.map((h) => h?.commit);
-        await waitUntil(() => commits().at(-1) === HASH64, 5_000, 'the HEAD git reports');
-        assert.ok(!commits().includes(HASH40), 'never the files');
-      } finally {
-        w.dispose();
-      }
-    });
+    it('waits for an uninitialised git API (no repository yet) instead of reading .git', () => watcherWaitsForGit());
 
     it('reads .git (bounded) when the git extension is disabled or absent', async () => {
       for (const exports of [{ enabled: false, getAPI: () => assert.fail('not asked when disabled') }, undefined]) {
