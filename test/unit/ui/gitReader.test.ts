@@ -6,7 +6,8 @@ import type { GitHead } from '../../../src/core/commitStatus';
 import { GitHeadWatcher, packedRef, readHeadFromFiles } from '../../../src/platform/git';
 import { GIT_READ_LIMITS, isCommitId, isValidBranchName, parseHeadBranch, parseRemoteUrls } from '../../../src/platform/gitInfo';
 import { HASH40, HASH64, folderOf, hostileGitCases, runHostileGitCase, watcherWaitsForGit } from '../../faults/gitCells';
-import { Uri, fake, fake10, workspace } from '../fakes/vscodeFake';
+import { EventEmitter, Uri, fake, fake10, workspace } from '../fakes/vscodeFake';
+import { waitUntil } from './harness';
 
 describe('git fallback reader (hostile .git, N1/N16)', () => {
   describe('each hostile folder: nothing read outside, no unbounded or blocking read, exact outcome', () => {
@@ -116,6 +117,33 @@ describe('git fallback reader (hostile .git, N1/N16)', () => {
         } finally {
           w.dispose();
         }
+      }
+    });
+
+    it('moves from .git to the API when git.enabled turns on', async () => {
+      const enablement = new EventEmitter<boolean>();
+      const repo = {
+        rootUri: Uri.file(tmp),
+        state: { HEAD: { name: 'main', commit: HASH64 }, remotes: [], onDidChange: new EventEmitter<void>().event },
+      };
+      const none = () => ({ dispose: () => undefined });
+      const exports = {
+        enabled: false,
+        onDidChangeEnablement: enablement.event,
+        getAPI: () => ({ repositories: [repo], onDidOpenRepository: none, onDidCloseRepository: none, getRepository: () => repo }),
+      };
+      fake10.gitExports = exports;
+      const w = new GitHeadWatcher(1);
+      const commits: (string | undefined)[] = [];
+      w.onDidChangeHead((h) => commits.push(h?.commit));
+      try {
+        await w.start();
+        assert.deepEqual([...commits], [HASH40], 'the files while git is disabled');
+        exports.enabled = true;
+        enablement.fire(true);
+        await waitUntil(() => commits.at(-1) === HASH64, 5_000, 'the HEAD git reports');
+      } finally {
+        w.dispose();
       }
     });
   });
