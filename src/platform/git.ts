@@ -2,13 +2,15 @@
  * The workspace's git HEAD through the built-in `vscode.git` extension's API (no git process of ours): the
  * repository of the active editor's folder, else of the first workspace folder; its branch, commit, remotes,
  * and how far it is ahead of its upstream. Tells when HEAD changes and when a push moved the upstream to HEAD.
- * Without the git extension (disabled, a virtual workspace), `.git` is read directly, without change events.
+ * Without the git extension's API (Restricted Mode, `git.enabled: false`, git or the extension missing), `.git` is
+ * read directly with bounded reads (`gitInfo.ts`), without change events; while the extension is there but has no
+ * repository yet, it is waited for, never read around.
  */
 import * as vscode from 'vscode';
 import type { GitHead } from '../core/commitStatus';
 import { DisposableBase, Emitter } from '../core/events';
 import type { Event } from '../core/events';
-import { parseHeadBranch, parseRemoteUrls } from './gitInfo';
+import { GIT_READ_LIMITS, isCommitId, openGitDir, parseHeadBranch, parseRemoteUrls } from './gitInfo';
 
 // ---- the part of the vscode.git API used here (extensions/git/src/api/git.d.ts) -------------------------
 
@@ -48,6 +50,7 @@ interface GitApi {
 }
 interface GitExtension {
   readonly enabled?: boolean;
+  readonly onDidChangeEnablement?: vscode.Event<boolean>;
   getAPI(version: 1): GitApi;
 }
 
@@ -92,6 +95,7 @@ export class GitHeadWatcher extends DisposableBase {
   private readonly _onDidPush = this._register(new Emitter<GitHead>());
   readonly onDidPush: Event<GitHead> = this._onDidPush.event;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private reading: Promise<GitHead | undefined> | undefined;
 
   constructor(private readonly debounceMs = 300) {
     super();
@@ -110,11 +114,39 @@ export class GitHeadWatcher extends DisposableBase {
     });
   }
 
-  /** Connects to the git extension (activating it) and reports the first HEAD. */
+  /**
+   * Connects to the git extension (activating it) and reports the first HEAD. While the extension is there, only
+   * its API is asked: not initialised yet, or no repository open yet, means no HEAD until it reports one
+   * (`onDidChangeState`, `onDidOpenRepository`). `.git` is read only when the API is not there at all
+   * (Restricted Mode, `git.enabled: false`, git missing, no extension).
+   */
   async start(): Promise<void> {
     const ext = vscode.extensions.getExtension<GitExtension>('vscode.git');
+    let exports: GitExtension | undefined;
     try {
-      const exports = ext ? (ext.isActive ? ext.exports : await ext.activate()) : undefined;
+      exports = ext ? (ext.isActive ? ext.exports : await ext.activate()) : undefined;
+    } catch {
+      exports = undefined;
+    }
+    const onEnablement = exports?.onDidChangeEnablement;
+    if (exports && onEnablement) {
+      const enabledExports = exports;
+      // `git.enabled` turned on later: from then on the API, not the files
+      this._register(
+        onEnablement((enabled) => {
+          if (enabled && !this.api) {
+            this.connect(enabledExports);
+            this.schedule();
+          }
+        }),
+      );
+    }
+    this.connect(exports);
+    await this.emit();
+  }
+
+  private connect(exports: GitExtension | undefined): void {
+    try {
       this.api = exports && exports.enabled !== false ? exports.getAPI(1) : undefined;
     } catch {
       this.api = undefined;
@@ -128,7 +160,6 @@ export class GitHeadWatcher extends DisposableBase {
       }
       api.repositories.forEach((r) => this.subscribe(r));
     }
-    await this.emit();
   }
 
   private subscribe(repo: GitRepository): void {
@@ -163,11 +194,13 @@ export class GitHeadWatcher extends DisposableBase {
   }
 
   async current(): Promise<GitHead | undefined> {
-    const repo = this.chosen();
-    if (repo) {
-      return headOf(repo);
+    if (this.api) {
+      const repo = this.chosen();
+      return repo ? headOf(repo) : undefined;
     }
-    return this.api?.repositories.length ? undefined : readHeadFromFiles();
+    // no git API: read `.git`, one read at a time however often the editor changes
+    this.reading ??= readHeadFromFiles().finally(() => (this.reading = undefined));
+    return this.reading;
   }
 
   private async emit(): Promise<void> {
@@ -181,33 +214,44 @@ export class GitHeadWatcher extends DisposableBase {
   }
 }
 
-/** HEAD from `.git` files (no git extension): branch, commit (loose ref or packed-refs), remotes. */
+/**
+ * HEAD from `.git` files (no git extension): branch, commit (loose ref or packed-refs), remotes. Follows a `.git`
+ * file's `gitdir:` (worktrees, submodules); every read is bounded (`gitInfo.ts`), and only 40- or 64-hex ids count.
+ */
 export async function readHeadFromFiles(
   folder: vscode.WorkspaceFolder | undefined = vscode.workspace.workspaceFolders?.[0],
 ): Promise<GitHead | undefined> {
   if (!folder) {
     return undefined;
   }
-  const gitDir = vscode.Uri.joinPath(folder.uri, '.git');
-  const read = async (rel: string) => {
-    try {
-      return new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(gitDir, rel)));
-    } catch {
-      return undefined;
-    }
-  };
-  const headText = (await read('HEAD'))?.trim();
-  if (!headText) {
+  const git = await openGitDir(folder.uri);
+  const headText = (await git?.read('HEAD', GIT_READ_LIMITS.smallFile))?.trim();
+  if (!git || !headText) {
     return undefined;
   }
   const branch = parseHeadBranch(headText);
-  let commit: string | undefined = /^[0-9a-f]{40}$/i.test(headText) ? headText : undefined;
+  let commit = isCommitId(headText) ? headText.toLowerCase() : undefined;
   if (branch) {
-    commit = (await read(`refs/heads/${branch}`))?.trim();
-    if (!commit) {
-      const packed = (await read('packed-refs')) ?? '';
-      commit = new RegExp(`^([0-9a-f]{40}) refs/heads/${branch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm').exec(packed)?.[1];
+    const loose = (await git.readCommon(`refs/heads/${branch}`, GIT_READ_LIMITS.smallFile))?.trim();
+    commit =
+      loose && isCommitId(loose)
+        ? loose.toLowerCase()
+        : packedRef((await git.readCommon('packed-refs', GIT_READ_LIMITS.largeFile)) ?? '', branch);
+  }
+  const remotes = parseRemoteUrls((await git.readCommon('config', GIT_READ_LIMITS.largeFile)) ?? '');
+  return { root: folder.uri.toString(), remotes, branch, commit };
+}
+
+/** The id of `refs/heads/<branch>` in a packed-refs text (`<id> <ref>` lines; `#` headers, `^` peeled tags). */
+export function packedRef(packed: string, branch: string): string | undefined {
+  const ref = `refs/heads/${branch}`;
+  for (const raw of packed.split('\n')) {
+    const line = raw.trimEnd();
+    const sp = line.indexOf(' ');
+    if (sp > 0 && line.slice(sp + 1) === ref) {
+      const id = line.slice(0, sp);
+      return isCommitId(id) ? id.toLowerCase() : undefined;
     }
   }
-  return { root: folder.uri.toString(), remotes: parseRemoteUrls((await read('config')) ?? ''), branch, commit };
+  return undefined;
 }
