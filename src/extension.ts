@@ -11,6 +11,7 @@ export const SPILL_SWEEP_DELAY_MS = 30_000;
 export const DEACTIVATE_CLEANUP_MS = 3_000;
 
 let running: AppcircleExtension | undefined;
+let sweep: ReturnType<typeof setTimeout> | undefined;
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   // src/core and src/ui/presentation.ts (no vscode values) translate through @vscode/l10n: hand it the bundle that
@@ -22,7 +23,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   running = ext;
   context.subscriptions.push(ext);
   // build logs that a killed or crashed extension host left in the temp folder (N7): deleted a while after start
-  const sweep = setTimeout(() => {
+  sweep = setTimeout(() => {
     void sweepStaleSpillFolders().then(({ removed }) => {
       if (removed.length) {
         componentLogger(ext.logger, 'logs').info(`Deleted ${removed.length} log folders left in the temp folder for over a day`);
@@ -40,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 export async function deactivate(): Promise<void> {
   const ext = running;
   running = undefined;
+  clearTimeout(sweep);
   ext?.dispose();
   await deletionsDone(DEACTIVATE_CLEANUP_MS);
 }

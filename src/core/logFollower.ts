@@ -145,7 +145,8 @@ export class LogFollower {
       return 'unchanged';
     }
     const now = this.options.now ?? Date.now;
-    if (this._rangeIgnored && !options.force && now() - this.lastReadAt < (this.options.rangeIgnoredIntervalMs ?? RANGE_IGNORED_INTERVAL_MS)) {
+    const interval = this.options.rangeIgnoredIntervalMs ?? RANGE_IGNORED_INTERVAL_MS;
+    if (this._rangeIgnored && !options.force && now() - this.lastReadAt < interval) {
       return 'unchanged';
     }
     this.lastReadAt = now();
