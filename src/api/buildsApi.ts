@@ -188,8 +188,9 @@ export class BuildsApi {
    * log of many MB is held once as text rather than as buffers plus a copy.
    */
   async buildLog(commitId: string, buildId: string, signal?: AbortSignal): Promise<string | undefined> {
+    const path = `build/v1/commits/${enc(commitId)}/builds/${enc(buildId)}/logs`;
     return notReadyAsUndefined(async () =>
-      streamToText((await this.client.getStream(`build/v1/commits/${enc(commitId)}/builds/${enc(buildId)}/logs`, { signal })).stream),
+      streamToText(await refuseHtmlLog(await this.client.getStream(path, { signal }), 'GET', path, 0)),
     );
   }
 
