@@ -3,7 +3,9 @@ import * as vscode from 'vscode';
 import type { AppcircleExtension, ExtensionApi } from './container';
 import { apiFor, createExtension } from './container';
 import { componentLogger } from './core/ports';
+import type { Logger } from './core/ports';
 import { deletionsDone, sweepStaleSpillFolders } from './core/spillFolders';
+import type { SweepOptions } from './core/spillFolders';
 
 /** The temp folder is swept for leftover log files this long after activation, off the startup path. */
 export const SPILL_SWEEP_DELAY_MS = 30_000;
@@ -23,15 +25,24 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   running = ext;
   context.subscriptions.push(ext);
   // build logs that a killed or crashed extension host left in the temp folder (N7): deleted a while after start
-  sweep = setTimeout(() => {
-    void sweepStaleSpillFolders().then(({ removed }) => {
-      if (removed.length) {
-        componentLogger(ext.logger, 'logs').info(`Deleted ${removed.length} log folders left in the temp folder for over a day`);
-      }
-    });
-  }, SPILL_SWEEP_DELAY_MS);
+  sweep = scheduleSpillSweep(componentLogger(ext.logger, 'logs'));
   context.subscriptions.push({ dispose: () => clearTimeout(sweep) });
   return apiFor(ext);
+}
+
+/** Sweeps the temp folder for leftover log folders once, `delayMs` from now (off the startup path); clearTimeout stops it. */
+export function scheduleSpillSweep(
+  logger: Logger,
+  delayMs = SPILL_SWEEP_DELAY_MS,
+  options: SweepOptions = {},
+): ReturnType<typeof setTimeout> {
+  return setTimeout(() => {
+    void sweepStaleSpillFolders(options).then(({ removed }) => {
+      if (removed.length) {
+        logger.info(`Deleted ${removed.length} log folders left in the temp folder for over a day`);
+      }
+    });
+  }, delayMs);
 }
 
 /**

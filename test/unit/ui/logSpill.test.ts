@@ -1,11 +1,12 @@
 /** A build log over the threshold opens from disk, and the appcircle-log: document says where. */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEMO_PAT } from '../../../sandbox/fixtures';
 import { LOG_SCHEME } from '../../../src/constants';
-import { activate, deactivate } from '../../../src/extension';
+import { activate, deactivate, scheduleSpillSweep } from '../../../src/extension';
 import { LogDocumentProvider, logUri } from '../../../src/ui/logDocument';
 import { InMemorySecretStore } from '../fakes/inMemorySecretStore';
 import { fake, fakeEvents10 } from '../fakes/vscodeFake';
@@ -232,5 +233,29 @@ describe('ui: a log over the threshold opens from a temporary file', () => {
     assert.ok(reads >= 4 && reads <= 5, `${reads} whole-log reads in 2 minutes`);
     assert.equal(lines.filter((l) => l.includes('ignores Range')).length, 1, lines.join('\n'));
     assert.equal(logs.followedCount, 1, 'still followed');
+  });
+
+  it('activation’s sweep of the temp folder runs once its timer fires and says what it deleted (N7)', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sweep-test-'));
+    try {
+      const stale = path.join(tmp, 'appcircle-log-gggggg');
+      fs.mkdirSync(stale, { mode: 0o700 });
+      const old = (Date.now() - 25 * 60 * 60_000) / 1000;
+      fs.utimesSync(stale, old, old);
+      const lines: string[] = [];
+      const logger = {
+        trace: () => undefined,
+        debug: () => undefined,
+        info: (m: string) => lines.push(m),
+        warn: () => undefined,
+        error: () => undefined,
+      };
+      scheduleSpillSweep(logger, 0, { dir: tmp });
+      await waitUntil(() => lines.length > 0, 5000, 'the sweep’s log line');
+      assert.deepEqual(lines, ['Deleted 1 log folders left in the temp folder for over a day']);
+      assert.ok(!fs.existsSync(stale));
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
