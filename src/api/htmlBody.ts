@@ -27,43 +27,68 @@ export async function refuseHtmlLog(r: StreamResult, method: string, path: strin
   if (start !== 0) {
     return r.stream; // the middle of a log may well print HTML
   }
-  const it = (r.stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  // read the first bytes in paused mode and put them back (unshift): the caller gets the same stream, its
+  // guards (idle timer, deadline, abort) and its destroy() untouched
+  const stream = r.stream as Stream.Readable;
   const head: Buffer[] = [];
   let size = 0;
   let verdict: boolean | undefined;
-  let ended = false;
-  while (verdict === undefined) {
-    const next = await it.next();
-    if (next.done) {
-      ended = true;
-      break;
+  // one error listener for the whole look (an error emitted between two waits is not lost, nor unhandled)
+  let failed: { error: unknown } | undefined;
+  let wake: () => void = () => undefined;
+  const onError = (error: unknown) => {
+    failed = { error };
+    wake();
+  };
+  stream.on('error', onError);
+  try {
+    while (verdict === undefined) {
+      if (failed) {
+        throw failed.error;
+      }
+      const chunk = stream.read() as Buffer | string | null;
+      if (chunk === null) {
+        if (stream.readableEnded || stream.destroyed) {
+          break;
+        }
+        await new Promise<void>((resolve) => {
+          wake = () => {
+            stream.off('readable', wake);
+            stream.off('end', wake);
+            stream.off('close', wake);
+            resolve();
+          };
+          stream.on('readable', wake);
+          stream.on('end', wake);
+          stream.on('close', wake);
+        });
+        continue;
+      }
+      head.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+      size += chunk.length;
+      verdict = looksHtml(Buffer.concat(head).subarray(0, SNIFF_BYTES).toString('latin1'), size >= SNIFF_BYTES);
     }
-    const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
-    head.push(chunk);
-    size += chunk.length;
-    verdict = looksHtml(Buffer.concat(head).subarray(0, SNIFF_BYTES).toString('latin1'), size >= SNIFF_BYTES);
+  } finally {
+    stream.off('error', onError);
+  }
+  if (failed) {
+    throw failed.error;
   }
   if (verdict) {
-    await it.return?.();
+    stream.destroy();
     throw html();
   }
-  async function* rest(): AsyncGenerator<Buffer> {
-    try {
-      yield* head;
-      while (!ended) {
-        const next = await it.next();
-        if (next.done) {
-          return;
-        }
-        yield next.value;
-      }
-    } finally {
-      if (!ended) {
-        await it.return?.();
-      }
-    }
+  if (stream.readableEnded) {
+    return nodeStream().Readable.from(head, { objectMode: false }); // all of it was read: a short log
   }
-  return nodeStream().Readable.from(rest(), { objectMode: false });
+  if (stream.destroyed) {
+    // closed before its end without an error: a cut, never a complete log
+    throw new ApiError({ kind: 'network', method, path, status: r.status });
+  }
+  if (head.length) {
+    stream.unshift(Buffer.concat(head));
+  }
+  return stream;
 }
 
 /** True or false once the leading text decides it; undefined while it could still become an HTML start. */

@@ -1,6 +1,6 @@
 /** S11c: a log answered with a web page is refused as htmlResponse, by its Content-Type or by its first bytes. */
 import * as assert from 'node:assert/strict';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { isApiError } from '../../../src/api/errors';
 import { refuseHtmlLog } from '../../../src/api/htmlBody';
 import type { StreamResult } from '../../../src/api/httpClient';
@@ -46,5 +46,20 @@ describe('api/refuseHtmlLog', () => {
     }
     const s = await refuseHtmlLog({ stream: Readable.from(cut()), status: 200 }, 'GET', 'p', 0);
     await assert.rejects(text(s), /socket hang up/);
+  });
+
+  it('a stream closed before its end while looking is a cut (network), not a short complete log', async () => {
+    const s = new PassThrough();
+    s.write('  \n'); // undecided yet: whitespace only
+    const looking = refuseHtmlLog({ stream: s, status: 200 }, 'GET', 'p', 0);
+    setImmediate(() => s.destroy());
+    await assert.rejects(looking, (e: unknown) => isApiError(e) && e.kind === 'network');
+  });
+
+  it('an error while looking is the stream’s error', async () => {
+    const s = new PassThrough();
+    const looking = refuseHtmlLog({ stream: s, status: 200 }, 'GET', 'p', 0);
+    setImmediate(() => s.destroy(new Error('ECONNRESET')));
+    await assert.rejects(looking, /ECONNRESET/);
   });
 });
