@@ -5,6 +5,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { ApiClient } from './httpClient';
 import { isApiError } from './errors';
+import { refuseHtmlLog } from './htmlBody';
 import { unwrapList } from './dto';
 
 export interface ProfileDto {
@@ -187,8 +188,9 @@ export class BuildsApi {
    * log of many MB is held once as text rather than as buffers plus a copy.
    */
   async buildLog(commitId: string, buildId: string, signal?: AbortSignal): Promise<string | undefined> {
+    const path = `build/v1/commits/${enc(commitId)}/builds/${enc(buildId)}/logs`;
     return notReadyAsUndefined(async () =>
-      streamToText((await this.client.getStream(`build/v1/commits/${enc(commitId)}/builds/${enc(buildId)}/logs`, { signal })).stream),
+      streamToText(await refuseHtmlLog(await this.client.getStream(path, { signal }), 'GET', path, 0)),
     );
   }
 
@@ -203,11 +205,10 @@ export class BuildsApi {
         : `build/v1/commits/${enc(source.commitId)}/builds/${enc(source.buildId)}/logs`;
     try {
       const r = await this.client.getStream(path, { signal, headers: from > 0 ? { Range: `bytes=${from}-` } : undefined });
-      if (r.status !== 206) {
-        return { kind: 'bytes', start: 0, stream: r.stream };
-      }
       const m = /^bytes\s+(\d+)-/i.exec(r.contentRange ?? '');
-      return { kind: 'bytes', start: m ? Number(m[1]) : from, stream: r.stream };
+      const start = r.status !== 206 ? 0 : m ? Number(m[1]) : from;
+      // a captive portal's 200 page is not the log (S11c)
+      return { kind: 'bytes', start, stream: await refuseHtmlLog(r, 'GET', path, start) };
     } catch (e) {
       if (isApiError(e) && e.kind === 'notFound') {
         return { kind: 'notReady' };

@@ -5,6 +5,7 @@
  * running hash of what was received), and only the rest is decoded and appended. The log is held once, as text,
  * up to a threshold (5 MB); past it, the text so far and everything after it go to a temporary file,
  * so a log of any size costs at most the threshold plus one chunk of memory. `spilledTo` names the file.
+ * The file stops at a ceiling (1 GB) with a note saying so; a server that ignores Range is read less often.
  */
 import type * as Crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -12,8 +13,11 @@ import type * as Os from 'node:os';
 import * as path from 'node:path';
 import type { Hash } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
+import * as l10n from '@vscode/l10n';
 import type { LogRead, LogSource } from '../api/buildsApi';
 import { NO_LOGS } from '../api/buildsApi';
+import { safeFileName } from './fileNames';
+import { SPILL_FOLDER_PREFIX, trackDeletion } from './spillFolders';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- node:crypto and node:os on first use, not at activation */
 const nodeCrypto = (): typeof Crypto => require('node:crypto') as typeof Crypto;
@@ -30,6 +34,10 @@ export type LogUpdate = 'notReady' | 'unchanged' | 'appended' | 'replaced';
 
 /** Logs larger than this are written to a temporary file instead of being held in memory. */
 export const LOG_SPILL_THRESHOLD_BYTES = 5 * 1024 * 1024;
+/** A log's temporary file stops growing here (a runaway log must not fill the disk); a note at its end says so. */
+export const LOG_FILE_CEILING_BYTES = 1024 * 1024 * 1024;
+/** Once the server has ignored Range, a followed log is read whole at most this often (not at every poll tick). */
+export const RANGE_IGNORED_INTERVAL_MS = 30_000;
 
 export interface LogFollowerOptions {
   /** Past this many bytes the log goes to a temporary file (default LOG_SPILL_THRESHOLD_BYTES). */
@@ -38,6 +46,17 @@ export interface LogFollowerOptions {
   fileName?: string;
   /** Called once the log went to its file (the text received so far is in it; the rest follows there). */
   onSpill?: () => void;
+  /** The file holds at most this many bytes of the log (default LOG_FILE_CEILING_BYTES); a note follows them. */
+  maxFileBytes?: number;
+  /** The clock for RANGE_IGNORED_INTERVAL_MS (default Date.now). */
+  now?: () => number;
+  /** Default RANGE_IGNORED_INTERVAL_MS. */
+  rangeIgnoredIntervalMs?: number;
+}
+
+export interface UpdateOptions {
+  /** Read even when a Range-ignoring server's slower cadence says not yet (the build has ended: its last lines). */
+  force?: boolean;
 }
 
 export class LogFollower {
@@ -49,6 +68,10 @@ export class LogFollower {
   wholeLogReads = 0;
   private file: { path: string; handle: fs.promises.FileHandle | undefined } | undefined;
   private readonly spillAbove: number;
+  private readonly maxFileBytes: number;
+  private _rangeIgnored = false;
+  private lastReadAt = Number.NEGATIVE_INFINITY;
+  private _capped = false;
 
   constructor(
     private readonly read: ReadLog,
@@ -56,6 +79,20 @@ export class LogFollower {
     private readonly options: LogFollowerOptions = {},
   ) {
     this.spillAbove = options.spillAboveBytes ?? LOG_SPILL_THRESHOLD_BYTES;
+    this.maxFileBytes = options.maxFileBytes ?? LOG_FILE_CEILING_BYTES;
+  }
+
+  /**
+   * The server answered a Range request with the whole log: from then on each read costs the whole log, so it
+   * is read at most every RANGE_IGNORED_INTERVAL_MS (other updates answer 'unchanged' without a request).
+   */
+  get rangeIgnored(): boolean {
+    return this._rangeIgnored;
+  }
+
+  /** The file reached its ceiling: it ends with a note, and nothing more is read. */
+  get capped(): boolean {
+    return this._capped;
   }
 
   /** The text received so far; empty once the log went to a file (see `spilledTo`). */
@@ -77,8 +114,15 @@ export class LogFollower {
     await h?.close();
   }
 
-  /** Closes and deletes the temporary file, if any. */
-  async dispose(): Promise<void> {
+  /**
+   * Closes and deletes the temporary file and its folder, if any. Tracked from its start (spillFolders.ts), so
+   * `deactivate()` waits for it; never rejects.
+   */
+  dispose(): Promise<void> {
+    return trackDeletion(this.closeAndDelete());
+  }
+
+  private async closeAndDelete(): Promise<void> {
     const f = this.file;
     await this.closeFile();
     this.file = undefined;
@@ -92,8 +136,20 @@ export class LogFollower {
     return this.bytes;
   }
 
-  /** Fetches what is new and appends it. A stream error leaves what was received appended, then rethrows. */
-  async update(signal?: AbortSignal): Promise<LogUpdate> {
+  /**
+   * Fetches what is new and appends it. A stream error leaves what was received appended, then rethrows (a cut
+   * log never looks complete).
+   */
+  async update(signal?: AbortSignal, options: UpdateOptions = {}): Promise<LogUpdate> {
+    if (this._capped) {
+      return 'unchanged';
+    }
+    const now = this.options.now ?? Date.now;
+    const interval = this.options.rangeIgnoredIntervalMs ?? RANGE_IGNORED_INTERVAL_MS;
+    if (this._rangeIgnored && !options.force && now() - this.lastReadAt < interval) {
+      return 'unchanged';
+    }
+    this.lastReadAt = now();
     const had = this.bytes;
     const r = await this.read(this.source, had, signal);
     if (r.kind === 'notReady') {
@@ -106,6 +162,7 @@ export class LogFollower {
       await this.appendStream(r.stream);
     } else if (r.start === 0) {
       this.wholeLogReads++;
+      this._rangeIgnored = true;
       if (!(await this.skipKnownPrefix(r.stream))) {
         return this.reload(signal);
       }
@@ -139,12 +196,17 @@ export class LogFollower {
     await this.file?.handle?.truncate(0);
   }
 
-  private async append(chunk: Buffer): Promise<void> {
+  private async append(raw: Buffer): Promise<void> {
+    const room = this.file ? this.maxFileBytes - this.bytes : raw.length;
+    const chunk = room < raw.length ? raw.subarray(0, Math.max(0, room)) : raw;
     this.hash.update(chunk);
     this.bytes += chunk.length;
     const text = this.decoder.write(chunk);
     if (this.file) {
       await this.writeToFile(text);
+      if (chunk !== raw) {
+        await this.cap();
+      }
       return;
     }
     this._text += text;
@@ -153,10 +215,23 @@ export class LogFollower {
     }
   }
 
+  /** The file is at its ceiling: the note at its end, and no more reads. */
+  private async cap(): Promise<void> {
+    this._capped = true;
+    const size = formatSize(this.maxFileBytes);
+    await this.writeToFile(
+      `${this.decoder.end()}\n\n${l10n.t(
+        'The log is longer than {0}, so the rest was left out of this file. To read all of it, open the build in Appcircle and download its log there.',
+        size,
+      )}\n`,
+    );
+  }
+
   /** Moves the text to a new temporary file (private folder, owner-only file); from now on chunks go there. */
   private async spill(): Promise<void> {
-    const dir = await fs.promises.mkdtemp(path.join(nodeOs().tmpdir(), 'appcircle-log-'));
-    const name = (this.options.fileName ?? `build-${nodeCrypto().randomBytes(4).toString('hex')}.log`).replace(/[\\/:*?"<>|]/g, '-');
+    const dir = await fs.promises.mkdtemp(path.join(nodeOs().tmpdir(), SPILL_FOLDER_PREFIX));
+    // the name comes from server text (the commit message): no separators, control or bidi characters
+    const name = safeFileName(this.options.fileName ?? `build-${nodeCrypto().randomBytes(4).toString('hex')}.log`);
     const file = path.join(dir, name);
     // append mode: after a truncate (a whole re-read) writes start at the beginning again
     const handle = await fs.promises.open(file, 'ax', 0o600);
@@ -180,6 +255,9 @@ export class LogFollower {
   private async appendStream(stream: NodeJS.ReadableStream): Promise<void> {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       await this.append(chunk);
+      if (this._capped) {
+        break; // (leaving the loop destroys the stream)
+      }
     }
   }
 
@@ -206,10 +284,23 @@ export class LogFollower {
       }
       if (chunk.length) {
         await this.append(chunk);
+        if (this._capped) {
+          return true;
+        }
       }
     }
     return skipped === known;
   }
+}
+
+function formatSize(bytes: number): string {
+  if (bytes >= 1024 * 1024 * 1024) {
+    return `${Math.round(bytes / 1024 / 1024 / 1024)} GB`;
+  }
+  if (bytes >= 1024 * 1024) {
+    return `${Math.round(bytes / 1024 / 1024)} MB`;
+  }
+  return `${bytes} bytes`;
 }
 
 function destroy(stream: NodeJS.ReadableStream): void {

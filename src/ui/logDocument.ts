@@ -15,7 +15,8 @@ import { LOG_SCHEME } from '../constants';
 import { isTerminal } from '../core/buildModels';
 import type { BuildService, PollTick } from '../core/buildService';
 import { DisposableBase } from '../core/events';
-import { LOG_SPILL_THRESHOLD_BYTES, LogFollower } from '../core/logFollower';
+import { LOG_SPILL_THRESHOLD_BYTES, LogFollower, RANGE_IGNORED_INTERVAL_MS } from '../core/logFollower';
+import type { LogFollowerOptions } from '../core/logFollower';
 import type { Logger } from '../core/ports';
 import { describeError } from './errorMessages';
 
@@ -74,6 +75,8 @@ interface Followed {
   ticksSinceQueue: number;
   /** The build has ended and the last update is out: drop the text once VS Code has read it. */
   ended: boolean;
+  /** Said once in the log: the server ignores Range (read less often), the file reached its ceiling. */
+  told: { rangeIgnored: boolean; capped: boolean };
 }
 
 export class LogDocumentProvider extends DisposableBase implements vscode.TextDocumentContentProvider {
@@ -97,6 +100,8 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
     private readonly builds: BuildService,
     private readonly logger?: Logger,
     private readonly spillAboveBytes = LOG_SPILL_THRESHOLD_BYTES,
+    /** Tests: a small file ceiling, a fake clock for the cadence of a server that ignores Range. */
+    private readonly followerOptions: Pick<LogFollowerOptions, 'maxFileBytes' | 'now'> = {},
   ) {
     super();
     this._register(builds.onDidPoll((tick) => void this.onTick(tick)));
@@ -160,7 +165,7 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
         commitId ??= item.commitId;
       }
       const read = (s: LogSource, from: number, signal?: AbortSignal) => this.builds.readLog(s, from, signal);
-      const options = { spillAboveBytes: this.spillAboveBytes, fileName: uri.path.split('/').pop() };
+      const options = { ...this.followerOptions, spillAboveBytes: this.spillAboveBytes, fileName: uri.path.split('/').pop() };
       if (active && queueItemId) {
         const follower = new LogFollower(read, buildId && commitId ? { commitId, buildId } : { queueItemId }, options);
         const entry: Followed = {
@@ -171,6 +176,7 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
           busy: true,
           ticksSinceQueue: 0,
           ended: false,
+          told: { rangeIgnored: false, capped: false },
         };
         this.following.set(key, entry);
         try {
@@ -270,7 +276,8 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
     f.ticksSinceQueue = inQueue ? 0 : f.ticksSinceQueue + 1;
     let grew = false;
     try {
-      const r = await f.follower.update();
+      // once the build has left the queue its last lines are read at every tick, even from a server that ignores Range
+      const r = await f.follower.update(undefined, { force: !inQueue });
       grew = r === 'replaced' || f.follower.byteLength !== before;
     } catch (e) {
       grew = f.follower.byteLength !== before;
@@ -278,6 +285,7 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
     } finally {
       f.busy = false;
     }
+    this.tellOnce(f);
     if (this.following.get(key) !== f) {
       return; // closed meanwhile
     }
@@ -305,6 +313,20 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
       }
       this.rememberEditorsAtEnd(key);
       this._onDidChange.fire(f.uri);
+    }
+  }
+
+  /** The output log says once per followed log that the server ignores Range, and that its file reached its ceiling. */
+  private tellOnce(f: Followed): void {
+    if (f.follower.rangeIgnored && !f.told.rangeIgnored) {
+      f.told.rangeIgnored = true;
+      this.logger?.info(
+        `The server ignores Range for the log of ${f.queueItemId} (it answers with the whole log): it is read every ${RANGE_IGNORED_INTERVAL_MS / 1000} s instead of at every poll tick`,
+      );
+    }
+    if (f.follower.capped && !f.told.capped) {
+      f.told.capped = true;
+      this.logger?.info(`The log of ${f.queueItemId} reached its file's ceiling: the rest is not read`);
     }
   }
 

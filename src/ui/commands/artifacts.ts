@@ -10,6 +10,7 @@ import type * as Stream from 'node:stream';
 import * as vscode from 'vscode';
 import type { BuildService } from '../../core/buildService';
 import { UserCancelledError } from '../../core/errors';
+import { safePart } from '../../core/fileNames';
 import { NoArtifactsError, NotAZipError } from '../uiErrors';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- Node built-ins on the first download, not at activation */
@@ -34,16 +35,6 @@ export interface ArtifactTarget {
   buildId: string;
   profileName: string;
   branchName: string;
-}
-
-/** A file-name part from server text: letters, digits, '.', '_', '-' only, no leading dots, at most 60 characters. */
-function safePart(s: string, max = 60): string {
-  const out = s
-    .replace(/[^\w.-]+/g, '-')
-    .replace(/^[-.]+|-+$/g, '')
-    .slice(0, max)
-    .replace(/[-.]+$/g, '');
-  return out || 'x';
 }
 
 /** The zip's name: never a path (no separator, no '..'), whatever ids and names the server sent. */

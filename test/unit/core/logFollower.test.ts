@@ -4,9 +4,10 @@ import { DEMO_PAT } from '../../../sandbox/fixtures';
 import type { Sandbox } from '../../../sandbox/server';
 import { startSandbox } from '../../../sandbox/server';
 import type { LogRead, LogSource } from '../../../src/api/buildsApi';
+import { isApiError } from '../../../src/api/errors';
 import { BuildService } from '../../../src/core/buildService';
 import { LogFollower } from '../../../src/core/logFollower';
-import type { LogUpdate } from '../../../src/core/logFollower';
+import type { LogFollowerOptions, LogUpdate } from '../../../src/core/logFollower';
 import { FakeClock } from '../fakes/fakeClock';
 import type { Harness } from './helpers';
 import { makeHarness } from './helpers';
@@ -47,7 +48,10 @@ describe('core/LogFollower: a running build’s log on the living sandbox queue 
   }
 
   /** Follows a build from start to end, one update per 1.5 s of build time; returns what each update did. */
-  async function follow(source: (s: { queueItemId: string; commitId: string }) => LogSource): Promise<{
+  async function follow(
+    source: (s: { queueItemId: string; commitId: string }) => LogSource,
+    options: LogFollowerOptions = {},
+  ): Promise<{
     f: LogFollower;
     results: LogUpdate[];
     whileRunning: LogUpdate[];
@@ -55,7 +59,7 @@ describe('core/LogFollower: a running build’s log on the living sandbox queue 
     s: { queueItemId: string; commitId: string };
   }> {
     const s = await startOne();
-    const f = new LogFollower((src, from, signal) => builds.readLog(src, from, signal), source(s));
+    const f = new LogFollower((src, from, signal) => builds.readLog(src, from, signal), source(s), options);
     const results: LogUpdate[] = [await f.update()];
     const whileRunning: LogUpdate[] = [];
     const lengths = [f.text.length];
@@ -102,12 +106,74 @@ describe('core/LogFollower: a running build’s log on the living sandbox queue 
 
   it('Range ignored (200 with the whole log): the known prefix is skipped and checked, only the rest is appended', async () => {
     sb.setBuildBehaviour({ logRange: 'ignored' });
-    const { f, whileRunning, results, s } = await follow((x) => ({ queueItemId: x.queueItemId }));
+    // (at every tick here: the slower cadence for such a server is the next test's)
+    const { f, whileRunning, results, s } = await follow((x) => ({ queueItemId: x.queueItemId }), { rangeIgnoredIntervalMs: 0 });
     assert.ok(whileRunning.filter((r) => r === 'appended').length >= 2, whileRunning.join(','));
     assert.ok(!results.includes('replaced'), results.join(','));
     assert.ok(f.wholeLogReads >= 3);
     const q = await builds.queueItem(s.queueItemId);
     assert.equal(f.text, await builds.logText(s.commitId, q.buildId!));
+  });
+
+  it('Range ignored: after the first whole-log answer the log is read whole at most every 30 s, not at every tick (N8)', async () => {
+    sb.setBuildBehaviour({ logRange: 'ignored' });
+    const s = await startOne();
+    sb.clock.advance(TIMINGS.waitMs + 500);
+    let now = 0;
+    const f = new LogFollower((src, from, signal) => builds.readLog(src, from, signal), { queueItemId: s.queueItemId }, { now: () => now });
+    const reads = () => sb.requests.filter((r) => r.path.includes('/queue/logs/')).length;
+    assert.equal(await f.update(), 'appended');
+    assert.equal(f.rangeIgnored, false, 'a first read from 0 says nothing about Range');
+    // 120 s of 5 s poll ticks while the build runs (the build clock moves 60 ms a tick: it keeps running)
+    const before = reads();
+    for (let t = 5_000; t <= 120_000; t += 5_000) {
+      now = t;
+      sb.clock.advance(60);
+      await f.update();
+    }
+    assert.ok(f.rangeIgnored);
+    const whole = reads() - before;
+    // the first tick finds out (a whole answer to a Range request), then one read per 30 s: 5 reads, not 24
+    assert.ok(whole <= 5 && whole >= 4, `${whole} whole-log reads in 120 s`);
+    assert.equal(f.wholeLogReads, whole);
+    // the build's end is read at once, whatever the cadence
+    sb.clock.advance(TIMINGS.runMs + TIMINGS.completeMs);
+    const atEnd = reads();
+    assert.equal(await f.update(undefined, { force: true }), 'appended');
+    assert.equal(reads(), atEnd + 1);
+    const q = await builds.queueItem(s.queueItemId);
+    assert.equal(f.text, await builds.logText(s.commitId, q.buildId!), 'the followed text is the whole log');
+  });
+
+  it('a captive portal’s 200 page is refused as htmlResponse, on the first read and on a Range read; the log is kept (S11c)', async () => {
+    const s = await startOne();
+    const f = new LogFollower((src, from, signal) => builds.readLog(src, from, signal), { queueItemId: s.queueItemId });
+    sb.clock.advance(TIMINGS.waitMs + 2000);
+    sb.faults.set({ pathIncludes: '/logs', htmlPage: true, times: 1 });
+    await assert.rejects(f.update(), (e: unknown) => isApiError(e) && e.kind === 'htmlResponse' && e.htmlBody);
+    assert.equal(f.text, '', 'the page is not the log');
+    assert.equal(await f.update(), 'appended');
+    const shown = f.text;
+    sb.clock.advance(1500);
+    sb.faults.set({ pathIncludes: '/logs', htmlPage: true, times: 1 });
+    await assert.rejects(f.update(), (e: unknown) => isApiError(e) && e.kind === 'htmlResponse');
+    assert.ok(sb.requests.at(-1)?.range, 'asked with Range');
+    assert.equal(f.text, shown, 'what was shown stays, nothing of the page appended');
+    assert.equal(await f.update(), 'appended', 'the next tick goes on from there');
+    assert.ok(f.text.startsWith(shown) && !f.text.includes('<html'));
+  });
+
+  it('a log cut mid-body rejects (ApiError network), it never looks complete (M5)', async () => {
+    const s = await startOne();
+    sb.clock.advance(TIMINGS.waitMs + TIMINGS.runMs + TIMINGS.completeMs);
+    const q = await builds.queueItem(s.queueItemId);
+    const whole = (await builds.logText(s.commitId, q.buildId!)) ?? '';
+    const f = new LogFollower((src, from, signal) => builds.readLog(src, from, signal), { commitId: s.commitId, buildId: q.buildId! });
+    sb.faults.set({ pathIncludes: '/logs', cutAfterBytes: 300, times: 1 });
+    await assert.rejects(f.update(), (e: unknown) => isApiError(e) && e.kind === 'network');
+    assert.ok(f.byteLength < Buffer.byteLength(whole), `${f.byteLength} of ${Buffer.byteLength(whole)} bytes`);
+    assert.equal(await f.update(), 'appended', 'the next read asks for the rest');
+    assert.equal(f.text, whole);
   });
 
   it('B12 by commit and build id follows the same way', async () => {
@@ -148,6 +214,7 @@ describe('core/LogFollower: scripted servers', () => {
         return Promise.resolve(bytes(server.shift() ?? '')); // always the whole log (Range ignored)
       },
       { queueItemId: 'q' },
+      { rangeIgnoredIntervalMs: 0 },
     );
     assert.equal(await f.update(), 'appended');
     assert.equal(f.byteLength, 7, 'bytes, not characters');
@@ -156,6 +223,17 @@ describe('core/LogFollower: scripted servers', () => {
     assert.equal(await f.update(), 'replaced', 'shorter than what was shown');
     assert.equal(f.text, 'x\n');
     assert.deepEqual(froms, [0, 7, 0, 13, 0]);
+  });
+
+  it('a body that breaks off mid-stream rejects the update; what came is kept, the log is not taken as complete (M5)', async () => {
+    async function* cut(): AsyncGenerator<Buffer> {
+      yield Buffer.from('line 1\nline 2\n');
+      await Promise.resolve();
+      throw new Error('socket hang up');
+    }
+    const f = new LogFollower(() => Promise.resolve({ kind: 'bytes', start: 0, stream: Readable.from(cut()) }), { queueItemId: 'q' });
+    await assert.rejects(f.update(), /socket hang up/);
+    assert.equal(f.text, 'line 1\nline 2\n');
   });
 
   it('a character split across two answers is decoded whole', async () => {

@@ -91,9 +91,11 @@ describe('ui: a followed log grows; Cancel says what happened; one build, one id
       await tick();
       const updates = fake.documentUpdates.filter((u) => u.uri === uri.toString());
       const withContent = updates.slice(1); // the first one replaces "No logs yet"
-      assert.ok(growthWhileRunning.length >= 2, `grew at least twice while running: ${growthWhileRunning.join(', ')} chars`);
+      // a server that ignores Range is read whole every 30 s only (N8): within these few seconds, once or twice
+      const ignored = logRange === 'ignored';
+      assert.ok(growthWhileRunning.length >= (ignored ? 1 : 2), `grew while running: ${growthWhileRunning.join(', ')} chars`);
       assert.ok(
-        withContent.length >= 3 && withContent.every((u) => u.appended),
+        withContent.length >= (ignored ? 1 : 3) && withContent.every((u) => u.appended),
         `only appends: ${updates.map((u) => `${u.oldLength}→${u.newLength}${u.appended ? '' : ' (replaced)'}`).join(', ')}`,
       );
       console.log(

@@ -1,13 +1,18 @@
 /** A build log over the threshold opens from disk, and the appcircle-log: document says where. */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEMO_PAT } from '../../../sandbox/fixtures';
+import { LOG_SCHEME } from '../../../src/constants';
+import { activate, deactivate, scheduleSpillSweep } from '../../../src/extension';
 import { LogDocumentProvider, logUri } from '../../../src/ui/logDocument';
+import { InMemorySecretStore } from '../fakes/inMemorySecretStore';
 import { fake, fakeEvents10 } from '../fakes/vscodeFake';
 import type { FakeTextDocument } from '../fakes/vscodeFake';
 import type { UiHarness } from './harness';
-import { bootExtension, pollOnce, waitUntil } from './harness';
+import { bootExtension, fakeContext, pollOnce, waitUntil } from './harness';
 
 describe('ui: a log over the threshold opens from a temporary file', () => {
   let h: UiHarness;
@@ -145,5 +150,112 @@ describe('ui: a log over the threshold opens from a temporary file', () => {
     assert.match(whole, /Build succeeded\./);
     assert.equal(logs.followedCount, 0, 'no longer followed once the build ended');
     assert.equal(fs.readFileSync(file, 'utf8'), whole, 'the file is the whole log, its last lines included');
+  });
+
+  it('deactivate() resolves only once the log files are deleted, and stops the extension it activated (N7)', async () => {
+    const { uri } = await finishedBigBuild('Build deactivate');
+    await logs.provideTextDocumentContent(uri, new vscode.CancellationTokenSource().token);
+    await logs.downloaded(uri);
+    const file = logs.fileOf(uri);
+    assert.ok(file && fs.existsSync(file));
+    // VS Code calls deactivate() and disposes context.subscriptions (the log documents with them) at once
+    const activated = activate(fakeContext(new InMemorySecretStore()));
+    assert.equal(activated.version, 1);
+    assert.ok(fake.contentProviders.has(LOG_SCHEME));
+    logs.dispose();
+    await deactivate();
+    assert.ok(!fs.existsSync(path.dirname(file)), 'the folder is gone when deactivate() resolves');
+    assert.ok(!fake.contentProviders.has(LOG_SCHEME), 'the activated extension is disposed');
+  });
+
+  it('a captive portal’s 200 page is not the log: the document says a web page came instead (S11c)', async () => {
+    h.sb.setBuildTimings({ waitMs: 0, runMs: 10_000, completeMs: 500, logLines: 400 });
+    const { p, b, s } = await startBuild();
+    h.sb.world.advance(1000);
+    h.sb.faults.set({ pathIncludes: '/logs', htmlPage: true });
+    const uri = logUri({ profileName: p.name, branchName: b.name, queueItemId: s.queueItemId, label: 'Build portal' });
+    const text = await logs.provideTextDocumentContent(uri, new vscode.CancellationTokenSource().token);
+    assert.match(text, /^Could not load the log: Received a web page instead of an Appcircle response; a proxy or captive portal/);
+    assert.ok(!text.includes('<html'), text);
+    assert.equal(logs.followedCount, 0);
+  });
+
+  it('a log followed into its file, then answered by a portal page on a Range read: the file keeps the log, no page in it (S11c)', async () => {
+    h.sb.setBuildTimings({ waitMs: 0, runMs: 10_000, completeMs: 500, logLines: 400 });
+    const { p, b, s } = await startBuild();
+    h.sb.world.advance(1000);
+    const uri = logUri({ profileName: p.name, branchName: b.name, queueItemId: s.queueItemId, label: 'Build portal later' });
+    await logs.provideTextDocumentContent(uri, new vscode.CancellationTokenSource().token);
+    const tick = () => pollOnce(h, () => logs.settled());
+    for (let i = 0; i < 8 && !logs.fileOf(uri); i++) {
+      h.sb.world.advance(1000);
+      await tick();
+    }
+    const file = logs.fileOf(uri);
+    assert.ok(file, 'followed into its file');
+    const before = fs.readFileSync(file, 'utf8');
+    h.sb.world.advance(1000);
+    h.sb.faults.set({ pathIncludes: '/logs', htmlPage: true, times: 1 });
+    await tick();
+    assert.ok(h.sb.requests.some((r) => r.path.includes('/logs') && r.range && r.status === 200));
+    assert.equal(fs.readFileSync(file, 'utf8'), before, 'nothing of the page appended');
+    h.sb.world.advance(1000);
+    await tick();
+    const after = fs.readFileSync(file, 'utf8');
+    assert.ok(after.length > before.length && after.startsWith(before) && !after.includes('<html'));
+  });
+
+  it('a server that ignores Range: the output log says so once, and the log is read every 30 s, not at every tick (N8)', async () => {
+    const lines: string[] = [];
+    const logger = {
+      trace: () => undefined,
+      debug: () => undefined,
+      info: (m: string) => lines.push(m),
+      warn: () => undefined,
+      error: () => undefined,
+    };
+    logs.dispose();
+    logs = new LogDocumentProvider(h.ext.builds, logger, 1 << 20, { now: () => h.sb.clock.now() });
+    h.sb.setBuildBehaviour({ logRange: 'ignored' });
+    h.sb.setBuildTimings({ waitMs: 0, runMs: 600_000, completeMs: 500, logLines: 400 });
+    const { p, b, s } = await startBuild();
+    h.sb.world.advance(1000);
+    const uri = logUri({ profileName: p.name, branchName: b.name, queueItemId: s.queueItemId, label: 'Build no range' });
+    await logs.provideTextDocumentContent(uri, new vscode.CancellationTokenSource().token);
+    const logReads = () => h.sb.requests.filter((r) => r.path.endsWith('/logs') || r.path.includes('/logs/')).length;
+    const before = logReads();
+    // 24 ticks 5 s apart: 2 minutes of a running build
+    for (let i = 0; i < 24; i++) {
+      h.sb.world.advance(5000);
+      await pollOnce(h, () => logs.settled());
+    }
+    const reads = logReads() - before;
+    assert.ok(reads >= 4 && reads <= 5, `${reads} whole-log reads in 2 minutes`);
+    assert.equal(lines.filter((l) => l.includes('ignores Range')).length, 1, lines.join('\n'));
+    assert.equal(logs.followedCount, 1, 'still followed');
+  });
+
+  it('activation’s sweep of the temp folder runs once its timer fires and says what it deleted (N7)', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sweep-test-'));
+    try {
+      const stale = path.join(tmp, 'appcircle-log-gggggg');
+      fs.mkdirSync(stale, { mode: 0o700 });
+      const old = (Date.now() - 25 * 60 * 60_000) / 1000;
+      fs.utimesSync(stale, old, old);
+      const lines: string[] = [];
+      const logger = {
+        trace: () => undefined,
+        debug: () => undefined,
+        info: (m: string) => lines.push(m),
+        warn: () => undefined,
+        error: () => undefined,
+      };
+      scheduleSpillSweep(logger, 0, { dir: tmp });
+      await waitUntil(() => lines.length > 0, 5000, 'the sweep’s log line');
+      assert.deepEqual(lines, ['Deleted 1 log folders left in the temp folder for over a day']);
+      assert.ok(!fs.existsSync(stale));
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
