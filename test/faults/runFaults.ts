@@ -726,9 +726,9 @@ function failedAs(
 }
 
 /** The outcome of an operation that must end within 4 s (a poll tick that never lands ends in NoTickError at 3 s). */
-async function endOf(p: Promise<Outcome>, what: string): Promise<unknown> {
+async function endOf(p: Promise<Outcome>, what: string, ms = 4000): Promise<unknown> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const hung = new Promise<'hung'>((r) => (timer = setTimeout(() => r('hung'), 4000)));
+  const hung = new Promise<'hung'>((r) => (timer = setTimeout(() => r('hung'), ms)));
   const o = await Promise.race([p, hung]);
   clearTimeout(timer);
   if (o === 'hung') {
@@ -763,6 +763,10 @@ const V3_FAULTS: { code: string; label: string; spec?: FaultSpec; kinds?: string
   { code: 'v3-reset', label: 'v3-only key: v3 connection reset', spec: { dropConnection: true }, kinds: NETWORK_KINDS },
   { code: 'v3-timeout', label: 'v3-only key: v3 beyond the timeout', spec: { latencyMs: 1500 }, kinds: ['timeout'] },
   { code: 'v3-badJson', label: 'v3-only key: malformed JSON from v3', spec: { malformedJson: true }, kinds: ['malformedResponse'] },
+  { code: 'v3-html200', label: 'v3-only key: HTML 200 from v3 (portal)', spec: { htmlPage: true }, kinds: ['htmlResponse'] },
+  { code: 'v3-429', label: 'v3-only key: 429 from v3', spec: { rateLimit: { retryAfterSec: 3 } }, kinds: ['rateLimited'] },
+  { code: 'v3-cut', label: 'v3-only key: v3 body cut off', spec: { cutAfterBytes: 12 }, kinds: ['network'] },
+  { code: 'v3-stall', label: 'v3-only key: v3 body stalled', spec: { stallAfterBytes: 12 }, kinds: ['timeout'] },
 ];
 
 /** v3 was asked; after a renewal or a switch, the session and the stored key are still there (a switch succeeded or stayed). */
@@ -1158,25 +1162,28 @@ const FAULTS: FaultDef[] = [
     code: 'rangeIgnored',
     label: 'Range ignored (200 with the whole log)',
     group: 'server and network',
-    applies: (op) => op.code === 'LF',
+    applies: logOps,
     inject: (c, op) => {
       c.w.sb.setBuildBehaviour({ logRange: 'ignored' });
       return Promise.resolve(() => op.run(c));
     },
     // the known prefix is read past (hash-checked), only the rest appended
-    expect: () => ({ outcome: (o) => wholeLog(o, ['appended']) && o.ok && isLog(o.value) && o.value.wholeLogReads === 1 }),
+    expect: (op) => ({
+      outcome: (o) =>
+        wholeLog(o, op.code === 'LG' ? ['appended', 'appended'] : ['appended']) && o.ok && isLog(o.value) && o.value.wholeLogReads === 1,
+    }),
   },
   {
     code: 'range206',
     label: '206 with a wrong start',
     group: 'server and network',
-    applies: (op) => op.code === 'LF',
+    applies: logOps,
     inject: (c, op) => {
       set(c, { pathIncludes: '/logs', rangeStartShift: 100 });
       return Promise.resolve(() => op.run(c));
     },
     // not appended at the wrong place: the log is read again whole
-    expect: () => ({ outcome: (o) => wholeLog(o, ['replaced']) }),
+    expect: (op) => ({ outcome: (o) => wholeLog(o, op.code === 'LG' ? ['appended', 'replaced'] : ['replaced']) }),
   },
   // ---- a v3-only Personal Access Key (N3): v1/v2 answer it a JSON 401, only /auth/v3/token mints ----
   ...V3_FAULTS.map((f): FaultDef => ({
@@ -1678,7 +1685,7 @@ async function runLocalCell(cell: LocalCell): Promise<CellResult> {
   };
   const unhandledBefore = unhandled.length;
   const problems: string[] = [];
-  const o = await outcomeOf(endOf(outcomeOf(cell.run()), 'the local cell (30 s)'));
+  const o = await outcomeOf(endOf(outcomeOf(cell.run()), 'the local cell (30 s)', 30_000));
   result.outcome = o.ok ? 'success' : o.error instanceof Error ? o.error.message.slice(0, 160) : String(o.error);
   if (!o.ok) {
     problems.push(o.error instanceof Error ? o.error.message : String(o.error));
