@@ -9,7 +9,7 @@ import { LogFollower } from '../../../src/core/logFollower';
 import type { LogUpdate } from '../../../src/core/logFollower';
 import { FakeClock } from '../fakes/fakeClock';
 import type { Harness } from './helpers';
-import { makeHarness } from './helpers';
+import { makeHarness, wholeLog } from './helpers';
 
 const TIMINGS = { waitMs: 1000, runMs: 8000, completeMs: 500 };
 
@@ -85,7 +85,7 @@ describe('core/LogFollower: a running build’s log on the living sandbox queue 
     );
     const q = await builds.queueItem(s.queueItemId);
     assert.equal(q.status, 0);
-    assert.equal(f.text, await builds.logText(s.commitId, q.buildId!), 'the followed text is the whole log');
+    assert.equal(f.text, await wholeLog(builds, { commitId: s.commitId, buildId: q.buildId! }), 'the followed text is the whole log');
     assert.match(f.text, /Build succeeded\.\n$/);
     const logReads = sb.requests.filter((r) => r.path.includes('/queue/logs/'));
     const ranged = logReads.filter((r) => r.range);
@@ -107,7 +107,7 @@ describe('core/LogFollower: a running build’s log on the living sandbox queue 
     assert.ok(!results.includes('replaced'), results.join(','));
     assert.ok(f.wholeLogReads >= 3);
     const q = await builds.queueItem(s.queueItemId);
-    assert.equal(f.text, await builds.logText(s.commitId, q.buildId!));
+    assert.equal(f.text, await wholeLog(builds, { commitId: s.commitId, buildId: q.buildId! }));
   });
 
   it('B12 by commit and build id follows the same way', async () => {
