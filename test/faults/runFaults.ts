@@ -8,8 +8,12 @@
  *  - the session changes only where the cell expects it, and the stored value matches the state in memory;
  *  - nothing left running: no held request, no `.part` file, the poll loop stopped after dispose;
  *  - no unhandled promise rejection.
+ * The log columns read through a LogFollower over builds.readLog, as the log document does: LG the first read and a
+ * Range read of a growing log (which passes the spill threshold), LF a fault on the Range read only.
+ * After the grid, the local cells (localGroups.ts: no request) run and print in the same table and totals.
+ * No host name reaches the system resolver (dnsStub.ts), and the run fails if a temporary folder it made is left.
  * Prints the grid (✔ pass, ✖ fail, · cannot apply), the failures, `faults: N cells, …` and `N passed, N failed`,
- * and writes test-results/faults.json.
+ * and writes test-results/faults.json. `--grep TEXT` runs the matching cells, `--outcomes` prints every outcome.
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
