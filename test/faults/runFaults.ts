@@ -1825,6 +1825,10 @@ async function main(): Promise<void> {
   console.log(
     `\nfaults: ${tried.length} cells (${networkCells} network, ${localCount} local), ${sessionsLost} sessions lost, ${secretsFound} secrets found, ${unhandled.length} unhandled rejections (${results.length - tried.length} cells cannot apply; ${((Date.now() - started) / 1000).toFixed(0)} s)`,
   );
+  const lookups = [...dnsStub.stubbed.values()].reduce((n, k) => n + k, 0);
+  console.log(
+    `dns: ${lookups} lookups answered by the stub (appcircle-faults.invalid ×${stubbedInvalid}), ${dnsStub.system} past it; temporary folders made ${madeDirs.size}, left ${left.length}`,
+  );
   const passed = tried.length - failed.length;
   console.log(`${passed} passed, ${failed.length} failed${hygiene.length ? `, ${hygiene.length} problems after the run` : ''}`);
   const dir = path.resolve(__dirname, '..', '..', '..', 'test-results');
