@@ -45,13 +45,18 @@ export interface FaultSpec {
   pathIncludes?: string;
   /** Applies to the next N matching requests, then clears itself. */
   times?: number;
+  /**
+   * A 206 answer (a log read with `Range: bytes=N-`) whose `Content-Range` names a start this many bytes before N
+   * (at least byte 1): a server that gets Range wrong. The body is the real one.
+   */
+  rangeStartShift?: number;
 }
 
 /** How the real answer's body is delivered. */
 export type BodyShape = { cutAfterBytes?: number; stallAfterBytes?: number; trickleBytesPerSec?: number; padToBytes?: number };
 
 export type FaultAction =
-  | { kind: 'none'; latencyMs: number; shape?: BodyShape; hold?: boolean }
+  | { kind: 'none'; latencyMs: number; shape?: BodyShape; hold?: boolean; rangeStartShift?: number }
   | { kind: 'echo'; status: number; latencyMs: number }
   | { kind: 'status'; status: number; headers: Record<string, string>; body: string; contentType: string; latencyMs: number }
   | { kind: 'drop'; latencyMs: number }
@@ -82,6 +87,7 @@ const KNOWN_KEYS = new Set([
   'hold',
   'pathIncludes',
   'times',
+  'rangeStartShift',
 ]);
 
 /** Checks a spec that came over HTTP; returns an error text or undefined. */
@@ -121,6 +127,7 @@ export function validateFaultSpec(v: unknown): string | undefined {
     'stallAfterBytes',
     'trickleBytesPerSec',
     'padToBytes',
+    'rangeStartShift',
   ] as const) {
     if (s[k] !== undefined && (typeof s[k] !== 'number' || s[k] < 0)) {
       return `${k} must be a number ≥ 0`;
@@ -211,7 +218,7 @@ export class Faults {
       }
       const action = actionOf(f, Math.max(latencyMs, f.latencyMs ?? 0));
       this.consume(f);
-      if (action.kind !== 'none' || action.shape || action.hold) {
+      if (action.kind !== 'none' || action.shape || action.hold || action.rangeStartShift !== undefined) {
         return action;
       }
       latencyMs = action.latencyMs; // latency only: keep looking, the request then proceeds
@@ -289,5 +296,11 @@ function actionOf(f: FaultSpec, latencyMs: number): FaultAction {
       shape[k] = f[k];
     }
   }
-  return { kind: 'none', latencyMs, shape: Object.keys(shape).length ? shape : undefined, hold: f.hold === true ? true : undefined };
+  return {
+    kind: 'none',
+    latencyMs,
+    shape: Object.keys(shape).length ? shape : undefined,
+    hold: f.hold === true ? true : undefined,
+    rangeStartShift: f.rangeStartShift,
+  };
 }

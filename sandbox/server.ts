@@ -227,6 +227,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       if (action.shape) {
         shapeBody(res, action.shape);
       }
+      if (action.rangeStartShift !== undefined) {
+        shiftContentRange(res, action.rangeStartShift);
+      }
     }
     // In two-port mode each host answers only its own routes, as in production (docs/appcircle-api.md §1).
     const isAuthPath = path.startsWith('/auth/');
@@ -353,6 +356,21 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 function normalizePrefix(p: string | undefined): string {
   const t = (p ?? '').trim().replace(/\/+$/, '');
   return !t ? '' : t.startsWith('/') ? t : `/${t}`;
+}
+
+/** A 206's `Content-Range` names a start `shift` bytes before the real one (at least byte 1); the body is unchanged. */
+function shiftContentRange(res: http.ServerResponse, shift: number): void {
+  const writeHead = res.writeHead.bind(res) as (status: number, headers?: http.OutgoingHttpHeaders) => http.ServerResponse;
+  const fake = (status: number, headers?: http.OutgoingHttpHeaders) => {
+    Object.assign(res, { writeHead });
+    const h: http.OutgoingHttpHeaders = { ...(headers ?? {}) };
+    const m = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(String(h['Content-Range'] ?? ''));
+    if (status === 206 && m) {
+      h['Content-Range'] = `bytes ${Math.max(1, Number(m[1]) - shift)}-${m[2]}/${m[3]}`;
+    }
+    return writeHead(status, h);
+  };
+  Object.assign(res, { writeHead: fake });
 }
 
 /**

@@ -1,8 +1,7 @@
 /**
  * Build endpoints B1-B16 of docs/appcircle-api.md §4, in their real wrapper styles. Lists accept a bare array or
- * `{data:[…]}` (§5). Logs: 404, an empty body or `No Logs Available` mean "not ready" → undefined.
+ * `{data:[…]}` (§5). Logs are read from a byte offset (`readLog`, what LogFollower uses): 404 means "not ready".
  */
-import { StringDecoder } from 'node:string_decoder';
 import type { ApiClient } from './httpClient';
 import { isApiError } from './errors';
 import { refuseHtmlLog } from './htmlBody';
@@ -184,17 +183,6 @@ export class BuildsApi {
   }
 
   /**
-   * B12: the log text, or undefined while it is not ready. Read as a stream and decoded chunk by chunk, so a
-   * log of many MB is held once as text rather than as buffers plus a copy.
-   */
-  async buildLog(commitId: string, buildId: string, signal?: AbortSignal): Promise<string | undefined> {
-    const path = `build/v1/commits/${enc(commitId)}/builds/${enc(buildId)}/logs`;
-    return notReadyAsUndefined(async () =>
-      streamToText(await refuseHtmlLog(await this.client.getStream(path, { signal }), 'GET', path, 0)),
-    );
-  }
-
-  /**
    * B12 or B13 from byte `from` on: asks with `Range: bytes=from-` (from > 0) and says where the answer starts,
    * so a server that ignores Range (200, the whole log) still works. 404 means "not ready" (§4.5).
    */
@@ -220,11 +208,6 @@ export class BuildsApi {
     }
   }
 
-  /** B13: log by queue item before a build id exists. */
-  async queueLog(queueItemId: string, signal?: AbortSignal): Promise<string | undefined> {
-    return notReadyAsUndefined(() => this.client.getText(`build/v1/queue/logs/${enc(queueItemId)}`, { signal }));
-  }
-
   /** B14: the artifacts zip as a stream; undefined when there is none (404). */
   async artifacts(
     commitId: string,
@@ -244,27 +227,5 @@ export class BuildsApi {
   /** B16 (unverified in production): cancel by task or queue item id. */
   async cancel(id: string): Promise<void> {
     await this.client.get<unknown>(`build/v1/queue/${enc(id)}`, { params: { action: 'cancel' } });
-  }
-}
-
-async function streamToText(stream: NodeJS.ReadableStream): Promise<string> {
-  const decoder = new StringDecoder('utf8');
-  const parts: string[] = [];
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    parts.push(decoder.write(chunk));
-  }
-  parts.push(decoder.end());
-  return parts.join('');
-}
-
-async function notReadyAsUndefined(fn: () => Promise<string>): Promise<string | undefined> {
-  try {
-    const text = await fn();
-    return text.length === 0 || text.trim() === NO_LOGS ? undefined : text;
-  } catch (e) {
-    if (isApiError(e) && e.kind === 'notFound') {
-      return undefined;
-    }
-    throw e;
   }
 }

@@ -482,14 +482,6 @@ export class BuildService extends DisposableBase {
 
   // ---- logs, artifacts (thin: streaming and files live in the ui/platform side) -------------------
 
-  logText(commitId: string, buildId: string, signal?: AbortSignal): Promise<string | undefined> {
-    return this.api((a) => a.buildLog(commitId, buildId, signal));
-  }
-
-  queueLogText(queueItemId: string, signal?: AbortSignal): Promise<string | undefined> {
-    return this.api((a) => a.queueLog(queueItemId, signal));
-  }
-
   queueItem(id: string): Promise<{
     status: BuildStatusCode;
     buildId?: string;

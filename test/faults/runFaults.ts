@@ -8,8 +8,12 @@
  *  - the session changes only where the cell expects it, and the stored value matches the state in memory;
  *  - nothing left running: no held request, no `.part` file, the poll loop stopped after dispose;
  *  - no unhandled promise rejection.
+ * The log columns read through a LogFollower over builds.readLog, as the log document does: LG the first read and a
+ * Range read of a growing log (which passes the spill threshold), LF a fault on the Range read only.
+ * After the grid, the local cells (localGroups.ts: no request) run and print in the same table and totals.
+ * No host name reaches the system resolver (dnsStub.ts), and the run fails if a temporary folder it made is left.
  * Prints the grid (✔ pass, ✖ fail, · cannot apply), the failures, `faults: N cells, …` and `N passed, N failed`,
- * and writes test-results/faults.json.
+ * and writes test-results/faults.json. `--grep TEXT` runs the matching cells, `--outcomes` prints every outcome.
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -18,15 +22,19 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as util from 'node:util';
 import '../unit/fakes/installVscodeFake';
-import { DEMO_API_KEY, DEMO_PAT, EU_ORG_ID, QA_API_KEY, QA_ORG_ID, ROOT_ORG_ID } from '../../sandbox/fixtures';
+import { MALFORMED_JSON } from '../../sandbox/faults';
+import { DEMO_API_KEY, DEMO_PAK_V3_ONLY, DEMO_PAT, EU_ORG_ID, QA_API_KEY, QA_ORG_ID, ROOT_ORG_ID } from '../../sandbox/fixtures';
 import type { FaultSpec, Sandbox } from '../../sandbox/server';
 import { startSandbox } from '../../sandbox/server';
 import { ApiError } from '../../src/api/errors';
 import { createApiFactory } from '../../src/core/apiFactory';
 import { BuildService } from '../../src/core/buildService';
 import { CredentialStore } from '../../src/core/credentialStore';
+import { LogFollower } from '../../src/core/logFollower';
+import type { LogUpdate } from '../../src/core/logFollower';
 import {
   AlreadySignedInError,
+  NotSignedInError,
   OrganizationAccessLostError,
   OrganizationUnreachableError,
   SecretStorageError,
@@ -48,6 +56,10 @@ import { NoArtifactsError, NotAZipError } from '../../src/ui/uiErrors';
 import { RecordingLogger } from '../unit/core/helpers';
 import { InMemorySecretStore } from '../unit/fakes/inMemorySecretStore';
 import { fake } from '../unit/fakes/vscodeFake';
+import { installDnsStub } from './dnsStub';
+import { LOCAL_GROUPS } from './localGroups';
+import type { LocalCell } from './localCells';
+import { localCellGroups } from './localCells';
 
 // ---- the session under test ------------------------------------------------------------------------
 
@@ -76,6 +88,11 @@ interface Ctx {
   /** Every delay the poll loop armed. */
   armed: number[];
   dir: string;
+  /** The PAT the cell signs in with (the v3-only key in the v3 rows). */
+  pat: string;
+  /** A running build whose log grows (LG, LF), and the follower reading it. */
+  live?: LiveLog;
+  follower?: LogFollower;
   pollIntervalMs: () => number;
   /** Build targets read before the fault. */
   target?: {
@@ -93,7 +110,22 @@ interface Ctx {
   dispose(): void;
 }
 
+interface LiveLog {
+  source: { commitId: string; buildId: string };
+  queueId: string;
+  /** The log as the server had it when the first read was due, and its size in bytes. */
+  first: string;
+  firstBytes: number;
+  /** The follower's spill threshold: one byte above the first read, so the growth sends it to its file. */
+  threshold: number;
+}
+
+/** Every temporary folder this run made (cell folders, spill folders): none may be left at the end. */
+const madeDirs = new Set<string>();
+
 function makeCtx(w: World, opts: { clock?: Clock; secrets?: InMemorySecretStore } = {}): Ctx {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ac-faults-'));
+  madeDirs.add(dir);
   const urls: Endpoints = { apiUrl: w.sb.apiUrl, authUrl: w.sb.authUrl, dashboardUrl: 'http://127.0.0.1/dash', allowInsecureHttp: false };
   const logger = new RecordingLogger();
   const secrets = opts.secrets ?? new InMemorySecretStore();
@@ -118,7 +150,8 @@ function makeCtx(w: World, opts: { clock?: Clock; secrets?: InMemorySecretStore 
     builds: undefined as unknown as BuildService,
     logger,
     armed,
-    dir: fs.mkdtempSync(path.join(os.tmpdir(), 'ac-faults-')),
+    dir,
+    pat: DEMO_PAT,
     pollIntervalMs: () => 2_000,
     errors: [],
     disposed: false,
@@ -220,7 +253,10 @@ const NETWORK_KINDS = ['network', 'timeout', 'connectionRefused', 'dns', 'tls'];
 
 function describeOutcome(o: Outcome): string {
   if (o.ok) {
-    return 'success';
+    const v = o.value;
+    return isLog(v)
+      ? `success (log ${v.updates.join(',')}, ${v.bytes} B${v.spilled ? ', spilled' : ''}${v.content === v.server ? ', whole' : ''})`
+      : 'success';
   }
   const e = o.error;
   if (e instanceof ApiError) {
@@ -231,7 +267,7 @@ function describeOutcome(o: Outcome): string {
 
 // ---- operations (columns) ----------------------------------------------------------------------------
 
-type OpCode = 'SI' | 'MT' | 'SW' | 'SO' | 'RS' | 'TR' | 'PQ' | 'SB' | 'CB' | 'LG' | 'AR' | 'XW';
+type OpCode = 'SI' | 'MT' | 'SW' | 'SO' | 'RS' | 'TR' | 'PQ' | 'SB' | 'CB' | 'LG' | 'LF' | 'AR' | 'XW';
 
 interface OpDef {
   code: OpCode;
@@ -251,9 +287,15 @@ interface OpDef {
 /** Signs in and lets the poll the sign-in starts land, then stops the loop: faults then meet only the cell's own requests. */
 async function signIn(c: Ctx): Promise<void> {
   const first = nextTick(c).catch(() => undefined);
-  await c.session.signIn({ kind: 'pat', pat: DEMO_PAT });
+  await c.session.signIn({ kind: 'pat', pat: c.pat });
   await first;
   c.builds.scheduler.stop();
+}
+
+/** Disposes a context of its own (another window) and removes its folder. */
+function disposeOther(o: Ctx): void {
+  o.dispose();
+  fs.rmSync(o.dir, { recursive: true, force: true });
 }
 
 /** The harness's own "nothing happened": no poll tick landed (after a sign-out, nothing polls). */
@@ -322,6 +364,119 @@ function pollOnce(c: Ctx): Promise<unknown> {
   c.builds.refresh({ kind: 'queue' });
   return p;
 }
+
+// ---- the log column: a LogFollower over builds.readLog, as the log document uses it ---------------------
+
+/** Virtual ms the build runs between the follower's reads (its log grows by about a third of its lines). */
+const GROW_MS = 20_000;
+
+/** The running build's log as the server has it now (the bytes a whole read answers). */
+function serverLog(c: Ctx): string {
+  const ref = c.w.sb.world.findLive(c.live?.queueId ?? '', ROOT_ORG_ID);
+  if (!ref) {
+    throw new Error('the running build is gone');
+  }
+  const log = c.w.sb.world.log(ref);
+  const lines: string[] = [];
+  for (let i = 0; i < log.count; i++) {
+    lines.push(log.line(i));
+  }
+  return log.count ? lines.join('\n') + '\n' : '';
+}
+
+/** Starts a build that runs for a minute with 300 log lines, and lets it write about a third of them. */
+async function startGrowingLog(c: Ctx): Promise<void> {
+  const t = c.target;
+  if (!t) {
+    throw new Error('no target');
+  }
+  c.w.sb.setBuildTimings({ waitMs: 0, runMs: 60_000, logLines: 300 });
+  const tick = nextTick(c).catch(() => undefined);
+  const s = await c.builds.startBuild({
+    profileId: t.profileId,
+    branchId: t.branchId,
+    commitId: t.commitId,
+    workflowId: t.workflowId,
+    configurationId: t.configurationId,
+  });
+  await tick;
+  c.builds.scheduler.stop();
+  c.w.sb.world.advance(GROW_MS);
+  const q = await c.builds.queueItem(s.queueItemId);
+  if (!q.commitId || !q.buildId || q.status !== 91) {
+    throw new Error(`the build is not running (status ${q.status})`);
+  }
+  c.live = { source: { commitId: q.commitId, buildId: q.buildId }, queueId: s.queueItemId, first: '', firstBytes: 0, threshold: 0 };
+  c.live.first = serverLog(c);
+  c.live.firstBytes = Buffer.byteLength(c.live.first);
+  c.live.threshold = c.live.firstBytes + 1;
+}
+
+/** What the follower ended with. */
+interface LogSummary {
+  kind: 'log';
+  updates: LogUpdate[];
+  bytes: number;
+  spilled: boolean;
+  /** The followed text: the file's once spilled. */
+  content: string;
+  /** The server's log at the end. */
+  server: string;
+  wholeLogReads: number;
+}
+
+function newFollower(c: Ctx): LogFollower {
+  const live = c.live;
+  if (!live) {
+    throw new Error('no running build');
+  }
+  c.follower = new LogFollower((s, from, signal) => c.builds.readLog(s, from, signal), live.source, {
+    spillAboveBytes: live.threshold,
+    fileName: 'faults.log',
+  });
+  return c.follower;
+}
+
+async function summarize(c: Ctx, f: LogFollower, updates: LogUpdate[]): Promise<LogSummary> {
+  const file = f.spilledTo;
+  if (file) {
+    madeDirs.add(path.dirname(file));
+    await f.closeFile();
+  }
+  return {
+    kind: 'log',
+    updates,
+    bytes: f.byteLength,
+    spilled: file !== undefined,
+    content: file ? fs.readFileSync(file, 'utf8') : f.text,
+    server: serverLog(c),
+    wholeLogReads: f.wholeLogReads,
+  };
+}
+
+/** LG: the first read, the build runs on, one Range read (which passes the spill threshold). */
+async function followLog(c: Ctx): Promise<LogSummary> {
+  const f = newFollower(c);
+  const first = await f.update();
+  c.w.sb.world.advance(GROW_MS);
+  const second = await f.update();
+  return summarize(c, f, [first, second]);
+}
+
+const isLog = (v: unknown): v is LogSummary => typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'log';
+
+/** The follower holds exactly the server's log, in its file, after reads that each appended. */
+function wholeLog(o: Outcome, expectUpdates: LogUpdate[]): boolean {
+  return (
+    o.ok &&
+    isLog(o.value) &&
+    o.value.spilled &&
+    o.value.content === o.value.server &&
+    JSON.stringify(o.value.updates) === JSON.stringify(expectUpdates)
+  );
+}
+
+const logOps = (op: OpDef) => op.code === 'LG' || op.code === 'LF';
 
 const OPS: OpDef[] = [
   {
@@ -446,8 +601,32 @@ const OPS: OpDef[] = [
     prepare: async (c) => {
       await signIn(c);
       await readTarget(c);
+      await startGrowingLog(c);
     },
-    run: (c) => c.builds.logText(c.target?.commitId ?? '', c.target?.buildId ?? ''),
+    run: (c) => followLog(c),
+  },
+  {
+    // the follow: the first read went well, the fault meets the Range read of what the build wrote since
+    code: 'LF',
+    route: '/logs',
+    op: 'load',
+    prepare: async (c) => {
+      await signIn(c);
+      await readTarget(c);
+      await startGrowingLog(c);
+      const first = await newFollower(c).update();
+      if (first !== 'appended' || c.follower?.text !== c.live?.first) {
+        throw new Error(`the first read gave ${first}, not the log`);
+      }
+      c.w.sb.world.advance(GROW_MS);
+    },
+    run: async (c) => {
+      const f = c.follower;
+      if (!f) {
+        throw new Error('no follower');
+      }
+      return summarize(c, f, [await f.update()]);
+    },
   },
   {
     code: 'AR',
@@ -484,7 +663,7 @@ const OPS: OpDef[] = [
           'this window to follow',
         );
       } finally {
-        other.dispose();
+        disposeOther(other);
       }
     },
   },
@@ -509,23 +688,29 @@ interface FaultDef {
   /** Sets the fault up after prepare(); returns the operation's run, possibly wrapped. */
   inject(c: Ctx, op: OpDef): Promise<() => Promise<unknown>>;
   expect(op: OpDef): Expect;
+  /** The PAT the cell signs in with (default DEMO_PAT). */
+  pat?: string;
   /** Extra checks after the run (what reached another origin, armed timers…); a failure text or undefined. */
   check?(c: Ctx, op: OpDef, o: Outcome): string | undefined;
 }
 
+const HUGE_BYTES = 4 * 1024 * 1024;
 const networkOp = (op: OpDef) => op.route !== undefined;
 const apiOp = (op: OpDef) => networkOp(op) && !op.tokenRoute;
-const streamOp = (op: OpDef) => op.code === 'LG' || op.code === 'AR';
+const streamOp = (op: OpDef) => logOps(op) || op.code === 'AR';
 const set = (c: Ctx, spec: FaultSpec) => c.w.sb.faults.set(spec);
 
 /** What a failing request must surface as, per operation: start-build says "may have started" when the answer broke. */
 function failedAs(
   kinds: string[],
-  opts: { sbUncertain?: boolean; streamOk?: boolean; arNotZip?: boolean; okToo?: boolean } = {},
+  opts: { sbUncertain?: boolean; logOk?: (v: LogSummary, op: OpDef) => boolean; arNotZip?: boolean; okToo?: boolean } = {},
 ): Expect['outcome'] {
   return (o, op) => {
     if (o.ok) {
-      return opts.okToo === true || (opts.streamOk === true && op.code === 'LG');
+      if (logOps(op)) {
+        return opts.logOk !== undefined && isLog(o.value) && opts.logOk(o.value, op);
+      }
+      return opts.okToo === true;
     }
     const e = o.error;
     if (opts.sbUncertain && op.code === 'SB') {
@@ -544,6 +729,21 @@ function failedAs(
   };
 }
 
+/** The outcome of an operation that must end within 4 s (a poll tick that never lands ends in NoTickError at 3 s). */
+async function endOf(p: Promise<Outcome>, what: string, ms = 4000): Promise<unknown> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hung = new Promise<'hung'>((r) => (timer = setTimeout(() => r('hung'), ms)));
+  const o = await Promise.race([p, hung]);
+  clearTimeout(timer);
+  if (o === 'hung') {
+    throw new Error(`timed out waiting for ${what}`);
+  }
+  if (!o.ok) {
+    throw o.error;
+  }
+  return o.value;
+}
+
 /** Hold the operation's request, do `during` while it is in flight, then release it. */
 function whileHeld(during: (c: Ctx) => Promise<unknown>): FaultDef['inject'] {
   return (c, op) => {
@@ -553,14 +753,109 @@ function whileHeld(during: (c: Ctx) => Promise<unknown>): FaultDef['inject'] {
       await c.w.sb.faults.whenHeld();
       await during(c);
       c.w.sb.faults.release();
-      const o = await p;
-      if (!o.ok) {
-        throw o.error;
-      }
-      return o.value;
+      return endOf(p, 'the operation to end');
     });
   };
 }
+
+/** Faults on /auth/v3/token for a v3-only key; `kinds` undefined: no fault, the key works. */
+const V3_FAULTS: { code: string; label: string; spec?: FaultSpec; kinds?: string[]; html?: boolean }[] = [
+  { code: 'v3ok', label: 'v3-only key: no fault' },
+  { code: 'v3-5xx', label: 'v3-only key: 5xx from v3', spec: { status: 503 }, kinds: ['server'] },
+  { code: 'v3-html401', label: 'v3-only key: HTML 401 from v3', spec: { htmlPage: true, htmlStatus: 401 }, kinds: [], html: true },
+  { code: 'v3-html403', label: 'v3-only key: HTML 403 from v3', spec: { htmlPage: true, htmlStatus: 403 }, kinds: [], html: true },
+  { code: 'v3-reset', label: 'v3-only key: v3 connection reset', spec: { dropConnection: true }, kinds: NETWORK_KINDS },
+  { code: 'v3-timeout', label: 'v3-only key: v3 beyond the timeout', spec: { latencyMs: 1500 }, kinds: ['timeout'] },
+  { code: 'v3-badJson', label: 'v3-only key: malformed JSON from v3', spec: { malformedJson: true }, kinds: ['malformedResponse'] },
+  { code: 'v3-html200', label: 'v3-only key: HTML 200 from v3 (portal)', spec: { htmlPage: true }, kinds: ['htmlResponse'] },
+  { code: 'v3-429', label: 'v3-only key: 429 from v3', spec: { rateLimit: { retryAfterSec: 3 } }, kinds: ['rateLimited'] },
+  { code: 'v3-cut', label: 'v3-only key: v3 body cut off', spec: { cutAfterBytes: 12 }, kinds: ['network'] },
+  { code: 'v3-stall', label: 'v3-only key: v3 body stalled', spec: { stallAfterBytes: 12 }, kinds: ['timeout'] },
+];
+
+/** v3 was asked; after a renewal or a switch, the session and the stored key are still there (a switch succeeded or stayed). */
+function v3Check(c: Ctx, op: OpDef, faulted: boolean): string | undefined {
+  // a faulted v3 request used up its spec (a timed-out one is logged only once the sandbox gives up on it)
+  const consumed = faulted && c.w.sb.faults.active.length === 0;
+  if (!consumed && !c.w.sb.requests.some((r) => r.path === '/auth/v3/token')) {
+    return 'v3 was never asked';
+  }
+  if (op.code === 'SI') {
+    return undefined;
+  }
+  if (!c.session.isSignedIn || !(c.secrets.backing.data.get(c.store.key) ?? '').includes(DEMO_PAK_V3_ONLY)) {
+    return 'the v3-only key was not kept';
+  }
+  return undefined;
+}
+
+/** Malicious ids (N12), each put in every id of the operation. */
+const EVIL_IDS = [
+  { code: 'evil..', label: 'a malicious id: ..', id: '..' },
+  { code: 'evil.', label: 'a malicious id: .', id: '.' },
+  { code: 'evil../', label: 'a malicious id: ../../../../identity/…', id: '../../../../identity/v1/organizations' },
+  { code: 'evil10k', label: 'a malicious id: non-GUID, 10 KB', id: `..%2F..%2F${'x'.repeat(10 * 1024)}` },
+];
+
+/** The path an operation's request must start with, given the id as it should appear (percent-encoded). */
+const EVIL_ROUTES: Partial<Record<OpCode, (id: string) => string>> = {
+  TR: (id) => `/build/v1/profiles/${id}`,
+  CB: (id) => `/build/v1/queue/${id}`,
+  LG: (id) => `/build/v1/commits/${id}/builds/${id}/logs`,
+  AR: (id) => `/build/v1/commits/${id}/builds/${id}`,
+};
+
+/**
+ * An id as one path segment: percent-encoded, with `.` and `..` spelled `%2E` (which a URL parser still resolves
+ * as a dot segment, so those two can only pass by being refused before any request).
+ */
+function strictEnc(id: string): string {
+  return id === '.' || id === '..' ? id.replace(/\./g, '%2E') : encodeURIComponent(id);
+}
+
+/** The requests of a malicious-id cell (the tree's own background profile load, exactly that path, left out). */
+function evilRequests(c: Ctx): { method: string; path: string }[] {
+  return c.w.sb.requests.filter((r) => r.path !== '/build/v2/profiles');
+}
+
+const ok = (o: Outcome): boolean => o.ok;
+const noTick = (o: Outcome): boolean => !o.ok && o.error instanceof NoTickError;
+const changed = (o: Outcome): boolean => !o.ok && o.error instanceof SessionChangedError;
+
+/**
+ * The extension deactivated while the operation's request was held, then the answer came: the operation ends
+ * with that answer (it was already sent), a poll loop that was disposed announces nothing.
+ */
+const DEACT_OUTCOME: Partial<Record<OpCode, (o: Outcome) => boolean>> = {
+  SI: ok,
+  MT: ok,
+  SW: ok,
+  TR: ok,
+  PQ: noTick,
+  SB: ok,
+  CB: ok,
+  LG: (o) => wholeLog(o, ['appended', 'appended']),
+  LF: (o) => wholeLog(o, ['appended']),
+  AR: ok,
+};
+
+/**
+ * Sign-out while the operation's request was held, then the answer came: a sign-in or a switch is refused (no
+ * session to write), a renewal hands back its token (no request can use it: every call checks the session's
+ * generation), every API call's answer is dropped, and nothing polls any more.
+ */
+const OUT_DURING_OUTCOME: Partial<Record<OpCode, (o: Outcome) => boolean>> = {
+  SI: (o) => !o.ok && o.error instanceof NotSignedInError,
+  MT: (o) => o.ok && typeof o.value === 'string',
+  SW: (o) => !o.ok && o.error instanceof NotSignedInError,
+  TR: changed,
+  PQ: noTick,
+  SB: changed,
+  CB: changed,
+  LG: changed,
+  LF: changed,
+  AR: changed,
+};
 
 const FAULTS: FaultDef[] = [
   {
@@ -673,7 +968,17 @@ const FAULTS: FaultDef[] = [
       set(c, { pathIncludes: op.route, malformedJson: true });
       return Promise.resolve(() => op.run(c));
     },
-    expect: () => ({ outcome: failedAs(['malformedResponse'], { sbUncertain: true, streamOk: true, arNotZip: true }) }),
+    // a log is text: a 200 is shown as it came, and read again whole when it does not start with what was shown
+    expect: () => ({
+      outcome: failedAs(['malformedResponse'], {
+        sbUncertain: true,
+        arNotZip: true,
+        logOk: (v, op) =>
+          v.content === MALFORMED_JSON &&
+          !v.spilled &&
+          JSON.stringify(v.updates) === JSON.stringify(op.code === 'LG' ? ['appended', 'unchanged'] : ['replaced']),
+      }),
+    }),
   },
   {
     code: 'html200',
@@ -684,7 +989,8 @@ const FAULTS: FaultDef[] = [
       set(c, { pathIncludes: op.route, htmlPage: true });
       return Promise.resolve(() => op.run(c));
     },
-    expect: () => ({ outcome: failedAs(['htmlResponse'], { sbUncertain: true, streamOk: true, arNotZip: true }) }),
+    // a captive portal's page is never shown as the log (S11c)
+    expect: () => ({ outcome: failedAs(['htmlResponse'], { sbUncertain: true, arNotZip: true }) }),
   },
   ...[
     { code: 'refused', label: 'connection refused', url: (w: World) => `http://127.0.0.1:${w.closedPort}`, kind: 'connectionRefused' },
@@ -771,13 +1077,32 @@ const FAULTS: FaultDef[] = [
     group: 'server and network',
     applies: networkOp,
     inject: (c, op) => {
-      set(c, { pathIncludes: op.route, padToBytes: 4 * 1024 * 1024 });
+      set(c, { pathIncludes: op.route, padToBytes: HUGE_BYTES });
       return Promise.resolve(() => op.run(c));
     },
-    // JSON: refused at the limit; a log or a zip is streamed (a padded zip still starts with PK)
+    // JSON: refused at the limit; a log or a zip is streamed to its file, whole (a padded zip still starts with PK)
     expect: () => ({
-      outcome: (o, op) =>
-        streamOp(op) ? true : !o.ok && (op.code === 'SB' ? o.error instanceof StartBuildUncertainError : isApi(o.error, 'tooLarge')),
+      outcome: (o, op, c) => {
+        if (!streamOp(op)) {
+          return !o.ok && (op.code === 'SB' ? o.error instanceof StartBuildUncertainError : isApi(o.error, 'tooLarge'));
+        }
+        if (!o.ok) {
+          return false;
+        }
+        if (op.code === 'AR') {
+          return typeof o.value === 'string' && fs.statSync(o.value).size === HUGE_BYTES;
+        }
+        const v = o.value;
+        const live = c.live;
+        if (!isLog(v) || !live || !v.spilled || v.content.trimEnd() !== (op.code === 'LG' ? live.first : v.server).trimEnd()) {
+          return false;
+        }
+        // LG: the padded first read is 4 MB, past the log's end, so the next read has nothing new (416);
+        // LF: the padded Range read adds 4 MB to what was there
+        return op.code === 'LG'
+          ? v.bytes === HUGE_BYTES && JSON.stringify(v.updates) === '["appended","unchanged"]'
+          : v.bytes === live.firstBytes + HUGE_BYTES && JSON.stringify(v.updates) === '["appended"]';
+      },
     }),
   },
   ...(
@@ -838,28 +1163,108 @@ const FAULTS: FaultDef[] = [
     expect: () => ({ outcome: (o) => !o.ok && (isApi(o.error, 'badRequest') || o.error instanceof OrganizationUnreachableError) }),
   },
   {
-    code: 'evilIds',
-    label: 'malicious ids (../, non-GUID, 10 KB)',
+    code: 'rangeIgnored',
+    label: 'Range ignored (200 with the whole log)',
     group: 'server and network',
-    applies: (op) => ['TR', 'CB', 'LG', 'AR'].includes(op.code),
+    applies: logOps,
     inject: (c, op) => {
-      const t = c.target;
-      if (t) {
-        t.commitId = '../../../etc/passwd';
-        t.buildId = `..%2F..%2F${'x'.repeat(10 * 1024)}`;
-        t.queueId = '../../admin';
-      }
-      if (op.code === 'TR') {
-        return Promise.resolve(() => c.builds.branches('../../identity/v1/organizations').then((r) => r.value));
+      c.w.sb.setBuildBehaviour({ logRange: 'ignored' });
+      return Promise.resolve(() => op.run(c));
+    },
+    // the known prefix is read past (hash-checked), only the rest appended
+    expect: (op) => ({
+      outcome: (o) =>
+        wholeLog(o, op.code === 'LG' ? ['appended', 'appended'] : ['appended']) && o.ok && isLog(o.value) && o.value.wholeLogReads === 1,
+    }),
+  },
+  {
+    code: 'range206',
+    label: '206 with a wrong start',
+    group: 'server and network',
+    applies: logOps,
+    inject: (c, op) => {
+      set(c, { pathIncludes: '/logs', rangeStartShift: 100 });
+      return Promise.resolve(() => op.run(c));
+    },
+    // not appended at the wrong place: the log is read again whole
+    expect: (op) => ({ outcome: (o) => wholeLog(o, op.code === 'LG' ? ['appended', 'replaced'] : ['replaced']) }),
+  },
+  // ---- a v3-only Personal Access Key (N3): v1/v2 answer it a JSON 401, only /auth/v3/token mints ----
+  ...V3_FAULTS.map((f): FaultDef => ({
+    code: f.code,
+    label: f.label,
+    group: 'server and network',
+    pat: DEMO_PAK_V3_ONLY,
+    applies: (op) => op.tokenRoute === true,
+    inject: (c, op) => {
+      if (f.spec) {
+        set(c, { pathIncludes: '/auth/v3/token', ...f.spec, times: 1 });
       }
       return Promise.resolve(() => op.run(c));
     },
-    expect: () => ({ outcome: (o) => o.ok || isApi(o.error, 'notFound', 'badRequest', 'network') || o.error instanceof NoArtifactsError }),
-    check: (c) => {
-      const bad = c.w.sb.requests.find((r) => /(^|\/)\.\.(\/|$)/.test(r.path));
-      return bad ? `a path walked up: ${bad.path}` : undefined;
+    // v3's own failure is what the user sees, and the key is kept
+    expect: () => ({
+      outcome: (o) => (f.kinds === undefined ? o.ok : !o.ok && (f.html ? isApi(o.error) && o.error.htmlBody : isApi(o.error, ...f.kinds))),
+    }),
+    check: (c, op) => v3Check(c, op, f.spec !== undefined),
+  })),
+  {
+    code: 'v3tok401',
+    label: 'v3-only key: 401 JSON from both routes',
+    group: 'server and network',
+    pat: DEMO_PAK_V3_ONLY,
+    applies: (op) => op.tokenRoute === true,
+    inject: (c, op) => {
+      c.w.sb.revokeCredential(DEMO_PAK_V3_ONLY);
+      return Promise.resolve(() => op.run(c));
     },
+    // the only refusal of the key: as tok401, a renewal ends the session, a switch stays, a sign-in never started
+    expect: (op) => ({
+      outcome: (o) =>
+        !o.ok &&
+        (op.code === 'MT'
+          ? o.error instanceof SessionExpiredError
+          : op.code === 'SW'
+            ? o.error instanceof OrganizationUnreachableError
+            : isApi(o.error, 'unauthorized')),
+      sessionMayEnd: op.code === 'MT',
+      sessionMustEnd: op.code === 'MT',
+    }),
+    check: (c) => (c.w.sb.requests.some((r) => r.path === '/auth/v3/token') ? undefined : 'v3 was never asked'),
   },
+  ...EVIL_IDS.map((f): FaultDef => ({
+    code: f.code,
+    label: f.label,
+    group: 'server and network',
+    applies: (op) => EVIL_ROUTES[op.code] !== undefined,
+    inject: (c, op) => {
+      const t = c.target;
+      if (t) {
+        t.commitId = f.id;
+        t.buildId = f.id;
+        t.queueId = f.id;
+      }
+      if (c.live) {
+        c.live.source = { commitId: f.id, buildId: f.id };
+      }
+      if (op.code === 'TR') {
+        return Promise.resolve(() => c.builds.branches(f.id).then((r) => r.value));
+      }
+      return Promise.resolve(() => op.run(c));
+    },
+    // N12: an id that is not a GUID is refused at the API boundary, before any request
+    expect: () => ({
+      outcome: (o, _op, c) =>
+        evilRequests(c).length === 0 &&
+        (o.ok ? isLog(o.value) && o.value.updates.every((u) => u === 'notReady') : !(isApi(o.error) && o.error.status !== undefined)),
+    }),
+    // whatever reached the server stayed on the operation's route, the id in it percent-encoded
+    check: (c, op) => {
+      const prefix = EVIL_ROUTES[op.code]?.(strictEnc(f.id)) ?? '';
+      const bad = evilRequests(c).find((r) => !r.path.startsWith(prefix));
+      return bad ? `a request left the route ${prefix.slice(0, 80)}: ${bad.method} ${bad.path.slice(0, 120)}` : undefined;
+    },
+  })),
   // ---- storage and state ----
   ...(['store', 'get', 'delete'] as const).map((kind): FaultDef => ({
     code: `sec-${kind}`,
@@ -1012,11 +1417,10 @@ const FAULTS: FaultDef[] = [
         await c.w.sb.faults.whenHeld();
         c.dispose();
         c.w.sb.faults.release();
-        // whatever it ends with (a disposed poll loop reports nothing), nothing may be left running or unhandled
-        await Promise.race([p, new Promise((r) => setTimeout(r, 2000))]);
+        return endOf(p, 'the operation to end after deactivation');
       });
     },
-    expect: () => ({ outcome: () => true, sessionMayEnd: true }),
+    expect: (op) => ({ outcome: (o) => DEACT_OUTCOME[op.code]?.(o) ?? false, sessionMayEnd: true }),
     check: (c) =>
       c.builds.scheduler.current === 'scheduled' || c.builds.scheduler.current === 'polling'
         ? `the poll loop is ${c.builds.scheduler.current} after dispose`
@@ -1029,7 +1433,7 @@ const FAULTS: FaultDef[] = [
     group: 'concurrency',
     applies: networkOp,
     inject: whileHeld((c) => c.session.signOut()),
-    expect: () => ({ outcome: () => true, sessionMayEnd: true, sessionMustEnd: true }),
+    expect: (op) => ({ outcome: (o) => OUT_DURING_OUTCOME[op.code]?.(o) ?? false, sessionMayEnd: true, sessionMustEnd: true }),
     check: (c) => (c.secrets.backing.data.get(c.store.key) !== undefined ? 'the secret came back after sign-out' : undefined),
   },
   {
@@ -1127,7 +1531,7 @@ const FAULTS: FaultDef[] = [
           await other.session.switchOrganization(QA);
           await until(() => c.session.session?.organizationId === QA_ORG_ID, 3000, 'this window to follow');
         } finally {
-          other.dispose();
+          disposeOther(other);
         }
       });
     },
@@ -1140,8 +1544,10 @@ let c0url = '';
 // ---- the run ----------------------------------------------------------------------------------------------
 
 interface CellResult {
-  op: OpCode;
+  op: string;
   fault: string;
+  /** What the cell ended with (printed with --outcomes). */
+  outcome?: string;
   status: 'pass' | 'fail' | 'n/a';
   reason?: string;
   sessionLost: boolean;
@@ -1155,7 +1561,7 @@ process.on('unhandledRejection', (r) => unhandled.push(r));
 /** Everything a cell may have written, searched for the credentials and any JWT. */
 function secretsIn(texts: string[]): string[] {
   const found: string[] = [];
-  const needles = [DEMO_PAT, DEMO_API_KEY.secret, QA_API_KEY.secret];
+  const needles = [DEMO_PAT, DEMO_PAK_V3_ONLY, DEMO_API_KEY.secret, QA_API_KEY.secret];
   const jwt = /eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/;
   for (const t of texts) {
     for (const n of needles) {
@@ -1176,6 +1582,7 @@ async function runCell(w: World, op: OpDef, f: FaultDef): Promise<CellResult> {
   w.catcher.hits.length = 0;
   const unhandledBefore = unhandled.length;
   const c = makeCtx(w);
+  c.pat = f.pat ?? DEMO_PAT;
   const problems: string[] = [];
   let o: Outcome = { ok: true, value: undefined };
   try {
@@ -1184,6 +1591,7 @@ async function runCell(w: World, op: OpDef, f: FaultDef): Promise<CellResult> {
     const wasSignedIn = c.session.isSignedIn;
     const run = await f.inject(c, op);
     o = await outcomeOf(run());
+    result.outcome = describeOutcome(o);
     const ex = f.expect(op);
     if (!ex.outcome(o, op, c)) {
       problems.push(
@@ -1228,6 +1636,11 @@ async function runCell(w: World, op: OpDef, f: FaultDef): Promise<CellResult> {
   } finally {
     w.sb.faults.clear(); // releases anything still held
     c.dispose();
+    const spill = c.follower?.spilledTo;
+    if (spill) {
+      madeDirs.add(path.dirname(spill));
+    }
+    await c.follower?.dispose();
   }
   // nothing left: no held request, no .part file
   if (w.sb.faults.held) {
@@ -1264,13 +1677,54 @@ async function runCell(w: World, op: OpDef, f: FaultDef): Promise<CellResult> {
   return result;
 }
 
+/** Runs one local cell (no request): it passes when run() resolves; bounded at 30 s; its error text scanned for secrets. */
+async function runLocalCell(cell: LocalCell): Promise<CellResult> {
+  const result: CellResult = {
+    op: cell.op,
+    fault: `${cell.group}: ${cell.label}`,
+    status: 'pass',
+    sessionLost: false,
+    secrets: 0,
+    unhandled: 0,
+  };
+  const unhandledBefore = unhandled.length;
+  const problems: string[] = [];
+  const o = await outcomeOf(endOf(outcomeOf(cell.run()), 'the local cell (30 s)', 30_000));
+  result.outcome = o.ok ? 'success' : o.error instanceof Error ? o.error.message.slice(0, 160) : String(o.error);
+  if (!o.ok) {
+    problems.push(o.error instanceof Error ? o.error.message : String(o.error));
+    const found = secretsIn([result.outcome, util.inspect(o.error, { depth: 8 })]);
+    result.secrets = found.length;
+    if (found.length) {
+      problems.push(`secrets found: ${found.slice(0, 2).join('; ')}`);
+    }
+  }
+  await new Promise((r) => setImmediate(r));
+  result.unhandled = unhandled.length - unhandledBefore;
+  if (result.unhandled) {
+    problems.push(`${result.unhandled} unhandled rejections: ${String(unhandled[unhandled.length - 1])}`);
+  }
+  if (problems.length) {
+    result.status = 'fail';
+    result.reason = problems.join('; ');
+  }
+  return result;
+}
+
+/** The temporary folders this run made that are still there. */
+function leftoverDirs(): string[] {
+  return [...madeDirs].filter((d) => fs.existsSync(d));
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
+  const dnsStub = installDnsStub();
   const sb = await startSandbox({ quiet: true, realTime: false });
   const catcher = await startCatcher();
   c0url = catcher.url;
   const w: World = { sb, catcher, closedPort: await freePort() };
   const only = process.argv.includes('--grep') ? process.argv[process.argv.indexOf('--grep') + 1] : undefined;
+  const showOutcomes = process.argv.includes('--outcomes');
   const results: CellResult[] = [];
   for (const f of FAULTS) {
     for (const op of OPS) {
@@ -1286,10 +1740,50 @@ async function main(): Promise<void> {
   }
   await catcher.close();
   await sb.stop();
+  const networkCells = results.filter((r) => r.status !== 'n/a').length;
+
+  // the local cells: no request, the same table and totals
+  const localGroups: { group: string; cells: CellResult[] }[] = [];
+  for (const make of [...LOCAL_GROUPS, ...localCellGroups]) {
+    for (const cell of make()) {
+      if (only && !`${cell.op} ${cell.group}: ${cell.label}`.includes(only)) {
+        continue;
+      }
+      const r = await runLocalCell(cell);
+      const g = localGroups.find((x) => x.group === cell.group) ?? { group: cell.group, cells: [] };
+      if (!localGroups.includes(g)) {
+        localGroups.push(g);
+      }
+      g.cells.push(r);
+      results.push(r);
+    }
+  }
+
+  // nothing left behind, nothing resolved outside the stub
+  dnsStub.restore();
+  const hygiene: string[] = [];
+  const left = leftoverDirs();
+  if (left.length) {
+    hygiene.push(`temporary folders left by this run: ${left.join(', ')}`);
+    left.forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
+  }
+  if (dnsStub.system) {
+    hygiene.push(`${dnsStub.system} lookups went past the DNS stub`);
+  }
+  const dnsCells = results.filter((r) => r.fault === 'dns' && r.status !== 'n/a').length;
+  const stubbedInvalid = dnsStub.stubbed.get('appcircle-faults.invalid') ?? 0;
+  if (dnsCells && stubbedInvalid < dnsCells) {
+    hygiene.push(`the DNS cells made ${stubbedInvalid} stubbed lookups of appcircle-faults.invalid for ${dnsCells} cells`);
+  }
+  const otherNames = [...dnsStub.stubbed.keys()].filter((h) => !['localhost', '127.0.0.1', 'appcircle-faults.invalid'].includes(h));
+  if (otherNames.length) {
+    hygiene.push(`unexpected host names looked up: ${otherNames.join(', ')}`);
+  }
 
   // the grid
   const mark = (r: CellResult | undefined) => (!r ? ' ' : r.status === 'pass' ? '✔' : r.status === 'fail' ? '✖' : '·');
-  const labelWidth = Math.max(...FAULTS.map((f) => f.label.length)) + 2;
+  const localLabels = localGroups.flatMap((g) => g.cells.map((r) => r.fault.slice(g.group.length + 2)));
+  const labelWidth = Math.max(...FAULTS.map((f) => f.label.length), ...localLabels.map((l) => l.length)) + 2;
   console.log(`\nFault matrix: ✔ pass, ✖ fail, · cannot apply\n`);
   console.log(`${''.padEnd(labelWidth)}${OPS.map((o) => o.code.padEnd(4)).join('')}`);
   let group = '';
@@ -1301,6 +1795,18 @@ async function main(): Promise<void> {
     const row = OPS.map((op) => mark(results.find((r) => r.op === op.code && r.fault === f.code)).padEnd(4)).join('');
     console.log(`${f.label.padEnd(labelWidth)}${row}`);
   }
+  for (const g of localGroups) {
+    console.log(`-- local: ${g.group} (no request)`);
+    for (const r of g.cells) {
+      console.log(`${r.fault.slice(g.group.length + 2).padEnd(labelWidth)}${mark(r)} ${r.op}`);
+    }
+  }
+  if (showOutcomes) {
+    console.log('\nOutcomes:');
+    for (const r of results.filter((x) => x.status !== 'n/a')) {
+      console.log(`  ${r.status === 'pass' ? '✔' : '✖'} ${r.op} × ${r.fault}: ${r.outcome ?? ''}`);
+    }
+  }
   const tried = results.filter((r) => r.status !== 'n/a');
   const failed = tried.filter((r) => r.status === 'fail');
   if (failed.length) {
@@ -1309,13 +1815,22 @@ async function main(): Promise<void> {
       console.log(`  ✖ ${r.op} × ${r.fault}: ${r.reason ?? ''}`);
     }
   }
+  if (hygiene.length) {
+    console.log('\nAfter the run:');
+    hygiene.forEach((h) => console.log(`  ✖ ${h}`));
+  }
   const sessionsLost = tried.filter((r) => r.sessionLost).length;
   const secretsFound = tried.reduce((n, r) => n + r.secrets, 0);
+  const localCount = tried.length - networkCells;
   console.log(
-    `\nfaults: ${tried.length} cells, ${sessionsLost} sessions lost, ${secretsFound} secrets found, ${unhandled.length} unhandled rejections (${results.length - tried.length} cells cannot apply; ${((Date.now() - started) / 1000).toFixed(0)} s)`,
+    `\nfaults: ${tried.length} cells (${networkCells} network, ${localCount} local), ${sessionsLost} sessions lost, ${secretsFound} secrets found, ${unhandled.length} unhandled rejections (${results.length - tried.length} cells cannot apply; ${((Date.now() - started) / 1000).toFixed(0)} s)`,
+  );
+  const lookups = [...dnsStub.stubbed.values()].reduce((n, k) => n + k, 0);
+  console.log(
+    `dns: ${lookups} lookups answered by the stub (appcircle-faults.invalid ×${stubbedInvalid}), ${dnsStub.system} past it; temporary folders made ${madeDirs.size}, left ${left.length}`,
   );
   const passed = tried.length - failed.length;
-  console.log(`${passed} passed, ${failed.length} failed`);
+  console.log(`${passed} passed, ${failed.length} failed${hygiene.length ? `, ${hygiene.length} problems after the run` : ''}`);
   const dir = path.resolve(__dirname, '..', '..', '..', 'test-results');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(
@@ -1324,13 +1839,21 @@ async function main(): Promise<void> {
       passed,
       failed: failed.length,
       cells: tried.length,
+      networkCells,
+      localCells: localCount,
       notApplicable: results.length - tried.length,
       sessionsLost,
       secretsFound,
       unhandledRejections: unhandled.length,
+      leftoverDirs: left.length,
+      dnsPastStub: dnsStub.system,
+      hygiene,
     }),
   );
-  process.exit(failed.length || unhandled.length || tried.length === 0 ? 1 : 0);
+  process.exit(failed.length || unhandled.length || hygiene.length || tried.length === 0 ? 1 : 0);
 }
 
-void main();
+main().catch((e: unknown) => {
+  console.error('the fault matrix could not run:', e);
+  process.exit(1);
+});

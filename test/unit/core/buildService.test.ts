@@ -6,7 +6,7 @@ import type { FinishedBuild } from '../../../src/core/buildService';
 import { BUILDS_PAGE_SIZE, BuildService } from '../../../src/core/buildService';
 import { FakeClock } from '../fakes/fakeClock';
 import type { Harness } from './helpers';
-import { makeHarness } from './helpers';
+import { makeHarness, wholeLog } from './helpers';
 
 const settle = () => new Promise((r) => setImmediate(r));
 
@@ -194,14 +194,14 @@ describe('core/BuildService (against the sandbox, frozen build clock)', () => {
     const [cfg] = await builds.configurations(p.id);
     const [c] = await builds.commits(b.id);
     const s = await builds.startBuild({ profileId: p.id, branchId: b.id, commitId: c.id, workflowId: wf.id, configurationId: cfg.id });
-    assert.equal(await builds.queueLogText(s.queueItemId), undefined);
+    assert.equal(await wholeLog(builds, { queueItemId: s.queueItemId }), undefined);
     sb.world.advance(3000);
-    const partial = await builds.queueLogText(s.queueItemId);
+    const partial = await wholeLog(builds, { queueItemId: s.queueItemId });
     assert.ok(partial && partial.includes('Appcircle build') && !partial.includes('Build succeeded.'));
     sb.world.advance(10_000);
     const q = await builds.queueItem(s.queueItemId);
     assert.equal(q.status, 0);
-    const full = await builds.logText(c.id, q.buildId!);
+    const full = await wholeLog(builds, { commitId: c.id, buildId: q.buildId! });
     assert.ok(full?.includes('Build succeeded.'));
   });
 

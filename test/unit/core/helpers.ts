@@ -1,5 +1,8 @@
 /** Wiring for core tests: real api clients against an in-process sandbox over loopback HTTP. */
+import type { LogSource } from '../../../src/api/buildsApi';
+import { NO_LOGS } from '../../../src/api/buildsApi';
 import { createApiFactory } from '../../../src/core/apiFactory';
+import type { BuildService } from '../../../src/core/buildService';
 import { CredentialStore } from '../../../src/core/credentialStore';
 import type { Logger } from '../../../src/core/ports';
 import { systemClock } from '../../../src/core/ports';
@@ -80,4 +83,18 @@ export async function waitFor(cond: () => boolean, ms = 5_000, what = 'condition
     }
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/** A log read whole through `readLog` (the product's only log read): its text, or undefined while it is not ready. */
+export async function wholeLog(builds: BuildService, source: LogSource): Promise<string | undefined> {
+  const r = await builds.readLog(source, 0);
+  if (r.kind !== 'bytes') {
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of r.stream as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text.length === 0 || text.trim() === NO_LOGS ? undefined : text;
 }

@@ -10,7 +10,7 @@ import { LogFollower } from '../../../src/core/logFollower';
 import type { LogFollowerOptions, LogUpdate } from '../../../src/core/logFollower';
 import { FakeClock } from '../fakes/fakeClock';
 import type { Harness } from './helpers';
-import { makeHarness } from './helpers';
+import { makeHarness, wholeLog } from './helpers';
 
 const TIMINGS = { waitMs: 1000, runMs: 8000, completeMs: 500 };
 
@@ -89,7 +89,7 @@ describe('core/LogFollower: a running build’s log on the living sandbox queue 
     );
     const q = await builds.queueItem(s.queueItemId);
     assert.equal(q.status, 0);
-    assert.equal(f.text, await builds.logText(s.commitId, q.buildId!), 'the followed text is the whole log');
+    assert.equal(f.text, await wholeLog(builds, { commitId: s.commitId, buildId: q.buildId! }), 'the followed text is the whole log');
     assert.match(f.text, /Build succeeded\.\n$/);
     const logReads = sb.requests.filter((r) => r.path.includes('/queue/logs/'));
     const ranged = logReads.filter((r) => r.range);
@@ -112,7 +112,7 @@ describe('core/LogFollower: a running build’s log on the living sandbox queue 
     assert.ok(!results.includes('replaced'), results.join(','));
     assert.ok(f.wholeLogReads >= 3);
     const q = await builds.queueItem(s.queueItemId);
-    assert.equal(f.text, await builds.logText(s.commitId, q.buildId!));
+    assert.equal(f.text, await wholeLog(builds, { commitId: s.commitId, buildId: q.buildId! }));
   });
 
   it('Range ignored: after the first whole-log answer the log is read whole at most every 30 s, not at every tick (N8)', async () => {
@@ -142,7 +142,7 @@ describe('core/LogFollower: a running build’s log on the living sandbox queue 
     assert.equal(await f.update(undefined, { force: true }), 'appended');
     assert.equal(reads(), atEnd + 1);
     const q = await builds.queueItem(s.queueItemId);
-    assert.equal(f.text, await builds.logText(s.commitId, q.buildId!), 'the followed text is the whole log');
+    assert.equal(f.text, await wholeLog(builds, { commitId: s.commitId, buildId: q.buildId! }), 'the followed text is the whole log');
   });
 
   it('a captive portal’s 200 page is refused as htmlResponse, on the first read and on a Range read; the log is kept (S11c)', async () => {
@@ -167,7 +167,7 @@ describe('core/LogFollower: a running build’s log on the living sandbox queue 
     const s = await startOne();
     sb.clock.advance(TIMINGS.waitMs + TIMINGS.runMs + TIMINGS.completeMs);
     const q = await builds.queueItem(s.queueItemId);
-    const whole = (await builds.logText(s.commitId, q.buildId!)) ?? '';
+    const whole = (await wholeLog(builds, { commitId: s.commitId, buildId: q.buildId! })) ?? '';
     const f = new LogFollower((src, from, signal) => builds.readLog(src, from, signal), { commitId: s.commitId, buildId: q.buildId! });
     sb.faults.set({ pathIncludes: '/logs', cutAfterBytes: 300, times: 1 });
     await assert.rejects(f.update(), (e: unknown) => isApiError(e) && e.kind === 'network');

@@ -1,7 +1,7 @@
 /** Fault switches, in-process and over HTTP (`/__sandbox/faults`). */
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
-import { DEMO_PAT } from '../../../sandbox/fixtures';
+import { DEMO_PAT, ROOT_ORG_ID } from '../../../sandbox/fixtures';
 import type { FaultSpec, Sandbox } from '../../../sandbox/server';
 import { startSandbox } from '../../../sandbox/server';
 import { apiGet, call, patToken, postToken } from './helpers';
@@ -153,5 +153,25 @@ describe('sandbox: fault switches', () => {
     assert.match(String(bad.json.message), /statuss/);
     assert.equal((await control('POST', { status: 418 })).status, 400);
     assert.equal((await call(`${sb.apiUrl}/__sandbox/faults`, { method: 'POST', body: '{nope' })).status, 400);
+  });
+
+  it('rangeStartShift: a 206 names a start N bytes too early (at least byte 1), with the real body; a 200 is untouched', async () => {
+    const b = sb.world.profilesOf(ROOT_ORG_ID).flatMap((p) => p.branches.flatMap((x) => x.builds))[0];
+    assert.ok(b, 'a seeded build');
+    const logs = `build/v1/commits/${b.commitId}/builds/${b.id}/logs`;
+    const whole = await apiGet(sb.apiUrl, logs, token);
+    assert.equal(whole.status, 200);
+    const total = Buffer.byteLength(whole.text);
+    sb.faults.set({ pathIncludes: '/logs', rangeStartShift: 7 });
+    const r = await apiGet(sb.apiUrl, logs, token, { Range: 'bytes=20-' });
+    assert.equal(r.status, 206);
+    assert.equal(r.headers.get('content-range'), `bytes 13-${total - 1}/${total}`, 'the start is 7 bytes early');
+    assert.equal(r.text, Buffer.from(whole.text).subarray(20).toString('utf8'), 'the body is the real rest from byte 20');
+    const early = await apiGet(sb.apiUrl, logs, token, { Range: 'bytes=3-' });
+    assert.equal(early.headers.get('content-range'), `bytes 1-${total - 1}/${total}`, 'never byte 0 (that would be the whole log)');
+    const plain = await apiGet(sb.apiUrl, logs, token);
+    assert.equal(plain.status, 200);
+    assert.equal(plain.text, whole.text);
+    assert.equal((await control('POST', { rangeStartShift: -1 })).status, 400);
   });
 });

@@ -9,6 +9,7 @@ import type { BranchNode, AppcircleNode, ProfileNode } from '../../../src/ui/tre
 import { BuildNode } from '../../../src/ui/tree/nodes';
 import type { FakeTextDocument } from '../fakes/vscodeFake';
 import { FakeTextEditor, Range, fake } from '../fakes/vscodeFake';
+import { wholeLog } from '../core/helpers';
 import type { UiHarness } from './harness';
 import { bootExtension, treeChild, waitUntil } from './harness';
 
@@ -103,7 +104,11 @@ describe('ui: a followed log grows; Cancel says what happened; one build, one id
       );
       const q = await h.ext.builds.queueItem(queueItemId);
       assert.equal(q.status, 0);
-      assert.equal(doc.getText(), await h.ext.builds.logText(q.commitId!, q.buildId!), 'the document is the whole log at the end');
+      assert.equal(
+        doc.getText(),
+        await wholeLog(h.ext.builds, { commitId: q.commitId!, buildId: q.buildId! }),
+        'the document is the whole log at the end',
+      );
       assert.match(doc.getText(), /Build succeeded\.\n$/);
       // follow the end: the editor at the end was revealed at each update and shows the last line; the other never moved
       assert.ok(atEnd.revealed.length >= withContent.length, `${atEnd.revealed.length} reveals`);

@@ -11,6 +11,7 @@ import { LogDocumentProvider, logUri } from '../../../src/ui/logDocument';
 import { InMemorySecretStore } from '../fakes/inMemorySecretStore';
 import { fake, fakeEvents10 } from '../fakes/vscodeFake';
 import type { FakeTextDocument } from '../fakes/vscodeFake';
+import { wholeLog } from '../core/helpers';
 import type { UiHarness } from './harness';
 import { bootExtension, fakeContext, pollOnce, waitUntil } from './harness';
 
@@ -51,7 +52,7 @@ describe('ui: a log over the threshold opens from a temporary file', () => {
     const { p, b, s } = await startBuild();
     h.sb.world.advance(600_000);
     const q = await h.ext.builds.queueItem(s.queueItemId);
-    const whole = (await h.ext.builds.logText(q.commitId!, q.buildId!)) ?? '';
+    const whole = (await wholeLog(h.ext.builds, { commitId: q.commitId!, buildId: q.buildId! })) ?? '';
     assert.ok(whole.length > 3 * 4096, `${whole.length} chars: well over the threshold`);
     return { uri: logUri({ profileName: p.name, branchName: b.name, commitId: q.commitId, buildId: q.buildId, label }), whole };
   }
@@ -146,7 +147,7 @@ describe('ui: a log over the threshold opens from a temporary file', () => {
       'the file opened once',
     );
     const q = await h.ext.builds.queueItem(s.queueItemId);
-    const whole = (await h.ext.builds.logText(q.commitId!, q.buildId!)) ?? '';
+    const whole = (await wholeLog(h.ext.builds, { commitId: q.commitId!, buildId: q.buildId! })) ?? '';
     assert.match(whole, /Build succeeded\./);
     assert.equal(logs.followedCount, 0, 'no longer followed once the build ended');
     assert.equal(fs.readFileSync(file, 'utf8'), whole, 'the file is the whole log, its last lines included');
