@@ -427,6 +427,12 @@ export function describeError(e: unknown, op: Operation = 'other'): DescribedErr
             'Refused to send your credential over plain http:// to a remote host. Use https://, or enable appcircle.allowInsecureHttp if you trust the network.',
           ),
         );
+      case 'invalidId':
+        return err(
+          vscode.l10n.t(
+            'This request named an Appcircle item by an id that is not valid, so nothing was sent. Refresh the Appcircle view and try again.',
+          ),
+        );
       case 'canceled':
         return undefined;
     }
