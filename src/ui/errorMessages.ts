@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import {
   AlreadySignedInError,
+  AuthOriginChangedError,
   CannotSwitchError,
   NotSignedInError,
   OrganizationAccessLostError,
@@ -106,6 +107,16 @@ export function describeError(e: unknown, op: Operation = 'other'): DescribedErr
   }
   if (e instanceof NotSignedInError) {
     return { message: vscode.l10n.t('You are not signed in to Appcircle. Sign in first.'), signIn: true, severity: 'warning' };
+  }
+  if (e instanceof AuthOriginChangedError) {
+    return err(
+      vscode.l10n.t(
+        'The Appcircle sign-in URL changed from {0} to {1}. Your stored credential belongs to the old address and was not sent to the new one. Sign in again, or set appcircle.authUrl back.',
+        e.boundOrigin,
+        e.currentOrigin,
+      ),
+      true,
+    );
   }
   if (e instanceof SessionExpiredError) {
     return err(
