@@ -4,7 +4,7 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import type { ApiClient } from './httpClient';
-import { checkId } from './httpClient';
+import { checkId } from './ids';
 import { isApiError } from './errors';
 import { unwrapList } from './dto';
 
@@ -140,17 +140,23 @@ export class BuildsApi {
 
   /** B3 */
   async workflows(profileId: string): Promise<WorkflowDto[]> {
-    return unwrapList<WorkflowDto>(await this.client.get<unknown>(`build/v2/profiles/${id(profileId, 'build/v2/profiles/{id}/workflows')}/workflows`));
+    return unwrapList<WorkflowDto>(
+      await this.client.get<unknown>(`build/v2/profiles/${id(profileId, 'build/v2/profiles/{id}/workflows')}/workflows`),
+    );
   }
 
   /** B4 */
   async configurations(profileId: string): Promise<ConfigurationTupleDto[]> {
-    return unwrapList<ConfigurationTupleDto>(await this.client.get<unknown>(`build/v2/profiles/${id(profileId, 'build/v2/profiles/{id}/configurations')}/configurations`));
+    return unwrapList<ConfigurationTupleDto>(
+      await this.client.get<unknown>(`build/v2/profiles/${id(profileId, 'build/v2/profiles/{id}/configurations')}/configurations`),
+    );
   }
 
   /** B5, newest first */
   async commits(branchId: string, signal?: AbortSignal): Promise<CommitDto[]> {
-    return unwrapList<CommitDto>(await this.client.get<unknown>('build/v2/commits', { params: { branchId: id(branchId, 'build/v2/commits') }, signal }));
+    return unwrapList<CommitDto>(
+      await this.client.get<unknown>('build/v2/commits', { params: { branchId: id(branchId, 'build/v2/commits') }, signal }),
+    );
   }
 
   /** B6 */
@@ -182,10 +188,12 @@ export class BuildsApi {
 
   /** B10, newest first */
   async builds(profileId: string, branchId: string, signal?: AbortSignal): Promise<BuildDto[]> {
-    return unwrapList<BuildDto>(await this.client.get<unknown>('build/v1/builds', {
+    return unwrapList<BuildDto>(
+      await this.client.get<unknown>('build/v1/builds', {
         params: { branchId: id(branchId, 'build/v1/builds'), profileId: id(profileId, 'build/v1/builds') },
         signal,
-      }));
+      }),
+    );
   }
 
   /**
@@ -193,9 +201,7 @@ export class BuildsApi {
    * log of many MB is held once as text rather than as buffers plus a copy.
    */
   async buildLog(commitId: string, buildId: string, signal?: AbortSignal): Promise<string | undefined> {
-    return notReadyAsUndefined(async () =>
-      streamToText((await this.client.getStream(logPath({ commitId, buildId }), { signal })).stream),
-    );
+    return notReadyAsUndefined(async () => streamToText((await this.client.getStream(logPath({ commitId, buildId }), { signal })).stream));
   }
 
   /**

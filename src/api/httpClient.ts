@@ -59,7 +59,10 @@ const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
  * `localhost` and `*.localhost`, 127/8, `0.0.0.0`, `::1`, `::`, and IPv4-mapped loopback (`::ffff:7f00:1`).
  */
 export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  const h = hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
   if (h === 'localhost' || h.endsWith('.localhost') || h === '0.0.0.0' || h === '::1' || h === '::') {
     return true;
   }
@@ -108,21 +111,6 @@ export function checkUrlAllowed(url: string, allowInsecureHttp: boolean): void {
     return;
   }
   throw new ApiError({ kind: 'insecureUrl', method: 'CHECK', path: `${u.protocol}//${u.hostname}` });
-}
-
-/** What an Appcircle id may look like (GUIDs, and the short ids of tests and older data): no `.`, `/`, `%` or space. */
-const ID_SHAPE = /^[A-Za-z0-9_-]{1,128}$/;
-
-/**
- * An id checked before it goes into a request (N12): `..`, `.`, `../x`, `%2e%2e`, an empty or oversized value, or
- * anything but letters, digits, `_` and `-`, is ApiError('invalidId') and no request is sent. Returns the id,
- * which needs no encoding.
- */
-export function checkId(id: unknown, method: 'GET' | 'POST', route: string): string {
-  if (typeof id !== 'string' || !ID_SHAPE.test(id)) {
-    throw new ApiError({ kind: 'invalidId', method, path: route });
-  }
-  return id;
 }
 
 export function normalizeBase(base: string): string {

@@ -2,7 +2,7 @@
 import type { OrganizationDto } from './dto';
 import { unwrapList } from './dto';
 import type { ApiClient } from './httpClient';
-import { checkId } from './httpClient';
+import { checkId } from './ids';
 
 export class OrganizationsApi {
   constructor(private readonly client: ApiClient) {}
