@@ -581,6 +581,10 @@ export class SessionService extends DisposableBase {
     if (sameSession(s, this.stored)) {
       return;
     }
+    if (s && s.authOrigin === undefined) {
+      // written by a version that did not record the auth host: bound to the current one, as at restore
+      s = { ...s, authOrigin: this.currentAuthOrigin() };
+    }
     const hadSession = this.stored !== undefined;
     this.dropMemory();
     this.stored = s;
