@@ -10,7 +10,7 @@ import { DEMO_PAK_V3_ONLY, QA_ORG_ID, ROOT_ORG_ID } from '../../../sandbox/fixtu
 import type { FaultSpec } from '../../../sandbox/faults';
 import type { Sandbox } from '../../../sandbox/server';
 import { startSandbox } from '../../../sandbox/server';
-import { AuthOriginChangedError, SessionExpiredError, isApiError } from '../../../src/core/errors';
+import { AuthOriginChangedError, OrganizationAccessLostError, SessionExpiredError, isApiError } from '../../../src/core/errors';
 import type { ApiError } from '../../../src/api/errors';
 import type { SessionChangeEvent } from '../../../src/core/sessionService';
 import type { Harness } from './helpers';
@@ -117,6 +117,30 @@ describe('core/SessionService: a Personal Access Key only v3 accepts (N3)', () =
         assert.ok(await h.session.getAccessToken({ forceRefresh: true }), 'works again once v3 does');
       });
     }
+  }
+
+  for (const remembered of [false, true]) {
+    it(`access to a sub-organization removed, then v3 failing in credentialStillMints: the key is kept (${remembered ? 'v3 remembered' : 'v2 asked first'})`, async () => {
+      start();
+      await h.session.signIn({ kind: 'pat', pat: DEMO_PAK_V3_ONLY });
+      await h.session.switchOrganization({ id: QA_ORG_ID, name: 'Acme QA', isRoot: false, rootOrganizationId: ROOT_ORG_ID });
+      const stored = h.secrets.backing.data.get(h.store.key);
+      if (!remembered) {
+        forgetPatRoutes();
+      }
+      // the sub-organization's mint: a JSON 403; the own-organization check that follows: a 503
+      sb.faults.set({ forbidden: true, pathIncludes: '/auth/v3/', times: 1 });
+      sb.faults.set({ status: 503, pathIncludes: '/auth/v3/' });
+      const n = sb.requests.length;
+      const e = await rejection(h.session.getAccessToken({ forceRefresh: true }));
+      assert.ok(e instanceof OrganizationAccessLostError, String(e));
+      assert.deepEqual(
+        tokenPaths(sb, n),
+        remembered ? ['/auth/v3/token', '/auth/v3/token'] : ['/auth/v2/token', '/auth/v3/token', '/auth/v1/token', '/auth/v3/token'],
+      );
+      assert.equal(h.session.isSignedIn, true);
+      assert.equal(h.secrets.backing.data.get(h.store.key), stored);
+    });
   }
 
   it('v3 failing at sign-in is reported as that failure (not "wrong key"), and nothing is stored', async () => {
