@@ -854,7 +854,9 @@ const FAULTS: FaultDef[] = [
       }
       return Promise.resolve(() => op.run(c));
     },
-    expect: () => ({ outcome: (o) => o.ok || isApi(o.error, 'notFound', 'badRequest', 'network') || o.error instanceof NoArtifactsError }),
+    expect: () => ({
+      outcome: (o) => o.ok || isApi(o.error, 'invalidId', 'notFound', 'badRequest', 'network') || o.error instanceof NoArtifactsError,
+    }),
     check: (c) => {
       const bad = c.w.sb.requests.find((r) => /(^|\/)\.\.(\/|$)/.test(r.path));
       return bad ? `a path walked up: ${bad.path}` : undefined;
