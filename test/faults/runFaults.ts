@@ -27,6 +27,7 @@ import { BuildService } from '../../src/core/buildService';
 import { CredentialStore } from '../../src/core/credentialStore';
 import {
   AlreadySignedInError,
+  AuthOriginChangedError,
   OrganizationAccessLostError,
   OrganizationUnreachableError,
   SecretStorageError,
@@ -704,8 +705,17 @@ const FAULTS: FaultDef[] = [
       }
       return Promise.resolve(() => op.run(c));
     },
-    // nothing was sent: a start-build is not uncertain
-    expect: () => ({ outcome: (o) => !o.ok && isApi(o.error, f.kind, 'network', ...(f.kind === 'dns' ? ['timeout'] : [])) }),
+    // nothing was sent: a start-build is not uncertain. A signed-in session's credential belongs to the sandbox's
+    // auth host, so a renewal or switch after authUrl changed sends nothing and ends the session (S16)
+    expect: (op) =>
+      op.tokenRoute && op.code !== 'SI'
+        ? {
+            outcome: (o, _op, c) =>
+              !o.ok && o.error instanceof AuthOriginChangedError && c.secrets.backing.data.get(c.store.key) !== undefined,
+            sessionMayEnd: true,
+            sessionMustEnd: true,
+          }
+        : { outcome: (o) => !o.ok && isApi(o.error, f.kind, 'network', ...(f.kind === 'dns' ? ['timeout'] : [])) },
   })),
   {
     code: 'dropHead',
