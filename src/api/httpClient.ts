@@ -578,11 +578,12 @@ export const SERVER_MESSAGE_MAX_CHARS = 300;
 export function shortServerMessage(message: string): string | undefined {
   let cut = message;
   if (cut.length > SERVER_MESSAGE_SCAN_CHARS) {
+    // back to the last separator within 256 characters (a message that is one long word is cut where it is)
     let end = SERVER_MESSAGE_SCAN_CHARS;
-    while (end > 0 && !/[\s"',;&]/.test(cut.charAt(end - 1))) {
+    while (end > SERVER_MESSAGE_SCAN_CHARS - 256 && !/[\s"',;&]/.test(cut.charAt(end - 1))) {
       end--;
     }
-    cut = cut.slice(0, end);
+    cut = cut.slice(0, end > SERVER_MESSAGE_SCAN_CHARS - 256 ? end : SERVER_MESSAGE_SCAN_CHARS);
   }
   return redact(cut).slice(0, SERVER_MESSAGE_MAX_CHARS) || undefined;
 }

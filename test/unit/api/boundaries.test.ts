@@ -8,7 +8,14 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BuildsApi } from '../../../src/api/buildsApi';
 import { ApiError } from '../../../src/api/errors';
-import { ApiClient, SERVER_MESSAGE_MAX_CHARS, checkRedirectAllowed, isLoopbackHost } from '../../../src/api/httpClient';
+import {
+  ApiClient,
+  SERVER_MESSAGE_MAX_CHARS,
+  SERVER_MESSAGE_SCAN_CHARS,
+  checkRedirectAllowed,
+  isLoopbackHost,
+  shortServerMessage,
+} from '../../../src/api/httpClient';
 import { checkId } from '../../../src/api/ids';
 import { OrganizationsApi } from '../../../src/api/organizationsApi';
 import { rememberSecret } from '../../../src/api/redact';
@@ -219,5 +226,19 @@ describe('api: a server error message is cut before it is redacted (N9)', () => 
     assert.ok(e.serverMessage !== undefined && e.serverMessage.length <= SERVER_MESSAGE_MAX_CHARS, `${e.serverMessage?.length}`);
     assert.ok(!e.serverMessage.includes(secret) && !e.message.includes(secret), e.serverMessage.slice(0, 80));
     assert.ok(ms < 1000, `took ${ms} ms`);
+  });
+
+  it('a secret the 2 KB cut splits is dropped, not shown half-masked; a one-word message is still cut and kept', () => {
+    const split = 'acpat_split_secret_K3m9Q2w7Z5x1';
+    rememberSecret(split);
+    const jwt = `eyJ${'a'.repeat(1000)}.${'b'.repeat(1000)}.${'c'.repeat(20)}`;
+    const message = `${jwt} ${split} tail`;
+    assert.ok(message.indexOf(split) < SERVER_MESSAGE_SCAN_CHARS && message.indexOf(split) + split.length > SERVER_MESSAGE_SCAN_CHARS);
+    const shown = shortServerMessage(message) ?? '';
+    assert.ok(shown.startsWith('<redacted:jwt>'), shown);
+    assert.ok(!shown.includes('acpat_split'), shown);
+    const oneWord = shortServerMessage('\\'.repeat(64 * 1024)) ?? '';
+    assert.equal(oneWord.length, SERVER_MESSAGE_MAX_CHARS);
+    assert.equal(shortServerMessage(''), undefined);
   });
 });
