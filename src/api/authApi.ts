@@ -1,4 +1,7 @@
-/** Credential → access token (docs/appcircle-api.md §2): PAT v1/v2 (v3 on a 401), API key, userinfo. No Authorization on token calls. */
+/**
+ * Credential → access token (docs/appcircle-api.md §2): PAT v1/v2 or v3 (the other on a JSON 401), API key, userinfo.
+ * No Authorization on token calls.
+ */
 import type { JwtClaims, TokenResponseDto, UserInfoDto } from './dto';
 import { decodeJwt } from './dto';
 import { ApiError } from './errors';
@@ -28,35 +31,54 @@ export class AuthApi {
     this.base = normalizeBase(options.authUrl);
   }
 
-  /**
-   * No organization → POST /auth/v1/token (what the official CLI uses); an organization → /auth/v2/token with the
-   * organization under both field names sources disagree on (`subOrganizationId`, `subOrganization`; §2.6).
-   */
-  tokenWithPat(pat: string, organizationId?: string): Promise<TokenResult> {
-    rememberSecret(pat);
-    const first = organizationId
-      ? this.token('/auth/v2/token', { pat, subOrganizationId: organizationId, subOrganization: organizationId })
-      : this.token('/auth/v1/token', { pat });
-    return first.catch((e: unknown) => this.personalAccessKeyV3(pat, organizationId, e));
+  /** The auth host's origin (scheme, host, port): what a stored credential is bound to (S16). */
+  get origin(): string {
+    return originOf(this.base);
   }
 
   /**
+   * No organization → POST /auth/v1/token (what the official CLI uses); an organization → /auth/v2/token with the
+   * organization under both field names sources disagree on (`subOrganizationId`, `subOrganization`; §2.6).
    * Appcircle renamed Personal API Tokens to Personal Access Keys and documents `POST /auth/v3/token` with
-   * `personalAccessKey` (docs/appcircle-api.md §2.1, §10). A JSON 401 from v1/v2 is tried once on v3 before the
-   * key counts as rejected; any v3 failure gives back the first error (a server without v3 answers 404).
+   * `personalAccessKey` (docs/appcircle-api.md §2.1, §10), so a JSON 401 from one route is tried once on the other.
+   * The route that last accepted a key at this auth origin is asked first (a v3-only key: one exchange, not two).
+   * The key counts as refused only when both routes refuse it with JSON; any other failure of the second route
+   * (network, 5xx, a proxy's page, a timeout) is thrown as it is, so the credential is kept.
    */
-  private async personalAccessKeyV3(key: string, organizationId: string | undefined, first: unknown): Promise<TokenResult> {
-    if (!(first instanceof ApiError) || first.kind !== 'unauthorized' || first.htmlBody) {
-      throw first;
+  async tokenWithPat(pat: string, organizationId?: string): Promise<TokenResult> {
+    rememberSecret(pat);
+    const origin = this.origin;
+    const order: PatRoute[] = acceptedRoutes.get(origin) === 'v3' ? ['v3', 'legacy'] : ['legacy', 'v3'];
+    let first: unknown;
+    for (const [i, route] of order.entries()) {
+      try {
+        const r = await this.patToken(route, pat, organizationId);
+        rememberRoute(origin, route);
+        return r;
+      } catch (e) {
+        if (i === 0) {
+          if (!isRouteRefusal(e, route)) {
+            throw e;
+          }
+          first = e;
+          continue;
+        }
+        throw bothRoutesOutcome(order[0], first, route, e);
+      }
     }
-    try {
-      return await this.token(
+    throw first;
+  }
+
+  private patToken(route: PatRoute, pat: string, organizationId: string | undefined): Promise<TokenResult> {
+    if (route === 'v3') {
+      return this.token(
         '/auth/v3/token',
-        organizationId ? { personalAccessKey: key, subOrganization: organizationId } : { personalAccessKey: key },
+        organizationId ? { personalAccessKey: pat, subOrganization: organizationId } : { personalAccessKey: pat },
       );
-    } catch {
-      throw first;
     }
+    return organizationId
+      ? this.token('/auth/v2/token', { pat, subOrganizationId: organizationId, subOrganization: organizationId })
+      : this.token('/auth/v1/token', { pat });
   }
 
   tokenWithApiKey(name: string, secret: string, organizationId?: string): Promise<TokenResult> {
@@ -104,4 +126,68 @@ export class AuthApi {
     const claims = decodeJwt(token);
     return { accessToken: token, claims, expiresAt: claims.exp ? claims.exp * 1000 : undefined };
   }
+}
+
+/** `legacy`: v1 `pat` (v2 with an organization); `v3`: `personalAccessKey`. */
+type PatRoute = 'legacy' | 'v3';
+
+/** Per auth origin, the PAT route that last accepted a key (memory only: no secret, no key-derived value). */
+const acceptedRoutes = new Map<string, PatRoute>();
+const MAX_REMEMBERED_ORIGINS = 16;
+
+function rememberRoute(origin: string, route: PatRoute): void {
+  acceptedRoutes.delete(origin);
+  acceptedRoutes.set(origin, route);
+  while (acceptedRoutes.size > MAX_REMEMBERED_ORIGINS) {
+    const oldest = acceptedRoutes.keys().next().value;
+    if (oldest === undefined) {
+      break;
+    }
+    acceptedRoutes.delete(oldest);
+  }
+}
+
+/** Tests: forget which PAT route each auth origin accepted. */
+export function forgetPatRoutes(): void {
+  acceptedRoutes.clear();
+}
+
+/** The route a PAT is asked on first at this auth origin (tests and logs). */
+export function preferredPatRoute(origin: string): PatRoute {
+  return acceptedRoutes.get(origin) ?? 'legacy';
+}
+
+/** Scheme, host and port of a URL; the text itself when it is not one (the URL policy refuses it later). */
+export function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+const jsonError = (e: unknown): e is ApiError => e instanceof ApiError && !e.htmlBody && e.status !== undefined;
+
+/**
+ * A JSON answer that sends the key to the other route: a 401 (this route does not know the key), or, for v3, a 404
+ * (a server without v3, or a v3 that moved). Anything else (a 403 for an organization, 5xx, a proxy's page,
+ * network) is that route's answer about this key.
+ */
+function isRouteRefusal(e: unknown, route: PatRoute): e is ApiError {
+  return jsonError(e) && (e.kind === 'unauthorized' || (route === 'v3' && e.kind === 'notFound'));
+}
+
+/**
+ * Both routes were asked. Both refused with JSON (401, or v3's 404): the legacy route's refusal, so the key is
+ * refused. The second route failed another way (503, reset, timeout, a proxy's HTML 401/403, malformed, a JSON
+ * 403 for the organization): that failure, which keeps the credential.
+ */
+function bothRoutesOutcome(firstRoute: PatRoute, first: unknown, secondRoute: PatRoute, second: unknown): unknown {
+  if (!isRouteRefusal(second, secondRoute)) {
+    return second;
+  }
+  const legacy = firstRoute === 'legacy' ? first : second;
+  const v3 = firstRoute === 'v3' ? first : second;
+  // v3 missing (404): the legacy route's 401 is the answer; both 401: the legacy one too (as before)
+  return jsonError(legacy) && legacy.kind === 'unauthorized' ? legacy : v3;
 }

@@ -3,6 +3,7 @@
  * `{data:[…]}` (§5). Logs are read from a byte offset (`readLog`, what LogFollower uses): 404 means "not ready".
  */
 import type { ApiClient } from './httpClient';
+import { checkId } from './ids';
 import { isApiError } from './errors';
 import { refuseHtmlLog } from './htmlBody';
 import { unwrapList } from './dto';
@@ -121,7 +122,8 @@ export type LogRead =
   /** `start` is the byte offset of the stream's first byte in the whole log: the asked offset (206), or 0 when the server ignored Range. */
   | { kind: 'bytes'; start: number; stream: NodeJS.ReadableStream };
 
-const enc = encodeURIComponent;
+/** An id for a path or query, checked first (N12): a bad one is ApiError('invalidId') and nothing is sent. */
+const id = (value: string, route: string, method: 'GET' | 'POST' = 'GET'): string => checkId(value, method, route);
 
 export class BuildsApi {
   constructor(private readonly client: ApiClient) {}
@@ -132,41 +134,48 @@ export class BuildsApi {
   }
 
   /** B2 */
-  profile(profileId: string, signal?: AbortSignal): Promise<ProfileWithBranchesDto> {
-    return this.client.get<ProfileWithBranchesDto>(`build/v1/profiles/${enc(profileId)}`, { signal });
+  async profile(profileId: string, signal?: AbortSignal): Promise<ProfileWithBranchesDto> {
+    return this.client.get<ProfileWithBranchesDto>(`build/v1/profiles/${id(profileId, 'build/v1/profiles/{id}')}`, { signal });
   }
 
   /** B3 */
   async workflows(profileId: string): Promise<WorkflowDto[]> {
-    return unwrapList<WorkflowDto>(await this.client.get<unknown>(`build/v2/profiles/${enc(profileId)}/workflows`));
+    return unwrapList<WorkflowDto>(
+      await this.client.get<unknown>(`build/v2/profiles/${id(profileId, 'build/v2/profiles/{id}/workflows')}/workflows`),
+    );
   }
 
   /** B4 */
   async configurations(profileId: string): Promise<ConfigurationTupleDto[]> {
-    return unwrapList<ConfigurationTupleDto>(await this.client.get<unknown>(`build/v2/profiles/${enc(profileId)}/configurations`));
+    return unwrapList<ConfigurationTupleDto>(
+      await this.client.get<unknown>(`build/v2/profiles/${id(profileId, 'build/v2/profiles/{id}/configurations')}/configurations`),
+    );
   }
 
   /** B5, newest first */
   async commits(branchId: string, signal?: AbortSignal): Promise<CommitDto[]> {
-    return unwrapList<CommitDto>(await this.client.get<unknown>('build/v2/commits', { params: { branchId }, signal }));
+    return unwrapList<CommitDto>(
+      await this.client.get<unknown>('build/v2/commits', { params: { branchId: id(branchId, 'build/v2/commits') }, signal }),
+    );
   }
 
   /** B6 */
-  commit(commitId: string): Promise<CommitWithBuildsDto> {
-    return this.client.get<CommitWithBuildsDto>(`build/v2/commits/${enc(commitId)}`);
+  async commit(commitId: string): Promise<CommitWithBuildsDto> {
+    return this.client.get<CommitWithBuildsDto>(`build/v2/commits/${id(commitId, 'build/v2/commits/{id}')}`);
   }
 
   /** B7: never retried automatically. */
-  startBuild(commitId: string, workflowId: string, configurationId: string): Promise<StartBuildDto> {
-    return this.client.post<StartBuildDto>(`build/v2/commits/${enc(commitId)}`, {
-      params: { action: 'build', workflowId, configurationId },
+  async startBuild(commitId: string, workflowId: string, configurationId: string): Promise<StartBuildDto> {
+    const route = 'build/v2/commits/{id}';
+    return this.client.post<StartBuildDto>(`build/v2/commits/${id(commitId, route, 'POST')}`, {
+      params: { action: 'build', workflowId: id(workflowId, route, 'POST'), configurationId: id(configurationId, route, 'POST') },
       form: {},
     });
   }
 
   /** B8: either the queueItemId or the taskId. */
-  queueItem(id: string, signal?: AbortSignal): Promise<QueueItemDto> {
-    return this.client.get<QueueItemDto>(`build/v1/queue/${enc(id)}`, { signal });
+  async queueItem(queueId: string, signal?: AbortSignal): Promise<QueueItemDto> {
+    return this.client.get<QueueItemDto>(`build/v1/queue/${id(queueId, 'build/v1/queue/{id}')}`, { signal });
   }
 
   /** B9: build rows only (rows with a publishId are publishes). */
@@ -179,7 +188,12 @@ export class BuildsApi {
 
   /** B10, newest first */
   async builds(profileId: string, branchId: string, signal?: AbortSignal): Promise<BuildDto[]> {
-    return unwrapList<BuildDto>(await this.client.get<unknown>('build/v1/builds', { params: { branchId, profileId }, signal }));
+    return unwrapList<BuildDto>(
+      await this.client.get<unknown>('build/v1/builds', {
+        params: { branchId: id(branchId, 'build/v1/builds'), profileId: id(profileId, 'build/v1/builds') },
+        signal,
+      }),
+    );
   }
 
   /**
@@ -187,10 +201,7 @@ export class BuildsApi {
    * so a server that ignores Range (200, the whole log) still works. 404 means "not ready" (§4.5).
    */
   async readLog(source: LogSource, from: number, signal?: AbortSignal): Promise<LogRead> {
-    const path =
-      'queueItemId' in source
-        ? `build/v1/queue/logs/${enc(source.queueItemId)}`
-        : `build/v1/commits/${enc(source.commitId)}/builds/${enc(source.buildId)}/logs`;
+    const path = logPath(source);
     try {
       const r = await this.client.getStream(path, { signal, headers: from > 0 ? { Range: `bytes=${from}-` } : undefined });
       const m = /^bytes\s+(\d+)-/i.exec(r.contentRange ?? '');
@@ -215,7 +226,8 @@ export class BuildsApi {
     signal?: AbortSignal,
   ): Promise<{ stream: NodeJS.ReadableStream; contentLength?: number } | undefined> {
     try {
-      return await this.client.getStream(`build/v1/commits/${enc(commitId)}/builds/${enc(buildId)}`, { signal });
+      const route = 'build/v1/commits/{id}/builds/{id}';
+      return await this.client.getStream(`build/v1/commits/${id(commitId, route)}/builds/${id(buildId, route)}`, { signal });
     } catch (e) {
       if (isApiError(e) && e.kind === 'notFound') {
         return undefined;
@@ -225,7 +237,16 @@ export class BuildsApi {
   }
 
   /** B16 (unverified in production): cancel by task or queue item id. */
-  async cancel(id: string): Promise<void> {
-    await this.client.get<unknown>(`build/v1/queue/${enc(id)}`, { params: { action: 'cancel' } });
+  async cancel(queueId: string): Promise<void> {
+    await this.client.get<unknown>(`build/v1/queue/${id(queueId, 'build/v1/queue/{id}')}`, { params: { action: 'cancel' } });
   }
+}
+
+/** B12 or B13, ids checked. */
+function logPath(source: LogSource): string {
+  if ('queueItemId' in source) {
+    return `build/v1/queue/logs/${id(source.queueItemId, 'build/v1/queue/logs/{id}')}`;
+  }
+  const route = 'build/v1/commits/{id}/builds/{id}/logs';
+  return `build/v1/commits/${id(source.commitId, route)}/builds/${id(source.buildId, route)}/logs`;
 }

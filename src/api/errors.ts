@@ -18,7 +18,9 @@ export type ApiErrorKind =
   /** A 3xx the client must not follow (a token route, a POST) or whose target failed the URL policy. */
   | 'redirected'
   /** A JSON or text body over the size limit. */
-  | 'tooLarge';
+  | 'tooLarge'
+  /** An id for a URL path (profile, branch, commit, build, queue item, …) that is not an id: nothing was sent. */
+  | 'invalidId';
 
 export interface ApiErrorInit {
   kind: ApiErrorKind;

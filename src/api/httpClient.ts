@@ -54,6 +54,45 @@ const nodeStream = (): typeof Stream => require('node:stream') as typeof Stream;
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
 
+/**
+ * This machine, however spelled after URL parsing (which turns `127.1` and `2130706433` into `127.0.0.1`):
+ * `localhost` and `*.localhost`, 127/8, `0.0.0.0`, `::1`, `::`, and IPv4-mapped loopback (`::ffff:7f00:1`).
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
+  if (h === 'localhost' || h.endsWith('.localhost') || h === '0.0.0.0' || h === '::1' || h === '::') {
+    return true;
+  }
+  if (/^127(?:\.\d{1,3}){3}$/.test(h)) {
+    return true;
+  }
+  // the URL parser writes IPv6 in its shortest form: an IPv4-mapped 127.x.y.z is `::ffff:7fxx:yyzz`
+  return h.startsWith('::ffff:') && (/^7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(h.slice(7)) || /^127(?:\.\d{1,3}){3}$/.test(h.slice(7)));
+}
+
+/**
+ * The URL policy of a redirect (N11): the target must pass checkUrlAllowed, and it may point at this machine only
+ * when the configured base (the first request's URL) is this machine too, so a remote server cannot make the
+ * extension send requests to local services. Throws ApiError('redirected') for a loopback target of a remote base.
+ */
+export function checkRedirectAllowed(target: string, firstUrl: string, allowInsecureHttp: boolean): void {
+  checkUrlAllowed(target, allowInsecureHttp);
+  let t: URL;
+  let first: URL;
+  try {
+    t = new URL(target);
+    first = new URL(firstUrl);
+  } catch {
+    throw new ApiError({ kind: 'insecureUrl', method: 'CHECK', path: 'invalid URL' });
+  }
+  if (isLoopbackHost(t.hostname) && !isLoopbackHost(first.hostname)) {
+    throw new ApiError({ kind: 'redirected', method: 'CHECK', path: 'redirect to this machine' });
+  }
+}
+
 /** Throws ApiError('insecureUrl') for anything but https, or http to loopback (unless allowed). */
 export function checkUrlAllowed(url: string, allowInsecureHttp: boolean): void {
   let u: URL;
@@ -404,10 +443,19 @@ export async function send<T>(options: SendOptions): Promise<{ data: T; response
         throw new ApiError({ kind: 'redirected', method: options.method, path: options.path, status, redirectTarget: target.shown });
       }
       try {
-        checkUrlAllowed(target.url.href, options.allowInsecureHttp ?? false);
-      } catch {
-        options.logger?.warn(`${label} → ${status} redirect to ${target.shown} refused (not https, nor http to this machine)`);
-        throw new ApiError({ kind: 'insecureUrl', method: options.method, path: options.path, status, redirectTarget: target.shown });
+        checkRedirectAllowed(target.url.href, options.url, options.allowInsecureHttp ?? false);
+      } catch (e) {
+        const toLoopback = e instanceof ApiError && e.kind === 'redirected';
+        options.logger?.warn(
+          `${label} → ${status} redirect to ${target.shown} refused (${toLoopback ? 'this machine, from a remote server' : 'not https, nor http to this machine'})`,
+        );
+        throw new ApiError({
+          kind: toLoopback ? 'redirected' : 'insecureUrl',
+          method: options.method,
+          path: options.path,
+          status,
+          redirectTarget: target.shown,
+        });
       }
       if (target.url.origin !== firstOrigin) {
         token = undefined; // never carry the bearer token to another origin
@@ -497,7 +545,7 @@ export async function send<T>(options: SendOptions): Promise<{ data: T; response
     const htmlBody = /text\/html/i.test(contentType) || /^\s*</.test(raw);
     const kind = kindForStatus(status);
     const retryAfterMs = parseRetryAfter(headerValue(response.headers['retry-after']), Date.now());
-    const serverMessage = body ? redact(body.message ?? body.error ?? '').slice(0, 300) || undefined : undefined;
+    const serverMessage = body ? shortServerMessage(body.message ?? body.error ?? '') : undefined;
     const isInvalidOrganizationId = status === 400 && /must be a valid GUID/i.test(`${body?.error ?? ''} ${body?.message ?? ''}`);
     // 416 answers a Range request for a log that has not grown: routine while following a build
     options.logger?.[status >= 500 ? 'warn' : status === 416 ? 'debug' : 'info'](
@@ -516,6 +564,28 @@ export async function send<T>(options: SendOptions): Promise<{ data: T; response
   } finally {
     done();
   }
+}
+
+/** What redact() sees of a server's error message: a 64 KB message costs no more than this. */
+export const SERVER_MESSAGE_SCAN_CHARS = 2048;
+/** The longest server message kept in an ApiError (and its log line). */
+export const SERVER_MESSAGE_MAX_CHARS = 300;
+
+/**
+ * A server's error message, bounded before it is redacted: cut to SERVER_MESSAGE_SCAN_CHARS (dropping a word the cut
+ * split, which could be part of a secret redact() would not recognise), redacted, then cut to 300 characters.
+ */
+export function shortServerMessage(message: string): string | undefined {
+  let cut = message;
+  if (cut.length > SERVER_MESSAGE_SCAN_CHARS) {
+    // back to the last separator within 256 characters (a message that is one long word is cut where it is)
+    let end = SERVER_MESSAGE_SCAN_CHARS;
+    while (end > SERVER_MESSAGE_SCAN_CHARS - 256 && !/[\s"',;&]/.test(cut.charAt(end - 1))) {
+      end--;
+    }
+    cut = cut.slice(0, end > SERVER_MESSAGE_SCAN_CHARS - 256 ? end : SERVER_MESSAGE_SCAN_CHARS);
+  }
+  return redact(cut).slice(0, SERVER_MESSAGE_MAX_CHARS) || undefined;
 }
 
 function headerValue(v: unknown): string | undefined {

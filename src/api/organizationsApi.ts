@@ -2,6 +2,7 @@
 import type { OrganizationDto } from './dto';
 import { unwrapList } from './dto';
 import type { ApiClient } from './httpClient';
+import { checkId } from './ids';
 
 export class OrganizationsApi {
   constructor(private readonly client: ApiClient) {}
@@ -11,7 +12,9 @@ export class OrganizationsApi {
   }
 
   async get(id: string): Promise<OrganizationDto> {
-    return normalize(await this.client.get<OrganizationDto>(`identity/v1/organizations/${encodeURIComponent(id)}`));
+    return normalize(
+      await this.client.get<OrganizationDto>(`identity/v1/organizations/${checkId(id, 'GET', 'identity/v1/organizations/{id}')}`),
+    );
   }
 }
 

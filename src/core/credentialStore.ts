@@ -87,6 +87,7 @@ function toSession(v: Partial<StoredSession>): StoredSession | undefined {
     account: v.account,
     accountId: typeof v.accountId === 'string' ? v.accountId : v.account,
     savedAt: typeof v.savedAt === 'string' ? v.savedAt : new Date(0).toISOString(),
+    ...(typeof v.authOrigin === 'string' ? { authOrigin: v.authOrigin } : {}),
   };
 }
 
@@ -150,8 +151,8 @@ export class CredentialStore extends DisposableBase {
     await this.updateIndex((entries) => entries.filter((e) => e.key !== this.key)).catch(() => undefined);
   }
 
-  /** Sessions stored by other workspaces, checked to still exist. */
-  async listOthers(): Promise<OtherWorkspaceSession[]> {
+  /** Sessions stored by other workspaces, checked to still exist; with `authOrigin`, only those bound to it (or to none). */
+  async listOthers(authOrigin?: string): Promise<OtherWorkspaceSession[]> {
     const entries = await this.readIndex();
     const out: OtherWorkspaceSession[] = [];
     const seen = new Set<string>();
@@ -160,7 +161,7 @@ export class CredentialStore extends DisposableBase {
         continue;
       }
       const s = parseStoredSession(await this.guard('read', () => this.secrets.get(e.key)).catch(() => undefined));
-      if (!s) {
+      if (!s || (authOrigin !== undefined && s.authOrigin !== undefined && s.authOrigin !== authOrigin)) {
         continue;
       }
       // the same credential stored by several workspaces is offered once

@@ -45,6 +45,22 @@ export class SessionExpiredError extends Error {
   }
 }
 
+/**
+ * The stored credential belongs to another auth host than appcircle.authUrl names now (S16): it was not sent to the
+ * new one, and the session ended in this window (the stored value is kept, for when the URL is set back). Sign in
+ * again to use the new host. A SessionExpiredError, so commands and polling stop as for an ended session.
+ */
+export class AuthOriginChangedError extends SessionExpiredError {
+  constructor(
+    readonly boundOrigin: string,
+    readonly currentOrigin: string,
+  ) {
+    super();
+    this.message = 'The Appcircle sign-in URL changed; the stored credential was not sent to the new host';
+    this.name = 'AuthOriginChangedError';
+  }
+}
+
 /** A token minted for organization X did not carry currentOrganizationId X. */
 export class OrganizationMismatchError extends Error {
   constructor(

@@ -22,6 +22,11 @@ export interface StoredSession {
   /** Stable id of the identity (JWT sub, or `apikey:<name>`). */
   accountId: string;
   savedAt: string;
+  /**
+   * Origin of the auth host the credential was accepted by (S16): it is never sent to another one. Older values
+   * without it are bound to the auth URL of their first restore.
+   */
+  authOrigin?: string;
 }
 
 /** The non-secret view of a session that UI code gets. */

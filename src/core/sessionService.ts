@@ -8,6 +8,8 @@
  * - The stored credential is deleted only when the token route refuses that credential with a JSON 401 (revoked
  *   PAT, expired key). A proxy's HTML 401/403, a 403 or 401 for one sub-organization (while the credential still
  *   mints for its own), or a 401 from one API endpoint after a re-mint keep it, with an error that says so.
+ * - The stored credential records the origin of the auth host that accepted it and is never sent to another one:
+ *   after appcircle.authUrl changes, the session ends (AuthOriginChangedError) and the user signs in again.
  * - Operations are serialized by generation: sign-in and switch run one at a time, secret writes run in order,
  *   and a result that lands after the session changed (sign-out, switch, another window) is dropped.
  */
@@ -21,6 +23,7 @@ import type { ApiFactory } from './apiFactory';
 import type { CredentialStore } from './credentialStore';
 import {
   AlreadySignedInError,
+  AuthOriginChangedError,
   CannotSwitchError,
   NotSignedInError,
   OrganizationAccessLostError,
@@ -132,12 +135,25 @@ export class SessionService extends DisposableBase {
    */
   async restore(): Promise<void> {
     const gen = this.generation;
-    const s = await this.store.readChecked();
-    if (s && gen === this.generation && !this.stored) {
+    const read = await this.store.readChecked();
+    if (read && gen === this.generation && !this.stored) {
+      const current = this.currentAuthOrigin();
+      if (read.credential.kind !== 'accessToken' && read.authOrigin !== undefined && read.authOrigin !== current) {
+        // bound to another auth host (S16): not restored, not sent anywhere; the stored value stays for that host
+        this.logger.warn(`The stored credential belongs to ${read.authOrigin}, not ${current}: sign in again`);
+        throw new AuthOriginChangedError(read.authOrigin, current);
+      }
+      // a value stored before sessions recorded their auth host: bound to the one of this first restore
+      const s: StoredSession = read.authOrigin === undefined ? { ...read, authOrigin: current } : read;
       this.stored = s;
       this.remember(s);
       this.logger.info(`Restored session (${s.credential.kind}) for organization ${s.organizationId}`);
       this.fire('restore');
+      if (read.authOrigin === undefined) {
+        await this.writeStore(s).catch((e: unknown) =>
+          this.logger.warn(`Could not record the auth host of the stored session: ${e instanceof Error ? e.message : String(e)}`),
+        );
+      }
     }
   }
 
@@ -156,7 +172,8 @@ export class SessionService extends DisposableBase {
     // a sign-in that waited for another one: that one won
     this.assertSignedOut();
     const gen = this.generation;
-    const minted = await this.busyWhile(() => this.mint(cred, orgId, organizationIsRoot));
+    const authOrigin = this.currentAuthOrigin();
+    const minted = await this.busyWhile(() => this.mint(cred, orgId, organizationIsRoot, authOrigin));
     const claimOrg = minted.claims.currentOrganizationId;
     if (orgId && claimOrg !== orgId) {
       throw new OrganizationMismatchError(orgId, claimOrg);
@@ -178,6 +195,7 @@ export class SessionService extends DisposableBase {
       account: accountOf(cred, minted),
       accountId: cred.kind === 'apiKey' ? `apikey:${cred.name}` : (minted.claims.sub ?? accountOf(cred, minted)),
       savedAt: new Date(this.clock.now()).toISOString(),
+      authOrigin,
     };
     await this.writeStore(next);
     // signed out while the secret was written: the sign-out's delete runs after this write; stay signed out
@@ -201,6 +219,10 @@ export class SessionService extends DisposableBase {
     if (!s) {
       throw new NotSignedInError();
     }
+    const current = this.currentAuthOrigin();
+    if (s.credential.kind !== 'accessToken' && s.authOrigin !== undefined && s.authOrigin !== current) {
+      throw new AuthOriginChangedError(s.authOrigin, current);
+    }
     return this.signIn(
       s.credential,
       s.credential.kind === 'accessToken' ? undefined : s.organizationId,
@@ -208,8 +230,9 @@ export class SessionService extends DisposableBase {
     );
   }
 
+  /** Other workspaces' sessions this workspace can use: those bound to another auth host are not offered. */
   listOtherSessions(): Promise<OtherWorkspaceSession[]> {
-    return this.store.listOthers();
+    return this.store.listOthers(this.currentAuthOrigin());
   }
 
   /**
@@ -243,8 +266,12 @@ export class SessionService extends DisposableBase {
     const gen = this.generation;
     let minted: TokenResult;
     try {
-      minted = await this.busyWhile(() => this.mint(s.credential, target.id, target.isRoot));
+      minted = await this.busyWhile(() => this.mint(s.credential, target.id, target.isRoot, s.authOrigin));
     } catch (e) {
+      if (e instanceof AuthOriginChangedError) {
+        this.endForAuthOrigin(s, e);
+        throw e;
+      }
       if (isApiError(e) && !e.htmlBody && (e.kind === 'unauthorized' || e.kind === 'forbidden')) {
         // the sub-organization token call refused this credential for that organization; the session stays
         this.logger.warn(`Switch to organization ${target.id} refused (${e.status ?? e.kind}); staying in ${s.organizationId}`);
@@ -334,7 +361,10 @@ export class SessionService extends DisposableBase {
     return this.clientCache;
   }
 
-  /** Settings changed (URLs): drop tokens and clients; the next call mints against the new host. */
+  /**
+   * Settings changed (URLs): drop tokens and clients. The next call mints against the new auth host only if the
+   * credential belongs to it (S16); otherwise the session ends with AuthOriginChangedError and nothing is sent.
+   */
   resetConnection(): void {
     this.tokens.clear();
     this.inflight.clear();
@@ -359,8 +389,13 @@ export class SessionService extends DisposableBase {
     }
     const isRoot = s.rootOrganizationId === undefined;
     try {
-      return this.cachedFrom(await this.mint(s.credential, orgId, isRoot), s.credential.kind);
+      return this.cachedFrom(await this.mint(s.credential, orgId, isRoot, s.authOrigin), s.credential.kind);
     } catch (e) {
+      if (e instanceof AuthOriginChangedError) {
+        // appcircle.authUrl now names another host: the credential goes nowhere, the user signs in again there
+        this.endForAuthOrigin(s, e);
+        throw e;
+      }
       if (!isApiError(e) || e.htmlBody || this.stored !== s || (e.kind !== 'unauthorized' && e.kind !== 'forbidden')) {
         // a proxy's HTML 401/403, a network failure, or a session that already changed: the credential stays
         throw e;
@@ -387,7 +422,7 @@ export class SessionService extends DisposableBase {
   /** A mint without an organization (the credential's own); true when it works, false on a JSON 401. */
   private async credentialStillMints(s: StoredSession): Promise<boolean> {
     try {
-      await this.mint(s.credential, undefined);
+      await this.mint(s.credential, undefined, false, s.authOrigin);
       return true;
     } catch (e) {
       if (isApiError(e) && e.kind === 'unauthorized' && !e.htmlBody) {
@@ -398,12 +433,31 @@ export class SessionService extends DisposableBase {
     }
   }
 
+  /** The origin of the auth host appcircle.authUrl names now (no network). */
+  private currentAuthOrigin(): string {
+    return this.api.auth().origin;
+  }
+
+  /** The session ends in this window (the stored value is kept: it belongs to the other host); nothing is sent. */
+  private endForAuthOrigin(s: StoredSession, e: AuthOriginChangedError): void {
+    if (this.stored !== s) {
+      return;
+    }
+    this.logger.warn(`appcircle.authUrl changed from ${e.boundOrigin} to ${e.currentOrigin}: the credential was not sent there`);
+    this.dropMemory();
+    this.fire('expired', e);
+  }
+
   /**
    * PAT: the root organization comes from the v1 route (what the official CLI uses); a sub-organization,
-   * or a root that v1 did not return, from v2 with `subOrganizationId`. API key: `organizationId`.
+   * or a root that v1 did not return, from v2 with `subOrganizationId` (v3 for a key only v3 accepts). API key:
+   * `organizationId`. `boundTo`: the auth origin the credential belongs to; another one is refused before any request.
    */
-  private async mint(cred: Credential, organizationId: string | undefined, isRoot = false): Promise<TokenResult> {
+  private async mint(cred: Credential, organizationId: string | undefined, isRoot = false, boundTo?: string): Promise<TokenResult> {
     const auth = this.api.auth();
+    if (cred.kind !== 'accessToken' && boundTo !== undefined && auth.origin !== boundTo) {
+      throw new AuthOriginChangedError(boundTo, auth.origin);
+    }
     switch (cred.kind) {
       case 'pat': {
         if (!organizationId || isRoot) {
@@ -526,6 +580,10 @@ export class SessionService extends DisposableBase {
     }
     if (sameSession(s, this.stored)) {
       return;
+    }
+    if (s && s.authOrigin === undefined) {
+      // written by a version that did not record the auth host: bound to the current one, as at restore
+      s = { ...s, authOrigin: this.currentAuthOrigin() };
     }
     const hadSession = this.stored !== undefined;
     this.dropMemory();

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import {
   AlreadySignedInError,
+  AuthOriginChangedError,
   CannotSwitchError,
   NotSignedInError,
   OrganizationAccessLostError,
@@ -106,6 +107,16 @@ export function describeError(e: unknown, op: Operation = 'other'): DescribedErr
   }
   if (e instanceof NotSignedInError) {
     return { message: vscode.l10n.t('You are not signed in to Appcircle. Sign in first.'), signIn: true, severity: 'warning' };
+  }
+  if (e instanceof AuthOriginChangedError) {
+    return err(
+      vscode.l10n.t(
+        'The Appcircle sign-in URL changed from {0} to {1}. Your stored credential belongs to the old address and was not sent to the new one. Sign in again, or set appcircle.authUrl back.',
+        e.boundOrigin,
+        e.currentOrigin,
+      ),
+      true,
+    );
   }
   if (e instanceof SessionExpiredError) {
     return err(
@@ -425,6 +436,12 @@ export function describeError(e: unknown, op: Operation = 'other'): DescribedErr
         return err(
           vscode.l10n.t(
             'Refused to send your credential over plain http:// to a remote host. Use https://, or enable appcircle.allowInsecureHttp if you trust the network.',
+          ),
+        );
+      case 'invalidId':
+        return err(
+          vscode.l10n.t(
+            'This request named an Appcircle item by an id that is not valid, so nothing was sent. Refresh the Appcircle view and try again.',
           ),
         );
       case 'canceled':

@@ -35,6 +35,7 @@ import type { LogUpdate } from '../../src/core/logFollower';
 import {
   AlreadySignedInError,
   NotSignedInError,
+  AuthOriginChangedError,
   OrganizationAccessLostError,
   OrganizationUnreachableError,
   SecretStorageError,
@@ -1010,8 +1011,17 @@ const FAULTS: FaultDef[] = [
       }
       return Promise.resolve(() => op.run(c));
     },
-    // nothing was sent: a start-build is not uncertain
-    expect: () => ({ outcome: (o) => !o.ok && isApi(o.error, f.kind, 'network', ...(f.kind === 'dns' ? ['timeout'] : [])) }),
+    // nothing was sent: a start-build is not uncertain. A signed-in session's credential belongs to the sandbox's
+    // auth host, so a renewal or switch after authUrl changed sends nothing and ends the session (S16)
+    expect: (op) =>
+      op.tokenRoute && op.code !== 'SI'
+        ? {
+            outcome: (o, _op, c) =>
+              !o.ok && o.error instanceof AuthOriginChangedError && c.secrets.backing.data.get(c.store.key) !== undefined,
+            sessionMayEnd: true,
+            sessionMustEnd: true,
+          }
+        : { outcome: (o) => !o.ok && isApi(o.error, f.kind, 'network', ...(f.kind === 'dns' ? ['timeout'] : [])) },
   })),
   {
     code: 'dropHead',

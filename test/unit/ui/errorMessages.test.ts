@@ -3,6 +3,7 @@ import { ApiError } from '../../../src/api/errors';
 import type { ApiErrorKind } from '../../../src/api/errors';
 import {
   AlreadySignedInError,
+  AuthOriginChangedError,
   CannotSwitchError,
   NotSignedInError,
   OrganizationMismatchError,
@@ -42,6 +43,12 @@ describe('ui: every failure has a clear message that says what to do', () => {
     ['SecretStorage failing on sign-out', new SecretStorageError('delete'), /could not delete/],
     ['session ended', new SessionExpiredError(), /session has ended/],
     [
+      'auth URL changed (S16)',
+      new AuthOriginChangedError('https://auth.old.test', 'https://auth.new.test'),
+      /sign-in URL changed from https:\/\/auth\.old\.test to https:\/\/auth\.new\.test\. .*was not sent to the new one\. Sign in again/,
+    ],
+    ['an invalid id (N12)', api('invalidId'), /id that is not valid, so nothing was sent/],
+    [
       'already signed in',
       new AlreadySignedInError('dev@acme.test', 'Acme Mobile'),
       /already signed in to Appcircle as dev@acme\.test \(organization Acme Mobile\)/,
@@ -66,6 +73,7 @@ describe('ui: every failure has a clear message that says what to do', () => {
 
   it('the session ending offers Sign In', () => {
     assert.equal(describeError(new SessionExpiredError(), 'load')?.signIn, true);
+    assert.equal(describeError(new AuthOriginChangedError('https://a.test', 'https://b.test'), 'load')?.signIn, true);
   });
 
   it('cancelling is silent', () => {
