@@ -90,6 +90,12 @@ export enum QuickPickItemKind {
   Separator = -1,
   Default = 0,
 }
+export enum ExtensionMode {
+  Production = 1,
+  Development = 2,
+  Test = 3,
+}
+
 export enum ConfigurationTarget {
   Global = 1,
   Workspace = 2,

@@ -1,0 +1,51 @@
+/**
+ * Server and repository strings made inert before they reach a notification, the status bar or a tooltip
+ * (security review N5, N13). VS Code turns `[label](command:…)` in a notification into a clickable command link, and
+ * `$(icon)` in status-bar text, quick-pick labels and theme-icon tooltips into an icon. `plain()` keeps the text
+ * readable and breaks both: a zero-width space goes between `]` and `(`, between `$` and `(`, and after the colon of
+ * anything that looks like a URI scheme (`command:`, `https:`, `file:`). Control characters (C0, DEL, C1) become a
+ * space, bidi controls are dropped, and the result is at most `max` characters.
+ * Every pattern here is a single character class or a one-character lookaround: linear on any input.
+ */
+
+/** U+200B ZERO WIDTH SPACE: invisible, and it breaks the syntax it sits in. */
+export const ZWSP = '\u200b';
+
+/** The default cap for a name (profile, workflow, organization, branch). */
+export const MAX_NAME_LENGTH = 120;
+/** The cap for a longer text (a server's error message, a commit message line). */
+export const MAX_MESSAGE_LENGTH = 300;
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]+/g;
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const LINK_BREAK = /\](?=\()/g;
+const ICON_BREAK = /\$(?=\()/g;
+/** A colon right after a letter and right before a non-space: `command:x`, `https://`, `file:/`. Not `12:30`, not `Note: x`. */
+const SCHEME_COLON = /(?<=[A-Za-z]):(?=\S)/g;
+
+/** `s` with link, icon and scheme syntax broken, control and bidi characters removed, and at most `max` characters. */
+export function plain(s: string | undefined, max = MAX_NAME_LENGTH): string {
+  if (!s) {
+    return '';
+  }
+  // cap first (a bounded amount of work for any input), then neutralise, then cap again for the inserted characters
+  let t = s.length > max * 2 ? s.slice(0, max * 2) : s;
+  t = t.replace(BIDI, '').replace(CONTROL, ' ').trim();
+  t = t.replace(LINK_BREAK, `]${ZWSP}`).replace(ICON_BREAK, `$${ZWSP}`).replace(SCHEME_COLON, `:${ZWSP}`);
+  if (t.length > max) {
+    // no lone high surrogate before the ellipsis
+    t = `${t.slice(0, max - 1).replace(/[\ud800-\udbff]$/, '')}…`;
+  }
+  return t;
+}
+
+/** `plain()` and then Markdown-escaped, `$` and backticks included, for a MarkdownString tooltip. */
+export function plainMarkdown(s: string | undefined, max = MAX_NAME_LENGTH): string {
+  return plain(s, max).replace(/[\\`*_{}[\]()#+\-.!|<>$~&]/g, (c) => `\\${c}`);
+}
+
+/** An id for a Markdown code span: neutralised, and without backticks (a backslash does not escape inside a code span). */
+export function plainCode(s: string | undefined, max = MAX_NAME_LENGTH): string {
+  return plain(s, max).replace(/`/g, "'");
+}
