@@ -3,7 +3,8 @@
  * (security review N5, N13). VS Code turns `[label](command:…)` in a notification into a clickable command link, and
  * `$(icon)` in status-bar text, quick-pick labels and theme-icon tooltips into an icon. `plain()` keeps the text
  * readable and breaks both: a zero-width space goes between `]` and `(`, between `$` and `(`, and after the colon of
- * anything that looks like a URI scheme (`command:`, `https:`, `file:`). Control characters (C0, DEL, C1) become a
+ * anything that looks like a URI scheme (`command:`, `file:`, `vscode:`) but `http://` and `https://`, which stay
+ * whole to be read and copied (they open a browser, never a command). Control characters (C0, DEL, C1) become a
  * space, bidi controls are dropped, and the result is at most `max` characters.
  * Every pattern here is a single character class or a one-character lookaround: linear on any input.
  */
@@ -23,6 +24,8 @@ const LINK_BREAK = /\](?=\()/g;
 const ICON_BREAK = /\$(?=\()/g;
 /** A colon right after a letter and right before a non-space: `command:x`, `https://`, `file:/`. Not `12:30`, not `Note: x`. */
 const SCHEME_COLON = /(?<=[A-Za-z]):(?=\S)/g;
+/** The 6 characters before a colon end in a whole `http` or `https`. */
+const WEB_SCHEME = /(?:^|[^A-Za-z0-9+.-])https?$/i;
 
 /** `s` with link, icon and scheme syntax broken, control and bidi characters removed, and at most `max` characters. */
 export function plain(s: string | undefined, max = MAX_NAME_LENGTH): string {
@@ -32,7 +35,11 @@ export function plain(s: string | undefined, max = MAX_NAME_LENGTH): string {
   // cap first (a bounded amount of work for any input), then neutralise, then cap again for the inserted characters
   let t = s.length > max * 2 ? s.slice(0, max * 2) : s;
   t = t.replace(BIDI, '').replace(CONTROL, ' ').trim();
-  t = t.replace(LINK_BREAK, `]${ZWSP}`).replace(ICON_BREAK, `$${ZWSP}`).replace(SCHEME_COLON, `:${ZWSP}`);
+  t = t.replace(LINK_BREAK, `]${ZWSP}`).replace(ICON_BREAK, `$${ZWSP}`);
+  // an http(s) address stays whole (it is shown to be copied, such as a redirect target); any other scheme is broken
+  t = t.replace(SCHEME_COLON, (colon: string, at: number, all: string) =>
+    WEB_SCHEME.test(all.slice(Math.max(0, at - 6), at)) && all.startsWith('//', at + 1) ? colon : `:${ZWSP}`,
+  );
   if (t.length > max) {
     // no lone high surrogate before the ellipsis
     t = `${t.slice(0, max - 1).replace(/[\ud800-\udbff]$/, '')}…`;

@@ -131,7 +131,9 @@ export function describeError(e: unknown, op: Operation = 'other'): DescribedErr
     );
   }
   if (e instanceof UnknownOrganizationError) {
-    return err(vscode.l10n.t('Organization {0} is not reachable with this session. Pick one from Switch Organization.', plain(e.organizationId)));
+    return err(
+      vscode.l10n.t('Organization {0} is not reachable with this session. Pick one from Switch Organization.', plain(e.organizationId)),
+    );
   }
   if (e instanceof SecretStorageError) {
     if (e.operation === 'delete') {
@@ -435,7 +437,10 @@ export function describeError(e: unknown, op: Operation = 'other'): DescribedErr
     }
   }
   return err(
-    vscode.l10n.t('Something went wrong: {0}. See the Appcircle log for details.', plain(redact(e instanceof Error ? e.message : String(e)), MAX_MESSAGE_LENGTH)),
+    vscode.l10n.t(
+      'Something went wrong: {0}. See the Appcircle log for details.',
+      plain(redact(e instanceof Error ? e.message : String(e)), MAX_MESSAGE_LENGTH),
+    ),
   );
 }
 

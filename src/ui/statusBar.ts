@@ -46,7 +46,9 @@ export class OrganizationStatusBar extends DisposableBase {
     md.appendMarkdown(s.kind === 'accessToken' ? vscode.l10n.t('Click for actions.') : vscode.l10n.t('Click to switch organization.'));
     this.item.tooltip = md;
     this.item.command = CommandIds.selectOrganization;
-    this.item.accessibilityInformation = { label: vscode.l10n.t('Appcircle organization {0}. Switch organization.', plain(s.organizationName)) };
+    this.item.accessibilityInformation = {
+      label: vscode.l10n.t('Appcircle organization {0}. Switch organization.', plain(s.organizationName)),
+    };
   }
 }
 

@@ -136,7 +136,11 @@ export async function downloadTo(
  * The folder always comes from the dialog, never from the command's caller (security review S17): a command link
  * or another extension cannot save a server's zip into a folder the user did not pick.
  */
-export async function downloadArtifactsCommand(builds: BuildService, state: vscode.Memento, t: ArtifactTarget): Promise<string | undefined> {
+export async function downloadArtifactsCommand(
+  builds: BuildService,
+  state: vscode.Memento,
+  t: ArtifactTarget,
+): Promise<string | undefined> {
   const names = { profile: plain(t.profileName), branch: plain(t.branchName) };
   const last = state.get<string>(LAST_FOLDER_KEY);
   const picked = await vscode.window.showOpenDialog({

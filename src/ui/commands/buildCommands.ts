@@ -289,9 +289,7 @@ export class BuildCommands {
         status: isTerminal(b.status) ? b.status : undefined,
         profileId: node.profile.id,
         branchId: node.branch.id,
-        label: vscode.l10n
-          .t('Build {0} {1}', shortHash(b.commitHash) ?? b.id.slice(0, 8), plain(firstLine(b.commitMessage), 40))
-          .trim(),
+        label: vscode.l10n.t('Build {0} {1}', shortHash(b.commitHash) ?? b.id.slice(0, 8), plain(firstLine(b.commitMessage), 40)).trim(),
       });
     }
     if (node instanceof QueueNode) {

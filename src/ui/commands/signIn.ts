@@ -179,7 +179,9 @@ export class SignInCommands {
       { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Signing in to Appcircle…') },
       () => this.session.signIn(credential),
     );
-    void vscode.window.showInformationMessage(vscode.l10n.t('Signed in to Appcircle as {0} ({1}).', plain(info.account), plain(info.organizationName)));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Signed in to Appcircle as {0} ({1}).', plain(info.account), plain(info.organizationName)),
+    );
     return info;
   }
 
