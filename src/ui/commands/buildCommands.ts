@@ -332,7 +332,7 @@ export class BuildCommands {
         branchName: node.branch.name,
       });
     }
-    if (isFinishedLike(node) && node.buildId && node.commitId && isGuid(node.buildId) && isGuid(node.commitId)) {
+    if (isFinishedLike(node) && node.buildId && node.commitId) {
       return downloadArtifactsCommand(this.builds, this.state, {
         commitId: node.commitId,
         buildId: node.buildId,
@@ -428,10 +428,30 @@ interface FinishedLike {
   buildId?: string;
 }
 
-function isFinishedLike(x: unknown): x is FinishedLike {
-  return !!x && typeof x === 'object' && typeof (x as FinishedLike).queueItemId === 'string';
+/** Each of `keys` absent, or a GUID: ids from a caller are never sent on as they came (S17). */
+function guidsOrAbsent(x: object, keys: readonly string[]): boolean {
+  const r = x as Record<string, unknown>;
+  return keys.every((k) => r[k] === undefined || (typeof r[k] === 'string' && isGuid(r[k])));
 }
 
+/** A finished build as the notification passes it: its queue item id and every other id it has are GUIDs. */
+function isFinishedLike(x: unknown): x is FinishedLike {
+  return (
+    !!x &&
+    typeof x === 'object' &&
+    typeof (x as FinishedLike).queueItemId === 'string' &&
+    guidsOrAbsent(x, ['queueItemId', 'buildId', 'commitId', 'profileId', 'branchId'])
+  );
+}
+
+/** Start Build arguments (Build This Commit, Rebuild, automation): every id a GUID, else they are ignored and the user picks. */
 function isStartArgs(x: unknown): x is StartBuildArgs {
-  return !!x && typeof x === 'object' && !(x instanceof ProfileNode) && !(x instanceof BranchNode) && ('profileId' in x || 'branchId' in x);
+  return (
+    !!x &&
+    typeof x === 'object' &&
+    !(x instanceof ProfileNode) &&
+    !(x instanceof BranchNode) &&
+    ('profileId' in x || 'branchId' in x) &&
+    guidsOrAbsent(x, ['profileId', 'branchId', 'workflowId', 'configurationId', 'commitId'])
+  );
 }

@@ -70,6 +70,18 @@ describe('ui: commands take credentials and folders only from the user (S17), an
     }
   });
 
+  it('Start Build ignores arguments whose ids are not GUIDs: the user picks, and Escape starts nothing', async () => {
+    h = await bootExtension();
+    await h.run('appcircle.loginWithPat', { pat: DEMO_PAT });
+    const profile = (await h.ext.builds.profiles()).value.find((p) => p.name === 'Acme iOS');
+    assert.ok(profile);
+    const branch = (await h.ext.builds.branches(profile.id)).value.find((b) => b.name === 'main');
+    assert.ok(branch);
+    await h.run('appcircle.startBuild', { profileId: profile.id, branchId: branch.id, commitId: '../../../identity/v1/x' });
+    assert.equal(fake.pickRequests.length, 1, 'asked for the profile');
+    assert.ok(!fake.messages.some((m) => m.message.startsWith('Build started')), JSON.stringify(fake.messages));
+  });
+
   it('Open in Appcircle opens the dashboard only when appcircle.dashboardUrl is https (or http to this machine)', async () => {
     h = await bootExtension();
     for (const bad of ['javascript:alert(1)', 'file:///etc/passwd', 'http://evil.example', 'https://user:pw@my.example', 'not a url']) {
