@@ -27,24 +27,25 @@ const SCHEME_COLON = /(?<=[A-Za-z]):(?=\S)/g;
 /** The 6 characters before a colon end in a whole `http` or `https`. */
 const WEB_SCHEME = /(?:^|[^A-Za-z0-9+.-])https?$/i;
 
-/** `s` with link, icon and scheme syntax broken, control and bidi characters removed, and at most `max` characters. */
+/**
+ * `s` with link, icon and scheme syntax broken, control and bidi characters removed, and at most `max` characters
+ * shown (the zero-width spaces it inserts are not counted: they show nothing).
+ */
 export function plain(s: string | undefined, max = MAX_NAME_LENGTH): string {
   if (!s) {
     return '';
   }
-  // cap first (a bounded amount of work for any input), then neutralise, then cap again for the inserted characters
-  let t = s.length > max * 2 ? s.slice(0, max * 2) : s;
-  t = t.replace(BIDI, '').replace(CONTROL, ' ').trim();
-  t = t.replace(LINK_BREAK, `]${ZWSP}`).replace(ICON_BREAK, `$${ZWSP}`);
-  // an http(s) address stays whole (it is shown to be copied, such as a redirect target); any other scheme is broken
-  t = t.replace(SCHEME_COLON, (colon: string, at: number, all: string) =>
-    WEB_SCHEME.test(all.slice(Math.max(0, at - 6), at)) && all.startsWith('//', at + 1) ? colon : `:${ZWSP}`,
-  );
+  // a bounded amount of work for any input: the cut comes first, the neutralising after it (nothing cuts it apart)
+  let t = (s.length > max * 2 ? s.slice(0, max * 2) : s).replace(BIDI, '').replace(CONTROL, ' ').trim();
   if (t.length > max) {
     // no lone high surrogate before the ellipsis
     t = `${t.slice(0, max - 1).replace(/[\ud800-\udbff]$/, '')}…`;
   }
-  return t;
+  t = t.replace(LINK_BREAK, `]${ZWSP}`).replace(ICON_BREAK, `$${ZWSP}`);
+  // an http(s) address stays whole (it is shown to be copied, such as a redirect target); any other scheme is broken
+  return t.replace(SCHEME_COLON, (colon: string, at: number, all: string) =>
+    WEB_SCHEME.test(all.slice(Math.max(0, at - 6), at)) && all.startsWith('//', at + 1) ? colon : `:${ZWSP}`,
+  );
 }
 
 /** `plain()` and then Markdown-escaped, `$` and backticks included, for a MarkdownString tooltip. */

@@ -26,6 +26,8 @@ describe('ui: server and git strings are inert in notifications, the status bar 
     assert.equal(plain('a\u0000b\r\nc\u0085d'), 'a b c d');
     assert.equal(plain('Acme\u202eSOi\u2066'), 'AcmeSOi');
     assert.equal(plain('x'.repeat(10_000)).length, MAX_NAME_LENGTH);
+    assert.equal(plain('command:x'.repeat(100)).split(ZWSP).join('').length, MAX_NAME_LENGTH, 'zero-width spaces not counted');
+    assert.equal(plain(`${'a'.repeat(MAX_NAME_LENGTH - 2)}\u{1F600}bb`), `${'a'.repeat(MAX_NAME_LENGTH - 2)}…`, 'no half emoji');
     assert.equal(plain(undefined), '');
     // plain words, times and web addresses stay as they are (a redirect target is read and copied)
     assert.equal(plain('Acme iOS / release-1.2 (main) at 12:30: ok'), 'Acme iOS / release-1.2 (main) at 12:30: ok');
