@@ -23,7 +23,7 @@ const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 const LINK_BREAK = /\](?=\()/g;
 const ICON_BREAK = /\$(?=\()/g;
 /** A colon right after a letter and right before a non-space: `command:x`, `https://`, `file:/`. Not `12:30`, not `Note: x`. */
-const SCHEME_COLON = /(?<=[A-Za-z]):(?=\S)/g;
+const SCHEME_COLON = /(?<=[A-Za-z]):(?=[^\s\u200b])/g;
 /** The 6 characters before a colon end in a whole `http` or `https`. */
 const WEB_SCHEME = /(?:^|[^A-Za-z0-9+.-])https?$/i;
 

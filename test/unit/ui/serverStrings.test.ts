@@ -29,6 +29,7 @@ describe('ui: server and git strings are inert in notifications, the status bar 
     assert.equal(plain('command:x'.repeat(100)).split(ZWSP).join('').length, MAX_NAME_LENGTH, 'zero-width spaces not counted');
     assert.equal(plain(`${'a'.repeat(MAX_NAME_LENGTH - 2)}\u{1F600}bb`), `${'a'.repeat(MAX_NAME_LENGTH - 2)}…`, 'no half emoji');
     assert.equal(plain(undefined), '');
+    assert.equal(plain(plain(HOSTILE.commandLink)), plain(HOSTILE.commandLink), 'a second plain() changes nothing');
     // plain words, times and web addresses stay as they are (a redirect target is read and copied)
     assert.equal(plain('Acme iOS / release-1.2 (main) at 12:30: ok'), 'Acme iOS / release-1.2 (main) at 12:30: ok');
     assert.equal(plain('https://sso.example.test/auth'), 'https://sso.example.test/auth');
