@@ -97,6 +97,9 @@ describe('ui: a build log with 20 000 problems stays bounded in the Problems pan
     problems.forEach((p, i) => i > 10 && (problems[i] = { ...p, severity: 'warning' }));
     problems[3] = problem('/somewhere/else/App/Other/Found{1}.swift', 3);
     const r = await publish(problems);
+    console.log(
+      `      ${r.stats.length} stats, ${r.searches.length} searches, ${r.maxInFlight} at most in flight, ${r.diagnostics.length} diagnostics`,
+    );
     assert.ok(r.maxInFlight <= 8, `${r.maxInFlight} lookups in flight at once`);
     assert.ok(r.maxInFlight > 1, 'lookups do run side by side');
     assert.ok(r.searches.length <= 20_000 / 50, `${r.searches.length} findFiles calls`);
