@@ -97,7 +97,7 @@ export class Features extends DisposableBase {
 
     const add = (id: CommandId, handler: (...args: unknown[]) => Promise<unknown>, op?: Operation) =>
       this.commands.set(id, commandHandler(handler, reporter, op));
-    const signIn = new SignInCommands(session, reporter);
+    const signIn = new SignInCommands(session, reporter, process.env, host.context.extensionMode);
     const orgCommands = new OrganizationCommands(session, host.organizations);
     add(CommandIds.login, () => signIn.login(), 'signInPat');
     add(CommandIds.loginWithPat, (a) => signIn.loginWithPat(a as PatArgs | undefined), 'signInPat');
@@ -111,13 +111,15 @@ export class Features extends DisposableBase {
       host.context.globalState,
       () => settings.endpoints().dashboardUrl,
       () => readGitInfo().then((g) => g.branches),
+      () => settings.endpoints().allowInsecureHttp,
     );
     add(CommandIds.refresh, (n) => Promise.resolve(bc.refresh(n)), 'load');
     add(CommandIds.startBuild, (n) => bc.startBuild(n), 'startBuild');
     add(CommandIds.rebuild, (n) => bc.rebuild(n), 'startBuild');
     add(CommandIds.cancelBuild, (n) => bc.cancel(n), 'cancelBuild');
     add(CommandIds.showBuildLog, (n) => bc.showLog(n), 'load');
-    add(CommandIds.downloadArtifacts, (n, folder) => bc.downloadArtifacts(n, typeof folder === 'string' ? folder : undefined), 'download');
+    // the folder is never an argument: the dialog asks (S17)
+    add(CommandIds.downloadArtifacts, (n) => bc.downloadArtifacts(n), 'download');
     add(CommandIds.openInAppcircle, (n) => bc.openInAppcircle(n));
     add(CommandIds.copyBuildId, (n) => bc.copyBuildId(n));
     add(CommandIds.loadMore, (n) => Promise.resolve(bc.loadMore(n)), 'load');

@@ -10,6 +10,7 @@ import { BuildStatus, isActive, isTerminal } from '../core/buildModels';
 import type { Build } from '../core/buildModels';
 import type { CommitBuildState, CommitStatusService } from '../core/commitStatus';
 import { DisposableBase } from '../core/events';
+import { MAX_MESSAGE_LENGTH, plain } from '../core/plainText';
 import { describeError } from './errorMessages';
 import { formatDuration, shortHash, statusLook } from './presentation';
 import { BuildNode } from './tree/nodes';
@@ -60,13 +61,15 @@ export function commitItemView(s: CommitBuildState, now: number): CommitItemView
     return { text: '', tooltip: '', visible: false };
   }
   const head = s.head;
-  const where = `${head.branch ?? vscode.l10n.t('detached HEAD')} · ${shortHash(head.commit) ?? ''}`;
+  // the branch is the repository's (git allows `$(…)` in a branch name) and the rest the server's: all made inert (N13)
+  const branchName = plain(head.branch) || vscode.l10n.t('detached HEAD');
+  const where = `${branchName} · ${plain(shortHash(head.commit))}`;
   const lines = [
     vscode.l10n.t('Appcircle build of this commit'),
     '',
-    vscode.l10n.t('Profile: {0}', s.profile.name),
-    vscode.l10n.t('Branch: {0}', head.branch ?? vscode.l10n.t('detached HEAD')),
-    vscode.l10n.t('Commit: {0}', shortHash(head.commit) ?? ''),
+    vscode.l10n.t('Profile: {0}', plain(s.profile.name)),
+    vscode.l10n.t('Branch: {0}', branchName),
+    vscode.l10n.t('Commit: {0}', plain(shortHash(head.commit))),
   ];
   const buildThis = { command: CommandIds.buildThisCommit, title: vscode.l10n.t('Build This Commit') };
   switch (s.kind) {
@@ -77,7 +80,7 @@ export function commitItemView(s: CommitBuildState, now: number): CommitItemView
         visible: true,
       };
     case 'error': {
-      const why = describeError(s.error, 'load')?.message ?? String(s.error);
+      const why = describeError(s.error, 'load')?.message ?? plain(String(s.error), MAX_MESSAGE_LENGTH);
       return {
         text: `$(warning) ${where}`,
         tooltip: [...lines, '', vscode.l10n.t('The build of this commit could not be looked up: {0}', why)].join('\n'),
@@ -103,7 +106,7 @@ export function commitItemView(s: CommitBuildState, now: number): CommitItemView
           '',
           s.branch
             ? vscode.l10n.t('No Appcircle build of this commit yet. Click to build it.')
-            : vscode.l10n.t('Appcircle has no branch {0} in this profile yet. Push the branch first.', head.branch ?? ''),
+            : vscode.l10n.t('Appcircle has no branch {0} in this profile yet. Push the branch first.', plain(head.branch)),
         ].join('\n'),
         command: buildThis,
         visible: true,
@@ -117,8 +120,8 @@ export function commitItemView(s: CommitBuildState, now: number): CommitItemView
       const details = [
         vscode.l10n.t('Build: {0}', look.label),
         time ? (running ? vscode.l10n.t('Running for {0}', time) : vscode.l10n.t('Duration: {0}', time)) : undefined,
-        b.author ? vscode.l10n.t('Author: {0}', b.author) : undefined,
-        b.workflowName ? vscode.l10n.t('Workflow: {0}', b.workflowName) : undefined,
+        b.author ? vscode.l10n.t('Author: {0}', plain(b.author)) : undefined,
+        b.workflowName ? vscode.l10n.t('Workflow: {0}', plain(b.workflowName)) : undefined,
         '',
         vscode.l10n.t('Click to open the build log.'),
       ].filter((x): x is string => x !== undefined);

@@ -21,3 +21,23 @@ export function buildLogPageUrl(
   const e = encodeURIComponent;
   return `${profilePageUrl(dashboardUrl, b.profileId)}?modal=/build/modal/Logs&profileId=${e(b.profileId)}&commitId=${e(b.commitId)}&buildId=${e(buildRef)}&scope=build&method=get`;
 }
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
+
+/**
+ * Whether a dashboard link may be opened (security review S23): the same rule as the API URLs (src/api/httpClient.ts
+ * checkUrlAllowed): https, or http to this machine or with appcircle.allowInsecureHttp; never with a user name or
+ * password in it, never another scheme.
+ */
+export function isOpenableDashboardUrl(url: string, allowInsecureHttp: boolean): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  if (u.username || u.password || !u.hostname) {
+    return false;
+  }
+  return u.protocol === 'https:' || (u.protocol === 'http:' && (allowInsecureHttp || LOOPBACK.test(u.hostname)));
+}

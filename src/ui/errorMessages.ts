@@ -19,6 +19,7 @@ import {
   redact,
 } from '../core/errors';
 import type { InputField, ValidationProblem } from '../core/errors';
+import { MAX_MESSAGE_LENGTH, plain } from '../core/plainText';
 import { UnknownOrganizationError } from '../core/organizationService';
 import { NoArtifactsError, NoCommitsError, NotAZipError, NothingToChooseError } from './uiErrors';
 
@@ -98,8 +99,8 @@ export function describeError(e: unknown, op: Operation = 'other'): DescribedErr
     return {
       message: vscode.l10n.t(
         'You are already signed in to Appcircle as {0} (organization {1}). Sign out first to use another account.',
-        e.account,
-        e.organizationName,
+        plain(e.account),
+        plain(e.organizationName),
       ),
       signIn: false,
       severity: 'warning',
@@ -141,7 +142,9 @@ export function describeError(e: unknown, op: Operation = 'other'): DescribedErr
     );
   }
   if (e instanceof UnknownOrganizationError) {
-    return err(vscode.l10n.t('Organization {0} is not reachable with this session. Pick one from Switch Organization.', e.organizationId));
+    return err(
+      vscode.l10n.t('Organization {0} is not reachable with this session. Pick one from Switch Organization.', plain(e.organizationId)),
+    );
   }
   if (e instanceof SecretStorageError) {
     if (e.operation === 'delete') {
@@ -192,7 +195,7 @@ export function describeError(e: unknown, op: Operation = 'other'): DescribedErr
     return err(
       vscode.l10n.t(
         'This credential cannot reach the organization {0}. You stay in the current organization; pick one the credential reaches, or ask an owner of {0} for access.',
-        e.organizationName,
+        plain(e.organizationName),
       ),
     );
   }
@@ -200,7 +203,7 @@ export function describeError(e: unknown, op: Operation = 'other'): DescribedErr
     return err(
       vscode.l10n.t(
         'This credential can no longer reach the organization {0}; your session was kept. Switch back to an organization it reaches (Appcircle: Switch Organization), or ask an owner of {0} for access.',
-        e.organizationName,
+        plain(e.organizationName),
       ),
     );
   }
@@ -231,7 +234,7 @@ export function describeError(e: unknown, op: Operation = 'other'): DescribedErr
     return {
       message: vscode.l10n.t(
         'Branch {0} has no commits Appcircle knows of, so there is nothing to build. Push a commit or pick another branch.',
-        e.branchName,
+        plain(e.branchName),
       ),
       signIn: false,
       severity: 'warning',
@@ -241,7 +244,7 @@ export function describeError(e: unknown, op: Operation = 'other'): DescribedErr
     return {
       message: vscode.l10n.t(
         'Nothing to choose for "{0}": the build profile needs at least one workflow and configuration in Appcircle.',
-        e.step,
+        plain(e.step),
       ),
       signIn: false,
       severity: 'warning',
@@ -278,7 +281,9 @@ export function describeError(e: unknown, op: Operation = 'other'): DescribedErr
     if (op === 'download' && e.kind === 'network') {
       return err(vscode.l10n.t('The download was interrupted by a network error. No partial file was left behind; try again.'));
     }
-    const said = e.serverMessage ? redact(e.serverMessage) : undefined;
+    // the server's own words, made inert: no link, icon or control syntax reaches the notification (N5)
+    const said = plain(e.serverMessage ? redact(e.serverMessage) : undefined, MAX_MESSAGE_LENGTH) || undefined;
+    const target = plain(e.redirectTarget, MAX_MESSAGE_LENGTH) || '?';
     if ((e.kind === 'unauthorized' || e.kind === 'forbidden') && e.htmlBody) {
       return err(
         vscode.l10n.t(
@@ -300,14 +305,14 @@ export function describeError(e: unknown, op: Operation = 'other'): DescribedErr
           return err(
             vscode.l10n.t(
               'The Appcircle sign-in server redirected to {0}; your credential was not sent there. If that is your Appcircle auth server, set appcircle.authUrl to it.',
-              e.redirectTarget ?? '?',
+              target,
             ),
           );
         }
         return err(
           vscode.l10n.t(
             'Appcircle redirected this request to {0}, and it was not followed. If your Appcircle API moved there, set appcircle.apiUrl to it.',
-            e.redirectTarget ?? '?',
+            target,
           ),
         );
       case 'tooLarge':
@@ -429,7 +434,7 @@ export function describeError(e: unknown, op: Operation = 'other'): DescribedErr
           return err(
             vscode.l10n.t(
               'Appcircle redirected to {0}, which is neither https nor this machine, so the request was not followed. Check appcircle.apiUrl.',
-              e.redirectTarget,
+              target,
             ),
           );
         }
@@ -449,7 +454,10 @@ export function describeError(e: unknown, op: Operation = 'other'): DescribedErr
     }
   }
   return err(
-    vscode.l10n.t('Something went wrong: {0}. See the Appcircle log for details.', redact(e instanceof Error ? e.message : String(e))),
+    vscode.l10n.t(
+      'Something went wrong: {0}. See the Appcircle log for details.',
+      plain(redact(e instanceof Error ? e.message : String(e)), MAX_MESSAGE_LENGTH),
+    ),
   );
 }
 

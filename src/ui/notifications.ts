@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { BuildStatus, isFailure, isTerminal } from '../core/buildModels';
 import type { BuildService, FinishedBuild } from '../core/buildService';
 import { DisposableBase } from '../core/events';
+import { plain } from '../core/plainText';
 import { statusLook } from './presentation';
 
 export type NotifyMode = 'all' | 'watched' | 'failures' | 'never';
@@ -25,12 +26,13 @@ export function finishedMessage(b: FinishedBuild): string {
   if (!isTerminal(b.status)) {
     return vscode.l10n.t(
       'Appcircle build left the queue: {0} / {1}. Appcircle did not report how it ended; Open in Appcircle shows it.',
-      b.profileName ?? vscode.l10n.t('profile'),
-      b.branchName ?? vscode.l10n.t('branch'),
+      plain(b.profileName) || vscode.l10n.t('profile'),
+      plain(b.branchName) || vscode.l10n.t('branch'),
     );
   }
-  const profile = b.profileName ?? vscode.l10n.t('profile');
-  const branch = b.branchName ?? vscode.l10n.t('branch');
+  // server and repository names made inert: no link, icon or control syntax survives into the notification (N5)
+  const profile = plain(b.profileName) || vscode.l10n.t('profile');
+  const branch = plain(b.branchName) || vscode.l10n.t('branch');
   // one sentence per outcome: a translated status word spliced in (and lower-cased) would not fit every language
   switch (b.status) {
     case BuildStatus.Success:

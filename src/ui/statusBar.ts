@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { CommandIds, STATUS_BAR_ID } from '../constants';
 import { DisposableBase } from '../core/events';
+import { plain, plainCode, plainMarkdown } from '../core/plainText';
 import type { SessionService } from '../core/sessionService';
 
 export class OrganizationStatusBar extends DisposableBase {
@@ -30,21 +31,24 @@ export class OrganizationStatusBar extends DisposableBase {
       this.item.accessibilityInformation = { label: vscode.l10n.t('Appcircle, not signed in. Sign in.') };
       return;
     }
-    this.item.text = `${this.session.busy ? '$(loading~spin)' : '$(organization)'} ${s.organizationName}`;
+    // the organization name comes from the server: no `$(icon)` of its own in the text, no links in the tooltip (N13)
+    this.item.text = `${this.session.busy ? '$(loading~spin)' : '$(organization)'} ${plain(s.organizationName)}`;
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${vscode.l10n.t('Appcircle')}**\n\n`);
     md.appendMarkdown(
-      `${vscode.l10n.t('Signed in as: {0} ({1})', escape(s.account), s.kind === 'pat' ? vscode.l10n.t('Personal Access Key') : s.kind === 'apiKey' ? vscode.l10n.t('API key') : vscode.l10n.t('access token'))}\n\n`,
+      `${vscode.l10n.t('Signed in as: {0} ({1})', plainMarkdown(s.account), s.kind === 'pat' ? vscode.l10n.t('Personal Access Key') : s.kind === 'apiKey' ? vscode.l10n.t('API key') : vscode.l10n.t('access token'))}\n\n`,
     );
     md.appendMarkdown(
-      `${vscode.l10n.t('Organization: {0} ({1})', escape(s.organizationName), s.isRootOrganization ? vscode.l10n.t('root organization') : vscode.l10n.t('sub-organization'))}\n\n`,
+      `${vscode.l10n.t('Organization: {0} ({1})', plainMarkdown(s.organizationName), s.isRootOrganization ? vscode.l10n.t('root organization') : vscode.l10n.t('sub-organization'))}\n\n`,
     );
-    md.appendMarkdown(`${vscode.l10n.t('Organization id: `{0}`', s.organizationId)}\n\n`);
+    md.appendMarkdown(`${vscode.l10n.t('Organization id: `{0}`', plainCode(s.organizationId))}\n\n`);
     md.appendMarkdown(`${vscode.l10n.t('Access token: {0}', expiryText(s.tokenExpiresAt, this.now()))}\n\n`);
     md.appendMarkdown(s.kind === 'accessToken' ? vscode.l10n.t('Click for actions.') : vscode.l10n.t('Click to switch organization.'));
     this.item.tooltip = md;
     this.item.command = CommandIds.selectOrganization;
-    this.item.accessibilityInformation = { label: vscode.l10n.t('Appcircle organization {0}. Switch organization.', s.organizationName) };
+    this.item.accessibilityInformation = {
+      label: vscode.l10n.t('Appcircle organization {0}. Switch organization.', plain(s.organizationName)),
+    };
   }
 }
 
@@ -58,8 +62,4 @@ export function expiryText(expiresAt: number | undefined, now: number): string {
     return vscode.l10n.t('expired at {0} (renewed on next use)', at);
   }
   return mins < 120 ? vscode.l10n.t('expires at {0} (in {1} min)', at, mins) : vscode.l10n.t('expires at {0}', at);
-}
-
-function escape(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
 }

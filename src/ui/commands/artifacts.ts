@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import type { BuildService } from '../../core/buildService';
 import { UserCancelledError } from '../../core/errors';
 import { safePart } from '../../core/fileNames';
+import { MAX_MESSAGE_LENGTH, plain } from '../../core/plainText';
 import { NoArtifactsError, NotAZipError } from '../uiErrors';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- Node built-ins on the first download, not at activation */
@@ -122,34 +123,34 @@ export async function downloadTo(
   }
 }
 
+/**
+ * The folder always comes from the dialog, never from the command's caller (security review S17): a command link
+ * or another extension cannot save a server's zip into a folder the user did not pick.
+ */
 export async function downloadArtifactsCommand(
   builds: BuildService,
   state: vscode.Memento,
   t: ArtifactTarget,
-  folderArg?: string,
 ): Promise<string | undefined> {
-  let folder = folderArg;
-  if (!folder) {
-    const last = state.get<string>(LAST_FOLDER_KEY);
-    const picked = await vscode.window.showOpenDialog({
-      canSelectFiles: false,
-      canSelectFolders: true,
-      canSelectMany: false,
-      openLabel: vscode.l10n.t('Save Artifacts Here'),
-      title: vscode.l10n.t('Download artifacts of {0} / {1}', t.profileName, t.branchName),
-      defaultUri: last ? vscode.Uri.file(last) : vscode.workspace.workspaceFolders?.[0]?.uri,
-    });
-    if (!picked?.[0]) {
-      throw new UserCancelledError();
-    }
-    folder = picked[0].fsPath;
-    await state.update(LAST_FOLDER_KEY, folder);
+  const names = { profile: plain(t.profileName), branch: plain(t.branchName) };
+  const last = state.get<string>(LAST_FOLDER_KEY);
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFiles: false,
+    canSelectFolders: true,
+    canSelectMany: false,
+    openLabel: vscode.l10n.t('Save Artifacts Here'),
+    title: vscode.l10n.t('Download artifacts of {0} / {1}', names.profile, names.branch),
+    defaultUri: last ? vscode.Uri.file(last) : vscode.workspace.workspaceFolders?.[0]?.uri,
+  });
+  if (!picked?.[0]) {
+    throw new UserCancelledError();
   }
-  const target = folder;
+  const target = picked[0].fsPath;
+  await state.update(LAST_FOLDER_KEY, target);
   const file = await vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
-      title: vscode.l10n.t('Downloading artifacts of {0} / {1}', t.profileName, t.branchName),
+      title: vscode.l10n.t('Downloading artifacts of {0} / {1}', names.profile, names.branch),
       cancellable: true,
     },
     async (progress, token) => {
@@ -173,7 +174,7 @@ export async function downloadArtifactsCommand(
     },
   );
   const reveal = vscode.l10n.t('Reveal');
-  void vscode.window.showInformationMessage(vscode.l10n.t('Artifacts saved to {0}.', file), reveal).then((p) => {
+  void vscode.window.showInformationMessage(vscode.l10n.t('Artifacts saved to {0}.', plain(file, MAX_MESSAGE_LENGTH)), reveal).then((p) => {
     if (p === reveal) {
       return vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(file));
     }

@@ -4,8 +4,10 @@ import type { Branch, BuildProfile, BuildStatusCode } from '../../core/buildMode
 import { isActive, isTerminal } from '../../core/buildModels';
 import type { BuildService, StartedBuild } from '../../core/buildService';
 import { NotSignedInError, UserCancelledError } from '../../core/errors';
+import { MAX_MESSAGE_LENGTH, plain } from '../../core/plainText';
+import { isGuid } from '../../core/validation';
 import type { SessionService } from '../../core/sessionService';
-import { buildLogPageUrl, profilePageUrl } from '../dashboardLinks';
+import { buildLogPageUrl, isOpenableDashboardUrl, profilePageUrl } from '../dashboardLinks';
 import { logUri } from '../logDocument';
 import { LOG_LANGUAGE } from '../../constants';
 import { firstLine, shortHash, statusLook } from '../presentation';
@@ -40,6 +42,7 @@ export class BuildCommands {
     private readonly state: vscode.Memento,
     private readonly dashboardUrl: () => string,
     private readonly currentGitBranches: () => Promise<string[]>,
+    private readonly allowInsecureHttp: () => boolean = () => false,
   ) {}
 
   refresh(node?: unknown): void {
@@ -78,8 +81,8 @@ export class BuildCommands {
       profile = (
         await pick(
           profiles.map((p) => ({
-            label: p.name,
-            description: [p.repositoryName, p.matchesWorkspace ? vscode.l10n.t('this workspace') : ''].filter(Boolean).join(' · '),
+            label: plain(p.name),
+            description: [plain(p.repositoryName), p.matchesWorkspace ? vscode.l10n.t('this workspace') : ''].filter(Boolean).join(' · '),
             p,
           })),
           { title: vscode.l10n.t('Start Build (1/4): build profile'), placeHolder: vscode.l10n.t('Pick the build profile') },
@@ -97,10 +100,10 @@ export class BuildCommands {
         branch = await this.choose(
           branches,
           (b) => ({
-            label: b.name,
+            label: plain(b.name),
             description: [b.id === preferred ? vscode.l10n.t('current') : '', statusLook(b.lastStatus).label].filter(Boolean).join(' · '),
           }),
-          vscode.l10n.t('Start Build (2/4): branch of {0}', chosenProfile.name),
+          vscode.l10n.t('Start Build (2/4): branch of {0}', plain(chosenProfile.name)),
           preferred,
         );
       }
@@ -134,13 +137,13 @@ export class BuildCommands {
     const workflow =
       workflows.find((w) => w.id === args.workflowId) ??
       (auto ? (workflows.find((w) => w.id === last.workflowId) ?? workflows[0]) : undefined) ??
-      (await this.choose(workflows, (w) => ({ label: w.name }), vscode.l10n.t('Start Build (3/4): workflow'), last.workflowId));
+      (await this.choose(workflows, (w) => ({ label: plain(w.name) }), vscode.l10n.t('Start Build (3/4): workflow'), last.workflowId));
     const configuration =
       configurations.find((c) => c.id === args.configurationId) ??
       (auto ? (configurations.find((c) => c.id === last.configurationId) ?? configurations[0]) : undefined) ??
       (await this.choose(
         configurations,
-        (c) => ({ label: c.name }),
+        (c) => ({ label: plain(c.name) }),
         vscode.l10n.t('Start Build (4/4): configuration'),
         last.configurationId,
       ));
@@ -172,10 +175,10 @@ export class BuildCommands {
     void vscode.window.showInformationMessage(
       vscode.l10n.t(
         'Build started: {0} / {1} ({2}, {3}). You will be notified when it ends.',
-        chosenProfile.name,
-        chosenBranch.name,
-        workflow.name,
-        configuration.name,
+        plain(chosenProfile.name),
+        plain(chosenBranch.name),
+        plain(workflow.name),
+        plain(configuration.name),
       ),
     );
     return started;
@@ -201,12 +204,12 @@ export class BuildCommands {
     let commitId: string | undefined;
     if (node instanceof QueueNode) {
       id = node.entry.id;
-      label = `${node.entry.profileName ?? ''} / ${node.entry.branchName ?? ''}`;
+      label = `${plain(node.entry.profileName)} / ${plain(node.entry.branchName)}`;
       profileId = node.entry.profileId;
       commitId = node.entry.commitId;
     } else if (node instanceof BuildNode && isActive(node.build.status)) {
       id = this.builds.queueItemFor(node.build);
-      label = `${node.profile.name} / ${node.branch.name}`;
+      label = `${plain(node.profile.name)} / ${plain(node.branch.name)}`;
       profileId = node.profile.id;
       commitId = node.build.commitId;
     }
@@ -257,7 +260,7 @@ export class BuildCommands {
             queueItemId: id,
             running: true,
           });
-          await vscode.env.openExternal(vscode.Uri.parse(url));
+          await this.openDashboard(url);
         }
         return;
       }
@@ -286,9 +289,7 @@ export class BuildCommands {
         status: isTerminal(b.status) ? b.status : undefined,
         profileId: node.profile.id,
         branchId: node.branch.id,
-        label: vscode.l10n
-          .t('Build {0} {1}', shortHash(b.commitHash) ?? b.id.slice(0, 8), firstLine(b.commitMessage)?.slice(0, 40) ?? '')
-          .trim(),
+        label: vscode.l10n.t('Build {0} {1}', shortHash(b.commitHash) ?? b.id.slice(0, 8), plain(firstLine(b.commitMessage), 40)).trim(),
       });
     }
     if (node instanceof QueueNode) {
@@ -318,34 +319,47 @@ export class BuildCommands {
     return undefined;
   }
 
-  async downloadArtifacts(node: unknown, folder?: string): Promise<string | undefined> {
+  /**
+   * A tree node, or a finished build as the notification passes it (its ids must be GUIDs). The folder is always
+   * the user's choice in the dialog: no argument names it (security review S17).
+   */
+  async downloadArtifacts(node: unknown): Promise<string | undefined> {
     if (node instanceof BuildNode) {
-      return downloadArtifactsCommand(
-        this.builds,
-        this.state,
-        { commitId: node.build.commitId, buildId: node.build.id, profileName: node.profile.name, branchName: node.branch.name },
-        folder,
-      );
+      return downloadArtifactsCommand(this.builds, this.state, {
+        commitId: node.build.commitId,
+        buildId: node.build.id,
+        profileName: node.profile.name,
+        branchName: node.branch.name,
+      });
     }
     if (isFinishedLike(node) && node.buildId && node.commitId) {
-      return downloadArtifactsCommand(
-        this.builds,
-        this.state,
-        {
-          commitId: node.commitId,
-          buildId: node.buildId,
-          profileName: node.profileName ?? 'profile',
-          branchName: node.branchName ?? 'branch',
-        },
-        folder,
-      );
+      return downloadArtifactsCommand(this.builds, this.state, {
+        commitId: node.commitId,
+        buildId: node.buildId,
+        profileName: typeof node.profileName === 'string' ? node.profileName : 'profile',
+        branchName: typeof node.branchName === 'string' ? node.branchName : 'branch',
+      });
     }
     return undefined;
   }
 
   /** A build's own log page in the dashboard (docs/appcircle-api.md §9); the profile page for profiles and branches. */
   async openInAppcircle(node: unknown): Promise<void> {
-    await vscode.env.openExternal(vscode.Uri.parse(this.dashboardUrlFor(node)));
+    await this.openDashboard(this.dashboardUrlFor(node));
+  }
+
+  /** Opens a dashboard link only when appcircle.dashboardUrl is https (or http to this machine) (S23). */
+  private async openDashboard(url: string): Promise<void> {
+    if (!isOpenableDashboardUrl(url, this.allowInsecureHttp())) {
+      void vscode.window.showErrorMessage(
+        vscode.l10n.t(
+          'The appcircle.dashboardUrl setting ({0}) is not an https:// address, so nothing was opened. Set it to your Appcircle dashboard, such as https://my.appcircle.io.',
+          plain(this.dashboardUrl(), MAX_MESSAGE_LENGTH),
+        ),
+      );
+      return;
+    }
+    await vscode.env.openExternal(vscode.Uri.parse(url));
   }
 
   dashboardUrlFor(node: unknown): string {
@@ -377,7 +391,7 @@ export class BuildCommands {
     const id = node instanceof BuildNode ? node.build.id : node instanceof QueueNode ? node.entry.id : undefined;
     if (id) {
       await vscode.env.clipboard.writeText(id);
-      void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied build id {0}', id), 3000);
+      void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied build id {0}', plain(id)), 3000);
     }
   }
 
@@ -414,10 +428,30 @@ interface FinishedLike {
   buildId?: string;
 }
 
-function isFinishedLike(x: unknown): x is FinishedLike {
-  return !!x && typeof x === 'object' && typeof (x as FinishedLike).queueItemId === 'string';
+/** Each of `keys` absent, or a GUID: ids from a caller are never sent on as they came (S17). */
+function guidsOrAbsent(x: object, keys: readonly string[]): boolean {
+  const r = x as Record<string, unknown>;
+  return keys.every((k) => r[k] === undefined || (typeof r[k] === 'string' && isGuid(r[k])));
 }
 
+/** A finished build as the notification passes it: its queue item id and every other id it has are GUIDs. */
+function isFinishedLike(x: unknown): x is FinishedLike {
+  return (
+    !!x &&
+    typeof x === 'object' &&
+    typeof (x as FinishedLike).queueItemId === 'string' &&
+    guidsOrAbsent(x, ['queueItemId', 'buildId', 'commitId', 'profileId', 'branchId'])
+  );
+}
+
+/** Start Build arguments (Build This Commit, Rebuild, automation): every id a GUID, else they are ignored and the user picks. */
 function isStartArgs(x: unknown): x is StartBuildArgs {
-  return !!x && typeof x === 'object' && !(x instanceof ProfileNode) && !(x instanceof BranchNode) && ('profileId' in x || 'branchId' in x);
+  return (
+    !!x &&
+    typeof x === 'object' &&
+    !(x instanceof ProfileNode) &&
+    !(x instanceof BranchNode) &&
+    ('profileId' in x || 'branchId' in x) &&
+    guidsOrAbsent(x, ['profileId', 'branchId', 'workflowId', 'configurationId', 'commitId'])
+  );
 }

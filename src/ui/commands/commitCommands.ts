@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { CommitStatusService } from '../../core/commitStatus';
 import type { StartedBuild } from '../../core/buildService';
 import { NotSignedInError } from '../../core/errors';
+import { plain } from '../../core/plainText';
 import type { SessionService } from '../../core/sessionService';
 import { shortHash } from '../presentation';
 import type { StartBuildArgs } from './buildCommands';
@@ -37,7 +38,7 @@ export class CommitCommands {
         const picked = await vscode.window.showWarningMessage(
           vscode.l10n.t(
             'Push first: commit {0} is not on the remote yet ({1} commits ahead). Appcircle builds what it has received.',
-            shortHash(t.commit) ?? t.commit,
+            plain(shortHash(t.commit) ?? t.commit),
             t.ahead,
           ),
           push,
@@ -51,8 +52,8 @@ export class CommitCommands {
         void vscode.window.showWarningMessage(
           vscode.l10n.t(
             'Appcircle has no branch {0} in {1} yet. Push the branch first; Appcircle lists it once its webhook reports the push.',
-            t.branchName ?? '',
-            t.profile.name,
+            plain(t.branchName),
+            plain(t.profile.name),
           ),
         );
         return undefined;
@@ -61,8 +62,8 @@ export class CommitCommands {
         const picked = await vscode.window.showWarningMessage(
           vscode.l10n.t(
             'Appcircle has not received commit {0} on {1} yet (it learns of pushes through its webhook). Try again in a moment; no other commit was built.',
-            shortHash(t.commit) ?? t.commit,
-            t.branch.name,
+            plain(shortHash(t.commit) ?? t.commit),
+            plain(t.branch.name),
           ),
           again,
         );

@@ -1,6 +1,7 @@
 /** Switch Organization: a quick pick of the root organization and its sub-organizations. */
 import * as vscode from 'vscode';
 import { NotSignedInError } from '../../core/errors';
+import { plain } from '../../core/plainText';
 import type { Organization, SessionInfo } from '../../core/models';
 import type { OrganizationService } from '../../core/organizationService';
 import type { SessionService } from '../../core/sessionService';
@@ -30,7 +31,7 @@ export class OrganizationCommands {
       const items = this.orgs.list().then((orgs) => toItems(orgs, current.organizationId));
       const chosen = await pick<OrgItem>(items, {
         title: vscode.l10n.t('Appcircle: Switch Organization'),
-        placeHolder: vscode.l10n.t('Signed in as {0}. Pick the organization to work in.', current.account),
+        placeHolder: vscode.l10n.t('Signed in as {0}. Pick the organization to work in.', plain(current.account)),
         matchOnDescription: true,
       });
       if (!chosen.org) {
@@ -45,7 +46,7 @@ export class OrganizationCommands {
       { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Switching Appcircle organization…') },
       () => this.orgs.switchTo(targetId),
     );
-    void vscode.window.showInformationMessage(vscode.l10n.t('Switched to {0}.', info.organizationName));
+    void vscode.window.showInformationMessage(vscode.l10n.t('Switched to {0}.', plain(info.organizationName)));
     return info;
   }
 }
@@ -56,9 +57,9 @@ export function toItems(orgs: Organization[], currentId: string): OrgItem[] {
     const kind = org.isRoot ? vscode.l10n.t('root organization') : vscode.l10n.t('sub-organization');
     const isCurrent = org.id === currentId;
     items.push({
-      label: `${isCurrent ? '$(check)' : org.isRoot ? '$(organization)' : '$(blank)'} ${org.name}`,
+      label: `${isCurrent ? '$(check)' : org.isRoot ? '$(organization)' : '$(blank)'} ${plain(org.name)}`,
       description: isCurrent ? vscode.l10n.t('current · {0}', kind) : kind,
-      detail: org.id,
+      detail: plain(org.id),
       org,
       picked: isCurrent,
     });

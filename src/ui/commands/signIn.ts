@@ -1,7 +1,9 @@
 /** Sign In (chooser), Sign In with Personal Access Key (Personal API Token), Sign In with API Key; the one-session guard. */
 import * as vscode from 'vscode';
 import { CommandIds, ENV_TOKEN_VARIABLES } from '../../constants';
+import { UserCancelledError } from '../../core/errors';
 import type { Credential, OtherWorkspaceSession, SessionInfo } from '../../core/models';
+import { plain } from '../../core/plainText';
 import type { SessionService } from '../../core/sessionService';
 import { requireCredentialValue, requireOrganizationId } from '../../core/validation';
 import type { Operation } from '../errorMessages';
@@ -24,6 +26,8 @@ export class SignInCommands {
     private readonly session: SessionService,
     private readonly reporter: ErrorReporter,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    /** The extension's mode: only under the test runner is a credential argument taken without asking (S17). */
+    private readonly mode: vscode.ExtensionMode | undefined = undefined,
   ) {}
 
   /** `Appcircle: Sign In`: the chooser. */
@@ -52,8 +56,8 @@ export class SignInCommands {
       });
       for (const o of others) {
         items.push({
-          label: `$(account) ${vscode.l10n.t('Use {0}, {1}', o.account, o.organizationName)}`,
-          description: vscode.l10n.t('signed in in {0}', o.workspaceName),
+          label: `$(account) ${vscode.l10n.t('Use {0}, {1}', plain(o.account), plain(o.organizationName))}`,
+          description: vscode.l10n.t('signed in in {0}', plain(o.workspaceName)),
           run: () =>
             this.withReport(o.kind === 'apiKey' ? 'signInApiKey' : o.kind === 'pat' ? 'signInPat' : 'signInToken', () =>
               this.session.signInWithOtherSession(o),
@@ -78,12 +82,23 @@ export class SignInCommands {
     return chosen.run();
   }
 
-  /** `Appcircle: Sign In with Personal Access Key (Personal API Token)`; `args.pat` skips the prompt (tests, automation). */
+  /**
+   * `Appcircle: Sign In with Personal Access Key (Personal API Token)`; `args.pat` (tests, automation) replaces the
+   * prompt only after the user confirms it in a modal dialog, or under the test runner.
+   */
   async loginWithPat(args?: PatArgs): Promise<SessionInfo | undefined> {
     if (await this.guardSignedIn()) {
       return undefined;
     }
-    const pat = isPatArgs(args)
+    const fromArgs = isPatArgs(args);
+    if (fromArgs) {
+      await this.confirmCredentialArgs(
+        vscode.l10n.t(
+          'A link or another extension asks to sign you in to Appcircle with a Personal Access Key it supplies. Continue only if you started this sign-in yourself: you would work in the account that key belongs to.',
+        ),
+      );
+    }
+    const pat = fromArgs
       ? requireCredentialValue('pat', args.pat)
       : await askInput({
           field: 'pat',
@@ -96,7 +111,7 @@ export class SignInCommands {
     return this.signIn({ kind: 'pat', pat });
   }
 
-  /** `Appcircle: Sign In with API Key`; `args` skips the prompts. */
+  /** `Appcircle: Sign In with API Key`; `args` replace the prompts once the user confirms (or under the test runner). */
   async loginWithApiKey(args?: ApiKeyArgs): Promise<SessionInfo | undefined> {
     if (await this.guardSignedIn()) {
       return undefined;
@@ -105,6 +120,11 @@ export class SignInCommands {
     let secret: string;
     let organizationId: string | undefined;
     if (isApiKeyArgs(args)) {
+      await this.confirmCredentialArgs(
+        vscode.l10n.t(
+          'A link or another extension asks to sign you in to Appcircle with an API key it supplies. Continue only if you started this sign-in yourself: you would work in the organization that key belongs to.',
+        ),
+      );
       name = requireCredentialValue('apiKeyName', args.name);
       secret = requireCredentialValue('apiKeySecret', args.secret);
       organizationId = requireOrganizationId(args.organizationId);
@@ -139,12 +159,29 @@ export class SignInCommands {
     return this.signIn({ kind: 'apiKey', name, secret, ...(organizationId ? { organizationId } : {}) });
   }
 
+  /**
+   * A credential that arrives as a command argument is never taken silently (security review S17): any command link
+   * or extension can pass one. The user confirms in a modal dialog; otherwise nothing is signed in.
+   */
+  private async confirmCredentialArgs(message: string): Promise<void> {
+    if (this.mode === vscode.ExtensionMode.Test) {
+      return;
+    }
+    const signIn = vscode.l10n.t('Sign In With It');
+    const answer = await vscode.window.showWarningMessage(message, { modal: true }, signIn);
+    if (answer !== signIn) {
+      throw new UserCancelledError();
+    }
+  }
+
   private async signIn(credential: Credential): Promise<SessionInfo> {
     const info = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Signing in to Appcircle…') },
       () => this.session.signIn(credential),
     );
-    void vscode.window.showInformationMessage(vscode.l10n.t('Signed in to Appcircle as {0} ({1}).', info.account, info.organizationName));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Signed in to Appcircle as {0} ({1}).', plain(info.account), plain(info.organizationName)),
+    );
     return info;
   }
 
@@ -161,8 +198,8 @@ export class SignInCommands {
       .showWarningMessage(
         vscode.l10n.t(
           'You are already signed in to Appcircle as {0} (organization {1}). Sign out first to use another account.',
-          s.account,
-          s.organizationName,
+          plain(s.account),
+          plain(s.organizationName),
         ),
         ...actions,
       )

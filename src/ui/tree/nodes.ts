@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { Branch, Build, BuildProfile, BuildStatusCode, QueueEntry } from '../../core/buildModels';
 import { BuildStatus, isActive, QueueItemStatus } from '../../core/buildModels';
 import type { DataChange } from '../../core/buildService';
+import { MAX_MESSAGE_LENGTH, plain, plainMarkdown } from '../../core/plainText';
 import { buildContextValue, firstLine, formatDuration, relativeTime, shortHash, statusLook } from '../presentation';
 
 export type AppcircleNode = ProfileNode | BranchNode | BuildNode | LoadMoreNode | MessageNode | QueueNode;
@@ -47,9 +48,9 @@ export class ProfileNode {
     item.tooltip = new vscode.MarkdownString(
       // server text is escaped: a profile name cannot inject links, images or command URIs into the tooltip
       [
-        `**${escapeMd(p.name)}**`,
+        `**${plainMarkdown(p.name)}**`,
         vscode.l10n.t('Platform: {0}', p.platform === 'ios' ? 'iOS' : p.platform === 'android' ? 'Android' : vscode.l10n.t('unknown')),
-        p.repositoryName ? vscode.l10n.t('Repository: {0}', escapeMd(p.repositoryName)) : '',
+        p.repositoryName ? vscode.l10n.t('Repository: {0}', plainMarkdown(p.repositoryName)) : '',
         p.matchesWorkspace ? vscode.l10n.t('Matches a git remote of this workspace.') : '',
       ]
         .filter(Boolean)
@@ -76,7 +77,7 @@ export class BranchNode {
     item.iconPath = statusIcon(b.lastStatus);
     item.description = relativeTime(b.lastBuildDate, this.now) ?? vscode.l10n.t('no builds yet');
     item.contextValue = 'branch';
-    item.tooltip = `${b.name} — ${statusLook(b.lastStatus).label}${b.lastBuildDate ? ` (${new Date(b.lastBuildDate).toLocaleString()})` : ''}`;
+    item.tooltip = `${plain(b.name)} — ${statusLook(b.lastStatus).label}${b.lastBuildDate ? ` (${new Date(b.lastBuildDate).toLocaleString()})` : ''}`;
     return item;
   }
 }
@@ -110,7 +111,7 @@ export class BuildNode {
     const b = this.build;
     const look = statusLook(b.status, b.hasWarning);
     const md = new vscode.MarkdownString(undefined, true);
-    md.appendMarkdown(`$(${look.icon}) **${look.label}** — ${escapeMd(firstLine(b.commitMessage) ?? '')}\n\n`);
+    md.appendMarkdown(`$(${look.icon}) **${look.label}** — ${plainMarkdown(firstLine(b.commitMessage), MAX_MESSAGE_LENGTH)}\n\n`);
     const rows: [string, string | undefined][] = [
       [vscode.l10n.t('Profile'), this.profile.name],
       [vscode.l10n.t('Branch'), this.branch.name],
@@ -126,7 +127,7 @@ export class BuildNode {
     ];
     for (const [k, v] of rows) {
       if (v) {
-        md.appendMarkdown(`${k}: ${escapeMd(v)}  \n`);
+        md.appendMarkdown(`${k}: ${plainMarkdown(v)}  \n`);
       }
     }
     return md;
@@ -202,9 +203,9 @@ export class QueueNode {
     item.description = [statusLook(status).label, shortHash(e.commitHash), since].filter(Boolean).join(' · ');
     item.contextValue = `queued ${buildContextValue(status, false)}`;
     item.tooltip = [
-      `${e.profileName ?? ''} / ${e.branchName ?? ''}`,
+      `${plain(e.profileName)} / ${plain(e.branchName)}`,
       statusLook(status).label,
-      e.email ? vscode.l10n.t('Started by {0}', e.email) : '',
+      e.email ? vscode.l10n.t('Started by {0}', plain(e.email)) : '',
       e.startQueueDateTime ? vscode.l10n.t('Queued {0}', new Date(e.startQueueDateTime).toLocaleString()) : '',
     ]
       .filter(Boolean)
@@ -212,8 +213,4 @@ export class QueueNode {
     item.command = { command: 'appcircle.showBuildLog', title: vscode.l10n.t('Show Log'), arguments: [this] };
     return item;
   }
-}
-
-function escapeMd(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
 }

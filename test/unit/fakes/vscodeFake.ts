@@ -90,6 +90,12 @@ export enum QuickPickItemKind {
   Separator = -1,
   Default = 0,
 }
+export enum ExtensionMode {
+  Production = 1,
+  Development = 2,
+  Test = 3,
+}
+
 export enum ConfigurationTarget {
   Global = 1,
   Workspace = 2,
@@ -666,9 +672,13 @@ Object.assign(workspace, {
   onDidCloseTextDocument: closeTextDocument.event,
   onDidCreateFiles: () => new Disposable(() => undefined),
   onDidRenameFiles: () => new Disposable(() => undefined),
+  // `**/name` or `**/{a,b,c}`, `?` for one character (how findByNames asks)
   findFiles: (glob: string) => {
-    const name = glob.replace(/^\*\*\//, '');
-    return Promise.resolve(fake10.files.filter((f) => f === name || f.endsWith(`/${name}`)).map((f) => Uri.file(`/work/fake-ws/${f}`)));
+    const body = glob.replace(/^\*\*\//, '');
+    const names = body.startsWith('{') && body.endsWith('}') ? body.slice(1, -1).split(',') : [body];
+    const like = (n: string, g: string) => n.length === g.length && [...g].every((c, i) => c === '?' || c === n[i]);
+    const base = (f: string) => f.slice(f.lastIndexOf('/') + 1);
+    return Promise.resolve(fake10.files.filter((f) => names.some((g) => like(base(f), g))).map((f) => Uri.file(`/work/fake-ws/${f}`)));
   },
 });
 Object.assign(workspace.fs, {

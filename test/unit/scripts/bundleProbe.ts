@@ -41,6 +41,7 @@ async function main(): Promise<void> {
       onDidChange: () => ({ dispose: () => undefined }),
     },
     globalState: { get: <T>(_k: string, d?: T) => d, update: () => Promise.resolve(), keys: () => [] },
+    extensionMode: 3, // ExtensionMode.Test: credential arguments without the confirmation dialog
   };
   const out: Record<string, unknown> = {};
   const before = new Set(Object.keys(require.cache));

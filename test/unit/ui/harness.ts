@@ -20,7 +20,8 @@ export interface UiHarness {
   dispose(): Promise<void>;
 }
 
-export function fakeContext(secrets: InMemorySecretStore): vscode.ExtensionContext {
+/** Under the test runner by default (credential arguments are taken without a confirmation, S17). */
+export function fakeContext(secrets: InMemorySecretStore, extensionMode = vscode.ExtensionMode.Test): vscode.ExtensionContext {
   const secretStorage = {
     get: (k: string) => secrets.get(k),
     store: (k: string, v: string) => secrets.store(k, v),
@@ -36,10 +37,12 @@ export function fakeContext(secrets: InMemorySecretStore): vscode.ExtensionConte
     },
     keys: () => [...state.keys()],
   };
-  return { secrets: secretStorage, subscriptions: [], globalState } as unknown as vscode.ExtensionContext;
+  return { secrets: secretStorage, subscriptions: [], globalState, extensionMode } as unknown as vscode.ExtensionContext;
 }
 
-export async function bootExtension(opts: { secrets?: InMemorySecretStore; keepFake?: boolean; sb?: Sandbox } = {}): Promise<UiHarness> {
+export async function bootExtension(
+  opts: { secrets?: InMemorySecretStore; keepFake?: boolean; sb?: Sandbox; extensionMode?: vscode.ExtensionMode } = {},
+): Promise<UiHarness> {
   if (!opts.keepFake) {
     fake.reset();
   }
@@ -47,7 +50,7 @@ export async function bootExtension(opts: { secrets?: InMemorySecretStore; keepF
   fake.configuration.set('appcircle.apiUrl', sb.apiUrl);
   fake.configuration.set('appcircle.authUrl', sb.authUrl);
   const secrets = opts.secrets ?? new InMemorySecretStore();
-  const ext = new AppcircleExtension(fakeContext(secrets));
+  const ext = new AppcircleExtension(fakeContext(secrets, opts.extensionMode));
   await waitUntil(() => fake.logChannels.some((c) => c.lines.some((l) => l.includes('Activated in'))));
   // the organization item (other items, such as the commit's build, may be created after it)
   const first = fake.statusBarItems.findIndex((i) => i.id === 'appcircle.organization');

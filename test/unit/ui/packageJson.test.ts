@@ -125,7 +125,7 @@ describe('package.json consistency', () => {
 });
 
 describe('package.json capabilities', () => {
-  it('works in restricted mode (untrusted workspaces), ignoring only the workspace poll interval there', () => {
+  it('works in restricted mode (untrusted workspaces), ignoring the workspace poll interval and notification mode there', () => {
     const m = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
       capabilities?: { untrustedWorkspaces?: { supported?: boolean | string; restrictedConfigurations?: string[]; description?: string } };
       contributes: { configuration: { properties: Record<string, { scope?: string }> } };
@@ -133,7 +133,8 @@ describe('package.json capabilities', () => {
     const u = m.capabilities?.untrustedWorkspaces;
     // 'limited' is what VS Code calls "works, with these workspace settings ignored"
     assert.equal(u?.supported, 'limited');
-    assert.deepEqual(u?.restrictedConfigurations, ['appcircle.builds.pollInterval']);
+    // an untrusted workspace cannot widen build notifications to every build of the organization (N15)
+    assert.deepEqual(u?.restrictedConfigurations, ['appcircle.builds.pollInterval', 'appcircle.notifications.buildFinished']);
     assert.ok(u?.description && u.description.length > 20);
     // every setting a workspace could use to move the credential is application-scoped
     const props = m.contributes.configuration.properties;
