@@ -20,7 +20,6 @@ import type { GitInfo } from '../../src/platform/gitInfo';
 import { readGitInfo } from '../../src/platform/gitInfo';
 import { EventEmitter, FileType, Uri, fake10, workspace } from '../unit/fakes/vscodeFake';
 import type { LocalCell } from './localCells';
-import { localCellGroups } from './localCells';
 
 export const HASH40 = 'abc1234def5678abc1234def5678abc1234def56';
 export const HASH64 = '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
@@ -446,4 +445,3 @@ export function gitCells(): LocalCell[] {
   ];
 }
 
-localCellGroups.push(gitCells);

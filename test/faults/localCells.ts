@@ -1,6 +1,6 @@
 /**
  * Fault-matrix cells that make no network request (hostile `.git` contents, hostile logs, server strings carrying
- * link and icon syntax): each group lives in its own module and is listed here; `runFaults.ts` runs every cell
+ * link and icon syntax): each group lives in its own module and is listed in `localGroups.ts`; `runFaults.ts` runs every cell
  * after the network grid, prints them in the same table, and counts them in the same totals.
  *
  * A cell throws (an `Error` whose message says what was wrong) when its expectation does not hold.
@@ -15,5 +15,3 @@ export interface LocalCell {
   run(): Promise<void>;
 }
 
-/** Every local cell group; a group module appends itself to this list (imported from runFaults.ts). */
-export const localCellGroups: Array<() => LocalCell[]> = [];

@@ -2,8 +2,9 @@
  * The local cell groups `runFaults.ts` runs after the network grid (cells that make no request: hostile `.git`
  * contents, hostile logs, server strings carrying link and icon syntax). Each group module exports a function that
  * returns its cells; list it here, e.g. `import { gitCells } from './gitCells';` and `gitCells,` in the array.
- * Groups that append themselves to `localCellGroups` (localCells.ts) run too.
  */
+import { gitCells } from './gitCells';
 import type { LocalCell } from './localCells';
+import { stringCells } from './stringCells';
 
-export const LOCAL_GROUPS: Array<() => LocalCell[]> = [/* gitCells, logCells, stringCells: wired by the lead */];
+export const LOCAL_GROUPS: Array<() => LocalCell[]> = [gitCells, stringCells];

@@ -60,7 +60,6 @@ import { fake } from '../unit/fakes/vscodeFake';
 import { installDnsStub } from './dnsStub';
 import { LOCAL_GROUPS } from './localGroups';
 import type { LocalCell } from './localCells';
-import { localCellGroups } from './localCells';
 
 // ---- the session under test ------------------------------------------------------------------------
 
@@ -1754,7 +1753,7 @@ async function main(): Promise<void> {
 
   // the local cells: no request, the same table and totals
   const localGroups: { group: string; cells: CellResult[] }[] = [];
-  for (const make of [...LOCAL_GROUPS, ...localCellGroups]) {
+  for (const make of LOCAL_GROUPS) {
     for (const cell of make()) {
       if (only && !`${cell.op} ${cell.group}: ${cell.label}`.includes(only)) {
         continue;

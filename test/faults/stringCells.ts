@@ -19,7 +19,6 @@ import {
   treeTooltips,
 } from '../unit/ui/serverStringBuilders';
 import type { LocalCell } from './localCells';
-import { localCellGroups } from './localCells';
 
 const GROUP = 'server strings';
 /** Our own leading icon (the item's `$(organization)`, the build's `$(error)`): the rest is checked. */
@@ -80,4 +79,3 @@ export function stringCells(): LocalCell[] {
   return cells;
 }
 
-localCellGroups.push(stringCells);
