@@ -19,6 +19,7 @@ import { makeHarness } from '../test/unit/core/helpers';
 import type { Harness } from '../test/unit/core/helpers';
 import { BuildsApi } from '../src/api/buildsApi';
 import { ApiClient } from '../src/api/httpClient';
+import { adversarialFigure } from './adversarialLog';
 import { bigLogFigures, detectionFigure, journeyFigures, scaleFigures } from './extensionFigures';
 
 interface Result {
@@ -387,7 +388,7 @@ function print(): void {
 
 /**
  * `--only a,b` runs only those groups (to iterate on one figure):
- * bundle, vsix, load, polling, tokens, heap, detection, journeys, log, scale.
+ * bundle, vsix, load, polling, tokens, heap, detection, journeys, log, adversarial, scale.
  */
 function wanted(group: string): boolean {
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
@@ -413,6 +414,7 @@ async function main(): Promise<void> {
       ['detection', () => detectionFigure(add)],
       ['journeys', () => journeyFigures(add)],
       ['log', () => bigLogFigures(add)],
+      ['adversarial', () => Promise.resolve(adversarialFigure(add))],
       ['scale', () => scaleFigures(add)],
     ];
     for (const [group, run] of steps) {

@@ -4,7 +4,15 @@
  * a JSON string `\"k\":\"v\"`, URL-encoded `k%3Dv` / `%22k%22%3A%22v%22`), and the credential values this window
  * submitted, wherever a server echoes them (raw, JSON-escaped or URL-encoded).
  */
-const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
+/*
+ * Every pattern here runs on text a server or a log line controls, so none may backtrack super-linearly: each
+ * starts with a literal or a boundary that a long run of the same character cannot offer at every position.
+ */
+/**
+ * A JWT (`eyJ…` header, payload, signature), or else the rest of the segment after `eyJ`, kept as it is: a failed
+ * header fails for every later `eyJ` in the same segment too, so it is consumed once, not searched from each.
+ */
+const JWT = /\beyJ(?:([A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*)|[A-Za-z0-9_-]*)/g;
 const BEARER = /\b(Bearer)\s+[^\s"',;]+/gi;
 const BASIC = /\b(Basic)\s+[A-Za-z0-9+/._~-]{6,}={0,2}/gi;
 const SECRET_KEYS = [
@@ -28,8 +36,11 @@ const SECRET_KEYS = [
 const KEYS = SECRET_KEYS.join('|');
 /** k=v, k: v, "k":"v" (a double-quoted value may hold escaped quotes), 'k':'v'. */
 const KV = new RegExp(`(["']?)\\b(${KEYS})\\1(\\s*[:=]\\s*)("(?:[^"\\\\]|\\\\.)*"|'[^']*'|[^&\\s,;}]+)`, 'gi');
-/** JSON inside a JSON string: \"k\":\"v\" (any number of backslashes). */
-const KV_ESCAPED = new RegExp(`(\\\\+")(${KEYS})\\1(\\s*:\\s*)\\1(.*?)(?=\\\\+"|$)`, 'gi');
+/**
+ * JSON inside a JSON string: \"k\":\"v\" (any number of backslashes). A run of backslashes is matched from its start
+ * only (`(?<!\\)`), and the value ends at the first run followed by a quote, so each run is read once.
+ */
+const KV_ESCAPED = new RegExp(`(?<!\\\\)(\\\\+")(${KEYS})(\\\\+")(\\s*:\\s*)(\\\\+")(.*?)(?=(?<!\\\\)\\\\+"|$)`, 'gi');
 /** URL-encoded: k%3Dv, %22k%22%3A%22v (the value ends at an encoded quote, & or comma). */
 const KV_ENCODED = new RegExp(
   `((?:%22)?)(?<=^|[^A-Za-z0-9_]|%[0-9A-Fa-f]{2})(${KEYS})\\1((?:%3A|%3D)(?:%22)?)((?:(?!%22|%26|%2C)[^&\\s,;"'])+)`,
@@ -80,10 +91,10 @@ function maskKnown(text: string): string {
 
 export function redact(text: string): string {
   return maskKnown(text)
-    .replace(JWT, '<redacted:jwt>')
+    .replace(JWT, (m: string, jwt: string | undefined) => (jwt ? '<redacted:jwt>' : m))
     .replace(BEARER, '$1 <redacted>')
     .replace(BASIC, '$1 <redacted>')
-    .replace(KV_ESCAPED, (_m, q: string, key: string, sep: string) => `${q}${key}${q}${sep}${q}<redacted>`)
+    .replace(KV_ESCAPED, (_m, q1: string, key: string, q2: string, sep: string, q3: string) => `${q1}${key}${q2}${sep}${q3}<redacted>`)
     .replace(KV_ENCODED, (_m, q: string, key: string, sep: string) => `${q}${key}${q}${sep}<redacted>`)
     .replace(KV, (_m, q: string, key: string, sep: string, value: string) => {
       const quoted = value.startsWith('"') ? '"<redacted>"' : value.startsWith("'") ? "'<redacted>'" : '<redacted>';

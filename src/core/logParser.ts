@@ -47,17 +47,103 @@ export interface LogProblem {
   source: 'clang' | 'kotlin' | 'marker' | 'plain';
 }
 
+/*
+ * A log line is written by whoever controls the build (a script, a dependency's install hook, a test's output), so
+ * every pattern here is linear on it: `cleanLine` first drops ANSI escape sequences, turns stray line breaks into
+ * spaces and cuts the line to MAX_LINE characters; each pattern below is anchored at the start of the line (or
+ * starts with a literal) and no two of its quantifiers can take the same characters, so a failed match is given
+ * up after one pass instead of retrying every split of a long run of spaces, dots, colons or digits.
+ */
+
+/** The characters of a line the patterns see: a step name, a path and a compiler message fit well within it. */
+export const MAX_LINE = 4096;
+/** Raw characters looked at before escape sequences are dropped (a coloured line is a few times its text). */
+const MAX_RAW = 4 * MAX_LINE;
+/** CSI (SGR colours, cursor moves: `ESC [ params intermediates final`) and OSC (`ESC ] … BEL` or `ESC ] … ESC \`). */
+// eslint-disable-next-line no-control-regex -- ESC and BEL are what this pattern is about
+const ANSI = /\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\))/g;
+/** Line breaks inside a line (a lone CR of a progress bar, U+2028/U+2029): `.` would stop at them. */
+const LINE_BREAK = /[\r\n\u2028\u2029]/;
+const LINE_BREAKS = /[\r\n\u2028\u2029]/g;
+
 /** `[12:00:01] `, `12:00:01 `, `2025-08-20T10:15:00.123Z `, `2025-08-20 10:15:00 ` at the start of a line. */
 const TIMESTAMP = /^\s*\[?(?:(\d{4}-\d{2}-\d{2})[T ])?(\d{2}):(\d{2}):(\d{2})(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?\]?\s?/;
-const SECTION = /@@\[section:(begin|end)\]\s*(?:(.*?)\s+)?Step\s+(started|completed|failed|finished|ended)\s*:?\s*(.*)$/i;
+const SECTION_MARK = '@@[section:';
+/** `Step <verb>` right where the text after a section marker starts (sticky: tried at one position). */
+const STEP_AT = /Step\s+(started|completed|failed|finished|ended)/iy;
+/** ` Step <verb>` after a phase (`@@[section:begin] Build Phase Step started: X`). */
+const STEP_AFTER_PHASE = /\sStep\s+(started|completed|failed|finished|ended)/gi;
 const MARKER_ERROR = /@@\[error\]\s?(.*)$/i;
 /** Xcode, clang, swiftc, javac and any `file:line[:col]: error|warning: msg` (a leading `❌ ` or `⚠️ ` of xcpretty too). */
 const CLANG =
-  /^(?:[^\w/.~\\]{1,3}\s*)?((?:[A-Za-z]:)?[^\s:][^:]*?\.[A-Za-z0-9+]+):(\d+)(?::(\d+))?:\s*(fatal error|error|warning)\s*:\s*(.*)$/;
+  /^(?:[^\w/.~\\]{1,3}\s*)?((?:[A-Za-z]:)?[^\s:][^:]*?\.[A-Za-z0-9+]+):(\d+)(?::(\d+))?:\s*(fatal error|error|warning)\s*:\s*(\S.*)?$/;
+/** xcpretty and xcbeautify drop clang's `error:` / `warning:`: `❌  /a/B.swift:1:2: msg`, `⚠️  …`, `[x] …`, `[!] …`. */
+const XCPRETTY = /^(❌|⚠️?|\[x\]|\[!\])\s*((?:[A-Za-z]:)?[^\s:][^:]*?\.[A-Za-z0-9+]+):(\d+)(?::(\d+))?:\s*(\S.*)?$/;
 /** Kotlin 1.x / 2.x: `e: file:///a/B.kt:27:5 msg`, `w: /a/B.kt: (27, 5): msg`. */
-const KOTLIN_NEW = /^([ew]):\s+(?:file:\/\/)?(\/[^:]+|[A-Za-z]:[^:]+?):(\d+):(\d+)\s+(.*)$/;
-const KOTLIN_OLD = /^([ew]):\s+(?:file:\/\/)?(\/[^:]+|[A-Za-z]:[^:]+?):\s*\((\d+),\s*(\d+)\):\s*(.*)$/;
-const PLAIN_ERROR = /^(?:error|fatal error|FAILURE):\s*(.*)$/;
+const KOTLIN_NEW = /^([ew]):\s+(?:file:\/\/)?(\/[^:]+|[A-Za-z]:[^:]+?):(\d+):(\d+)\s+(\S.*)?$/;
+const KOTLIN_OLD = /^([ew]):\s+(?:file:\/\/)?(\/[^:]+|[A-Za-z]:[^:]+?):\s*\((\d+),\s*(\d+)\):\s*(\S.*)?$/;
+const PLAIN_ERROR = /^(?:error|fatal error|FAILURE):\s*(\S.*)?$/;
+
+/**
+ * The line as the patterns see it: ANSI escape sequences removed (coloured clang, Kotlin and xcpretty output), line
+ * breaks inside it turned into spaces, at most MAX_LINE characters. Linear in the line's length.
+ */
+export function cleanLine(raw: string): string {
+  let s = raw.length > MAX_RAW ? raw.slice(0, MAX_RAW) : raw;
+  if (s.includes('\x1b')) {
+    s = s.replace(ANSI, '');
+  }
+  if (s.length > MAX_LINE) {
+    s = s.slice(0, MAX_LINE);
+  }
+  return LINE_BREAK.test(s) ? s.replace(LINE_BREAKS, ' ') : s;
+}
+
+interface SectionLine {
+  begin: boolean;
+  name: string;
+  phase?: string;
+  verb: string;
+}
+
+/** Whitespace from lastIndex on (sticky: one pass over the run, no search). */
+const SPACES = /\s*/y;
+
+/**
+ * `@@[section:begin|end] [<Phase>] Step <verb>[:] <Name>` (marker and verb in any case), on a cleaned line. The
+ * marker is found with indexOf, the verb with two patterns that cannot overlap; one pass over the line.
+ */
+function parseSection(s: string): SectionLine | undefined {
+  let searched = false;
+  for (let i = s.indexOf(SECTION_MARK); i >= 0; i = s.indexOf(SECTION_MARK, i + 1)) {
+    const kind = s.slice(i + SECTION_MARK.length, i + SECTION_MARK.length + 6).toLowerCase();
+    const begin = kind.startsWith('begin]');
+    if (!begin && !kind.startsWith('end]')) {
+      continue;
+    }
+    SPACES.lastIndex = i + SECTION_MARK.length + (begin ? 6 : 4);
+    SPACES.exec(s);
+    const p = SPACES.lastIndex;
+    STEP_AT.lastIndex = p;
+    let m = STEP_AT.exec(s);
+    let phase: string | undefined;
+    if (!m && !searched) {
+      // a phase before the verb; a later marker can only add a verb right after itself (every other one is seen here)
+      searched = true;
+      STEP_AFTER_PHASE.lastIndex = p;
+      m = STEP_AFTER_PHASE.exec(s);
+      phase = m ? s.slice(p, m.index).trim() || undefined : undefined;
+    }
+    if (m) {
+      let rest = s.slice(m.index + m[0].length).trimStart();
+      if (rest.startsWith(':')) {
+        rest = rest.slice(1);
+      }
+      return { begin, name: rest.trim(), phase, verb: (m[1] ?? '').toLowerCase() };
+    }
+  }
+  return undefined;
+}
 
 /** Timestamp at the start of a line, as seconds of the day (with a date when printed), for step durations. */
 export function lineTimestamp(line: string): number | undefined {
@@ -77,19 +163,28 @@ export function stripTimestamp(line: string): string {
 
 /** Parses one line for a compiler message or an `@@[error]` marker; undefined for anything else. */
 export function parseProblemLine(raw: string, logLine: number): LogProblem | undefined {
+  return problemOf(cleanLine(raw), logLine);
+}
+
+/** parseProblemLine on a line cleanLine has cleaned. */
+function problemOf(line: string, logLine: number): LogProblem | undefined {
   // cheap checks first: most lines of a 50 MB log are neither
-  const hasMarker = raw.includes('@@[');
+  const hasMarker = line.includes('@@[');
   if (
     !hasMarker &&
-    !raw.includes('error') &&
-    !raw.includes('warning') &&
-    !raw.includes('e: ') &&
-    !raw.includes('w: ') &&
-    !raw.includes('FAILURE')
+    !line.includes('error') &&
+    !line.includes('warning') &&
+    !line.includes('e: ') &&
+    !line.includes('w: ') &&
+    !line.includes('FAILURE') &&
+    !line.includes('❌') &&
+    !line.includes('⚠') &&
+    !line.includes('[x]') &&
+    !line.includes('[!]')
   ) {
     return undefined;
   }
-  const text = stripTimestamp(raw).trimEnd();
+  const text = stripTimestamp(line).trimEnd();
   if (hasMarker) {
     const me = MARKER_ERROR.exec(text);
     return me ? { severity: 'error', message: (me[1] ?? '').trim() || l10n.t('error'), logLine, source: 'marker' } : undefined;
@@ -114,6 +209,18 @@ export function parseProblemLine(raw: string, logLine: number): LogProblem | und
       file: decodeFileUrl(m[1] ?? ''),
       line: Number(m[2]),
       column: m[3] ? Number(m[3]) : undefined,
+      message: (m[5] ?? '').trim(),
+      logLine,
+      source: 'clang',
+    };
+  }
+  m = XCPRETTY.exec(t);
+  if (m) {
+    return {
+      severity: m[1] === '❌' || m[1] === '[x]' ? 'error' : 'warning',
+      file: decodeFileUrl(m[2] ?? ''),
+      line: Number(m[3]),
+      column: m[4] ? Number(m[4]) : undefined,
       message: (m[5] ?? '').trim(),
       logLine,
       source: 'clang',
@@ -169,23 +276,17 @@ export class LogParser {
   }
 
   /** Feeds the next line (without its line break). */
-  feedLine(line: string): void {
+  feedLine(raw: string): void {
     const n = this.next++;
-    if (line.includes('@@[section:')) {
-      const m = SECTION.exec(line);
+    const line = cleanLine(raw);
+    if (line.includes(SECTION_MARK)) {
+      const m = parseSection(line);
       if (m) {
-        this.section(
-          m[1]?.toLowerCase() === 'begin',
-          (m[4] ?? '').trim(),
-          (m[2] ?? '').trim() || undefined,
-          (m[3] ?? '').toLowerCase(),
-          n,
-          lineTimestamp(line),
-        );
+        this.section(m.begin, m.name, m.phase, m.verb, n, lineTimestamp(line));
         return;
       }
     }
-    const p = parseProblemLine(line, n);
+    const p = problemOf(line, n);
     if (!p) {
       return;
     }

@@ -1,6 +1,15 @@
 import * as assert from 'node:assert/strict';
 import { ANDROID_SOURCE_FILES, IOS_SOURCE_FILES, repositoryDir, seededLogLines, stepsFor } from '../../../sandbox/buildLogs';
-import { LogParser, lineTimestamp, parseIncrementally, parseLog, parseProblemLine, stripTimestamp } from '../../../src/core/logParser';
+import { adversarialLines } from '../../../bench/adversarialLog';
+import {
+  LogParser,
+  cleanLine,
+  lineTimestamp,
+  parseIncrementally,
+  parseLog,
+  parseProblemLine,
+  stripTimestamp,
+} from '../../../src/core/logParser';
 import type { LineSource } from '../../../src/core/logParser';
 import { PathMapper, bestSuffixMatch, commonSuffixLength, repositoryRelative } from '../../../src/core/pathMapper';
 import type { WorkspaceFiles } from '../../../src/core/pathMapper';
@@ -243,6 +252,149 @@ describe('core/logParser: steps, markers and compiler messages of an Appcircle l
       }),
       false,
     );
+  });
+});
+
+/** Parses one line alone: what it yields, and how long it took. */
+function parseOne(line: string): { steps: string[]; problems: string[]; ms: number } {
+  const p = new LogParser();
+  const t0 = performance.now();
+  p.feedLine(line);
+  const ms = performance.now() - t0;
+  return {
+    steps: p.steps.map((s) => `${s.name}|${s.phase ?? ''}`),
+    problems: p.problems.map((x) => `${x.severity}|${x.source}|${x.file ?? ''}|${x.line ?? ''}|${x.column ?? ''}|${x.message}`),
+    ms,
+  };
+}
+
+describe('core/logParser: hostile lines parse in linear time (review N2, N10)', () => {
+  const BUDGET_MS = 200;
+
+  for (const n of [10_000, 100_000]) {
+    it(`${n.toLocaleString('en-US')} spaces or tabs after @@[section:begin] (cubic before: 2,000 spaces took 3.5 s)`, () => {
+      for (const [label, line] of [
+        ['spaces', `@@[section:begin]${' '.repeat(n)}`],
+        ['tabs', `@@[section:begin]${'\t'.repeat(n)}`],
+        ['spaces, then x', `[10:00:00] @@[section:end]${' '.repeat(n)}x`],
+        ['words and spaces', `@@[section:begin] ${'x '.repeat(n / 2)}`],
+      ] as const) {
+        const r = parseOne(line);
+        assert.ok(r.ms < BUDGET_MS, `${label}: ${r.ms.toFixed(0)} ms`);
+        assert.deepEqual([r.steps, r.problems], [[], []], label);
+      }
+    });
+  }
+
+  it('every 100 KB adversarial line (backslashes, a.a.a…, ::::, /////, digits, ANSI floods) parses within budget, as expected', () => {
+    for (const a of adversarialLines(100 * 1024)) {
+      const r = parseOne(a.line);
+      assert.ok(r.ms < BUDGET_MS, `${a.kind}: ${r.ms.toFixed(0)} ms`);
+      const got = r.steps.length ? 'step' : r.problems.length ? 'problem' : 'none';
+      assert.equal(got, a.expect, a.kind);
+    }
+  });
+
+  it('only the first 4,096 characters of a line are read: a long step name and a long message are cut there', () => {
+    const name = parseOne(`@@[section:begin] Step started: ${'n'.repeat(10_000)}`).steps[0] ?? '';
+    assert.equal(name.length, 4096 - '@@[section:begin] Step started: '.length + 1);
+    assert.equal(cleanLine('x'.repeat(100_000)).length, 4096);
+    assert.deepEqual(parseOne(`${' '.repeat(5000)}@@[section:begin] Step started: A`).steps, [], 'a marker past the limit');
+  });
+
+  it('section lines: phase, any case, no space after the marker, a verb right after a later marker', () => {
+    assert.deepEqual(parseOne('@@[section:begin] Build Phase   Step started:   Xcodebuild  ').steps, ['Xcodebuild|Build Phase']);
+    assert.deepEqual(parseOne('@@[section:BEGIN] step STARTED Git Clone').steps, ['Git Clone|']);
+    assert.deepEqual(parseOne('@@[section:begin]Step started: A').steps, ['A|']);
+    assert.deepEqual(parseOne('@@[section:begin] Stepped up Step started: B').steps, ['B|Stepped up']);
+    assert.deepEqual(parseOne('@@[section:begin]@@[section:begin]Step started: C').steps, ['C|']);
+    assert.deepEqual(parseOne('@@[section:begin] no verb here').steps, []);
+    assert.deepEqual(parseOne('@@[section:middle] Step started: D').steps, []);
+    const s = parseLog(['[10:00:00] @@[section:begin] Step started: A', '[10:00:07] @@[section:end] Step failed: A'].join('\n'));
+    assert.deepEqual(
+      s.steps.map((x) => [x.name, x.result, x.durationSec]),
+      [['A', 'failed', 7]],
+    );
+  });
+});
+
+describe('core/logParser: ANSI colour codes are stripped before parsing (review N10)', () => {
+  const E = '\x1b';
+
+  it('coloured clang and swiftc lines give the file, line, column and message', () => {
+    const clang = parseProblemLine(
+      `${E}[1m${REPO}/App/A.m:12:5: ${E}[0m${E}[0;1;31merror: ${E}[0m${E}[1muse of undeclared identifier 'foo'${E}[0m`,
+      4,
+    );
+    assert.deepEqual(clang, {
+      severity: 'error',
+      file: `${REPO}/App/A.m`,
+      line: 12,
+      column: 5,
+      message: "use of undeclared identifier 'foo'",
+      logLine: 4,
+      source: 'clang',
+    });
+    const swift = parseProblemLine(
+      `${E}[1m${REPO}/App/Login/LoginView.swift:42:17: ${E}[0m${E}[0;1;35mwarning: ${E}[0m${E}[1mvariable 'x' was never used${E}[0m`,
+      0,
+    );
+    assert.deepEqual(
+      [swift?.severity, swift?.file, swift?.line, swift?.column, swift?.message],
+      ['warning', `${REPO}/App/Login/LoginView.swift`, 42, 17, "variable 'x' was never used"],
+    );
+  });
+
+  it('coloured Kotlin lines (Gradle rich console), an OSC 8 link around one, and a coloured timestamp', () => {
+    const e = parseProblemLine(
+      `${E}[31me: ${E}[0m${E}[1mfile://${REPO}/app/src/main/java/com/acme/A.kt:10:5 ${E}[0mUnresolved reference: foo`,
+      2,
+    );
+    assert.deepEqual(
+      [e?.severity, e?.file, e?.line, e?.column, e?.message, e?.source],
+      ['error', `${REPO}/app/src/main/java/com/acme/A.kt`, 10, 5, 'Unresolved reference: foo', 'kotlin'],
+    );
+    const w = parseProblemLine(`${E}[33mw: ${E}[39m${REPO}/app/Ui.kt: (14, 9): ${E}[1mVariable 'unused' is never used${E}[22m`, 0);
+    assert.deepEqual(
+      [w?.severity, w?.file, w?.line, w?.column, w?.message],
+      ['warning', `${REPO}/app/Ui.kt`, 14, 9, "Variable 'unused' is never used"],
+    );
+    const linked = parseProblemLine(`${E}]8;;file:///a/B.kt${E}\\e: file:///a/B.kt:1:2 Type mismatch${E}]8;;${E}\\`, 0);
+    assert.deepEqual([linked?.file, linked?.line, linked?.message], ['/a/B.kt', 1, 'Type mismatch']);
+    const titled = parseProblemLine(`${E}]0;gradle\x07e: /a/C.kt:3:4 boom`, 0);
+    assert.deepEqual([titled?.file, titled?.message], ['/a/C.kt', 'boom']);
+    const s = parseLog(`${E}[90m[10:00:00]${E}[0m ${E}[1m@@[section:begin]${E}[0m Step started: ${E}[36mBuild${E}[0m`);
+    assert.deepEqual(
+      s.steps.map((x) => x.name),
+      ['Build'],
+    );
+  });
+
+  it('coloured xcpretty / xcbeautify lines, with and without clang’s error: / warning:', () => {
+    const f = parseProblemLine(`${E}[31m❌ ${E}[0m${REPO}/App/B.h:1:10: ${E}[31mfatal error: 'Foo.h' file not found${E}[0m`, 0);
+    assert.deepEqual([f?.severity, f?.file, f?.line, f?.column, f?.message], ['error', `${REPO}/App/B.h`, 1, 10, "'Foo.h' file not found"]);
+    const x = parseProblemLine(`${E}[31m❌  ${E}[0m${REPO}/App/Login/LoginView.swift:42:17: ${E}[31mcannot find 'foo' in scope${E}[0m`, 3);
+    assert.deepEqual(x, {
+      severity: 'error',
+      file: `${REPO}/App/Login/LoginView.swift`,
+      line: 42,
+      column: 17,
+      message: "cannot find 'foo' in scope",
+      logLine: 3,
+      source: 'clang',
+    });
+    const w = parseProblemLine(`${E}[33m⚠️  ${E}[0m${REPO}/App/A.swift:18:9: ${E}[33mvariable 'x' was never used${E}[0m`, 0);
+    assert.deepEqual([w?.severity, w?.file, w?.line, w?.column], ['warning', `${REPO}/App/A.swift`, 18, 9]);
+    const ascii = parseProblemLine(`[x] ${REPO}/App/C.swift:7:1: expected '}'`, 0);
+    assert.deepEqual([ascii?.severity, ascii?.file, ascii?.line], ['error', `${REPO}/App/C.swift`, 7]);
+    assert.equal(parseProblemLine('[!] Unable to find a specification for `Foo`', 0), undefined, 'CocoaPods, no file');
+  });
+
+  it('no escape code is left in a message; an unfinished sequence is kept as text', () => {
+    assert.equal(cleanLine(`${E}[0;1;31merror: ${E}[0mboom${E}[K`), 'error: boom');
+    assert.equal(cleanLine(`a${E}[?25lb${E}[2J`), 'ab');
+    assert.equal(cleanLine(`a${E}]0;title`), `a${E}]0;title`);
+    assert.equal(parseProblemLine(`${E}[31merror:${E}[0m the build ${E}[1mfailed${E}[0m`, 0)?.message, 'the build failed');
   });
 });
 
