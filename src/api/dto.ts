@@ -56,7 +56,8 @@ export function decodeJwt(token: string): JwtClaims {
     }
     const o = v as Record<string, unknown>;
     const str = (k: string) => (typeof o[k] === 'string' ? o[k] : undefined);
-    const num = (k: string) => (typeof o[k] === 'number' ? o[k] : undefined);
+    // JSON.parse reads 1e999 as Infinity: an expiry that never comes is no expiry
+    const num = (k: string) => (typeof o[k] === 'number' && Number.isFinite(o[k]) ? o[k] : undefined);
     return {
       sub: str('sub'),
       email: str('email'),
