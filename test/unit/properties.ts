@@ -5,7 +5,7 @@
  */
 import * as fc from 'fast-check';
 
-/** Issue #14: at least 10,000 generated inputs per subject and run. */
+/** At least 10,000 generated inputs per subject and run. */
 export const NUM_RUNS = 10_000;
 
 /** Any text: full unicode code points (lone surrogates included), control characters. */
