@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as fc from 'fast-check';
 import { redact, redactUrl } from '../../../../src/api/redact';
@@ -93,7 +94,7 @@ function freshRedact(): RedactModule {
   const module = { exports: {} as RedactModule };
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const load = new Function('exports', 'require', 'module', '__filename', '__dirname', REDACT_SOURCE) as (...args: unknown[]) => void;
-  load(module.exports, require, module, REDACT_JS, path.dirname(REDACT_JS));
+  load(module.exports, createRequire(REDACT_JS), module, REDACT_JS, path.dirname(REDACT_JS));
   return module.exports;
 }
 
