@@ -38,7 +38,8 @@ export interface JwtClaims {
   currentOrganizationId?: string;
 }
 
-function malformed(what: string): ApiError {
+/** The typed error for a body (or part of one) that is not what the server documents. */
+export function malformed(what: string): ApiError {
   return new ApiError({ kind: 'malformedResponse', method: 'DECODE', path: what });
 }
 
@@ -56,7 +57,8 @@ export function decodeJwt(token: string): JwtClaims {
     }
     const o = v as Record<string, unknown>;
     const str = (k: string) => (typeof o[k] === 'string' ? o[k] : undefined);
-    const num = (k: string) => (typeof o[k] === 'number' ? o[k] : undefined);
+    // JSON.parse reads 1e999 as Infinity: an expiry that never comes is no expiry
+    const num = (k: string) => (typeof o[k] === 'number' && Number.isFinite(o[k]) ? o[k] : undefined);
     return {
       sub: str('sub'),
       email: str('email'),
@@ -69,6 +71,33 @@ export function decodeJwt(token: string): JwtClaims {
   } catch {
     throw malformed('access token (payload)');
   }
+}
+
+/** A wire object's fields, or a typed malformedResponse when the value is not an object. */
+export function wireObject(v: unknown, what: string): Record<string, unknown> {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) {
+    throw malformed(what);
+  }
+  return v as Record<string, unknown>;
+}
+
+/** A required id: a non-empty string, else a typed malformedResponse. */
+export function wireId(o: Record<string, unknown>, key: string, what: string): string {
+  const v = o[key];
+  if (typeof v !== 'string' || v === '') {
+    throw malformed(`${what} (${key})`);
+  }
+  return v;
+}
+
+/** A string field, or undefined when absent or of another type. */
+export function wireString(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** A finite number field, or undefined when absent or of another type. */
+export function wireNumber(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
 /** Accepts a bare array or `{data:[…]}` (docs/appcircle-api.md §5). */

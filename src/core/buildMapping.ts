@@ -1,5 +1,6 @@
 /** Wire shapes (src/api/buildsApi.ts) → build domain types (buildModels.ts), and their orderings. */
 import type { BranchDto, BuildDto, CommitDto, ProfileDto, QueueRowDto } from '../api/buildsApi';
+import { wireId, wireNumber, wireObject, wireString as str } from '../api/dto';
 import type { Branch, Build, BuildProfile, Platform, QueueEntry } from './buildModels';
 import { parseDuration, repoSlug, toBuildStatus } from './buildModels';
 
@@ -11,15 +12,22 @@ function platformOf(os: number | undefined): Platform {
   return os === 1 ? 'ios' : os === 2 ? 'android' : 'unknown';
 }
 
+/**
+ * The mappers read each field with its documented type and drop one of another type (a server is not trusted to
+ * keep its types); an object without its id, or a non-object, is a typed malformedResponse (ApiError).
+ */
 export function toProfile(d: ProfileDto, workspaceRepos: Set<string>): BuildProfile {
-  const slug = repoSlug(d.repositoryName ?? undefined);
+  const o = wireObject(d, 'profile');
+  const id = wireId(o, 'id', 'profile');
+  const repositoryName = str(o.repositoryName);
+  const slug = repoSlug(repositoryName);
   return {
-    id: d.id,
-    name: d.name || d.id,
-    platform: platformOf(d.os),
-    repositoryName: d.repositoryName ?? undefined,
-    pinned: d.pinned === true,
-    lastBuildDate: d.lastBuildDate ?? undefined,
+    id,
+    name: str(o.name) || id,
+    platform: platformOf(wireNumber(o.os)),
+    repositoryName,
+    pinned: o.pinned === true,
+    lastBuildDate: str(o.lastBuildDate),
     matchesWorkspace: slug !== undefined && workspaceRepos.has(slug),
   };
 }
@@ -31,12 +39,14 @@ export function sortProfiles(list: BuildProfile[]): BuildProfile[] {
 }
 
 export function toBranch(b: BranchDto, profileId: string): Branch {
+  const o = wireObject(b, 'branch');
+  const id = wireId(o, 'id', 'branch');
   return {
-    id: b.id,
-    name: b.name,
+    id,
+    name: str(o.name) ?? id,
     profileId,
-    lastBuildDate: b.lastBuildDate ?? undefined,
-    lastStatus: b.buildStatus === null || b.buildStatus === undefined ? undefined : toBuildStatus(b.buildStatus),
+    lastBuildDate: str(o.lastBuildDate),
+    lastStatus: o.buildStatus === null || o.buildStatus === undefined ? undefined : toBuildStatus(wireNumber(o.buildStatus)),
   };
 }
 
@@ -58,7 +68,7 @@ export class BuildList {
     private readonly map: (b: BuildDto) => Build,
   ) {
     this.sorted = dtos
-      .map((b) => ({ b, t: Date.parse(b.startDate ?? '') || 0 }))
+      .map((b) => ({ b, t: Date.parse(str((b as Partial<BuildDto> | null)?.startDate) ?? '') || 0 }))
       .sort((x, y) => y.t - x.t)
       .map((x) => x.b);
   }
@@ -78,35 +88,39 @@ export class BuildList {
 }
 
 export function toBuild(b: BuildDto, profileId: string, branchId: string, commit?: CommitDto): Build {
+  const o = wireObject(b, 'build');
+  const c: Record<string, unknown> = commit && typeof commit === 'object' ? (commit as unknown as Record<string, unknown>) : {};
+  const duration = typeof o.duration === 'string' || typeof o.duration === 'number' ? o.duration : undefined;
   return {
-    id: b.id,
+    id: wireId(o, 'id', 'build'),
     profileId,
     branchId,
-    commitId: b.commitId,
-    commitHash: b.hash ?? commit?.hash,
-    commitMessage: b.commitMessage ?? commit?.message ?? undefined,
-    author: b.author ?? commit?.author ?? undefined,
-    status: toBuildStatus(b.status),
-    hasWarning: b.hasWarning === true,
-    startDate: b.startDate ?? undefined,
-    endDate: b.endDate ?? undefined,
-    durationSec: parseDuration(b.duration),
-    workflowName: b.workflowName ?? undefined,
-    configurationName: b.configurationName ?? undefined,
+    commitId: wireId(o, 'commitId', 'build'),
+    commitHash: str(o.hash) ?? str(c.hash),
+    commitMessage: str(o.commitMessage) ?? str(c.message),
+    author: str(o.author) ?? str(c.author),
+    status: toBuildStatus(wireNumber(o.status)),
+    hasWarning: o.hasWarning === true,
+    startDate: str(o.startDate),
+    endDate: str(o.endDate),
+    durationSec: parseDuration(duration),
+    workflowName: str(o.workflowName),
+    configurationName: str(o.configurationName),
   };
 }
 
 export function toQueueEntry(r: QueueRowDto): QueueEntry {
+  const o = wireObject(r, 'queue item');
   return {
-    id: r.id,
-    commitId: r.commitId,
-    commitHash: r.commitHash,
-    profileId: r.profileId,
-    profileName: r.profileName,
-    branchName: r.branchName,
-    queueItemStatus: r.queueItemStatus ?? 0,
-    startQueueDateTime: r.startQueueDateTime ?? undefined,
-    email: r.email ?? undefined,
-    os: r.os,
+    id: wireId(o, 'id', 'queue item'),
+    commitId: str(o.commitId),
+    commitHash: str(o.commitHash),
+    profileId: str(o.profileId),
+    profileName: str(o.profileName),
+    branchName: str(o.branchName),
+    queueItemStatus: wireNumber(o.queueItemStatus) ?? 0,
+    startQueueDateTime: str(o.startQueueDateTime),
+    email: str(o.email),
+    os: wireNumber(o.os),
   };
 }

@@ -76,6 +76,9 @@ function userValue<T>(c: vscode.WorkspaceConfiguration, key: string, fallback: T
 export function deriveDashboardUrl(apiUrl: string): string {
   try {
     const u = new URL(apiUrl);
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') {
+      return DEFAULT_ENDPOINTS.dashboardUrl; // data:, javascript:, file: have the origin "null"
+    }
     if (u.hostname.startsWith('api.')) {
       u.hostname = `my.${u.hostname.slice(4)}`;
       return u.origin;

@@ -5,6 +5,7 @@
  */
 import { gitCells } from './gitCells';
 import type { LocalCell } from './localCells';
+import { logCells } from './logCells';
 import { stringCells } from './stringCells';
 
-export const LOCAL_GROUPS: Array<() => LocalCell[]> = [gitCells, stringCells];
+export const LOCAL_GROUPS: Array<() => LocalCell[]> = [gitCells, logCells, stringCells];

@@ -11,7 +11,6 @@ import { repositoryDir, seededLogLines, stepsFor } from '../../sandbox/buildLogs
 import { LogParser, parseLog, parseProblemLine } from '../../src/core/logParser';
 import type { LogSummary } from '../../src/core/logParser';
 import type { LocalCell } from './localCells';
-import { localCellGroups } from './localCells';
 
 const GROUP = 'hostile logs';
 const OP = 'LOGP';
@@ -177,4 +176,3 @@ export function logCells(): LocalCell[] {
   return [...hostileLineCells(), ...colouredCells(), ...chunkCells()];
 }
 
-localCellGroups.push(logCells);
