@@ -13,8 +13,9 @@
  * header fails for every later `eyJ` in the same segment too, so it is consumed once, not searched from each.
  */
 const JWT = /\beyJ(?:([A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*)|[A-Za-z0-9_-]*)/g;
-const BEARER = /\b(Bearer)\s+[^\s"',;]+/gi;
-const BASIC = /\b(Basic)\s+[A-Za-z0-9+/._~-]{6,}={0,2}/gi;
+// a scheme and its value on one line: `\s` would let "Basic" at a line's end swallow the next line's key as its value
+const BEARER = /\b(Bearer)[ \t]+[^\s"',;]+/gi;
+const BASIC = /\b(Basic)[ \t]+[A-Za-z0-9+/._~-]{6,}={0,2}/gi;
 const SECRET_KEYS = [
   'client_secret',
   'clientSecret',
@@ -35,7 +36,7 @@ const SECRET_KEYS = [
 ];
 const KEYS = SECRET_KEYS.join('|');
 /** k=v, k: v, "k":"v" (a double-quoted value may hold escaped quotes), 'k':'v'. */
-const KV = new RegExp(`(["']?)\\b(${KEYS})\\1(\\s*[:=]\\s*)("(?:[^"\\\\]|\\\\.)*"|'[^']*'|[^&\\s,;}]+)`, 'gi');
+const KV = new RegExp(`(["']?)\\b(${KEYS})\\1([ \\t]*[:=][ \\t]*)("(?:[^"\\\\]|\\\\.)*"|'[^']*'|[^&\\s,;}]+)`, 'gi');
 /**
  * JSON inside a JSON string: \"k\":\"v\" (any number of backslashes). A run of backslashes is matched from its start
  * only (`(?<!\\)`), and the value ends at the first run followed by a quote, so each run is read once.
@@ -65,12 +66,21 @@ export function rememberSecret(value: string | undefined): void {
   }
 }
 
+/** encodeURIComponent, or '' for a value it cannot encode (a lone surrogate throws URIError). */
+function encodedOrEmpty(v: string): string {
+  try {
+    return encodeURIComponent(v);
+  } catch {
+    return '';
+  }
+}
+
 function variants(v: string): string[] {
   const json = JSON.stringify(v).slice(1, -1);
   const out = new Set([
     v,
     json,
-    encodeURIComponent(v),
+    encodedOrEmpty(v),
     new URLSearchParams({ v }).toString().slice(2),
     Buffer.from(v, 'utf8').toString('base64'),
   ]);
