@@ -444,4 +444,3 @@ export function gitCells(): LocalCell[] {
     { group: 'hostile .git', label: 'git API not initialised: waits, reads no .git', op: 'GIT', run: watcherWaitsForGit },
   ];
 }
-

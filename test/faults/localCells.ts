@@ -14,4 +14,3 @@ export interface LocalCell {
   op: string;
   run(): Promise<void>;
 }
-

@@ -175,4 +175,3 @@ function chunkCells(): LocalCell[] {
 export function logCells(): LocalCell[] {
   return [...hostileLineCells(), ...colouredCells(), ...chunkCells()];
 }
-

@@ -13,8 +13,8 @@
  * After the grid, the local cells (localGroups.ts: no request) run and print in the same table and totals.
  * No host name reaches the system resolver (dnsStub.ts), and the run fails if a temporary folder it made is left.
  * Prints the grid (✔ pass, ✖ fail, · cannot apply), the failures, `faults: N cells, …` and `N passed, N failed`,
- * and writes test-results/faults.json. `--grep TEXT` runs the matching cells, `--outcomes` prints every outcome, `--progress` names each network cell as it
- * starts (on stderr).
+ * and writes test-results/faults.json. `--grep TEXT` runs the matching cells, `--outcomes` prints every outcome,
+ * `--progress` names each network cell as it starts (on stderr).
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';

@@ -78,4 +78,3 @@ export function stringCells(): LocalCell[] {
   }
   return cells;
 }
-
