@@ -9,26 +9,41 @@ const MAX_INPUT = 1024;
  * U+202E, any non-ASCII letter) becomes '-'; an empty result is 'x'.
  */
 export function safePart(s: string, max = 60): string {
+  return cleanPart(s, max) || 'x';
+}
+
+/** `safePart` without the 'x' for an empty result. */
+function cleanPart(s: string, max: number): string {
   const out = s
     .slice(0, MAX_INPUT)
     .replace(/[^\w.-]+/g, '-')
     .replace(/^[-.]+/, '')
     .slice(0, max);
-  return trimEnd(out) || 'x';
+  return trimEnd(out);
 }
 
-/** `name` made safe with `safePart`, keeping a short extension such as `.log` (its own part, never dropped by the cut). */
+/**
+ * `name` made safe as `safePart` does, but keeping single plain spaces between words (a tab reads "Build 45b1b35.log",
+ * as the log document's does) and a short extension such as `.log` (its own part, never dropped by the cut).
+ */
 export function safeFileName(name: string, max = 80): string {
   const dot = name.lastIndexOf('.');
   const ext = dot > 0 && name.length - dot <= 8 ? safePart(name.slice(dot + 1), 7) : '';
-  const base = safePart(ext ? name.slice(0, dot) : name, max);
-  return ext ? `${base}.${ext}` : base;
+  const words = (ext ? name.slice(0, dot) : name).slice(0, MAX_INPUT).split(' ');
+  const base = trimEnd(
+    words
+      .map((w) => cleanPart(w, max))
+      .filter((w) => w !== '')
+      .join(' ')
+      .slice(0, max),
+  );
+  return ext ? `${base || 'x'}.${ext}` : base || 'x';
 }
 
-/** Drops trailing '-' and '.' (a loop, not a `[-.]+$` pattern, which retries at every position of a long run). */
+/** Drops trailing '-', '.' and ' ' (a loop, not a `[-. ]+$` pattern, which retries at every position of a long run). */
 function trimEnd(s: string): string {
   let end = s.length;
-  while (end > 0 && (s[end - 1] === '-' || s[end - 1] === '.')) {
+  while (end > 0 && (s[end - 1] === '-' || s[end - 1] === '.' || s[end - 1] === ' ')) {
     end--;
   }
   return s.slice(0, end);

@@ -94,9 +94,23 @@ describe('core/LogFollower: logs over the threshold go to a temporary file', () 
     try {
       await f.update();
       const name = path.basename(f.spilledTo ?? '');
-      assert.equal(name, 'Build-7-fix-login-31mred-0m-gol.exe-..-..-x.log');
-      assert.match(name, /^[\w.-]+\.log$/);
+      assert.equal(name, 'Build 7 fix-login 31mred-0m gol.exe x.log');
+      assert.match(name, /^[\w.-]+( [\w.-]+)*\.log$/, 'ASCII words and single plain spaces');
       assert.equal(path.dirname(path.dirname(f.spilledTo ?? '')), os.tmpdir(), 'in its own folder of the temp folder, not a path');
+    } finally {
+      await f.dispose();
+    }
+  });
+
+  it('a plain label keeps its spaces: the editor tab reads as the log document does ("Build 45b1b35.log")', async () => {
+    const f = new LogFollower(
+      server(() => Buffer.from(lines(40))),
+      { queueItemId: 'q' },
+      { spillAboveBytes: 500, fileName: 'Build 45b1b35.log' },
+    );
+    try {
+      await f.update();
+      assert.equal(path.basename(f.spilledTo ?? ''), 'Build 45b1b35.log');
     } finally {
       await f.dispose();
     }
