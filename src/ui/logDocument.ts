@@ -18,6 +18,7 @@ import { DisposableBase } from '../core/events';
 import { LOG_SPILL_THRESHOLD_BYTES, LogFollower, RANGE_IGNORED_INTERVAL_MS } from '../core/logFollower';
 import type { LogFollowerOptions } from '../core/logFollower';
 import type { Logger } from '../core/ports';
+import { MAX_MESSAGE_LENGTH, plain } from '../core/plainText';
 import { describeError } from './errorMessages';
 
 type LogSource = LogFollower['source'];
@@ -234,8 +235,8 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
         void vscode.window.showWarningMessage(
           vscode.l10n.t(
             'The build log {0} could not be read to its end, so its file stops early: {1} Open the log again to read it anew.',
-            label,
-            describeError(e, 'load')?.message ?? String(e),
+            plain(label),
+            describeError(e, 'load')?.message ?? plain(String(e), MAX_MESSAGE_LENGTH),
           ),
         );
       })

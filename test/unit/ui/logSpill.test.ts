@@ -125,6 +125,20 @@ describe('ui: a log over the threshold opens from a temporary file', () => {
     assert.equal(fs.readFileSync(file, 'utf8'), whole);
   });
 
+  it('the broken-off warning names the log with its link and control syntax made inert', async () => {
+    const { uri } = await finishedBigBuild('Build [see why](command:workbench.action.terminal.sendSequence) \u202E');
+    h.sb.faults.set({ pathIncludes: '/logs', cutAfterBytes: 8192, times: 1 });
+    const messagesBefore = fake.messages.length;
+    const warning = () => fake.messages.slice(messagesBefore).find((m) => m.severity === 'warning');
+    await logs.provideTextDocumentContent(uri, new vscode.CancellationTokenSource().token);
+    await logs.downloaded(uri);
+    await waitUntil(() => warning() !== undefined, 5000, 'the warning');
+    const text = warning()?.message ?? '';
+    assert.match(text, /see why/);
+    assert.doesNotMatch(text, /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)(?: (["'])(.+?)(\3))?\)/i, 'no working link');
+    assert.doesNotMatch(text, /[\u202A-\u202E\u2066-\u2069]/, 'no bidi control');
+  });
+
   it('a running build: keeps growing in its file through the end of the build, and the file is what VS Code shows', async () => {
     h.sb.setBuildTimings({ waitMs: 0, runMs: 10_000, completeMs: 500, logLines: 400 });
     const { p, b, s } = await startBuild();
