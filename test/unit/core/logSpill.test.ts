@@ -62,7 +62,7 @@ describe('core/LogFollower: logs over the threshold go to a temporary file', () 
       assert.equal(await f.update(), 'appended');
       const file = f.spilledTo;
       assert.ok(file, 'went to a file');
-      assert.equal(path.basename(file), 'Build-1a2b-fix-login.log');
+      assert.equal(path.basename(file), 'Build 1a2b fix-login.log');
       assert.equal(f.text, '', 'nothing kept in memory');
       log = Buffer.concat([log, Buffer.from(lines(30, 60))]);
       assert.equal(await f.update(), 'appended');
