@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, CommandIds, LOG_LANGUAGE, LOG_SCHEME, ViewIds } from './constants';
+import { originOf } from './api/origin';
 import type { ApiFactory } from './core/apiFactory';
 import type { GitHead } from './core/commitStatus';
 import { CredentialStore } from './core/credentialStore';
@@ -78,7 +79,12 @@ export class AppcircleExtension extends DisposableBase {
     let api: ApiFactory | undefined;
     const lazyApi = (): ApiFactory =>
       (api ??= loadFeaturesModule().apiFactory(() => settings.endpoints(), componentLogger(this.logger, 'http')));
-    const apiFactory: ApiFactory = { auth: () => lazyApi().auth(), client: (getToken) => lazyApi().client(getToken) };
+    // the auth origin a restored session is checked against comes from the settings alone (S16): no HTTP layer
+    const apiFactory: ApiFactory = {
+      auth: () => lazyApi().auth(),
+      authOrigin: () => originOf(settings.endpoints().authUrl),
+      client: (getToken) => lazyApi().client(getToken),
+    };
     this.session = this._register(new SessionService(store, apiFactory, systemClock, componentLogger(this.logger, 'session')));
     this.organizations = this._register(new OrganizationService(this.session));
     // the messages live in the features part (an error to report means it is needed anyway)

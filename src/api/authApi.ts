@@ -7,6 +7,7 @@ import { decodeJwt } from './dto';
 import { ApiError } from './errors';
 import type { HttpLogger, RequestLimits } from './httpClient';
 import { checkUrlAllowed, normalizeBase, send } from './httpClient';
+import { originOf } from './origin';
 import { rememberSecret } from './redact';
 
 export interface TokenResult {
@@ -155,15 +156,6 @@ export function forgetPatRoutes(): void {
 /** The route a PAT is asked on first at this auth origin (tests and logs). */
 export function preferredPatRoute(origin: string): PatRoute {
   return acceptedRoutes.get(origin) ?? 'legacy';
-}
-
-/** Scheme, host and port of a URL; the text itself when it is not one (the URL policy refuses it later). */
-export function originOf(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return url;
-  }
 }
 
 const jsonError = (e: unknown): e is ApiError => e instanceof ApiError && !e.htmlBody && e.status !== undefined;

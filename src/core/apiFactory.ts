@@ -1,6 +1,7 @@
 /** Builds api-layer clients from the current endpoint settings. */
 import { AuthApi } from '../api/authApi';
 import { ApiClient } from '../api/httpClient';
+import { originOf } from '../api/origin';
 import type { RequestLimits } from '../api/httpClient';
 import type { Endpoints, Logger } from './ports';
 
@@ -8,6 +9,8 @@ export type TokenProvider = (opts: { forceRefresh: boolean }) => Promise<string>
 
 export interface ApiFactory {
   auth(): AuthApi;
+  /** The origin of the auth host the settings name now: what `auth().origin` would say, without building the HTTP layer. */
+  authOrigin(): string;
   client(getToken: TokenProvider): ApiClient;
 }
 
@@ -19,6 +22,7 @@ export function createApiFactory(
   limits: RequestLimits = {},
 ): ApiFactory {
   return {
+    authOrigin: () => originOf(getEndpoints().authUrl),
     auth: () => {
       const e = getEndpoints();
       return new AuthApi({ ...limits, authUrl: e.authUrl, timeoutMs, logger, allowInsecureHttp: e.allowInsecureHttp });

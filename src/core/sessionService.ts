@@ -435,7 +435,7 @@ export class SessionService extends DisposableBase {
 
   /** The origin of the auth host appcircle.authUrl names now (no network). */
   private currentAuthOrigin(): string {
-    return this.api.auth().origin;
+    return this.api.authOrigin();
   }
 
   /** The session ends in this window (the stored value is kept: it belongs to the other host); nothing is sent. */

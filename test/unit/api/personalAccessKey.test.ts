@@ -7,7 +7,8 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AuthApi, forgetPatRoutes, originOf, preferredPatRoute } from '../../../src/api/authApi';
+import { AuthApi, forgetPatRoutes, preferredPatRoute } from '../../../src/api/authApi';
+import { originOf } from '../../../src/api/origin';
 import { ApiError } from '../../../src/api/errors';
 import { DEMO_PAK_V3_ONLY, DEMO_PAT, QA_ORG_ID } from '../../../sandbox/fixtures';
 import type { FaultSpec } from '../../../sandbox/faults';

@@ -13,8 +13,12 @@ import { startSandbox } from '../../../sandbox/server';
 import { AuthOriginChangedError, OrganizationAccessLostError, SessionExpiredError, isApiError } from '../../../src/core/errors';
 import type { ApiError } from '../../../src/api/errors';
 import type { SessionChangeEvent } from '../../../src/core/sessionService';
+import type { ApiFactory } from '../../../src/core/apiFactory';
+import { CredentialStore } from '../../../src/core/credentialStore';
+import { systemClock } from '../../../src/core/ports';
+import { SessionService } from '../../../src/core/sessionService';
 import type { Harness } from './helpers';
-import { KEY, PAT, makeHarness } from './helpers';
+import { KEY, PAT, RecordingLogger, makeHarness } from './helpers';
 
 const tokenPaths = (sb: Sandbox, from: number) =>
   sb.requests
@@ -236,6 +240,32 @@ describe('core/SessionService: the stored credential belongs to its auth host (S
     extra.push(back);
     await back.session.restore();
     assert.equal(back.session.isSignedIn, true);
+  });
+
+  it('restore() checks the auth origin from the settings alone: it builds no HTTP client (startup loads no HTTP layer)', async () => {
+    await h.session.signIn({ kind: 'pat', pat: PAT });
+    const built: string[] = [];
+    const api: ApiFactory = {
+      auth: () => {
+        built.push('auth');
+        throw new Error('the HTTP layer was built at restore');
+      },
+      authOrigin: () => new URL(sb.authUrl).origin,
+      client: () => {
+        built.push('client');
+        throw new Error('the HTTP layer was built at restore');
+      },
+    };
+    const store = new CredentialStore(h.secrets.sibling(), 'file:///work/ws-a', 'ws-a');
+    const restored = new SessionService(store, api, systemClock, new RecordingLogger());
+    try {
+      await restored.restore();
+      assert.equal(restored.isSignedIn, true);
+      assert.deepEqual(built, []);
+    } finally {
+      restored.dispose();
+      store.dispose();
+    }
   });
 
   it('a value stored without an auth origin is bound to the auth URL of its first restore (and written so)', async () => {
