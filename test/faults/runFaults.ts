@@ -859,17 +859,21 @@ const OUT_DURING_OUTCOME: Partial<Record<OpCode, (o: Outcome) => boolean>> = {
   AR: changed,
 };
 
-const FAULTS: FaultDef[] = [
-  {
-    code: 'tok401',
-    label: '401 JSON from the token route',
+/**
+ * The token routes refuse the credential itself (a JSON 401; for a v3-only key from both routes): only a renewal may
+ * end the session (a switch stays, a sign-in never started one). A v3-only key must have been asked on v3.
+ */
+function keyRefused(code: string, label: string, pat: string): FaultDef {
+  return {
+    code,
+    label,
     group: 'server and network',
+    ...(pat === DEMO_PAT ? {} : { pat }),
     applies: (op) => op.tokenRoute === true,
     inject: (c, op) => {
-      c.w.sb.revokeCredential(DEMO_PAT);
+      c.w.sb.revokeCredential(pat);
       return Promise.resolve(() => op.run(c));
     },
-    // the credential itself refused: only a renewal may end the session (a switch stays, a sign-in never started one)
     expect: (op) => ({
       outcome: (o) =>
         !o.ok &&
@@ -881,7 +885,14 @@ const FAULTS: FaultDef[] = [
       sessionMayEnd: op.code === 'MT',
       sessionMustEnd: op.code === 'MT',
     }),
-  },
+    ...(pat === DEMO_PAT
+      ? {}
+      : { check: (c: Ctx) => (c.w.sb.requests.some((r) => r.path === '/auth/v3/token') ? undefined : 'v3 was never asked') }),
+  };
+}
+
+const FAULTS: FaultDef[] = [
+  keyRefused('tok401', '401 JSON from the token route', DEMO_PAT),
   {
     code: 'api401',
     label: '401 on an API call that survives one re-mint',
@@ -1219,30 +1230,7 @@ const FAULTS: FaultDef[] = [
     }),
     check: (c, op) => v3Check(c, op, f.spec !== undefined),
   })),
-  {
-    code: 'v3tok401',
-    label: 'v3-only key: 401 JSON from both routes',
-    group: 'server and network',
-    pat: DEMO_PAK_V3_ONLY,
-    applies: (op) => op.tokenRoute === true,
-    inject: (c, op) => {
-      c.w.sb.revokeCredential(DEMO_PAK_V3_ONLY);
-      return Promise.resolve(() => op.run(c));
-    },
-    // the only refusal of the key: as tok401, a renewal ends the session, a switch stays, a sign-in never started
-    expect: (op) => ({
-      outcome: (o) =>
-        !o.ok &&
-        (op.code === 'MT'
-          ? o.error instanceof SessionExpiredError
-          : op.code === 'SW'
-            ? o.error instanceof OrganizationUnreachableError
-            : isApi(o.error, 'unauthorized')),
-      sessionMayEnd: op.code === 'MT',
-      sessionMustEnd: op.code === 'MT',
-    }),
-    check: (c) => (c.w.sb.requests.some((r) => r.path === '/auth/v3/token') ? undefined : 'v3 was never asked'),
-  },
+  keyRefused('v3tok401', 'v3-only key: 401 JSON from both routes', DEMO_PAK_V3_ONLY),
   ...EVIL_IDS.map((f): FaultDef => ({
     code: f.code,
     label: f.label,
