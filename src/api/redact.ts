@@ -36,7 +36,7 @@ const SECRET_KEYS = [
 ];
 const KEYS = SECRET_KEYS.join('|');
 /** k=v, k: v, "k":"v" (a double-quoted value may hold escaped quotes), 'k':'v'. */
-const KV = new RegExp(`(["']?)\\b(${KEYS})\\1([ \\t]*[:=][ \\t]*)("(?:[^"\\\\]|\\\\.)*"|'[^']*'|[^&\\s,;}]+)`, 'gi');
+const KV = new RegExp(`(["']?)\\b(${KEYS})\\1([ \\t]*[:=][ \\t]*)("(?:[^"\\\\\\r\\n]|\\\\.)*"|'[^'\\r\\n]*'|[^&\\s,;}]+)`, 'gi');
 /**
  * JSON inside a JSON string: \"k\":\"v\" (any number of backslashes). A run of backslashes is matched from its start
  * only (`(?<!\\)`), and the value ends at the first run followed by a quote, so each run is read once.

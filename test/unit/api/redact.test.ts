@@ -37,6 +37,13 @@ describe('api/redact: linear on hostile text, same masks (review N9)', () => {
     }
   });
 
+  it('a quoted value ends on its line: a key with an open quote at a line end leaves the next line’s secret masked', () => {
+    // found by the property suite: `token:"` took `"` + newline + `"` as its value, the opening quote of the next key
+    const out = redact('token:"\n"client_secret":"a~0+~a~_a-__"\n');
+    assert.ok(!out.includes('a~0+~a~_a-__'), out);
+    assert.equal(redact("pat='\nsecret='s3cr3t-value'"), "pat='<redacted>'\nsecret='<redacted>'");
+  });
+
   it('JSON inside a JSON string is masked at any escape level, the quotes kept as they were', () => {
     assert.equal(redact('"{\\"token\\":\\"abc-123456\\"}"'), '"{\\"token\\":\\"<redacted>\\"}"');
     assert.equal(redact('\\\\\\"secret\\\\\\": \\\\\\"s-123456\\\\\\"'), '\\\\\\"secret\\\\\\": \\\\\\"<redacted>\\\\\\"');
