@@ -1575,6 +1575,20 @@ function secretsIn(texts: string[]): string[] {
   return found;
 }
 
+/** A cell's last checks, network or local: no rejection left unhandled (after a turn of the loop), then its verdict. */
+async function settled(result: CellResult, problems: string[], unhandledBefore: number): Promise<CellResult> {
+  await new Promise((r) => setImmediate(r));
+  result.unhandled = unhandled.length - unhandledBefore;
+  if (result.unhandled) {
+    problems.push(`${result.unhandled} unhandled rejections: ${String(unhandled[unhandled.length - 1])}`);
+  }
+  if (problems.length) {
+    result.status = 'fail';
+    result.reason = problems.join('; ');
+  }
+  return result;
+}
+
 /** A network cell that has not ended after this long fails as hung, and the run goes on with the next one. */
 const CELL_BOUND_MS = 30_000;
 
@@ -1691,16 +1705,7 @@ async function runCell(w: World, op: OpDef, f: FaultDef): Promise<CellResult> {
   if (found.length) {
     problems.push(`secrets found: ${found.slice(0, 2).join('; ')}`);
   }
-  await new Promise((r) => setImmediate(r));
-  result.unhandled = unhandled.length - unhandledBefore;
-  if (result.unhandled) {
-    problems.push(`${result.unhandled} unhandled rejections: ${String(unhandled[unhandled.length - 1])}`);
-  }
-  if (problems.length) {
-    result.status = 'fail';
-    result.reason = problems.join('; ');
-  }
-  return result;
+  return settled(result, problems, unhandledBefore);
 }
 
 /** Runs one local cell (no request): it passes when run() resolves; bounded at 30 s; its error text scanned for secrets. */
@@ -1725,16 +1730,7 @@ async function runLocalCell(cell: LocalCell): Promise<CellResult> {
       problems.push(`secrets found: ${found.slice(0, 2).join('; ')}`);
     }
   }
-  await new Promise((r) => setImmediate(r));
-  result.unhandled = unhandled.length - unhandledBefore;
-  if (result.unhandled) {
-    problems.push(`${result.unhandled} unhandled rejections: ${String(unhandled[unhandled.length - 1])}`);
-  }
-  if (problems.length) {
-    result.status = 'fail';
-    result.reason = problems.join('; ');
-  }
-  return result;
+  return settled(result, problems, unhandledBefore);
 }
 
 /** The temporary folders this run made that are still there. */

@@ -19,6 +19,7 @@ import {
 import { checkId } from '../../../src/api/ids';
 import { OrganizationsApi } from '../../../src/api/organizationsApi';
 import { rememberSecret } from '../../../src/api/redact';
+import { rejection } from './rejection';
 
 interface Local {
   url: string;
@@ -40,16 +41,6 @@ async function local(answer: (req: http.IncomingMessage, res: http.ServerRespons
     seen,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
-}
-
-async function rejection(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof ApiError, `an ApiError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a rejection');
 }
 
 const GUID = '6320a79e-d1f0-45d0-a38e-920dc4c30644';

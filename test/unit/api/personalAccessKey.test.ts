@@ -14,16 +14,7 @@ import { DEMO_PAK_V3_ONLY, DEMO_PAT, QA_ORG_ID } from '../../../sandbox/fixtures
 import type { FaultSpec } from '../../../sandbox/faults';
 import type { Sandbox } from '../../../sandbox/server';
 import { startSandbox } from '../../../sandbox/server';
-
-async function rejection(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof ApiError, `an ApiError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a rejection');
-}
+import { rejection } from './rejection';
 
 describe('api: Personal Access Key, v1 first and v3 once on a 401', () => {
   let sb: Sandbox;

@@ -9,22 +9,13 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as util from 'node:util';
 import { AuthApi } from '../../../src/api/authApi';
-import { ApiError, MAX_RETRY_AFTER_MS, parseRetryAfter } from '../../../src/api/errors';
+import { MAX_RETRY_AFTER_MS, parseRetryAfter } from '../../../src/api/errors';
 import { ApiClient } from '../../../src/api/httpClient';
 import { redact, rememberSecret } from '../../../src/api/redact';
 import { DEMO_API_KEY, DEMO_PAT } from '../../../sandbox/fixtures';
 import type { Sandbox } from '../../../sandbox/server';
 import { startSandbox } from '../../../sandbox/server';
-
-async function rejection(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof ApiError, `an ApiError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a rejection');
-}
+import { rejection } from './rejection';
 
 /** A server on another origin that records what reaches it. */
 async function catcher(): Promise<{ url: string; bodies: string[]; auth: (string | undefined)[]; close(): Promise<void> }> {

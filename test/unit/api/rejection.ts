@@ -1,0 +1,13 @@
+import * as assert from 'node:assert/strict';
+import { ApiError } from '../../../src/api/errors';
+
+/** The ApiError `p` rejects with; fails the test when it resolves or rejects with anything else. */
+export async function rejection(p: Promise<unknown>): Promise<ApiError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof ApiError, `an ApiError, got ${String(e)}`);
+    return e;
+  }
+  assert.fail('expected a rejection');
+}
