@@ -2,7 +2,7 @@
 // - dist/extension.js: activation (src/extension.ts): the session, the status bar, and forwarders for commands,
 //   views and log documents;
 // - dist/features.js: everything else (src/features.ts), loaded on first use by src/lazyFeatures.ts;
-// - dist/http.js: axios (src/api/axiosEntry.ts), loaded on the first request by src/api/lazyAxios.ts.
+// - dist/http.js: axios (src/api/http/axiosEntry.ts), loaded on the first request by src/api/http/lazyAxios.ts.
 // The lazy requires ('./features', './axiosEntry') are mapped to those files. features.js shares the modules
 // extension.js already has instead of bundling second copies (one SessionService, one SessionExpiredError class):
 // the startup bundle's entry hands every module it contains to setSharedModules (src/lazyFeatures.ts), and in
@@ -30,7 +30,7 @@ const outdir = path.dirname(outfile);
 const SHARED_MODULES_KEY = 'appcircle-vscode.sharedModules';
 
 /**
- * Packages axios's Node build imports but this extension never reaches (src/api/httpClient.ts sends JSON and
+ * Packages axios's Node build imports but this extension never reaches (src/api/http/httpClient.ts sends JSON and
  * URL-encoded bodies only, sets maxRedirects: 0 and follows redirects itself, and sets proxy: false so VS Code's
  * own proxy support applies to Node's http module). Each stub fails loudly if that changes.
  */
@@ -193,7 +193,7 @@ async function main() {
   });
   const http = await esbuild.context({
     ...common,
-    entryPoints: [{ in: 'src/api/axiosEntry.ts', out: 'http' }],
+    entryPoints: [{ in: 'src/api/http/axiosEntry.ts', out: 'http' }],
     plugins: [leanAxios, l10nWithoutFs],
   });
 

@@ -60,7 +60,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/api/axiosEntry.ts'],
+    files: ['src/api/http/axiosEntry.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/api must not depend on vscode.' }] }],
     },

@@ -5,8 +5,8 @@
  * fault matrix's "hostile logs" cells. Each kind says what the parser must find in it.
  */
 import { performance } from 'node:perf_hooks';
-import { redact } from '../src/api/redact';
-import { LogParser } from '../src/core/logParser';
+import { redact } from '../src/api/http/redact';
+import { LogParser } from '../src/core/logs/logParser';
 import type { Add } from './extensionFigures';
 
 export interface AdversarialLine {

@@ -12,13 +12,13 @@ import '../test/unit/fakes/installVscodeFake';
 import { DEMO_PAT } from '../sandbox/fixtures';
 import { startSandbox } from '../sandbox/server';
 import type { Sandbox } from '../sandbox/server';
-import { BuildService } from '../src/core/buildService';
+import { BuildService } from '../src/core/builds/buildService';
 import { nullLogger } from '../src/core/ports';
 import { FakeClock } from '../test/unit/fakes/fakeClock';
 import { makeHarness } from '../test/unit/core/helpers';
 import type { Harness } from '../test/unit/core/helpers';
 import { BuildsApi } from '../src/api/buildsApi';
-import { ApiClient } from '../src/api/httpClient';
+import { ApiClient } from '../src/api/http/httpClient';
 import { adversarialFigure } from './adversarialLog';
 import { bigLogFigures, detectionFigure, journeyFigures, scaleFigures } from './extensionFigures';
 
@@ -316,7 +316,7 @@ async function tokenFigures(): Promise<void> {
         value: tokens() - t0,
         unit: 'per hour',
         budget,
-        note: 'renewal rule: src/core/sessionService.ts',
+        note: 'renewal rule: src/core/session/sessionService.ts',
       });
       watch.dispose();
     } finally {

@@ -1,13 +1,13 @@
 /**
  * Log structure on a 50 MB build log: the steps (Outline), folding and diagnostics come from one incremental parse
- * in slices that yield to the event loop (src/core/logParser.ts parseIncrementally, as src/ui/logModels.ts runs it in
+ * in slices that yield to the event loop (src/core/logs/logParser.ts parseIncrementally, as src/ui/logs/logModels.ts runs it in
  * the extension host). Measured: total parse time, the longest slice without yielding, the event loop's longest
  * stall seen by a 1 ms timer while parsing, and the cost of a followed log growing by 100 KB.
  *   node out/bench/logParse.js            (or call benchLogParse() from bench.ts)
  */
 import { ANDROID_SOURCE_FILES, repositoryDir, stepsFor } from '../sandbox/buildLogs';
-import { LogParser, parseIncrementally } from '../src/core/logParser';
-import type { LineSource } from '../src/core/logParser';
+import { LogParser, parseIncrementally } from '../src/core/logs/logParser';
+import type { LineSource } from '../src/core/logs/logParser';
 
 /** About `mb` MB of an Android build log with steps, compiler errors and warnings spread through it. */
 export function makeLargeLog(mb: number): string[] {

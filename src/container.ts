@@ -5,31 +5,31 @@
  */
 import * as vscode from 'vscode';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, CommandIds, LOG_LANGUAGE, LOG_SCHEME, ViewIds } from './constants';
-import { originOf } from './api/origin';
+import { originOf } from './api/http/origin';
 import type { ApiFactory } from './core/apiFactory';
-import type { GitHead } from './core/commitStatus';
-import { CredentialStore } from './core/credentialStore';
+import type { GitHead } from './core/commit/commitStatus';
+import { CredentialStore } from './core/session/credentialStore';
 import { SessionExpiredError } from './core/errors';
 import { DisposableBase } from './core/events';
-import { OrganizationService } from './core/organizationService';
+import { OrganizationService } from './core/session/organizationService';
 import { componentLogger, systemClock } from './core/ports';
-import { SessionService } from './core/sessionService';
-import type { BuildService } from './core/buildService';
-import type { CommitStatusService } from './core/commitStatus';
+import { SessionService } from './core/session/sessionService';
+import type { BuildService } from './core/builds/buildService';
+import type { CommitStatusService } from './core/commit/commitStatus';
 import type { Features, FeatureHost } from './features';
 import { loadFeaturesModule } from './lazyFeatures';
 import { ContextKeySetter } from './platform/contextKeys';
-import { GitHeadWatcher } from './platform/git';
+import { GitHeadWatcher } from './platform/git/headWatcher';
 import { OutputLogger } from './platform/logger';
 import { VsCodeSecretStore } from './platform/secretStore';
 import { Settings } from './platform/settings';
 import { currentWorkspaceId } from './platform/workspace';
-import { AppcircleAuthProvider } from './ui/authProvider';
-import type { BuildDiagnostics } from './ui/buildDiagnostics';
+import { AppcircleAuthProvider } from './ui/session/authProvider';
+import type { BuildDiagnostics } from './ui/logs/buildDiagnostics';
 import type { Operation } from './ui/errorMessages';
 import { LazyContentProvider, LazyTreeDataProvider } from './ui/lazyProviders';
-import type { BuildNotifier } from './ui/notifications';
-import { OrganizationStatusBar } from './ui/statusBar';
+import type { BuildNotifier } from './ui/builds/notifications';
+import { OrganizationStatusBar } from './ui/session/statusBar';
 import type { AppcircleNode } from './ui/tree/nodes';
 
 /**

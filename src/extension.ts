@@ -4,8 +4,8 @@ import type { AppcircleExtension, ExtensionApi } from './container';
 import { apiFor, createExtension } from './container';
 import { componentLogger } from './core/ports';
 import type { Logger } from './core/ports';
-import { deletionsDone, sweepStaleSpillFolders } from './core/spillFolders';
-import type { SweepOptions } from './core/spillFolders';
+import { deletionsDone, sweepStaleSpillFolders } from './core/logs/spillFolders';
+import type { SweepOptions } from './core/logs/spillFolders';
 
 /** The temp folder is swept for leftover log files this long after activation, off the startup path. */
 export const SPILL_SWEEP_DELAY_MS = 30_000;

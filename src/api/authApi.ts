@@ -4,11 +4,11 @@
  */
 import type { JwtClaims, TokenResponseDto, UserInfoDto } from './dto';
 import { decodeJwt } from './dto';
-import { ApiError } from './errors';
-import type { HttpLogger, RequestLimits } from './httpClient';
-import { checkUrlAllowed, normalizeBase, send } from './httpClient';
-import { originOf } from './origin';
-import { rememberSecret } from './redact';
+import { ApiError } from './http/errors';
+import type { HttpLogger, RequestLimits } from './http/httpClient';
+import { checkUrlAllowed, normalizeBase, send } from './http/httpClient';
+import { originOf } from './http/origin';
+import { rememberSecret } from './http/redact';
 
 export interface TokenResult {
   accessToken: string;

@@ -2,10 +2,10 @@
  * Build endpoints B1-B16 of docs/appcircle-api.md §4, in their real wrapper styles. Lists accept a bare array or
  * `{data:[…]}` (§5). Logs are read from a byte offset (`readLog`, what LogFollower uses): 404 means "not ready".
  */
-import type { ApiClient } from './httpClient';
-import { checkId } from './ids';
-import { isApiError } from './errors';
-import { refuseHtmlLog } from './htmlBody';
+import type { ApiClient } from './http/httpClient';
+import { checkId } from './http/ids';
+import { isApiError } from './http/errors';
+import { refuseHtmlLog } from './http/htmlBody';
 import { unwrapList } from './dto';
 
 export interface ProfileDto {

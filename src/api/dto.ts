@@ -1,5 +1,5 @@
 /** Wire types as the server sends them (docs/appcircle-api.md §2-3), and lenient helpers to read them. */
-import { ApiError } from './errors';
+import { ApiError } from './http/errors';
 
 export interface TokenResponseDto {
   access_token: string;

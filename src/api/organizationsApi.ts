@@ -1,8 +1,8 @@
 /** Organizations (docs/appcircle-api.md §3): list is `{data:[…]}`, detail is a bare object. */
 import type { OrganizationDto } from './dto';
 import { unwrapList, wireId, wireNumber, wireObject, wireString } from './dto';
-import type { ApiClient } from './httpClient';
-import { checkId } from './ids';
+import type { ApiClient } from './http/httpClient';
+import { checkId } from './http/ids';
 
 export class OrganizationsApi {
   constructor(private readonly client: ApiClient) {}

@@ -1,8 +1,8 @@
 /** Builds api-layer clients from the current endpoint settings. */
 import { AuthApi } from '../api/authApi';
-import { ApiClient } from '../api/httpClient';
-import { originOf } from '../api/origin';
-import type { RequestLimits } from '../api/httpClient';
+import { ApiClient } from '../api/http/httpClient';
+import { originOf } from '../api/http/origin';
+import type { RequestLimits } from '../api/http/httpClient';
 import type { Endpoints, Logger } from './ports';
 
 export type TokenProvider = (opts: { forceRefresh: boolean }) => Promise<string>;

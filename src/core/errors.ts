@@ -2,10 +2,10 @@
  * Typed errors of the core layer. src/ui puts them into words (src/ui/errorMessages.ts);
  * nothing here carries a secret.
  */
-import { ApiError } from '../api/errors';
-export { isApiError } from '../api/errors';
+import { ApiError } from '../api/http/errors';
+export { isApiError } from '../api/http/errors';
 /** Redaction for text that reaches the user (ui/ does not import api/). */
-export { redact } from '../api/redact';
+export { redact } from '../api/http/redact';
 
 export type ValidationProblem = 'empty' | 'whitespace' | 'controlCharacters' | 'tooLong' | 'notGuid';
 export type InputField = 'pat' | 'apiKeyName' | 'apiKeySecret' | 'organizationId' | 'accessToken';

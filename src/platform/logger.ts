@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { redact } from '../api/redact';
+import { redact } from '../api/http/redact';
 import type { Logger } from '../core/ports';
 
 /** Logger over the "Appcircle" LogOutputChannel; every line goes through redact(). */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Event } from '../core/events';
-import { clampIntervalMs } from '../core/pollingScheduler';
+import { clampIntervalMs } from '../core/builds/pollingScheduler';
 import type { Endpoints } from '../core/ports';
 
 const SECTION = 'appcircle';

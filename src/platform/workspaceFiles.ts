@@ -4,7 +4,7 @@
  * and VCS folders left out).
  */
 import * as vscode from 'vscode';
-import type { WorkspaceFiles } from '../core/pathMapper';
+import type { WorkspaceFiles } from '../core/logs/pathMapper';
 
 const EXCLUDE = '**/{node_modules,.git,build,Pods,DerivedData,.gradle}/**';
 

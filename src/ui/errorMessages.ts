@@ -20,7 +20,7 @@ import {
 } from '../core/errors';
 import type { InputField, ValidationProblem } from '../core/errors';
 import { MAX_MESSAGE_LENGTH, plain } from '../core/plainText';
-import { UnknownOrganizationError } from '../core/organizationService';
+import { UnknownOrganizationError } from '../core/session/organizationService';
 import { NoArtifactsError, NoCommitsError, NotAZipError, NothingToChooseError } from './uiErrors';
 
 export type Operation =

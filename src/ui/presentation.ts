@@ -4,8 +4,8 @@
  * bundle as vscode.l10n once activation has loaded it (src/extension.ts).
  */
 import * as l10n from '@vscode/l10n';
-import { BuildStatus, isActive, isTerminal } from '../core/buildModels';
-import type { BuildStatusCode } from '../core/buildModels';
+import { BuildStatus, isActive, isTerminal } from '../core/builds/buildModels';
+import type { BuildStatusCode } from '../core/builds/buildModels';
 
 export interface StatusLook {
   label: string;

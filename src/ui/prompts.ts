@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { UserCancelledError } from '../core/errors';
 import type { InputField } from '../core/errors';
-import { checkCredentialValue, checkOrganizationId } from '../core/validation';
+import { checkCredentialValue, checkOrganizationId } from '../core/session/validation';
 import { validationMessage } from './errorMessages';
 
 export interface InputOptions {

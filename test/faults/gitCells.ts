@@ -14,10 +14,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
-import type { GitHead } from '../../src/core/commitStatus';
-import { GitHeadWatcher, readHeadFromFiles } from '../../src/platform/git';
-import type { GitInfo } from '../../src/platform/gitInfo';
-import { readGitInfo } from '../../src/platform/gitInfo';
+import type { GitHead } from '../../src/core/commit/commitStatus';
+import { GitHeadWatcher, readHeadFromFiles } from '../../src/platform/git/headWatcher';
+import type { GitInfo } from '../../src/platform/git/gitFiles';
+import { readGitInfo } from '../../src/platform/git/gitFiles';
 import { EventEmitter, FileType, Uri, fake10, workspace } from '../unit/fakes/vscodeFake';
 import type { LocalCell } from './localCells';
 

@@ -28,12 +28,12 @@ import { DEMO_API_KEY, DEMO_PAK_V3_ONLY, DEMO_PAT, EU_ORG_ID, QA_API_KEY, QA_ORG
 import type { FaultSpec, Sandbox } from '../../sandbox/server';
 import { startSandbox } from '../../sandbox/server';
 import { forgetPatRoutes } from '../../src/api/authApi';
-import { ApiError } from '../../src/api/errors';
+import { ApiError } from '../../src/api/http/errors';
 import { createApiFactory } from '../../src/core/apiFactory';
-import { BuildService } from '../../src/core/buildService';
-import { CredentialStore } from '../../src/core/credentialStore';
-import { LogFollower } from '../../src/core/logFollower';
-import type { LogUpdate } from '../../src/core/logFollower';
+import { BuildService } from '../../src/core/builds/buildService';
+import { CredentialStore } from '../../src/core/session/credentialStore';
+import { LogFollower } from '../../src/core/logs/logFollower';
+import type { LogUpdate } from '../../src/core/logs/logFollower';
 import {
   AlreadySignedInError,
   NotSignedInError,
@@ -46,13 +46,13 @@ import {
   StartBuildUncertainError,
   UnreadableSessionError,
 } from '../../src/core/errors';
-import { OrganizationService } from '../../src/core/organizationService';
-import { MAX_TIMER_MS } from '../../src/core/pollingScheduler';
+import { OrganizationService } from '../../src/core/session/organizationService';
+import { MAX_TIMER_MS } from '../../src/core/builds/pollingScheduler';
 import type { Clock, Endpoints } from '../../src/core/ports';
 import { systemClock } from '../../src/core/ports';
-import { SessionService } from '../../src/core/sessionService';
+import { SessionService } from '../../src/core/session/sessionService';
 import { Settings } from '../../src/platform/settings';
-import { downloadTo } from '../../src/ui/commands/artifacts';
+import { downloadTo } from '../../src/ui/builds/artifacts';
 import { describeError } from '../../src/ui/errorMessages';
 import type { Operation } from '../../src/ui/errorMessages';
 import { NoArtifactsError, NotAZipError } from '../../src/ui/uiErrors';

@@ -1,8 +1,8 @@
 /** Active Builds view: the polled queue of the active organization, with a badge counting running builds. */
 import * as vscode from 'vscode';
-import type { BuildService } from '../../core/buildService';
+import type { BuildService } from '../../core/builds/buildService';
 import { DisposableBase } from '../../core/events';
-import type { SessionService } from '../../core/sessionService';
+import type { SessionService } from '../../core/session/sessionService';
 import { describeError } from '../errorMessages';
 import type { AppcircleNode } from './nodes';
 import { MessageNode, QueueNode } from './nodes';

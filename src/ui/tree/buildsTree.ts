@@ -1,8 +1,8 @@
 /** Build Profiles view: profile → branch → builds. Renders BuildService data; getChildren never throws (P10). */
 import * as vscode from 'vscode';
-import type { BuildService, DataChange } from '../../core/buildService';
+import type { BuildService, DataChange } from '../../core/builds/buildService';
 import { DisposableBase } from '../../core/events';
-import type { SessionService } from '../../core/sessionService';
+import type { SessionService } from '../../core/session/sessionService';
 import { describeError } from '../errorMessages';
 import type { AppcircleNode } from './nodes';
 import { BranchNode, BuildNode, LoadMoreNode, MessageNode, ProfileNode, refreshScopeOf } from './nodes';

@@ -1,8 +1,8 @@
 /** Tree nodes are data objects with stable ids; getTreeItem() builds a fresh TreeItem (ARCHITECTURE.md §4). */
 import * as vscode from 'vscode';
-import type { Branch, Build, BuildProfile, BuildStatusCode, QueueEntry } from '../../core/buildModels';
-import { BuildStatus, isActive, QueueItemStatus } from '../../core/buildModels';
-import type { DataChange } from '../../core/buildService';
+import type { Branch, Build, BuildProfile, BuildStatusCode, QueueEntry } from '../../core/builds/buildModels';
+import { BuildStatus, isActive, QueueItemStatus } from '../../core/builds/buildModels';
+import type { DataChange } from '../../core/builds/buildService';
 import { MAX_MESSAGE_LENGTH, plain, plainMarkdown } from '../../core/plainText';
 import { buildContextValue, firstLine, formatDuration, relativeTime, shortHash, statusLook } from '../presentation';
 

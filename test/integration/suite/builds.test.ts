@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { DEMO_PAT } from '../../../sandbox/fixtures';
 import type { AppcircleExtension } from '../../../src/container';
-import type { FinishedBuild } from '../../../src/core/buildService';
+import type { FinishedBuild } from '../../../src/core/builds/buildService';
 import { BuildsTreeProvider } from '../../../src/ui/tree/buildsTree';
 import type { AppcircleNode } from '../../../src/ui/tree/nodes';
 

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BuildsApi } from '../../../src/api/buildsApi';
-import { ApiError } from '../../../src/api/errors';
+import { ApiError } from '../../../src/api/http/errors';
 import {
   ApiClient,
   SERVER_MESSAGE_MAX_CHARS,
@@ -15,10 +15,10 @@ import {
   checkRedirectAllowed,
   isLoopbackHost,
   shortServerMessage,
-} from '../../../src/api/httpClient';
-import { checkId } from '../../../src/api/ids';
+} from '../../../src/api/http/httpClient';
+import { checkId } from '../../../src/api/http/ids';
 import { OrganizationsApi } from '../../../src/api/organizationsApi';
-import { rememberSecret } from '../../../src/api/redact';
+import { rememberSecret } from '../../../src/api/http/redact';
 import { rejection } from './rejection';
 
 interface Local {

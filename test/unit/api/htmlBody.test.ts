@@ -1,9 +1,9 @@
 /** S11c: a log answered with a web page is refused as htmlResponse, by its Content-Type or by its first bytes. */
 import * as assert from 'node:assert/strict';
 import { PassThrough, Readable } from 'node:stream';
-import { isApiError } from '../../../src/api/errors';
-import { refuseHtmlLog } from '../../../src/api/htmlBody';
-import type { StreamResult } from '../../../src/api/httpClient';
+import { isApiError } from '../../../src/api/http/errors';
+import { refuseHtmlLog } from '../../../src/api/http/htmlBody';
+import type { StreamResult } from '../../../src/api/http/httpClient';
 
 const answer = (chunks: string[], contentType = 'text/plain; charset=utf-8', status = 200): StreamResult => ({
   stream: Readable.from(chunks.map((c) => Buffer.from(c))),

@@ -1,11 +1,11 @@
 /**
- * Redaction on hostile text (review N9): every pattern in src/api/redact.ts runs on what a server or a log line
+ * Redaction on hostile text (review N9): every pattern in src/api/http/redact.ts runs on what a server or a log line
  * controls, so a long run of backslashes, `eyJ-` segments or repeated keys must cost one pass, and the secrets
  * it masks stay masked exactly as before.
  */
 import * as assert from 'node:assert/strict';
 import { adversarialLines } from '../../../bench/adversarialLog';
-import { redact } from '../../../src/api/redact';
+import { redact } from '../../../src/api/http/redact';
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXZhbHVl';
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { ApiError } from '../../../src/api/errors';
+import { ApiError } from '../../../src/api/http/errors';
 
 /** The ApiError `p` rejects with; fails the test when it resolves or rejects with anything else. */
 export async function rejection(p: Promise<unknown>): Promise<ApiError> {

@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
 import type { BranchDto, BuildDto, ProfileDto, QueueRowDto } from '../../../src/api/buildsApi';
-import { isApiError } from '../../../src/api/errors';
-import type { ApiClient } from '../../../src/api/httpClient';
+import { isApiError } from '../../../src/api/http/errors';
+import type { ApiClient } from '../../../src/api/http/httpClient';
 import { OrganizationsApi } from '../../../src/api/organizationsApi';
-import { BuildList, toBranch, toBuild, toProfile, toQueueEntry } from '../../../src/core/buildMapping';
-import { BuildStatus } from '../../../src/core/buildModels';
-import { toOrganization } from '../../../src/core/models';
+import { BuildList, toBranch, toBuild, toProfile, toQueueEntry } from '../../../src/core/builds/buildMapping';
+import { BuildStatus } from '../../../src/core/builds/buildModels';
+import { toOrganization } from '../../../src/core/session/models';
 
 const malformed = (e: unknown) => isApiError(e) && e.kind === 'malformedResponse';
 const as = <T>(v: unknown) => v as T;

@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import { DEMO_PAT, REPO_NAME } from '../../../sandbox/fixtures';
 import type { Sandbox } from '../../../sandbox/server';
 import { startSandbox } from '../../../sandbox/server';
-import { BuildService } from '../../../src/core/buildService';
-import type { Build, BuildProfile } from '../../../src/core/buildModels';
+import { BuildService } from '../../../src/core/builds/buildService';
+import type { Build, BuildProfile } from '../../../src/core/builds/buildModels';
 import {
   CommitStatusService,
   FOLLOW_REFRESH_TICKS,
@@ -12,8 +12,8 @@ import {
   matchingProfiles,
   sameCommit,
   sameHead,
-} from '../../../src/core/commitStatus';
-import type { CommitBuildState, GitHead } from '../../../src/core/commitStatus';
+} from '../../../src/core/commit/commitStatus';
+import type { CommitBuildState, GitHead } from '../../../src/core/commit/commitStatus';
 import { FakeClock } from '../fakes/fakeClock';
 import type { Harness } from './helpers';
 import { makeHarness, waitFor } from './helpers';

@@ -2,13 +2,13 @@
 import type { LogSource } from '../../../src/api/buildsApi';
 import { NO_LOGS } from '../../../src/api/buildsApi';
 import { createApiFactory } from '../../../src/core/apiFactory';
-import type { BuildService } from '../../../src/core/buildService';
-import { CredentialStore } from '../../../src/core/credentialStore';
+import type { BuildService } from '../../../src/core/builds/buildService';
+import { CredentialStore } from '../../../src/core/session/credentialStore';
 import type { Logger } from '../../../src/core/ports';
 import { systemClock } from '../../../src/core/ports';
 import type { Clock } from '../../../src/core/ports';
-import { SessionService } from '../../../src/core/sessionService';
-import { OrganizationService } from '../../../src/core/organizationService';
+import { SessionService } from '../../../src/core/session/sessionService';
+import { OrganizationService } from '../../../src/core/session/organizationService';
 import { InMemorySecretStore } from '../fakes/inMemorySecretStore';
 
 export const ROOT_ORG = '3f5d9a12-7c41-4e8b-9b0d-2a6e4c1f8b73';

@@ -9,10 +9,10 @@ import {
   parseLog,
   parseProblemLine,
   stripTimestamp,
-} from '../../../src/core/logParser';
-import type { LineSource } from '../../../src/core/logParser';
-import { PathMapper, bestSuffixMatch, commonSuffixLength, repositoryRelative } from '../../../src/core/pathMapper';
-import type { WorkspaceFiles } from '../../../src/core/pathMapper';
+} from '../../../src/core/logs/logParser';
+import type { LineSource } from '../../../src/core/logs/logParser';
+import { PathMapper, bestSuffixMatch, commonSuffixLength, repositoryRelative } from '../../../src/core/logs/pathMapper';
+import type { WorkspaceFiles } from '../../../src/core/logs/pathMapper';
 
 const REPO = '/Users/appcircle/app/workflow_data/3f9a/_appcircle_temp/Repository';
 

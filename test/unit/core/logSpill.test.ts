@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import type { LogRead } from '../../../src/api/buildsApi';
-import { LogFollower } from '../../../src/core/logFollower';
+import { LogFollower } from '../../../src/core/logs/logFollower';
 
 /** A server log that honours Range, served in small chunks. */
 function server(log: () => Buffer, chunk = 100, ignoreRange = () => false): (s: unknown, from: number) => Promise<LogRead> {

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { ApiError } from '../../../src/api/errors';
+import { ApiError } from '../../../src/api/http/errors';
 import { NotSignedInError } from '../../../src/core/errors';
-import { MAX_BACKOFF_MS, PollingScheduler } from '../../../src/core/pollingScheduler';
-import type { PollResult } from '../../../src/core/pollingScheduler';
+import { MAX_BACKOFF_MS, PollingScheduler } from '../../../src/core/builds/pollingScheduler';
+import type { PollResult } from '../../../src/core/builds/pollingScheduler';
 import { nullLogger } from '../../../src/core/ports';
 import { FakeClock } from '../fakes/fakeClock';
 

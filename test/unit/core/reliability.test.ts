@@ -4,7 +4,7 @@
  * serialized by generation, and secret storage failures (throwing, hung, corrupted) are bounded and reported.
  */
 import * as assert from 'node:assert/strict';
-import { ApiError } from '../../../src/api/errors';
+import { ApiError } from '../../../src/api/http/errors';
 import { OrganizationsApi } from '../../../src/api/organizationsApi';
 import {
   AlreadySignedInError,
@@ -16,8 +16,14 @@ import {
   UnreadableSessionError,
   isApiError,
 } from '../../../src/core/errors';
-import { MAX_INTERVAL_MS, MAX_TIMER_MS, MIN_INTERVAL_MS, PollingScheduler, clampIntervalMs } from '../../../src/core/pollingScheduler';
-import type { PollResult } from '../../../src/core/pollingScheduler';
+import {
+  MAX_INTERVAL_MS,
+  MAX_TIMER_MS,
+  MIN_INTERVAL_MS,
+  PollingScheduler,
+  clampIntervalMs,
+} from '../../../src/core/builds/pollingScheduler';
+import type { PollResult } from '../../../src/core/builds/pollingScheduler';
 import type { Sandbox } from '../../../sandbox/server';
 import { startSandbox } from '../../../sandbox/server';
 import { FakeClock } from '../fakes/fakeClock';

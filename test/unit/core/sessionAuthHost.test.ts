@@ -11,12 +11,12 @@ import type { FaultSpec } from '../../../sandbox/faults';
 import type { Sandbox } from '../../../sandbox/server';
 import { startSandbox } from '../../../sandbox/server';
 import { AuthOriginChangedError, OrganizationAccessLostError, SessionExpiredError, isApiError } from '../../../src/core/errors';
-import type { ApiError } from '../../../src/api/errors';
-import type { SessionChangeEvent } from '../../../src/core/sessionService';
+import type { ApiError } from '../../../src/api/http/errors';
+import type { SessionChangeEvent } from '../../../src/core/session/sessionService';
 import type { ApiFactory } from '../../../src/core/apiFactory';
-import { CredentialStore } from '../../../src/core/credentialStore';
+import { CredentialStore } from '../../../src/core/session/credentialStore';
 import { systemClock } from '../../../src/core/ports';
-import { SessionService } from '../../../src/core/sessionService';
+import { SessionService } from '../../../src/core/session/sessionService';
 import type { Harness } from './helpers';
 import { KEY, PAT, RecordingLogger, makeHarness } from './helpers';
 

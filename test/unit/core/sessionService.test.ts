@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { Sandbox } from '../../../sandbox/server';
 import { startSandbox } from '../../../sandbox/server';
-import { SESSION_INDEX_KEY } from '../../../src/core/credentialStore';
+import { SESSION_INDEX_KEY } from '../../../src/core/session/credentialStore';
 import {
   AlreadySignedInError,
   CannotSwitchError,
@@ -11,7 +11,7 @@ import {
   ValidationError,
   isApiError,
 } from '../../../src/core/errors';
-import type { SessionChangeEvent } from '../../../src/core/sessionService';
+import type { SessionChangeEvent } from '../../../src/core/session/sessionService';
 import { FakeClock } from '../fakes/fakeClock';
 import type { Harness } from './helpers';
 import { EU_ORG, KEY, PAT, QA_KEY, QA_ORG, ROOT_ORG, makeHarness, waitFor } from './helpers';

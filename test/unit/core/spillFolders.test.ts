@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { STALE_AFTER_MS, deletionsDone, sweepStaleSpillFolders, trackDeletion } from '../../../src/core/spillFolders';
+import { STALE_AFTER_MS, deletionsDone, sweepStaleSpillFolders, trackDeletion } from '../../../src/core/logs/spillFolders';
 
 describe('core/spillFolders: the sweep of leftover log folders', () => {
   let tmp: string;

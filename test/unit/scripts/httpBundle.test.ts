@@ -47,7 +47,12 @@ describe('scripts: three bundles, loaded as they are needed; axios without form-
     // the one package allowed at startup: @vscode/l10n (2 KB minified), which translates the strings of src/core
     const packages = ext.filter((f) => f.includes('node_modules') && !f.includes('node_modules/@vscode/l10n/'));
     assert.deepEqual(packages, [], 'no other package in the startup bundle');
-    for (const f of ['src/api/httpClient.ts', 'src/core/buildService.ts', 'src/ui/errorMessages.ts', 'src/ui/tree/buildsTree.ts']) {
+    for (const f of [
+      'src/api/http/httpClient.ts',
+      'src/core/builds/buildService.ts',
+      'src/ui/errorMessages.ts',
+      'src/ui/tree/buildsTree.ts',
+    ]) {
       assert.ok(!ext.includes(f), `${f} is not loaded at activation`);
     }
     assert.match(fs.readFileSync(path.join(dir, 'extension.js'), 'utf8'), /require\("\.\/features\.js"\)/);
@@ -58,7 +63,7 @@ describe('scripts: three bundles, loaded as they are needed; axios without form-
   it('features.js bundles no second copy of a module extension.js has: it takes them from extension.js', () => {
     const ext = new Set(inputsOf('extension.js'));
     const features = inputsOf('features.js');
-    assert.ok(features.includes('src/features.ts') && features.includes('src/core/buildService.ts'));
+    assert.ok(features.includes('src/features.ts') && features.includes('src/core/builds/buildService.ts'));
     // (each bundle has its own one-line module re-exporting `vscode`: it holds no state)
     assert.deepEqual(
       features.filter((f) => ext.has(f) && f !== 'vscode-namespace:vscode'),
@@ -66,7 +71,7 @@ describe('scripts: three bundles, loaded as they are needed; axios without form-
       'modules in both bundles',
     );
     const shared = features.filter((f) => f.startsWith('shared-module:')).map((f) => f.slice('shared-module:'.length));
-    for (const f of ['src/core/errors.ts', 'src/api/errors.ts', 'src/core/events.ts', 'node_modules/@vscode/l10n/dist/browser.js']) {
+    for (const f of ['src/core/errors.ts', 'src/api/http/errors.ts', 'src/core/events.ts', 'node_modules/@vscode/l10n/dist/browser.js']) {
       assert.ok(shared.includes(f), `${f} comes from extension.js`);
     }
     assert.deepEqual(

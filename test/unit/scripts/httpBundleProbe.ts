@@ -1,6 +1,6 @@
 /**
  * Run by httpBundle.test.ts in a fresh Node process: `node httpBundleProbe.js <dir>/http.js`. Points
- * src/api/lazyAxios at the production axios bundle (dist/http.js, with its stubbed form-data, redirects and
+ * src/api/http/lazyAxios at the production axios bundle (dist/http.js, with its stubbed form-data, redirects and
  * proxy packages) and drives every kind of request the extension sends through the real api and core code
  * against the sandbox: URL-encoded form POSTs (token), JSON GETs, a form POST that starts a build, a streamed
  * download (artifacts) and a Range read of a log. Prints one JSON line with what happened.
@@ -9,7 +9,7 @@ import Module from 'node:module';
 import * as path from 'node:path';
 import type * as SandboxServer from '../../../sandbox/server';
 import type * as CoreHelpers from '../core/helpers';
-import type * as BuildServiceModule from '../../../src/core/buildService';
+import type * as BuildServiceModule from '../../../src/core/builds/buildService';
 import type * as Ports from '../../../src/core/ports';
 
 const bundle = path.resolve(process.argv[2] ?? '');
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   /* eslint-disable @typescript-eslint/no-require-imports -- loaded after the resolver hook above */
   const { startSandbox } = require('../../../sandbox/server') as typeof SandboxServer;
   const { makeHarness, PAT } = require('../core/helpers') as typeof CoreHelpers;
-  const { BuildService } = require('../../../src/core/buildService') as typeof BuildServiceModule;
+  const { BuildService } = require('../../../src/core/builds/buildService') as typeof BuildServiceModule;
   const { nullLogger } = require('../../../src/core/ports') as typeof Ports;
   /* eslint-enable @typescript-eslint/no-require-imports */
   const sb = await startSandbox({ quiet: true, builds: { speed: 0 } });

@@ -3,12 +3,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEMO_PAT } from '../../../sandbox/fixtures';
-import type { BuildStatusCode } from '../../../src/core/buildModels';
-import type { FinishedBuild } from '../../../src/core/buildService';
-import { downloadTo } from '../../../src/ui/commands/artifacts';
+import type { BuildStatusCode } from '../../../src/core/builds/buildModels';
+import type { FinishedBuild } from '../../../src/core/builds/buildService';
+import { downloadTo } from '../../../src/ui/builds/artifacts';
 import { describeError } from '../../../src/ui/errorMessages';
-import { LogDocumentProvider, logUri } from '../../../src/ui/logDocument';
-import { finishedMessage, selectForNotification, summaryMessage } from '../../../src/ui/notifications';
+import { LogDocumentProvider, logUri } from '../../../src/ui/logs/logDocument';
+import { finishedMessage, selectForNotification, summaryMessage } from '../../../src/ui/builds/notifications';
 import { ActiveBuildsTreeProvider } from '../../../src/ui/tree/activeBuildsTree';
 import { BuildsTreeProvider } from '../../../src/ui/tree/buildsTree';
 import type { AppcircleNode, BranchNode, ProfileNode } from '../../../src/ui/tree/nodes';
@@ -373,7 +373,7 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
   });
 
   it('several builds ending together make one summary notification', async () => {
-    const { BuildNotifier } = await import('../../../src/ui/notifications');
+    const { BuildNotifier } = await import('../../../src/ui/builds/notifications');
     const n = new BuildNotifier(h.ext.builds, () => 'all');
     try {
       fake.messages = [];

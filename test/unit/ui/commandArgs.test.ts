@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEMO_API_KEY, DEMO_PAT } from '../../../sandbox/fixtures';
 import { BuildNode } from '../../../src/ui/tree/nodes';
-import { isOpenableDashboardUrl } from '../../../src/ui/dashboardLinks';
+import { isOpenableDashboardUrl } from '../../../src/ui/builds/dashboardLinks';
 import { fake } from '../fakes/vscodeFake';
 import type { UiHarness } from './harness';
 import { bootExtension, waitUntil } from './harness';

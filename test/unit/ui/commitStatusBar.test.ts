@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { DEMO_PAT, REPO_NAME } from '../../../sandbox/fixtures';
-import type { Build, BuildProfile, Branch } from '../../../src/core/buildModels';
-import type { CommitBuildState, GitHead } from '../../../src/core/commitStatus';
-import { isPush } from '../../../src/platform/git';
-import { commitItemView } from '../../../src/ui/commitStatusBar';
+import type { Build, BuildProfile, Branch } from '../../../src/core/builds/buildModels';
+import type { CommitBuildState, GitHead } from '../../../src/core/commit/commitStatus';
+import { isPush } from '../../../src/platform/git/headWatcher';
+import { commitItemView } from '../../../src/ui/commit/commitStatusBar';
 import { BuildNode } from '../../../src/ui/tree/nodes';
 import { EventEmitter, Uri, fake, fake10 } from '../fakes/vscodeFake';
 import type { FakeStatusBarItem } from '../fakes/vscodeFake';

@@ -1,13 +1,13 @@
 import * as assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
-import type { BuildService } from '../../../src/core/buildService';
+import type { BuildService } from '../../../src/core/builds/buildService';
 import { Emitter } from '../../../src/core/events';
-import type { LogProblem, LogSummary } from '../../../src/core/logParser';
-import type { SessionService } from '../../../src/core/sessionService';
+import type { LogProblem, LogSummary } from '../../../src/core/logs/logParser';
+import type { SessionService } from '../../../src/core/session/sessionService';
 import { VsCodeWorkspaceFiles } from '../../../src/platform/workspaceFiles';
-import { BuildDiagnostics, MAX_DIAGNOSTICS } from '../../../src/ui/buildDiagnostics';
-import { logUri } from '../../../src/ui/logDocument';
-import type { LogModels } from '../../../src/ui/logModels';
+import { BuildDiagnostics, MAX_DIAGNOSTICS } from '../../../src/ui/logs/buildDiagnostics';
+import { logUri } from '../../../src/ui/logs/logDocument';
+import type { LogModels } from '../../../src/ui/logs/logModels';
 import { FakeTextDocument, fake, fake10, workspace } from '../fakes/vscodeFake';
 import type { Uri } from '../fakes/vscodeFake';
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { ApiError } from '../../../src/api/errors';
-import type { ApiErrorKind } from '../../../src/api/errors';
+import { ApiError } from '../../../src/api/http/errors';
+import type { ApiErrorKind } from '../../../src/api/http/errors';
 import {
   AlreadySignedInError,
   AuthOriginChangedError,

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { DEMO_PAT } from '../../../sandbox/fixtures';
 import { LOG_SCHEME } from '../../../src/constants';
 import { activate, deactivate, scheduleSpillSweep } from '../../../src/extension';
-import { LogDocumentProvider, logUri } from '../../../src/ui/logDocument';
+import { LogDocumentProvider, logUri } from '../../../src/ui/logs/logDocument';
 import { InMemorySecretStore } from '../fakes/inMemorySecretStore';
 import { fake, fakeEvents10 } from '../fakes/vscodeFake';
 import type { FakeTextDocument } from '../fakes/vscodeFake';

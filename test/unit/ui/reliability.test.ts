@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEMO_PAT } from '../../../sandbox/fixtures';
-import { ApiError } from '../../../src/api/errors';
-import { rememberSecret } from '../../../src/api/redact';
+import { ApiError } from '../../../src/api/http/errors';
+import { rememberSecret } from '../../../src/api/http/redact';
 import {
   OrganizationAccessLostError,
   OrganizationUnreachableError,
@@ -19,8 +19,8 @@ import {
   UnreadableSessionError,
 } from '../../../src/core/errors';
 import { Settings } from '../../../src/platform/settings';
-import type { ArtifactTarget } from '../../../src/ui/commands/artifacts';
-import { artifactFileName, downloadTo } from '../../../src/ui/commands/artifacts';
+import type { ArtifactTarget } from '../../../src/ui/builds/artifacts';
+import { artifactFileName, downloadTo } from '../../../src/ui/builds/artifacts';
 import { describeError } from '../../../src/ui/errorMessages';
 import { ProfileNode } from '../../../src/ui/tree/nodes';
 import { NotAZipError } from '../../../src/ui/uiErrors';

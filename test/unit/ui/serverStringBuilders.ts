@@ -5,20 +5,20 @@
  * matrix's "server strings" cells (test/faults/stringCells.ts).
  */
 import type * as vscode from 'vscode';
-import { ApiError } from '../../../src/api/errors';
-import type { ApiErrorKind } from '../../../src/api/errors';
-import type { Branch, Build, BuildProfile } from '../../../src/core/buildModels';
-import { BuildStatus } from '../../../src/core/buildModels';
-import type { BuildService, FinishedBuild } from '../../../src/core/buildService';
-import type { CommitBuildState } from '../../../src/core/commitStatus';
+import { ApiError } from '../../../src/api/http/errors';
+import type { ApiErrorKind } from '../../../src/api/http/errors';
+import type { Branch, Build, BuildProfile } from '../../../src/core/builds/buildModels';
+import { BuildStatus } from '../../../src/core/builds/buildModels';
+import type { BuildService, FinishedBuild } from '../../../src/core/builds/buildService';
+import type { CommitBuildState } from '../../../src/core/commit/commitStatus';
 import { Emitter } from '../../../src/core/events';
-import type { SessionInfo } from '../../../src/core/models';
-import type { SessionService } from '../../../src/core/sessionService';
-import { BuildCommands } from '../../../src/ui/commands/buildCommands';
-import { commitItemView } from '../../../src/ui/commitStatusBar';
+import type { SessionInfo } from '../../../src/core/session/models';
+import type { SessionService } from '../../../src/core/session/sessionService';
+import { BuildCommands } from '../../../src/ui/builds/buildCommands';
+import { commitItemView } from '../../../src/ui/commit/commitStatusBar';
 import { describeError } from '../../../src/ui/errorMessages';
-import { finishedMessage } from '../../../src/ui/notifications';
-import { OrganizationStatusBar } from '../../../src/ui/statusBar';
+import { finishedMessage } from '../../../src/ui/builds/notifications';
+import { OrganizationStatusBar } from '../../../src/ui/session/statusBar';
 import { BuildNode, ProfileNode } from '../../../src/ui/tree/nodes';
 import { fake } from '../fakes/vscodeFake';
 

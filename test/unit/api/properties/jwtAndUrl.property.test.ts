@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { decodeJwt } from '../../../../src/api/dto';
-import { isApiError } from '../../../../src/api/errors';
-import { checkUrlAllowed } from '../../../../src/api/httpClient';
+import { isApiError } from '../../../../src/api/http/errors';
+import { checkUrlAllowed } from '../../../../src/api/http/httpClient';
 import { NUM_RUNS, anyText, loneSurrogates, tokenText } from '../../properties';
 
 const b64url = (s: string) => Buffer.from(s, 'utf8').toString('base64url');

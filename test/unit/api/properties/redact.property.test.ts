@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as fc from 'fast-check';
-import { redact, redactUrl } from '../../../../src/api/redact';
-import type * as RedactNs from '../../../../src/api/redact';
+import { redact, redactUrl } from '../../../../src/api/http/redact';
+import type * as RedactNs from '../../../../src/api/http/redact';
 import { NUM_RUNS, anyText, loneSurrogates, tokenText } from '../../properties';
 
 /** The secret-named fields redact.ts promises to mask, in any case. */
@@ -82,7 +82,7 @@ function assertHidden(out: string, hidden: readonly string[]): void {
 
 type RedactModule = typeof RedactNs;
 
-const REDACT_JS = require.resolve('../../../../src/api/redact');
+const REDACT_JS = require.resolve('../../../../src/api/http/redact');
 const REDACT_SOURCE = fs.readFileSync(REDACT_JS, 'utf8');
 
 /**

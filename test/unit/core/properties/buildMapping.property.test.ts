@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import type { BranchDto, BuildDto, CommitDto, ProfileDto, QueueRowDto } from '../../../../src/api/buildsApi';
-import { isApiError } from '../../../../src/api/errors';
+import { isApiError } from '../../../../src/api/http/errors';
 import { OrganizationsApi } from '../../../../src/api/organizationsApi';
-import type { ApiClient } from '../../../../src/api/httpClient';
-import { BuildList, byRecent, sortProfiles, toBranch, toBuild, toProfile, toQueueEntry } from '../../../../src/core/buildMapping';
-import { BuildStatus } from '../../../../src/core/buildModels';
-import { sortOrganizations, toOrganization } from '../../../../src/core/models';
+import type { ApiClient } from '../../../../src/api/http/httpClient';
+import { BuildList, byRecent, sortProfiles, toBranch, toBuild, toProfile, toQueueEntry } from '../../../../src/core/builds/buildMapping';
+import { BuildStatus } from '../../../../src/core/builds/buildModels';
+import { sortOrganizations, toOrganization } from '../../../../src/core/session/models';
 import { NUM_RUNS } from '../../properties';
 
 const STATUSES = new Set<unknown>(Object.values(BuildStatus));

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { LogParser, parseIncrementally, parseLog, parseProblemLine } from '../../../../src/core/logParser';
-import type { LogSummary } from '../../../../src/core/logParser';
+import { LogParser, parseIncrementally, parseLog, parseProblemLine } from '../../../../src/core/logs/logParser';
+import type { LogSummary } from '../../../../src/core/logs/logParser';
 import { NUM_RUNS, tokenText } from '../../properties';
 
 /** What a build log is made of (docs/appcircle-api.md §10), and what a hostile one adds. */
@@ -46,7 +46,7 @@ const LOG_TOKENS = [
 
 const logText = tokenText(LOG_TOKENS, 16);
 
-/** The text fed as a growing document is (src/ui/logModels.ts): after each chunk, the cut last line is read again. */
+/** The text fed as a growing document is (src/ui/logs/logModels.ts): after each chunk, the cut last line is read again. */
 function feedInChunks(text: string, cuts: number[], buildFailed: boolean): LogSummary {
   const p = new LogParser();
   const at = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);

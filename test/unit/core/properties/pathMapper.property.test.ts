@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { PathMapper, bestSuffixMatch, repositoryRelative } from '../../../../src/core/pathMapper';
+import { PathMapper, bestSuffixMatch, repositoryRelative } from '../../../../src/core/logs/pathMapper';
 import { NUM_RUNS } from '../../properties';
 
 const part = fc.oneof(

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as fc from 'fast-check';
 import * as vscode from 'vscode';
-import { PathMapper } from '../../../../src/core/pathMapper';
+import { PathMapper } from '../../../../src/core/logs/pathMapper';
 import { VsCodeWorkspaceFiles } from '../../../../src/platform/workspaceFiles';
 import { NUM_RUNS } from '../../properties';
 

@@ -1,0 +1,79 @@
+/** Build This Commit: a build of HEAD's commit, only when Appcircle knows that very commit (never another one). */
+import * as vscode from 'vscode';
+import type { CommitStatusService } from '../../core/commit/commitStatus';
+import type { StartedBuild } from '../../core/builds/buildService';
+import { NotSignedInError } from '../../core/errors';
+import { plain } from '../../core/plainText';
+import type { SessionService } from '../../core/session/sessionService';
+import { shortHash } from '../presentation';
+import type { StartBuildArgs } from '../builds/buildCommands';
+
+export class CommitCommands {
+  constructor(
+    private readonly status: CommitStatusService,
+    private readonly session: SessionService,
+    private readonly startBuild: (args: StartBuildArgs) => Promise<StartedBuild | undefined>,
+  ) {}
+
+  async buildThisCommit(): Promise<StartedBuild | undefined> {
+    if (!this.session.isSignedIn) {
+      throw new NotSignedInError();
+    }
+    const t = await this.status.buildTarget();
+    switch (t.kind) {
+      case 'noRepository':
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t('Build This Commit needs a git repository with a commit checked out in this workspace.'),
+        );
+        return undefined;
+      case 'noProfile':
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t(
+            'No Appcircle build profile builds this repository. Connect the repository to a build profile in Appcircle, or switch to the organization that has it.',
+          ),
+        );
+        return undefined;
+      case 'notPushed': {
+        const push = vscode.l10n.t('Push');
+        const picked = await vscode.window.showWarningMessage(
+          vscode.l10n.t(
+            'Push first: commit {0} is not on the remote yet ({1} commits ahead). Appcircle builds what it has received.',
+            plain(shortHash(t.commit) ?? t.commit),
+            t.ahead,
+          ),
+          push,
+        );
+        if (picked === push) {
+          await vscode.commands.executeCommand('git.push');
+        }
+        return undefined;
+      }
+      case 'noBranch':
+        void vscode.window.showWarningMessage(
+          vscode.l10n.t(
+            'Appcircle has no branch {0} in {1} yet. Push the branch first; Appcircle lists it once its webhook reports the push.',
+            plain(t.branchName),
+            plain(t.profile.name),
+          ),
+        );
+        return undefined;
+      case 'notReceived': {
+        const again = vscode.l10n.t('Try Again');
+        const picked = await vscode.window.showWarningMessage(
+          vscode.l10n.t(
+            'Appcircle has not received commit {0} on {1} yet (it learns of pushes through its webhook). Try again in a moment; no other commit was built.',
+            plain(shortHash(t.commit) ?? t.commit),
+            plain(t.branch.name),
+          ),
+          again,
+        );
+        return picked === again ? this.buildThisCommit() : undefined;
+      }
+      case 'ok': {
+        const started = await this.startBuild({ profileId: t.profile.id, branchId: t.branch.id, commitId: t.commitId });
+        void this.status.refresh();
+        return started;
+      }
+    }
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * The build of the commit you are on, beside the organization in the status bar: `$(pass-filled) main · abc1234`
+ * (succeeded), `$(sync~spin)` with the elapsed time (running), `$(error)` (failed), `$(circle-outline) not built`,
+ * and no item when the workspace has no matching build profile. Click: the build's log, or Build This Commit.
+ * The elapsed time ticks on a local one-second timer while the build runs (no request).
+ */
+import * as vscode from 'vscode';
+import { COMMIT_STATUS_BAR_ID, CommandIds } from '../../constants';
+import { BuildStatus, isActive, isTerminal } from '../../core/builds/buildModels';
+import type { Build } from '../../core/builds/buildModels';
+import type { CommitBuildState, CommitStatusService } from '../../core/commit/commitStatus';
+import { DisposableBase } from '../../core/events';
+import { MAX_MESSAGE_LENGTH, plain } from '../../core/plainText';
+import { describeError } from '../errorMessages';
+import { formatDuration, shortHash, statusLook } from '../presentation';
+import { BuildNode } from '../tree/nodes';
+
+export interface CommitItemView {
+  text: string;
+  tooltip: string;
+  /** The command and its arguments; undefined when clicking does nothing. */
+  command?: { command: string; title: string; arguments?: unknown[] };
+  visible: boolean;
+}
+
+function icon(b: Build): string {
+  if (!isTerminal(b.status)) {
+    return '$(sync~spin)';
+  }
+  switch (b.status) {
+    case BuildStatus.Success:
+      return b.hasWarning ? '$(warning)' : '$(pass-filled)';
+    case BuildStatus.Failed:
+    case BuildStatus.Timeout:
+      return '$(error)';
+    case BuildStatus.Canceled:
+      return '$(circle-slash)';
+    default:
+      return '$(question)';
+  }
+}
+
+function elapsedText(b: Build, now: number): string | undefined {
+  if (isActive(b.status)) {
+    const start = Date.parse(b.startDate ?? '');
+    return Number.isNaN(start) ? undefined : clock(Math.max(0, (now - start) / 1000));
+  }
+  return formatDuration(b.durationSec);
+}
+
+/** `m:ss` (or `h:mm:ss`) for a running build: it changes every second without the text jumping around. */
+function clock(sec: number): string {
+  const s = Math.floor(sec);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return s >= 3600 ? `${Math.floor(s / 3600)}:${pad(Math.floor((s % 3600) / 60))}:${pad(s % 60)}` : `${Math.floor(s / 60)}:${pad(s % 60)}`;
+}
+
+/** What the item shows for a state (pure, for tests). */
+export function commitItemView(s: CommitBuildState, now: number): CommitItemView {
+  if (s.kind === 'none') {
+    return { text: '', tooltip: '', visible: false };
+  }
+  const head = s.head;
+  // the branch is the repository's (git allows `$(…)` in a branch name) and the rest the server's: all made inert (N13)
+  const branchName = plain(head.branch) || vscode.l10n.t('detached HEAD');
+  const where = `${branchName} · ${plain(shortHash(head.commit))}`;
+  const lines = [
+    vscode.l10n.t('Appcircle build of this commit'),
+    '',
+    vscode.l10n.t('Profile: {0}', plain(s.profile.name)),
+    vscode.l10n.t('Branch: {0}', branchName),
+    vscode.l10n.t('Commit: {0}', plain(shortHash(head.commit))),
+  ];
+  const buildThis = { command: CommandIds.buildThisCommit, title: vscode.l10n.t('Build This Commit') };
+  switch (s.kind) {
+    case 'loading':
+      return {
+        text: `$(loading~spin) ${where}`,
+        tooltip: [...lines, '', vscode.l10n.t('Looking for the build of this commit…')].join('\n'),
+        visible: true,
+      };
+    case 'error': {
+      const why = describeError(s.error, 'load')?.message ?? plain(String(s.error), MAX_MESSAGE_LENGTH);
+      return {
+        text: `$(warning) ${where}`,
+        tooltip: [...lines, '', vscode.l10n.t('The build of this commit could not be looked up: {0}', why)].join('\n'),
+        visible: true,
+      };
+    }
+    case 'notBuilt':
+      if (s.following) {
+        return {
+          text: `$(loading~spin) ${vscode.l10n.t('{0} waiting for Appcircle', where)}`,
+          tooltip: [
+            ...lines,
+            '',
+            vscode.l10n.t('Pushed: waiting for Appcircle to start a build of this commit (it learns of pushes through its webhook).'),
+          ].join('\n'),
+          visible: true,
+        };
+      }
+      return {
+        text: `$(circle-outline) ${vscode.l10n.t('{0} not built', where)}`,
+        tooltip: [
+          ...lines,
+          '',
+          s.branch
+            ? vscode.l10n.t('No Appcircle build of this commit yet. Click to build it.')
+            : vscode.l10n.t('Appcircle has no branch {0} in this profile yet. Push the branch first.', plain(head.branch)),
+        ].join('\n'),
+        command: buildThis,
+        visible: true,
+      };
+    case 'build': {
+      const b = s.build;
+      const look = statusLook(b.status, b.hasWarning);
+      const time = elapsedText(b, now);
+      const running = isActive(b.status);
+      const text = `${icon(b)} ${where}${running && time ? ` · ${time}` : ''}`;
+      const details = [
+        vscode.l10n.t('Build: {0}', look.label),
+        time ? (running ? vscode.l10n.t('Running for {0}', time) : vscode.l10n.t('Duration: {0}', time)) : undefined,
+        b.author ? vscode.l10n.t('Author: {0}', plain(b.author)) : undefined,
+        b.workflowName ? vscode.l10n.t('Workflow: {0}', plain(b.workflowName)) : undefined,
+        '',
+        vscode.l10n.t('Click to open the build log.'),
+      ].filter((x): x is string => x !== undefined);
+      return {
+        text,
+        tooltip: [...lines, ...details].join('\n'),
+        command: {
+          command: CommandIds.showBuildLog,
+          title: vscode.l10n.t('Show Build Log'),
+          arguments: [new BuildNode(b, s.profile, s.branch, now)],
+        },
+        visible: true,
+      };
+    }
+  }
+}
+
+export class CommitStatusBar extends DisposableBase {
+  readonly item: vscode.StatusBarItem;
+  private ticker: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private readonly status: CommitStatusService,
+    private readonly now: () => number = Date.now,
+  ) {
+    super();
+    // beside the organization item (priority 10), to its right
+    this.item = this._register(vscode.window.createStatusBarItem(COMMIT_STATUS_BAR_ID, vscode.StatusBarAlignment.Left, 9));
+    this.item.name = vscode.l10n.t('Appcircle Build of This Commit');
+    this._register(status.onDidChange(() => this.update()));
+    this._register({ dispose: () => this.setTicking(false) });
+    this.update();
+  }
+
+  update(): void {
+    const s = this.status.state;
+    const v = commitItemView(s, this.now());
+    this.setTicking(s.kind === 'build' && isActive(s.build.status));
+    if (!v.visible) {
+      this.item.hide();
+      return;
+    }
+    this.item.text = v.text;
+    this.item.tooltip = v.tooltip;
+    this.item.command = v.command;
+    this.item.accessibilityInformation = { label: v.text.replace(/\$\([^)]*\)\s*/g, '') };
+    this.item.show();
+  }
+
+  private setTicking(on: boolean): void {
+    if (on && !this.ticker) {
+      this.ticker = setInterval(() => this.update(), 1000);
+    } else if (!on && this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
+    }
+  }
+}
