@@ -9,8 +9,8 @@ import { originOf } from './api/http/origin';
 import type { ApiFactory } from './core/apiFactory';
 import type { GitHead } from './core/commit/commitStatus';
 import { CredentialStore } from './core/session/credentialStore';
-import { SessionExpiredError } from './core/errors';
-import { DisposableBase } from './core/events';
+import { SessionExpiredError, errorText } from './core/errors';
+import { DisposableBase, setListenerErrorReporter } from './core/events';
 import { OrganizationService } from './core/session/organizationService';
 import { componentLogger, systemClock } from './core/ports';
 import { SessionService } from './core/session/sessionService';
@@ -71,6 +71,9 @@ export class AppcircleExtension extends DisposableBase {
     super();
     const started = Date.now();
     this.logger = this._register(new OutputLogger());
+    const eventsLog = componentLogger(this.logger, 'events');
+    const previousReporter = setListenerErrorReporter((what, e) => eventsLog.error(`${what}: ${errorText(e)}`));
+    this._register({ dispose: () => setListenerErrorReporter(previousReporter) });
     const settings = new Settings();
     const workspace = currentWorkspaceId();
     this.secrets = context.secrets;
@@ -157,9 +160,7 @@ export class AppcircleExtension extends DisposableBase {
       void this.git
         .start()
         .catch((e: unknown) =>
-          componentLogger(this.logger, 'commit').info(
-            `Git is not available for the build of this commit: ${e instanceof Error ? e.message : String(e)}`,
-          ),
+          componentLogger(this.logger, 'commit').info(`Git is not available for the build of this commit: ${errorText(e)}`),
         );
     }, 0);
     this._register({ dispose: () => clearTimeout(startGit) });

@@ -7,6 +7,11 @@ export { isApiError } from '../api/http/errors';
 /** Redaction for text that reaches the user (ui/ does not import api/). */
 export { redact } from '../api/http/redact';
 
+/** The message of a thrown value, for the extension's log (what is shown to a user goes through ui/errorMessages.ts). */
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
 export type ValidationProblem = 'empty' | 'whitespace' | 'controlCharacters' | 'tooLong' | 'notGuid';
 export type InputField = 'pat' | 'apiKeyName' | 'apiKeySecret' | 'organizationId' | 'accessToken';
 

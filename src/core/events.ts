@@ -3,6 +3,20 @@ export interface Disposable {
   dispose(): void;
 }
 
+/**
+ * Where a listener's or a disposable's failure goes: such a failure never stops the others, and is never swallowed.
+ * The container points this at the extension's log at activation (as vscode's EventEmitter reports through
+ * onUnexpectedError); until then it goes to the console.
+ */
+let reportListenerError: (what: string, e: unknown) => void = (what, e) => console.error(`${what}:`, e);
+
+/** Sets where listener and dispose failures are reported; returns the previous reporter (tests restore it). */
+export function setListenerErrorReporter(report: (what: string, e: unknown) => void): (what: string, e: unknown) => void {
+  const previous = reportListenerError;
+  reportListenerError = report;
+  return previous;
+}
+
 export type Event<T> = (listener: (e: T) => unknown, thisArgs?: unknown, disposables?: Disposable[]) => Disposable;
 
 export class Emitter<T> implements Disposable {
@@ -25,10 +39,11 @@ export class Emitter<T> implements Disposable {
       try {
         const r = l(e);
         if (r instanceof Promise) {
-          r.catch(() => undefined);
+          r.catch((err: unknown) => reportListenerError('An event listener failed', err));
         }
-      } catch {
+      } catch (err) {
         // a listener's failure must not stop the others
+        reportListenerError('An event listener failed', err);
       }
     }
   }
@@ -61,8 +76,9 @@ export abstract class DisposableBase implements Disposable {
     for (const d of this.owned.splice(0).reverse()) {
       try {
         d.dispose();
-      } catch {
+      } catch (err) {
         // keep disposing the rest
+        reportListenerError('Disposing failed', err);
       }
     }
   }

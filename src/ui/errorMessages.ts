@@ -17,6 +17,7 @@ import {
   ValidationError,
   isApiError,
   redact,
+  errorText,
 } from '../core/errors';
 import type { InputField, ValidationProblem } from '../core/errors';
 import { MAX_MESSAGE_LENGTH, plain } from '../core/plainText';
@@ -454,10 +455,7 @@ export function describeError(e: unknown, op: Operation = 'other'): DescribedErr
     }
   }
   return err(
-    vscode.l10n.t(
-      'Something went wrong: {0}. See the Appcircle log for details.',
-      plain(redact(e instanceof Error ? e.message : String(e)), MAX_MESSAGE_LENGTH),
-    ),
+    vscode.l10n.t('Something went wrong: {0}. See the Appcircle log for details.', plain(redact(errorText(e)), MAX_MESSAGE_LENGTH)),
   );
 }
 

@@ -4,7 +4,7 @@
  */
 import { BuildsApi, ZERO_GUID } from '../../api/buildsApi';
 import type { CommitDto, LogRead, LogSource, QueueItemDto, QueueRowDto } from '../../api/buildsApi';
-import { SessionChangedError, uncertainStart } from '../errors';
+import { SessionChangedError, uncertainStart, errorText } from '../errors';
 import type { ApiClient } from '../../api/http/httpClient';
 import type { Branch, Build, BuildProfile, BuildStatusCode, Commit, Configuration, QueueEntry, Workflow } from './buildModels';
 import { BuildStatus, isTerminal, QueueItemStatus, repoSlug, toBuildStatus } from './buildModels';
@@ -344,9 +344,7 @@ export class BuildService extends DisposableBase {
       try {
         final = await this.finalStatus.read(entry);
       } catch (e) {
-        this.logger.info(
-          `Final status of build ${id} not read yet (${entry.attempts}/${MAX_LEAVING_ATTEMPTS}): ${e instanceof Error ? e.message : String(e)}`,
-        );
+        this.logger.info(`Final status of build ${id} not read yet (${entry.attempts}/${MAX_LEAVING_ATTEMPTS}): ${errorText(e)}`);
       }
       if (!final && entry.attempts < MAX_LEAVING_ATTEMPTS) {
         continue;
@@ -446,9 +444,7 @@ export class BuildService extends DisposableBase {
     try {
       q = await this.api((a) => a.queueItem(id));
     } catch (e) {
-      this.logger.info(
-        `Cancel of ${id}: the queue item could not be read back (${e instanceof Error ? e.message : String(e)}); not confirmed`,
-      );
+      this.logger.info(`Cancel of ${id}: the queue item could not be read back (${errorText(e)}); not confirmed`);
       return { kind: 'notConfirmed', queueItemId: id };
     }
     const status = toBuildStatus(q.buildStatus);

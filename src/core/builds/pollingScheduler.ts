@@ -3,7 +3,7 @@
  * active builds. Runs while something is active or watched, stops when idle, slows down in the background,
  * backs off exponentially on errors and honors Retry-After. Driven by a Clock, so tests use fake time.
  */
-import { isApiError, NotSignedInError, SessionChangedError, SessionExpiredError } from '../errors';
+import { isApiError, NotSignedInError, SessionChangedError, SessionExpiredError, errorText } from '../errors';
 import { DisposableBase, Emitter } from '../events';
 import type { Event } from '../events';
 import type { Clock, Logger } from '../ports';
@@ -226,7 +226,7 @@ export class PollingScheduler extends DisposableBase {
         // (a tick whose session moved on under it is no failure: the next one polls the new session)
         this.failures++;
         retryAfter = isApiError(e) ? e.retryAfterMs : undefined;
-        this.options.logger.warn(`Polling failed (${this.failures} in a row): ${e instanceof Error ? e.message : String(e)}`);
+        this.options.logger.warn(`Polling failed (${this.failures} in a row): ${errorText(e)}`);
         this._onDidFail.fire(e);
       }
     }

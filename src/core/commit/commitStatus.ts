@@ -11,7 +11,7 @@
 import type { Branch, Build, BuildProfile } from '../builds/buildModels';
 import { isActive, repoSlug } from '../builds/buildModels';
 import type { BuildService, DataChange, PollTick } from '../builds/buildService';
-import { SessionChangedError } from '../errors';
+import { SessionChangedError, errorText } from '../errors';
 import { DisposableBase, Emitter } from '../events';
 import type { Event } from '../events';
 import type { Clock, Logger } from '../ports';
@@ -268,7 +268,7 @@ export class CommitStatusService extends DisposableBase {
       if (e instanceof SessionChangedError) {
         return this._state; // a sign-out or switch meanwhile: its own event looks up again
       }
-      this.options.logger.info(`The build of HEAD could not be looked up: ${e instanceof Error ? e.message : String(e)}`);
+      this.options.logger.info(`The build of HEAD could not be looked up: ${errorText(e)}`);
       if (generation !== this.generation || !profile) {
         return this._state;
       }

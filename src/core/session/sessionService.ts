@@ -32,6 +32,7 @@ import {
   SessionChangedError,
   SessionExpiredError,
   isApiError,
+  errorText,
 } from '../errors';
 import { rememberSecret } from '../../api/http/redact';
 import { DisposableBase, Emitter } from '../events';
@@ -151,7 +152,7 @@ export class SessionService extends DisposableBase {
       this.fire('restore');
       if (read.authOrigin === undefined) {
         await this.writeStore(s).catch((e: unknown) =>
-          this.logger.warn(`Could not record the auth host of the stored session: ${e instanceof Error ? e.message : String(e)}`),
+          this.logger.warn(`Could not record the auth host of the stored session: ${errorText(e)}`),
         );
       }
     }
@@ -504,7 +505,7 @@ export class SessionService extends DisposableBase {
       this.listedOrganizations = list;
       dto = list.find((o) => o.id === orgId);
     } catch (e) {
-      this.logger.warn(`Could not list organizations: ${e instanceof Error ? e.message : String(e)}`);
+      this.logger.warn(`Could not list organizations: ${errorText(e)}`);
     }
     dto ??= await orgs.get(orgId);
     return toOrganization(dto);
@@ -568,7 +569,7 @@ export class SessionService extends DisposableBase {
     try {
       s = await this.store.read();
     } catch (e) {
-      this.logger.warn(`Could not read the session after a change in another window: ${e instanceof Error ? e.message : String(e)}`);
+      this.logger.warn(`Could not read the session after a change in another window: ${errorText(e)}`);
       return;
     }
     if (this.writesInFlight > 0 || seq !== this.writeSeq) {
@@ -601,9 +602,7 @@ export class SessionService extends DisposableBase {
     this.logger.warn('The Appcircle credential was refused; the session has ended');
     this.dropMemory();
     this.fire('expired', cause);
-    await this.writeStore(null).catch((e: unknown) =>
-      this.logger.error(`Could not delete the stored session: ${e instanceof Error ? e.message : String(e)}`),
-    );
+    await this.writeStore(null).catch((e: unknown) => this.logger.error(`Could not delete the stored session: ${errorText(e)}`));
   }
 
   private dropMemory(): void {

@@ -20,6 +20,7 @@ import type { LogFollowerOptions } from '../../core/logs/logFollower';
 import type { Logger } from '../../core/ports';
 import { MAX_MESSAGE_LENGTH, plain } from '../../core/plainText';
 import { describeError } from '../errorMessages';
+import { errorText } from '../../core/errors';
 
 type LogSource = LogFollower['source'];
 export interface LogTarget {
@@ -227,7 +228,7 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
         if (ac.signal.aborted) {
           return;
         }
-        this.logger?.warn(`The rest of ${follower.spilledTo ?? 'a log'} could not be read: ${e instanceof Error ? e.message : String(e)}`);
+        this.logger?.warn(`The rest of ${follower.spilledTo ?? 'a log'} could not be read: ${errorText(e)}`);
         // asked again, it is read again into a new file; this one stays while its editor is open
         this.onDisk.delete(key);
         this.brokenOff.add(follower);
@@ -282,7 +283,7 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
       grew = r === 'replaced' || f.follower.byteLength !== before;
     } catch (e) {
       grew = f.follower.byteLength !== before;
-      this.logger?.info(`Log update of ${f.queueItemId} failed (the next tick tries again): ${e instanceof Error ? e.message : String(e)}`);
+      this.logger?.info(`Log update of ${f.queueItemId} failed (the next tick tries again): ${errorText(e)}`);
     } finally {
       f.busy = false;
     }
@@ -346,7 +347,7 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
     const show = () =>
       void vscode.window
         .showTextDocument(vscode.Uri.file(file), { preview: false })
-        .then(undefined, (e: unknown) => this.logger?.warn(`Could not open ${file}: ${e instanceof Error ? e.message : String(e)}`));
+        .then(undefined, (e: unknown) => this.logger?.warn(`Could not open ${file}: ${errorText(e)}`));
     if (!whenShown) {
       show();
       return onDiskNote(file);
