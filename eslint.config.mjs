@@ -81,6 +81,20 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/platform/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'axios', message: 'src/platform must not use axios.' }],
+          patterns: [
+            { group: ['**/api/**', '**/ui/**'], message: 'src/platform adapts VS Code for src/core: it imports core, never api or ui.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/ui/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { redact } from '../api/http/redact';
+import { redact } from '../core/errors';
 import type { Logger } from '../core/ports';
 
 /** Logger over the "Appcircle" LogOutputChannel; every line goes through redact(). */
