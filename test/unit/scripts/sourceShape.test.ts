@@ -105,7 +105,7 @@ export function importCircles(files: string[]): string[] {
 }
 
 /**
- * What is still over the limits while issue 15 cuts it down. Each entry goes when its file is split; the list
+ * What is still over the limits while the restructuring cuts it down. Each entry goes when its file is split; the list
  * must end empty (a test below says so), so nothing new can join it.
  */
 const NOT_YET = new Set([
