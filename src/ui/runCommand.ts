@@ -3,8 +3,8 @@ import * as vscode from 'vscode';
 import { CommandIds } from '../constants';
 import { SessionExpiredError } from '../core/errors';
 import type { Logger } from '../core/ports';
-import { describeError } from './errorMessages';
-import type { Operation } from './errorMessages';
+import { describeError } from './errors/errorMessages';
+import type { Operation } from './errors/errorMessages';
 
 export interface ErrorReporter {
   report(e: unknown, op: Operation): Promise<void>;

@@ -12,7 +12,7 @@ import {
   UserCancelledError,
   ValidationError,
 } from '../../../src/core/errors';
-import { describeError } from '../../../src/ui/errorMessages';
+import { describeError } from '../../../src/ui/errors/errorMessages';
 
 const api = (kind: ApiErrorKind, extra: Partial<ConstructorParameters<typeof ApiError>[0]> = {}) =>
   new ApiError({ kind, method: 'GET', path: 'identity/v1/organizations', ...extra });
