@@ -26,7 +26,7 @@ import { Settings } from './platform/settings';
 import { currentWorkspaceId } from './platform/workspace';
 import { AppcircleAuthProvider } from './ui/session/authProvider';
 import type { BuildDiagnostics } from './ui/logs/buildDiagnostics';
-import type { Operation } from './ui/errorMessages';
+import type { Operation } from './ui/errors/errorMessages';
 import { LazyContentProvider, LazyTreeDataProvider } from './ui/lazyProviders';
 import type { BuildNotifier } from './ui/builds/notifications';
 import { OrganizationStatusBar } from './ui/session/statusBar';

@@ -32,7 +32,7 @@ import type { ApiKeyArgs, PatArgs } from './ui/session/signIn';
 import { SignInCommands } from './ui/session/signIn';
 import { signOut } from './ui/session/signOut';
 import { CommitStatusBar } from './ui/commit/commitStatusBar';
-import type { Operation } from './ui/errorMessages';
+import type { Operation } from './ui/errors/errorMessages';
 import { LogDocumentProvider } from './ui/logs/logDocument';
 import { LogLanguageFeatures } from './ui/logs/logLanguage';
 import { LogModels } from './ui/logs/logModels';

@@ -1,13 +1,14 @@
 /**
- * Typed errors of the core layer. src/ui puts them into words (src/ui/errorMessages.ts);
+ * Typed errors of the core layer. src/ui puts them into words (src/ui/errors/errorMessages.ts);
  * nothing here carries a secret.
  */
 import { ApiError } from '../api/http/errors';
 export { isApiError } from '../api/http/errors';
+export type { ApiError } from '../api/http/errors';
 /** Redaction for text that reaches the user (ui/ does not import api/). */
 export { redact } from '../api/http/redact';
 
-/** The message of a thrown value, for the extension's log (what is shown to a user goes through ui/errorMessages.ts). */
+/** The message of a thrown value, for the extension's log (what is shown to a user goes through ui/errors/errorMessages.ts). */
 export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { UserCancelledError } from '../core/errors';
 import type { InputField } from '../core/errors';
 import { checkCredentialValue, checkOrganizationId } from '../core/session/validation';
-import { validationMessage } from './errorMessages';
+import { validationMessage } from './errors/validationMessages';
 
 export interface InputOptions {
   field: InputField;

@@ -3,8 +3,8 @@ import * as vscode from 'vscode';
 import { CommandIds } from '../constants';
 import { SessionExpiredError } from '../core/errors';
 import type { Logger } from '../core/ports';
-import { describeError } from './errorMessages';
-import type { Operation } from './errorMessages';
+import { describeError } from './errors/errorMessages';
+import type { Operation } from './errors/errorMessages';
 
 export interface ErrorReporter {
   report(e: unknown, op: Operation): Promise<void>;
@@ -36,7 +36,7 @@ export class MessageErrorReporter implements ErrorReporter {
 export function commandHandler(
   handler: (...args: unknown[]) => Promise<unknown>,
   reporter: ErrorReporter,
-  op: Operation | ((...args: unknown[]) => Operation) = 'other',
+  op: Operation = 'other',
 ): (...args: unknown[]) => Promise<unknown> {
   return async (...args: unknown[]) => {
     try {
@@ -47,7 +47,7 @@ export function commandHandler(
         return undefined;
       }
       // show the message without blocking the command's promise on the user's click
-      void reporter.report(e, typeof op === 'function' ? op(...args) : op);
+      void reporter.report(e, op);
       return undefined;
     }
   };

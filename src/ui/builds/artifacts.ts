@@ -12,7 +12,7 @@ import type { BuildService } from '../../core/builds/buildService';
 import { UserCancelledError } from '../../core/errors';
 import { safePart } from '../../core/fileNames';
 import { MAX_MESSAGE_LENGTH, plain } from '../../core/plainText';
-import { NoArtifactsError, NotAZipError } from '../uiErrors';
+import { NoArtifactsError, NotAZipError } from '../errors/buildErrors';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- Node built-ins on the first download, not at activation */
 const nodeCrypto = (): typeof Crypto => require('node:crypto') as typeof Crypto;

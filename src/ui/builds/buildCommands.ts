@@ -13,7 +13,7 @@ import { LOG_LANGUAGE } from '../../constants';
 import { firstLine, shortHash, statusLook } from '../presentation';
 import { pick } from '../prompts';
 import { BranchNode, BuildNode, LoadMoreNode, MessageNode, ProfileNode, QueueNode, refreshScopeOf } from '../tree/nodes';
-import { NoCommitsError, NothingToChooseError } from '../uiErrors';
+import { NoCommitsError, NothingToChooseError } from '../errors/buildErrors';
 import { downloadArtifactsCommand } from './artifacts';
 
 const LAST_CHOICE_KEY = 'appcircle.startBuild.lastChoice';

@@ -11,7 +11,7 @@ import type { Build } from '../../core/builds/buildModels';
 import type { CommitBuildState, CommitStatusService } from '../../core/commit/commitStatus';
 import { DisposableBase } from '../../core/events';
 import { MAX_MESSAGE_LENGTH, plain } from '../../core/plainText';
-import { describeError } from '../errorMessages';
+import { describeError } from '../errors/errorMessages';
 import { formatDuration, shortHash, statusLook } from '../presentation';
 import { BuildNode } from '../tree/nodes';
 

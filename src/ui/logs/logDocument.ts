@@ -19,7 +19,7 @@ import { LOG_SPILL_THRESHOLD_BYTES, LogFollower, RANGE_IGNORED_INTERVAL_MS } fro
 import type { LogFollowerOptions } from '../../core/logs/logFollower';
 import type { Logger } from '../../core/ports';
 import { MAX_MESSAGE_LENGTH, plain } from '../../core/plainText';
-import { describeError } from '../errorMessages';
+import { describeError } from '../errors/errorMessages';
 import { errorText } from '../../core/errors';
 
 type LogSource = LogFollower['source'];

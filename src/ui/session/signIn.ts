@@ -6,7 +6,7 @@ import type { Credential, OtherWorkspaceSession, SessionInfo } from '../../core/
 import { plain } from '../../core/plainText';
 import type { SessionService } from '../../core/session/sessionService';
 import { requireCredentialValue, requireOrganizationId } from '../../core/session/validation';
-import type { Operation } from '../errorMessages';
+import type { Operation } from '../errors/errorMessages';
 import { askInput, pick } from '../prompts';
 import type { ErrorReporter } from '../runCommand';
 

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { BuildService, DataChange } from '../../core/builds/buildService';
 import { DisposableBase } from '../../core/events';
 import type { SessionService } from '../../core/session/sessionService';
-import { describeError } from '../errorMessages';
+import { describeError } from '../errors/errorMessages';
 import type { AppcircleNode } from './nodes';
 import { BranchNode, BuildNode, LoadMoreNode, MessageNode, ProfileNode, refreshScopeOf } from './nodes';
 

@@ -180,6 +180,12 @@ describe('sandbox: request log and control routes', () => {
     await sb.stop();
     fs.rmSync(path.dirname(logFile), { recursive: true, force: true });
   });
+  /** The sandbox writes the log through an asynchronous stream: wait until it holds a line per request so far. */
+  const logCaughtUp = () =>
+    until(
+      () => fs.existsSync(logFile) && fs.readFileSync(logFile, 'utf8').trim().split('\n').length >= sb.requests.length,
+      'the log file to catch up',
+    );
 
   it('logs method, path, query, selected headers, status, field names of token bodies; never a secret or the Authorization value', async () => {
     sb.reset();
@@ -203,6 +209,7 @@ describe('sandbox: request log and control routes', () => {
     );
     assert.equal(api?.userAgent, 'Appcircle CLI/1.0.3');
     assert.deepEqual([empty?.status, empty?.hasAuth, empty?.bearerEmpty], [401, true, true]);
+    await logCaughtUp();
     const text = JSON.stringify(sb.requests) + fs.readFileSync(logFile, 'utf8');
     for (const secret of [DEMO_PAT, DEMO_API_KEY.secret, t, t.split('.')[2] ?? '']) {
       assert.ok(!text.includes(secret), 'no secret in the log');
@@ -210,10 +217,7 @@ describe('sandbox: request log and control routes', () => {
   });
 
   it('requestLogFile: one JSON object per line, in order', async () => {
-    await until(
-      () => fs.existsSync(logFile) && fs.readFileSync(logFile, 'utf8').trim().split('\n').length >= sb.requests.length,
-      'the log file to catch up',
-    );
+    await logCaughtUp();
     const lines = fs
       .readFileSync(logFile, 'utf8')
       .trim()

@@ -50,7 +50,7 @@ describe('scripts: three bundles, loaded as they are needed; axios without form-
     for (const f of [
       'src/api/http/httpClient.ts',
       'src/core/builds/buildService.ts',
-      'src/ui/errorMessages.ts',
+      'src/ui/errors/errorMessages.ts',
       'src/ui/tree/buildsTree.ts',
     ]) {
       assert.ok(!ext.includes(f), `${f} is not loaded at activation`);

@@ -114,7 +114,6 @@ const NOT_YET = new Set([
   'src/core/logs/logParser.ts',
   'src/core/session/sessionService.ts',
   'src/ui/builds/buildCommands.ts',
-  'src/ui/errorMessages.ts',
   'src/ui/logs/logDocument.ts',
   'src/container.ts',
   'src/ui/commit/commitStatusBar.ts',

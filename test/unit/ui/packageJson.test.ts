@@ -16,13 +16,53 @@ interface Manifest {
     viewsWelcome: { view: string; when?: string; contents: string }[];
     configuration: { properties: Record<string, { scope?: string }> };
     authentication: { id: string }[];
+    languages: { id: string }[];
   };
 }
 
 const root = path.resolve(__dirname, '..', '..', '..', '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest;
 const KNOWN_CONTEXT: (keyof ContextKeys)[] = ['appcircle.signedIn', 'appcircle.canSwitchOrganization', 'appcircle.noProfiles'];
-const BUILTIN = new Set(['view', 'viewItem', 'false', 'true', 'editorLangId', 'resourceScheme', 'isWeb']);
+/** The built-in context keys the when clauses use, by name: a misspelt one is unknown, not "some lowercase word". */
+const BUILTIN_KEYS = new Set(['view', 'viewItem', 'editorLangId']);
+const LITERALS = new Set(['true', 'false']);
+
+interface KnownValues {
+  views: Set<string>;
+  languages: Set<string>;
+}
+
+/**
+ * What is wrong in one when clause: a context key that is neither ours nor a built-in one in use, or a view or
+ * language id compared with that is not contributed. The right side of `=~` (a regex over contextValue words) and of
+ * `viewItem ==` is a value, not a key.
+ */
+function whenProblems(when: string, known: KnownValues): string[] {
+  const problems: string[] = [];
+  const key = (k: string) => {
+    const ok = k.startsWith('appcircle.') ? (KNOWN_CONTEXT as string[]).includes(k) : BUILTIN_KEYS.has(k) || LITERALS.has(k);
+    if (!ok) {
+      problems.push(`unknown context key ${k} in "${when}"`);
+    }
+  };
+  const rest = when
+    .replace(/([\w.]+)\s*=~\s*\/(?:\\.|[^\\/])*\/\w*/g, (_, k: string) => {
+      key(k);
+      return ' ';
+    })
+    .replace(/([\w.]+)\s*(?:==|!=)\s*([\w.-]+)/g, (_, k: string, v: string) => {
+      key(k);
+      const values = k === 'view' ? known.views : k === 'editorLangId' ? known.languages : undefined;
+      if (values && !values.has(v)) {
+        problems.push(`unknown ${k} ${v} in "${when}"`);
+      }
+      return ' ';
+    });
+  for (const k of rest.match(/[A-Za-z][\w.-]*/g) ?? []) {
+    key(k);
+  }
+  return problems;
+}
 
 describe('package.json consistency', () => {
   it('activates after startup (the status bar shows from the start) but never eagerly ("*"); main points at the bundle', () => {
@@ -74,16 +114,29 @@ describe('package.json consistency', () => {
     }
     const views = manifest.contributes.views.appcircle?.map((v) => v.id) ?? [];
     assert.deepEqual(views.sort(), [...viewIds].sort());
-    for (const when of whens) {
-      for (const token of when.match(/[A-Za-z][\w.]*/g) ?? []) {
-        if (token.startsWith('appcircle.')) {
-          if (!viewIds.has(token) && !commandIds.has(token)) {
-            assert.ok((KNOWN_CONTEXT as string[]).includes(token), `unknown context key ${token} in "${when}"`);
-          }
-        } else {
-          assert.ok(BUILTIN.has(token) || /^[a-z]+$/.test(token), `unknown token ${token} in "${when}"`);
-        }
-      }
+    const languages = new Set(manifest.contributes.languages.map((l) => l.id));
+    assert.ok(whens.length >= 20, `${whens.length} when clauses checked`);
+    assert.deepEqual(
+      whens.flatMap((w) => whenProblems(w, { views: viewIds, languages })),
+      [],
+    );
+  });
+
+  it('the when-clause check catches a misspelt key, view or language (and passes the real clauses)', () => {
+    const known = { views: new Set<string>([ViewIds.builds, ViewIds.activeBuilds]), languages: new Set(['appcircle-log']) };
+    assert.deepEqual(whenProblems('(view == appcircle.builds || view == appcircle.activeBuilds) && viewItem =~ /\\bretry\\b/', known), []);
+    assert.deepEqual(whenProblems('!appcircle.signedIn || editorLangId == appcircle-log && false', known), []);
+    const typos: [string, string][] = [
+      ['viewItm =~ /\\bbuild\\b/', 'unknown context key viewItm'],
+      ['view == appcircle.builds && viewitem == branch', 'unknown context key viewitem'],
+      ['editorLangid == appcircle-log', 'unknown context key editorLangid'],
+      ['resourcescheme == file', 'unknown context key resourcescheme'],
+      ['appcircle.signedin', 'unknown context key appcircle.signedin'],
+      ['view == appcircle.build', 'unknown view appcircle.build'],
+      ['editorLangId == appcircle-logs', 'unknown editorLangId appcircle-logs'],
+    ];
+    for (const [when, problem] of typos) {
+      assert.deepEqual(whenProblems(when, known), [`${problem} in "${when}"`], when);
     }
   });
 
@@ -128,7 +181,6 @@ describe('package.json capabilities', () => {
   it('works in restricted mode (untrusted workspaces), ignoring the workspace poll interval and notification mode there', () => {
     const m = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
       capabilities?: { untrustedWorkspaces?: { supported?: boolean | string; restrictedConfigurations?: string[]; description?: string } };
-      contributes: { configuration: { properties: Record<string, { scope?: string }> } };
     };
     const u = m.capabilities?.untrustedWorkspaces;
     // 'limited' is what VS Code calls "works, with these workspace settings ignored"
@@ -136,10 +188,6 @@ describe('package.json capabilities', () => {
     // an untrusted workspace cannot widen build notifications to every build of the organization (N15)
     assert.deepEqual(u?.restrictedConfigurations, ['appcircle.builds.pollInterval', 'appcircle.notifications.buildFinished']);
     assert.ok(u?.description && u.description.length > 20);
-    // every setting a workspace could use to move the credential is application-scoped
-    const props = m.contributes.configuration.properties;
-    for (const k of ['appcircle.apiUrl', 'appcircle.authUrl', 'appcircle.dashboardUrl', 'appcircle.allowInsecureHttp']) {
-      assert.equal(props[k]?.scope, 'application', k);
-    }
+    // (that every setting a workspace could use to move the credential is application-scoped: "endpoint settings …" above)
   });
 });

@@ -21,9 +21,9 @@ import {
 import { Settings } from '../../../src/platform/settings';
 import type { ArtifactTarget } from '../../../src/ui/builds/artifacts';
 import { artifactFileName, downloadTo } from '../../../src/ui/builds/artifacts';
-import { describeError } from '../../../src/ui/errorMessages';
+import { describeError } from '../../../src/ui/errors/errorMessages';
 import { ProfileNode } from '../../../src/ui/tree/nodes';
-import { NotAZipError } from '../../../src/ui/uiErrors';
+import { NotAZipError } from '../../../src/ui/errors/buildErrors';
 import { fake } from '../fakes/vscodeFake';
 import type { UiHarness } from './harness';
 import { bootExtension } from './harness';

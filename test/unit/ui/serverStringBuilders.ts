@@ -16,7 +16,7 @@ import type { SessionInfo } from '../../../src/core/session/models';
 import type { SessionService } from '../../../src/core/session/sessionService';
 import { BuildCommands } from '../../../src/ui/builds/buildCommands';
 import { commitItemView } from '../../../src/ui/commit/commitStatusBar';
-import { describeError } from '../../../src/ui/errorMessages';
+import { describeError } from '../../../src/ui/errors/errorMessages';
 import { finishedMessage } from '../../../src/ui/builds/notifications';
 import { OrganizationStatusBar } from '../../../src/ui/session/statusBar';
 import { BuildNode, ProfileNode } from '../../../src/ui/tree/nodes';
