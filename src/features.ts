@@ -23,13 +23,15 @@ import type { Settings } from './platform/settings';
 import { VsCodeWorkspaceFiles } from './platform/workspaceFiles';
 import { BuildDiagnostics } from './ui/logs/buildDiagnostics';
 import { BuildCommands } from './ui/builds/buildCommands';
+import type { BuildRef } from './ui/builds/buildRef';
+import { toBuildRef } from './ui/builds/buildRef';
+import { StartBuildWizard } from './ui/builds/startBuild';
 import { CommitCommands } from './ui/commit/commitCommands';
 import { LogCommands } from './ui/logs/logCommands';
 import { OrganizationCommands } from './ui/session/organization';
 import type { ErrorReporter } from './ui/runCommand';
 import { MessageErrorReporter, commandHandler } from './ui/runCommand';
-import type { ApiKeyArgs, PatArgs } from './ui/session/signIn';
-import { SignInCommands } from './ui/session/signIn';
+import { SignInCommands, isApiKeyArgs, isPatArgs } from './ui/session/signIn';
 import { signOut } from './ui/session/signOut';
 import { CommitStatusBar } from './ui/commit/commitStatusBar';
 import type { Operation } from './ui/errors/errorMessages';
@@ -97,31 +99,33 @@ export class Features extends DisposableBase {
 
     const add = (id: CommandId, handler: (...args: unknown[]) => Promise<unknown>, op?: Operation) =>
       this.commands.set(id, commandHandler(handler, reporter, op));
+    // a build command's argument, whoever invoked it, is resolved here and only here (src/ui/builds/buildRef.ts)
+    const addBuild = (id: CommandId, handler: (ref: BuildRef | undefined) => Promise<unknown>, op?: Operation) =>
+      add(id, (a) => handler(toBuildRef(a)), op);
     const signIn = new SignInCommands(session, reporter, process.env, host.context.extensionMode);
     const orgCommands = new OrganizationCommands(session, host.organizations);
     add(CommandIds.login, () => signIn.login(), 'signInPat');
-    add(CommandIds.loginWithPat, (a) => signIn.loginWithPat(a as PatArgs | undefined), 'signInPat');
-    add(CommandIds.loginWithApiKey, (a) => signIn.loginWithApiKey(a as ApiKeyArgs | undefined), 'signInApiKey');
+    add(CommandIds.loginWithPat, (a) => signIn.loginWithPat(isPatArgs(a) ? a : undefined), 'signInPat');
+    add(CommandIds.loginWithApiKey, (a) => signIn.loginWithApiKey(isApiKeyArgs(a) ? a : undefined), 'signInApiKey');
     add(CommandIds.logout, () => signOut(session), 'signOut');
     add(CommandIds.selectOrganization, (a) => orgCommands.selectOrganization(a as { organizationId: string } | undefined), 'switch');
     add(CommandIds.showLog, () => Promise.resolve(logger.show()));
+    const starts = new StartBuildWizard(this.builds, session, host.context.globalState, () => readGitInfo().then((g) => g.branches));
     const bc = new BuildCommands(
       this.builds,
-      session,
       host.context.globalState,
       () => settings.endpoints().dashboardUrl,
-      () => readGitInfo().then((g) => g.branches),
       () => settings.endpoints().allowInsecureHttp,
     );
     add(CommandIds.refresh, (n) => Promise.resolve(bc.refresh(n)), 'load');
-    add(CommandIds.startBuild, (n) => bc.startBuild(n), 'startBuild');
-    add(CommandIds.rebuild, (n) => bc.rebuild(n), 'startBuild');
-    add(CommandIds.cancelBuild, (n) => bc.cancel(n), 'cancelBuild');
-    add(CommandIds.showBuildLog, (n) => bc.showLog(n), 'load');
+    addBuild(CommandIds.startBuild, (r) => starts.start(r), 'startBuild');
+    addBuild(CommandIds.rebuild, (r) => starts.rebuild(r), 'startBuild');
+    addBuild(CommandIds.cancelBuild, (r) => bc.cancel(r), 'cancelBuild');
+    addBuild(CommandIds.showBuildLog, (r) => bc.showLog(r), 'load');
     // the folder is never an argument: the dialog asks (S17)
-    add(CommandIds.downloadArtifacts, (n) => bc.downloadArtifacts(n), 'download');
-    add(CommandIds.openInAppcircle, (n) => bc.openInAppcircle(n));
-    add(CommandIds.copyBuildId, (n) => bc.copyBuildId(n));
+    addBuild(CommandIds.downloadArtifacts, (r) => bc.downloadArtifacts(r), 'download');
+    addBuild(CommandIds.openInAppcircle, (r) => bc.openInAppcircle(r));
+    addBuild(CommandIds.copyBuildId, (r) => bc.copyBuildId(r));
     add(CommandIds.loadMore, (n) => Promise.resolve(bc.loadMore(n)), 'load');
     add(CommandIds.retry, (n) => Promise.resolve(bc.retry(n)), 'load');
 
@@ -129,7 +133,7 @@ export class Features extends DisposableBase {
     const logModels = this._register(new LogModels());
     const logFeatures = this._register(new LogLanguageFeatures(logModels));
     this.diagnostics = this._register(new BuildDiagnostics(logModels, this.builds, session, new VsCodeWorkspaceFiles()));
-    const logCommands = new LogCommands(this.diagnostics, (n) => bc.logUriFor(n));
+    const logCommands = new LogCommands(this.diagnostics, (n) => bc.logUriFor(toBuildRef(n)));
     add(CommandIds.goToFirstError, (u) => logFeatures.goToFirstError(u));
     add(CommandIds.showBuildProblems, (n) => logCommands.showProblems(n), 'load');
 
@@ -138,7 +142,7 @@ export class Features extends DisposableBase {
       new CommitStatusService({ builds: this.builds, session, clock: systemClock, logger: componentLogger(logger, 'commit') }),
     );
     this._register(new CommitStatusBar(this.commitStatus));
-    const commitCommands = new CommitCommands(this.commitStatus, session, (a) => bc.startBuild(a));
+    const commitCommands = new CommitCommands(this.commitStatus, session, (r) => starts.start(r));
     add(CommandIds.buildThisCommit, () => commitCommands.buildThisCommit(), 'startBuild');
   }
 

@@ -32,13 +32,16 @@ export class MessageErrorReporter implements ErrorReporter {
   }
 }
 
-/** A command's handler wrapped so that it never rejects: cancellation is silent, errors become a message. */
-export function commandHandler(
-  handler: (...args: unknown[]) => Promise<unknown>,
+/**
+ * A command's handler wrapped so that it never rejects: cancellation is silent, errors become a message. Also the
+ * wrapper of a step a command runs on its own (Sign In's chooser items), so the rules below are the only ones.
+ */
+export function commandHandler<A extends unknown[], R>(
+  handler: (...args: A) => Promise<R>,
   reporter: ErrorReporter,
   op: Operation = 'other',
-): (...args: unknown[]) => Promise<unknown> {
-  return async (...args: unknown[]) => {
+): (...args: A) => Promise<R | undefined> {
+  return async (...args: A) => {
     try {
       return await handler(...args);
     } catch (e) {

@@ -1,5 +1,6 @@
 /** "Build finished" notifications per appcircle.notifications.buildFinished; several at once → one summary. */
 import * as vscode from 'vscode';
+import { CommandIds, ViewIds } from '../../constants';
 import { BuildStatus, isFailure, isTerminal } from '../../core/builds/buildModels';
 import type { BuildService, FinishedBuild } from '../../core/builds/buildService';
 import { DisposableBase } from '../../core/events';
@@ -96,7 +97,7 @@ export class BuildNotifier extends DisposableBase {
       const show = failed ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
       const picked = await show(summaryMessage(list), open);
       if (picked === open) {
-        await vscode.commands.executeCommand('appcircle.builds.focus');
+        await vscode.commands.executeCommand(`${ViewIds.builds}.focus`);
       }
       return;
     }
@@ -124,13 +125,13 @@ export class BuildNotifier extends DisposableBase {
           : vscode.window.showErrorMessage;
     const picked = await show(finishedMessage(b), ...actions);
     if (picked === showLog) {
-      await vscode.commands.executeCommand('appcircle.showBuildLog', b);
+      await vscode.commands.executeCommand(CommandIds.showBuildLog, b);
     } else if (picked === problems) {
-      await vscode.commands.executeCommand('appcircle.showBuildProblems', b);
+      await vscode.commands.executeCommand(CommandIds.showBuildProblems, b);
     } else if (picked === download) {
-      await vscode.commands.executeCommand('appcircle.downloadArtifacts', b);
+      await vscode.commands.executeCommand(CommandIds.downloadArtifacts, b);
     } else if (picked === open) {
-      await vscode.commands.executeCommand('appcircle.openInAppcircle', b);
+      await vscode.commands.executeCommand(CommandIds.openInAppcircle, b);
     }
   }
 }

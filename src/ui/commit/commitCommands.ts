@@ -6,13 +6,14 @@ import { NotSignedInError } from '../../core/errors';
 import { plain } from '../../core/plainText';
 import type { SessionService } from '../../core/session/sessionService';
 import { shortHash } from '../presentation';
-import type { StartBuildArgs } from '../builds/buildCommands';
+import type { BuildRef } from '../builds/buildRef';
+import { toBuildRef } from '../builds/buildRef';
 
 export class CommitCommands {
   constructor(
     private readonly status: CommitStatusService,
     private readonly session: SessionService,
-    private readonly startBuild: (args: StartBuildArgs) => Promise<StartedBuild | undefined>,
+    private readonly startBuild: (ref: BuildRef | undefined) => Promise<StartedBuild | undefined>,
   ) {}
 
   async buildThisCommit(): Promise<StartedBuild | undefined> {
@@ -70,7 +71,8 @@ export class CommitCommands {
         return picked === again ? this.buildThisCommit() : undefined;
       }
       case 'ok': {
-        const started = await this.startBuild({ profileId: t.profile.id, branchId: t.branch.id, commitId: t.commitId });
+        // the server's ids, checked as a caller's would be (S17)
+        const started = await this.startBuild(toBuildRef({ profileId: t.profile.id, branchId: t.branch.id, commitId: t.commitId }));
         void this.status.refresh();
         return started;
       }

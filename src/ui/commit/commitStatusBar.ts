@@ -1,7 +1,8 @@
 /**
  * The build of the commit you are on, beside the organization in the status bar: `$(pass-filled) main · abc1234`
  * (succeeded), `$(sync~spin)` with the elapsed time (running), `$(error)` (failed), `$(circle-outline) not built`,
- * and no item when the workspace has no matching build profile. Click: the build's log, or Build This Commit.
+ * and no item when the workspace has no matching build profile. Click: the build's log (its `BuildRef`), or Build
+ * This Commit.
  * The elapsed time ticks on a local one-second timer while the build runs (no request).
  */
 import * as vscode from 'vscode';
@@ -13,7 +14,7 @@ import { DisposableBase } from '../../core/events';
 import { MAX_MESSAGE_LENGTH, plain } from '../../core/plainText';
 import { describeError } from '../errors/errorMessages';
 import { formatDuration, shortHash, statusLook } from '../presentation';
-import { BuildNode } from '../tree/nodes';
+import { buildRefOf } from '../builds/buildRef';
 
 export interface CommitItemView {
   text: string;
@@ -55,87 +56,108 @@ function clock(sec: number): string {
   return s >= 3600 ? `${Math.floor(s / 3600)}:${pad(Math.floor((s % 3600) / 60))}:${pad(s % 60)}` : `${Math.floor(s / 60)}:${pad(s % 60)}`;
 }
 
+type Shown = Exclude<CommitBuildState, { kind: 'none' }>;
+
+/** The tooltip's first lines, the same in every state. */
+interface Where {
+  /** `main · abc1234` */
+  where: string;
+  lines: string[];
+}
+
+function whereOf(s: Shown): Where {
+  const head = s.head;
+  // the branch is the repository's (git allows `$(…)` in a branch name) and the rest the server's: all made inert (N13)
+  const branchName = plain(head.branch) || vscode.l10n.t('detached HEAD');
+  return {
+    where: `${branchName} · ${plain(shortHash(head.commit))}`,
+    lines: [
+      vscode.l10n.t('Appcircle build of this commit'),
+      '',
+      vscode.l10n.t('Profile: {0}', plain(s.profile.name)),
+      vscode.l10n.t('Branch: {0}', branchName),
+      vscode.l10n.t('Commit: {0}', plain(shortHash(head.commit))),
+    ],
+  };
+}
+
+function notBuiltView(s: Extract<CommitBuildState, { kind: 'notBuilt' }>, { where, lines }: Where): CommitItemView {
+  if (s.following) {
+    return {
+      text: `$(loading~spin) ${vscode.l10n.t('{0} waiting for Appcircle', where)}`,
+      tooltip: [
+        ...lines,
+        '',
+        vscode.l10n.t('Pushed: waiting for Appcircle to start a build of this commit (it learns of pushes through its webhook).'),
+      ].join('\n'),
+      visible: true,
+    };
+  }
+  return {
+    text: `$(circle-outline) ${vscode.l10n.t('{0} not built', where)}`,
+    tooltip: [
+      ...lines,
+      '',
+      s.branch
+        ? vscode.l10n.t('No Appcircle build of this commit yet. Click to build it.')
+        : vscode.l10n.t('Appcircle has no branch {0} in this profile yet. Push the branch first.', plain(s.head.branch)),
+    ].join('\n'),
+    command: { command: CommandIds.buildThisCommit, title: vscode.l10n.t('Build This Commit') },
+    visible: true,
+  };
+}
+
+function buildView(s: Extract<CommitBuildState, { kind: 'build' }>, { where, lines }: Where, now: number): CommitItemView {
+  const b = s.build;
+  const look = statusLook(b.status, b.hasWarning);
+  const time = elapsedText(b, now);
+  const running = isActive(b.status);
+  const text = `${icon(b)} ${where}${running && time ? ` · ${time}` : ''}`;
+  const details = [
+    vscode.l10n.t('Build: {0}', look.label),
+    time ? (running ? vscode.l10n.t('Running for {0}', time) : vscode.l10n.t('Duration: {0}', time)) : undefined,
+    b.author ? vscode.l10n.t('Author: {0}', plain(b.author)) : undefined,
+    b.workflowName ? vscode.l10n.t('Workflow: {0}', plain(b.workflowName)) : undefined,
+    '',
+    vscode.l10n.t('Click to open the build log.'),
+  ].filter((x): x is string => x !== undefined);
+  return {
+    text,
+    tooltip: [...lines, ...details].join('\n'),
+    command: {
+      command: CommandIds.showBuildLog,
+      title: vscode.l10n.t('Show Build Log'),
+      arguments: [buildRefOf(b, s.profile, s.branch)],
+    },
+    visible: true,
+  };
+}
+
 /** What the item shows for a state (pure, for tests). */
 export function commitItemView(s: CommitBuildState, now: number): CommitItemView {
   if (s.kind === 'none') {
     return { text: '', tooltip: '', visible: false };
   }
-  const head = s.head;
-  // the branch is the repository's (git allows `$(…)` in a branch name) and the rest the server's: all made inert (N13)
-  const branchName = plain(head.branch) || vscode.l10n.t('detached HEAD');
-  const where = `${branchName} · ${plain(shortHash(head.commit))}`;
-  const lines = [
-    vscode.l10n.t('Appcircle build of this commit'),
-    '',
-    vscode.l10n.t('Profile: {0}', plain(s.profile.name)),
-    vscode.l10n.t('Branch: {0}', branchName),
-    vscode.l10n.t('Commit: {0}', plain(shortHash(head.commit))),
-  ];
-  const buildThis = { command: CommandIds.buildThisCommit, title: vscode.l10n.t('Build This Commit') };
+  const w = whereOf(s);
   switch (s.kind) {
     case 'loading':
       return {
-        text: `$(loading~spin) ${where}`,
-        tooltip: [...lines, '', vscode.l10n.t('Looking for the build of this commit…')].join('\n'),
+        text: `$(loading~spin) ${w.where}`,
+        tooltip: [...w.lines, '', vscode.l10n.t('Looking for the build of this commit…')].join('\n'),
         visible: true,
       };
     case 'error': {
       const why = describeError(s.error, 'load')?.message ?? plain(String(s.error), MAX_MESSAGE_LENGTH);
       return {
-        text: `$(warning) ${where}`,
-        tooltip: [...lines, '', vscode.l10n.t('The build of this commit could not be looked up: {0}', why)].join('\n'),
+        text: `$(warning) ${w.where}`,
+        tooltip: [...w.lines, '', vscode.l10n.t('The build of this commit could not be looked up: {0}', why)].join('\n'),
         visible: true,
       };
     }
     case 'notBuilt':
-      if (s.following) {
-        return {
-          text: `$(loading~spin) ${vscode.l10n.t('{0} waiting for Appcircle', where)}`,
-          tooltip: [
-            ...lines,
-            '',
-            vscode.l10n.t('Pushed: waiting for Appcircle to start a build of this commit (it learns of pushes through its webhook).'),
-          ].join('\n'),
-          visible: true,
-        };
-      }
-      return {
-        text: `$(circle-outline) ${vscode.l10n.t('{0} not built', where)}`,
-        tooltip: [
-          ...lines,
-          '',
-          s.branch
-            ? vscode.l10n.t('No Appcircle build of this commit yet. Click to build it.')
-            : vscode.l10n.t('Appcircle has no branch {0} in this profile yet. Push the branch first.', plain(head.branch)),
-        ].join('\n'),
-        command: buildThis,
-        visible: true,
-      };
-    case 'build': {
-      const b = s.build;
-      const look = statusLook(b.status, b.hasWarning);
-      const time = elapsedText(b, now);
-      const running = isActive(b.status);
-      const text = `${icon(b)} ${where}${running && time ? ` · ${time}` : ''}`;
-      const details = [
-        vscode.l10n.t('Build: {0}', look.label),
-        time ? (running ? vscode.l10n.t('Running for {0}', time) : vscode.l10n.t('Duration: {0}', time)) : undefined,
-        b.author ? vscode.l10n.t('Author: {0}', plain(b.author)) : undefined,
-        b.workflowName ? vscode.l10n.t('Workflow: {0}', plain(b.workflowName)) : undefined,
-        '',
-        vscode.l10n.t('Click to open the build log.'),
-      ].filter((x): x is string => x !== undefined);
-      return {
-        text,
-        tooltip: [...lines, ...details].join('\n'),
-        command: {
-          command: CommandIds.showBuildLog,
-          title: vscode.l10n.t('Show Build Log'),
-          arguments: [new BuildNode(b, s.profile, s.branch, now)],
-        },
-        visible: true,
-      };
-    }
+      return notBuiltView(s, w);
+    case 'build':
+      return buildView(s, w, now);
   }
 }
 

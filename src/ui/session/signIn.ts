@@ -9,6 +9,7 @@ import { requireCredentialValue, requireOrganizationId } from '../../core/sessio
 import type { Operation } from '../errors/errorMessages';
 import { askInput, pick } from '../prompts';
 import type { ErrorReporter } from '../runCommand';
+import { commandHandler } from '../runCommand';
 
 export interface PatArgs {
   pat: string;
@@ -59,7 +60,7 @@ export class SignInCommands {
           label: `$(account) ${vscode.l10n.t('Use {0}, {1}', plain(o.account), plain(o.organizationName))}`,
           description: vscode.l10n.t('signed in in {0}', plain(o.workspaceName)),
           run: () =>
-            this.withReport(o.kind === 'apiKey' ? 'signInApiKey' : o.kind === 'pat' ? 'signInPat' : 'signInToken', () =>
+            this.reported(o.kind === 'apiKey' ? 'signInApiKey' : o.kind === 'pat' ? 'signInPat' : 'signInToken', () =>
               this.session.signInWithOtherSession(o),
             ),
         });
@@ -71,7 +72,7 @@ export class SignInCommands {
         items.push({
           label: `$(terminal) ${vscode.l10n.t('Use {0} from the environment', variable)}`,
           detail: vscode.l10n.t('A ready-made access token; it cannot be renewed or switched to another organization.'),
-          run: () => this.withReport('signInToken', () => this.signIn({ kind: 'accessToken', token, source: variable })),
+          run: () => this.reported('signInToken', () => this.signIn({ kind: 'accessToken', token, source: variable })),
         });
       }
     }
@@ -90,7 +91,7 @@ export class SignInCommands {
     if (await this.guardSignedIn()) {
       return undefined;
     }
-    const fromArgs = isPatArgs(args);
+    const fromArgs = args !== undefined;
     if (fromArgs) {
       await this.confirmCredentialArgs(
         vscode.l10n.t(
@@ -119,7 +120,7 @@ export class SignInCommands {
     let name: string;
     let secret: string;
     let organizationId: string | undefined;
-    if (isApiKeyArgs(args)) {
+    if (args) {
       await this.confirmCredentialArgs(
         vscode.l10n.t(
           'A link or another extension asks to sign you in to Appcircle with an API key it supplies. Continue only if you started this sign-in yourself: you would work in the organization that key belongs to.',
@@ -215,20 +216,18 @@ export class SignInCommands {
     return Promise.resolve(true);
   }
 
-  private async withReport<T>(op: Operation, fn: () => Promise<T>): Promise<T | undefined> {
-    try {
-      return await fn();
-    } catch (e) {
-      void this.reporter.report(e, op);
-      return undefined;
-    }
+  /** A sign-in run from the chooser: its errors reported by the one command wrapper, as the command's own would be. */
+  private reported<T>(op: Operation, fn: () => Promise<T>): Promise<T | undefined> {
+    return commandHandler(fn, this.reporter, op)();
   }
 }
 
-function isPatArgs(a: unknown): a is PatArgs {
+/** A command argument that carries a Personal Access Key (still confirmed by the user before it is used). */
+export function isPatArgs(a: unknown): a is PatArgs {
   return !!a && typeof a === 'object' && typeof (a as PatArgs).pat === 'string';
 }
 
-function isApiKeyArgs(a: unknown): a is ApiKeyArgs {
+/** A command argument that carries an API key name and secret (still confirmed by the user before it is used). */
+export function isApiKeyArgs(a: unknown): a is ApiKeyArgs {
   return !!a && typeof a === 'object' && typeof (a as ApiKeyArgs).name === 'string' && typeof (a as ApiKeyArgs).secret === 'string';
 }

@@ -1,5 +1,6 @@
 /** Tree nodes are data objects with stable ids; getTreeItem() builds a fresh TreeItem (ARCHITECTURE.md §4). */
 import * as vscode from 'vscode';
+import { CommandIds } from '../../constants';
 import type { Branch, Build, BuildProfile, BuildStatusCode, QueueEntry } from '../../core/builds/buildModels';
 import { BuildStatus, isActive, QueueItemStatus } from '../../core/builds/buildModels';
 import type { DataChange } from '../../core/builds/buildService';
@@ -103,7 +104,7 @@ export class BuildNode {
     item.description = [shortHash(b.commitHash), elapsed ?? formatDuration(b.durationSec)].filter(Boolean).join(' · ');
     item.contextValue = buildContextValue(b.status, true);
     item.accessibilityInformation = { label: `${look.label}: ${item.label as string}` };
-    item.command = { command: 'appcircle.showBuildLog', title: vscode.l10n.t('Show Log'), arguments: [this] };
+    item.command = { command: CommandIds.showBuildLog, title: vscode.l10n.t('Show Log'), arguments: [this] };
     return item;
   }
   /** Markdown tooltip, built only when hovered (resolveTreeItem). */
@@ -148,7 +149,7 @@ export class LoadMoreNode {
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('ellipsis');
     item.contextValue = 'loadMore';
-    item.command = { command: 'appcircle.loadMore', title: vscode.l10n.t('Load more…'), arguments: [this] };
+    item.command = { command: CommandIds.loadMore, title: vscode.l10n.t('Load more…'), arguments: [this] };
     return item;
   }
 }
@@ -174,7 +175,7 @@ export class MessageNode {
     item.contextValue = this.retry ? 'message retry' : 'message';
     if (this.retry) {
       item.description = vscode.l10n.t('Retry');
-      item.command = { command: 'appcircle.retry', title: vscode.l10n.t('Retry'), arguments: [this] };
+      item.command = { command: CommandIds.retry, title: vscode.l10n.t('Retry'), arguments: [this] };
       item.tooltip = vscode.l10n.t('{0} — click to retry', this.message);
     }
     return item;
@@ -210,7 +211,7 @@ export class QueueNode {
     ]
       .filter(Boolean)
       .join('\n');
-    item.command = { command: 'appcircle.showBuildLog', title: vscode.l10n.t('Show Log'), arguments: [this] };
+    item.command = { command: CommandIds.showBuildLog, title: vscode.l10n.t('Show Log'), arguments: [this] };
     return item;
   }
 }

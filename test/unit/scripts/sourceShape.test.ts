@@ -113,10 +113,8 @@ const NOT_YET = new Set([
   'src/core/builds/buildService.ts',
   'src/core/logs/logParser.ts',
   'src/core/session/sessionService.ts',
-  'src/ui/builds/buildCommands.ts',
   'src/ui/logs/logDocument.ts',
   'src/container.ts',
-  'src/ui/commit/commitStatusBar.ts',
 ]);
 const pending = (entry: string) => !NOT_YET.has(entry.split(' ')[0]);
 

@@ -3,6 +3,7 @@ import { DEMO_PAT, REPO_NAME } from '../../../sandbox/fixtures';
 import type { Build, BuildProfile, Branch } from '../../../src/core/builds/buildModels';
 import type { CommitBuildState, GitHead } from '../../../src/core/commit/commitStatus';
 import { isPush } from '../../../src/platform/git/headWatcher';
+import { toBuildRef } from '../../../src/ui/builds/buildRef';
 import { commitItemView } from '../../../src/ui/commit/commitStatusBar';
 import { BuildNode } from '../../../src/ui/tree/nodes';
 import { EventEmitter, Uri, fake, fake10 } from '../fakes/vscodeFake';
@@ -52,7 +53,10 @@ describe('ui: the status-bar item of the build of the commit you are on', () => 
       /Profile: Appcircle VS Code Demo\nBranch: main\nCommit: abc1234\nBuild: Succeeded\nDuration: 5m 12s\nAuthor: Dev User/,
     );
     assert.equal(ok.command?.command, 'appcircle.showBuildLog');
-    assert.ok(ok.command?.arguments?.[0] instanceof BuildNode, 'the click opens that build’s log');
+    // the click opens that build's log: its ref, as the tree's row of that build resolves
+    const ref = ok.command?.arguments?.[0];
+    assert.equal(toBuildRef(ref), ref);
+    assert.deepEqual(ref, toBuildRef(new BuildNode(build({}), profile, branch, now)));
     const running = view({
       kind: 'build',
       head,

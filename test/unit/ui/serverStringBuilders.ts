@@ -14,7 +14,8 @@ import type { CommitBuildState } from '../../../src/core/commit/commitStatus';
 import { Emitter } from '../../../src/core/events';
 import type { SessionInfo } from '../../../src/core/session/models';
 import type { SessionService } from '../../../src/core/session/sessionService';
-import { BuildCommands } from '../../../src/ui/builds/buildCommands';
+import { toBuildRef } from '../../../src/ui/builds/buildRef';
+import { StartBuildWizard } from '../../../src/ui/builds/startBuild';
 import { commitItemView } from '../../../src/ui/commit/commitStatusBar';
 import { describeError } from '../../../src/ui/errors/errorMessages';
 import { finishedMessage } from '../../../src/ui/builds/notifications';
@@ -167,15 +168,9 @@ export async function buildStartedMessage(name: string): Promise<string> {
     update: (k: string, v: unknown) => Promise.resolve(void state.set(k, v)),
     keys: () => [...state.keys()],
   } as unknown as vscode.Memento;
-  const commands = new BuildCommands(
-    builds,
-    session,
-    memento,
-    () => 'https://my.appcircle.io',
-    () => Promise.resolve([]),
-  );
+  const wizard = new StartBuildWizard(builds, session, memento, () => Promise.resolve([]));
   const before = fake.messages.length;
-  await commands.startBuild({ profileId: p.id, branchId: b.id });
+  await wizard.start(toBuildRef({ profileId: p.id, branchId: b.id }));
   const shown = fake.messages.slice(before).find((m) => m.message.startsWith('Build started'));
   if (!shown) {
     throw new Error(`no "Build started" message among ${JSON.stringify(fake.messages.slice(before))}`);
