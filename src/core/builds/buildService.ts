@@ -80,10 +80,12 @@ export class BuildService extends DisposableBase {
 
   private readonly _onDidChangeData = this._register(new Emitter<DataChange>());
   readonly onDidChangeData: Event<DataChange> = this._onDidChangeData.event;
+  private readonly _onDidFinishBuilds = this._register(new Emitter<FinishedBuild[]>());
   /** Builds that left the queue during one tick, batched. */
-  readonly onDidFinishBuilds: Event<FinishedBuild[]>;
+  readonly onDidFinishBuilds: Event<FinishedBuild[]> = this._onDidFinishBuilds.event;
+  private readonly _onDidPoll = this._register(new Emitter<PollTick>());
   /** After every successful poll tick (the one scheduler's rhythm; no second timer). */
-  readonly onDidPoll: Event<PollTick>;
+  readonly onDidPoll: Event<PollTick> = this._onDidPoll.event;
 
   private readonly logger: Logger;
 
@@ -92,19 +94,17 @@ export class BuildService extends DisposableBase {
     const { session } = options;
     this.logger = componentLogger(options.logger, 'builds');
     this.request = options.request ?? buildsRequest(session);
-    this.watcher = this._register(
-      new QueueWatcher({
-        request: this.request,
-        isSignedIn: () => session.isSignedIn,
-        logger: this.logger,
-        profileNames: this.profileNames,
-        branchesCache: this.branchesCache,
-        buildsCache: this.buildsCache,
-        changed: (change) => this._onDidChangeData.fire(change),
-      }),
-    );
-    this.onDidFinishBuilds = this.watcher.onDidFinishBuilds;
-    this.onDidPoll = this.watcher.onDidPoll;
+    this.watcher = new QueueWatcher({
+      request: this.request,
+      isSignedIn: () => session.isSignedIn,
+      logger: this.logger,
+      profileNames: this.profileNames,
+      branchesCache: this.branchesCache,
+      buildsCache: this.buildsCache,
+      changed: (change) => this._onDidChangeData.fire(change),
+      finished: (builds) => this._onDidFinishBuilds.fire(builds),
+      polled: (tick) => this._onDidPoll.fire(tick),
+    });
     this.scheduler = this._register(
       new PollingScheduler({
         clock: options.clock,

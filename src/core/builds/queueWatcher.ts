@@ -2,12 +2,11 @@
  * The queue watcher: the work of one poll tick (ARCHITECTURE.md §5). It reads the active queue (B9), keeps the last
  * polled rows, drops the cached branches and builds the queue's moves make stale, and turns a build that left the
  * queue into a FinishedBuild once its final status is read (finalStatus.ts). It also keeps the builds followed from
- * this window. It has no timer: BuildService's PollingScheduler calls poll().
+ * this window. It has no timer and no events: BuildService's PollingScheduler calls poll(), and BuildService
+ * fires what the watcher reports.
  */
 import type { QueueRowDto } from '../../api/buildsApi';
 import { SessionChangedError, errorText } from '../errors';
-import { DisposableBase, Emitter } from '../events';
-import type { Event } from '../events';
 import type { Logger } from '../ports';
 import type { Branch, DataChange, FinishedBuild, PollTick } from './buildModels';
 import { BuildStatus, QueueItemStatus } from './buildModels';
@@ -35,9 +34,13 @@ export interface QueueWatcherDeps {
   buildsCache: KeepLastGoodCache<BuildList>;
   /** The queue, or a profile's branches or builds, changed (BuildService's onDidChangeData). */
   changed(change: DataChange): void;
+  /** Builds that left the queue during one tick, batched (BuildService's onDidFinishBuilds). */
+  finished(builds: FinishedBuild[]): void;
+  /** After every successful poll tick (BuildService's onDidPoll). */
+  polled(tick: PollTick): void;
 }
 
-export class QueueWatcher extends DisposableBase {
+export class QueueWatcher {
   /** Followed-build bookkeeping survives only as long as the window. */
   private readonly watched = new Map<string, WatchInfo>();
   private readonly leaving = new Map<string, Leaving>();
@@ -48,15 +51,7 @@ export class QueueWatcher extends DisposableBase {
   private loaded = false;
   private error: unknown;
 
-  private readonly _onDidFinishBuilds = this._register(new Emitter<FinishedBuild[]>());
-  /** Builds that left the queue during one tick, batched. */
-  readonly onDidFinishBuilds: Event<FinishedBuild[]> = this._onDidFinishBuilds.event;
-  private readonly _onDidPoll = this._register(new Emitter<PollTick>());
-  /** After every successful poll tick (the one scheduler's rhythm; no second timer). */
-  readonly onDidPoll: Event<PollTick> = this._onDidPoll.event;
-
   constructor(private readonly deps: QueueWatcherDeps) {
-    super();
     this.finalStatus = new FinalStatusReader({
       api: deps.request,
       profileName: (id) => deps.profileNames.get(id),
@@ -119,7 +114,7 @@ export class QueueWatcher extends DisposableBase {
     if (this.leaving.size) {
       await this.resolveLeaving();
     }
-    this._onDidPoll.fire({ activeIds: new Set(now.keys()) });
+    this.deps.polled({ activeIds: new Set(now.keys()) });
     return {
       active: rows.length + this.leaving.size,
       activeIds: [...now.keys(), ...[...this.leaving.keys()].filter((id) => !now.has(id))],
@@ -206,7 +201,7 @@ export class QueueWatcher extends DisposableBase {
     }
     if (finished.length) {
       this.invalidateAffected(finished);
-      this._onDidFinishBuilds.fire(finished);
+      this.deps.finished(finished);
     }
   }
 
