@@ -110,7 +110,7 @@ export class AppcircleExtension extends DisposableBase {
     const activeView = this._register(vscode.window.createTreeView<AppcircleNode>(ViewIds.activeBuilds, { treeDataProvider: activeTree }));
     // slow down when the window is unfocused and no Appcircle view is visible
     const isBackground = () => !vscode.window.state.focused && !buildsView.visible && !activeView.visible;
-    const updateBackground = () => this.loaded?.builds.scheduler.setBackground(isBackground());
+    const updateBackground = () => this.loaded?.builds.setBackground(isBackground());
     this._register(vscode.window.onDidChangeWindowState(updateBackground));
     this._register(buildsView.onDidChangeVisibility(updateBackground));
     this._register(activeView.onDidChangeVisibility(updateBackground));

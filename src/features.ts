@@ -88,8 +88,8 @@ export class Features extends DisposableBase {
         gitRemotes: () => readGitInfo().then((g) => g.remotes),
       }),
     );
-    this.builds.scheduler.setBackground(host.isBackground());
-    this._register(settings.onDidChangePolling(() => this.builds.scheduler.reschedule()));
+    this.builds.setBackground(host.isBackground());
+    this._register(settings.onDidChangePolling(() => this.builds.pollIntervalChanged()));
     this.buildsTree = this._register(new BuildsTreeProvider(this.builds, session));
     this.buildsTree.onProfilesLoaded = (count, failed) => void host.contextKeys.set('appcircle.noProfiles', !failed && count === 0);
     this.activeTree = this._register(new ActiveBuildsTreeProvider(this.builds, session));

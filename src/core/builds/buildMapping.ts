@@ -1,11 +1,17 @@
 /** Wire shapes (src/api/buildsApi.ts) → build domain types (buildModels.ts), and their orderings. */
 import type { BranchDto, BuildDto, CommitDto, ProfileDto, QueueRowDto } from '../../api/buildsApi';
+import { ZERO_GUID } from '../../api/buildsApi';
 import { wireId, wireNumber, wireObject, wireString as str } from '../../api/dto';
 import type { Branch, Build, BuildProfile, Platform, QueueEntry } from './buildModels';
 import { parseDuration, repoSlug, toBuildStatus } from './buildModels';
 
 export function definedOnly<T extends object>(record: T): Partial<T> {
   return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** A queue item's (B8) build id, or undefined while it is the all-zero GUID: no build record yet (docs/appcircle-api.md §4.2). */
+export function realBuildId(q: { buildId?: string }): string | undefined {
+  return q.buildId && q.buildId !== ZERO_GUID ? q.buildId : undefined;
 }
 
 function platformOf(os: number | undefined): Platform {

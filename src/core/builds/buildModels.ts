@@ -97,6 +97,35 @@ export interface QueueEntry {
   os?: number;
 }
 
+/** What changed in BuildService's data, for the views that show it (onDidChangeData). */
+export type DataChange =
+  | { kind: 'all' }
+  | { kind: 'profiles' }
+  | { kind: 'branches'; profileId: string }
+  | { kind: 'builds'; profileId: string; branchId: string }
+  | { kind: 'queue' };
+
+/** A build that left the queue with its final status (onDidFinishBuilds), with what was known of it. */
+export interface FinishedBuild {
+  queueItemId: string;
+  profileId?: string;
+  profileName?: string;
+  branchId?: string;
+  branchName?: string;
+  commitId?: string;
+  buildId?: string;
+  status: BuildStatusCode;
+  hasWarning: boolean;
+  /** Started or followed from this window. */
+  watched: boolean;
+}
+
+/** One poll tick's view of the queue, for consumers that work per tick (a followed log). */
+export interface PollTick {
+  /** Queue item ids of the waiting and running builds. */
+  activeIds: ReadonlySet<string>;
+}
+
 export interface Workflow {
   id: string;
   name: string;

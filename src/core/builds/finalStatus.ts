@@ -3,11 +3,12 @@
  * answers 404 (unknown in production whether it does; docs/appcircle-api.md §10). Answers undefined while the
  * build is still completing or not listed yet: the queue follower looks again on the next tick.
  */
-import type { BuildsApi, QueueItemDto } from '../../api/buildsApi';
-import { ZERO_GUID } from '../../api/buildsApi';
+import type { QueueItemDto } from '../../api/buildsApi';
 import { isApiError } from '../../api/http/errors';
 import { isTerminal, toBuildStatus } from './buildModels';
-import type { FinishedBuild } from './buildService';
+import type { BuildStatusCode, FinishedBuild } from './buildModels';
+import { realBuildId } from './buildMapping';
+import type { BuildsRequest } from './buildsRequest';
 
 /** A build that left the queue, with what was known of it, and whether this window started or followed it. */
 export interface Leaving {
@@ -18,10 +19,20 @@ export interface Leaving {
 
 export interface FinalStatusDeps {
   /** One API call in the current session. */
-  api<T>(fn: (api: BuildsApi) => Promise<T>): Promise<T>;
+  readonly api: BuildsRequest;
   profileName(profileId: string): string | undefined;
   /** Build id → queue item id, learned from B8 (the two are one value in production, but a server may differ). */
   readonly queueIdByBuildId: Map<string, string>;
+}
+
+/** The fields of an ended build read from B8 or B10. */
+interface FoundBuild {
+  profileId?: string;
+  branchId?: string;
+  commitId?: string;
+  buildId?: string;
+  status: BuildStatusCode;
+  hasWarning?: boolean;
 }
 
 export class FinalStatusReader {
@@ -38,7 +49,7 @@ export class FinalStatusReader {
       }
       throw e;
     }
-    const buildId = q.buildId && q.buildId !== ZERO_GUID ? q.buildId : undefined;
+    const buildId = realBuildId(q);
     if (buildId) {
       this.deps.queueIdByBuildId.set(buildId, id);
     }
@@ -46,23 +57,17 @@ export class FinalStatusReader {
     if (!isTerminal(status)) {
       return undefined; // still completing: the next tick looks again
     }
-    const i = entry.info;
-    const profileId = q.profileId ?? i.profileId;
-    return {
-      queueItemId: id,
-      profileId,
-      profileName: i.profileName ?? this.deps.profileName(profileId ?? ''),
-      branchId: q.branchId ?? i.branchId,
-      branchName: i.branchName,
-      commitId: q.commitId ?? i.commitId,
+    return this.finished(entry, {
+      profileId: q.profileId,
+      branchId: q.branchId,
+      commitId: q.commitId,
       buildId,
       status,
-      hasWarning: q.hasWarning === true,
-      watched: entry.watched,
-    };
+      hasWarning: q.hasWarning,
+    });
   }
 
-  /** B10 of the build's branch, the build found by its id (queue item id = build id in production, §10). */
+  /** B10 of the build's branch, the build found by its id (queue item id = build id in production, docs/appcircle-api.md §10). */
   private async fromBuildsList(entry: Leaving): Promise<FinishedBuild | undefined> {
     const i = entry.info;
     if (!i.profileId) {
@@ -83,16 +88,23 @@ export class FinalStatusReader {
     if (!b || !isTerminal(status)) {
       return undefined; // not listed (yet) or still completing
     }
+    return this.finished(entry, { profileId, branchId, commitId: b.commitId, buildId: b.id, status, hasWarning: b.hasWarning });
+  }
+
+  /** What the server said of the ended build, completed with what was known of it when it left the queue. */
+  private finished(entry: Leaving, found: FoundBuild): FinishedBuild {
+    const i = entry.info;
+    const profileId = found.profileId ?? i.profileId;
     return {
       queueItemId: i.queueItemId,
       profileId,
-      profileName: i.profileName ?? this.deps.profileName(profileId),
-      branchId,
+      profileName: i.profileName ?? this.deps.profileName(profileId ?? ''),
+      branchId: found.branchId ?? i.branchId,
       branchName: i.branchName,
-      commitId: b.commitId ?? i.commitId,
-      buildId: b.id,
-      status,
-      hasWarning: b.hasWarning === true,
+      commitId: found.commitId ?? i.commitId,
+      buildId: found.buildId,
+      status: found.status,
+      hasWarning: found.hasWarning === true,
       watched: entry.watched,
     };
   }

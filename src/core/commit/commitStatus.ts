@@ -151,7 +151,7 @@ export class CommitStatusService extends DisposableBase {
       commit: head.commit,
       until: this.options.clock.now() + PUSH_FOLLOW_MS,
       ticks: 0,
-      watch: this.options.builds.scheduler.watch(),
+      watch: this.options.builds.keepPolling(),
     };
     this.options.logger.info(`Following the build of pushed commit ${head.commit.slice(0, 7)} on ${head.branch ?? 'a detached HEAD'}`);
     void this.refresh();
@@ -286,7 +286,7 @@ export class CommitStatusService extends DisposableBase {
   /** HEAD's build runs: the one scheduler keeps polling, so its end shows without a request of ours. */
   private setRunningWatch(on: boolean): void {
     if (on && !this.runningWatch) {
-      this.runningWatch = this.options.builds.scheduler.watch();
+      this.runningWatch = this.options.builds.keepPolling();
     } else if (!on && this.runningWatch) {
       this.runningWatch.dispose();
       this.runningWatch = undefined;

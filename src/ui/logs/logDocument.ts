@@ -174,7 +174,7 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
           uri,
           follower,
           queueItemId,
-          watch: this.builds.scheduler.watch(),
+          watch: this.builds.keepPolling(),
           busy: true,
           ticksSinceQueue: 0,
           ended: false,

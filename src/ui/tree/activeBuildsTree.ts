@@ -51,7 +51,7 @@ export class ActiveBuildsTreeProvider extends DisposableBase implements vscode.T
       if (q.error) {
         return [this.errorNode(q.error)];
       }
-      this.builds.scheduler.pokeNow();
+      this.builds.pollNow();
       return [new MessageNode('queue:loading', vscode.l10n.t('Loading the build queue…'), 'loading')];
     }
     const now = this.now();

@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
 import type { BranchDto, BuildDto, ProfileDto, QueueRowDto } from '../../../src/api/buildsApi';
+import { ZERO_GUID } from '../../../src/api/buildsApi';
 import { isApiError } from '../../../src/api/http/errors';
 import type { ApiClient } from '../../../src/api/http/httpClient';
 import { OrganizationsApi } from '../../../src/api/organizationsApi';
-import { BuildList, toBranch, toBuild, toProfile, toQueueEntry } from '../../../src/core/builds/buildMapping';
+import { BuildList, realBuildId, toBranch, toBuild, toProfile, toQueueEntry } from '../../../src/core/builds/buildMapping';
 import { BuildStatus } from '../../../src/core/builds/buildModels';
 import { toOrganization } from '../../../src/core/session/models';
 
@@ -18,6 +19,13 @@ describe('core/buildMapping: wire objects of the wrong shape (counterexamples of
     assert.throws(() => new BuildList([as<BuildDto>(null)], (b) => toBuild(b, 'p', 'b')).first(1), malformed);
     assert.throws(() => toBuild(as<BuildDto>({ id: 'b1', status: 0 }), 'p', 'b'), malformed, 'no commitId: no log can be read');
     assert.throws(() => toQueueEntry(as<QueueRowDto>([])), malformed);
+  });
+
+  it('a queue item has a build id only once it is not the all-zero GUID', () => {
+    assert.equal(realBuildId({ buildId: ZERO_GUID }), undefined);
+    assert.equal(realBuildId({ buildId: '' }), undefined);
+    assert.equal(realBuildId({}), undefined);
+    assert.equal(realBuildId({ buildId: 'b-1' }), 'b-1');
   });
 
   it('a field of another type is dropped, never passed on as a string', () => {

@@ -1,9 +1,13 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { EU_ORG_ID, DEMO_PAT, QA_ORG_ID, ROOT_ORG_ID } from '../../../sandbox/fixtures';
 import type { Sandbox } from '../../../sandbox/server';
 import { startSandbox } from '../../../sandbox/server';
 import type { FinishedBuild } from '../../../src/core/builds/buildService';
 import { BUILDS_PAGE_SIZE, BuildService } from '../../../src/core/builds/buildService';
+import { buildsRequest } from '../../../src/core/builds/buildsRequest';
+import type { BuildsRequest } from '../../../src/core/builds/buildsRequest';
 import { FakeClock } from '../fakes/fakeClock';
 import type { Harness } from './helpers';
 import { makeHarness, wholeLog } from './helpers';
@@ -350,5 +354,60 @@ describe('core/BuildService (against the sandbox, frozen build clock)', () => {
         [other.id, 0, false],
       ].sort(),
     );
+  });
+
+  it('every builds request goes through the injected gateway, with one BuildsApi per HTTP client', async () => {
+    builds.dispose();
+    const apis = new Set<unknown>();
+    const through = buildsRequest(h.session);
+    const request: BuildsRequest = (fn) => through((a) => (apis.add(a), fn(a)));
+    let calls = 0;
+    builds = new BuildService({
+      session: h.session,
+      clock,
+      logger: h.logger,
+      pollIntervalMs: () => 5000,
+      gitRemotes: () => Promise.resolve([]),
+      request: (fn) => (calls++, request(fn)),
+    });
+    const p = (await builds.profiles()).value[0];
+    const [b] = (await builds.branches(p.id)).value;
+    await builds.builds(p.id, b.id);
+    builds.pollNow();
+    await tickOnce();
+    assert.equal(calls, 5, 'B1, B2, B10 and B5, then the queue (B9)');
+    assert.equal(apis.size, 1, 'one BuildsApi for the session client');
+  });
+
+  it('pollNow polls at once; keepPolling keeps the loop going while it lives', async () => {
+    const dashboardCalls = () => sb.requests.filter((r) => r.path.endsWith('/my-dashboard')).length;
+    builds.pollNow();
+    await tickOnce();
+    assert.equal(dashboardCalls(), 1);
+    assert.equal(builds.scheduler.current, 'idle', 'nothing active, nothing kept');
+    const keep = builds.keepPolling();
+    await tickOnce();
+    await tickOnce();
+    assert.equal(dashboardCalls(), 3);
+    assert.equal(builds.scheduler.current, 'scheduled', 'kept polling with an empty queue');
+    keep.dispose();
+    await tickOnce();
+    assert.equal(builds.scheduler.current, 'idle');
+    builds.setBackground(true);
+    builds.pollIntervalChanged();
+    assert.equal(builds.scheduler.nextDelay(), 5000 * 6, 'the background factor');
+  });
+
+  it('src reaches the poll loop only through BuildService (no `.scheduler.` outside src/core/builds)', () => {
+    const src = path.resolve(__dirname, '../../../../src');
+    const files = (dir: string): string[] =>
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((d) => (d.isDirectory() ? files(path.join(dir, d.name)) : [path.join(dir, d.name)]));
+    const reaching = files(src)
+      .filter((f) => f.endsWith('.ts') && !f.startsWith(path.join(src, 'core', 'builds') + path.sep))
+      .filter((f) => /\.scheduler\./.test(fs.readFileSync(f, 'utf8')))
+      .map((f) => path.relative(src, f));
+    assert.deepEqual(reaching, []);
   });
 });
