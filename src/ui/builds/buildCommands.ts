@@ -8,7 +8,7 @@ import { MAX_MESSAGE_LENGTH, plain } from '../../core/plainText';
 import { isGuid } from '../../core/session/validation';
 import type { SessionService } from '../../core/session/sessionService';
 import { buildLogPageUrl, isOpenableDashboardUrl, profilePageUrl } from './dashboardLinks';
-import { logUri } from '../logs/logDocument';
+import { logUri } from '../logs/logUri';
 import { LOG_LANGUAGE } from '../../constants';
 import { firstLine, shortHash, statusLook } from '../presentation';
 import { pick } from '../prompts';

@@ -8,8 +8,9 @@ import { CommandIds, LOG_LANGUAGE } from '../../constants';
 import { BuildStatus, isFailure } from '../../core/builds/buildModels';
 import { DisposableBase } from '../../core/events';
 import type { LogStep, LogSummary } from '../../core/logs/logParser';
-import { isFailedLog, isLogDocument, logBuildInfo } from './logModels';
+import { isFailedLog, isLogDocument } from './logModels';
 import type { LogModels } from './logModels';
+import { logBuildInfo } from './logUri';
 import { formatDuration } from '../presentation';
 
 const SELECTOR: vscode.DocumentSelector = [{ language: LOG_LANGUAGE }];

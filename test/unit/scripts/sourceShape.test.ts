@@ -115,7 +115,6 @@ const NOT_YET = new Set([
   'src/core/session/sessionService.ts',
   'src/ui/builds/buildCommands.ts',
   'src/ui/errorMessages.ts',
-  'src/ui/logs/logDocument.ts',
   'src/container.ts',
   'src/ui/commit/commitStatusBar.ts',
 ]);

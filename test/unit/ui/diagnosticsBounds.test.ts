@@ -6,7 +6,7 @@ import type { LogProblem, LogSummary } from '../../../src/core/logs/logParser';
 import type { SessionService } from '../../../src/core/session/sessionService';
 import { VsCodeWorkspaceFiles } from '../../../src/platform/workspaceFiles';
 import { BuildDiagnostics, MAX_DIAGNOSTICS } from '../../../src/ui/logs/buildDiagnostics';
-import { logUri } from '../../../src/ui/logs/logDocument';
+import { logUri } from '../../../src/ui/logs/logUri';
 import type { LogModels } from '../../../src/ui/logs/logModels';
 import { FakeTextDocument, fake, fake10, workspace } from '../fakes/vscodeFake';
 import type { Uri } from '../fakes/vscodeFake';
