@@ -111,7 +111,6 @@ export function importCircles(files: string[]): string[] {
 const NOT_YET = new Set([
   'src/api/http/httpClient.ts',
   'src/core/builds/buildService.ts',
-  'src/core/logs/logParser.ts',
   'src/core/session/sessionService.ts',
   'src/ui/builds/buildCommands.ts',
   'src/ui/errorMessages.ts',
