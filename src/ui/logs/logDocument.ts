@@ -44,26 +44,28 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
     this.followed = this._register(
       new FollowedLogs(builds, { grew: (...a) => this.grew(...a), unfollowed: (key) => this.scroll.forget(key) }, logger),
     );
-    this._register(
-      vscode.workspace.onDidCloseTextDocument((doc) => {
-        if (doc.uri.scheme !== LOG_SCHEME && doc.uri.scheme !== 'file') {
-          return;
-        }
-        // VS Code reports a change of language (Show Build Log sets the build log language) as a close and an
-        // open of the same document: only a document that stays closed is a closed log
-        setTimeout(() => {
-          if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === doc.uri.toString())) {
-            return;
-          }
-          if (doc.uri.scheme === LOG_SCHEME) {
-            this.followed.unfollow(doc.uri.toString());
-          } else {
-            this.files.dropFile(doc.uri.fsPath);
-          }
-        }, 0);
-      }),
-    );
+    this._register(vscode.workspace.onDidCloseTextDocument((doc) => this.closed(doc)));
+    // (registered last, disposed first: the reads of finished logs stop and the files go, then the followed logs)
     this.files = this._register(new SpilledLogFiles(spillAboveBytes, (key) => this.followed.unfollow(key), logger));
+  }
+
+  /** A log document closed (its log is no longer followed), or a log's temporary file (the file is deleted). */
+  private closed(doc: vscode.TextDocument): void {
+    if (doc.uri.scheme !== LOG_SCHEME && doc.uri.scheme !== 'file') {
+      return;
+    }
+    // VS Code reports a change of language (Show Build Log sets the build log language) as a close and an
+    // open of the same document: only a document that stays closed is a closed log
+    setTimeout(() => {
+      if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === doc.uri.toString())) {
+        return;
+      }
+      if (doc.uri.scheme === LOG_SCHEME) {
+        this.followed.unfollow(doc.uri.toString());
+      } else {
+        this.files.dropFile(doc.uri.fsPath);
+      }
+    }, 0);
   }
 
   /** Updates made to followed logs (each one an append or, rarely, a whole re-read): for tests and the log. */
