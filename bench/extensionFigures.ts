@@ -10,7 +10,7 @@ import { DEMO_PAT, QA_ORG_ID } from '../sandbox/fixtures';
 import { startSandbox } from '../sandbox/server';
 import type { Sandbox } from '../sandbox/server';
 import type { ApiClient } from '../src/api/http/httpClient';
-import { logUri } from '../src/ui/logs/logDocument';
+import { logUri } from '../src/ui/logs/logUri';
 import type { BranchNode, ProfileNode } from '../src/ui/tree/nodes';
 import { LoadMoreNode } from '../src/ui/tree/nodes';
 import { fake, fakeEvents10 } from '../test/unit/fakes/vscodeFake';

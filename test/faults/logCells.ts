@@ -8,7 +8,8 @@ import * as assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { adversarialLines } from '../../bench/adversarialLog';
 import { repositoryDir, seededLogLines, stepsFor } from '../../sandbox/buildLogs';
-import { LogParser, parseLog, parseProblemLine } from '../../src/core/logs/logParser';
+import { LogParser, parseLog } from '../../src/core/logs/logParser';
+import { parseProblemLine } from '../../src/core/logs/logProblems';
 import type { LogSummary } from '../../src/core/logs/logParser';
 import type { LocalCell } from './localCells';
 

@@ -9,7 +9,7 @@ import type { BuildService, CancelOutcome } from '../../core/builds/buildService
 import { UserCancelledError } from '../../core/errors';
 import { MAX_MESSAGE_LENGTH, plain } from '../../core/plainText';
 import { buildLogPageUrl, isOpenableDashboardUrl, profilePageUrl } from './dashboardLinks';
-import { logUri } from '../logs/logDocument';
+import { logUri } from '../logs/logUri';
 import { LOG_LANGUAGE } from '../../constants';
 import { firstLine, shortHash, statusLook } from '../presentation';
 import { LoadMoreNode, MessageNode, refreshScopeOf } from '../tree/nodes';

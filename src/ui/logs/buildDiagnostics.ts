@@ -14,8 +14,10 @@ import { bestSuffixMatch, repositoryRelative } from '../../core/logs/pathMapper'
 import { NAMES_PER_SEARCH } from '../../platform/workspaceFiles';
 import type { BatchWorkspaceFiles } from '../../platform/workspaceFiles';
 import type { SessionService } from '../../core/session/sessionService';
-import { isFailedLog, logBuildInfo } from './logModels';
-import type { LogBuildInfo, LogModels } from './logModels';
+import { isFailedLog } from './logModels';
+import type { LogModels } from './logModels';
+import { logBuildInfo } from './logUri';
+import type { LogBuildInfo } from './logUri';
 
 /** Diagnostics one build log publishes at most; one more entry says how many were left out (N4). */
 export const MAX_DIAGNOSTICS = 500;

@@ -7,9 +7,11 @@ import * as vscode from 'vscode';
 import { CommandIds, LOG_LANGUAGE } from '../../constants';
 import { BuildStatus, isFailure } from '../../core/builds/buildModels';
 import { DisposableBase } from '../../core/events';
-import type { LogStep, LogSummary } from '../../core/logs/logParser';
-import { isFailedLog, isLogDocument, logBuildInfo } from './logModels';
+import type { LogSummary } from '../../core/logs/logParser';
+import type { LogStep } from '../../core/logs/logSections';
+import { isFailedLog, isLogDocument } from './logModels';
 import type { LogModels } from './logModels';
+import { logBuildInfo } from './logUri';
 import { formatDuration } from '../presentation';
 
 const SELECTOR: vscode.DocumentSelector = [{ language: LOG_LANGUAGE }];

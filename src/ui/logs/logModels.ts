@@ -5,41 +5,12 @@
  * Outline, CodeLens, Go to First Error and the Problems panel all read from here.
  */
 import * as vscode from 'vscode';
-import { isFailure, toBuildStatus } from '../../core/builds/buildModels';
-import type { BuildStatusCode } from '../../core/builds/buildModels';
+import { isFailure } from '../../core/builds/buildModels';
 import { DisposableBase } from '../../core/events';
 import { LogParser, parseIncrementally } from '../../core/logs/logParser';
 import type { LineSource, LogSummary } from '../../core/logs/logParser';
 import { LOG_LANGUAGE, LOG_SCHEME } from '../../constants';
-
-/** What the log's URI says about its build (logUri's query). */
-export interface LogBuildInfo {
-  status?: BuildStatusCode;
-  buildId?: string;
-  commitId?: string;
-  queueItemId?: string;
-  profileId?: string;
-  branchId?: string;
-  /** From the document's path: `/<profile>/<branch>/<label>.log`. */
-  profileName?: string;
-  branchName?: string;
-}
-
-export function logBuildInfo(uri: vscode.Uri): LogBuildInfo {
-  const q = new URLSearchParams(uri.query);
-  const status = q.get('status');
-  const parts = uri.path.split('/').filter(Boolean);
-  return {
-    status: status !== null && status !== '' && !Number.isNaN(Number(status)) ? toBuildStatus(Number(status)) : undefined,
-    buildId: q.get('build') ?? undefined,
-    commitId: q.get('commit') ?? undefined,
-    queueItemId: q.get('queue') ?? undefined,
-    profileId: q.get('profile') ?? undefined,
-    branchId: q.get('branch') ?? undefined,
-    profileName: parts.length >= 3 ? parts[0] : undefined,
-    branchName: parts.length >= 3 ? parts.slice(1, -1).join('/') : undefined,
-  };
-}
+import type { LogBuildInfo } from './logUri';
 
 /** A failed (or timed-out) build's log: its status says so, or, without a status (a followed log), it has errors. */
 export function isFailedLog(info: LogBuildInfo, summary: LogSummary): boolean {

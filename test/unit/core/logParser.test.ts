@@ -1,15 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { ANDROID_SOURCE_FILES, IOS_SOURCE_FILES, repositoryDir, seededLogLines, stepsFor } from '../../../sandbox/buildLogs';
 import { adversarialLines } from '../../../bench/adversarialLog';
-import {
-  LogParser,
-  cleanLine,
-  lineTimestamp,
-  parseIncrementally,
-  parseLog,
-  parseProblemLine,
-  stripTimestamp,
-} from '../../../src/core/logs/logParser';
+import { cleanLine, lineTimestamp, stripTimestamp } from '../../../src/core/logs/logLines';
+import { LogParser, parseIncrementally, parseLog } from '../../../src/core/logs/logParser';
+import { parseProblemLine } from '../../../src/core/logs/logProblems';
 import type { LineSource } from '../../../src/core/logs/logParser';
 import { PathMapper, bestSuffixMatch, commonSuffixLength, repositoryRelative } from '../../../src/core/logs/pathMapper';
 import type { WorkspaceFiles } from '../../../src/core/logs/pathMapper';

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { DEMO_PAT, ROOT_ORG_ID } from '../../../sandbox/fixtures';
-import { logUri } from '../../../src/ui/logs/logDocument';
+import { logUri } from '../../../src/ui/logs/logUri';
 import { ActiveBuildsTreeProvider } from '../../../src/ui/tree/activeBuildsTree';
 import { BuildsTreeProvider } from '../../../src/ui/tree/buildsTree';
 import type { BranchNode, AppcircleNode, ProfileNode } from '../../../src/ui/tree/nodes';

@@ -5,7 +5,7 @@ import { DEMO_PAT } from '../../../sandbox/fixtures';
 import type { FinishedBuild } from '../../../src/core/builds/buildService';
 import type { Build } from '../../../src/core/builds/buildModels';
 import type { LogLanguageFeatures } from '../../../src/ui/logs/logLanguage';
-import { logUri } from '../../../src/ui/logs/logDocument';
+import { logUri } from '../../../src/ui/logs/logUri';
 import type { CodeLens, DocumentSymbol, FakeTextDocument, FoldingRange } from '../fakes/vscodeFake';
 import { FakeTextEditor, TabInputText, fake, fake10, fakeEvents10, fakeTabs, window as fakeWindow } from '../fakes/vscodeFake';
 import type { UiHarness } from './harness';

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { LogParser, parseIncrementally, parseLog, parseProblemLine } from '../../../../src/core/logs/logParser';
+import { LogParser, parseIncrementally, parseLog } from '../../../../src/core/logs/logParser';
+import { parseProblemLine } from '../../../../src/core/logs/logProblems';
 import type { LogSummary } from '../../../../src/core/logs/logParser';
 import { NUM_RUNS, tokenText } from '../../properties';
 
