@@ -17,6 +17,11 @@ export interface TokenResult {
   expiresAt?: number;
 }
 
+/** Epoch ms of a JWT's `exp`; undefined when it has none. */
+export function expiresAtMs(claims: JwtClaims): number | undefined {
+  return claims.exp ? claims.exp * 1000 : undefined;
+}
+
 export interface AuthApiOptions extends RequestLimits {
   authUrl: string;
   logger?: HttpLogger;
@@ -125,7 +130,7 @@ export class AuthApi {
       throw new ApiError({ kind: 'malformedResponse', method: 'POST', path: path.slice(1) });
     }
     const claims = decodeJwt(token);
-    return { accessToken: token, claims, expiresAt: claims.exp ? claims.exp * 1000 : undefined };
+    return { accessToken: token, claims, expiresAt: expiresAtMs(claims) };
   }
 }
 
