@@ -112,7 +112,6 @@ const NOT_YET = new Set([
   'src/api/http/httpClient.ts',
   'src/core/builds/buildService.ts',
   'src/core/logs/logParser.ts',
-  'src/core/session/sessionService.ts',
   'src/ui/builds/buildCommands.ts',
   'src/ui/errorMessages.ts',
   'src/ui/logs/logDocument.ts',
