@@ -3,7 +3,7 @@
  * No Authorization on token calls.
  */
 import type { JwtClaims, TokenResponseDto, UserInfoDto } from './dto';
-import { decodeJwt } from './dto';
+import { decodeJwt, expiresAtMs } from './dto';
 import { ApiError } from './http/errors';
 import type { HttpLogger, RequestLimits } from './http/httpClient';
 import { checkUrlAllowed, normalizeBase, send } from './http/httpClient';
@@ -15,11 +15,6 @@ export interface TokenResult {
   claims: JwtClaims;
   /** Epoch ms from the JWT `exp`. */
   expiresAt?: number;
-}
-
-/** Epoch ms of a JWT's `exp`; undefined when it has none. */
-export function expiresAtMs(claims: JwtClaims): number | undefined {
-  return claims.exp ? claims.exp * 1000 : undefined;
 }
 
 export interface AuthApiOptions extends RequestLimits {

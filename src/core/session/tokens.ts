@@ -8,8 +8,7 @@
  * says which session tokens are for.
  */
 import type { TokenResult } from '../../api/authApi';
-import { expiresAtMs } from '../../api/authApi';
-import { decodeJwt } from '../../api/dto';
+import { decodeJwt, expiresAtMs } from '../../api/dto';
 import type { ApiFactory } from '../apiFactory';
 import {
   AuthOriginChangedError,
