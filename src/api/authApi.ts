@@ -3,7 +3,7 @@
  * No Authorization on token calls.
  */
 import type { JwtClaims, TokenResponseDto, UserInfoDto } from './dto';
-import { decodeJwt } from './dto';
+import { decodeJwt, expiresAtMs } from './dto';
 import { ApiError } from './http/errors';
 import type { HttpLogger, RequestLimits } from './http/httpClient';
 import { checkUrlAllowed, normalizeBase, send } from './http/httpClient';
@@ -125,7 +125,7 @@ export class AuthApi {
       throw new ApiError({ kind: 'malformedResponse', method: 'POST', path: path.slice(1) });
     }
     const claims = decodeJwt(token);
-    return { accessToken: token, claims, expiresAt: claims.exp ? claims.exp * 1000 : undefined };
+    return { accessToken: token, claims, expiresAt: expiresAtMs(claims) };
   }
 }
 

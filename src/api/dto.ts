@@ -73,6 +73,11 @@ export function decodeJwt(token: string): JwtClaims {
   }
 }
 
+/** Epoch ms of a JWT's `exp`; undefined when it has none. */
+export function expiresAtMs(claims: JwtClaims): number | undefined {
+  return claims.exp ? claims.exp * 1000 : undefined;
+}
+
 /** A wire object's fields, or a typed malformedResponse when the value is not an object. */
 export function wireObject(v: unknown, what: string): Record<string, unknown> {
   if (!v || typeof v !== 'object' || Array.isArray(v)) {

@@ -41,6 +41,39 @@ export interface SessionInfo {
   tokenExpiresAt?: number;
 }
 
+/** The non-secret view of a stored session; `tokenExpiresAt`: of its organization's access token, when minted. */
+export function toSessionInfo(s: StoredSession, tokenExpiresAt: number | undefined): SessionInfo {
+  return {
+    account: s.account,
+    accountId: s.accountId,
+    kind: s.credential.kind,
+    organizationId: s.organizationId,
+    organizationName: s.organizationName,
+    isRootOrganization: s.rootOrganizationId === undefined,
+    tokenExpiresAt,
+  };
+}
+
+/** True when the session's credential belongs to another auth host than `current` (a ready-made token has none). */
+export function boundElsewhere(s: StoredSession, current: string): s is StoredSession & { authOrigin: string } {
+  return s.credential.kind !== 'accessToken' && s.authOrigin !== undefined && s.authOrigin !== current;
+}
+
+/** Why the session changed (SessionService.onDidChangeSession). */
+export type SessionChangeReason = 'restore' | 'signIn' | 'signOut' | 'switch' | 'external' | 'expired';
+
+export interface SessionChangeEvent {
+  reason: SessionChangeReason;
+  session: SessionInfo | undefined;
+  /** For 'expired': what ended it. */
+  cause?: unknown;
+  /**
+   * For 'signIn': the organizations the sign-in listed to name its organization (OrganizationService starts from
+   * them: one request less when switching next); absent when that list could not be read.
+   */
+  organizations?: OrganizationDto[];
+}
+
 export interface Organization {
   id: string;
   name: string;
@@ -71,4 +104,12 @@ export interface OtherWorkspaceSession {
   account: string;
   organizationName: string;
   kind: CredentialKind;
+}
+
+/** The same session: the same organization with the same credential (what a change event is compared by). */
+export function sameSession(a: StoredSession | undefined, b: StoredSession | undefined): boolean {
+  if (!a || !b) {
+    return a === b;
+  }
+  return a.organizationId === b.organizationId && JSON.stringify(a.credential) === JSON.stringify(b.credential);
 }

@@ -22,7 +22,7 @@ export class OrganizationService extends DisposableBase {
         if (e.reason !== 'switch') {
           this.invalidate();
           // a sign-in has just read the list: start from it (one request less when switching next)
-          const listed = e.reason === 'signIn' ? session.takeListedOrganizations() : undefined;
+          const listed = e.reason === 'signIn' ? e.organizations : undefined;
           if (listed) {
             this.cache = { generation: this.generation, orgs: Promise.resolve(sortOrganizations(listed.map(toOrganization))) };
           }

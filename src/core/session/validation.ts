@@ -1,6 +1,7 @@
 /** Input checks done before anything leaves the machine (ARCHITECTURE.md §8). */
 import type { InputField, ValidationProblem } from '../errors';
 import { ValidationError } from '../errors';
+import type { Credential } from './models';
 
 export const MAX_INPUT_LENGTH = 4096;
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -58,4 +59,23 @@ export function requireOrganizationId(value: string | undefined): string | undef
   }
   const v = (value ?? '').trim();
   return v.length ? v.toLowerCase() : undefined;
+}
+
+/** The credential with every value checked and trimmed (an API key's organization id lower-cased); throws ValidationError. */
+export function normalizeCredential(c: Credential): Credential {
+  switch (c.kind) {
+    case 'pat':
+      return { kind: 'pat', pat: requireCredentialValue('pat', c.pat) };
+    case 'apiKey': {
+      const organizationId = requireOrganizationId(c.organizationId);
+      return {
+        kind: 'apiKey',
+        name: requireCredentialValue('apiKeyName', c.name),
+        secret: requireCredentialValue('apiKeySecret', c.secret),
+        ...(organizationId ? { organizationId } : {}),
+      };
+    }
+    case 'accessToken':
+      return { kind: 'accessToken', token: requireCredentialValue('accessToken', c.token), source: c.source };
+  }
 }

@@ -12,7 +12,7 @@ import type { Sandbox } from '../../../sandbox/server';
 import { startSandbox } from '../../../sandbox/server';
 import { AuthOriginChangedError, OrganizationAccessLostError, SessionExpiredError, isApiError } from '../../../src/core/errors';
 import type { ApiError } from '../../../src/api/http/errors';
-import type { SessionChangeEvent } from '../../../src/core/session/sessionService';
+import type { SessionChangeEvent } from '../../../src/core/session/models';
 import type { ApiFactory } from '../../../src/core/apiFactory';
 import { CredentialStore } from '../../../src/core/session/credentialStore';
 import { systemClock } from '../../../src/core/ports';

@@ -11,7 +11,7 @@ import {
   ValidationError,
   isApiError,
 } from '../../../src/core/errors';
-import type { SessionChangeEvent } from '../../../src/core/session/sessionService';
+import type { SessionChangeEvent } from '../../../src/core/session/models';
 import { FakeClock } from '../fakes/fakeClock';
 import type { Harness } from './helpers';
 import { EU_ORG, KEY, PAT, QA_KEY, QA_ORG, ROOT_ORG, makeHarness, waitFor } from './helpers';
