@@ -52,13 +52,11 @@ export const workspace = {
   onDidRenameFiles: noop,
   findFiles,
   fs: {
-    stat(uri: UriType): Promise<{ type: FileType }> {
+    stat: (uri: UriType): Promise<{ type: FileType }> => {
       const rel = uri.path.replace(/^\/work\/fake-ws\//, '');
       return filesFake.files.includes(rel) ? Promise.resolve({ type: FileType.File }) : Promise.reject(new Error('ENOENT'));
     },
-    readFile(): Promise<never> {
-      return Promise.reject(new Error('ENOENT'));
-    },
+    readFile: (): Promise<never> => Promise.reject(new Error('ENOENT')),
   },
   // the workspace's folders as the commit's build item sees them
   onDidChangeWorkspaceFolders: noop,
