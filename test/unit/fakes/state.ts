@@ -29,6 +29,9 @@ export function facade<T extends object[]>(...parts: T): Joined<T> {
   for (const part of parts) {
     const own = part as Record<string, unknown>;
     for (const key of Object.keys(part)) {
+      if (key in out) {
+        throw new Error(`fake.${key} is in two areas`);
+      }
       Object.defineProperty(out, key, {
         get: () => own[key],
         set: (v: unknown) => (own[key] = v),
