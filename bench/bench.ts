@@ -14,7 +14,8 @@ import { startSandbox } from '../sandbox/server';
 import type { Sandbox } from '../sandbox/server';
 import { BuildService } from '../src/core/builds/buildService';
 import { nullLogger } from '../src/core/ports';
-import { FakeClock } from '../test/unit/fakes/fakeClock';
+import type { FakeTime } from '../test/unit/fakes/clock';
+import { fakeTime, runNextDue } from '../test/unit/fakes/clock';
 import { makeHarness } from '../test/unit/core/helpers';
 import type { Harness } from '../test/unit/core/helpers';
 import { BuildsApi } from '../src/api/buildsApi';
@@ -167,7 +168,7 @@ function loadFigures(tmp: string): void {
 interface World {
   sb: Sandbox;
   h: Harness;
-  clock: FakeClock;
+  timers: FakeTime['timers'];
   builds: BuildService;
 }
 
@@ -177,7 +178,7 @@ async function world(opts: { tokenLifetimeSec?: number } = {}): Promise<World> {
     tokenLifetimeSec: opts.tokenLifetimeSec,
     builds: { speed: 0, timings: { waitMs: 0, runMs: 10 * 3600_000, completeMs: 0 } },
   });
-  const clock = new FakeClock(Date.now());
+  const { clock, timers } = fakeTime(Date.now());
   const h = makeHarness(sb, { clock });
   await h.session.signIn({ kind: 'pat', pat: DEMO_PAT });
   const builds = new BuildService({
@@ -187,7 +188,7 @@ async function world(opts: { tokenLifetimeSec?: number } = {}): Promise<World> {
     pollIntervalMs: () => 5000,
     gitRemotes: () => Promise.resolve([]),
   });
-  return { sb, h, clock, builds };
+  return { sb, h, timers, builds };
 }
 async function close(w: World): Promise<void> {
   w.builds.dispose();
@@ -225,12 +226,12 @@ async function startBuilds(w: World, k: number): Promise<string[]> {
 
 /** Runs the fake clock for `ms`, letting each poll's HTTP exchange finish before the next timer. */
 async function runFor(w: World, ms: number, onStep?: () => void): Promise<void> {
-  const end = w.clock.now() + ms;
-  while (w.clock.runNext(end)) {
+  const end = w.timers.now + ms;
+  while (runNextDue(w.timers, end)) {
     await settle(w);
     onStep?.();
   }
-  w.clock.setNow(end);
+  w.timers.tick(end - w.timers.now); // nothing is due by then: time only moves
 }
 async function settle(w: World): Promise<void> {
   for (let i = 0; i < 2000 && w.builds.scheduler.current === 'polling'; i++) {

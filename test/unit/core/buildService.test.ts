@@ -8,7 +8,8 @@ import type { FinishedBuild } from '../../../src/core/builds/buildService';
 import { BUILDS_PAGE_SIZE, BuildService } from '../../../src/core/builds/buildService';
 import { buildsRequest } from '../../../src/core/builds/buildsRequest';
 import type { BuildsRequest } from '../../../src/core/builds/buildsRequest';
-import { FakeClock } from '../fakes/fakeClock';
+import type { FakeTime } from '../fakes/clock';
+import { fakeTime, runNextDue } from '../fakes/clock';
 import type { Harness } from './helpers';
 import { makeHarness, wholeLog } from './helpers';
 
@@ -17,14 +18,15 @@ const settle = () => new Promise((r) => setImmediate(r));
 describe('core/BuildService (against the sandbox, frozen build clock)', () => {
   let sb: Sandbox;
   let h: Harness;
-  let clock: FakeClock;
+  let clock: FakeTime['clock'];
+  let timers: FakeTime['timers'];
   let builds: BuildService;
   let finished: FinishedBuild[][];
 
   /** Runs due scheduler timers, letting each tick's HTTP round trip finish. */
   async function tickOnce(): Promise<void> {
     const before = builds.scheduler.ticks;
-    clock.runNext(clock.now() + 60_000);
+    runNextDue(timers, timers.now + 60_000);
     for (let i = 0; i < 200 && (builds.scheduler.ticks === before || builds.scheduler.current === 'polling'); i++) {
       await new Promise((r) => setTimeout(r, 5));
     }
@@ -34,7 +36,7 @@ describe('core/BuildService (against the sandbox, frozen build clock)', () => {
   beforeEach(async () => {
     sb = await startSandbox({ quiet: true, builds: { speed: 0, timings: { waitMs: 1000, runMs: 4000, completeMs: 500 } } });
     h = makeHarness(sb);
-    clock = new FakeClock(Date.now());
+    ({ clock, timers } = fakeTime(Date.now()));
     builds = new BuildService({
       session: h.session,
       clock,

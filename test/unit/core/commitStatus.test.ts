@@ -14,7 +14,8 @@ import {
   sameHead,
 } from '../../../src/core/commit/commitStatus';
 import type { CommitBuildState, GitHead } from '../../../src/core/commit/commitStatus';
-import { FakeClock } from '../fakes/fakeClock';
+import type { FakeTime } from '../fakes/clock';
+import { fakeTime, runNextDue } from '../fakes/clock';
 import type { Harness } from './helpers';
 import { makeHarness, waitFor } from './helpers';
 
@@ -26,12 +27,13 @@ describe('core/CommitStatusService: the build of the commit you are on', () => {
   let h: Harness;
   let builds: BuildService;
   let status: CommitStatusService;
-  let clock: FakeClock;
+  let timers: FakeTime['timers'];
 
   beforeEach(async () => {
     sb = await startSandbox({ quiet: true, builds: { speed: 0, timings: TIMINGS } });
     h = makeHarness(sb);
-    clock = new FakeClock(Date.now());
+    const { clock, timers: t } = fakeTime(Date.now());
+    timers = t;
     builds = new BuildService({
       session: h.session,
       clock,
@@ -64,7 +66,7 @@ describe('core/CommitStatusService: the build of the commit you are on', () => {
   /** Runs the scheduler's next due tick and lets its round trip (and what it invalidated) finish. */
   async function tickOnce(): Promise<void> {
     const before = builds.scheduler.ticks;
-    clock.runNext(clock.now() + 60_000);
+    runNextDue(timers, timers.now + 60_000);
     for (let i = 0; i < 200 && (builds.scheduler.ticks === before || builds.scheduler.current === 'polling'); i++) {
       await sleep(5);
     }
@@ -205,7 +207,7 @@ describe('core/CommitStatusService: the build of the commit you are on', () => {
       await tickOnce();
     }
     assert.equal(apiPaths(before).filter((x) => x === '/build/v1/builds').length, 1, 'one re-read in five ticks');
-    clock.setNow(clock.now() + PUSH_FOLLOW_MS + 1);
+    timers.setSystemTime(timers.now + PUSH_FOLLOW_MS + 1);
     await tickOnce();
     assert.equal(status.isFollowing, false);
     assert.ok(status.state.kind === 'notBuilt' && !status.state.following);

@@ -8,7 +8,7 @@ import { isApiError } from '../../../src/api/http/errors';
 import { BuildService } from '../../../src/core/builds/buildService';
 import { LogFollower } from '../../../src/core/logs/logFollower';
 import type { LogFollowerOptions, LogUpdate } from '../../../src/core/logs/logFollower';
-import { FakeClock } from '../fakes/fakeClock';
+import { fakeTime } from '../fakes/clock';
 import type { Harness } from './helpers';
 import { makeHarness, wholeLog } from './helpers';
 
@@ -24,7 +24,7 @@ describe('core/LogFollower: a running build’s log on the living sandbox queue 
     h = makeHarness(sb);
     builds = new BuildService({
       session: h.session,
-      clock: new FakeClock(),
+      clock: fakeTime().clock,
       logger: h.logger,
       pollIntervalMs: () => 5000,
       gitRemotes: () => Promise.resolve([]),

@@ -3,8 +3,10 @@ import { ApiError } from '../../../src/api/http/errors';
 import { NotSignedInError } from '../../../src/core/errors';
 import { MAX_BACKOFF_MS, PollingScheduler } from '../../../src/core/builds/pollingScheduler';
 import type { PollResult } from '../../../src/core/builds/pollingScheduler';
+import type { Clock } from '../../../src/core/ports';
 import { nullLogger } from '../../../src/core/ports';
-import { FakeClock } from '../fakes/fakeClock';
+import type { FakeTime } from '../fakes/clock';
+import { fakeTime } from '../fakes/clock';
 
 /** Lets the scheduler's awaited tick settle. */
 const settle = () => new Promise((r) => setImmediate(r));
@@ -21,7 +23,8 @@ function rateLimited(retryAfterMs: number): Error {
 }
 
 describe('core/PollingScheduler (fake clock)', () => {
-  let clock: FakeClock;
+  let clock: Clock;
+  let timers: FakeTime['timers'];
   let results: (PollResult | Error)[];
   let calls: number[];
   let interval: number;
@@ -42,17 +45,11 @@ describe('core/PollingScheduler (fake clock)', () => {
 
   /** Fires due timers one at a time, letting each async tick settle before the next timer is armed. */
   async function advance(ms: number): Promise<void> {
-    const end = clock.now() + ms;
-    await settle();
-    while (clock.runNext(end)) {
-      await settle();
-      await settle();
-    }
-    clock.setNow(end);
+    await timers.tickAsync(ms);
   }
 
   beforeEach(() => {
-    clock = new FakeClock(0);
+    ({ clock, timers } = fakeTime(0));
     results = [];
     calls = [];
     interval = 5_000;
@@ -66,7 +63,7 @@ describe('core/PollingScheduler (fake clock)', () => {
     await advance(30_000);
     assert.deepEqual(calls, [0, 5_000, 10_000, 15_000]);
     assert.equal(s.current, 'idle');
-    assert.equal(clock.pending, 0, 'no timer left behind');
+    assert.equal(timers.countTimers(), 0, 'no timer left behind');
   });
 
   it('one request per tick whatever the number of active builds (K = 1, 10, 100)', async () => {
@@ -152,7 +149,7 @@ describe('core/PollingScheduler (fake clock)', () => {
     try {
       slow.pokeNow();
       await advance(0);
-      clock.advance(1);
+      timers.tick(1);
       await settle();
       slow.pokeNow();
       release({ active: 0 });

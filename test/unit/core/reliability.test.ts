@@ -26,7 +26,10 @@ import {
 import type { PollResult } from '../../../src/core/builds/pollingScheduler';
 import type { Sandbox } from '../../../sandbox/server';
 import { startSandbox } from '../../../sandbox/server';
-import { FakeClock } from '../fakes/fakeClock';
+import * as sinon from 'sinon';
+import type { Clock } from '../../../src/core/ports';
+import type { FakeTime } from '../fakes/clock';
+import { fakeTime } from '../fakes/clock';
 import type { Harness } from './helpers';
 import { KEY, PAT, QA_ORG, ROOT_ORG, RecordingLogger, makeHarness, waitFor } from './helpers';
 
@@ -43,19 +46,15 @@ async function rejects(p: Promise<unknown>): Promise<unknown> {
 }
 
 describe('core/PollingScheduler: no storm, no endless polling', () => {
-  let clock: FakeClock;
+  let clock: Clock;
+  let timers: FakeTime['timers'];
   let logger: RecordingLogger;
+  /** Fires due timers one at a time, letting each async tick settle before the next timer is armed. */
   const run = async (ms: number) => {
-    const end = clock.now() + ms;
-    await settle();
-    while (clock.runNext(end)) {
-      await settle();
-      await settle();
-    }
-    clock.setNow(end);
+    await timers.tickAsync(ms);
   };
   beforeEach(() => {
-    clock = new FakeClock(0);
+    ({ clock, timers } = fakeTime(0));
     logger = new RecordingLogger();
   });
 
@@ -69,16 +68,11 @@ describe('core/PollingScheduler: no storm, no endless polling', () => {
   });
 
   it('a huge interval or Retry-After never arms a timer beyond 2^31-1 ms, nor fires at once', async () => {
-    const armed: number[] = [];
-    const spy = {
-      now: () => clock.now(),
-      setTimeout: (fn: () => void, ms: number) => (armed.push(ms), clock.setTimeout(fn, ms)),
-      clearTimeout: (h: unknown) => clock.clearTimeout(h),
-    };
+    const arm = sinon.spy(clock, 'setTimeout');
     const rate = new ApiError({ kind: 'rateLimited', method: 'GET', path: 'q', status: 429, retryAfterMs: 99_999_999_000 });
     const results: (PollResult | Error)[] = [{ active: 1 }, rate, { active: 1 }];
     const s = new PollingScheduler({
-      clock: spy,
+      clock,
       logger,
       intervalMs: () => 1e10 * 1000,
       random: () => 0.5,
@@ -89,6 +83,7 @@ describe('core/PollingScheduler: no storm, no endless polling', () => {
     });
     s.pokeNow();
     await run(MAX_INTERVAL_MS * 3);
+    const armed = arm.args.map(([, ms]) => ms);
     assert.ok(
       armed.every((ms) => ms <= MAX_TIMER_MS && ms >= 0),
       `armed ${armed.join(',')}`,
@@ -132,7 +127,7 @@ describe('core/PollingScheduler: no storm, no endless polling', () => {
     s.dispose();
     s.pokeNow();
     s.watch();
-    assert.equal(clock.pending, 0);
+    assert.equal(timers.countTimers(), 0);
     assert.equal(s.current, 'stopped');
   });
 
@@ -175,14 +170,14 @@ describe('core/SessionService: renewal, credential kept, generations, secret sto
 
   it('a 5-minute token is renewed when 15% of its lifetime is left: at most 15 mints an hour, not one per call', async () => {
     h.dispose();
-    const clock = new FakeClock(Date.now());
+    const { clock, timers } = fakeTime(Date.now());
     h = makeHarness(sb, { clock });
     sb.setTokenLifetime(300);
     await h.session.signIn({ kind: 'pat', pat: PAT });
     const n = tokenCalls();
     for (let t = 0; t < 360; t++) {
       await h.session.getAccessToken();
-      clock.advance(10_000); // a call every 10 s for an hour
+      timers.tick(10_000); // a call every 10 s for an hour
     }
     const mints = tokenCalls() - n;
     assert.ok(mints >= 12 && mints <= 15, `${mints} mints in an hour`);
@@ -190,13 +185,13 @@ describe('core/SessionService: renewal, credential kept, generations, secret sto
 
   it('a clock two hours ahead does not make every call mint', async () => {
     h.dispose();
-    const clock = new FakeClock(Date.now() + 2 * 3600_000);
+    const { clock, timers } = fakeTime(Date.now() + 2 * 3600_000);
     h = makeHarness(sb, { clock });
     await h.session.signIn({ kind: 'pat', pat: PAT });
     const n = tokenCalls();
     for (let i = 0; i < 20; i++) {
       await h.session.getAccessToken();
-      clock.advance(3000);
+      timers.tick(3000);
     }
     assert.equal(tokenCalls(), n);
   });

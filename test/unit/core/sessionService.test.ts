@@ -12,7 +12,7 @@ import {
   isApiError,
 } from '../../../src/core/errors';
 import type { SessionChangeEvent } from '../../../src/core/session/models';
-import { FakeClock } from '../fakes/fakeClock';
+import { fakeTime } from '../fakes/clock';
 import type { Harness } from './helpers';
 import { EU_ORG, KEY, PAT, QA_KEY, QA_ORG, ROOT_ORG, makeHarness, waitFor } from './helpers';
 
@@ -166,7 +166,7 @@ describe('core/SessionService (against the sandbox)', () => {
 
   it('re-mints the token shortly before exp, and concurrent callers share one exchange', async () => {
     h.dispose();
-    const clock = new FakeClock(Date.now());
+    const { clock, timers } = fakeTime(Date.now());
     h = makeHarness(sb, { clock });
     await h.session.signIn({ kind: 'pat', pat: PAT });
     const first = await h.session.getAccessToken();
@@ -174,7 +174,7 @@ describe('core/SessionService (against the sandbox)', () => {
     const n = tokenRequests(sb);
     assert.equal(await h.session.getAccessToken(), first, 'cached while fresh');
     assert.equal(tokenRequests(sb), n);
-    clock.advance(exp - clock.now() - 4 * 60_000); // inside the 5-minute margin
+    timers.tick(exp - clock.now() - 4 * 60_000); // inside the 5-minute margin
     const [a, b, c] = await Promise.all([h.session.getAccessToken(), h.session.getAccessToken(), h.session.getAccessToken()]);
     assert.equal(tokenRequests(sb), n + 1, 'one exchange for three callers');
     assert.equal(a, b);

@@ -11,7 +11,9 @@ import type { ApiFactory } from '../../../src/core/apiFactory';
 import { AuthOriginChangedError, NotSignedInError, OrganizationAccessLostError, SessionExpiredError } from '../../../src/core/errors';
 import type { StoredSession } from '../../../src/core/session/models';
 import { MIN_TOKEN_USE_MS, RENEW_FRACTION, TokenService } from '../../../src/core/session/tokens';
-import { FakeClock } from '../fakes/fakeClock';
+import type { FakeTime } from '../fakes/clock';
+import { fakeTime } from '../fakes/clock';
+import type { Clock } from '../../../src/core/ports';
 import { PAT, QA_ORG, RecordingLogger, ROOT_ORG } from './helpers';
 
 const AUTH_URL = 'https://auth.example.test';
@@ -27,7 +29,7 @@ class StubAuth extends AuthApi {
   calls: (string | undefined)[] = [];
   answer: (organizationId: string | undefined) => Promise<TokenResult>;
 
-  constructor(private readonly clock: FakeClock) {
+  constructor(private readonly clock: Clock) {
     super({ authUrl: AUTH_URL });
     this.answer = (o) => Promise.resolve(this.tokenFor(o ?? ROOT_ORG, 300));
   }
@@ -73,7 +75,8 @@ async function rejects(p: Promise<unknown>): Promise<unknown> {
 }
 
 describe('core/TokenService: renewal, one mint in flight, the refusal callback', () => {
-  let clock: FakeClock;
+  let time: FakeTime;
+  let clock: Clock;
   let auth: StubAuth;
   let current: StoredSession | undefined;
   let refused: unknown[];
@@ -81,7 +84,8 @@ describe('core/TokenService: renewal, one mint in flight, the refusal callback',
   let busy: boolean[];
 
   beforeEach(() => {
-    clock = new FakeClock();
+    time = fakeTime();
+    clock = time.clock;
     auth = new StubAuth(clock);
     current = session();
     refused = [];
@@ -107,10 +111,10 @@ describe('core/TokenService: renewal, one mint in flight, the refusal callback',
   it(`renews a 5-minute token when ${RENEW_FRACTION * 100}% of its lifetime is left, not before`, async () => {
     const first = await tokens.getAccessToken();
     assert.equal(auth.calls.length, 1);
-    clock.advance(300_000 * (1 - RENEW_FRACTION) - 1_000);
+    time.timers.tick(300_000 * (1 - RENEW_FRACTION) - 1_000);
     assert.equal(await tokens.getAccessToken(), first, 'still 16% left: the cached token');
     assert.equal(auth.calls.length, 1);
-    clock.advance(1_000);
+    time.timers.tick(1_000);
     assert.notEqual(await tokens.getAccessToken(), first, '15% left: a new token');
     assert.equal(auth.calls.length, 2);
   });
@@ -118,10 +122,10 @@ describe('core/TokenService: renewal, one mint in flight, the refusal callback',
   it(`a short-lived token serves at least ${MIN_TOKEN_USE_MS / 1000} s after its mint`, async () => {
     auth.answer = (o) => Promise.resolve(auth.tokenFor(o ?? ROOT_ORG, 32));
     await tokens.getAccessToken();
-    clock.advance(MIN_TOKEN_USE_MS - 1);
+    time.timers.tick(MIN_TOKEN_USE_MS - 1);
     await tokens.getAccessToken();
     assert.equal(auth.calls.length, 1, '15% of 32 s would renew at 27.2 s; the floor is 30 s');
-    clock.advance(1);
+    time.timers.tick(1);
     await tokens.getAccessToken();
     assert.equal(auth.calls.length, 2);
   });
@@ -193,7 +197,7 @@ describe('core/TokenService: renewal, one mint in flight, the refusal callback',
     const token = jwt({ exp, currentOrganizationId: ROOT_ORG });
     current = { ...session(), credential: { kind: 'accessToken', token, source: 'AC_ACCESS_TOKEN' } };
     assert.equal(await tokens.getAccessToken(), token);
-    clock.advance(60_000);
+    time.timers.tick(60_000);
     assert.ok((await rejects(tokens.getAccessToken())) instanceof SessionExpiredError);
     assert.equal(refused.length, 1);
     assert.ok(refused[0] instanceof SessionExpiredError);

@@ -85,25 +85,15 @@ describe('ui: Accounts menu provider, status bar spinner, small build actions', 
       await h.run('appcircle.copyBuildId', build);
       const { env } = await import('../fakes/vscodeFake');
       assert.equal(env.clipboard.text, build.build.id);
-      const opened: string[] = [];
-      const target = env as { openExternal: (u: unknown) => Promise<boolean> };
-      const orig = target.openExternal;
-      target.openExternal = (u: unknown) => {
-        opened.push(String(u));
-        return Promise.resolve(true);
-      };
-      try {
-        fake.configuration.set('appcircle.dashboardUrl', 'https://my.example.test');
-        await h.run('appcircle.openInAppcircle', build);
-        assert.equal(opened.length, 1);
-        // the build's own log page (docs/appcircle-api.md §9), not only its profile's
-        assert.equal(
-          opened[0],
-          `https://my.example.test/build/detail/${build.profile.id}?modal=/build/modal/Logs&profileId=${build.profile.id}&commitId=${build.build.commitId}&buildId=${build.build.id}&scope=build&method=get`,
-        );
-      } finally {
-        target.openExternal = orig;
-      }
+      fake.openedExternal = [];
+      fake.configuration.set('appcircle.dashboardUrl', 'https://my.example.test');
+      await h.run('appcircle.openInAppcircle', build);
+      assert.equal(fake.openedExternal.length, 1);
+      // the build's own log page (docs/appcircle-api.md §9), not only its profile's
+      assert.equal(
+        fake.openedExternal[0],
+        `https://my.example.test/build/detail/${build.profile.id}?modal=/build/modal/Logs&profileId=${build.profile.id}&commitId=${build.build.commitId}&buildId=${build.build.id}&scope=build&method=get`,
+      );
     } finally {
       tree.dispose();
     }

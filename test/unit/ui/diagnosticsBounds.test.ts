@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as sinon from 'sinon';
 import type * as vscode from 'vscode';
 import type { BuildService } from '../../../src/core/builds/buildService';
 import { Emitter } from '../../../src/core/events';
@@ -39,8 +40,6 @@ async function publish(problems: LogProblem[]): Promise<{
   const session = { onDidChangeSession: never.event } as unknown as SessionService;
   let inFlight = 0;
   let maxInFlight = 0;
-  const stats: string[] = [];
-  const searches: string[] = [];
   /** Counts a lookup while it is in flight; it answers on a later turn, so concurrent ones overlap. */
   const counted = async <T>(answer: () => T): Promise<T> => {
     inFlight++;
@@ -49,16 +48,10 @@ async function publish(problems: LogProblem[]): Promise<{
     inFlight--;
     return answer();
   };
-  const ws = workspace as unknown as {
-    findFiles: (glob: string, ...rest: unknown[]) => Promise<Uri[]>;
-    fs: { stat: (u: Uri) => Promise<unknown> };
-  };
-  const realStat = ws.fs.stat;
-  const realFind = ws.findFiles;
-  Object.assign(ws.fs, { stat: (u: Uri) => (stats.push(u.path), counted(() => realStat(u))).then((p) => p) });
-  Object.assign(ws, {
-    findFiles: (glob: string, ...rest: unknown[]) => (searches.push(glob), counted(() => realFind(glob, ...rest))).then((p) => p),
-  });
+  const realStat = workspace.fs.stat;
+  const realFind = workspace.findFiles;
+  const stat = sinon.stub(workspace.fs, 'stat').callsFake((u: Uri) => counted(() => realStat(u)).then((p) => p));
+  const find = sinon.stub(workspace, 'findFiles').callsFake((glob: string) => counted(() => realFind(glob)).then((p) => p));
   const d = new BuildDiagnostics(models, builds, session, new VsCodeWorkspaceFiles());
   try {
     const count = await d.show(doc as unknown as vscode.TextDocument);
@@ -68,13 +61,15 @@ async function publish(problems: LogProblem[]): Promise<{
         diagnostics.push({ uri: u.toString(), message: x.message, severity: x.severity });
       }
     });
+    const stats = stat.args.map(([u]) => u.path);
+    const searches = find.args.map(([glob]) => glob);
     return { count, diagnostics, stats, searches, maxInFlight };
   } finally {
     d.dispose();
     updates.dispose();
     never.dispose();
-    Object.assign(ws.fs, { stat: realStat });
-    Object.assign(ws, { findFiles: realFind });
+    stat.restore();
+    find.restore();
   }
 }
 
