@@ -4,11 +4,11 @@
  * one exchange: the request and its redirects (followRedirects), then a 2xx body read (readSuccess) or an error
  * answer turned into an ApiError (toApiError). The URL policy is in url.ts, the body readers in body.ts.
  */
+import axios from 'axios';
 import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 import { destroyQuietly, MAX_TIMER_MS } from './body';
 import type { HttpLogger } from './body';
 import { ApiError, kindForNetworkCode } from './errors';
-import { loadAxios } from './lazyAxios';
 import { redact } from './redact';
 import { headerValue, readSuccess, toApiError } from './response';
 import type { Exchange, Wanted } from './response';
@@ -247,11 +247,11 @@ async function requestOnce(x: Running, hop: Hop, request: { headers: Record<stri
     proxy: false,
   };
   try {
-    return await loadAxios().request(config);
+    return await axios.request(config);
   } catch (e) {
     const err = e as { code?: string; message?: string };
     // validateStatus accepts every status, so a rejection is the network's (or a cancel)
-    const kind = loadAxios().isCancel(e) || x.signal.aborted ? x.abortKind() : kindForNetworkCode(err.code, err.message);
+    const kind = axios.isCancel(e) || x.signal.aborted ? x.abortKind() : kindForNetworkCode(err.code, err.message);
     x.options.logger?.warn(redact(`${x.label} → ${kind}${err.code ? ` (${err.code})` : ''} after ${Date.now() - x.started} ms`));
     throw new ApiError({ kind, method: x.options.method, path: x.options.path, cause: e });
   }

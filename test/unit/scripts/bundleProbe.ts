@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     const ext = require(bundle) as { activate(c: unknown): unknown };
     ext.activate(context);
     await until('activation', () => fake.logChannels.some((c) => c.lines.some((l) => l.includes('Activated in'))));
-    out.afterActivation = { features: loaded('features.js'), http: loaded('http.js') };
+    out.afterActivation = { features: loaded('features.js') };
 
     fake.inputAnswers.push('acpat_wrong_123');
     await vscode.commands.executeCommand('appcircle.loginWithPat');
@@ -72,8 +72,8 @@ async function main(): Promise<void> {
       const item = tree.getTreeItem(p) as vscode.TreeItem;
       return typeof item.label === 'string' ? item.label : item.label?.label;
     });
-    out.afterUse = { features: loaded('features.js'), http: loaded('http.js') };
-    // everything the extension loaded is one of its three bundles
+    out.afterUse = { features: loaded('features.js') };
+    // everything the extension loaded is one of its two bundles
     out.loadedModules = Object.keys(require.cache)
       .filter((k) => !before.has(k))
       .map((k) => path.relative(dir, k));
