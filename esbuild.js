@@ -104,17 +104,15 @@ const startupEntry = (shared) => ({
   name: 'startup-entry',
   setup(build) {
     build.onResolve({ filter: /^appcircle:startup$/ }, () => ({ path: 'startup', namespace: 'startup-entry' }));
-    build.onLoad({ filter: /.*/, namespace: 'startup-entry' }, () => ({
-      resolveDir: __dirname,
-      loader: 'js',
-      contents: [
+    build.onLoad({ filter: /.*/, namespace: 'startup-entry' }, () => {
+      const list = shared();
+      const contents = [
         "export { activate, deactivate } from './src/extension.ts';",
-        ...shared().map((m, i) => `import * as m${i} from ${JSON.stringify(`./${m}`)};`),
-        `export const sharedModules = { ${shared()
-          .map((m, i) => `${JSON.stringify(m)}: m${i}`)
-          .join(', ')} };`,
-      ].join('\n'),
-    }));
+        ...list.map((m, i) => `import * as m${i} from ${JSON.stringify(`./${m}`)};`),
+        `export const sharedModules = { ${list.map((m, i) => `${JSON.stringify(m)}: m${i}`).join(', ')} };`,
+      ];
+      return { resolveDir: __dirname, loader: 'js', contents: contents.join('\n') };
+    });
   },
 });
 
