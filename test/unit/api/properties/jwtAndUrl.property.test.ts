@@ -114,8 +114,10 @@ describe('api/http/url checkUrlAllowed properties (fast-check)', () => {
           } catch {
             return;
           }
+          // the message's own words are no leak ('red' is in 'credentials' and 'refused')
+          const shown = e.message.replace(/URL refused|URL with credentials|invalid URL|insecureUrl/g, ' ');
           for (const c of [u.username, u.password]) {
-            assert.ok(c.length < 3 || !e.message.includes(c), `credential in ${e.message}`);
+            assert.ok(c.length < 3 || !shown.includes(c), `credential in ${e.message}`);
           }
           return;
         }
