@@ -111,6 +111,7 @@ function loadFigures(tmp: string): void {
     featuresLoaded: boolean;
     firstUseMs: number;
     featuresLoadedByFirstUse: boolean;
+    axiosRanByFirstUse: boolean;
   }[] = [];
   for (let i = 0; i < 11; i++) {
     const out = execFileSync(process.execPath, [path.join(__dirname, 'loadProbe.js'), path.join(tmp, 'extension.js')], {
@@ -148,6 +149,12 @@ function loadFigures(tmp: string): void {
   if (runs.some((r) => !r.featuresLoadedByFirstUse)) {
     throw new Error('the first command did not load dist/features.js: the probe measured nothing');
   }
+  add({
+    name: 'axios run by a first command that sends nothing (runs of 11)',
+    value: runs.filter((r) => r.axiosRanByFirstUse).length,
+    unit: 'runs',
+    budget: 0,
+  });
   const first = stats(runs.map((r) => r.firstUseMs));
   add({
     name: 'first use: a command loads and builds the features part',

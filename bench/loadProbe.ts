@@ -3,7 +3,8 @@
  * `vscode` stub (the unit tests' fake), then times require() of the production bundle and activate() with a stored
  * session (restore reads one secret, the status bar shows the organization), and reports whether the features
  * bundle (dist/features.js, which holds the HTTP layer and axios) was loaded by then; then times the first use (a
- * command), which loads the features bundle. Prints one JSON line.
+ * command), which loads the features bundle but sends nothing (so axios, inside it, must not run). Prints one JSON
+ * line.
  */
 import * as path from 'node:path';
 import '../test/unit/fakes/installVscodeFake';
@@ -60,6 +61,8 @@ async function main(): Promise<void> {
       ...atStartup,
       firstUseMs: ms(t3, t4),
       featuresLoadedByFirstUse: loaded('features.js'),
+      // axios's Node build loads http2 when it runs: the command sent nothing, so it must not have
+      axiosRanByFirstUse: (process as unknown as { moduleLoadList: string[] }).moduleLoadList.includes('NativeModule http2'),
     }),
   );
   for (const d of context.subscriptions) {

@@ -1,11 +1,10 @@
 /**
  * The axios client (ARCHITECTURE.md §3): base URL with optional path prefix, timeout, bearer hook with one re-mint on
  * 401, Authorization only to the configured origin, typed errors, and one redacted log line per request. send() is
- * one exchange: the request and its redirects (followRedirects), then a 2xx body read (readSuccess) or an error
- * answer turned into an ApiError (toApiError). The URL policy is in url.ts, the body readers in body.ts.
+ * one exchange: the request and the redirects it may follow (here), then its answer read (response.ts: readSuccess
+ * or toApiError). The URL policy is in url.ts, the body readers in body.ts.
  */
-import axios from 'axios';
-import type { AxiosRequestConfig, AxiosResponse } from 'axios';
+import type { AxiosRequestConfig, AxiosResponse, AxiosStatic } from 'axios';
 import { destroyQuietly, MAX_TIMER_MS } from './body';
 import type { HttpLogger } from './body';
 import { ApiError, kindForNetworkCode } from './errors';
@@ -13,6 +12,14 @@ import { redact } from './redact';
 import { headerValue, readSuccess, toApiError } from './response';
 import type { Exchange, Wanted } from './response';
 import { checkRedirectAllowed, checkUrlAllowed, joinUrl, normalizeBase, redirectTargetOf } from './url';
+
+/**
+ * axios on the first request, not when features.js loads: its Node build loads http, https, zlib and more (about
+ * 25 ms of a fresh process), which a first command that sends nothing (Show Log, a view while signed out) need not
+ * pay. esbuild bundles this require into features.js and runs the module at the first call.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy, synchronous load is the point
+const axios = (): AxiosStatic => require('axios') as AxiosStatic;
 
 export type Params = Record<string, string | number | undefined>;
 
@@ -65,6 +72,7 @@ export const DEFAULT_MAX_JSON_BYTES = 32 * 1024 * 1024;
 export const DEFAULT_MAX_TEXT_BYTES = 64 * 1024 * 1024;
 /** Redirects an API GET may follow, each target checked like a configured URL. */
 export const MAX_REDIRECTS = 5;
+
 interface SendOptions extends RequestLimits {
   method: 'GET' | 'POST';
   url: string;
@@ -247,11 +255,11 @@ async function requestOnce(x: Running, hop: Hop, request: { headers: Record<stri
     proxy: false,
   };
   try {
-    return await axios.request(config);
+    return await axios().request(config);
   } catch (e) {
     const err = e as { code?: string; message?: string };
     // validateStatus accepts every status, so a rejection is the network's (or a cancel)
-    const kind = axios.isCancel(e) || x.signal.aborted ? x.abortKind() : kindForNetworkCode(err.code, err.message);
+    const kind = axios().isCancel(e) || x.signal.aborted ? x.abortKind() : kindForNetworkCode(err.code, err.message);
     x.options.logger?.warn(redact(`${x.label} → ${kind}${err.code ? ` (${err.code})` : ''} after ${Date.now() - x.started} ms`));
     throw new ApiError({ kind, method: x.options.method, path: x.options.path, cause: e });
   }

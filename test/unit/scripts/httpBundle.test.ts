@@ -105,17 +105,18 @@ describe('scripts: two bundles, loaded as they are needed; axios without form-da
     }
   });
 
-  it('the bundles at work: activation does not load features.js (nor axios); one class across them; views and commands', async () => {
+  it('the bundles at work: activation does not load features.js, nor a command run axios; one class across them', async () => {
     const probe = path.join(__dirname, 'bundleProbe.js');
     const { stdout } = await run(process.execPath, [probe, path.join(dir, 'extension.js')], { cwd: root });
     const r = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
     assert.equal(r.error, undefined);
-    assert.deepEqual(r.afterActivation, { features: false });
+    assert.deepEqual(r.afterActivation, { features: false, axios: false });
+    assert.deepEqual(r.afterFirstCommand, { features: true, axios: false }, 'axios runs at the first request, not when features.js loads');
     assert.match(String(r.wrongKeyMessage), /^Appcircle rejected the Personal Access Key \(Personal API Token\)\./);
     // made by the credential store in extension.js, told apart by `instanceof` in features.js: one class in both
     assert.match(String(r.secretStorageMessage), /^VS Code's secret storage failed, so nothing was changed\./);
     assert.ok(Array.isArray(r.profiles) && r.profiles.includes('Acme iOS'), JSON.stringify(r.profiles));
-    assert.deepEqual(r.afterUse, { features: true });
+    assert.deepEqual(r.afterUse, { features: true, axios: true });
     assert.deepEqual(r.loadedModules, ['extension.js', 'features.js']);
     assert.deepEqual(r.sharedTableLeft, [], 'nothing is left on globalThis');
   });
