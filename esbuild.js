@@ -1,8 +1,9 @@
 // Bundles the extension into two files (vscode stays external):
 // - dist/extension.js: activation (src/extension.ts): the session, the status bar, and forwarders for commands,
 //   views and log documents;
-// - dist/features.js: everything else (src/features.ts), axios included, loaded on first use by src/lazyFeatures.ts
-//   (its one lazy require, './features', is mapped to that file).
+// - dist/features.js: everything else (src/features.ts), loaded on first use by src/lazyFeatures.ts (its one lazy
+//   require, './features', is mapped to that file); with axios, whose module runs at the first request
+//   (src/api/http/httpClient.ts requires it then).
 // One rule shares modules between them: features.js takes every module extension.js has from extension.js instead of
 // bundling a second copy (one SessionService, one SessionExpiredError class). extension.js exports those modules by
 // source path (`sharedModules`, see startupEntry), and in features.js each import of one of them becomes
