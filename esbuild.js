@@ -1,21 +1,22 @@
-// Bundles the extension into three files (vscode stays external):
+// Bundles the extension into two files (vscode stays external):
 // - dist/extension.js: activation (src/extension.ts): the session, the status bar, and forwarders for commands,
 //   views and log documents;
-// - dist/features.js: everything else (src/features.ts), loaded on first use by src/lazyFeatures.ts;
-// - dist/http.js: axios (src/api/http/axiosEntry.ts), loaded on the first request by src/api/http/lazyAxios.ts.
-// The lazy requires ('./features', './axiosEntry') are mapped to those files. features.js shares the modules
-// extension.js already has instead of bundling second copies (one SessionService, one SessionExpiredError class):
-// the startup bundle's entry hands every module it contains to setSharedModules (src/lazyFeatures.ts), and in
-// features.js each import of one of them becomes a lookup in that table (see sharedModules below).
+// - dist/features.js: everything else (src/features.ts), loaded on first use by src/lazyFeatures.ts (its one lazy
+//   require, './features', is mapped to that file); with axios, whose module runs at the first request
+//   (src/api/http/httpClient.ts requires it then).
+// One rule shares modules between them: features.js takes every module extension.js has from extension.js instead of
+// bundling a second copy (one SessionService, one SessionExpiredError class). extension.js exports those modules by
+// source path (`sharedModules`, see startupEntry), and in features.js each import of one of them becomes
+// `require('./extension.js').sharedModules[path]` (see sharedModules).
 // axios's Node build pulls in what this extension never uses; those packages are replaced by stubs that throw if
 // they are ever reached (see AXIOS_STUBS).
 // `--production` minifies without source maps; `--watch` rebuilds on change.
-// `--metafile=<path>` writes esbuild's metafile of the three bundles (bundle composition: npm run bench reports it).
+// `--metafile=<path>` writes esbuild's metafile of both bundles (bundle composition: npm run bench reports it).
 // `--test-api` keeps the test API (src/container.ts apiFor, which can read the stored credential) for the
 // integration suite: only scripts/e2e.sh and `npm run test:integration` pass it. Without it the constant
 // __APPCIRCLE_TEST_API__ is false and the test API is removed from the bundle as dead code, so `npm run package`
-// and vscode:prepublish never ship it. `--outfile=<path>` writes elsewhere than dist/extension.js (tests); the
-// other two files go next to it.
+// and vscode:prepublish never ship it. `--outfile=<path>` writes elsewhere than dist/extension.js (tests); features.js
+// goes next to it.
 const esbuild = require('esbuild');
 
 const production = process.argv.includes('--production');
@@ -26,8 +27,7 @@ const metafile = process.argv.find((a) => a.startsWith('--metafile='))?.slice('-
 const path = require('node:path');
 const fs = require('node:fs');
 const outdir = path.dirname(outfile);
-/** The globalThis symbol (Symbol.for) under which src/lazyFeatures.ts publishes the shared modules while it loads features.js. */
-const SHARED_MODULES_KEY = 'appcircle-vscode.sharedModules';
+const startupFile = path.basename(outfile);
 
 /**
  * Packages axios's Node build imports but this extension never reaches (src/api/http/httpClient.ts sends JSON and
@@ -48,9 +48,7 @@ const AXIOS_STUBS = {
 const leanAxios = {
   name: 'lean-axios',
   setup(build) {
-    // the one lazy require of axios: a separate file at run time, never bundled into extension.js
-    build.onResolve({ filter: /^\.\/axiosEntry$/ }, () => ({ path: './http.js', external: true }));
-    // the one lazy require of the features part (src/lazyFeatures.ts): likewise
+    // the one lazy require of the features part (src/lazyFeatures.ts): a separate file at run time
     build.onResolve({ filter: /^\.\/features$/ }, (args) =>
       args.importer.endsWith(path.join('src', 'lazyFeatures.ts')) ? { path: './features.js', external: true } : undefined,
     );
@@ -99,61 +97,51 @@ function modulesOf(metafile) {
 }
 
 /**
- * The startup bundle's entry: src/extension.ts's exports, and every module of the bundle handed to
- * setSharedModules by its path. `modules()` is the list the previous build found (main() builds until it is stable).
- * @type {(modules: () => string[]) => import('esbuild').Plugin}
+ * The startup bundle's entry: src/extension.ts's exports, and `sharedModules`, each of the bundle's modules by its
+ * path (`shared()`: the modules a build of src/extension.ts alone reached).
+ * @type {(shared: () => string[]) => import('esbuild').Plugin}
  */
-const startupEntry = (modules) => ({
+const startupEntry = (shared) => ({
   name: 'startup-entry',
   setup(build) {
     build.onResolve({ filter: /^appcircle:startup$/ }, () => ({ path: 'startup', namespace: 'startup-entry' }));
     build.onLoad({ filter: /.*/, namespace: 'startup-entry' }, () => {
-      const list = modules();
-      return {
-        resolveDir: __dirname,
-        loader: 'js',
-        contents: [
-          "export { activate, deactivate } from './src/extension.ts';",
-          "import { setSharedModules } from './src/lazyFeatures.ts';",
-          ...list.map((m, i) => `import * as m${i} from ${JSON.stringify(`./${m}`)};`),
-          `setSharedModules({ ${list.map((m, i) => `${JSON.stringify(m)}: m${i}`).join(', ')} });`,
-        ].join('\n'),
-      };
+      const list = shared();
+      const contents = [
+        "export { activate, deactivate } from './src/extension.ts';",
+        ...list.map((m, i) => `import * as m${i} from ${JSON.stringify(`./${m}`)};`),
+        `export const sharedModules = { ${list.map((m, i) => `${JSON.stringify(m)}: m${i}`).join(', ')} };`,
+      ];
+      return { resolveDir: __dirname, loader: 'js', contents: contents.join('\n') };
     });
   },
 });
 
 /**
- * In features.js, an import of a module the startup bundle has becomes that module, looked up at load time.
- * @type {(shared: () => Set<string>) => import('esbuild').Plugin}
+ * In features.js, an import of a module the startup bundle has becomes that module, taken from extension.js.
+ * @type {(shared: () => string[]) => import('esbuild').Plugin}
  */
 const sharedModules = (shared) => ({
   name: 'shared-modules',
   setup(build) {
     build.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.namespace === 'shared-module') {
+        return { path: args.path, external: true }; // the startup bundle, at run time
+      }
       if (args.pluginData === 'shared-modules' || args.kind === 'entry-point' || args.path === 'vscode') {
         return undefined;
       }
-      const r = await build.resolve(args.path, {
-        kind: args.kind,
-        importer: args.importer,
-        resolveDir: args.resolveDir,
-        namespace: args.namespace,
-        pluginData: 'shared-modules',
-      });
+      const { kind, importer, resolveDir, namespace } = args;
+      const r = await build.resolve(args.path, { kind, importer, resolveDir, namespace, pluginData: 'shared-modules' });
       if (r.errors.length > 0 || r.external || r.namespace !== 'file') {
         return undefined;
       }
       const rel = path.relative(__dirname, r.path).split(path.sep).join('/');
-      return shared().has(rel) ? { path: rel, namespace: 'shared-module' } : undefined;
+      return shared().includes(rel) ? { path: rel, namespace: 'shared-module' } : undefined;
     });
     build.onLoad({ filter: /.*/, namespace: 'shared-module' }, (args) => ({
       loader: 'js',
-      contents: [
-        `const m = globalThis[Symbol.for(${JSON.stringify(SHARED_MODULES_KEY)})]?.[${JSON.stringify(args.path)}];`,
-        `if (!m) throw new Error(${JSON.stringify(`features.js must be loaded by extension.js (src/lazyFeatures.ts): ${args.path} is shared`)});`,
-        'module.exports = m;',
-      ].join('\n'),
+      contents: `module.exports = require(${JSON.stringify(`./${startupFile}`)}).sharedModules[${JSON.stringify(args.path)}];`,
     }));
   },
 });
@@ -180,43 +168,34 @@ async function main() {
     logLevel: 'silent',
     metafile: true,
   };
-  let startupModules = [];
+  const plugins = [oneVscodeNamespace, leanAxios, l10nWithoutFs];
+  let shared = [];
+  // what src/extension.ts reaches: the modules the startup bundle has and shares (this build writes nothing)
+  const reach = await esbuild.context({ ...common, write: false, entryPoints: ['src/extension.ts'], plugins });
   const startup = await esbuild.context({
     ...common,
     entryPoints: [{ in: 'appcircle:startup', out: path.basename(outfile, '.js') }],
-    plugins: [startupEntry(() => startupModules), oneVscodeNamespace, leanAxios, l10nWithoutFs],
+    plugins: [startupEntry(() => shared), ...plugins],
   });
   const features = await esbuild.context({
     ...common,
     entryPoints: [{ in: 'src/features.ts', out: 'features' }],
-    plugins: [sharedModules(() => new Set(startupModules)), oneVscodeNamespace, leanAxios, l10nWithoutFs],
-  });
-  const http = await esbuild.context({
-    ...common,
-    entryPoints: [{ in: 'src/api/http/axiosEntry.ts', out: 'http' }],
-    plugins: [leanAxios, l10nWithoutFs],
+    plugins: [sharedModules(() => shared), ...plugins],
   });
 
   const buildAll = async () => {
     console.log('[watch] build started');
     try {
-      // the startup bundle until the modules its entry shares are the modules it has (twice at most: a new module
-      // reached from src/extension.ts shows up in the first build's metafile)
-      let s = await startup.rebuild();
-      for (let i = 0; i < 3 && modulesOf(s.metafile).join() !== startupModules.join(); i++) {
-        startupModules = modulesOf(s.metafile);
-        s = await startup.rebuild();
+      shared = modulesOf((await reach.rebuild()).metafile);
+      const [s, f] = await Promise.all([startup.rebuild(), features.rebuild()]);
+      if (modulesOf(s.metafile).join() !== shared.join()) {
+        throw new Error('extension.js has modules it does not share: features.js could bundle second copies');
       }
-      if (modulesOf(s.metafile).join() !== startupModules.join()) {
-        throw new Error('the startup bundle’s modules did not settle: features.js could bundle second copies');
-      }
-      const [f, h] = await Promise.all([features.rebuild(), http.rebuild()]);
       if (metafile) {
-        const merged = { inputs: {}, outputs: {} };
-        for (const m of [s.metafile, f.metafile, h.metafile]) {
-          Object.assign(merged.inputs, m.inputs);
-          Object.assign(merged.outputs, m.outputs);
-        }
+        const merged = {
+          inputs: { ...s.metafile.inputs, ...f.metafile.inputs },
+          outputs: { ...s.metafile.outputs, ...f.metafile.outputs },
+        };
         fs.writeFileSync(metafile, JSON.stringify(merged));
       }
       return true;
@@ -230,11 +209,11 @@ async function main() {
 
   const ok = await buildAll();
   if (!watch) {
-    await Promise.all([startup.dispose(), features.dispose(), http.dispose()]);
+    await Promise.all([reach.dispose(), startup.dispose(), features.dispose()]);
     if (!ok) process.exit(1);
     return;
   }
-  // one rebuild of all three after a burst of changes under src/
+  // one rebuild of both after a burst of changes under src/
   let timer;
   let running = Promise.resolve(true);
   fs.watch(path.join(__dirname, 'src'), { recursive: true }, () => {

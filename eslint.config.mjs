@@ -42,27 +42,10 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: [
-            { name: 'vscode', message: 'src/api must not depend on vscode.' },
-            // axios is loaded on the first request (dist/http.js), never at activation
-            {
-              name: 'axios',
-              message: 'Load axios through ./lazyAxios (loadAxios()); only axiosEntry.ts imports it.',
-              allowTypeImports: true,
-            },
-          ],
-          patterns: [
-            { group: ['**/core/**', '**/ui/**', '**/platform/**'], message: 'src/api depends on nothing above it.' },
-            { group: ['./axiosEntry'], message: 'Only lazyAxios.ts requires axiosEntry (lazily).', allowTypeImports: true },
-          ],
+          paths: [{ name: 'vscode', message: 'src/api must not depend on vscode.' }],
+          patterns: [{ group: ['**/core/**', '**/ui/**', '**/platform/**'], message: 'src/api depends on nothing above it.' }],
         },
       ],
-    },
-  },
-  {
-    files: ['src/api/http/axiosEntry.ts'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/api must not depend on vscode.' }] }],
     },
   },
   {

@@ -5,36 +5,17 @@
  *
  * The two bundles share modules: whatever dist/extension.js contains (the session, its errors, the events,
  * @vscode/l10n…) dist/features.js does not bundle a second copy of, so one SessionService, one
- * `instanceof SessionExpiredError`. esbuild.js builds the startup bundle with an entry that hands every one of its
- * modules to setSharedModules, and builds features.js with each of those imports replaced by a lookup in the table
- * this file publishes (on a symbol of globalThis) for the duration of the synchronous require only.
+ * `instanceof SessionExpiredError`. extension.js exports those modules (`sharedModules`) and features.js takes
+ * them from it with `require('./extension.js')` (esbuild.js), which Node answers from its module cache.
  */
 import type * as FeaturesModule from './features';
 
-/** The key the features bundle's shared-module stubs read (esbuild.js SHARED_MODULES_KEY). */
-const SHARED_MODULES = Symbol.for('appcircle-vscode.sharedModules');
-
-let shared: Readonly<Record<string, unknown>> | undefined;
 let loaded: typeof FeaturesModule | undefined;
-
-/**
- * Called once by the startup bundle's generated entry (esbuild.js) with its modules by source path.
- * @public
- */
-export function setSharedModules(modules: Readonly<Record<string, unknown>>): void {
-  shared = modules;
-}
 
 export function loadFeaturesModule(): typeof FeaturesModule {
   if (!loaded) {
-    const g = globalThis as Record<symbol, unknown>;
-    g[SHARED_MODULES] = shared;
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy, synchronous load is the point
-      loaded = require('./features') as typeof FeaturesModule;
-    } finally {
-      delete g[SHARED_MODULES];
-    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy, synchronous load is the point
+    loaded = require('./features') as typeof FeaturesModule;
   }
   return loaded;
 }

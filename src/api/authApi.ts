@@ -5,10 +5,12 @@
 import type { JwtClaims, TokenResponseDto, UserInfoDto } from './dto';
 import { decodeJwt, expiresAtMs } from './dto';
 import { ApiError } from './http/errors';
-import type { HttpLogger, RequestLimits } from './http/httpClient';
-import { checkUrlAllowed, normalizeBase, send } from './http/httpClient';
+import type { HttpLogger } from './http/body';
+import type { RequestLimits } from './http/httpClient';
+import { send } from './http/httpClient';
 import { originOf } from './http/origin';
 import { rememberSecret } from './http/redact';
+import { checkUrlAllowed, normalizeBase } from './http/url';
 
 export interface TokenResult {
   accessToken: string;

@@ -24,8 +24,12 @@ export type ApiErrorKind =
 
 export interface ApiErrorInit {
   kind: ApiErrorKind;
-  method: string;
-  path: string;
+  /** The request's method; absent for a URL refused before any request (`reason`). */
+  method?: string;
+  /** The request's path, without host and query; absent for a URL refused before any request (`reason`). */
+  path?: string;
+  /** Why the URL policy (url.ts) refused a URL before any request was sent: 'invalid URL', 'URL with credentials', … */
+  reason?: string;
   status?: number;
   serverMessage?: string;
   retryAfterMs?: number;
@@ -46,8 +50,11 @@ export class ApiError extends Error {
   readonly status?: number;
   readonly serverMessage?: string;
   readonly retryAfterMs?: number;
+  /** '' for a URL refused before any request (then `reason` says why). */
   readonly method: string;
+  /** '' for a URL refused before any request (then `reason` says why). */
   readonly path: string;
+  readonly reason?: string;
   readonly isInvalidOrganizationId: boolean;
   readonly htmlBody: boolean;
   readonly redirectTarget?: string;
@@ -56,15 +63,18 @@ export class ApiError extends Error {
 
   constructor(init: ApiErrorInit) {
     super(
-      `${init.method} ${init.path} failed: ${init.kind}${init.status ? ` (HTTP ${init.status})` : ''}${init.serverMessage ? `: ${init.serverMessage}` : ''}`,
+      init.method
+        ? `${init.method} ${init.path ?? ''} failed: ${init.kind}${init.status ? ` (HTTP ${init.status})` : ''}${init.serverMessage ? `: ${init.serverMessage}` : ''}`
+        : `URL refused (${init.reason ?? ''}): ${init.kind}`,
     );
     this.name = 'ApiError';
     this.kind = init.kind;
     this.status = init.status;
     this.serverMessage = init.serverMessage;
     this.retryAfterMs = init.retryAfterMs;
-    this.method = init.method;
-    this.path = init.path;
+    this.method = init.method ?? '';
+    this.path = init.path ?? '';
+    this.reason = init.reason;
     this.isInvalidOrganizationId = init.isInvalidOrganizationId ?? false;
     this.htmlBody = init.htmlBody ?? false;
     this.redirectTarget = init.redirectTarget;
@@ -82,6 +92,7 @@ export class ApiError extends Error {
       kind: this.kind,
       method: this.method,
       path: this.path,
+      reason: this.reason,
       status: this.status,
       serverMessage: this.serverMessage,
       retryAfterMs: this.retryAfterMs,

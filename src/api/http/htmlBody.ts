@@ -3,11 +3,9 @@
  * error the JSON and text reads give for an HTML page, rather than shown (and followed) as the build log.
  */
 import type * as Stream from 'node:stream';
+import { nodeStream } from './body';
 import { ApiError } from './errors';
 import type { StreamResult } from './httpClient';
-
-/* eslint-disable-next-line @typescript-eslint/no-require-imports -- node:stream on first use, not at activation */
-const nodeStream = (): typeof Stream => require('node:stream') as typeof Stream;
 
 /** At most this many leading bytes are looked at (whitespace before the tag included). */
 const SNIFF_BYTES = 1024;

@@ -8,17 +8,12 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BuildsApi } from '../../../src/api/buildsApi';
 import { ApiError } from '../../../src/api/http/errors';
-import {
-  ApiClient,
-  SERVER_MESSAGE_MAX_CHARS,
-  SERVER_MESSAGE_SCAN_CHARS,
-  checkRedirectAllowed,
-  isLoopbackHost,
-  shortServerMessage,
-} from '../../../src/api/http/httpClient';
+import { ApiClient } from '../../../src/api/http/httpClient';
 import { checkId } from '../../../src/api/http/ids';
 import { OrganizationsApi } from '../../../src/api/organizationsApi';
 import { rememberSecret } from '../../../src/api/http/redact';
+import { SERVER_MESSAGE_MAX_CHARS, SERVER_MESSAGE_SCAN_CHARS, shortServerMessage } from '../../../src/api/http/response';
+import { checkRedirectAllowed, isLoopbackHost } from '../../../src/api/http/url';
 import { rejection } from './rejection';
 
 interface Local {

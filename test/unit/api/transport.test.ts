@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { AuthApi } from '../../../src/api/authApi';
 import { ApiError, parseRetryAfter } from '../../../src/api/http/errors';
 import type { ApiErrorKind } from '../../../src/api/http/errors';
-import { ApiClient, checkUrlAllowed, joinUrl } from '../../../src/api/http/httpClient';
+import { ApiClient } from '../../../src/api/http/httpClient';
+import { checkUrlAllowed, joinUrl } from '../../../src/api/http/url';
 import { OrganizationsApi } from '../../../src/api/organizationsApi';
 import { redact } from '../../../src/api/http/redact';
 import { DEMO_API_KEY, DEMO_PAT, QA_API_KEY, QA_ORG_ID, ROOT_ORG_ID } from '../../../sandbox/fixtures';
@@ -194,6 +195,26 @@ describe('api: transport rules', () => {
     assert.doesNotThrow(() => checkUrlAllowed('https://api.example.com/x', false));
     assert.throws(() => checkUrlAllowed('https://user:pw@api.example.com/x', false));
     assert.throws(() => checkUrlAllowed('ftp://api.example.com/x', true));
+  });
+
+  it('a refused URL says why in `reason`, with no request method or path (none was sent)', () => {
+    const refusal = (url: string) => {
+      try {
+        checkUrlAllowed(url, false);
+      } catch (e) {
+        return e instanceof ApiError ? { kind: e.kind, reason: e.reason, method: e.method, path: e.path, message: e.message } : e;
+      }
+      return undefined;
+    };
+    assert.deepEqual(refusal('http://api.example.com/x?token=secret'), {
+      kind: 'insecureUrl',
+      reason: 'http://api.example.com',
+      method: '',
+      path: '',
+      message: 'URL refused (http://api.example.com): insecureUrl',
+    });
+    assert.equal((refusal('https://user:pw@api.example.com/x') as { reason?: string }).reason, 'URL with credentials');
+    assert.equal((refusal('not a url') as { reason?: string }).reason, 'invalid URL');
   });
 
   it('drops Authorization when a redirect leaves the configured origin', async () => {

@@ -1,9 +1,10 @@
 /**
  * Run by httpBundle.test.ts in a fresh Node process: `node bundleProbe.js <dir>/extension.js`. Activates the
  * production bundles on the vscode fake against an in-process sandbox, the way VS Code does (require, activate),
- * then uses the extension through its commands and views: a wrong Personal Access Key, a sign-in that the secret
- * storage refuses (a SecretStorageError made in extension.js, described in features.js), a sign-in, the profiles
- * in the tree. Prints one JSON line with what happened and which files were loaded when.
+ * then uses the extension through its commands and views: Show Log (sends nothing), a wrong Personal Access Key, a
+ * sign-in that the secret storage refuses (a SecretStorageError made in extension.js, described in features.js), a
+ * sign-in, the profiles in the tree. Prints one JSON line with what happened and which files were loaded when, and
+ * whether axios had run by then.
  */
 import * as path from 'node:path';
 import '../fakes/installVscodeFake';
@@ -15,6 +16,8 @@ import { fake } from '../fakes/vscodeFake';
 const bundle = path.resolve(process.argv[2] ?? '');
 const dir = path.dirname(bundle);
 const loaded = (name: string) => Object.keys(require.cache).includes(path.join(dir, name));
+/** axios's Node build loads http2 when it runs (the sandbox and the fake never do): axios ran in features.js. */
+const axiosRan = () => (process as unknown as { moduleLoadList: string[] }).moduleLoadList.includes('NativeModule http2');
 
 async function until(what: string, test: () => boolean): Promise<void> {
   const end = Date.now() + 10_000;
@@ -50,7 +53,10 @@ async function main(): Promise<void> {
     const ext = require(bundle) as { activate(c: unknown): unknown };
     ext.activate(context);
     await until('activation', () => fake.logChannels.some((c) => c.lines.some((l) => l.includes('Activated in'))));
-    out.afterActivation = { features: loaded('features.js'), http: loaded('http.js') };
+    out.afterActivation = { features: loaded('features.js'), axios: axiosRan() };
+    // a first command that sends nothing loads features.js, but axios runs only at the first request
+    await vscode.commands.executeCommand('appcircle.showLog');
+    out.afterFirstCommand = { features: loaded('features.js'), axios: axiosRan() };
 
     fake.inputAnswers.push('acpat_wrong_123');
     await vscode.commands.executeCommand('appcircle.loginWithPat');
@@ -72,8 +78,8 @@ async function main(): Promise<void> {
       const item = tree.getTreeItem(p) as vscode.TreeItem;
       return typeof item.label === 'string' ? item.label : item.label?.label;
     });
-    out.afterUse = { features: loaded('features.js'), http: loaded('http.js') };
-    // everything the extension loaded is one of its three bundles
+    out.afterUse = { features: loaded('features.js'), axios: axiosRan() };
+    // everything the extension loaded is one of its two bundles
     out.loadedModules = Object.keys(require.cache)
       .filter((k) => !before.has(k))
       .map((k) => path.relative(dir, k));
