@@ -1,7 +1,8 @@
 /**
  * Appcircle's answers in words (an ApiError from src/api/http, seen through src/core/errors.ts): one sentence per
  * ApiErrorKind, worded for the operation where that matters (a refused key at sign-in, a 403 on start, cancel or
- * download, a redirect of the sign-in server, a cut download). The server's own words are made inert first (N5).
+ * download, Appcircle's own refusal of a cancel, a redirect of the sign-in server, a cut download). The server's own
+ * words are made inert first (N5).
  */
 import * as vscode from 'vscode';
 import { redact } from '../../core/errors';
@@ -23,13 +24,9 @@ export function describeApiError(e: ApiError, op: Operation): DescribedError | u
   if (forbiddenAction) {
     return err(forbiddenAction);
   }
-  if (op === 'cancelBuild' && e.kind !== 'network' && e.kind !== 'timeout' && e.kind !== 'connectionRefused' && e.kind !== 'rateLimited') {
-    return err(
-      vscode.l10n.t(
-        'Appcircle did not accept the cancel request ({0}). Cancelling from outside the dashboard is not confirmed for every Appcircle version; cancel it in the dashboard instead.',
-        String(e.status ?? e.kind),
-      ),
-    );
+  const cancelRefused = op === 'cancelBuild' ? cancelRefusedMessage(e) : undefined;
+  if (cancelRefused) {
+    return err(cancelRefused);
   }
   if (op === 'download' && e.kind === 'network') {
     return err(vscode.l10n.t('The download was interrupted by a network error. No partial file was left behind; try again.'));
@@ -89,6 +86,24 @@ function describeKind(e: ApiError, op: Operation): DescribedError | undefined {
     case 'canceled':
       return undefined;
   }
+}
+
+/** What Cancel Build gets its own sentence for: an answer Appcircle itself gave to the cancel, with its status. */
+const CANCEL_REFUSED_KINDS: ReadonlySet<Kind> = new Set<Kind>(['badRequest', 'notFound', 'server', 'malformedResponse', 'tooLarge']);
+
+/**
+ * Appcircle answered the cancel (a JSON 4xx or 5xx other than 401, 403 and 429, or a 2xx it sent unreadable or too
+ * large) without confirming it: undefined for everything else (nothing sent, never reached Appcircle, a proxy's page,
+ * a redirect not followed, a cancelled request), which is worded as for any operation.
+ */
+function cancelRefusedMessage(e: ApiError): string | undefined {
+  if (!CANCEL_REFUSED_KINDS.has(e.kind) || e.status === undefined || e.htmlBody) {
+    return undefined;
+  }
+  return vscode.l10n.t(
+    'Appcircle did not accept the cancel request ({0}). Cancelling from outside the dashboard is not confirmed for every Appcircle version; cancel it in the dashboard instead.',
+    String(e.status),
+  );
 }
 
 /** The server's own words, made inert: no link, icon or control syntax reaches the notification (N5). */
