@@ -8,7 +8,11 @@
  * `instanceof SessionExpiredError`. esbuild.js builds the startup bundle with an entry that hands every one of its
  * modules to setSharedModules, and builds features.js with each of those imports replaced by a lookup in the table
  * this file publishes (on a symbol of globalThis) for the duration of the synchronous require only.
+ *
+ * features.js can be gone when it is needed: an update installed while the window was open, and another window's
+ * start deleted the old version's folder. Nothing but a reload helps then, and offerReload asks for one.
  */
+import * as vscode from 'vscode';
 import type * as FeaturesModule from './features';
 
 /** The key the features bundle's shared-module stubs read (esbuild.js SHARED_MODULES_KEY). */
@@ -37,4 +41,21 @@ export function loadFeaturesModule(): typeof FeaturesModule {
     }
   }
   return loaded;
+}
+
+/** Whether `e` is require()'s "Cannot find module": features.js (or a file it needs) is not there any more. */
+export function isMissingModule(e: unknown): boolean {
+  return e instanceof Error && (e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND';
+}
+
+/** Says that Appcircle was updated under this window and offers the reload that finishes it. */
+export async function offerReload(): Promise<void> {
+  const reload = vscode.l10n.t('Reload Window');
+  const answer = await vscode.window.showErrorMessage(
+    vscode.l10n.t('Appcircle was updated while this window was open. Reload the window to use it.'),
+    reload,
+  );
+  if (answer === reload) {
+    await vscode.commands.executeCommand('workbench.action.reloadWindow');
+  }
 }

@@ -108,7 +108,7 @@ export function importCircles(files: string[]): string[] {
  * What is still over the limits while the restructuring cuts it down. Each entry goes when its file is split; the list
  * must end empty (a test below says so), so nothing new can join it.
  */
-const NOT_YET = new Set(['src/api/http/httpClient.ts', 'src/core/session/sessionService.ts', 'src/container.ts']);
+const NOT_YET = new Set(['src/api/http/httpClient.ts', 'src/core/session/sessionService.ts']);
 const pending = (entry: string) => !NOT_YET.has(entry.split(' ')[0]);
 
 describe('scripts: the shape of src (CONTRIBUTING.md)', () => {

@@ -1,7 +1,7 @@
 /**
  * Activation builds only the session and the status bar; the rest (src/features.ts) is built on first use. The
  * states a user reaches after a restart: the view closed, a view opened, a command run, a log editor restored, a
- * signed-in window in a git repository.
+ * signed-in window in a git repository; and features.js gone (an update under the window), which asks for a reload.
  */
 import * as assert from 'node:assert/strict';
 import { DEMO_PAT } from '../../../sandbox/fixtures';
@@ -10,7 +10,7 @@ import type { AppcircleNode } from '../../../src/ui/tree/nodes';
 import type * as vscode from 'vscode';
 import { EventEmitter, Uri, fake, fake10, fakeEvents10 } from '../fakes/vscodeFake';
 import { FakeTextDocument } from '../fakes/vscodeFake';
-import type { UiHarness } from './harness';
+import type { BootOptions, UiHarness } from './harness';
 import { bootExtension, nodeLabel, waitUntil } from './harness';
 
 describe('ui: what activation builds, and what is built on first use', function () {
@@ -36,8 +36,8 @@ describe('ui: what activation builds, and what is built on first use', function 
     await h.dispose();
   });
 
-  const restart = async () => {
-    again = await bootExtension({ secrets: h.secrets.sibling(), keepFake: true, sb: h.sb });
+  const restart = async (opts: Pick<BootOptions, 'loadFeatures'> = {}) => {
+    again = await bootExtension({ secrets: h.secrets.sibling(), keepFake: true, sb: h.sb, ...opts });
     await waitUntil(() => again?.statusBar().text === '$(organization) Acme Mobile', 5000, 'the organization');
     return again;
   };
@@ -116,5 +116,28 @@ describe('ui: what activation builds, and what is built on first use', function 
     assert.ok(w.ext.commitStatus.gitHead?.commit?.startsWith('abc1234'));
     const lookups = h.sb.requests.slice(before).filter((r) => r.path.startsWith('/build/v2/profiles'));
     assert.ok(lookups.length >= 1 && lookups.length <= 4, JSON.stringify(lookups.map((r) => r.path)));
+  });
+
+  it('features.js gone after an update (MODULE_NOT_FOUND): a command asks for a reload instead of failing', async () => {
+    const missing = (): never => {
+      throw Object.assign(new Error("Cannot find module './features'"), { code: 'MODULE_NOT_FOUND' });
+    };
+    const w = await restart({ loadFeatures: missing });
+    fake.messageAnswers.push('Reload Window');
+    assert.equal(await w.run('appcircle.refresh'), undefined);
+    await waitUntil(() => fake.executed.some((c) => c.id === 'workbench.action.reloadWindow'), 5000, 'the window reloaded');
+    const prompt = {
+      severity: 'error',
+      message: 'Appcircle was updated while this window was open. Reload the window to use it.',
+      actions: ['Reload Window'],
+    };
+    assert.deepEqual(fake.messages, [prompt]);
+    assert.equal(w.ext.featuresLoaded, false);
+    // what loads it on its own (a log editor opened) does not ask again; a command does
+    fakeEvents10.openTextDocument.fire(new FakeTextDocument(Uri.file('/tmp/appcircle-log-1/build.log'), 'x\n'));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(fake.messages.length, 1);
+    await w.run('appcircle.showLog');
+    await waitUntil(() => fake.messages.length === 2, 5000, 'the prompt again');
   });
 });
