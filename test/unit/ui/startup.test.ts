@@ -4,11 +4,14 @@
  * signed-in window in a git repository; and features.js gone (an update under the window), which asks for a reload.
  */
 import * as assert from 'node:assert/strict';
+import * as sinon from 'sinon';
 import { DEMO_PAT } from '../../../sandbox/fixtures';
-import { CommandIds } from '../../../src/constants';
+import { GitHeadWatcher } from '../../../src/platform/git/headWatcher';
+import { CommandIds, ViewIds } from '../../../src/constants';
+import { BuildService } from '../../../src/core/builds/buildService';
 import type { AppcircleNode } from '../../../src/ui/tree/nodes';
 import type * as vscode from 'vscode';
-import { EventEmitter, Uri, fake, fake10, fakeEvents10 } from '../fakes/vscodeFake';
+import { EventEmitter, Uri, fake, fake10, fakeEvents10, window } from '../fakes/vscodeFake';
 import { FakeTextDocument } from '../fakes/vscodeFake';
 import type { BootOptions, UiHarness } from './harness';
 import { bootExtension, nodeLabel, waitUntil } from './harness';
@@ -139,5 +142,54 @@ describe('ui: what activation builds, and what is built on first use', function 
     assert.equal(fake.messages.length, 1);
     await w.run('appcircle.showLog');
     await waitUntil(() => fake.messages.length === 2, 5000, 'the prompt again');
+  });
+
+  it('git keeps its last HEAD, and the push it is reporting, for a listener that starts then (the features part)', async () => {
+    const changed = new EventEmitter<void>();
+    const state = {
+      HEAD: { name: 'main', commit: 'abc1234def5678901234567890abcdef12345678', upstream: { remote: 'origin', name: 'main' }, ahead: 1 },
+      remotes: [{ name: 'origin', fetchUrl: 'git@github.com:appcircle/appcircle-vscode.git' }],
+      onDidChange: changed.event,
+    };
+    const repo = { rootUri: Uri.file('/work/fake-ws'), state };
+    const none = () => ({ dispose: () => undefined });
+    fake10.gitExports = {
+      getAPI: () => ({ repositories: [repo], onDidOpenRepository: none, onDidCloseRepository: none, getRepository: () => repo }),
+    };
+    const git = new GitHeadWatcher(0);
+    try {
+      await git.start();
+      assert.equal(git.head?.ahead, 1);
+      const seen: (number | undefined)[] = [];
+      git.onDidPush(() => seen.push(git.pushing?.ahead));
+      state.HEAD = { ...state.HEAD, ahead: 0 };
+      changed.fire();
+      await waitUntil(() => seen.length === 1, 5000, 'the push');
+      assert.deepEqual(seen, [0]);
+      assert.equal(git.pushing, undefined, 'only while it is reported');
+      assert.equal(git.head?.ahead, 0);
+    } finally {
+      git.dispose();
+    }
+  });
+
+  it('the window in the background (unfocused, both views hidden): polling is told when the part loads, then on each change', async () => {
+    const w = await restart();
+    const views = [ViewIds.builds, ViewIds.activeBuilds].map((id) => fake.treeViews.get(id));
+    const told = sinon.spy(BuildService.prototype, 'setBackground');
+    window.state.focused = false;
+    try {
+      views.forEach((v) => v && (v.visible = false));
+      void w.ext.builds;
+      assert.deepEqual(told.args, [[true]]);
+      const shown = views[1];
+      assert.ok(shown);
+      shown.visible = true;
+      (shown as unknown as { vis: EventEmitter<{ visible: boolean }> }).vis.fire({ visible: true });
+      assert.deepEqual(told.args, [[true], [false]]);
+    } finally {
+      told.restore();
+      window.state.focused = true;
+    }
   });
 });
