@@ -1,9 +1,9 @@
 /**
  * Everything the extension does beyond its startup (ARCHITECTURE.md §2): builds, trees, logs, notifications, the
  * Problems panel, the build of the commit you are on, and every command's implementation. In the bundle this is
- * dist/features.js, loaded on first use (src/lazyFeatures.ts): a view opened, a command run, a log shown, git
- * reporting HEAD in a signed-in window. Activation itself (src/container.ts) loads only what restoring the session
- * and drawing the status bar need.
+ * dist/features.js, loaded (src/lazyFeatures.ts) on first use: the startup part (src/container.ts, whose loadWhen
+ * lists the triggers) decides when, builds Features with a FeatureHost, and forwards VS Code's calls to it. This
+ * part owns what happens and reaches the startup part only through that host.
  */
 import type * as vscode from 'vscode';
 import { CommandIds } from './constants';
