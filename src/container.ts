@@ -1,13 +1,14 @@
 /**
  * Composition root (ARCHITECTURE.md §2): what activation builds. Only what restoring the session and drawing the
- * status bar need is built here; the rest (src/features.ts) is loaded on first use through the getters below, and
- * VS Code's entry points into it (commands, the two views, the log documents) are registered here as forwarders.
+ * status bar need is built here, plus git's HEAD watcher (whether a signed-in window is in a repository decides a
+ * load). The rest (src/features.ts) is loaded on first use: this part decides *when* (loadWhen lists every trigger,
+ * among them VS Code's entry points, registered here as forwarders) and hands it a FeatureHost; the features part
+ * owns *what* and never calls back.
  */
 import * as vscode from 'vscode';
-import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, CommandIds, LOG_LANGUAGE, LOG_SCHEME, ViewIds } from './constants';
+import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, CommandIds, LOG_LANGUAGE, LOG_SCHEME } from './constants';
 import { originOf } from './api/http/origin';
 import type { ApiFactory } from './core/apiFactory';
-import type { GitHead } from './core/commit/commitStatus';
 import { CredentialStore } from './core/session/credentialStore';
 import { SessionExpiredError, errorText } from './core/errors';
 import { DisposableBase, setListenerErrorReporter } from './core/events';
@@ -16,8 +17,9 @@ import { componentLogger, systemClock } from './core/ports';
 import { SessionService } from './core/session/sessionService';
 import type { BuildService } from './core/builds/buildService';
 import type { CommitStatusService } from './core/commit/commitStatus';
+import type * as FeaturesModule from './features';
 import type { Features, FeatureHost } from './features';
-import { loadFeaturesModule } from './lazyFeatures';
+import { isMissingModule, loadFeaturesModule, offerReload } from './lazyFeatures';
 import { ContextKeySetter } from './platform/contextKeys';
 import { GitHeadWatcher } from './platform/git/headWatcher';
 import { OutputLogger } from './platform/logger';
@@ -27,10 +29,9 @@ import { currentWorkspaceId } from './platform/workspace';
 import { AppcircleAuthProvider } from './ui/session/authProvider';
 import type { BuildDiagnostics } from './ui/logs/buildDiagnostics';
 import type { Operation } from './ui/errors/errorMessages';
-import { LazyContentProvider, LazyTreeDataProvider } from './ui/lazyProviders';
+import { LazyContentProvider, LazyTreeViews } from './ui/lazyProviders';
 import type { BuildNotifier } from './ui/builds/notifications';
 import { OrganizationStatusBar } from './ui/session/statusBar';
-import type { AppcircleNode } from './ui/tree/nodes';
 
 /**
  * Set by esbuild's `define`: true only in the test build (`node esbuild.js --test-api`), false in every other
@@ -44,13 +45,18 @@ export interface ExtensionApi {
   readonly testApi?: TestApi;
 }
 
-/** For the integration suite only (azrg testApi pattern), enabled by an environment flag. */
+/**
+ * For the integration suite only, enabled by an environment flag: what a test needs to look inside the running
+ * extension (as other extensions export a test-only API from activate()).
+ */
 export interface TestApi {
   storedSessionRaw(): Promise<string | undefined>;
   accessToken(): Promise<string | undefined>;
   accountSessions(): Promise<readonly vscode.AuthenticationSession[]>;
   readonly extension: AppcircleExtension;
 }
+
+const NOTHING: vscode.Disposable = { dispose: () => undefined };
 
 export class AppcircleExtension extends DisposableBase {
   readonly session: SessionService;
@@ -64,10 +70,15 @@ export class AppcircleExtension extends DisposableBase {
   private readonly host: FeatureHost;
   private loaded: Features | undefined;
   private disposed = false;
-  /** What git last reported, for the commit's build once the features part is loaded. */
-  private head: GitHead | undefined;
+  /** features.js was not there (an update under this window): only VS Code's entry points try again. */
+  private moduleMissing = false;
+  private reloadPrompt: Promise<void> | undefined;
 
-  constructor(context: vscode.ExtensionContext) {
+  /** `loadModule` (tests: one that fails) loads src/features.ts; the HTTP layer comes from it too. */
+  constructor(
+    context: vscode.ExtensionContext,
+    private readonly loadModule: () => typeof FeaturesModule = loadFeaturesModule,
+  ) {
     super();
     const started = Date.now();
     this.logger = this._register(new OutputLogger());
@@ -78,21 +89,9 @@ export class AppcircleExtension extends DisposableBase {
     const workspace = currentWorkspaceId();
     this.secrets = context.secrets;
     const store = (this.store = this._register(new CredentialStore(new VsCodeSecretStore(context.secrets), workspace.id, workspace.name)));
-    // the HTTP layer is built in the features part: restoring the session and drawing the status bar never load it
-    let api: ApiFactory | undefined;
-    const lazyApi = (): ApiFactory =>
-      (api ??= loadFeaturesModule().apiFactory(() => settings.endpoints(), componentLogger(this.logger, 'http')));
-    // the auth origin a restored session is checked against comes from the settings alone (S16): no HTTP layer
-    const apiFactory: ApiFactory = {
-      auth: () => lazyApi().auth(),
-      authOrigin: () => originOf(settings.endpoints().authUrl),
-      client: (getToken) => lazyApi().client(getToken),
-    };
+    const apiFactory = this.apiFactory(settings);
     this.session = this._register(new SessionService(store, apiFactory, systemClock, componentLogger(this.logger, 'session')));
     this.organizations = this._register(new OrganizationService(this.session));
-    // the messages live in the features part (an error to report means it is needed anyway)
-    const report = (e: unknown, op: Operation) => (this.disposed ? Promise.resolve() : this.features.reporter.report(e, op));
-
     this._register(new OrganizationStatusBar(this.session));
     this.authProvider = this._register(new AppcircleAuthProvider(this.session));
     this._register(
@@ -100,80 +99,15 @@ export class AppcircleExtension extends DisposableBase {
         supportsMultipleAccounts: false,
       }),
     );
-
-    // VS Code's ways into the features part, registered now and loading it on first use
-    const buildsTree = this._register(new LazyTreeDataProvider<AppcircleNode>(() => this.features.buildsTree));
-    const activeTree = this._register(new LazyTreeDataProvider<AppcircleNode>(() => this.features.activeTree));
-    const buildsView = this._register(
-      vscode.window.createTreeView<AppcircleNode>(ViewIds.builds, { treeDataProvider: buildsTree, showCollapseAll: true }),
-    );
-    const activeView = this._register(vscode.window.createTreeView<AppcircleNode>(ViewIds.activeBuilds, { treeDataProvider: activeTree }));
-    // slow down when the window is unfocused and no Appcircle view is visible
-    const isBackground = () => !vscode.window.state.focused && !buildsView.visible && !activeView.visible;
-    const updateBackground = () => this.loaded?.builds.setBackground(isBackground());
-    this._register(vscode.window.onDidChangeWindowState(updateBackground));
-    this._register(buildsView.onDidChangeVisibility(updateBackground));
-    this._register(activeView.onDidChangeVisibility(updateBackground));
-    const logs = this._register(new LazyContentProvider(() => this.features.logs));
-    this._register(vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, logs));
-    for (const id of Object.values(CommandIds)) {
-      this._register(vscode.commands.registerCommand(id, (...args: unknown[]) => this.features.run(id, args)));
-    }
-    this.host = {
-      context,
-      session: this.session,
-      organizations: this.organizations,
-      logger: this.logger,
-      settings,
-      contextKeys: this.contextKeys,
-      buildsView,
-      activeView,
-      isBackground,
-    };
-    // a log (a build's, or one saved to disk) open in an editor: its outline, folding and lenses are there
-    const isLog = (d: vscode.TextDocument) => d.languageId === LOG_LANGUAGE || d.uri.scheme === LOG_SCHEME;
-    this._register(vscode.workspace.onDidOpenTextDocument((d) => isLog(d) && this.loadSoon()));
-    if (vscode.workspace.textDocuments.some(isLog)) {
-      this.loadSoon();
-    }
-
-    // the build of the commit you are on: looked up once git reports HEAD in a signed-in window
     this.git = this._register(new GitHeadWatcher());
-    this._register(
-      this.git.onDidChangeHead((h) => {
-        this.head = h;
-        // no repository, or signed out: nothing to look up until the features part is there anyway
-        if (this.loaded || (h?.commit && this.session.isSignedIn)) {
-          this.features.commitStatus.setHead(h);
-        }
-      }),
-    );
-    this._register(
-      this.git.onDidPush((h) => {
-        this.head = h;
-        if (this.loaded || this.session.isSignedIn) {
-          this.features.commitStatus.pushed(h);
-        }
-      }),
-    );
-    const startGit = setTimeout(() => {
-      void this.git
-        .start()
-        .catch((e: unknown) =>
-          componentLogger(this.logger, 'commit').info(`Git is not available for the build of this commit: ${errorText(e)}`),
-        );
-    }, 0);
-    this._register({ dispose: () => clearTimeout(startGit) });
-
+    const views = new LazyTreeViews(() => this.features);
+    const { session, organizations, logger, contextKeys, git } = this;
+    this.host = { context, session, organizations, logger, settings, contextKeys, git, views };
     this._register(
       this.session.onDidChangeSession((e) => {
         void this.updateContext();
         if (e.reason === 'expired') {
-          void report(e.cause instanceof SessionExpiredError ? e.cause : new SessionExpiredError(e.cause), 'load');
-        }
-        if (e.session && this.head?.commit && !this.loaded) {
-          // signed in (in this window or another) with HEAD known: the features part looks the commit up
-          void this.features;
+          void this.report(e.cause instanceof SessionExpiredError ? e.cause : new SessionExpiredError(e.cause), 'load');
         }
       }),
     );
@@ -184,11 +118,37 @@ export class AppcircleExtension extends DisposableBase {
         this.organizations.invalidate();
       }),
     );
+    this.loadWhen(views);
+    this.startGit();
     void this.updateContext();
     void this.session
       .restore()
-      .catch((e: unknown) => void report(e, 'load'))
+      .catch((e: unknown) => void this.report(e, 'load'))
       .finally(() => componentLogger(this.logger, 'extension').info(`Activated in ${Date.now() - started} ms`));
+  }
+
+  /**
+   * Everything that loads the features part, registered at activation; the first to happen loads it. Besides
+   * these, inside the startup part: the first HTTP request (apiFactory) and an error to put into words (report).
+   */
+  private loadWhen(views: LazyTreeViews): void {
+    const isLog = (d: vscode.TextDocument) => d.languageId === LOG_LANGUAGE || d.uri.scheme === LOG_SCHEME;
+    const logs = new LazyContentProvider(() => this.features.logs);
+    const triggers: vscode.Disposable[] = [
+      // VS Code asks for something only the features part has: loaded then and there
+      ...Object.values(CommandIds).map((id) => vscode.commands.registerCommand(id, (...args: unknown[]) => this.run(id, args))),
+      views, // Build Profiles or Active Builds asked for its items (as soon as one is open)
+      logs,
+      vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, logs), // a build's log document read
+      // a log (a build's, or one saved to disk) in an editor, for its outline, folding and lenses: once activation returns
+      vscode.workspace.onDidOpenTextDocument((d) => isLog(d) && this._register(this.loadSoon())), // opened
+      vscode.workspace.textDocuments.some(isLog) ? this.loadSoon() : NOTHING, // restored with the window
+      // the build of the commit you are on, in a signed-in window: at once
+      this.git.onDidChangeHead((h) => h?.commit && this.session.isSignedIn && this.load()), // git reported HEAD
+      this.git.onDidPush(() => this.session.isSignedIn && this.load()), // a push
+      this.session.onDidChangeSession((e) => e.session && this.git.head?.commit && this.load()), // signed in, HEAD known
+    ];
+    triggers.forEach((t) => this._register(t));
   }
 
   /** The features part (src/features.ts), loaded and built on first use. */
@@ -198,12 +158,9 @@ export class AppcircleExtension extends DisposableBase {
         throw new Error('The Appcircle extension has been deactivated.');
       }
       const started = Date.now();
-      const { Features } = loadFeaturesModule();
+      const { Features } = this.module();
       this.loaded = this._register(new Features(this.host));
       componentLogger(this.logger, 'extension').info(`Loaded builds, logs and commands in ${Date.now() - started} ms`);
-      if (this.head) {
-        this.loaded.commitStatus.setHead(this.head);
-      }
     }
     return this.loaded;
   }
@@ -234,15 +191,80 @@ export class AppcircleExtension extends DisposableBase {
     super.dispose();
   }
 
-  /** Loads the features part after activation returns (a log editor restored or opened). */
-  private loadSoon(): void {
-    if (this.loaded) {
-      return;
-    }
-    const t = setTimeout(() => {
-      if (!this.disposed) {
-        void this.features;
+  /** The features module. When its file is gone (an update under this window) a reload is offered instead of an error. */
+  private module(): typeof FeaturesModule {
+    try {
+      return this.loadModule();
+    } catch (e) {
+      if (isMissingModule(e)) {
+        this.moduleMissing = true;
+        this.reloadPrompt ??= offerReload().finally(() => (this.reloadPrompt = undefined));
       }
+      throw e;
+    }
+  }
+
+  /** The features part, or undefined when its file is missing (the reload prompt says so). */
+  private available(): Features | undefined {
+    try {
+      return this.features;
+    } catch (e) {
+      if (isMissingModule(e)) {
+        return undefined;
+      }
+      throw e;
+    }
+  }
+
+  /** A command, forwarded to the features part; its errors are reported there, never thrown. */
+  private run(id: string, args: readonly unknown[]): Promise<unknown> {
+    return this.available()?.run(id, args) ?? Promise.resolve(undefined);
+  }
+
+  /** The messages live in the features part: an error to report means it is needed anyway. */
+  private report(e: unknown, op: Operation): Promise<void> {
+    if (this.disposed || isMissingModule(e)) {
+      return Promise.resolve();
+    }
+    return this.available()?.reporter.report(e, op) ?? Promise.resolve();
+  }
+
+  /** The HTTP layer is built in the features part: restoring the session and drawing the status bar never load it. */
+  private apiFactory(settings: Settings): ApiFactory {
+    let api: ApiFactory | undefined;
+    const lazyApi = (): ApiFactory => (api ??= this.module().apiFactory(() => settings.endpoints(), componentLogger(this.logger, 'http')));
+    // the auth origin a restored session is checked against comes from the settings alone (S16): no HTTP layer
+    return {
+      auth: () => lazyApi().auth(),
+      authOrigin: () => originOf(settings.endpoints().authUrl),
+      client: (getToken) => lazyApi().client(getToken),
+    };
+  }
+
+  /** Loads the features part now (an event that needs it); after its file was found missing, only VS Code's entry points retry. */
+  private load(): void {
+    if (!this.loaded && !this.disposed && !this.moduleMissing) {
+      void this.features;
+    }
+  }
+
+  /** Loads the features part once activation has returned (a log editor restored or opened); clearTimeout on dispose. */
+  private loadSoon(): vscode.Disposable {
+    if (this.loaded) {
+      return NOTHING;
+    }
+    const t = setTimeout(() => this.load(), 0);
+    return { dispose: () => clearTimeout(t) };
+  }
+
+  /** Git's HEAD from the git extension, asked once activation has returned (activating it takes a while). */
+  private startGit(): void {
+    const t = setTimeout(() => {
+      void this.git
+        .start()
+        .catch((e: unknown) =>
+          componentLogger(this.logger, 'commit').info(`Git is not available for the build of this commit: ${errorText(e)}`),
+        );
     }, 0);
     this._register({ dispose: () => clearTimeout(t) });
   }

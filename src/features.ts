@@ -1,9 +1,9 @@
 /**
  * Everything the extension does beyond its startup (ARCHITECTURE.md §2): builds, trees, logs, notifications, the
  * Problems panel, the build of the commit you are on, and every command's implementation. In the bundle this is
- * dist/features.js, loaded on first use (src/lazyFeatures.ts): a view opened, a command run, a log shown, git
- * reporting HEAD in a signed-in window. Activation itself (src/container.ts) loads only what restoring the session
- * and drawing the status bar need.
+ * dist/features.js, loaded (src/lazyFeatures.ts) on first use: the startup part (src/container.ts, whose loadWhen
+ * lists the triggers) decides when, builds Features with a FeatureHost, and forwards VS Code's calls to it. This
+ * part owns what happens and reaches the startup part only through that host.
  */
 import type * as vscode from 'vscode';
 import { CommandIds } from './constants';
@@ -17,6 +17,7 @@ import type { Endpoints, Logger } from './core/ports';
 import { componentLogger, systemClock } from './core/ports';
 import type { SessionService } from './core/session/sessionService';
 import type { ContextKeySetter } from './platform/contextKeys';
+import type { GitHeadWatcher } from './platform/git/headWatcher';
 import { readGitInfo } from './platform/git/gitFiles';
 import type { OutputLogger } from './platform/logger';
 import type { Settings } from './platform/settings';
@@ -43,7 +44,21 @@ import { ActiveBuildsTreeProvider } from './ui/tree/activeBuildsTree';
 import { BuildsTreeProvider } from './ui/tree/buildsTree';
 import type { AppcircleNode } from './ui/tree/nodes';
 
-/** What the startup part hands over: its services and the views it created at activation. */
+/** Git's HEAD as the startup part watches it (it decides when this part loads): src/platform/git/headWatcher.ts. */
+export type GitReports = Pick<GitHeadWatcher, 'head' | 'pushing' | 'onDidChangeHead' | 'onDidPush'>;
+
+/** The views, created at activation with forwarding providers (src/ui/lazyProviders.ts LazyTreeViews). */
+export interface FeatureViews {
+  readonly active: vscode.TreeView<AppcircleNode>;
+  /** Whether polling should slow down now (window unfocused, no Appcircle view visible); fired on each change. */
+  readonly isBackground: boolean;
+  readonly onDidChangeBackground: vscode.Event<boolean>;
+}
+
+/**
+ * What the startup part hands over, and all this part knows of it: its services, git's HEAD and the views. This
+ * part never calls back into the startup part.
+ */
 export interface FeatureHost {
   readonly context: vscode.ExtensionContext;
   readonly session: SessionService;
@@ -51,10 +66,8 @@ export interface FeatureHost {
   readonly logger: OutputLogger;
   readonly settings: Settings;
   readonly contextKeys: ContextKeySetter;
-  readonly buildsView: vscode.TreeView<AppcircleNode>;
-  readonly activeView: vscode.TreeView<AppcircleNode>;
-  /** Whether polling should slow down now (window unfocused, no Appcircle view visible). */
-  isBackground(): boolean;
+  readonly git: GitReports;
+  readonly views: FeatureViews;
 }
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
@@ -78,7 +91,7 @@ export class Features extends DisposableBase {
   constructor(host: FeatureHost) {
     super();
     const { session, settings, logger } = host;
-    const reporter = (this.reporter = new MessageErrorReporter(componentLogger(logger, 'ui')));
+    this.reporter = new MessageErrorReporter(componentLogger(logger, 'ui'));
     this.builds = this._register(
       new BuildService({
         session,
@@ -88,15 +101,49 @@ export class Features extends DisposableBase {
         gitRemotes: () => readGitInfo().then((g) => g.remotes),
       }),
     );
-    this.builds.setBackground(host.isBackground());
+    // slower in the background (the startup part tells when: it has the window and the views)
+    this.builds.setBackground(host.views.isBackground);
+    this._register(host.views.onDidChangeBackground((b) => this.builds.setBackground(b)));
     this._register(settings.onDidChangePolling(() => this.builds.pollIntervalChanged()));
     this.buildsTree = this._register(new BuildsTreeProvider(this.builds, session));
-    this.buildsTree.onProfilesLoaded = (count, failed) => void host.contextKeys.set('appcircle.noProfiles', !failed && count === 0);
-    this.activeTree = this._register(new ActiveBuildsTreeProvider(this.builds, session));
-    this.activeTree.view = host.activeView;
+    this._register(
+      this.buildsTree.onDidLoadProfiles(({ count, failed }) => void host.contextKeys.set('appcircle.noProfiles', !failed && count === 0)),
+    );
+    this.activeTree = this._register(new ActiveBuildsTreeProvider(this.builds, session, host.views.active));
     this.logs = this._register(new LogDocumentProvider(this.builds, componentLogger(logger, 'logs')));
     this.notifier = this._register(new BuildNotifier(this.builds, () => settings.notifyMode()));
 
+    // logs with structure (steps, Go to First Error) and a failed build's errors in the Problems panel
+    const logModels = this._register(new LogModels());
+    const logFeatures = this._register(new LogLanguageFeatures(logModels));
+    this.diagnostics = this._register(new BuildDiagnostics(logModels, this.builds, session, new VsCodeWorkspaceFiles()));
+
+    // the build of the commit you are on: a second status-bar item, Build This Commit, a push followed
+    this.commitStatus = this._register(
+      new CommitStatusService({ builds: this.builds, session, clock: systemClock, logger: componentLogger(logger, 'commit') }),
+    );
+    this._register(new CommitStatusBar(this.commitStatus));
+    this.followGit(host.git);
+    this.addCommands(host, logFeatures);
+  }
+
+  /** HEAD from git's last report on (it may be the report that loaded this part), and its pushes. */
+  private followGit(git: GitReports): void {
+    this._register(git.onDidChangeHead((h) => this.commitStatus.setHead(h)));
+    this._register(git.onDidPush((h) => this.commitStatus.pushed(h)));
+    if (git.head) {
+      this.commitStatus.setHead(git.head);
+    }
+    if (git.pushing) {
+      // a push being reported loaded this part: onDidPush has no more listeners to call this time
+      this.commitStatus.pushed(git.pushing);
+    }
+  }
+
+  /** The command table: every command VS Code forwards here (run), with the operation its errors are reported as. */
+  private addCommands(host: FeatureHost, logFeatures: LogLanguageFeatures): void {
+    const { session, settings, logger } = host;
+    const reporter = this.reporter;
     const add = (id: CommandId, handler: (...args: unknown[]) => Promise<unknown>, op?: Operation) =>
       this.commands.set(id, commandHandler(handler, reporter, op));
     // a build command's argument, whoever invoked it, is resolved here and only here (src/ui/builds/buildRef.ts)
@@ -128,20 +175,9 @@ export class Features extends DisposableBase {
     addBuild(CommandIds.copyBuildId, (r) => bc.copyBuildId(r));
     add(CommandIds.loadMore, (n) => Promise.resolve(bc.loadMore(n)), 'load');
     add(CommandIds.retry, (n) => Promise.resolve(bc.retry(n)), 'load');
-
-    // logs with structure (steps, Go to First Error) and a failed build's errors in the Problems panel
-    const logModels = this._register(new LogModels());
-    const logFeatures = this._register(new LogLanguageFeatures(logModels));
-    this.diagnostics = this._register(new BuildDiagnostics(logModels, this.builds, session, new VsCodeWorkspaceFiles()));
     const logCommands = new LogCommands(this.diagnostics, (n) => bc.logUriFor(toBuildRef(n)));
     add(CommandIds.goToFirstError, (u) => logFeatures.goToFirstError(u));
     add(CommandIds.showBuildProblems, (n) => logCommands.showProblems(n), 'load');
-
-    // the build of the commit you are on: a second status-bar item, Build This Commit, a push followed
-    this.commitStatus = this._register(
-      new CommitStatusService({ builds: this.builds, session, clock: systemClock, logger: componentLogger(logger, 'commit') }),
-    );
-    this._register(new CommitStatusBar(this.commitStatus));
     const commitCommands = new CommitCommands(this.commitStatus, session, (r) => starts.start(r));
     add(CommandIds.buildThisCommit, () => commitCommands.buildThisCommit(), 'startBuild');
   }

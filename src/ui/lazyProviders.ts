@@ -1,10 +1,13 @@
 /**
  * Providers VS Code needs from activation whose implementation lives in the features part (src/features.ts,
  * loaded on first use). Each forwards to the real provider, loading it on the first call, and re-fires its change
- * events from then on: before that first call VS Code has asked nothing, so there is nothing to tell it.
+ * events from then on: before that first call VS Code has asked nothing, so there is nothing to tell it. Also the
+ * two tree views built on them (LazyTreeViews), which tell whether the window is in the background for polling.
  */
 import * as vscode from 'vscode';
+import { ViewIds } from '../constants';
 import { DisposableBase } from '../core/events';
+import type { AppcircleNode } from './tree/nodes';
 
 export class LazyTreeDataProvider<T> extends DisposableBase implements vscode.TreeDataProvider<T> {
   private readonly _onDidChangeTreeData = this._register(new vscode.EventEmitter<T | T[] | undefined | null | void>());
@@ -60,5 +63,42 @@ export class LazyContentProvider extends DisposableBase implements vscode.TextDo
       }
     }
     return this.real.provideTextDocumentContent(uri, token);
+  }
+}
+
+/** The features part's two trees, as LazyTreeViews asks for them (on VS Code's first call). */
+export interface RealTrees {
+  readonly buildsTree: vscode.TreeDataProvider<AppcircleNode>;
+  readonly activeTree: vscode.TreeDataProvider<AppcircleNode>;
+}
+
+/**
+ * Build Profiles and Active Builds, created at activation: VS Code asks a view for its items as soon as it is open,
+ * and the first such call loads the features part. Polling slows down in the background: the window unfocused and
+ * neither view visible; every change of those fires onDidChangeBackground.
+ */
+export class LazyTreeViews extends DisposableBase {
+  readonly builds: vscode.TreeView<AppcircleNode>;
+  readonly active: vscode.TreeView<AppcircleNode>;
+  private readonly _onDidChangeBackground = this._register(new vscode.EventEmitter<boolean>());
+  readonly onDidChangeBackground = this._onDidChangeBackground.event;
+
+  constructor(trees: () => RealTrees) {
+    super();
+    const buildsTree = this._register(new LazyTreeDataProvider<AppcircleNode>(() => trees().buildsTree));
+    const activeTree = this._register(new LazyTreeDataProvider<AppcircleNode>(() => trees().activeTree));
+    this.builds = this._register(
+      vscode.window.createTreeView<AppcircleNode>(ViewIds.builds, { treeDataProvider: buildsTree, showCollapseAll: true }),
+    );
+    this.active = this._register(vscode.window.createTreeView<AppcircleNode>(ViewIds.activeBuilds, { treeDataProvider: activeTree }));
+    const changed = () => this._onDidChangeBackground.fire(this.isBackground);
+    this._register(vscode.window.onDidChangeWindowState(changed));
+    this._register(this.builds.onDidChangeVisibility(changed));
+    this._register(this.active.onDidChangeVisibility(changed));
+  }
+
+  /** Whether polling should slow down now. */
+  get isBackground(): boolean {
+    return !vscode.window.state.focused && !this.builds.visible && !this.active.visible;
   }
 }

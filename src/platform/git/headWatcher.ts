@@ -89,6 +89,7 @@ export class GitHeadWatcher extends DisposableBase {
   private api: GitApi | undefined;
   private readonly repoSubs = new Map<string, vscode.Disposable>();
   private last: GitHead | undefined;
+  private reportingPush: GitHead | undefined;
   private readonly _onDidChangeHead = this._register(new Emitter<GitHead | undefined>());
   /** HEAD of the chosen repository changed (or another repository was chosen), debounced. */
   readonly onDidChangeHead: Event<GitHead | undefined> = this._onDidChangeHead.event;
@@ -193,6 +194,16 @@ export class GitHeadWatcher extends DisposableBase {
     return (folder && api.getRepository(folder.uri)) ?? api.repositories[0];
   }
 
+  /** What git last reported (kept: whoever starts listening later begins with it). */
+  get head(): GitHead | undefined {
+    return this.last;
+  }
+
+  /** The push being reported, while onDidPush fires (for a listener added by one of that event's listeners). */
+  get pushing(): GitHead | undefined {
+    return this.reportingPush;
+  }
+
   async current(): Promise<GitHead | undefined> {
     if (this.api) {
       const repo = this.chosen();
@@ -208,7 +219,9 @@ export class GitHeadWatcher extends DisposableBase {
     const before = this.last;
     this.last = head;
     if (head && isPush(before, head)) {
+      this.reportingPush = head;
       this._onDidPush.fire(head);
+      this.reportingPush = undefined;
     }
     this._onDidChangeHead.fire(head);
   }

@@ -10,11 +10,12 @@ import { MessageNode, QueueNode } from './nodes';
 export class ActiveBuildsTreeProvider extends DisposableBase implements vscode.TreeDataProvider<AppcircleNode> {
   private readonly _onDidChangeTreeData = this._register(new vscode.EventEmitter<AppcircleNode | undefined>());
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
-  view: vscode.TreeView<AppcircleNode> | undefined;
 
   constructor(
     private readonly builds: BuildService,
     private readonly session: SessionService,
+    /** The view showing this tree (created at activation): its badge and description are set here. */
+    private readonly view: vscode.TreeView<AppcircleNode> | undefined = undefined,
     private readonly now: () => number = Date.now,
   ) {
     super();

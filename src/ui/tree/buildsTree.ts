@@ -1,4 +1,7 @@
-/** Build Profiles view: profile → branch → builds. Renders BuildService data; getChildren never throws (P10). */
+/**
+ * Build Profiles view: profile → branch → builds. Renders BuildService data; getChildren never throws (a failure
+ * becomes an error row with Retry, above the last good children). The profile count comes out as onDidLoadProfiles.
+ */
 import * as vscode from 'vscode';
 import type { BuildService, DataChange } from '../../core/builds/buildService';
 import { DisposableBase } from '../../core/events';
@@ -6,6 +9,11 @@ import type { SessionService } from '../../core/session/sessionService';
 import { describeError } from '../errors/errorMessages';
 import type { AppcircleNode } from './nodes';
 import { BranchNode, BuildNode, LoadMoreNode, MessageNode, ProfileNode, refreshScopeOf } from './nodes';
+
+export interface ProfilesLoaded {
+  readonly count: number;
+  readonly failed: boolean;
+}
 
 export class BuildsTreeProvider extends DisposableBase implements vscode.TreeDataProvider<AppcircleNode> {
   private readonly _onDidChangeTreeData = this._register(new vscode.EventEmitter<AppcircleNode | undefined>());
@@ -15,8 +23,9 @@ export class BuildsTreeProvider extends DisposableBase implements vscode.TreeDat
   private readonly parents = new Map<string, AppcircleNode>();
   private pending: Set<AppcircleNode | undefined> = new Set();
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Fires after profiles load: whether there were any (for the "no profiles" welcome view). */
-  onProfilesLoaded?: (count: number, failed: boolean) => void;
+  private readonly _onDidLoadProfiles = this._register(new vscode.EventEmitter<ProfilesLoaded>());
+  /** After the root's profiles are read: how many (none: the "no profiles" welcome view), or that the read failed. */
+  readonly onDidLoadProfiles = this._onDidLoadProfiles.event;
 
   constructor(
     private readonly builds: BuildService,
@@ -50,7 +59,7 @@ export class BuildsTreeProvider extends DisposableBase implements vscode.TreeDat
     }
   }
 
-  /** Coalesces bursts of changes into one refresh per node (P6). */
+  /** Coalesces bursts of changes into one refresh per node, 50 ms after the first. */
   private queue(node: AppcircleNode | undefined): void {
     if (node === undefined) {
       this.pending = new Set([undefined]);
@@ -107,10 +116,10 @@ export class BuildsTreeProvider extends DisposableBase implements vscode.TreeDat
     try {
       r = await this.builds.profiles();
     } catch (e) {
-      this.onProfilesLoaded?.(0, true);
+      this._onDidLoadProfiles.fire({ count: 0, failed: true });
       throw e;
     }
-    this.onProfilesLoaded?.(r.value.length, false);
+    this._onDidLoadProfiles.fire({ count: r.value.length, failed: false });
     const nodes: AppcircleNode[] = r.value.map((p) => {
       const n = new ProfileNode(p);
       this.profileNodes.set(p.id, n);

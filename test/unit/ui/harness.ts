@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { Sandbox } from '../../../sandbox/server';
 import { startSandbox } from '../../../sandbox/server';
 import { AppcircleExtension } from '../../../src/container';
+import type * as FeaturesModule from '../../../src/features';
 import { waitFor } from '../core/helpers';
 import { InMemorySecretStore } from '../fakes/inMemorySecretStore';
 import { fake } from '../fakes/vscodeFake';
@@ -40,9 +41,16 @@ export function fakeContext(secrets: InMemorySecretStore, extensionMode = vscode
   return { secrets: secretStorage, subscriptions: [], globalState, extensionMode } as unknown as vscode.ExtensionContext;
 }
 
-export async function bootExtension(
-  opts: { secrets?: InMemorySecretStore; keepFake?: boolean; sb?: Sandbox; extensionMode?: vscode.ExtensionMode } = {},
-): Promise<UiHarness> {
+export interface BootOptions {
+  secrets?: InMemorySecretStore;
+  keepFake?: boolean;
+  sb?: Sandbox;
+  extensionMode?: vscode.ExtensionMode;
+  /** Loads src/features.ts instead of the real loader (a features.js gone missing). */
+  loadFeatures?: () => typeof FeaturesModule;
+}
+
+export async function bootExtension(opts: BootOptions = {}): Promise<UiHarness> {
   if (!opts.keepFake) {
     fake.reset();
   }
@@ -50,7 +58,7 @@ export async function bootExtension(
   fake.configuration.set('appcircle.apiUrl', sb.apiUrl);
   fake.configuration.set('appcircle.authUrl', sb.authUrl);
   const secrets = opts.secrets ?? new InMemorySecretStore();
-  const ext = new AppcircleExtension(fakeContext(secrets, opts.extensionMode));
+  const ext = new AppcircleExtension(fakeContext(secrets, opts.extensionMode), opts.loadFeatures);
   await waitUntil(() => fake.logChannels.some((c) => c.lines.some((l) => l.includes('Activated in'))));
   // the organization item (other items, such as the commit's build, may be created after it)
   const first = fake.statusBarItems.findIndex((i) => i.id === 'appcircle.organization');
@@ -84,7 +92,7 @@ export async function pollOnce(h: UiHarness, settled: () => Promise<void> = () =
       resolve();
     });
   });
-  h.ext.builds.scheduler.pokeNow();
+  h.ext.builds.pollNow();
   await polled;
   await settled();
 }
