@@ -155,7 +155,7 @@ export class Features extends DisposableBase {
     add(CommandIds.loginWithPat, (a) => signIn.loginWithPat(isPatArgs(a) ? a : undefined), 'signInPat');
     add(CommandIds.loginWithApiKey, (a) => signIn.loginWithApiKey(isApiKeyArgs(a) ? a : undefined), 'signInApiKey');
     add(CommandIds.logout, () => signOut(session), 'signOut');
-    add(CommandIds.selectOrganization, (a) => orgCommands.selectOrganization(a as { organizationId: string } | undefined), 'switch');
+    add(CommandIds.selectOrganization, (a) => orgCommands.selectOrganization(a), 'switch');
     add(CommandIds.showLog, () => Promise.resolve(logger.show()));
     const starts = new StartBuildWizard(this.builds, session, host.context.globalState, () => readGitInfo().then((g) => g.branches));
     const bc = new BuildCommands(

@@ -11,6 +11,11 @@ export interface SelectOrganizationArgs {
   organizationId: string;
 }
 
+/** Whether a command argument (a command link, another extension) names an organization to switch to. */
+export function isSelectOrganizationArgs(a: unknown): a is SelectOrganizationArgs {
+  return typeof a === 'object' && a !== null && typeof (a as { organizationId?: unknown }).organizationId === 'string';
+}
+
 type OrgItem = vscode.QuickPickItem & { org?: Organization };
 
 export class OrganizationCommands {
@@ -19,13 +24,13 @@ export class OrganizationCommands {
     private readonly orgs: OrganizationService,
   ) {}
 
-  async selectOrganization(args?: SelectOrganizationArgs): Promise<SessionInfo | undefined> {
+  async selectOrganization(args?: unknown): Promise<SessionInfo | undefined> {
     const current = this.session.session;
     if (!current) {
       throw new NotSignedInError();
     }
     let targetId: string;
-    if (args && typeof args === 'object' && typeof args.organizationId === 'string') {
+    if (isSelectOrganizationArgs(args)) {
       targetId = args.organizationId;
     } else {
       const items = this.orgs.list().then((orgs) => toItems(orgs, current.organizationId));
