@@ -321,7 +321,7 @@ async function tokenFigures(): Promise<void> {
         value: tokens() - t0,
         unit: 'per hour',
         budget,
-        note: 'renewal rule: src/core/session/sessionService.ts',
+        note: 'renewal rule: src/core/session/tokens.ts',
       });
       watch.dispose();
     } finally {
