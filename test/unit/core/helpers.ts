@@ -1,4 +1,5 @@
 /** Wiring for core tests: real api clients against an in-process sandbox over loopback HTTP. */
+import * as assert from 'node:assert/strict';
 import type { LogSource } from '../../../src/api/buildsApi';
 import { NO_LOGS } from '../../../src/api/buildsApi';
 import { createApiFactory } from '../../../src/core/apiFactory';
@@ -97,4 +98,14 @@ export async function wholeLog(builds: BuildService, source: LogSource): Promise
   }
   const text = Buffer.concat(chunks).toString('utf8');
   return text.length === 0 || text.trim() === NO_LOGS ? undefined : text;
+}
+
+/** What `p` rejects with; fails the test when it resolves. */
+export async function rejects(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (e) {
+    return e;
+  }
+  assert.fail('expected a rejection');
 }

@@ -31,19 +31,10 @@ import type { Clock } from '../../../src/core/ports';
 import type { FakeTime } from '../fakes/clock';
 import { fakeTime } from '../fakes/clock';
 import type { Harness } from './helpers';
-import { KEY, PAT, QA_ORG, ROOT_ORG, RecordingLogger, makeHarness, waitFor } from './helpers';
+import { KEY, makeHarness, PAT, QA_ORG, RecordingLogger, rejects, ROOT_ORG, waitFor } from './helpers';
 
 const settle = () => new Promise((r) => setImmediate(r));
 const qa = { id: QA_ORG, name: 'Acme QA', isRoot: false, rootOrganizationId: ROOT_ORG };
-
-async function rejects(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  assert.fail('expected a rejection');
-}
 
 describe('core/PollingScheduler: no storm, no endless polling', () => {
   let clock: Clock;

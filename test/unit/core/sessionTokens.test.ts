@@ -14,7 +14,7 @@ import { MIN_TOKEN_USE_MS, RENEW_FRACTION, TokenService } from '../../../src/cor
 import type { FakeTime } from '../fakes/clock';
 import { fakeTime } from '../fakes/clock';
 import type { Clock } from '../../../src/core/ports';
-import { PAT, QA_ORG, RecordingLogger, ROOT_ORG } from './helpers';
+import { PAT, QA_ORG, RecordingLogger, rejects, ROOT_ORG } from './helpers';
 
 const AUTH_URL = 'https://auth.example.test';
 const AUTH_ORIGIN = 'https://auth.example.test';
@@ -63,15 +63,6 @@ function session(organizationId = ROOT_ORG, rootOrganizationId?: string): Stored
     savedAt: new Date(0).toISOString(),
     authOrigin: AUTH_ORIGIN,
   };
-}
-
-async function rejects(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  assert.fail('expected a rejection');
 }
 
 describe('core/TokenService: renewal, one mint in flight, the refusal callback', () => {
