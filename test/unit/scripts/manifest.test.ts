@@ -1,5 +1,5 @@
 /**
- * A publishable manifest (issue 16): `vsce package` with no flag passes because nothing needs hiding. The icon is
+ * A publishable manifest: `vsce package` with no flag passes because nothing needs hiding. The icon is
  * our own 128×128 PNG (scripts/make-icon.mjs draws it), LICENSE is the MIT text `license` names, the repository,
  * bugs and homepage links are set (vsce rewrites the README's relative links with them), where the extension runs is
  * declared, and no script packages with a flag that silences one of vsce's checks.
