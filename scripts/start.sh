@@ -33,8 +33,8 @@ else
   say "2/4 building and packaging the extension"
   mkdir -p .e2e
   VSIX=.e2e/appcircle-vscode.vsix
-  node esbuild.js --production >/dev/null
-  npx --no-install vsce package --no-dependencies --skip-license --allow-missing-repository --no-rewrite-relative-links -o "$VSIX" >/dev/null
+  # the package script is the one vsce command (vscode:prepublish builds dist/ for production)
+  npm run -s package -- -o "$VSIX" >/dev/null
   npx --no-install tsc -p tsconfig.test.json
 fi
 

@@ -50,7 +50,7 @@ describe('scripts: the test API is compiled out of the production bundle', funct
     assert.match(scripts['test:integration'] ?? '', /esbuild\.js[^&]*--test-api/);
     const e2e = fs.readFileSync(path.join(root, 'scripts', 'e2e.sh'), 'utf8');
     // the .vsix is packaged (prepublish: production) before dist/ is rebuilt with the test API for the in-host suite
-    const pack = e2e.indexOf('vsce package');
+    const pack = e2e.indexOf('npm run -s package');
     const testBuild = e2e.indexOf('esbuild.js --production --test-api');
     assert.ok(pack > 0 && testBuild > pack, 'scripts/e2e.sh packages the .vsix first, then builds dist/ with --test-api');
   });
