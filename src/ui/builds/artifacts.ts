@@ -12,7 +12,7 @@ import type { BuildService } from '../../core/builds/buildService';
 import { UserCancelledError } from '../../core/errors';
 import { safePart } from '../../core/fileNames';
 import { MAX_MESSAGE_LENGTH, plain } from '../../core/plainText';
-import { NoArtifactsError, NotAZipError } from '../errors/buildErrors';
+import { NoArtifactsError, NotALocalFolderError, NotAZipError } from '../errors/buildErrors';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- Node built-ins on the first download, not at activation */
 const nodeCrypto = (): typeof Crypto => require('node:crypto') as typeof Crypto;
@@ -123,6 +123,11 @@ export async function downloadTo(
   }
 }
 
+/** The workspace folder as the dialog's start, when it is on this computer's disk (not a virtual workspace's). */
+function localFolder(uri: vscode.Uri | undefined): vscode.Uri | undefined {
+  return uri?.scheme === 'file' ? uri : undefined;
+}
+
 /**
  * The folder always comes from the dialog, never from the command's caller (security review S17): a command link
  * or another extension cannot save a server's zip into a folder the user did not pick.
@@ -140,10 +145,14 @@ export async function downloadArtifactsCommand(
     canSelectMany: false,
     openLabel: vscode.l10n.t('Save Artifacts Here'),
     title: vscode.l10n.t('Download artifacts of {0} / {1}', names.profile, names.branch),
-    defaultUri: last ? vscode.Uri.file(last) : vscode.workspace.workspaceFolders?.[0]?.uri,
+    defaultUri: last ? vscode.Uri.file(last) : localFolder(vscode.workspace.workspaceFolders?.[0]?.uri),
   });
   if (!picked?.[0]) {
     throw new UserCancelledError();
+  }
+  if (picked[0].scheme !== 'file') {
+    // the zip is streamed with Node's fs (workspace.fs has no streaming write): only this computer's disk
+    throw new NotALocalFolderError();
   }
   const target = picked[0].fsPath;
   await state.update(LAST_FOLDER_KEY, target);

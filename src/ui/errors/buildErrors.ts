@@ -1,7 +1,8 @@
 /**
  * The build flows' errors: the classes the Start Build wizard and the artifact download throw (no artifacts, no
  * commits on a branch, nothing to choose in a step, a download that is not a zip) and their sentences, with those
- * for a start whose answer broke and for an artifacts file that could not be written.
+ * for a start whose answer broke, for an artifacts folder that is not on this computer and for an artifacts file
+ * that could not be written.
  */
 import * as vscode from 'vscode';
 import { StartBuildUncertainError } from '../../core/errors';
@@ -38,6 +39,14 @@ export class NotAZipError extends Error {
   }
 }
 
+/** A folder picked on a file system other than this computer's disk (a virtual workspace's): nothing is written. */
+export class NotALocalFolderError extends Error {
+  constructor() {
+    super('The picked folder is not on this computer');
+    this.name = 'NotALocalFolderError';
+  }
+}
+
 /** A file-system error code of a failed artifacts write (disk full, no permission, read-only, …). */
 const WRITE_FAILURE = /^E(NOSPC|ACCES|PERM|ROFS|EXIST|NOENT|ISDIR)$/;
 
@@ -54,6 +63,13 @@ export function describeBuildError(e: unknown, op: Operation): DescribedError | 
     return err(
       vscode.l10n.t(
         'The download was not a zip file (a proxy or sign-in page may have answered instead of Appcircle), so it was refused and nothing was saved. Check your network and try again.',
+      ),
+    );
+  }
+  if (e instanceof NotALocalFolderError) {
+    return warn(
+      vscode.l10n.t(
+        'Download Artifacts saves to a folder on this computer, and the folder you picked is not on its disk (a virtual workspace). Pick a local folder.',
       ),
     );
   }

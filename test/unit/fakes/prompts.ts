@@ -63,7 +63,8 @@ export const prompts = {
   },
   showOpenDialog(): Promise<Uri[] | undefined> {
     const answer = promptsFake.openDialogAnswers.shift();
-    return Promise.resolve(answer ? [Uri.file(answer)] : undefined);
+    // a path is a local folder; `scheme://…` a folder of another file system (a virtual workspace's)
+    return Promise.resolve(answer ? [answer.includes('://') ? Uri.parse(answer) : Uri.file(answer)] : undefined);
   },
 };
 

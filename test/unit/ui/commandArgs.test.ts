@@ -64,6 +64,13 @@ describe('ui: commands take credentials and folders only from the user (S17), an
       assert.equal(fake.openDialogAnswers.length, 0, 'the dialog was asked');
       await waitUntil(() => fs.readdirSync(picked).filter((f) => f.endsWith('.zip')).length === 2, 10_000, 'the second zip');
       assert.deepEqual(fs.readdirSync(given), []);
+      // a folder of a virtual workspace's file system: refused with a message, nothing requested or written
+      fake.messages = [];
+      fake.openDialogAnswers.push('vscode-vfs://github/acme/ios-app');
+      await h.run('appcircle.downloadArtifacts', like);
+      await waitUntil(() => fake.messages.length > 0, 5_000, 'the message');
+      assert.match(fake.messages[0]?.message ?? '', /saves to a folder on this computer.*Pick a local folder\./);
+      assert.equal(fs.readdirSync(picked).filter((f) => f.endsWith('.zip')).length, 2, 'no third zip');
     } finally {
       fs.rmSync(given, { recursive: true, force: true });
       fs.rmSync(picked, { recursive: true, force: true });

@@ -21,7 +21,13 @@ import {
 import * as organizationService from '../../../src/core/session/organizationService';
 import { UnknownOrganizationError } from '../../../src/core/session/organizationService';
 import * as buildErrors from '../../../src/ui/errors/buildErrors';
-import { NoArtifactsError, NoCommitsError, NotAZipError, NothingToChooseError } from '../../../src/ui/errors/buildErrors';
+import {
+  NoArtifactsError,
+  NoCommitsError,
+  NotALocalFolderError,
+  NotAZipError,
+  NothingToChooseError,
+} from '../../../src/ui/errors/buildErrors';
 import { describeError } from '../../../src/ui/errors/errorMessages';
 import type { Operation } from '../../../src/ui/errors/errorMessages';
 
@@ -421,6 +427,7 @@ const BUILD_CASES: Case[] = [
     /check it before starting the build again\.$/,
   ),
   c('a download that is not a zip', new NotAZipError(), 'download', /was not a zip file/, /Check your network and try again\.$/),
+  c('an artifacts folder of a virtual workspace', new NotALocalFolderError(), 'download', /is not on its disk/, /Pick a local folder\.$/),
   c('a build without artifacts', new NoArtifactsError(), 'download', /no artifacts to download \(yet\)/, undefined),
   c(
     'a branch without commits',
@@ -507,6 +514,7 @@ const SAMPLES: Record<string, Error> = {
   NoCommitsError: new NoCommitsError('main'),
   NothingToChooseError: new NothingToChooseError('Workflow'),
   NotAZipError: new NotAZipError(),
+  NotALocalFolderError: new NotALocalFolderError(),
 };
 /** Silent on purpose. */
 const SILENT = new Set(['UserCancelledError']);
