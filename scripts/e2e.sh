@@ -10,7 +10,6 @@ bash scripts/e2e-install.sh
 if [ ! -d node_modules ]; then step "npm ci"; npm ci --no-audit --no-fund; fi
 step "building the extension and packaging the .vsix"
 mkdir -p .e2e
-node esbuild.js --production >/dev/null
 npm run -s package -- -o .e2e/appcircle-vscode.vsix >/dev/null
 # the .vsix is the product (vsce ran vscode:prepublish: no test API); the extension-host suite loads dist/ from the
 # repository and reads the stored session through the test API, so dist/ is rebuilt with it kept
