@@ -287,7 +287,7 @@ export class CommitStatusService extends DisposableBase {
         }
       }
     }
-    return fallback ?? { profile: matches[0] as BuildProfile };
+    return fallback ?? { profile: matches[0] };
   }
 
   private set(s: CommitBuildState): CommitBuildState {

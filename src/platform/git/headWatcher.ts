@@ -193,7 +193,8 @@ export class GitHeadWatcher extends DisposableBase {
       return undefined;
     }
     const active = vscode.window.activeTextEditor?.document.uri;
-    const fromEditor = active && (api.getRepository(active) ?? api.getRepository(vscode.workspace.getWorkspaceFolder(active)?.uri ?? active));
+    const fromEditor =
+      active && (api.getRepository(active) ?? api.getRepository(vscode.workspace.getWorkspaceFolder(active)?.uri ?? active));
     const first = vscode.workspace.workspaceFolders?.[0];
     return fromEditor ?? (first && api.getRepository(first.uri)) ?? api.repositories[0];
   }

@@ -70,8 +70,7 @@ function whereOf(s: Shown): Where {
   // the branch is the repository's (git allows `$(…)` in a branch name) and the rest the server's: all made inert (N13)
   // a detached HEAD (a tag, a bisect): the branch its build was found on, when it was
   const foundOn = 'branch' in s && s.branch ? plain(s.branch.name) : undefined;
-  const branchName =
-    plain(head.branch) || (foundOn ? vscode.l10n.t('detached HEAD, on {0}', foundOn) : vscode.l10n.t('detached HEAD'));
+  const branchName = plain(head.branch) || (foundOn ? vscode.l10n.t('detached HEAD, on {0}', foundOn) : vscode.l10n.t('detached HEAD'));
   return {
     where: `${branchName} · ${plain(shortHash(head.commit))}`,
     lines: [

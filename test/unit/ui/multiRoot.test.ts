@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type { GitHead } from '../../../src/core/commit/commitStatus';
 import { GitHeadWatcher } from '../../../src/platform/git/headWatcher';
+import { BuildStatus } from '../../../src/core/builds/buildModels';
+import { commitItemView } from '../../../src/ui/commit/commitStatusBar';
 import { HASH40, HASH64 } from '../../faults/gitCells';
 import { EventEmitter, FakeTextDocument, FakeTextEditor, Uri, fake, fake10, fakeEvents10, window, workspace } from '../fakes/vscodeFake';
 import { waitUntil } from './harness';
@@ -17,7 +19,11 @@ interface FakeRepo {
 
 function fakeRepo(root: string, remote: string, head: FakeRepo['state']['HEAD']): FakeRepo {
   const changed = new EventEmitter<void>();
-  return { rootUri: Uri.file(root), state: { HEAD: head, remotes: [{ name: 'origin', fetchUrl: remote }], onDidChange: changed.event }, changed };
+  return {
+    rootUri: Uri.file(root),
+    state: { HEAD: head, remotes: [{ name: 'origin', fetchUrl: remote }], onDidChange: changed.event },
+    changed,
+  };
 }
 
 /** The git extension's API over some repositories: getRepository(uri) is the repository whose root holds the uri. */
@@ -30,7 +36,8 @@ function gitApi(repos: FakeRepo[]) {
       onDidOpenRepository: none,
       onDidCloseRepository: none,
       // the innermost repository, as VS Code's git extension answers for nested ones
-      getRepository: (uri: Uri) => [...repos].sort((a, b) => b.rootUri.path.length - a.rootUri.path.length).find((r) => inside(uri, r)) ?? null,
+      getRepository: (uri: Uri) =>
+        [...repos].sort((a, b) => b.rootUri.path.length - a.rootUri.path.length).find((r) => inside(uri, r)) ?? null,
     }),
   };
 }
@@ -101,5 +108,25 @@ describe('git as users have it: two repositories, worktrees, SHA-256 (the git ex
       'git@github.com:ann/app.git',
       'https://dev.azure.com/acme/proj/_git/lib',
     ]);
+  });
+
+  it('a detached HEAD’s item says the branch its build was found on', () => {
+    const detached: GitHead = { root: 'file:///ws/app', remotes: [], commit: HASH40 };
+    const profile = { id: 'p', name: 'App', platform: 'ios' as const, pinned: false, matchesWorkspace: true };
+    const branch = { id: 'b', name: 'release/1.2', profileId: 'p' };
+    const build = {
+      id: 'x',
+      profileId: 'p',
+      branchId: 'b',
+      commitId: 'c',
+      commitHash: HASH40,
+      status: BuildStatus.Success,
+      hasWarning: false,
+    };
+    const found = commitItemView({ kind: 'build', head: detached, profile, branch, build }, Date.now());
+    assert.match(found.text, /detached HEAD, on release\/1\.2 · /);
+    assert.match(found.tooltip, /Branch: detached HEAD, on release\/1\.2\n/);
+    const notFound = commitItemView({ kind: 'notBuilt', head: detached, profile, following: false }, Date.now());
+    assert.match(notFound.text, /detached HEAD · /);
   });
 });
