@@ -102,7 +102,9 @@ function notBuiltView(s: Extract<CommitBuildState, { kind: 'notBuilt' }>, { wher
       '',
       s.branch
         ? vscode.l10n.t('No Appcircle build of this commit yet. Click to build it.')
-        : vscode.l10n.t('Appcircle has no branch {0} in this profile yet. Push the branch first.', plain(s.head.branch)),
+        : s.head.branch
+          ? vscode.l10n.t('Appcircle has no branch {0} in this profile yet. Push the branch first.', plain(s.head.branch))
+          : vscode.l10n.t('No Appcircle build of this commit on the profile’s recent branches.'),
     ].join('\n'),
     command: { command: CommandIds.buildThisCommit, title: vscode.l10n.t('Build This Commit') },
     visible: true,

@@ -128,5 +128,6 @@ describe('git as users have it: two repositories, worktrees, SHA-256 (the git ex
     assert.match(found.tooltip, /Branch: detached HEAD, on release\/1\.2\n/);
     const notFound = commitItemView({ kind: 'notBuilt', head: detached, profile, following: false }, Date.now());
     assert.match(notFound.text, /detached HEAD · /);
+    assert.match(notFound.tooltip, /No Appcircle build of this commit on the profile’s recent branches\./);
   });
 });
