@@ -85,7 +85,7 @@ describe('git as users have it: two repositories, worktrees, SHA-256 (the git ex
     b.state.HEAD = { name: 'feature/x', commit: HASH40 };
     b.changed.fire();
     await waitUntil(() => heads.at(-1)?.branch === 'feature/x', 3000, 'a checkout in the editor’s repository');
-    open('/ws/app/README.md');
+    open('/ws/app/src/app.ts');
     await waitUntil(() => heads.at(-1)?.root === a.rootUri.toString(), 3000, 'back to the first repository');
     assert.equal(heads.at(-1)?.branch, 'main');
   });
