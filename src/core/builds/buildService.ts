@@ -169,7 +169,7 @@ export class BuildService extends DisposableBase {
   async profiles(): Promise<{ value: BuildProfile[]; error?: unknown }> {
     return this.profilesCache.get('all', async () => {
       const [dtos, remotes] = await Promise.all([this.request((a) => a.profiles()), this.options.gitRemotes().catch(() => [])]);
-      const mapped = dtos.map((d) => toProfile(d, new Set()));
+      const mapped = dtos.map((d) => toProfile(d));
       const mine = new Set(matchProfiles(mapped, remotes));
       const list = mapped.map((p) => ({ ...p, matchesWorkspace: mine.has(p) }));
       for (const p of list) {
