@@ -45,7 +45,7 @@ import { BuildsTreeProvider } from './ui/tree/buildsTree';
 import type { AppcircleNode } from './ui/tree/nodes';
 
 /** Git's HEAD as the startup part watches it (it decides when this part loads): src/platform/git/headWatcher.ts. */
-export type GitReports = Pick<GitHeadWatcher, 'head' | 'pushing' | 'onDidChangeHead' | 'onDidPush'>;
+export type GitReports = Pick<GitHeadWatcher, 'head' | 'pushing' | 'onDidChangeHead' | 'onDidPush' | 'remotes'>;
 
 /** The views, created at activation with forwarding providers (src/ui/lazyProviders.ts LazyTreeViews). */
 export interface FeatureViews {
@@ -98,7 +98,7 @@ export class Features extends DisposableBase {
         clock: systemClock,
         logger,
         pollIntervalMs: () => settings.pollIntervalMs(),
-        gitRemotes: () => readGitInfo().then((g) => g.remotes),
+        gitRemotes: () => host.git.remotes(),
       }),
     );
     // slower in the background (the startup part tells when: it has the window and the views)

@@ -77,7 +77,7 @@ export interface HostileGitCase {
   build(tmp: string): string;
   head: ExpectedHead;
   info: GitInfo;
-  /** Only through node fs (`file:`): a virtual workspace's reader refuses every symlink and knows no commondir. */
+  /** Only through node fs (`file:`): a virtual workspace's reader refuses every symlink. */
   diskOnly?: true;
 }
 
@@ -267,7 +267,6 @@ export const hostileGitCases: HostileGitCase[] = [
     },
     head: { remotes: [REMOTE], branch: 'feature', commit: HASH40 },
     info: { remotes: [REMOTE], branches: ['feature'] },
-    diskOnly: true,
   },
   {
     label: '.git file: gitdir of a submodule (relative)',

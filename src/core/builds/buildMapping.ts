@@ -21,8 +21,10 @@ function platformOf(os: number | undefined): Platform {
 /**
  * The mappers read each field with its documented type and drop one of another type (a server is not trusted to
  * keep its types); an object without its id, or a non-object, is a typed malformedResponse (ApiError).
+ * `workspaceRepos` (`owner/name` slugs) is for the tests: BuildService marks the workspace's profiles itself, on host
+ * and full path (src/core/commit/repositoryMatch.ts).
  */
-export function toProfile(d: ProfileDto, workspaceRepos: Set<string>): BuildProfile {
+export function toProfile(d: ProfileDto, workspaceRepos: ReadonlySet<string> = new Set()): BuildProfile {
   const o = wireObject(d, 'profile');
   const id = wireId(o, 'id', 'profile');
   const repositoryName = str(o.repositoryName);

@@ -7,7 +7,8 @@ import type { CommitDto, LogRead, LogSource, QueueItemDto } from '../../api/buil
 import { uncertainStart, errorText } from '../errors';
 import type { Branch, BuildProfile, BuildStatusCode, Commit, Configuration, DataChange, FinishedBuild, PollTick } from './buildModels';
 import type { Build, QueueEntry, Workflow } from './buildModels';
-import { BuildStatus, isTerminal, repoSlug, toBuildStatus } from './buildModels';
+import { BuildStatus, isTerminal, toBuildStatus } from './buildModels';
+import { matchProfiles } from '../commit/repositoryMatch';
 import { BuildList, realBuildId, sortProfiles, toBranch, toBuild, toProfile, toQueueEntry, byRecent } from './buildMapping';
 import { buildsRequest } from './buildsRequest';
 import type { BuildsRequest } from './buildsRequest';
@@ -168,8 +169,9 @@ export class BuildService extends DisposableBase {
   async profiles(): Promise<{ value: BuildProfile[]; error?: unknown }> {
     return this.profilesCache.get('all', async () => {
       const [dtos, remotes] = await Promise.all([this.request((a) => a.profiles()), this.options.gitRemotes().catch(() => [])]);
-      const slugs = new Set(remotes.map(repoSlug).filter((s): s is string => !!s));
-      const list = dtos.map((d) => toProfile(d, slugs));
+      const mapped = dtos.map((d) => toProfile(d));
+      const mine = new Set(matchProfiles(mapped, remotes));
+      const list = mapped.map((p) => ({ ...p, matchesWorkspace: mine.has(p) }));
       for (const p of list) {
         this.profileNames.set(p.id, p.name);
       }

@@ -9,13 +9,14 @@
  * the same poll ticks for a bounded time until Appcircle (told by its webhook) shows a build of the commit.
  */
 import type { Branch, Build, BuildProfile } from '../builds/buildModels';
-import { isActive, repoSlug } from '../builds/buildModels';
+import { isActive } from '../builds/buildModels';
 import type { BuildService, DataChange, PollTick } from '../builds/buildService';
 import { SessionChangedError, errorText } from '../errors';
 import { DisposableBase, Emitter } from '../events';
 import type { Event } from '../events';
 import type { Clock, Logger } from '../ports';
 import type { SessionService } from '../session/sessionService';
+import { matchProfiles } from './repositoryMatch';
 
 /** What git says about the workspace (the folder of the active editor, else the first). */
 export interface GitHead {
@@ -47,6 +48,8 @@ export type CommitBuildState =
 export const PUSH_FOLLOW_MS = 5 * 60_000;
 /** During a follow, every this many poll ticks the branch's builds are read again (a build may start and end between ticks). */
 export const FOLLOW_REFRESH_TICKS = 5;
+/** A detached HEAD: how many branches (their first page of builds each) are searched for its commit, over all profiles. */
+export const DETACHED_BRANCH_LOOKUPS = 8;
 
 export interface CommitStatusOptions {
   builds: BuildService;
@@ -64,13 +67,9 @@ export function sameHead(a: GitHead | undefined, b: GitHead | undefined): boolea
   );
 }
 
-/** The profiles whose repository is one of the remotes (`owner/name` compared, case-insensitive). */
+/** The profiles whose repository is one of the remotes (host and full path; `owner/name` only as a fallback). */
 export function matchingProfiles(profiles: readonly BuildProfile[], remotes: readonly string[]): BuildProfile[] {
-  const slugs = new Set(remotes.map(repoSlug).filter((s): s is string => !!s));
-  return profiles.filter((p) => {
-    const s = repoSlug(p.repositoryName);
-    return s !== undefined && slugs.has(s);
-  });
+  return matchProfiles(profiles, remotes);
 }
 
 /** Two commit hashes name the same commit (full hashes, or an abbreviation of at least 7 characters). */
@@ -245,25 +244,13 @@ export class CommitStatusService extends DisposableBase {
           this.set({ kind: 'loading', head, profile });
         }
       }
-      // several profiles may build this repository (iOS and Android): the one with a build of HEAD, else the one with the branch
-      let fallback: { profile: BuildProfile; branch?: Branch } = { profile };
-      for (const p of matches) {
-        const branch = head.branch ? (await this.options.builds.branches(p.id)).value.find((b) => b.name === head.branch) : undefined;
-        if (!branch) {
-          continue;
-        }
-        if (!fallback.branch) {
-          fallback = { profile: p, branch };
-        }
-        const page = await this.options.builds.builds(p.id, branch.id);
-        const build = buildOfCommit(page.items, head.commit);
-        if (build) {
-          return generation === this.generation ? this.set({ kind: 'build', head, profile: p, branch, build }) : this._state;
-        }
+      const found = await this.findBuild(matches, head, head.commit);
+      if (generation !== this.generation) {
+        return this._state;
       }
-      return generation === this.generation
-        ? this.set({ kind: 'notBuilt', head, profile: fallback.profile, branch: fallback.branch, following: this.follow !== undefined })
-        : this._state;
+      return found.build && found.branch
+        ? this.set({ kind: 'build', head, profile: found.profile, branch: found.branch, build: found.build })
+        : this.set({ kind: 'notBuilt', head, profile: found.profile, branch: found.branch, following: this.follow !== undefined });
     } catch (e) {
       if (e instanceof SessionChangedError) {
         return this._state; // a sign-out or switch meanwhile: its own event looks up again
@@ -274,6 +261,33 @@ export class CommitStatusService extends DisposableBase {
       }
       return this.set({ kind: 'error', head, profile, error: e });
     }
+  }
+
+  /**
+   * Several profiles may build this repository (iOS and Android): the one with a build of HEAD, else the one with
+   * the branch. A detached HEAD (a tag, a bisect) has no branch to ask: the commit is looked up in the builds of the
+   * profiles' most recent branches, at most DETACHED_BRANCH_LOOKUPS of them (their first page each).
+   */
+  private async findBuild(
+    matches: readonly BuildProfile[],
+    head: GitHead,
+    commit: string,
+  ): Promise<{ profile: BuildProfile; branch?: Branch; build?: Build }> {
+    let fallback: { profile: BuildProfile; branch?: Branch } | undefined;
+    let budget = DETACHED_BRANCH_LOOKUPS;
+    for (const p of matches) {
+      const all = (await this.options.builds.branches(p.id)).value;
+      const candidates = head.branch ? all.filter((b) => b.name === head.branch) : all.slice(0, Math.max(0, budget));
+      budget -= head.branch ? 0 : candidates.length;
+      for (const branch of candidates) {
+        fallback ??= head.branch ? { profile: p, branch } : undefined;
+        const build = buildOfCommit((await this.options.builds.builds(p.id, branch.id)).items, commit);
+        if (build) {
+          return { profile: p, branch, build };
+        }
+      }
+    }
+    return fallback ?? { profile: matches[0] };
   }
 
   private set(s: CommitBuildState): CommitBuildState {

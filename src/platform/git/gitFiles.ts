@@ -208,7 +208,18 @@ async function resolveVirtual(folder: vscode.Uri): Promise<GitDir | undefined> {
       return undefined;
     }
   }
-  return gitDirOf(dir, dir, readInsideVirtual);
+  return gitDirOf(dir, await virtualCommonDir(dir), readInsideVirtual);
+}
+
+/** A linked worktree's common dir (`commondir`, relative to the git dir or absolute), else the git dir itself. */
+async function virtualCommonDir(dir: vscode.Uri): Promise<vscode.Uri> {
+  const commondir = (await readInsideVirtual(dir, 'commondir', GIT_READ_LIMITS.smallFile).catch(() => undefined))?.trim();
+  if (!commondir || hasControlChars(commondir)) {
+    return dir;
+  }
+  const common = commondir.startsWith('/') ? dir.with({ path: commondir }) : vscode.Uri.joinPath(dir, commondir);
+  const st = await Promise.resolve(vscode.workspace.fs.stat(common)).catch(() => undefined);
+  return st?.type === vscode.FileType.Directory ? common : dir;
 }
 
 async function readInsideVirtual(root: vscode.Uri, rel: string, cap: number): Promise<string | undefined> {

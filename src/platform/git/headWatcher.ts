@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { GitHead } from '../../core/commit/commitStatus';
 import { DisposableBase, Emitter } from '../../core/events';
 import type { Event } from '../../core/events';
-import { GIT_READ_LIMITS, isCommitId, openGitDir, parseHeadBranch, parseRemoteUrls } from './gitFiles';
+import { GIT_READ_LIMITS, isCommitId, openGitDir, parseHeadBranch, parseRemoteUrls, readGitInfo } from './gitFiles';
 
 // ---- the part of the vscode.git API used here (extensions/git/src/api/git.d.ts) -------------------------
 
@@ -183,15 +183,30 @@ export class GitHeadWatcher extends DisposableBase {
     }, this.debounceMs);
   }
 
-  /** The repository of the active editor's folder, else of the first workspace folder, else the first one open. */
+  /**
+   * The repository of the active editor's document (two repositories in one folder, or in two roots, are told apart
+   * by the file), else of its folder, else of the first workspace folder, else the first one open.
+   */
   private chosen(): GitRepository | undefined {
     const api = this.api;
     if (!api) {
       return undefined;
     }
     const active = vscode.window.activeTextEditor?.document.uri;
-    const folder = (active && vscode.workspace.getWorkspaceFolder(active)) ?? vscode.workspace.workspaceFolders?.[0];
-    return (folder && api.getRepository(folder.uri)) ?? api.repositories[0];
+    const fromEditor =
+      active && (api.getRepository(active) ?? api.getRepository(vscode.workspace.getWorkspaceFolder(active)?.uri ?? active));
+    const first = vscode.workspace.workspaceFolders?.[0];
+    return fromEditor ?? (first && api.getRepository(first.uri)) ?? api.repositories[0];
+  }
+
+  /**
+   * The remotes of every repository open (the tree's "this workspace" marker): the git extension's, which knows a
+   * linked worktree's and a SHA-256 repository's; `.git` read (bounded, common dir included) only without its API.
+   */
+  async remotes(): Promise<string[]> {
+    const open = this.api?.repositories ?? [];
+    // before the extension has opened a repository, the files say which (the marker is computed once per profile list)
+    return open.length ? [...new Set(open.flatMap((r) => headOf(r).remotes))] : (await readGitInfo()).remotes;
   }
 
   /** What git last reported (kept: whoever starts listening later begins with it). */

@@ -68,7 +68,9 @@ interface Where {
 function whereOf(s: Shown): Where {
   const head = s.head;
   // the branch is the repository's (git allows `$(…)` in a branch name) and the rest the server's: all made inert (N13)
-  const branchName = plain(head.branch) || vscode.l10n.t('detached HEAD');
+  // a detached HEAD (a tag, a bisect): the branch its build was found on, when it was
+  const foundOn = 'branch' in s && s.branch ? plain(s.branch.name) : undefined;
+  const branchName = plain(head.branch) || (foundOn ? vscode.l10n.t('detached HEAD, on {0}', foundOn) : vscode.l10n.t('detached HEAD'));
   return {
     where: `${branchName} · ${plain(shortHash(head.commit))}`,
     lines: [
@@ -100,7 +102,9 @@ function notBuiltView(s: Extract<CommitBuildState, { kind: 'notBuilt' }>, { wher
       '',
       s.branch
         ? vscode.l10n.t('No Appcircle build of this commit yet. Click to build it.')
-        : vscode.l10n.t('Appcircle has no branch {0} in this profile yet. Push the branch first.', plain(s.head.branch)),
+        : s.head.branch
+          ? vscode.l10n.t('Appcircle has no branch {0} in this profile yet. Push the branch first.', plain(s.head.branch))
+          : vscode.l10n.t('No Appcircle build of this commit on the profile’s recent branches.'),
     ].join('\n'),
     command: { command: CommandIds.buildThisCommit, title: vscode.l10n.t('Build This Commit') },
     visible: true,

@@ -6,6 +6,7 @@ import { BuildService } from '../../../src/core/builds/buildService';
 import type { Build, BuildProfile } from '../../../src/core/builds/buildModels';
 import {
   CommitStatusService,
+  DETACHED_BRANCH_LOOKUPS,
   FOLLOW_REFRESH_TICKS,
   PUSH_FOLLOW_MS,
   buildOfCommit,
@@ -211,5 +212,22 @@ describe('core/CommitStatusService: the build of the commit you are on', () => {
     await tickOnce();
     assert.equal(status.isFollowing, false);
     assert.ok(status.state.kind === 'notBuilt' && !status.state.following);
+  });
+  it('a detached HEAD (a tag, a bisect): its build is found on a branch of the profile, with bounded requests', async () => {
+    const p = demo();
+    const develop = p?.branches.find((x) => x.name === 'develop');
+    const built = develop?.builds.find((x) => !p?.branches.some((b) => b.name !== 'develop' && b.builds.some((y) => y.hash === x.hash)));
+    assert.ok(built, 'a build only on develop');
+    const before = sb.requests.length;
+    status.setHead(head(built.hash, { branch: undefined }));
+    await settle((s) => s.kind === 'build', 'found on develop');
+    const s = status.state;
+    assert.ok(s.kind === 'build' && s.branch.name === 'develop' && s.build.commitHash === built.hash);
+    const builds = apiPaths(before).filter((x) => x === '/build/v1/builds').length;
+    assert.ok(builds >= 1 && builds <= DETACHED_BRANCH_LOOKUPS, `at most ${DETACHED_BRANCH_LOOKUPS} branches read (${builds})`);
+    assert.equal((await status.buildTarget()).kind, 'ok', 'Build This Commit works on the branch found');
+
+    status.setHead(head('0123456789abcdef0123456789abcdef01234567', { branch: undefined }));
+    await settle((x) => x.kind === 'notBuilt' && x.branch === undefined, 'a commit on no branch: not built, no branch');
   });
 });
