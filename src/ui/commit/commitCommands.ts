@@ -50,6 +50,15 @@ export class CommitCommands {
         return undefined;
       }
       case 'noBranch':
+        if (!t.branchName) {
+          void vscode.window.showWarningMessage(
+            vscode.l10n.t(
+              'HEAD is detached, and no branch of {0} in Appcircle has this commit among its recent builds. Check out a branch to build it.',
+              plain(t.profile.name),
+            ),
+          );
+          return undefined;
+        }
         void vscode.window.showWarningMessage(
           vscode.l10n.t(
             'Appcircle has no branch {0} in {1} yet. Push the branch first; Appcircle lists it once its webhook reports the push.',

@@ -3,6 +3,9 @@ import type { GitHead } from '../../../src/core/commit/commitStatus';
 import { GitHeadWatcher } from '../../../src/platform/git/headWatcher';
 import { BuildStatus } from '../../../src/core/builds/buildModels';
 import { commitItemView } from '../../../src/ui/commit/commitStatusBar';
+import { CommitCommands } from '../../../src/ui/commit/commitCommands';
+import type { CommitStatusService } from '../../../src/core/commit/commitStatus';
+import type { SessionService } from '../../../src/core/session/sessionService';
 import { HASH40, HASH64 } from '../../faults/gitCells';
 import { EventEmitter, FakeTextDocument, FakeTextEditor, Uri, fake, fake10, fakeEvents10, window, workspace } from '../fakes/vscodeFake';
 import { waitUntil } from './harness';
@@ -44,7 +47,7 @@ function gitApi(repos: FakeRepo[]) {
 
 describe('git as users have it: two repositories, worktrees, SHA-256 (the git extension fake)', () => {
   const folders = workspace.workspaceFolders;
-  let w: GitHeadWatcher;
+  let w: GitHeadWatcher | undefined;
   let heads: (GitHead | undefined)[];
   const app = () => fakeRepo('/ws/app', 'git@github.com:acme/app.git', { name: 'main', commit: HASH40 });
   const lib = () => fakeRepo('/ws/lib', 'https://dev.azure.com/acme/proj/_git/lib', { name: 'develop', commit: HASH64 });
@@ -69,7 +72,8 @@ describe('git as users have it: two repositories, worktrees, SHA-256 (the git ex
     ];
   });
   afterEach(() => {
-    w.dispose();
+    w?.dispose();
+    w = undefined;
     workspace.workspaceFolders = folders;
     fake.reset();
   });
@@ -102,7 +106,7 @@ describe('git as users have it: two repositories, worktrees, SHA-256 (the git ex
     const [a, b] = [app(), lib()];
     a.state.remotes.push({ name: 'fork', fetchUrl: 'git@github.com:ann/app.git', pushUrl: 'git@github.com:ann/app-push.git' });
     await start([a, b]);
-    assert.deepEqual((await w.remotes()).sort(), [
+    assert.deepEqual((await w!.remotes()).sort(), [
       'git@github.com:acme/app.git',
       'git@github.com:ann/app-push.git',
       'git@github.com:ann/app.git',
@@ -129,5 +133,22 @@ describe('git as users have it: two repositories, worktrees, SHA-256 (the git ex
     const notFound = commitItemView({ kind: 'notBuilt', head: detached, profile, following: false }, Date.now());
     assert.match(notFound.text, /detached HEAD · /);
     assert.match(notFound.tooltip, /No Appcircle build of this commit on the profile’s recent branches\./);
+  });
+
+  it('Build This Commit on a detached HEAD whose commit no branch has: says so, names no empty branch, starts nothing', async () => {
+    fake.messages = [];
+    const profile = { id: 'p', name: 'App', platform: 'ios' as const, pinned: false, matchesWorkspace: true };
+    const status = { buildTarget: () => Promise.resolve({ kind: 'noBranch' as const, profile, branchName: undefined }) };
+    let started = 0;
+    const commands = new CommitCommands(status as unknown as CommitStatusService, { isSignedIn: true } as SessionService, () => {
+      started++;
+      return Promise.resolve(undefined);
+    });
+    assert.equal(await commands.buildThisCommit(), undefined);
+    assert.equal(started, 0);
+    assert.deepEqual(
+      fake.messages.map((m) => m.message),
+      ['HEAD is detached, and no branch of App in Appcircle has this commit among its recent builds. Check out a branch to build it.'],
+    );
   });
 });
