@@ -41,7 +41,7 @@ export const buildJourneys: Journey[] = [
       await ctx.wb.contextMenu(branch, 'Start Build');
       await ctx.wb.pickRow('Default Push Workflow');
       await ctx.wb.pickRow('Default Configuration');
-      await ctx.wb.waitToast(/Build started: Appcircle VS Code Demo \/ develop/);
+      // "Build started" is a status bar message now: the Active Builds row below is what the journey waits for
       // the finished toast may come while we look at the queue: watch for it from now on
       const finished = ctx.wb.waitToast(/Appcircle build succeeded: Appcircle VS Code Demo \/ develop/);
       finished.catch(() => undefined);
@@ -181,7 +181,7 @@ export const buildJourneys: Journey[] = [
         await ctx.wb.pickRow(/^\s*develop/);
         await ctx.wb.pickRow('Default Push Workflow');
         await ctx.wb.pickRow('Default Configuration');
-        await ctx.wb.waitToast(/Build started: Appcircle VS Code Demo \/ develop/);
+        // "Build started" is a status bar message now: the Active Builds row below is what the journey waits for
         const queued = ctx.wb.page.locator('[role="treeitem"]', { hasText: 'Appcircle VS Code Demo · develop' }).first();
         await queued.waitFor({ state: 'visible', timeout: T });
         await ctx.wb.contextMenu(queued, 'Show Build Log');
@@ -247,7 +247,7 @@ export const buildJourneys: Journey[] = [
         await ctx.wb.pickRow(/^\s*develop/);
         await ctx.wb.pickRow('Default Push Workflow');
         await ctx.wb.pickRow('Default Configuration');
-        await ctx.wb.waitToast(/Build started: Appcircle VS Code Demo \/ develop/);
+        // "Build started" is a status bar message now: the Active Builds row below is what the journey waits for
         const queued = ctx.wb.page.locator('[role="treeitem"]', { hasText: 'Appcircle VS Code Demo · develop' }).first();
         await queued.waitFor({ state: 'visible', timeout: T });
         await ctx.wb.contextMenu(queued, 'Show Build Log');

@@ -153,7 +153,9 @@ export class StartBuildWizard {
           configurationId: configuration.id,
         }),
     );
-    void vscode.window.showInformationMessage(
+    // a status bar message, not a toast: the Active Builds view shows the build (its badge counts it) and a
+    // notification comes when it ends
+    vscode.window.setStatusBarMessage(
       vscode.l10n.t(
         'Build started: {0} / {1} ({2}, {3}). You will be notified when it ends.',
         plain(profile.name),
@@ -161,6 +163,7 @@ export class StartBuildWizard {
         plain(workflow.name),
         plain(configuration.name),
       ),
+      5000,
     );
     return started;
   }
