@@ -129,7 +129,12 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
     assert.ok(started?.queueItemId);
     assert.deepEqual(
       fake.pickRequests.map((r) => r.title),
-      ['Start Build (2/4): branch of Appcircle VS Code Demo', 'Start Build (3/4): workflow', 'Start Build (4/4): configuration'],
+      ['Start Build (1/3): branch of Appcircle VS Code Demo', 'Start Build (2/3): workflow', 'Start Build (3/3): configuration'],
+      'the profile came with the row: not a step',
+    );
+    assert.deepEqual(
+      fake.pickRequests.map((r) => r.placeHolder),
+      ['Pick the branch to build', 'Pick the workflow to run', 'Pick the build configuration'],
     );
     // a status bar message, no toast (the Active Builds badge counts the build)
     assert.match(fake.statusBarMessages.at(-1) ?? '', /^Build started: Appcircle VS Code Demo \/ develop \(Release Workflow, Staging\)/);
@@ -163,8 +168,43 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
     assert.ok(started?.queueItemId);
     assert.deepEqual(
       fake.pickRequests.map((r) => r.title),
-      ['Start Build (3/4): workflow', 'Start Build (4/4): configuration'],
-      'no branch step',
+      ['Start Build (1/2): workflow', 'Start Build (2/2): configuration'],
+      'no branch step, and it is not counted',
+    );
+  });
+
+  it('Start Build from the palette: the profile step counts; a given workflow is neither shown nor counted', async () => {
+    fake.pickRequests = [];
+    fake.pickAnswers.push(
+      (items) => items.find((i) => i.label === 'Appcircle VS Code Demo'),
+      (items) => items.find((i) => i.label === 'develop'),
+      (items) => items[0],
+      (items) => items[0],
+    );
+    await h.run('appcircle.startBuild');
+    assert.deepEqual(
+      fake.pickRequests.map((r) => [r.title, r.placeHolder]),
+      [
+        // the profile step cannot know how many steps the picked profile needs: it has no count
+        ['Start Build: build profile', 'Pick the build profile'],
+        ['Start Build (2/4): branch of Appcircle VS Code Demo', 'Pick the branch to build'],
+        ['Start Build (3/4): workflow', 'Pick the workflow to run'],
+        ['Start Build (4/4): configuration', 'Pick the build configuration'],
+      ],
+    );
+    const demo = (await h.ext.builds.profiles()).value.find((p) => p.name === 'Appcircle VS Code Demo');
+    assert.ok(demo);
+    const workflow = (await h.ext.builds.workflows(demo.id))[0];
+    assert.ok(workflow);
+    fake.pickRequests = [];
+    fake.pickAnswers.push(
+      (items) => items.find((i) => i.label === 'develop'),
+      (items) => items[0],
+    );
+    await h.run('appcircle.startBuild', { profileId: demo.id, workflowId: workflow.id });
+    assert.deepEqual(
+      fake.pickRequests.map((r) => r.title),
+      ['Start Build (1/2): branch of Appcircle VS Code Demo', 'Start Build (2/2): configuration'],
     );
   });
 
