@@ -1,5 +1,5 @@
 /**
- * Words for every icon (issue 16): what a screen reader says for the commit's build item, the organization item
+ * Words for every icon: what a screen reader says for the commit's build item, the organization item
  * and each tree row (their `accessibilityInformation`), and tooltips whose times are those of the hover, not of
  * the moment the item was built.
  */
