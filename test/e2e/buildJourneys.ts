@@ -25,8 +25,8 @@ export const buildJourneys: Journey[] = [
       await ctx.wb.page.locator('[role="treeitem"]', { hasText: 'this workspace' }).first().waitFor({ state: 'visible', timeout: T });
       await expand(ctx, 'Acme iOS');
       await expand(ctx, 'main');
-      await ctx.wb.page.locator('[role="treeitem"][aria-label^="Succeeded"]').first().waitFor({ state: 'visible', timeout: T });
-      await ctx.wb.page.locator('[role="treeitem"][aria-label^="Failed"]').first().waitFor({ state: 'visible', timeout: T });
+      await ctx.wb.page.locator('[role="treeitem"][aria-label*=", build succeeded"]').first().waitFor({ state: 'visible', timeout: T });
+      await ctx.wb.page.locator('[role="treeitem"][aria-label*=", build failed"]').first().waitFor({ state: 'visible', timeout: T });
       const icons = await ctx.wb.page.locator('[role="treeitem"] .codicon-pass-filled, [role="treeitem"] .codicon-error').count();
       assert.ok(icons >= 2, `status icons shown (${icons})`);
       await ctx.shot('09-tree-builds');
@@ -41,7 +41,7 @@ export const buildJourneys: Journey[] = [
       await ctx.wb.contextMenu(branch, 'Start Build');
       await ctx.wb.pickRow('Default Push Workflow');
       await ctx.wb.pickRow('Default Configuration');
-      await ctx.wb.waitToast(/Build started: Appcircle VS Code Demo \/ develop/);
+      // "Build started" is a status bar message now: the Active Builds row below is what the journey waits for
       // the finished toast may come while we look at the queue: watch for it from now on
       const finished = ctx.wb.waitToast(/Appcircle build succeeded: Appcircle VS Code Demo \/ develop/);
       finished.catch(() => undefined);
@@ -88,7 +88,7 @@ export const buildJourneys: Journey[] = [
       const folder = path.join(ctx.workspace, 'artifacts');
       fs.mkdirSync(folder, { recursive: true });
       await ctx.wb.runCommand('View: Focus into Primary Side Bar').catch(() => undefined);
-      const build = ctx.wb.page.locator('[role="treeitem"][aria-label^="Succeeded"]').first();
+      const build = ctx.wb.page.locator('[role="treeitem"][aria-label*=", build succeeded"]').first();
       await ctx.wb.contextMenu(build, 'Download Artifacts');
       // the workbench's own folder dialog (a quick input with a path box)
       const input = ctx.wb.page.locator('.quick-input-widget .quick-input-box input');
@@ -181,7 +181,7 @@ export const buildJourneys: Journey[] = [
         await ctx.wb.pickRow(/^\s*develop/);
         await ctx.wb.pickRow('Default Push Workflow');
         await ctx.wb.pickRow('Default Configuration');
-        await ctx.wb.waitToast(/Build started: Appcircle VS Code Demo \/ develop/);
+        // "Build started" is a status bar message now: the Active Builds row below is what the journey waits for
         const queued = ctx.wb.page.locator('[role="treeitem"]', { hasText: 'Appcircle VS Code Demo · develop' }).first();
         await queued.waitFor({ state: 'visible', timeout: T });
         await ctx.wb.contextMenu(queued, 'Show Build Log');
@@ -247,7 +247,7 @@ export const buildJourneys: Journey[] = [
         await ctx.wb.pickRow(/^\s*develop/);
         await ctx.wb.pickRow('Default Push Workflow');
         await ctx.wb.pickRow('Default Configuration');
-        await ctx.wb.waitToast(/Build started: Appcircle VS Code Demo \/ develop/);
+        // "Build started" is a status bar message now: the Active Builds row below is what the journey waits for
         const queued = ctx.wb.page.locator('[role="treeitem"]', { hasText: 'Appcircle VS Code Demo · develop' }).first();
         await queued.waitFor({ state: 'visible', timeout: T });
         await ctx.wb.contextMenu(queued, 'Show Build Log');
@@ -306,7 +306,7 @@ export const buildJourneys: Journey[] = [
         await page.locator('.pane-header', { hasText: 'Build Profiles' }).locator('[aria-label^="Collapse All"]').first().click();
         await expand(ctx, 'Appcircle VS Code Demo');
         await expand(ctx, /^develop/);
-        const newest = page.locator('[role="treeitem"][aria-label^="Succeeded"]').first();
+        const newest = page.locator('[role="treeitem"][aria-label*=", build succeeded"]').first();
         await newest.waitFor({ state: 'visible', timeout: T });
         await ctx.wb.contextMenu(newest, 'Show Build Log');
         await page.locator('.tabs-container .tab').nth(1).waitFor({ state: 'attached', timeout: T });

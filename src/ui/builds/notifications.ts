@@ -77,6 +77,11 @@ export function summaryMessage(list: FinishedBuild[]): string {
   return vscode.l10n.t('{0} Appcircle builds finished: {1}.', list.length, parts.join(', '));
 }
 
+/** The Settings editor filtered to this extension's notification settings. */
+function openNotificationSettings(): Thenable<unknown> {
+  return vscode.commands.executeCommand('workbench.action.openSettings', 'appcircle.notifications');
+}
+
 export class BuildNotifier extends DisposableBase {
   constructor(
     builds: BuildService,
@@ -91,13 +96,17 @@ export class BuildNotifier extends DisposableBase {
     if (!list.length) {
       return;
     }
+    // every notification says where to turn them down (appcircle.notifications.buildFinished)
+    const settings = vscode.l10n.t('Notification Settings');
     if (list.length > 1) {
       const open = vscode.l10n.t('Show Builds');
       const failed = list.some((b) => isTerminal(b.status) && b.status !== BuildStatus.Success);
       const show = failed ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-      const picked = await show(summaryMessage(list), open);
+      const picked = await show(summaryMessage(list), open, settings);
       if (picked === open) {
         await vscode.commands.executeCommand(`${ViewIds.builds}.focus`);
+      } else if (picked === settings) {
+        await openNotificationSettings();
       }
       return;
     }
@@ -123,8 +132,10 @@ export class BuildNotifier extends DisposableBase {
         : b.status === BuildStatus.Canceled || !isTerminal(b.status)
           ? vscode.window.showWarningMessage
           : vscode.window.showErrorMessage;
-    const picked = await show(finishedMessage(b), ...actions);
-    if (picked === showLog) {
+    const picked = await show(finishedMessage(b), ...actions, settings);
+    if (picked === settings) {
+      await openNotificationSettings();
+    } else if (picked === showLog) {
       await vscode.commands.executeCommand(CommandIds.showBuildLog, b);
     } else if (picked === problems) {
       await vscode.commands.executeCommand(CommandIds.showBuildProblems, b);

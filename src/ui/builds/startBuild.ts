@@ -1,10 +1,10 @@
 /**
- * Start Build and Rebuild: the wizard profile → branch → workflow → configuration ("Start Build (n/4)"), which
- * skips a step with a single option, starts from a profile or branch row, takes ids from a caller (Build This
+ * Start Build and Rebuild: the wizard profile → branch → workflow → configuration ("Start Build (n/total)", counting
+ * only the steps shown), which skips a step with a single option, starts from a profile or branch row, takes ids from a caller (Build This
  * Commit, Rebuild, automation) and remembers the choices per profile; one start per branch at a time.
  */
 import * as vscode from 'vscode';
-import type { Branch, BuildProfile } from '../../core/builds/buildModels';
+import type { Branch, BuildProfile, Configuration, Workflow } from '../../core/builds/buildModels';
 import type { BuildService, StartedBuild } from '../../core/builds/buildService';
 import { NotSignedInError } from '../../core/errors';
 import { plain } from '../../core/plainText';
@@ -21,6 +21,30 @@ interface LastChoice {
   branchId?: string;
   workflowId?: string;
   configurationId?: string;
+}
+
+/** The wizard's steps after the profile: each given (or auto-picked) or to pick, and how many will be shown. */
+interface Plan {
+  branches: Branch[];
+  branch?: Branch;
+  workflows: Workflow[];
+  workflow?: Workflow;
+  configurations: Configuration[];
+  configuration?: Configuration;
+  shown: number;
+}
+
+/** "Start Build (n/total)": the steps shown so far (counting this one) of the steps that will be shown. */
+interface Steps {
+  n: number;
+  total: number;
+}
+
+interface StepWords {
+  title: (n: number, total: number) => string;
+  /** The title when this is the only step shown (no count); also what a step with no options names. */
+  single: string;
+  placeHolder: string;
 }
 
 /** A caller's ids (`ids` refs only: a tree row's ids are no choice of workflow or commit). */
@@ -48,18 +72,21 @@ export class StartBuildWizard {
     }
     const args: StartArgs = ref?.source === 'ids' ? ref : {};
     const profiles = (await this.builds.profiles()).value;
-    const profile =
-      ref?.profile ?? profiles.find((p) => args.profileId !== undefined && p.id === args.profileId) ?? (await this.pickProfile(profiles));
+    const given = ref?.profile ?? profiles.find((p) => args.profileId !== undefined && p.id === args.profileId);
+    // the profile step's count cannot know the later steps (they depend on the profile picked): it has none
+    const profile = given ?? (await this.pickProfile(profiles));
     const last = this.state.get<Record<string, LastChoice>>(LAST_CHOICE_KEY, {})[profile.id] ?? {};
-    const branch = ref?.branch ?? (await this.branchOf(profile, args.branchId, last));
+    // automation (arguments with a branch) never prompts: the remembered or first workflow / configuration
+    const plan = await this.planOf(profile, ref?.branch, args, args.branchId !== undefined, last);
+    const steps: Steps = { n: given ? 0 : 1, total: (given ? 0 : 1) + plan.shown };
+    const branch = plan.branch ?? (await this.pickBranch(profile, plan.branches, last, steps));
     const key = `${profile.id}/${branch.id}`;
     if (this.starting.has(key)) {
       return undefined;
     }
     this.starting.add(key);
     try {
-      // automation (arguments with a branch) never prompts: the remembered or first workflow / configuration
-      return await this.startOnBranch(args, args.branchId !== undefined, profile, branch, last);
+      return await this.startOnBranch(args, profile, branch, plan, last, steps);
     } finally {
       this.starting.delete(key);
     }
@@ -82,50 +109,93 @@ export class StartBuildWizard {
           description: [plain(p.repositoryName), p.matchesWorkspace ? vscode.l10n.t('this workspace') : ''].filter(Boolean).join(' · '),
           p,
         })),
-        { title: vscode.l10n.t('Start Build (1/4): build profile'), placeHolder: vscode.l10n.t('Pick the build profile') },
+        { title: vscode.l10n.t('Start Build: build profile'), placeHolder: vscode.l10n.t('Pick the build profile') },
       )
     ).p;
   }
 
-  /** The branch with the given id, else the user's pick (the current git branch, then the remembered one, first). */
-  private async branchOf(profile: BuildProfile, branchId: string | undefined, last: LastChoice): Promise<Branch> {
-    const branches = (await this.builds.branches(profile.id)).value;
-    const given = branches.find((b) => b.id === branchId);
-    if (given) {
-      return given;
-    }
+  /**
+   * What the steps after the profile will be: each given (by the caller, a tree row or, for automation, the
+   * remembered or first choice) or to pick, and how many of them will be shown (a single option is not shown).
+   */
+  private async planOf(profile: BuildProfile, row: Branch | undefined, args: StartArgs, auto: boolean, last: LastChoice): Promise<Plan> {
+    const [branches, workflows, configurations] = await Promise.all([
+      row ? Promise.resolve([row]) : this.builds.branches(profile.id).then((r) => r.value),
+      this.builds.workflows(profile.id),
+      this.builds.configurations(profile.id),
+    ]);
+    const branch = row ?? branches.find((b) => args.branchId !== undefined && b.id === args.branchId);
+    const workflow =
+      workflows.find((w) => w.id === args.workflowId) ??
+      (auto ? (workflows.find((w) => w.id === last.workflowId) ?? workflows[0]) : undefined);
+    const configuration =
+      configurations.find((c) => c.id === args.configurationId) ??
+      (auto ? (configurations.find((c) => c.id === last.configurationId) ?? configurations[0]) : undefined);
+    const shows = (chosen: unknown, options: unknown[]) => (chosen === undefined && options.length > 1 ? 1 : 0);
+    return {
+      branches,
+      branch,
+      workflows,
+      workflow,
+      configurations,
+      configuration,
+      shown: shows(branch, branches) + shows(workflow, workflows) + shows(configuration, configurations),
+    };
+  }
+
+  /** The user's pick of a branch (the current git branch, then the remembered one, first). */
+  private async pickBranch(profile: BuildProfile, branches: Branch[], last: LastChoice, steps: Steps): Promise<Branch> {
     const gitBranches = await this.currentGitBranches().catch(() => [] as string[]);
     const preferred = branches.find((b) => gitBranches.includes(b.name))?.id ?? last.branchId;
+    const name = plain(profile.name);
     return this.choose(
       branches,
       (b) => ({
         label: plain(b.name),
         description: [b.id === preferred ? vscode.l10n.t('current') : '', statusLook(b.lastStatus).label].filter(Boolean).join(' · '),
       }),
-      vscode.l10n.t('Start Build (2/4): branch of {0}', plain(profile.name)),
+      steps,
+      {
+        title: (n, total) => vscode.l10n.t('Start Build ({0}/{1}): branch of {2}', n, total, name),
+        single: vscode.l10n.t('Start Build: branch of {0}', name),
+        placeHolder: vscode.l10n.t('Pick the branch to build'),
+      },
       preferred,
     );
   }
 
   private async startOnBranch(
     args: StartArgs,
-    auto: boolean,
     profile: BuildProfile,
     branch: Branch,
+    plan: Plan,
     last: LastChoice,
+    steps: Steps,
   ): Promise<StartedBuild> {
-    const [workflows, configurations] = await Promise.all([this.builds.workflows(profile.id), this.builds.configurations(profile.id)]);
     const workflow =
-      workflows.find((w) => w.id === args.workflowId) ??
-      (auto ? (workflows.find((w) => w.id === last.workflowId) ?? workflows[0]) : undefined) ??
-      (await this.choose(workflows, (w) => ({ label: plain(w.name) }), vscode.l10n.t('Start Build (3/4): workflow'), last.workflowId));
-    const configuration =
-      configurations.find((c) => c.id === args.configurationId) ??
-      (auto ? (configurations.find((c) => c.id === last.configurationId) ?? configurations[0]) : undefined) ??
+      plan.workflow ??
       (await this.choose(
-        configurations,
+        plan.workflows,
+        (w) => ({ label: plain(w.name) }),
+        steps,
+        {
+          title: (n, total) => vscode.l10n.t('Start Build ({0}/{1}): workflow', n, total),
+          single: vscode.l10n.t('Start Build: workflow'),
+          placeHolder: vscode.l10n.t('Pick the workflow to run'),
+        },
+        last.workflowId,
+      ));
+    const configuration =
+      plan.configuration ??
+      (await this.choose(
+        plan.configurations,
         (c) => ({ label: plain(c.name) }),
-        vscode.l10n.t('Start Build (4/4): configuration'),
+        steps,
+        {
+          title: (n, total) => vscode.l10n.t('Start Build ({0}/{1}): configuration', n, total),
+          single: vscode.l10n.t('Start Build: configuration'),
+          placeHolder: vscode.l10n.t('Pick the build configuration'),
+        },
         last.configurationId,
       ));
     let commitId = args.commitId;
@@ -153,7 +223,9 @@ export class StartBuildWizard {
           configurationId: configuration.id,
         }),
     );
-    void vscode.window.showInformationMessage(
+    // a status bar message, not a toast: the Active Builds view shows the build (its badge counts it) and a
+    // notification comes when it ends
+    vscode.window.setStatusBarMessage(
       vscode.l10n.t(
         'Build started: {0} / {1} ({2}, {3}). You will be notified when it ends.',
         plain(profile.name),
@@ -161,6 +233,7 @@ export class StartBuildWizard {
         plain(workflow.name),
         plain(configuration.name),
       ),
+      5000,
     );
     return started;
   }
@@ -168,20 +241,23 @@ export class StartBuildWizard {
   private async choose<T extends { id: string }>(
     items: T[],
     toItem: (t: T) => vscode.QuickPickItem,
-    title: string,
+    steps: Steps,
+    words: StepWords,
     preferredId?: string,
   ): Promise<T> {
     if (items.length === 0) {
-      throw new NothingToChooseError(title);
+      throw new NothingToChooseError(words.single);
     }
     if (items.length === 1) {
       return items[0];
     }
+    steps.n++;
+    const title = steps.total > 1 ? words.title(steps.n, steps.total) : words.single;
     const ordered = preferredId ? [...items.filter((i) => i.id === preferredId), ...items.filter((i) => i.id !== preferredId)] : items;
     return (
       await pick(
         ordered.map((t) => ({ ...toItem(t), t })),
-        { title },
+        { title, placeHolder: words.placeHolder },
       )
     ).t;
   }

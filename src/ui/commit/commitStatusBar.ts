@@ -13,12 +13,14 @@ import type { CommitBuildState, CommitStatusService } from '../../core/commit/co
 import { DisposableBase } from '../../core/events';
 import { MAX_MESSAGE_LENGTH, plain } from '../../core/plainText';
 import { describeError } from '../errors/errorMessages';
-import { formatDuration, shortHash, statusLook } from '../presentation';
+import { buildOutcomeWords, formatDuration, shortHash, statusLook } from '../presentation';
 import { buildRefOf } from '../builds/buildRef';
 
 export interface CommitItemView {
   text: string;
   tooltip: string;
+  /** What a screen reader says, in words (the text's icon is the outcome): "main, abc1234: build failed". */
+  label: string;
   /** The command and its arguments; undefined when clicking does nothing. */
   command?: { command: string; title: string; arguments?: unknown[] };
   visible: boolean;
@@ -62,6 +64,8 @@ type Shown = Exclude<CommitBuildState, { kind: 'none' }>;
 interface Where {
   /** `main · abc1234` */
   where: string;
+  branch: string;
+  hash: string;
   lines: string[];
 }
 
@@ -73,6 +77,8 @@ function whereOf(s: Shown): Where {
   const branchName = plain(head.branch) || (foundOn ? vscode.l10n.t('detached HEAD, on {0}', foundOn) : vscode.l10n.t('detached HEAD'));
   return {
     where: `${branchName} · ${plain(shortHash(head.commit))}`,
+    branch: branchName,
+    hash: plain(shortHash(head.commit)),
     lines: [
       vscode.l10n.t('Appcircle build of this commit'),
       '',
@@ -83,9 +89,10 @@ function whereOf(s: Shown): Where {
   };
 }
 
-function notBuiltView(s: Extract<CommitBuildState, { kind: 'notBuilt' }>, { where, lines }: Where): CommitItemView {
+function notBuiltView(s: Extract<CommitBuildState, { kind: 'notBuilt' }>, { where, lines, branch, hash }: Where): CommitItemView {
   if (s.following) {
     return {
+      label: vscode.l10n.t('{0}, {1}: pushed, waiting for Appcircle to start a build', branch, hash),
       text: `$(loading~spin) ${vscode.l10n.t('{0} waiting for Appcircle', where)}`,
       tooltip: [
         ...lines,
@@ -97,6 +104,9 @@ function notBuiltView(s: Extract<CommitBuildState, { kind: 'notBuilt' }>, { wher
   }
   return {
     text: `$(circle-outline) ${vscode.l10n.t('{0} not built', where)}`,
+    label: s.branch
+      ? vscode.l10n.t('{0}, {1}: not built yet. Build this commit.', branch, hash)
+      : vscode.l10n.t('{0}, {1}: not built; Appcircle has no such branch in this profile yet', branch, hash),
     tooltip: [
       ...lines,
       '',
@@ -111,7 +121,7 @@ function notBuiltView(s: Extract<CommitBuildState, { kind: 'notBuilt' }>, { wher
   };
 }
 
-function buildView(s: Extract<CommitBuildState, { kind: 'build' }>, { where, lines }: Where, now: number): CommitItemView {
+function buildView(s: Extract<CommitBuildState, { kind: 'build' }>, { where, lines, branch, hash }: Where, now: number): CommitItemView {
   const b = s.build;
   const look = statusLook(b.status, b.hasWarning);
   const time = elapsedText(b, now);
@@ -125,8 +135,12 @@ function buildView(s: Extract<CommitBuildState, { kind: 'build' }>, { where, lin
     '',
     vscode.l10n.t('Click to open the build log.'),
   ].filter((x): x is string => x !== undefined);
+  const start = Date.parse(b.startDate ?? '');
+  const elapsedSec = Number.isNaN(start) ? undefined : Math.max(0, (now - start) / 1000);
   return {
     text,
+    // "main, abc1234: build failed", "main, abc1234: build running for 3 minutes"
+    label: vscode.l10n.t('{0}, {1}: {2}', branch, hash, buildOutcomeWords(b.status, b.hasWarning, elapsedSec)),
     tooltip: [...lines, ...details].join('\n'),
     command: {
       command: CommandIds.showBuildLog,
@@ -140,13 +154,14 @@ function buildView(s: Extract<CommitBuildState, { kind: 'build' }>, { where, lin
 /** What the item shows for a state (pure, for tests). */
 export function commitItemView(s: CommitBuildState, now: number): CommitItemView {
   if (s.kind === 'none') {
-    return { text: '', tooltip: '', visible: false };
+    return { text: '', tooltip: '', label: '', visible: false };
   }
   const w = whereOf(s);
   switch (s.kind) {
     case 'loading':
       return {
         text: `$(loading~spin) ${w.where}`,
+        label: vscode.l10n.t('{0}, {1}: looking for the Appcircle build of this commit', w.branch, w.hash),
         tooltip: [...w.lines, '', vscode.l10n.t('Looking for the build of this commit…')].join('\n'),
         visible: true,
       };
@@ -154,6 +169,7 @@ export function commitItemView(s: CommitBuildState, now: number): CommitItemView
       const why = describeError(s.error, 'load')?.message ?? plain(String(s.error), MAX_MESSAGE_LENGTH);
       return {
         text: `$(warning) ${w.where}`,
+        label: vscode.l10n.t('{0}, {1}: the Appcircle build of this commit could not be looked up', w.branch, w.hash),
         tooltip: [...w.lines, '', vscode.l10n.t('The build of this commit could not be looked up: {0}', why)].join('\n'),
         visible: true,
       };
@@ -193,7 +209,7 @@ export class CommitStatusBar extends DisposableBase {
     this.item.text = v.text;
     this.item.tooltip = v.tooltip;
     this.item.command = v.command;
-    this.item.accessibilityInformation = { label: v.text.replace(/\$\([^)]*\)\s*/g, '') };
+    this.item.accessibilityInformation = { label: v.label };
     this.item.show();
   }
 

@@ -236,6 +236,17 @@ function insecureUrlMessage(e: ApiError): string {
       redirectTargetOf(e),
     );
   }
+  // the URL policy's reason (url.ts): a setting that does not parse, or one carrying a user name or password
+  if (e.reason === 'invalid URL') {
+    return vscode.l10n.t(
+      'An Appcircle URL setting is not a valid URL, so nothing was sent. Check appcircle.apiUrl and appcircle.authUrl: each must be a full address such as https://api.appcircle.io.',
+    );
+  }
+  if (e.reason === 'URL with credentials') {
+    return vscode.l10n.t(
+      'An Appcircle URL setting contains a user name or password, so nothing was sent. Remove them from appcircle.apiUrl and appcircle.authUrl.',
+    );
+  }
   return vscode.l10n.t(
     'Refused to send your credential over plain http:// to a remote host. Use https://, or enable appcircle.allowInsecureHttp if you trust the network.',
   );

@@ -43,6 +43,14 @@ export class ActiveBuildsTreeProvider extends DisposableBase implements vscode.T
     return node.getTreeItem();
   }
 
+  /** The tooltip on hover: how long an entry has been queued is as of then, not of the last poll. */
+  resolveTreeItem(item: vscode.TreeItem, node: AppcircleNode): vscode.TreeItem {
+    if (node instanceof QueueNode) {
+      item.tooltip = node.tooltip(this.now());
+    }
+    return item;
+  }
+
   getChildren(node?: AppcircleNode): AppcircleNode[] {
     if (node || !this.session.isSignedIn) {
       return [];

@@ -81,8 +81,9 @@ export class BuildsTreeProvider extends DisposableBase implements vscode.TreeDat
   }
 
   resolveTreeItem(item: vscode.TreeItem, node: AppcircleNode): vscode.TreeItem {
-    if (node instanceof BuildNode) {
-      item.tooltip = node.tooltip();
+    // tooltips are built on hover, so their elapsed and relative times are current when shown
+    if (node instanceof BuildNode || node instanceof BranchNode) {
+      item.tooltip = node.tooltip(this.now());
     }
     return item;
   }

@@ -5,7 +5,18 @@ import type { Branch, Build, BuildProfile, BuildStatusCode, QueueEntry } from '.
 import { BuildStatus, isActive, QueueItemStatus } from '../../core/builds/buildModels';
 import type { DataChange } from '../../core/builds/buildService';
 import { MAX_MESSAGE_LENGTH, plain, plainMarkdown } from '../../core/plainText';
-import { buildContextValue, firstLine, formatDuration, relativeTime, shortHash, statusLook } from '../presentation';
+import {
+  buildContextValue,
+  buildOutcomeWords,
+  firstLine,
+  formatDuration,
+  lastBuildWords,
+  platformWords,
+  relativeTime,
+  shortHash,
+  spokenRelativeTime,
+  statusLook,
+} from '../presentation';
 
 export type AppcircleNode = ProfileNode | BranchNode | BuildNode | LoadMoreNode | MessageNode | QueueNode;
 
@@ -23,6 +34,12 @@ export function refreshScopeOf(node: unknown, fallback: DataChange): DataChange 
 function statusIcon(status: BuildStatusCode | undefined, hasWarning = false): vscode.ThemeIcon {
   const look = statusLook(status, hasWarning);
   return new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined);
+}
+
+/** Seconds since `start` of an active build (or queue entry), as of `now`; undefined when it is not active. */
+function elapsedSince(status: BuildStatusCode, start: string | undefined, now: number): number | undefined {
+  const t = Date.parse(start ?? '');
+  return isActive(status) && !Number.isNaN(t) ? Math.max(0, (now - t) / 1000) : undefined;
 }
 
 export class ProfileNode {
@@ -46,11 +63,23 @@ export class ProfileNode {
       p.matchesWorkspace ? new vscode.ThemeColor('charts.green') : undefined,
     );
     item.contextValue = `profile${p.pinned ? ' pinned' : ''}`;
+    // the icon says the platform: the label says it in words ("Acme iOS, iOS, acme/ios-app")
+    item.accessibilityInformation = {
+      label: [
+        plain(p.name),
+        platformWords(p.platform),
+        plain(p.repositoryName),
+        p.matchesWorkspace ? vscode.l10n.t('this workspace') : '',
+        p.pinned ? vscode.l10n.t('pinned') : '',
+      ]
+        .filter(Boolean)
+        .join(', '),
+    };
     item.tooltip = new vscode.MarkdownString(
       // server text is escaped: a profile name cannot inject links, images or command URIs into the tooltip
       [
         `**${plainMarkdown(p.name)}**`,
-        vscode.l10n.t('Platform: {0}', p.platform === 'ios' ? 'iOS' : p.platform === 'android' ? 'Android' : vscode.l10n.t('unknown')),
+        vscode.l10n.t('Platform: {0}', platformWords(p.platform)),
         p.repositoryName ? vscode.l10n.t('Repository: {0}', plainMarkdown(p.repositoryName)) : '',
         p.matchesWorkspace ? vscode.l10n.t('Matches a git remote of this workspace.') : '',
       ]
@@ -78,8 +107,18 @@ export class BranchNode {
     item.iconPath = statusIcon(b.lastStatus);
     item.description = relativeTime(b.lastBuildDate, this.now) ?? vscode.l10n.t('no builds yet');
     item.contextValue = 'branch';
-    item.tooltip = `${plain(b.name)} — ${statusLook(b.lastStatus).label}${b.lastBuildDate ? ` (${new Date(b.lastBuildDate).toLocaleString()})` : ''}`;
+    // the icon is the last status: the label says it ("main, last build succeeded, 56 minutes ago")
+    item.accessibilityInformation = {
+      label: [plain(b.name), lastBuildWords(b.lastStatus), spokenRelativeTime(b.lastBuildDate, this.now)].filter(Boolean).join(', '),
+    };
+    // no tooltip here: resolveTreeItem builds it on hover, so "… ago" is as of then
     return item;
+  }
+  /** The tooltip, built when hovered (resolveTreeItem): its relative time is the hover's. */
+  tooltip(now: number): string {
+    const b = this.branch;
+    const when = b.lastBuildDate ? ` (${new Date(b.lastBuildDate).toLocaleString()}, ${relativeTime(b.lastBuildDate, now) ?? ''})` : '';
+    return `${plain(b.name)} — ${statusLook(b.lastStatus).label}${when}`;
   }
 }
 
@@ -96,20 +135,25 @@ export class BuildNode {
   }
   getTreeItem(): vscode.TreeItem {
     const b = this.build;
-    const look = statusLook(b.status, b.hasWarning);
     const item = new vscode.TreeItem(firstLine(b.commitMessage) ?? shortHash(b.commitHash) ?? b.id, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.iconPath = statusIcon(b.status, b.hasWarning);
-    const elapsed = isActive(b.status) && b.startDate ? formatDuration((this.now - Date.parse(b.startDate)) / 1000) : undefined;
-    item.description = [shortHash(b.commitHash), elapsed ?? formatDuration(b.durationSec)].filter(Boolean).join(' · ');
+    const elapsedSec = elapsedSince(b.status, b.startDate, this.now);
+    item.description = [shortHash(b.commitHash), formatDuration(elapsedSec ?? b.durationSec)].filter(Boolean).join(' · ');
     item.contextValue = buildContextValue(b.status, true);
-    item.accessibilityInformation = { label: `${look.label}: ${item.label as string}` };
+    // "Fix the login crash, build failed, abc1234" / "…, build running for 3 minutes, abc1234"
+    item.accessibilityInformation = {
+      label: [item.label as string, buildOutcomeWords(b.status, b.hasWarning, elapsedSec), shortHash(b.commitHash)]
+        .filter(Boolean)
+        .join(', '),
+    };
     item.command = { command: CommandIds.showBuildLog, title: vscode.l10n.t('Show Log'), arguments: [this] };
     return item;
   }
-  /** Markdown tooltip, built only when hovered (resolveTreeItem). */
-  tooltip(): vscode.MarkdownString {
+  /** Markdown tooltip, built only when hovered (resolveTreeItem): a running build's elapsed time is the hover's. */
+  tooltip(now: number = this.now): vscode.MarkdownString {
     const b = this.build;
+    const elapsed = formatDuration(elapsedSince(b.status, b.startDate, now));
     const look = statusLook(b.status, b.hasWarning);
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`$(${look.icon}) **${look.label}** — ${plainMarkdown(firstLine(b.commitMessage), MAX_MESSAGE_LENGTH)}\n\n`);
@@ -121,6 +165,7 @@ export class BuildNode {
       [vscode.l10n.t('Started'), b.startDate ? new Date(b.startDate).toLocaleString() : undefined],
       [vscode.l10n.t('Finished'), b.endDate ? new Date(b.endDate).toLocaleString() : undefined],
       [vscode.l10n.t('Duration'), formatDuration(b.durationSec)],
+      [vscode.l10n.t('Running for'), elapsed],
       [vscode.l10n.t('Workflow'), b.workflowName],
       [vscode.l10n.t('Configuration'), b.configurationName],
       [vscode.l10n.t('Warnings'), b.hasWarning ? vscode.l10n.t('yes') : undefined],
@@ -200,18 +245,31 @@ export class QueueNode {
     );
     item.id = this.id;
     item.iconPath = statusIcon(status);
-    const since = e.startQueueDateTime ? formatDuration((this.now - Date.parse(e.startQueueDateTime)) / 1000) : undefined;
-    item.description = [statusLook(status).label, shortHash(e.commitHash), since].filter(Boolean).join(' · ');
+    const sinceSec = elapsedSince(status, e.startQueueDateTime, this.now);
+    item.description = [statusLook(status).label, shortHash(e.commitHash), formatDuration(sinceSec)].filter(Boolean).join(' · ');
     item.contextValue = `queued ${buildContextValue(status, false)}`;
-    item.tooltip = [
+    // "Acme iOS, main, build running for 3 minutes"; the tooltip is built on hover (resolveTreeItem)
+    item.accessibilityInformation = {
+      label: [plain(e.profileName) || vscode.l10n.t('Build'), plain(e.branchName), buildOutcomeWords(status, false, sinceSec)]
+        .filter(Boolean)
+        .join(', '),
+    };
+    item.command = { command: CommandIds.showBuildLog, title: vscode.l10n.t('Show Log'), arguments: [this] };
+    return item;
+  }
+  /** The tooltip, built when hovered (resolveTreeItem): how long it has been queued is as of then. */
+  tooltip(now: number): string {
+    const e = this.entry;
+    const status = e.queueItemStatus === QueueItemStatus.Running ? BuildStatus.Running : BuildStatus.Waiting;
+    const since = formatDuration(elapsedSince(status, e.startQueueDateTime, now));
+    return [
       `${plain(e.profileName)} / ${plain(e.branchName)}`,
       statusLook(status).label,
       e.email ? vscode.l10n.t('Started by {0}', plain(e.email)) : '',
       e.startQueueDateTime ? vscode.l10n.t('Queued {0}', new Date(e.startQueueDateTime).toLocaleString()) : '',
+      since ? vscode.l10n.t('In the queue for {0}', since) : '',
     ]
       .filter(Boolean)
       .join('\n');
-    item.command = { command: CommandIds.showBuildLog, title: vscode.l10n.t('Show Log'), arguments: [this] };
-    return item;
   }
 }

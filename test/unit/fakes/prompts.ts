@@ -45,9 +45,12 @@ async function showInputBox(o: InputOptions): Promise<string | undefined> {
   return answer;
 }
 
-async function showQuickPick<T extends { label: string }>(items: T[] | Promise<T[]>, o?: { title?: string }): Promise<T | undefined> {
+async function showQuickPick<T extends { label: string }>(
+  items: T[] | Promise<T[]>,
+  o?: { title?: string; placeHolder?: string },
+): Promise<T | undefined> {
   const list = await items;
-  promptsFake.pickRequests.push({ items: list, title: o?.title });
+  promptsFake.pickRequests.push({ items: list, title: o?.title, placeHolder: o?.placeHolder });
   const chooser = promptsFake.pickAnswers.shift();
   return chooser ? (chooser(list) as T | undefined) : undefined;
 }
@@ -92,7 +95,7 @@ export const promptsFake = {
   pickAnswers: [] as ((items: { label: string }[]) => unknown)[],
   messageAnswers: [] as (string | undefined)[],
   openDialogAnswers: [] as string[],
-  pickRequests: [] as { items: { label: string; description?: string }[]; title?: string }[],
+  pickRequests: [] as { items: { label: string; description?: string }[]; title?: string; placeHolder?: string }[],
   /** Every message shown, in order (validation problems of input boxes as warnings); `= []` forgets them. */
   get messages(): ShownMessage[] {
     return shownMessages();

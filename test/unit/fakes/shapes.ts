@@ -43,6 +43,7 @@ export class TreeItem {
   contextValue?: string;
   command?: unknown;
   resourceUri?: unknown;
+  accessibilityInformation?: { label: string; role?: string };
   constructor(
     public label: string | { label: string },
     public collapsibleState?: number,

@@ -24,7 +24,7 @@ export const window = {
   registerTreeDataProvider: noop,
   state: { focused: true },
   onDidChangeWindowState: noop,
-  setStatusBarMessage: noop,
+  setStatusBarMessage: sinon.spy((_text: string, _ms?: number) => ({ dispose: () => undefined })),
   showTextDocument: sinon.spy(showTextDocument),
   visibleTextEditors: [] as FakeTextEditor[],
   activeTextEditor: undefined as FakeTextEditor | undefined,
@@ -38,10 +38,18 @@ export const windowFake = {
   set shownDocuments(none: unknown[]) {
     forget(none, window.showTextDocument);
   },
+  /** The texts setStatusBarMessage showed, in order. */
+  get statusBarMessages(): string[] {
+    return window.setStatusBarMessage.args.map(([t]) => t);
+  },
+  set statusBarMessages(none: string[]) {
+    forget(none, window.setStatusBarMessage);
+  },
 };
 
 onReset(() => {
   window.visibleTextEditors = [];
   window.activeTextEditor = undefined;
   windowFake.shownDocuments = [];
+  windowFake.statusBarMessages = [];
 });

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEMO_PAT } from '../../../sandbox/fixtures';
 import type { BuildStatusCode } from '../../../src/core/builds/buildModels';
+import { BuildStatus } from '../../../src/core/builds/buildModels';
 import type { FinishedBuild } from '../../../src/core/builds/buildService';
 import { downloadTo } from '../../../src/ui/builds/artifacts';
 import { describeError } from '../../../src/ui/errors/errorMessages';
@@ -128,9 +129,16 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
     assert.ok(started?.queueItemId);
     assert.deepEqual(
       fake.pickRequests.map((r) => r.title),
-      ['Start Build (2/4): branch of Appcircle VS Code Demo', 'Start Build (3/4): workflow', 'Start Build (4/4): configuration'],
+      ['Start Build (1/3): branch of Appcircle VS Code Demo', 'Start Build (2/3): workflow', 'Start Build (3/3): configuration'],
+      'the profile came with the row: not a step',
     );
-    assert.match(fake.messages.at(-1)?.message ?? '', /^Build started: Appcircle VS Code Demo \/ develop \(Release Workflow, Staging\)/);
+    assert.deepEqual(
+      fake.pickRequests.map((r) => r.placeHolder),
+      ['Pick the branch to build', 'Pick the workflow to run', 'Pick the build configuration'],
+    );
+    // a status bar message, no toast (the Active Builds badge counts the build)
+    assert.match(fake.statusBarMessages.at(-1) ?? '', /^Build started: Appcircle VS Code Demo \/ develop \(Release Workflow, Staging\)/);
+    assert.ok(!fake.messages.some((m) => m.message.startsWith('Build started')), JSON.stringify(fake.messages));
     assert.ok(h.ext.builds.isWatched(started.queueItemId));
     const post = h.sb.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/build/v2/commits/'));
     assert.equal(post.length, 1);
@@ -160,8 +168,43 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
     assert.ok(started?.queueItemId);
     assert.deepEqual(
       fake.pickRequests.map((r) => r.title),
-      ['Start Build (3/4): workflow', 'Start Build (4/4): configuration'],
-      'no branch step',
+      ['Start Build (1/2): workflow', 'Start Build (2/2): configuration'],
+      'no branch step, and it is not counted',
+    );
+  });
+
+  it('Start Build from the palette: the profile step counts; a given workflow is neither shown nor counted', async () => {
+    fake.pickRequests = [];
+    fake.pickAnswers.push(
+      (items) => items.find((i) => i.label === 'Appcircle VS Code Demo'),
+      (items) => items.find((i) => i.label === 'develop'),
+      (items) => items[0],
+      (items) => items[0],
+    );
+    await h.run('appcircle.startBuild');
+    assert.deepEqual(
+      fake.pickRequests.map((r) => [r.title, r.placeHolder]),
+      [
+        // the profile step cannot know how many steps the picked profile needs: it has no count
+        ['Start Build: build profile', 'Pick the build profile'],
+        ['Start Build (2/4): branch of Appcircle VS Code Demo', 'Pick the branch to build'],
+        ['Start Build (3/4): workflow', 'Pick the workflow to run'],
+        ['Start Build (4/4): configuration', 'Pick the build configuration'],
+      ],
+    );
+    const demo = (await h.ext.builds.profiles()).value.find((p) => p.name === 'Appcircle VS Code Demo');
+    assert.ok(demo);
+    const workflow = (await h.ext.builds.workflows(demo.id))[0];
+    assert.ok(workflow);
+    fake.pickRequests = [];
+    fake.pickAnswers.push(
+      (items) => items.find((i) => i.label === 'develop'),
+      (items) => items[0],
+    );
+    await h.run('appcircle.startBuild', { profileId: demo.id, workflowId: workflow.id });
+    assert.deepEqual(
+      fake.pickRequests.map((r) => r.title),
+      ['Start Build (1/2): branch of Appcircle VS Code Demo', 'Start Build (2/2): configuration'],
     );
   });
 
@@ -184,7 +227,7 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
     assert.equal(startPosts(), 1, 'one POST for two concurrent starts of the same branch');
     assert.equal([a, b].filter((s) => s?.queueItemId).length, 1);
     assert.equal(fake.pickRequests.length, 2, 'the second start asked nothing');
-    assert.equal(fake.messages.filter((m) => m.message.startsWith('Build started')).length, 1);
+    assert.equal(fake.statusBarMessages.filter((m) => m.startsWith('Build started')).length, 1);
     fake.pickAnswers = [];
 
     // Rebuild never prompts (the remembered workflow and configuration): the case a double click hit hardest
@@ -389,8 +432,41 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
       await n.notify([f(0), f(1), f(0)]);
       assert.equal(fake.messages.length, 1);
       assert.equal(fake.messages[0]?.message, '3 Appcircle builds finished: 2 succeeded, 1 failed.');
-      assert.deepEqual(fake.messages[0]?.actions, ['Show Builds']);
+      assert.deepEqual(fake.messages[0]?.actions, ['Show Builds', 'Notification Settings']);
       assert.equal(fake.messages[0]?.severity, 'warning');
+    } finally {
+      n.dispose();
+    }
+  });
+
+  it('Notification Settings on a build-finished notification opens the appcircle.notifications settings', async () => {
+    const { BuildNotifier } = await import('../../../src/ui/builds/notifications');
+    const n = new BuildNotifier(h.ext.builds, () => 'all');
+    try {
+      fake.messages = [];
+      const before = fake.executed.length;
+      const f = (q: string): FinishedBuild => ({
+        queueItemId: q,
+        buildId: `b-${q}`,
+        status: BuildStatus.Failed,
+        hasWarning: false,
+        watched: false,
+        profileName: 'Acme iOS',
+        branchName: 'main',
+      });
+      fake.messageAnswers.push('Notification Settings');
+      await n.notify([f('one')]);
+      fake.messageAnswers.push('Notification Settings');
+      await n.notify([f('two'), f('three')]);
+      const opened = fake.executed.slice(before).filter((c) => c.id === 'workbench.action.openSettings');
+      assert.deepEqual(
+        opened.map((c) => c.args),
+        [['appcircle.notifications'], ['appcircle.notifications']],
+      );
+      assert.deepEqual(
+        fake.messages.map((m) => m.actions.at(-1)),
+        ['Notification Settings', 'Notification Settings'],
+      );
     } finally {
       n.dispose();
     }
@@ -409,7 +485,7 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
     h.ext.builds.scheduler.pokeNow();
     await waitUntil(() => fake.messages.some((m) => m.message.startsWith('Appcircle build succeeded')), 8000, 'notification');
     const m = fake.messages.find((x) => x.message.startsWith('Appcircle build succeeded'));
-    assert.deepEqual(m?.actions, ['Show Log', 'Download Artifacts', 'Open in Appcircle']);
+    assert.deepEqual(m?.actions, ['Show Log', 'Download Artifacts', 'Open in Appcircle', 'Notification Settings']);
   });
 
   it('sign-out clears the tree', async () => {

@@ -86,7 +86,7 @@ describe('ui: commands take credentials and folders only from the user (S17), an
     assert.ok(branch);
     await h.run('appcircle.startBuild', { profileId: profile.id, branchId: branch.id, commitId: '../../../identity/v1/x' });
     assert.equal(fake.pickRequests.length, 1, 'asked for the profile');
-    assert.ok(!fake.messages.some((m) => m.message.startsWith('Build started')), JSON.stringify(fake.messages));
+    assert.ok(!fake.statusBarMessages.some((m) => m.startsWith('Build started')), JSON.stringify(fake.statusBarMessages));
   });
 
   it('Open in Appcircle opens the dashboard only when appcircle.dashboardUrl is https (or http to this machine)', async () => {

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { ApiError } from '../../../src/api/http/errors';
 import type { ApiErrorInit, ApiErrorKind } from '../../../src/api/http/errors';
+import { checkUrlAllowed } from '../../../src/api/http/url';
 import * as coreErrors from '../../../src/core/errors';
 import {
   AlreadySignedInError,
@@ -33,6 +34,15 @@ import type { Operation } from '../../../src/ui/errors/errorMessages';
 
 const api = (kind: ApiErrorKind, extra: Partial<ApiErrorInit> = {}) =>
   new ApiError({ kind, method: 'GET', path: 'identity/v1/organizations', ...extra });
+/** What checkUrlAllowed throws for a URL setting it refuses. */
+function refusalOf(url: string): ApiError {
+  try {
+    checkUrlAllowed(url, false);
+  } catch (e) {
+    return e as ApiError;
+  }
+  throw new Error(`${url} was allowed`);
+}
 const OPERATIONS: Operation[] = [
   'signInPat',
   'signInApiKey',
@@ -617,6 +627,21 @@ const CANCEL_CASES: { name: string; error: ApiError; message: string; signIn: bo
     error: api('insecureUrl'),
     message:
       'Refused to send your credential over plain http:// to a remote host. Use https://, or enable appcircle.allowInsecureHttp if you trust the network.',
+    signIn: false,
+  },
+  {
+    name: 'a URL setting that is not a URL (nothing sent)',
+    // the refusal url.ts throws for `appcircle.apiUrl` = "not a url"
+    error: refusalOf('not a url'),
+    message:
+      'An Appcircle URL setting is not a valid URL, so nothing was sent. Check appcircle.apiUrl and appcircle.authUrl: each must be a full address such as https://api.appcircle.io.',
+    signIn: false,
+  },
+  {
+    name: 'a URL setting with a user name and password (nothing sent)',
+    error: refusalOf('https://user:pw@api.example.com/'),
+    message:
+      'An Appcircle URL setting contains a user name or password, so nothing was sent. Remove them from appcircle.apiUrl and appcircle.authUrl.',
     signIn: false,
   },
   {

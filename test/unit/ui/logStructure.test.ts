@@ -150,7 +150,7 @@ describe('ui: a build log with structure (steps, Go to First Error) and its erro
     };
     fake.messageAnswers.push('Show Problems');
     await h.ext.notifier.notify([finished]);
-    assert.deepEqual(fake.messages.at(-1)?.actions, ['Show Log', 'Show Problems', 'Open in Appcircle']);
+    assert.deepEqual(fake.messages.at(-1)?.actions, ['Show Log', 'Show Problems', 'Open in Appcircle', 'Notification Settings']);
     await waitUntil(() => diags.entries.size > 0, 5000, 'Show Problems published them');
     const n = await h.run<number>('appcircle.showBuildProblems', finished);
     assert.equal(n, 4);

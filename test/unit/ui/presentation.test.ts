@@ -1,7 +1,18 @@
 import * as assert from 'node:assert/strict';
 import { BuildStatus, isActive, isFailure, isTerminal, parseDuration, repoSlug, toBuildStatus } from '../../../src/core/builds/buildModels';
 import type { BuildStatusCode } from '../../../src/core/builds/buildModels';
-import { buildContextValue, firstLine, formatDuration, relativeTime, shortHash, statusLook } from '../../../src/ui/presentation';
+import {
+  buildContextValue,
+  buildOutcomeWords,
+  firstLine,
+  formatDuration,
+  lastBuildWords,
+  relativeTime,
+  shortHash,
+  spokenDuration,
+  spokenRelativeTime,
+  statusLook,
+} from '../../../src/ui/presentation';
 
 describe('presentation (pure)', () => {
   it('maps every status code to a label, codicon and context word', () => {
@@ -64,6 +75,26 @@ describe('presentation (pure)', () => {
     assert.equal(relativeTime('2026-11-21T10:00:00Z', now), 'yesterday');
     assert.equal(shortHash('9f1c2e7d4b3a8c6e'), '9f1c2e7');
     assert.equal(firstLine('Fix login crash\n\nLong body'), 'Fix login crash');
+  });
+
+  it('words for a screen reader: durations, times ago, every status as a whole phrase', () => {
+    assert.deepEqual(
+      [undefined, -1, 1, 45, 60, 61, 179, 3600, 7500].map((s) => spokenDuration(s)),
+      [undefined, undefined, '1 second', '45 seconds', '1 minute', '1 minute', '2 minutes', '1 hour 0 minutes', '2 hours 5 minutes'],
+    );
+    const now = Date.parse('2026-01-01T12:00:00Z');
+    const ago = (min: number) => new Date(now - min * 60_000).toISOString();
+    assert.deepEqual(
+      [ago(0), ago(1), ago(56), ago(60), ago(180), ago(60 * 24 * 3), 'garbage'].map((t) => spokenRelativeTime(t, now)),
+      ['just now', '1 minute ago', '56 minutes ago', '1 hour ago', '3 hours ago', '3 days ago', undefined],
+    );
+    assert.equal(buildOutcomeWords(BuildStatus.Running, false, 180), 'build running for 3 minutes');
+    assert.equal(buildOutcomeWords(BuildStatus.Failed, false, 180), 'build failed', 'a finished build has no running time');
+    assert.equal(buildOutcomeWords(BuildStatus.Success, true), 'build succeeded with warnings');
+    assert.equal(buildOutcomeWords(undefined), 'no builds yet');
+    assert.equal(buildOutcomeWords(BuildStatus.Unknown), 'build status unknown');
+    assert.equal(lastBuildWords(BuildStatus.Timeout), 'last build timed out');
+    assert.equal(lastBuildWords(BuildStatus.Completing), 'last build running');
   });
 
   it('matches repositories to git remotes in any spelling', () => {

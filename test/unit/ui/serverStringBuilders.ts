@@ -149,7 +149,7 @@ function build(name: string): Build {
   };
 }
 
-/** The "Build started…" notification for a profile, branch, workflow and configuration all named `name`. */
+/** The "Build started…" status bar message for a profile, branch, workflow and configuration all named `name`. */
 export async function buildStartedMessage(name: string): Promise<string> {
   const p = profile(name);
   const b = branch(name);
@@ -169,13 +169,13 @@ export async function buildStartedMessage(name: string): Promise<string> {
     keys: () => [...state.keys()],
   } as unknown as vscode.Memento;
   const wizard = new StartBuildWizard(builds, session, memento, () => Promise.resolve([]));
-  const before = fake.messages.length;
+  const before = fake.statusBarMessages.length;
   await wizard.start(toBuildRef({ profileId: p.id, branchId: b.id }));
-  const shown = fake.messages.slice(before).find((m) => m.message.startsWith('Build started'));
+  const shown = fake.statusBarMessages.slice(before).find((m) => m.startsWith('Build started'));
   if (!shown) {
-    throw new Error(`no "Build started" message among ${JSON.stringify(fake.messages.slice(before))}`);
+    throw new Error(`no "Build started" status bar message among ${JSON.stringify(fake.statusBarMessages.slice(before))}`);
   }
-  return shown.message;
+  return shown;
 }
 
 /** The organization item's text, tooltip (Markdown source) and accessibility label for a session whose every string is `name`. */
