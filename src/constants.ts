@@ -19,6 +19,7 @@ export const CommandIds = {
   goToFirstError: 'appcircle.goToFirstError',
   showBuildProblems: 'appcircle.showBuildProblems',
   buildThisCommit: 'appcircle.buildThisCommit',
+  openWalkthrough: 'appcircle.openWalkthrough',
 } as const;
 
 export const ViewIds = {

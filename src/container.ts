@@ -32,6 +32,7 @@ import type { Operation } from './ui/errors/errorMessages';
 import { LazyContentProvider, LazyTreeViews } from './ui/lazyProviders';
 import type { BuildNotifier } from './ui/builds/notifications';
 import { OrganizationStatusBar } from './ui/session/statusBar';
+import { openWalkthroughOnce } from './ui/walkthrough';
 
 /**
  * Set by esbuild's `define`: true only in the test build (`node esbuild.js --test-api`), false in every other
@@ -120,6 +121,7 @@ export class AppcircleExtension extends DisposableBase {
     );
     this.loadWhen(views);
     this.startGit();
+    void openWalkthroughOnce(context, componentLogger(this.logger, 'extension')); // the first start after install: Get Started
     void this.updateContext();
     void this.session
       .restore()

@@ -43,6 +43,7 @@ import { BuildNotifier } from './ui/builds/notifications';
 import { ActiveBuildsTreeProvider } from './ui/tree/activeBuildsTree';
 import { BuildsTreeProvider } from './ui/tree/buildsTree';
 import type { AppcircleNode } from './ui/tree/nodes';
+import { openWalkthrough } from './ui/walkthrough';
 
 /** Git's HEAD as the startup part watches it (it decides when this part loads): src/platform/git/headWatcher.ts. */
 export type GitReports = Pick<GitHeadWatcher, 'head' | 'pushing' | 'onDidChangeHead' | 'onDidPush' | 'remotes'>;
@@ -180,6 +181,7 @@ export class Features extends DisposableBase {
     add(CommandIds.showBuildProblems, (n) => logCommands.showProblems(n), 'load');
     const commitCommands = new CommitCommands(this.commitStatus, session, (r) => starts.start(r));
     add(CommandIds.buildThisCommit, () => commitCommands.buildThisCommit(), 'startBuild');
+    add(CommandIds.openWalkthrough, () => Promise.resolve(openWalkthrough()));
   }
 
   /** Runs a command registered at activation (src/container.ts); its errors are reported, never thrown. */
