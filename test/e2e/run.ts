@@ -19,6 +19,7 @@ import { Workbench } from './workbench';
 import { startScriptCheck } from './startScript';
 import { commitJourneys } from './commitJourneys';
 import { createGitWorkspace } from './gitWorkspace';
+import { multiRootJourneys } from './multiRootJourney';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const RESULTS = path.join(ROOT, 'test-results', 'e2e');
@@ -139,7 +140,9 @@ async function runJourneys(vsix: string, sb: Sandbox, workspace: string, grep?: 
       return newest ? fs.readFileSync(newest, 'utf8') : '';
     },
   };
-  const journeys: Journey[] = [...signInJourneys, ...buildJourneys, ...commitJourneys].filter((j) => !grep || j.name.includes(grep));
+  const journeys: Journey[] = [...signInJourneys, ...buildJourneys, ...commitJourneys, ...multiRootJourneys].filter(
+    (j) => !grep || j.name.includes(grep),
+  );
   let failed = false;
   try {
     for (const j of journeys) {
