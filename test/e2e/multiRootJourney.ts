@@ -68,39 +68,36 @@ export const multiRootJourneys: Journey[] = [
       const shortA = git(ctx.workspace, 'rev-parse', '--short=7', 'HEAD');
       const shortB = git(second.folder, 'rev-parse', '--short=7', 'HEAD');
       const page = ctx.wb.page;
-      try {
-        await page.goto(`${ctx.csUrl}/?workspace=${encodeURIComponent(second.workspaceFile)}`, { waitUntil: 'domcontentloaded' });
-        await ctx.wb.ready();
-        await ctx.wb.openAppcircleView();
-        if ((await ctx.wb.statusItem('Acme Mobile').count()) === 0) {
-          await ctx.wb.runCommand('Appcircle: Sign In with Personal Access Key (Personal API Token)');
-          await ctx.wb.typeInInput(DEMO_PAT, { password: true, prompt: /Personal API Token/ });
-          await ctx.wb.waitStatus('Acme Mobile');
-        }
-        await ctx.wb.runCommand('View: Close All Editors');
-        await ctx.wb.clearNotifications();
-        // a file of the first repository: its branch and commit, its profile
-        await openFile(ctx, 'README.md', path.basename(ctx.workspace));
-        await expectCommitItem(ctx, WORKSPACE_BRANCH, shortA, 'Appcircle VS Code Demo');
-        await ctx.shot('24a-multi-root-first');
-        // a file of the second: the item follows the active editor's repository
-        await openFile(ctx, SECOND_FILE, path.basename(second.folder));
-        await expectCommitItem(ctx, SECOND_BRANCH, shortB, 'Acme Android');
-        assert.equal(
-          await page.locator('.part.statusbar .statusbar-item', { hasText: new RegExp(`${WORKSPACE_BRANCH}\\s·\\s${shortA}`) }).count(),
-          0,
-          'the first repository’s commit is no longer shown',
-        );
-        await ctx.shot('24b-multi-root-second');
-        // and back
-        await openFile(ctx, 'README.md', path.basename(ctx.workspace));
-        await expectCommitItem(ctx, WORKSPACE_BRANCH, shortA, 'Appcircle VS Code Demo');
-        await ctx.wb.runCommand('View: Close All Editors');
-      } finally {
-        // the journeys after this one run in the single-folder workspace
-        await page.goto(`${ctx.csUrl}/?folder=${encodeURIComponent(ctx.workspace)}`, { waitUntil: 'domcontentloaded' });
-        await ctx.wb.ready();
+      await page.goto(`${ctx.csUrl}/?workspace=${encodeURIComponent(second.workspaceFile)}`, { waitUntil: 'domcontentloaded' });
+      await ctx.wb.ready();
+      await ctx.wb.openAppcircleView();
+      if ((await ctx.wb.statusItem('Acme Mobile').count()) === 0) {
+        await ctx.wb.runCommand('Appcircle: Sign In with Personal Access Key (Personal API Token)');
+        await ctx.wb.typeInInput(DEMO_PAT, { password: true, prompt: /Personal API Token/ });
+        await ctx.wb.waitStatus('Acme Mobile');
       }
+      await ctx.wb.runCommand('View: Close All Editors');
+      await ctx.wb.clearNotifications();
+      // a file of the first repository: its branch and commit, its profile
+      await openFile(ctx, 'README.md', path.basename(ctx.workspace));
+      await expectCommitItem(ctx, WORKSPACE_BRANCH, shortA, 'Appcircle VS Code Demo');
+      await ctx.shot('24a-multi-root-first');
+      // a file of the second: the item follows the active editor's repository
+      await openFile(ctx, SECOND_FILE, path.basename(second.folder));
+      await expectCommitItem(ctx, SECOND_BRANCH, shortB, 'Acme Android');
+      assert.equal(
+        await page.locator('.part.statusbar .statusbar-item', { hasText: new RegExp(`${WORKSPACE_BRANCH}\\s·\\s${shortA}`) }).count(),
+        0,
+        'the first repository’s commit is no longer shown',
+      );
+      await ctx.shot('24b-multi-root-second');
+      // and back
+      await openFile(ctx, 'README.md', path.basename(ctx.workspace));
+      await expectCommitItem(ctx, WORKSPACE_BRANCH, shortA, 'Appcircle VS Code Demo');
+      await ctx.wb.runCommand('View: Close All Editors');
+      // the journeys after this one run in the single-folder workspace (after a failure none runs: its window stays)
+      await page.goto(`${ctx.csUrl}/?folder=${encodeURIComponent(ctx.workspace)}`, { waitUntil: 'domcontentloaded' });
+      await ctx.wb.ready();
     },
   },
 ];
