@@ -135,7 +135,8 @@ export class BuildNode {
   }
   getTreeItem(): vscode.TreeItem {
     const b = this.build;
-    const item = new vscode.TreeItem(firstLine(b.commitMessage) ?? shortHash(b.commitHash) ?? b.id, vscode.TreeItemCollapsibleState.None);
+    const title = firstLine(b.commitMessage) ?? shortHash(b.commitHash) ?? b.id;
+    const item = new vscode.TreeItem(title, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.iconPath = statusIcon(b.status, b.hasWarning);
     const elapsedSec = elapsedSince(b.status, b.startDate, this.now);
@@ -143,7 +144,8 @@ export class BuildNode {
     item.contextValue = buildContextValue(b.status, true);
     // "Fix the login crash, build failed, abc1234" / "…, build running for 3 minutes, abc1234"
     item.accessibilityInformation = {
-      label: [item.label as string, buildOutcomeWords(b.status, b.hasWarning, elapsedSec), shortHash(b.commitHash)]
+      // the commit message is the server's: control and bidi characters out before a screen reader gets it
+      label: [plain(title), buildOutcomeWords(b.status, b.hasWarning, elapsedSec), plain(shortHash(b.commitHash))]
         .filter(Boolean)
         .join(', '),
     };

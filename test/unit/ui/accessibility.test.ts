@@ -142,6 +142,17 @@ describe('ui: words for every icon (accessibilityInformation) and tooltips curre
       label(new BuildNode(build({ status: BuildStatus.Running, startDate: ago(3) }), profile, branch, NOW).getTreeItem()),
       'Fix the login crash, build running for 3 minutes, abc1234',
     );
+    // a commit message with a bidi override and a control character: neither reaches the screen reader
+    const hostile = label(
+      new BuildNode(
+        build({ status: BuildStatus.Failed, commitMessage: 'Fix \u202Enigol\u0007 crash' }),
+        profile,
+        branch,
+        NOW,
+      ).getTreeItem(),
+    );
+    assert.ok(!(hostile ?? '').includes('\u202E') && !(hostile ?? '').includes('\u0007'), hostile);
+    assert.match(hostile ?? '', /, build failed, abc1234$/);
     assert.equal(label(new QueueNode(queued, NOW).getTreeItem()), 'Acme iOS, main, build running for 3 minutes');
     assert.equal(
       label(new QueueNode({ ...queued, queueItemStatus: QueueItemStatus.Waiting }, NOW).getTreeItem()),
