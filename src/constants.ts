@@ -22,6 +22,22 @@ export const CommandIds = {
   openWalkthrough: 'appcircle.openWalkthrough',
 } as const;
 
+/**
+ * The Language Model tools (package.json contributes.languageModelTools; a unit test checks them): what the editor's
+ * agent can ask of Appcircle. Each does what the matching command does, through the same services (DESIGN.md §6).
+ */
+export const ToolNames = {
+  profiles: 'appcircle_listBuildProfiles',
+  builds: 'appcircle_listBuilds',
+  commitBuild: 'appcircle_getCommitBuild',
+  buildErrors: 'appcircle_getBuildErrors',
+  buildLog: 'appcircle_getBuildLog',
+  startBuild: 'appcircle_startBuild',
+  cancelBuild: 'appcircle_cancelBuild',
+} as const;
+
+export type ToolName = (typeof ToolNames)[keyof typeof ToolNames];
+
 export const ViewIds = {
   container: 'appcircle',
   builds: 'appcircle.builds',

@@ -6,7 +6,7 @@
  * owns *what* and never calls back.
  */
 import * as vscode from 'vscode';
-import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, CommandIds, LOG_LANGUAGE, LOG_SCHEME } from './constants';
+import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, CommandIds, LOG_LANGUAGE, LOG_SCHEME, ToolNames } from './constants';
 import { originOf } from './api/http/origin';
 import type { ApiFactory } from './core/apiFactory';
 import { CredentialStore } from './core/session/credentialStore';
@@ -74,6 +74,8 @@ export class AppcircleExtension extends DisposableBase {
   /** features.js was not there (an update under this window): only VS Code's entry points try again. */
   private moduleMissing = false;
   private reloadPrompt: Promise<void> | undefined;
+  /** Settles once the stored session has been read (an agent's tool call at startup waits for it). */
+  private readonly restored: Promise<void>;
 
   /** `loadModule` (tests: one that fails) loads src/features.ts; the HTTP layer comes from it too. */
   constructor(
@@ -123,7 +125,7 @@ export class AppcircleExtension extends DisposableBase {
     this.startGit();
     void openWalkthroughOnce(context, componentLogger(this.logger, 'extension')); // the first start after install: Get Started
     void this.updateContext();
-    void this.session
+    this.restored = this.session
       .restore()
       .catch((e: unknown) => void this.report(e, 'load'))
       .finally(() => componentLogger(this.logger, 'extension').info(`Activated in ${Date.now() - started} ms`));
@@ -149,8 +151,35 @@ export class AppcircleExtension extends DisposableBase {
       this.git.onDidChangeHead((h) => h?.commit && this.session.isSignedIn && this.load()), // git reported HEAD
       this.git.onDidPush(() => this.session.isSignedIn && this.load()), // a push
       this.session.onDidChangeSession((e) => e.session && this.git.head?.commit && this.load()), // signed in, HEAD known
+      ...this.registerTools(), // the editor's agent called an Appcircle tool
     ];
     triggers.forEach((t) => this._register(t));
+  }
+
+  /**
+   * The Language Model tools (package.json languageModelTools), forwarded to the features part once the stored
+   * session is read: a call at startup is not answered "signed out" by a session still being restored.
+   */
+  private registerTools(): vscode.Disposable[] {
+    if (typeof vscode.lm?.registerTool !== 'function') {
+      return []; // a host without the tool API (the manifest asks for 1.101, which has it)
+    }
+    const updated = () =>
+      new vscode.LanguageModelToolResult([
+        new vscode.LanguageModelTextPart(vscode.l10n.t('Appcircle was updated while this window was open. Reload the window to use it.')),
+      ]);
+    return Object.values(ToolNames).map((name) =>
+      vscode.lm.registerTool<unknown>(name, {
+        prepareInvocation: async (o, token) => {
+          await this.restored;
+          return this.available()?.tools.prepare(name, o.input, token);
+        },
+        invoke: async (o, token) => {
+          await this.restored;
+          return (await this.available()?.tools.invoke(name, o.input, token)) ?? updated();
+        },
+      }),
+    );
   }
 
   /** The features part (src/features.ts), loaded and built on first use. */

@@ -44,6 +44,7 @@ import { ActiveBuildsTreeProvider } from './ui/tree/activeBuildsTree';
 import { BuildsTreeProvider } from './ui/tree/buildsTree';
 import type { AppcircleNode } from './ui/tree/nodes';
 import { openWalkthrough } from './ui/walkthrough';
+import { AgentTools } from './ui/agent/agentTool';
 
 /** Git's HEAD as the startup part watches it (it decides when this part loads): src/platform/git/headWatcher.ts. */
 export type GitReports = Pick<GitHeadWatcher, 'head' | 'pushing' | 'onDidChangeHead' | 'onDidPush' | 'remotes'>;
@@ -87,6 +88,9 @@ export class Features extends DisposableBase {
   readonly diagnostics: BuildDiagnostics;
   readonly commitStatus: CommitStatusService;
   readonly reporter: ErrorReporter;
+  /** The Language Model tools' answers (src/container.ts registers the tools and forwards here). */
+  readonly tools: AgentTools;
+  private readonly starts: StartBuildWizard;
   private readonly commands = new Map<string, (...args: unknown[]) => Promise<unknown>>();
 
   constructor(host: FeatureHost) {
@@ -125,6 +129,11 @@ export class Features extends DisposableBase {
     );
     this._register(new CommitStatusBar(this.commitStatus));
     this.followGit(host.git);
+    this.starts = new StartBuildWizard(this.builds, session, host.context.globalState, () => readGitInfo().then((g) => g.branches));
+    this.tools = new AgentTools(
+      { session, builds: this.builds, commitStatus: this.commitStatus, diagnostics: this.diagnostics, starts: this.starts },
+      componentLogger(logger, 'agent'),
+    );
     this.addCommands(host, logFeatures);
   }
 
@@ -158,7 +167,7 @@ export class Features extends DisposableBase {
     add(CommandIds.logout, () => signOut(session), 'signOut');
     add(CommandIds.selectOrganization, (a) => orgCommands.selectOrganization(a), 'switch');
     add(CommandIds.showLog, () => Promise.resolve(logger.show()));
-    const starts = new StartBuildWizard(this.builds, session, host.context.globalState, () => readGitInfo().then((g) => g.branches));
+    const starts = this.starts;
     const bc = new BuildCommands(
       this.builds,
       host.context.globalState,

@@ -71,40 +71,16 @@ export class BuildCommands {
       throw new UserCancelledError();
     }
     const r = await this.builds.cancel(id);
-    switch (r.kind) {
-      case 'canceled':
-        void vscode.window.showInformationMessage(vscode.l10n.t('The build of {0} was canceled.', label));
-        return;
-      case 'cancelling':
-        void vscode.window.showInformationMessage(vscode.l10n.t('Appcircle is cancelling the build of {0}.', label));
-        return;
-      case 'ended':
-        void vscode.window.showInformationMessage(
-          vscode.l10n.t(
-            'The build of {0} had already ended ({1}); there was nothing to cancel.',
-            label,
-            statusLook(r.status).label.toLowerCase(),
-          ),
-        );
-        return;
-      case 'notConfirmed':
-        return this.cancelNotConfirmed(r, ref, id, label);
+    if (r.kind !== 'notConfirmed') {
+      void vscode.window.showInformationMessage(cancelOutcomeText(r, label));
+      return;
     }
+    return this.cancelNotConfirmed(r, ref, id, label);
   }
 
   private async cancelNotConfirmed(r: CancelOutcome, ref: BuildRef, id: string, label: string): Promise<void> {
     const open = vscode.l10n.t('Open in Appcircle');
-    const message =
-      r.status === undefined
-        ? vscode.l10n.t(
-            'Appcircle did not confirm the cancel of the build of {0}. Check the build in the Appcircle dashboard and cancel it there if it still runs.',
-            label,
-          )
-        : vscode.l10n.t(
-            'Appcircle did not confirm the cancel of the build of {0}: it still shows the build as {1}. Cancel it in the Appcircle dashboard.',
-            label,
-            statusLook(r.status).label.toLowerCase(),
-          );
+    const message = cancelOutcomeText(r, label);
     const picked = await vscode.window.showWarningMessage(message, open);
     if (picked === open) {
       const url = buildLogPageUrl(this.dashboardUrl(), {
@@ -207,5 +183,32 @@ export class BuildCommands {
       await vscode.env.clipboard.writeText(id);
       void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied build id {0}', plain(id)), 3000);
     }
+  }
+}
+
+/** What a cancel achieved, in words (the command's message, and the agent's cancel build tool's answer). */
+export function cancelOutcomeText(r: CancelOutcome, label: string): string {
+  switch (r.kind) {
+    case 'canceled':
+      return vscode.l10n.t('The build of {0} was canceled.', label);
+    case 'cancelling':
+      return vscode.l10n.t('Appcircle is cancelling the build of {0}.', label);
+    case 'ended':
+      return vscode.l10n.t(
+        'The build of {0} had already ended ({1}); there was nothing to cancel.',
+        label,
+        statusLook(r.status).label.toLowerCase(),
+      );
+    case 'notConfirmed':
+      return r.status === undefined
+        ? vscode.l10n.t(
+            'Appcircle did not confirm the cancel of the build of {0}. Check the build in the Appcircle dashboard and cancel it there if it still runs.',
+            label,
+          )
+        : vscode.l10n.t(
+            'Appcircle did not confirm the cancel of the build of {0}: it still shows the build as {1}. Cancel it in the Appcircle dashboard.',
+            label,
+            statusLook(r.status).label.toLowerCase(),
+          );
   }
 }

@@ -47,6 +47,15 @@ interface StepWords {
   placeHolder: string;
 }
 
+/** A start with every choice made (StartBuildWizard.startPlanned). */
+export interface PlannedStart {
+  profile: BuildProfile;
+  branch: Branch;
+  workflow: Workflow;
+  configuration: Configuration;
+  commitId: string;
+}
+
 /** A caller's ids (`ids` refs only: a tree row's ids are no choice of workflow or commit). */
 type StartArgs = Pick<BuildRef, 'profileId' | 'branchId' | 'workflowId' | 'configurationId' | 'commitId'>;
 
@@ -206,6 +215,38 @@ export class StartBuildWizard {
         throw new NoCommitsError(branch.name);
       }
     }
+    return this.launch({ profile, branch, workflow, configuration, commitId });
+  }
+
+  /**
+   * A start whose every choice is made (the agent's start build tool, after its confirmation named them): the same
+   * guard against a second start of a branch in flight, the same remembered choices and message as the wizard.
+   * Undefined when a start of that branch is in flight already.
+   */
+  async startPlanned(plan: PlannedStart): Promise<StartedBuild | undefined> {
+    if (!this.session.isSignedIn) {
+      throw new NotSignedInError();
+    }
+    const key = `${plan.profile.id}/${plan.branch.id}`;
+    if (this.starting.has(key)) {
+      return undefined;
+    }
+    this.starting.add(key);
+    try {
+      return await this.launch(plan);
+    } finally {
+      this.starting.delete(key);
+    }
+  }
+
+  /** The workflow and configuration last started on a profile (what automation picks when none is given). */
+  lastChoice(profileId: string): { workflowId?: string; configurationId?: string } {
+    const c = this.state.get<Record<string, LastChoice>>(LAST_CHOICE_KEY, {})[profileId] ?? {};
+    return { workflowId: c.workflowId, configurationId: c.configurationId };
+  }
+
+  /** Remembers the choices, starts the build, and says so in the status bar. */
+  private async launch({ profile, branch, workflow, configuration, commitId }: PlannedStart): Promise<StartedBuild> {
     const all = this.state.get<Record<string, LastChoice>>(LAST_CHOICE_KEY, {});
     await this.state.update(LAST_CHOICE_KEY, {
       ...all,
@@ -218,7 +259,7 @@ export class StartBuildWizard {
           profileId: profile.id,
           branchId: branch.id,
           branchName: branch.name,
-          commitId: commitId,
+          commitId,
           workflowId: workflow.id,
           configurationId: configuration.id,
         }),

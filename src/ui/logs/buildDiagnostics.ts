@@ -138,7 +138,7 @@ export class BuildDiagnostics extends DisposableBase {
     // at most MAX_DIAGNOSTICS, errors first (a log of 20 000 warnings must not flood the Problems panel, N4)
     const all = summary.problems.filter((p) => p.file);
     const withFile = [...all.filter((p) => p.severity === 'error'), ...all.filter((p) => p.severity !== 'error')].slice(0, MAX_DIAGNOSTICS);
-    const targets = await this.resolve([...new Set(withFile.map((p) => p.file ?? ''))]);
+    const targets = await this.resolvePaths([...new Set(withFile.map((p) => p.file ?? ''))]);
     if (generation !== this.generation) {
       return this.count(); // a newer publish or a clear came first
     }
@@ -198,9 +198,9 @@ export class BuildDiagnostics extends DisposableBase {
    * The workspace file of each build-machine path, or nothing. Bounded (N4): at most MAX_IN_FLIGHT stats or searches
    * at once, file names searched NAMES_PER_SEARCH per findFiles call, and no lookup at all for a path under build
    * output or dependencies (Pods/, DerivedData/, build/, node_modules/): those stay on their line of the log.
-   * Answers are remembered until the workspace's files change.
+   * Answers are remembered until the workspace's files change. The agent's build errors tool maps paths with it too.
    */
-  private async resolve(paths: readonly string[]): Promise<Map<string, string | undefined>> {
+  async resolvePaths(paths: readonly string[]): Promise<Map<string, string | undefined>> {
     const cache = this.resolved;
     const out = new Map<string, string | undefined>();
     const todo = paths.filter((p) => {

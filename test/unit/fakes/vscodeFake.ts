@@ -13,6 +13,7 @@ import { facade, resetAll } from './state';
 import { viewsFake } from './views';
 import { windowFake } from './window';
 import { filesFake, resetFiles, workspaceFake } from './workspace';
+import { lmTools, lmToolsFake } from './lmTools';
 
 export * from './basics';
 export * from './shapes';
@@ -25,9 +26,12 @@ export { workspace } from './workspace';
 export { commands } from './commands';
 export { FakeDiagnosticCollection, languages } from './languages';
 export { authentication, env, extensions } from './env';
+export { LanguageModelTextPart, LanguageModelToolResult } from './lmTools';
+/** The `lm` namespace: the Language Model tools (lmTools.ts). */
+export const lm = lmTools;
 
 /** Scripted answers and recorded effects; reset() between tests. */
-export const fake = facade(promptsFake, viewsFake, windowFake, documentsFake, commandsFake, workspaceFake, envFake, {
+export const fake = facade(promptsFake, viewsFake, windowFake, documentsFake, commandsFake, workspaceFake, envFake, lmToolsFake, {
   reset: resetAll,
 });
 

@@ -51,6 +51,10 @@ export const workspace = {
   onDidCreateFiles: noop,
   onDidRenameFiles: noop,
   findFiles,
+  asRelativePath(pathOrUri: string | UriType): string {
+    const p = typeof pathOrUri === 'string' ? pathOrUri : pathOrUri.path;
+    return p.startsWith('/work/fake-ws/') ? p.slice('/work/fake-ws/'.length) : p;
+  },
   fs: {
     stat: (uri: UriType): Promise<{ type: FileType }> => {
       const rel = uri.path.replace(/^\/work\/fake-ws\//, '');
