@@ -8,6 +8,7 @@ import { documentsFake } from './documents';
 import { envFake, gitFake, resetGit } from './env';
 import { commandsFake } from './commands';
 import { languagesFake, resetLanguages } from './languages';
+import { lmFake } from './lm';
 import { promptsFake } from './prompts';
 import { facade, resetAll } from './state';
 import { viewsFake } from './views';
@@ -25,9 +26,10 @@ export { workspace } from './workspace';
 export { commands } from './commands';
 export { FakeDiagnosticCollection, languages } from './languages';
 export { authentication, env, extensions } from './env';
+export { lm, McpHttpServerDefinition } from './lm';
 
 /** Scripted answers and recorded effects; reset() between tests. */
-export const fake = facade(promptsFake, viewsFake, windowFake, documentsFake, commandsFake, workspaceFake, envFake, {
+export const fake = facade(promptsFake, viewsFake, windowFake, documentsFake, commandsFake, workspaceFake, envFake, lmFake, {
   reset: resetAll,
 });
 
