@@ -33,6 +33,7 @@ import { LazyContentProvider, LazyTreeViews } from './ui/lazyProviders';
 import type { BuildNotifier } from './ui/builds/notifications';
 import { OrganizationStatusBar } from './ui/session/statusBar';
 import { openWalkthroughOnce } from './ui/walkthrough';
+import { registerMcpProvider } from './ui/agent/mcpServer';
 
 /**
  * Set by esbuild's `define`: true only in the test build (`node esbuild.js --test-api`), false in every other
@@ -97,6 +98,7 @@ export class AppcircleExtension extends DisposableBase {
     this.organizations = this._register(new OrganizationService(this.session));
     this._register(new OrganizationStatusBar(this.session));
     this.authProvider = this._register(new AppcircleAuthProvider(this.session));
+    this._register(registerMcpProvider(this.session, settings, componentLogger(this.logger, 'extension'))); // asked for eagerly
     this._register(
       vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, this.authProvider, {
         supportsMultipleAccounts: false,

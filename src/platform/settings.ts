@@ -5,6 +5,13 @@ import type { Endpoints } from '../core/ports';
 
 const SECTION = 'appcircle';
 const ENDPOINT_KEYS = ['apiUrl', 'authUrl', 'dashboardUrl', 'allowInsecureHttp'] as const;
+/**
+ * What the MCP server definition depends on. Not endpoint keys: the MCP URL is sent a fresh access token from the
+ * session each time the editor starts the server (src/ui/agent/mcpServer.ts), never a token minted for it or cached
+ * with it, and the credential itself never goes there; so a new MCP URL drops nothing, the editor just asks again.
+ */
+const MCP_KEYS = ['mcp.enabled', 'mcpUrl', 'apiUrl', 'allowInsecureHttp'] as const;
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
 
 export const DEFAULT_ENDPOINTS: Endpoints = {
   apiUrl: 'https://api.appcircle.io',
@@ -13,25 +20,21 @@ export const DEFAULT_ENDPOINTS: Endpoints = {
   allowInsecureHttp: false,
 };
 
+/** appcircle.mcp.enabled and the MCP server's URL; `problem` (for the log) when enabled but no URL can be used. */
+export interface McpSettings {
+  enabled: boolean;
+  url?: string;
+  problem?: string;
+}
+
 /**
  * Typed appcircle.* settings. Endpoints are application-scoped: only the user (or default) value is read,
  * never a workspace or folder value, so a cloned repository cannot send the credential elsewhere.
  */
 export class Settings {
-  readonly onDidChangeEndpoints: Event<void>;
-
-  constructor() {
-    this.onDidChangeEndpoints = (listener, thisArgs, disposables) =>
-      vscode.workspace.onDidChangeConfiguration(
-        (e) => {
-          if (ENDPOINT_KEYS.some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) {
-            listener.call(thisArgs, undefined);
-          }
-        },
-        undefined,
-        disposables,
-      );
-  }
+  readonly onDidChangeEndpoints: Event<void> = onChangeOf(ENDPOINT_KEYS);
+  /** appcircle.mcp.enabled, appcircle.mcpUrl, or what the MCP URL is derived from changed. */
+  readonly onDidChangeMcp: Event<void> = onChangeOf(MCP_KEYS);
 
   /**
    * appcircle.builds.pollInterval in ms, clamped to 2–300 s whatever its source (user, workspace, folder) and type
@@ -65,6 +68,31 @@ export class Settings {
     const dashboardUrl = (explicitDashboard ?? deriveDashboardUrl(apiUrl)).trim();
     return { apiUrl, authUrl, dashboardUrl, allowInsecureHttp: userValue(c, 'allowInsecureHttp', false) };
   }
+
+  /**
+   * Whether to offer Appcircle's MCP server, and its URL. Application scope, as endpoints(): only the user value is
+   * read, so a workspace can neither turn it on nor point the access token elsewhere.
+   */
+  mcp(): McpSettings {
+    const c = vscode.workspace.getConfiguration(SECTION);
+    const enabled = userValue<unknown>(c, 'mcp.enabled', false) === true;
+    const explicit = userValue<unknown>(c, 'mcpUrl', '');
+    const e = this.endpoints();
+    return { enabled, ...resolveMcpUrl(typeof explicit === 'string' ? explicit.trim() : '', e.apiUrl, e.allowInsecureHttp) };
+  }
+}
+
+function onChangeOf(keys: readonly string[]): Event<void> {
+  return (listener, thisArgs, disposables) =>
+    vscode.workspace.onDidChangeConfiguration(
+      (e) => {
+        if (keys.some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) {
+          listener.call(thisArgs, undefined);
+        }
+      },
+      undefined,
+      disposables,
+    );
 }
 
 function userValue<T>(c: vscode.WorkspaceConfiguration, key: string, fallback: T): T {
@@ -89,5 +117,47 @@ export function deriveDashboardUrl(apiUrl: string): string {
     return u.origin;
   } catch {
     return DEFAULT_ENDPOINTS.dashboardUrl;
+  }
+}
+
+/**
+ * The MCP server's URL (docs: appcircle-api-next §8): appcircle.mcpUrl when set, else mcp.<domain> from an API URL
+ * api.<domain> (https://mcp.appcircle.io for the cloud; the self-hosted Helm chart serves it on the `mcp` subdomain).
+ * The same rule as the API URLs (src/api/http/url.ts checkUrlAllowed): https, or http to this machine or with
+ * appcircle.allowInsecureHttp; never with a user name or password. Otherwise no URL, and the problem in words.
+ */
+export function resolveMcpUrl(explicit: string, apiUrl: string, allowInsecureHttp: boolean): { url?: string; problem?: string } {
+  let u: URL | undefined;
+  try {
+    u = explicit !== '' ? new URL(explicit) : deriveMcpUrl(apiUrl);
+  } catch {
+    return { problem: 'appcircle.mcpUrl is not a URL' };
+  }
+  if (!u) {
+    return {
+      problem: 'appcircle.apiUrl is not on an api.<domain> host, so no MCP server URL can be derived from it: set appcircle.mcpUrl',
+    };
+  }
+  const which = explicit !== '' ? 'appcircle.mcpUrl' : `The MCP URL derived from appcircle.apiUrl (${u.origin})`;
+  if (u.username || u.password) {
+    return { problem: 'appcircle.mcpUrl has a user name or password in it: refused' };
+  }
+  if (u.protocol === 'https:' || (u.protocol === 'http:' && (allowInsecureHttp || LOOPBACK.test(u.hostname)))) {
+    return { url: u.pathname === '/' && !u.search && !u.hash ? u.origin : u.href };
+  }
+  const fix = u.protocol === 'http:' ? 'use https://, or enable appcircle.allowInsecureHttp' : 'use an https:// URL';
+  return { problem: `${which} is refused (${u.protocol}//${u.hostname}): ${fix}` };
+}
+
+/** mcp.<domain> from api.<domain>, with the API URL's scheme and port; undefined for any other host. */
+function deriveMcpUrl(apiUrl: string): URL | undefined {
+  try {
+    const u = new URL(apiUrl);
+    if (!u.hostname.startsWith('api.') || u.hostname.length <= 4) {
+      return undefined;
+    }
+    return new URL(`${u.protocol}//mcp.${u.host.slice(4)}`);
+  } catch {
+    return undefined;
   }
 }

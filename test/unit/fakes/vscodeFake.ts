@@ -8,6 +8,7 @@ import { documentsFake } from './documents';
 import { envFake, gitFake, resetGit } from './env';
 import { commandsFake } from './commands';
 import { languagesFake, resetLanguages } from './languages';
+import { lm as mcpLm, lmFake } from './lm';
 import { promptsFake } from './prompts';
 import { facade, resetAll } from './state';
 import { viewsFake } from './views';
@@ -26,12 +27,13 @@ export { workspace } from './workspace';
 export { commands } from './commands';
 export { FakeDiagnosticCollection, languages } from './languages';
 export { authentication, env, extensions } from './env';
+export { McpHttpServerDefinition } from './lm';
 export { LanguageModelTextPart, LanguageModelToolResult } from './lmTools';
-/** The `lm` namespace: the Language Model tools (lmTools.ts). */
-export const lm = lmTools;
+/** The `lm` namespace: the MCP provider registration (lm.ts) and the Language Model tools (lmTools.ts), one object. */
+export const lm = Object.defineProperties(mcpLm, Object.getOwnPropertyDescriptors(lmTools)) as typeof mcpLm & typeof lmTools;
 
 /** Scripted answers and recorded effects; reset() between tests. */
-export const fake = facade(promptsFake, viewsFake, windowFake, documentsFake, commandsFake, workspaceFake, envFake, lmToolsFake, {
+export const fake = facade(promptsFake, viewsFake, windowFake, documentsFake, commandsFake, workspaceFake, envFake, lmFake, lmToolsFake, {
   reset: resetAll,
 });
 

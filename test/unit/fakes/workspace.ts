@@ -1,15 +1,25 @@
 /**
  * The `workspace` namespace of the vscode fake: one folder (/work/fake-ws) whose files a test lists in
- * `fake10.files` (findFiles and fs.stat see them), settings from `fake.configuration` ('section.key' → value), and
- * the document half from documents.ts.
+ * `fake10.files` (findFiles and fs.stat see them), settings from `fake.configuration` ('section.key' → value; a
+ * workspace's own values in `fake.workspaceConfiguration`, `fake.changeConfiguration(...keys)` announces a change),
+ * and the document half from documents.ts.
  */
 import type { Uri as UriType } from './basics';
-import { FileType, Uri } from './basics';
+import { EventEmitter, FileType, Uri } from './basics';
 import { documents } from './documents';
 import { noop, onReset } from './state';
 
+const configurationChanges = new EventEmitter<{ affectsConfiguration(section: string): boolean }>();
+
 export const workspaceFake = {
+  /** User values. */
   configuration: new Map<string, unknown>(),
+  /** Workspace values: `get` returns them first, `inspect` as `workspaceValue`. */
+  workspaceConfiguration: new Map<string, unknown>(),
+  /** onDidChangeConfiguration for these 'section.key's (a section containing one is affected too). */
+  changeConfiguration(...keys: string[]): void {
+    configurationChanges.fire({ affectsConfiguration: (s) => keys.some((k) => k === s || k.startsWith(`${s}.`)) });
+  },
 };
 export const filesFake = {
   /** Relative paths of the fake workspace's files (under /work/fake-ws). */
@@ -32,14 +42,21 @@ export const workspace = {
   getConfiguration(section: string) {
     return {
       get<T>(key: string, def?: T): T | undefined {
-        return (workspaceFake.configuration.get(`${section}.${key}`) as T | undefined) ?? def;
+        const k = `${section}.${key}`;
+        return (
+          (workspaceFake.workspaceConfiguration.get(k) as T | undefined) ?? (workspaceFake.configuration.get(k) as T | undefined) ?? def
+        );
       },
-      inspect<T>(key: string): { globalValue?: T; defaultValue?: T } | undefined {
-        return { globalValue: workspaceFake.configuration.get(`${section}.${key}`) as T | undefined };
+      inspect<T>(key: string): { globalValue?: T; workspaceValue?: T; defaultValue?: T } | undefined {
+        const k = `${section}.${key}`;
+        return {
+          globalValue: workspaceFake.configuration.get(k) as T | undefined,
+          workspaceValue: workspaceFake.workspaceConfiguration.get(k) as T | undefined,
+        };
       },
     };
   },
-  onDidChangeConfiguration: noop,
+  onDidChangeConfiguration: configurationChanges.event,
   registerTextDocumentContentProvider: documents.registerTextDocumentContentProvider,
   onDidChangeTextDocument: documents.onDidChangeTextDocument,
   onDidOpenTextDocument: documents.onDidOpenTextDocument,
@@ -67,5 +84,8 @@ export const workspace = {
   getWorkspaceFolder: () => workspace.workspaceFolders[0],
 };
 
-onReset(() => workspaceFake.configuration.clear());
+onReset(() => {
+  workspaceFake.configuration.clear();
+  workspaceFake.workspaceConfiguration.clear();
+});
 export const resetFiles = onReset(() => (filesFake.files = []));
