@@ -34,6 +34,7 @@ import type { BuildNotifier } from './ui/builds/notifications';
 import { OrganizationStatusBar } from './ui/session/statusBar';
 import { openWalkthroughOnce } from './ui/walkthrough';
 import { registerMcpProvider } from './ui/agent/mcpServer';
+import type { AppcircleMcpProvider } from './ui/agent/mcpServer';
 
 /**
  * Set by esbuild's `define`: true only in the test build (`node esbuild.js --test-api`), false in every other
@@ -69,6 +70,8 @@ export class AppcircleExtension extends DisposableBase {
   readonly secrets: vscode.SecretStorage;
   readonly authProvider: AppcircleAuthProvider;
   readonly git: GitHeadWatcher;
+  /** The MCP server definition provider (undefined in a host without the API). */
+  readonly mcp: AppcircleMcpProvider | undefined;
   private readonly host: FeatureHost;
   private loaded: Features | undefined;
   private disposed = false;
@@ -98,7 +101,8 @@ export class AppcircleExtension extends DisposableBase {
     this.organizations = this._register(new OrganizationService(this.session));
     this._register(new OrganizationStatusBar(this.session));
     this.authProvider = this._register(new AppcircleAuthProvider(this.session));
-    this._register(registerMcpProvider(this.session, settings, componentLogger(this.logger, 'extension'))); // asked for eagerly
+    // Appcircle's MCP server, offered to the editor's agent: asked for eagerly, so registered here
+    this.mcp = this._register(registerMcpProvider(this.session, settings, componentLogger(this.logger, 'extension'))).provider;
     this._register(
       vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, this.authProvider, {
         supportsMultipleAccounts: false,

@@ -6,7 +6,7 @@
  * No secret is ever in a definition that is provided: VS Code may keep those. The access token is added only when
  * the editor starts the server (resolveMcpServerDefinition), fresh from the session, and is written nowhere.
  */
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import { CommandIds } from '../../constants';
 import { NotSignedInError, SessionExpiredError, errorText, isApiError } from '../../core/errors';
@@ -115,6 +115,8 @@ export class AppcircleMcpProvider extends DisposableBase implements vscode.McpSe
  * no account name or id in what VS Code keeps of the definition (neither is secret, but neither is needed).
  */
 function versionOf(s: SessionInfo): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- node:crypto on first use, not at activation
+  const { createHash } = require('node:crypto') as typeof Crypto;
   return createHash('sha256').update(`${s.accountId}\n${s.organizationId}`).digest('hex').slice(0, 12);
 }
 
@@ -136,7 +138,11 @@ function tokenFailureText(e: unknown): string {
 }
 
 /** Registers the provider where the host has the API (VS Code 1.101+); elsewhere logs it and does nothing. */
-export function registerMcpProvider(session: McpSession, settings: McpSettingsSource, logger: Logger): vscode.Disposable {
+export function registerMcpProvider(
+  session: McpSession,
+  settings: McpSettingsSource,
+  logger: Logger,
+): vscode.Disposable & { readonly provider?: AppcircleMcpProvider } {
   const lm = (vscode as { lm?: Partial<typeof vscode.lm> }).lm;
   if (typeof lm?.registerMcpServerDefinitionProvider !== 'function') {
     logger.info("This editor has no MCP server definition API: Appcircle's MCP server is not offered");
@@ -144,5 +150,5 @@ export function registerMcpProvider(session: McpSession, settings: McpSettingsSo
   }
   const provider = new AppcircleMcpProvider(session, settings, logger);
   const registration = lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, provider);
-  return vscode.Disposable.from(registration, provider);
+  return { provider, dispose: () => vscode.Disposable.from(registration, provider).dispose() };
 }

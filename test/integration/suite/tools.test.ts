@@ -135,3 +135,46 @@ describe('Language Model tools in a real extension host', () => {
     });
   });
 });
+
+describe('MCP server definition provider in a real extension host', () => {
+  let ext: AppcircleExtension;
+  const config = () => vscode.workspace.getConfiguration('appcircle');
+  before(async () => {
+    ext = await extension();
+    await vscode.commands.executeCommand('appcircle.logout');
+    await vscode.commands.executeCommand('appcircle.loginWithPat', { pat: DEMO_PAT });
+  });
+  after(async () => {
+    await config().update('mcp.enabled', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('mcpUrl', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('appcircle.logout');
+  });
+
+  it('none while disabled; enabled, one definition without a secret, the token added only when it starts', async () => {
+    const mcp = ext.mcp;
+    assert.ok(mcp, 'this VS Code has the MCP provider API');
+    const none = new vscode.CancellationTokenSource().token;
+    await config().update('mcp.enabled', false, vscode.ConfigurationTarget.Global);
+    assert.deepEqual(mcp.provideMcpServerDefinitions(), []);
+    const changed = new Promise<void>((resolve) => {
+      const d = mcp.onDidChangeMcpServerDefinitions(() => {
+        d.dispose();
+        resolve();
+      });
+    });
+    await config().update('mcpUrl', 'http://127.0.0.1:9/mcp', vscode.ConfigurationTarget.Global);
+    await config().update('mcp.enabled', true, vscode.ConfigurationTarget.Global);
+    await changed;
+    const defs = mcp.provideMcpServerDefinitions();
+    assert.equal(defs.length, 1);
+    assert.ok(defs[0] instanceof vscode.McpHttpServerDefinition, 'VS Code\'s own class');
+    assert.equal(defs[0].uri.toString(), 'http://127.0.0.1:9/mcp');
+    assert.equal(defs[0].headers.Authorization, undefined, 'no secret in what is provided');
+    const resolved = await mcp.resolveMcpServerDefinition(defs[0], none);
+    const api = await vscode.extensions.getExtension<{ testApi?: { accessToken(): Promise<string | undefined> } }>(EXT_ID)?.activate();
+    const token = await api?.testApi?.accessToken();
+    assert.ok(token);
+    assert.equal(resolved?.headers.Authorization, `Bearer ${token}`);
+    assert.ok(!JSON.stringify(vscode.workspace.getConfiguration('appcircle')).includes(token), 'not in the settings');
+  });
+});
