@@ -3,12 +3,12 @@
  * first error) and one excerpt of it (the lines around the first error, one step's lines, or the tail).
  *
  * Bounded: at most `maxBytes` of the log are read (then the stream is destroyed and the scan says it is not
- * complete); the text is never held whole: lines are split as the bytes come (UTF-8 decoded across chunk borders),
- * a line is kept only up to what `cleanLine` looks at, and the excerpt's lines are kept in windows of at most
- * `excerptMaxBytes`. So memory is the excerpt window plus one line, whatever the log's size. The work is linear in
- * the bytes read, and the event loop runs between slices of it. No vscode, no I/O of its own: `read` is the API's.
+ * complete); the text is never held whole: lines are split as the bytes come and each is decoded on its own (a
+ * character across a chunk border is decoded whole), a line is kept only up to what `cleanLine` looks at, and the
+ * excerpt's lines are kept in windows of at most `excerptMaxBytes`. So memory is the excerpt window plus one line,
+ * whatever the log's size. The work is linear in the bytes read, and the event loop runs between slices of it. No
+ * vscode, no I/O of its own: `read` is the API's.
  */
-import { StringDecoder } from 'node:string_decoder';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { LogSource } from '../../api/buildsApi';
 import { NO_LOGS } from '../../api/buildsApi';
@@ -49,50 +49,67 @@ export interface LogScan {
 export const DEFAULT_SCAN_MAX_BYTES = 64 * 1024 * 1024;
 /** The raw characters of a line kept: all that `cleanLine` looks at (it cuts a raw line to 4 × MAX_LINE first). */
 const RAW_LINE_KEPT = 4 * MAX_LINE;
-/** Bytes decoded at a time (a stream may hand over one huge chunk). */
-const PIECE_BYTES = 64 * 1024;
+/**
+ * The bytes of a line kept: enough for RAW_LINE_KEPT characters whatever they are (a UTF-16 unit is at most 3
+ * bytes of UTF-8, an incomplete character at the cut at most 3 more).
+ */
+const RAW_LINE_BYTES = 3 * RAW_LINE_KEPT + 4;
+const LF = 0x0a;
+const CR = 0x0d;
 /** The event loop runs after this much work. */
 const SLICE_MS = 8;
 
-/** Splits decoded text into lines (`\n`, a `\r` before it dropped), keeping at most RAW_LINE_KEPT characters of each. */
+/**
+ * Splits the log's bytes into lines (`\n`, a `\r` before it dropped) and decodes each line on its own: UTF-8 never
+ * has a `\n` byte inside a character, so a character cut by a chunk border is decoded whole, and each line is a
+ * string of its own (a line sliced from a decoded chunk would keep the whole chunk alive as long as the line, or a
+ * problem's message taken from it, is kept). A line is kept up to RAW_LINE_BYTES; the rest is read past.
+ */
 class LineSplitter {
-  private pending = '';
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
   private cut = false;
 
   constructor(private readonly onLine: (raw: string) => void) {}
 
-  write(text: string): void {
+  write(chunk: Buffer): void {
     let from = 0;
-    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
-      this.append(text, from, nl);
-      const line = !this.cut && this.pending.endsWith('\r') ? this.pending.slice(0, -1) : this.pending;
-      this.pending = '';
-      this.cut = false;
-      this.onLine(line);
+    for (let nl = chunk.indexOf(LF); nl >= 0; nl = chunk.indexOf(LF, from)) {
+      this.flush(chunk.subarray(from, nl), true);
       from = nl + 1;
     }
-    this.append(text, from, text.length);
+    if (from < chunk.length && !this.cut) {
+      const part = chunk.subarray(from, from + RAW_LINE_BYTES - this.pendingBytes);
+      this.cut = part.length < chunk.length - from;
+      this.pending.push(Buffer.from(part)); // a copy: the chunk is not kept for one line's sake
+      this.pendingBytes += part.length;
+    }
   }
 
   /** The log ended: a last line without a line break is a line too. */
   end(): void {
-    if (this.pending) {
-      this.onLine(this.pending);
+    if (this.pendingBytes || this.cut) {
+      this.flush(Buffer.alloc(0), false);
     }
-    this.pending = '';
   }
 
-  private append(text: string, from: number, to: number): void {
-    const room = RAW_LINE_KEPT - this.pending.length;
-    if (this.cut || from >= to) {
-      return;
+  private flush(last: Buffer, lineBreak: boolean): void {
+    let bytes = this.pending.length ? Buffer.concat([...this.pending, last]) : last;
+    const cut = this.cut || bytes.length > RAW_LINE_BYTES;
+    if (cut) {
+      bytes = bytes.subarray(0, RAW_LINE_BYTES);
+    } else if (lineBreak && bytes[bytes.length - 1] === CR) {
+      bytes = bytes.subarray(0, -1);
     }
-    if (to - from > room) {
-      this.pending += text.slice(from, from + room);
-      this.cut = true;
-    } else {
-      this.pending += text.slice(from, to);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.cut = false;
+    let line = bytes.toString('utf8');
+    if (cut && line.length > RAW_LINE_KEPT) {
+      // its own string, not a slice keeping the longer one alive (UTF-16 round trip: a lone surrogate stays)
+      line = Buffer.from(line.slice(0, RAW_LINE_KEPT), 'utf16le').toString('utf16le');
     }
+    this.onLine(line);
   }
 }
 
@@ -108,7 +125,6 @@ function destroy(stream: NodeJS.ReadableStream, e?: Error): void {
 
 /** Reads the stream into `lines`, at most `maxBytes` of it. */
 async function pump(stream: NodeJS.ReadableStream, lines: LineSplitter, maxBytes: number, signal?: AbortSignal) {
-  const decoder = new StringDecoder('utf8');
   let bytesRead = 0;
   let complete = true;
   let sliceStart = performance.now();
@@ -118,9 +134,7 @@ async function pump(stream: NodeJS.ReadableStream, lines: LineSplitter, maxBytes
     for await (const raw of stream as AsyncIterable<Buffer | string>) {
       const chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
       const part = chunk.subarray(0, Math.max(0, maxBytes - bytesRead));
-      for (let at = 0; at < part.length; at += PIECE_BYTES) {
-        lines.write(decoder.write(part.subarray(at, at + PIECE_BYTES)));
-      }
+      lines.write(part);
       bytesRead += part.length;
       if (part.length < chunk.length) {
         complete = false;
@@ -139,7 +153,6 @@ async function pump(stream: NodeJS.ReadableStream, lines: LineSplitter, maxBytes
     signal?.removeEventListener('abort', onAbort);
   }
   throwIfAborted(signal);
-  lines.write(decoder.end());
   lines.end();
   return { bytesRead, complete };
 }

@@ -208,6 +208,23 @@ describe('core/agent/logScan: a build log read once, as a stream, bounded', () =
     assert.equal(r.bytesRead, 8 * 1024 * 1024 + 30);
   });
 
+  it('long lines of multi-byte characters parse as in the whole text, whatever the chunk size', async () => {
+    const long = (head: string, unit: string) => `${head}${unit.repeat(9000)}`;
+    const text = [
+      long('e: /a/B.kt: (1, 1): ', 'é😀x'),
+      long('@@[section:begin] Step started: ', '😀'),
+      long('', 'ü'),
+      `${long('/x/Login.swift:12:3: error: ', 'a')}\r`,
+      'tail',
+    ].join('\r\n');
+    const whole = parseLog(text);
+    for (const size of [1, 7, 1000, 65536]) {
+      const r = await scanText(text, { excerpt: { kind: 'tail' } }, size);
+      assert.deepEqual(plain(r.summary), plain(whole), `chunks of ${size}`);
+      assert.ok(bytes(r.excerpt?.text ?? '') <= DEFAULT_EXCERPT_MAX_BYTES);
+    }
+  });
+
   it('stops at maxBytes: not complete, the stream destroyed; exactly maxBytes is complete', async () => {
     const text = Array.from({ length: 1000 }, (_, i) => `line ${i}`).join('\n');
     const r1 = readOf([text.slice(0, 3000), text.slice(3000)]);
