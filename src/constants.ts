@@ -24,7 +24,7 @@ export const CommandIds = {
 
 /**
  * The Language Model tools (package.json contributes.languageModelTools; a unit test checks them): what the editor's
- * agent can ask of Appcircle. Each does what the matching command does, through the same services (DESIGN.md §6).
+ * agent can ask of Appcircle. Each does what the matching command does, through the same services (and asks before it writes).
  */
 export const ToolNames = {
   profiles: 'appcircle_listBuildProfiles',

@@ -1,7 +1,7 @@
 /**
  * The Language Model tools (package.json contributes.languageModelTools), as VS Code's agent calls them: the startup
- * part registers one forwarder per tool (src/container.ts) and this part answers. An agent is a user too
- * (DESIGN.md §6): signed out, it is told to sign in; an error is put in the words a command would show; a write asks
+ * part registers one forwarder per tool (src/container.ts) and this part answers. An agent is a user too:
+ * signed out, it is told to sign in; an error is put in the words a command would show; a write asks
  * first (prepare's confirmation); cancelling stops the work. Nothing here throws but a cancellation.
  */
 import * as vscode from 'vscode';
@@ -10,34 +10,24 @@ import { ToolNames } from '../../constants';
 import { NotSignedInError, UserCancelledError, errorText } from '../../core/errors';
 import type { Logger } from '../../core/ports';
 import { describeError } from '../errors/errorMessages';
-import type { Operation } from '../errors/errorMessages';
 import { buildErrorsTool, buildLogTool } from './logTools';
 import { buildsTool, commitBuildTool, profilesTool } from './readTools';
 import { ToolRefusal } from './toolLookups';
-import type { ToolServices } from './toolLookups';
+import type { AgentTool, ToolServices } from './toolLookups';
 import { answer, inputOf } from './toolText';
 import { cancelBuildTool, startBuildTool } from './writeTools';
-
-export type ToolInput = Record<string, unknown>;
-
-export interface AgentTool {
-  /** The operation its errors are worded as (errorMessages.ts). */
-  readonly op: Operation;
-  /** What the chat shows while it runs. */
-  invocation(input: ToolInput): string;
-  /** A write's confirmation: what exactly it will do (reads have none). */
-  confirm?(input: ToolInput, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolConfirmationMessages | undefined>;
-  invoke(input: ToolInput, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult>;
-}
 
 /** `p`, or a CancellationError as soon as the token is cancelled. */
 export function untilCancelled<T>(p: Promise<T>, token: vscode.CancellationToken): Promise<T> {
   if (token.isCancellationRequested) {
+    p.catch(() => undefined); // what it ends with is not wanted any more
     return Promise.reject(new vscode.CancellationError());
   }
   return new Promise<T>((resolve, reject) => {
     const sub = token.onCancellationRequested(() => reject(new vscode.CancellationError()));
-    p.then(resolve, reject).finally(() => sub.dispose());
+    void p.then(resolve, reject).finally(() => {
+      sub.dispose();
+    });
   });
 }
 
@@ -88,6 +78,9 @@ export class AgentTools {
   async invoke(name: string, rawInput: unknown, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {
     const tool = this.tool(name);
     try {
+      if (token.isCancellationRequested) {
+        throw new vscode.CancellationError();
+      }
       if (!this.services.session.isSignedIn) {
         throw new NotSignedInError();
       }
@@ -106,9 +99,7 @@ export class AgentTools {
     }
     if (e instanceof NotSignedInError) {
       return answer(
-        vscode.l10n.t(
-          'You are not signed in to Appcircle. Run "Appcircle: Sign In" from the Command Palette, then ask again.',
-        ),
+        vscode.l10n.t('You are not signed in to Appcircle. Run "Appcircle: Sign In" from the Command Palette, then ask again.'),
       );
     }
     if (e instanceof UserCancelledError) {

@@ -5,15 +5,14 @@
  * memory (src/core/agent/logScan.ts); the cancellation token aborts the read.
  */
 import * as vscode from 'vscode';
-import type { LogSource } from '../../api/buildsApi';
 import { scanLog } from '../../core/agent/logScan';
 import type { ExcerptMode, LogScan, LogScanOptions } from '../../core/agent/logScan';
+import type { ReadLog } from '../../core/logs/logFollower';
 import type { LogProblem } from '../../core/logs/logProblems';
 import type { LogStep } from '../../core/logs/logSections';
 import { plain } from '../../core/plainText';
-import type { AgentTool, ToolInput } from './agentTool';
 import { buildOf, ToolRefusal } from './toolLookups';
-import type { BuildTarget, ToolServices } from './toolLookups';
+import type { AgentTool, BuildTarget, ToolInput, ToolServices } from './toolLookups';
 import { answer, data, intField, MAX_RESULT_BYTES, textField } from './toolText';
 
 /** Errors and warnings listed at most (the Problems panel has them all, up to its own bound). */
@@ -23,10 +22,16 @@ export const MAX_TOOL_STEPS = 60;
 /** The excerpt of the build log tool, in UTF-8 bytes (the rest of its answer fits in what is left of 16 KB). */
 export const LOG_EXCERPT_BYTES = MAX_RESULT_BYTES - 3 * 1024;
 
+type LogSource = Parameters<ReadLog>[0];
+
 const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 function idsOf(input: ToolInput): { buildId?: string; commitId?: string; queueItemId?: string } {
-  return { buildId: textField(input, 'buildId', 100), commitId: textField(input, 'commitId', 100), queueItemId: textField(input, 'queueItemId', 100) };
+  return {
+    buildId: textField(input, 'buildId', 100),
+    commitId: textField(input, 'commitId', 100),
+    queueItemId: textField(input, 'queueItemId', 100),
+  };
 }
 
 function sourceOf(t: BuildTarget): LogSource {
@@ -49,7 +54,9 @@ async function scan(s: ToolServices, t: BuildTarget, token: vscode.CancellationT
   try {
     const r = await scanLog((src, from, sig) => s.builds.readLog(src, from, sig), sourceOf(t), { ...opts, signal: ac.signal });
     if (r.notReady) {
-      throw new ToolRefusal(vscode.l10n.t('The log of this build is not ready yet (Appcircle writes it once the build runs). Ask again in a moment.'));
+      throw new ToolRefusal(
+        vscode.l10n.t('The log of this build is not ready yet (Appcircle writes it once the build runs). Ask again in a moment.'),
+      );
     }
     return r;
   } finally {
@@ -79,7 +86,11 @@ function stepData(st: LogStep): Record<string, unknown> {
 }
 
 /** The problems with a file, errors first, as workspace files when the Problems panel's mapping finds them. */
-async function problemsData(s: ToolServices, problems: readonly LogProblem[], steps: readonly LogStep[]): Promise<Record<string, unknown>[]> {
+async function problemsData(
+  s: ToolServices,
+  problems: readonly LogProblem[],
+  steps: readonly LogStep[],
+): Promise<Record<string, unknown>[]> {
   const errors = problems.filter((p) => p.severity === 'error').slice(0, MAX_TOOL_ERRORS);
   const warnings = problems.filter((p) => p.severity !== 'error').slice(0, MAX_TOOL_WARNINGS);
   const listed = [...errors, ...warnings];
@@ -109,7 +120,11 @@ export function buildErrorsTool(s: ToolServices): AgentTool {
     invocation: () => vscode.l10n.t('Reading the errors of an Appcircle build'),
     async invoke(input, token) {
       const t = await buildOf(s, idsOf(input));
-      const r = await scan(s, t, token, { buildFailed: t.failed, excerpt: { kind: 'firstError', before: 8, after: 8 }, excerptMaxBytes: 3 * 1024 });
+      const r = await scan(s, t, token, {
+        buildFailed: t.failed,
+        excerpt: { kind: 'firstError', before: 8, after: 8 },
+        excerptMaxBytes: 3 * 1024,
+      });
       const sum = r.summary;
       const problems = await problemsData(s, sum.problems, sum.steps);
       const failedStep = sum.steps.find((st) => st.result === 'failed');
@@ -117,7 +132,10 @@ export function buildErrorsTool(s: ToolServices): AgentTool {
       const inWorkspace = problems.filter((p) => p.severity === 'error' && p.file).length;
       const sentence =
         sum.errorCount === 0
-          ? vscode.l10n.t('The build log has no errors the extension recognises ({0} warnings). The build log tool shows its tail.', sum.warningCount)
+          ? vscode.l10n.t(
+              'The build log has no errors the extension recognises ({0} warnings). The build log tool shows its tail.',
+              sum.warningCount,
+            )
           : vscode.l10n.t(
               'The build log has {0} errors and {1} warnings{2}; {3} of the errors listed are in files of this workspace (file, line, column).',
               sum.errorCount,
@@ -126,12 +144,17 @@ export function buildErrorsTool(s: ToolServices): AgentTool {
               inWorkspace,
             );
       return answer(
-        sentence + (r.complete ? '' : ` ${vscode.l10n.t('Only the first {0} MB of the log were read.', Math.round(r.bytesRead / 1048576))}`),
+        sentence +
+          (r.complete ? '' : ` ${vscode.l10n.t('Only the first {0} MB of the log were read.', Math.round(r.bytesRead / 1048576))}`),
         {
           build: buildIds(t),
           steps: sum.steps.slice(0, MAX_TOOL_STEPS).map(stepData),
           firstError: first
-            ? { message: data(first.message, 300), step: first.stepIndex !== undefined ? data(sum.steps[first.stepIndex]?.name) : undefined, logLine: first.logLine + 1 }
+            ? {
+                message: data(first.message, 300),
+                step: first.stepIndex !== undefined ? data(sum.steps[first.stepIndex]?.name) : undefined,
+                logLine: first.logLine + 1,
+              }
             : undefined,
           problems,
           omitted: sum.problems.length > problems.length ? sum.problems.length - problems.length : undefined,
@@ -153,7 +176,7 @@ function excerptOf(input: ToolInput, failed: boolean | undefined): ExcerptMode {
   if (part === 'step') {
     const step = textField(input, 'step', 200);
     if (!step) {
-      throw new ToolRefusal(vscode.l10n.t('Say which step: its name, or its number in the build errors tool\'s list of steps.'));
+      throw new ToolRefusal(vscode.l10n.t("Say which step: its name, or its number in the build errors tool's list of steps."));
     }
     return { kind: 'step', step: /^\d+$/.test(step) ? Math.max(0, Number(step) - 1) : step };
   }
@@ -178,7 +201,10 @@ export function buildLogTool(s: ToolServices): AgentTool {
           vscode.l10n.t(
             'The log has no step "{0}". Its steps: {1}.',
             plain(String(mode.kind === 'step' ? mode.step : '')),
-            r.summary.steps.map((st) => `${st.index + 1} ${plain(st.name)}`).slice(0, 40).join(', '),
+            r.summary.steps
+              .map((st) => `${st.index + 1} ${plain(st.name)}`)
+              .slice(0, 40)
+              .join(', '),
           ),
         );
       }
@@ -194,7 +220,11 @@ export function buildLogTool(s: ToolServices): AgentTool {
         x.cutAfter ? vscode.l10n.t('{0} later lines left out.', x.cutAfter) : '',
         r.complete ? '' : vscode.l10n.t('Only the first {0} MB of the log were read.', Math.round(r.bytesRead / 1048576)),
       ].filter(Boolean);
-      return answer([sentence, ...cuts].join(' '), { build: buildIds(t), part: x.mode, fromLine: x.fromLine, toLine: x.toLine, found: x.found }, excerptBlock(r));
+      return answer(
+        [sentence, ...cuts].join(' '),
+        { build: buildIds(t), part: x.mode, fromLine: x.fromLine, toLine: x.toLine, found: x.found },
+        excerptBlock(r),
+      );
     },
   };
 }

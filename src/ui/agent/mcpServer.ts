@@ -150,5 +150,10 @@ export function registerMcpProvider(
   }
   const provider = new AppcircleMcpProvider(session, settings, logger);
   const registration = lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, provider);
-  return { provider, dispose: () => vscode.Disposable.from(registration, provider).dispose() };
+  return {
+    provider,
+    dispose: () => {
+      vscode.Disposable.from(registration, provider).dispose();
+    },
+  };
 }

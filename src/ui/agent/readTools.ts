@@ -5,10 +5,9 @@
 import * as vscode from 'vscode';
 import { plain } from '../../core/plainText';
 import { buildOutcomeWords, shortHash } from '../presentation';
-import { branchOf, buildData, commitState, noCommitBuild, profileData, profileOf } from './toolLookups';
-import type { ToolServices } from './toolLookups';
+import { asError, branchOf, buildData, commitState, noCommitBuild, profileData, profileOf } from './toolLookups';
+import type { AgentTool, ToolServices } from './toolLookups';
 import { answer, data, intField, textField } from './toolText';
-import type { AgentTool } from './agentTool';
 
 /** Profiles listed at most (an organization with more says how many were left out). */
 export const MAX_PROFILES = 50;
@@ -22,7 +21,7 @@ export function profilesTool(s: ToolServices): AgentTool {
     async invoke() {
       const r = await s.builds.profiles();
       if (r.error && r.value.length === 0) {
-        throw r.error;
+        throw asError(r.error);
       }
       const shown = r.value.slice(0, MAX_PROFILES);
       const org = plain(s.session.session?.organizationName);
@@ -30,7 +29,7 @@ export function profilesTool(s: ToolServices): AgentTool {
         r.value.length === 0
           ? vscode.l10n.t('The organization {0} has no build profiles.', org)
           : vscode.l10n.t(
-              'The organization {0} has {1} build profiles; those building this workspace\'s repository come first (thisWorkspace). Use a profile\'s name or id with the builds and start build tools.',
+              "The organization {0} has {1} build profiles; those building this workspace's repository come first (thisWorkspace). Use a profile's name or id with the builds and start build tools.",
               org,
               r.value.length,
             );
@@ -50,14 +49,14 @@ export function buildsTool(s: ToolServices): AgentTool {
     invocation: (input) =>
       textField(input, 'profile')
         ? vscode.l10n.t('Reading the builds of {0}', plain(textField(input, 'profile')))
-        : vscode.l10n.t('Reading the builds of this workspace\'s build profile'),
+        : vscode.l10n.t("Reading the builds of this workspace's build profile"),
     async invoke(input) {
       const profile = await profileOf(s, textField(input, 'profile'));
       const branch = await branchOf(s, profile, textField(input, 'branch'));
       const limit = intField(input, 'limit', 1, MAX_BUILDS, 10);
       const page = await s.builds.builds(profile.id, branch.id);
       if (page.error && page.items.length === 0) {
-        throw page.error;
+        throw asError(page.error);
       }
       const items = page.items.slice(0, limit);
       const sentence = items.length

@@ -14,6 +14,7 @@ import type { SessionService } from '../../core/session/sessionService';
 import { firstLine, shortHash, statusLook } from '../presentation';
 import type { StartBuildWizard } from '../builds/startBuild';
 import type { BuildDiagnostics } from '../logs/buildDiagnostics';
+import type { Operation } from '../errors/errorMessages';
 import { data } from './toolText';
 
 export interface ToolServices {
@@ -26,6 +27,18 @@ export interface ToolServices {
   readonly starts: Pick<StartBuildWizard, 'startPlanned' | 'lastChoice'>;
 }
 
+export type ToolInput = Record<string, unknown>;
+
+export interface AgentTool {
+  /** The operation its errors are worded as (errorMessages.ts). */
+  readonly op: Operation;
+  /** What the chat shows while it runs. */
+  invocation(input: ToolInput): string;
+  /** A write's confirmation: what exactly it will do (reads have none). */
+  confirm?(input: ToolInput, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolConfirmationMessages | undefined>;
+  invoke(input: ToolInput, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult>;
+}
+
 /** The tool cannot do what was asked, and says why in words (the answer, not an error). */
 export class ToolRefusal extends Error {
   constructor(message: string) {
@@ -34,13 +47,20 @@ export class ToolRefusal extends Error {
   }
 }
 
+/** A load's error as thrown (an ApiError, or anything else made an Error). */
+export function asError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
+}
+
 /** A model's name for something that several things or nothing has: say so, with the names there are. */
 function refuse<T>(m: NameMatch<T>, what: string, wanted: string): T {
   if (m.kind === 'one') {
     return m.value;
   }
   if (m.kind === 'ambiguous') {
-    throw new ToolRefusal(vscode.l10n.t('Several {0} match "{1}": {2}. Give the id instead.', what, plain(wanted), m.names.map((n) => plain(n)).join(', ')));
+    throw new ToolRefusal(
+      vscode.l10n.t('Several {0} match "{1}": {2}. Give the id instead.', what, plain(wanted), m.names.map((n) => plain(n)).join(', ')),
+    );
   }
   throw new ToolRefusal(
     m.known.length
@@ -53,7 +73,7 @@ function refuse<T>(m: NameMatch<T>, what: string, wanted: string): T {
 export async function profileOf(s: ToolServices, wanted: string | undefined): Promise<BuildProfile> {
   const r = await s.builds.profiles();
   if (r.error && r.value.length === 0) {
-    throw r.error;
+    throw asError(r.error);
   }
   if (wanted) {
     return refuse(matchByNameOrId(r.value, wanted), vscode.l10n.t('build profiles'), wanted);
@@ -62,7 +82,7 @@ export async function profileOf(s: ToolServices, wanted: string | undefined): Pr
   if (!mine) {
     throw new ToolRefusal(
       vscode.l10n.t(
-        'Say which build profile: no build profile of this organization builds this workspace\'s repository. Profiles: {0}.',
+        "Say which build profile: no build profile of this organization builds this workspace's repository. Profiles: {0}.",
         r.value
           .slice(0, 20)
           .map((p) => plain(p.name))
@@ -77,7 +97,7 @@ export async function profileOf(s: ToolServices, wanted: string | undefined): Pr
 export async function branchOf(s: ToolServices, profile: BuildProfile, wanted: string | undefined): Promise<Branch> {
   const r = await s.builds.branches(profile.id);
   if (r.error && r.value.length === 0) {
-    throw r.error;
+    throw asError(r.error);
   }
   if (wanted) {
     return refuse(matchByNameOrId(r.value, wanted), vscode.l10n.t('branches of {0}', plain(profile.name)), wanted);
@@ -108,11 +128,11 @@ export function noCommitBuild(state: CommitBuildState): ToolRefusal {
         ),
       );
     case 'error':
-      return new ToolRefusal(vscode.l10n.t('The build of this commit could not be looked up. Try again, or give the build\'s ids.'));
+      return new ToolRefusal(vscode.l10n.t("The build of this commit could not be looked up. Try again, or give the build's ids."));
     default:
       return new ToolRefusal(
         vscode.l10n.t(
-          'There is no build of the commit you are on: this workspace needs a git repository whose remote is the repository of an Appcircle build profile. Give the build\'s ids (from the builds tool) instead.',
+          "There is no build of the commit you are on: this workspace needs a git repository whose remote is the repository of an Appcircle build profile. Give the build's ids (from the builds tool) instead.",
         ),
       );
   }
@@ -147,7 +167,11 @@ export async function buildOf(s: ToolServices, input: { buildId?: string; commit
     };
   }
   if (input.buildId || input.commitId) {
-    throw new ToolRefusal(vscode.l10n.t('Give both buildId and commitId (the builds tool lists them), or a queueItemId, or neither for the build of the commit you are on.'));
+    throw new ToolRefusal(
+      vscode.l10n.t(
+        'Give both buildId and commitId (the builds tool lists them), or a queueItemId, or neither for the build of the commit you are on.',
+      ),
+    );
   }
   const state = await commitState(s);
   if (state.kind !== 'build') {

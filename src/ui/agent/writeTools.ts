@@ -11,9 +11,8 @@ import { matchByNameOrId } from '../../core/agent/nameMatch';
 import { plain, plainMarkdown } from '../../core/plainText';
 import { firstLine, shortHash } from '../presentation';
 import { cancelOutcomeText } from '../builds/buildCommands';
-import type { AgentTool, ToolInput } from './agentTool';
 import { branchOf, commitState, profileOf, ToolRefusal } from './toolLookups';
-import type { ToolServices } from './toolLookups';
+import type { AgentTool, ToolInput, ToolServices } from './toolLookups';
 import { answer, data, flagField, textField } from './toolText';
 
 /** A confirmed plan is used by the invocation that follows within this time, else planned again. */
@@ -49,14 +48,27 @@ class PlanMemo<T> {
   }
 }
 
-function choose<T extends { id: string; name: string }>(items: T[], wanted: string | undefined, rememberedId: string | undefined, what: string): T {
+function choose<T extends { id: string; name: string }>(
+  items: T[],
+  wanted: string | undefined,
+  rememberedId: string | undefined,
+  what: string,
+): T {
   if (wanted) {
     const m = matchByNameOrId(items, wanted);
     if (m.kind === 'one') {
       return m.value;
     }
     throw new ToolRefusal(
-      vscode.l10n.t('No single {0} matches "{1}". There are: {2}.', what, plain(wanted), items.map((i) => plain(i.name)).slice(0, 20).join(', ')),
+      vscode.l10n.t(
+        'No single {0} matches "{1}". There are: {2}.',
+        what,
+        plain(wanted),
+        items
+          .map((i) => plain(i.name))
+          .slice(0, 20)
+          .join(', '),
+      ),
     );
   }
   const picked = items.find((i) => i.id === rememberedId) ?? items[0];
@@ -172,7 +184,13 @@ export function startBuildTool(s: ToolServices): AgentTool {
       const p = memo.take(input) ?? (await planStart(s, input));
       const started = await s.starts.startPlanned({ ...p, commitId: p.commit.id });
       if (!started) {
-        return answer(vscode.l10n.t('A build of {0} / {1} is being started already; nothing more was started.', plain(p.profile.name), plain(p.branch.name)));
+        return answer(
+          vscode.l10n.t(
+            'A build of {0} / {1} is being started already; nothing more was started.',
+            plain(p.profile.name),
+            plain(p.branch.name),
+          ),
+        );
       }
       return answer(
         vscode.l10n.t(

@@ -110,7 +110,7 @@ describe('Language Model tools in a real extension host', () => {
       assert.equal(kt.line, 27);
     });
 
-    it('start build asks in VS Code\'s dialog; declined, nothing starts; accepted, the build shows in Active Builds', async () => {
+    it("start build asks in VS Code's dialog; declined, nothing starts; accepted, the build shows in Active Builds", async () => {
       const input = { profile: 'Acme Android', branch: 'develop' };
       answerDialogs('decline');
       const seen = dialogsSeen().length;
@@ -127,9 +127,9 @@ describe('Language Model tools in a real extension host', () => {
       assert.match(text, /^Started a build of Acme Android \/ develop/);
       const { queueItemId } = payload<{ queueItemId: string }>(text);
       const active = ext.features.activeTree;
-      await waitFor(async () => {
+      await waitFor(() => {
         ext.builds.pollNow();
-        const rows = await active.getChildren();
+        const rows = active.getChildren();
         return rows.some((r) => (r as { entry?: { id: string } }).entry?.id === queueItemId);
       }, 'the started build in Active Builds');
     });
@@ -167,7 +167,7 @@ describe('MCP server definition provider in a real extension host', () => {
     await changed;
     const defs = mcp.provideMcpServerDefinitions();
     assert.equal(defs.length, 1);
-    assert.ok(defs[0] instanceof vscode.McpHttpServerDefinition, 'VS Code\'s own class');
+    assert.ok(defs[0] instanceof vscode.McpHttpServerDefinition, "VS Code's own class");
     assert.equal(defs[0].uri.toString(), 'http://127.0.0.1:9/mcp');
     assert.equal(defs[0].headers.Authorization, undefined, 'no secret in what is provided');
     const resolved = await mcp.resolveMcpServerDefinition(defs[0], none);

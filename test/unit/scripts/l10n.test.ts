@@ -187,6 +187,8 @@ describe('scripts: localization', function () {
       'markdownDeprecationMessage',
       'label',
       'shortTitle',
+      'displayName',
+      'userDescription',
     ]);
     const bad: string[] = [];
     const used = new Set<string>();
@@ -207,7 +209,13 @@ describe('scripts: localization', function () {
       if (Array.isArray(v)) {
         v.forEach((x, i) => walk(`${where}[${i}]`, x));
       } else if (v && typeof v === 'object') {
+        // a Language Model tool's name is an id (as a command's is), and its modelDescription and inputSchema are
+        // read by models, never shown to people: the names people see are displayName and userDescription
+        const tool = /^contributes\.languageModelTools\[\d+\]$/.test(where);
         for (const [k, x] of Object.entries(v)) {
+          if (tool && (k === 'name' || k === 'inputSchema')) {
+            continue;
+          }
           if (LOCALIZED.has(k)) {
             if (Array.isArray(x)) {
               x.forEach((s, i) => check(`${where}.${k}[${i}]`, s));

@@ -21,7 +21,19 @@ import { startSandbox } from '../../../sandbox/server';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-  contributes: { languageModelTools: { name: string; toolReferenceName: string; displayName: string; userDescription: string; modelDescription: string; inputSchema: { type: string; properties: Record<string, unknown> }; tags: string[]; icon: string; canBeReferencedInPrompt: boolean }[] };
+  contributes: {
+    languageModelTools: {
+      name: string;
+      toolReferenceName: string;
+      displayName: string;
+      userDescription: string;
+      modelDescription: string;
+      inputSchema: { type: string; properties: Record<string, unknown> };
+      tags: string[];
+      icon: string;
+      canBeReferencedInPrompt: boolean;
+    }[];
+  };
 };
 const nls = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.nls.json'), 'utf8')) as Record<string, string>;
 
@@ -68,7 +80,9 @@ describe('ui: Language Model tools', () => {
     };
     const repo = { rootUri: Uri.file('/work/fake-ws'), state };
     const none = () => ({ dispose: () => undefined });
-    fake10.gitExports = { getAPI: () => ({ repositories: [repo], onDidOpenRepository: none, onDidCloseRepository: none, getRepository: () => repo }) };
+    fake10.gitExports = {
+      getAPI: () => ({ repositories: [repo], onDidOpenRepository: none, onDidCloseRepository: none, getRepository: () => repo }),
+    };
     fake10.files = [...ANDROID_SOURCE_FILES];
     h = await bootExtension({ keepFake: true, sb });
     await waitUntil(() => h.ext.git.head?.commit === failed.hash, 5000, 'git reported HEAD');
@@ -124,7 +138,7 @@ describe('ui: Language Model tools', () => {
       await h.run('appcircle.loginWithPat', { pat: DEMO_PAT });
     });
 
-    it('build profiles: the workspace\'s own first, with ids, platform and repository', async () => {
+    it("build profiles: the workspace's own first, with ids, platform and repository", async () => {
       const text = await call(ToolNames.profiles);
       const p = payload(text) as { profiles: { id: string; name: string; platform: string; repository: string; thisWorkspace: boolean }[] };
       assert.equal(p.profiles[0].name, 'Appcircle VS Code Demo');
@@ -134,9 +148,14 @@ describe('ui: Language Model tools', () => {
       assert.ok(p.profiles.some((x) => x.name === 'Acme iOS' && !x.thisWorkspace));
     });
 
-    it('builds: the workspace profile and HEAD\'s branch by default, newest first, bounded by limit; a name that matches nothing lists the names', async () => {
+    it("builds: the workspace profile and HEAD's branch by default, newest first, bounded by limit; a name that matches nothing lists the names", async () => {
       const text = await call(ToolNames.builds, { limit: 3 });
-      const p = payload(text) as { profile: { name: string }; branch: { name: string }; builds: { buildId: string; commitId: string; status: string }[]; more?: boolean };
+      const p = payload(text) as {
+        profile: { name: string };
+        branch: { name: string };
+        builds: { buildId: string; commitId: string; status: string }[];
+        more?: boolean;
+      };
       assert.equal(p.profile.name, 'Appcircle VS Code Demo');
       assert.equal(p.branch.name, 'main');
       assert.equal(p.builds.length, 3);
@@ -148,7 +167,7 @@ describe('ui: Language Model tools', () => {
       assert.match(none, /^No build profiles matches "No Such App"\. There are: .*Acme iOS/);
     });
 
-    it('the commit\'s build: HEAD\'s failed build with its ids', async () => {
+    it("the commit's build: HEAD's failed build with its ids", async () => {
       const text = await call(ToolNames.commitBuild);
       assert.match(text, /^The commit you are on \([0-9a-f]{7} on main\) was built by Appcircle VS Code Demo: build failed\./);
       const p = payload(text) as { build: { buildId: string; commitId: string; status: string } };
@@ -156,13 +175,13 @@ describe('ui: Language Model tools', () => {
       assert.equal(p.build.status, 'failed');
     });
 
-    it('the commit\'s build: a commit Appcircle never built says so', async () => {
+    it("the commit's build: a commit Appcircle never built says so", async () => {
       await moveHead({ commit: 'f'.repeat(40) });
       const text = await call(ToolNames.commitBuild);
       assert.match(text, /^Commit fffffff has no Appcircle build in Appcircle VS Code Demo yet/);
     });
 
-    it('build errors of HEAD\'s failed build: steps, the first error, MainActivity.kt line 27 as a workspace file', async () => {
+    it("build errors of HEAD's failed build: steps, the first error, MainActivity.kt line 27 as a workspace file", async () => {
       const text = await call(ToolNames.buildErrors);
       assert.match(text, /^The build log has \d+ errors and \d+ warnings \(the step "Android Build" failed\)/);
       const p = payload(text) as {
@@ -213,7 +232,10 @@ describe('ui: Language Model tools', () => {
 
     it('start build: the confirmation names profile, branch, commit and workflow; declined, nothing starts', async () => {
       fake.confirmAnswer = false;
-      await assert.rejects(call(ToolNames.startBuild, { profile: 'Acme Android', branch: 'develop', workflow: 'Release Workflow' }), CancellationError);
+      await assert.rejects(
+        call(ToolNames.startBuild, { profile: 'Acme Android', branch: 'develop', workflow: 'Release Workflow' }),
+        CancellationError,
+      );
       const c = fake.confirmations.at(-1);
       assert.equal(c?.title, 'Start an Appcircle build?');
       assert.match(c?.message ?? '', /Build profile: Acme Android/);
@@ -234,7 +256,7 @@ describe('ui: Language Model tools', () => {
       await waitUntil(() => h.ext.builds.queue.entries.some((e) => e.id === p.queueItemId), 5000, 'in the queue');
     });
 
-    it('start build this commit: refused with Build This Commit\'s words when HEAD is not pushed', async () => {
+    it("start build this commit: refused with Build This Commit's words when HEAD is not pushed", async () => {
       await moveHead({ ahead: 2 });
       const text = await call(ToolNames.startBuild, { thisCommit: true });
       assert.match(text, /^Push first: commit [0-9a-f]{7} is not on the remote yet \(2 commits ahead\)/);
@@ -253,7 +275,7 @@ describe('ui: Language Model tools', () => {
       assert.match(again, /^This build is not waiting or running any more\./);
     });
 
-    it('an unreachable server: the answer is the command\'s words, not a stack', async () => {
+    it("an unreachable server: the answer is the command's words, not a stack", async () => {
       h.sb.faults.set({ status: 503, pathIncludes: 'build/v2/profiles', times: 10 });
       h.ext.builds.refresh();
       const text = await call(ToolNames.profiles);
