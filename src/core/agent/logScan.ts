@@ -1,5 +1,5 @@
 /**
- * One build log read once, as a stream, for the agent's tools (issue 17): its parse summary (steps, problems, the
+ * One build log read once, as a stream, for the agent's Language Model tools: its parse summary (steps, problems, the
  * first error) and one excerpt of it (the lines around the first error, one step's lines, or the tail).
  *
  * Bounded: at most `maxBytes` of the log are read (then the stream is destroyed and the scan says it is not
