@@ -1,5 +1,5 @@
 /**
- * One build log read once, as a stream, for the agent's tools (issue 17): its parse summary (steps, problems, the
+ * One build log read once, as a stream, for the agent's Language Model tools: its parse summary (steps, problems, the
  * first error) and one excerpt of it (the lines around the first error, one step's lines, or the tail).
  *
  * Bounded: at most `maxBytes` of the log are read (then the stream is destroyed and the scan says it is not
@@ -56,6 +56,8 @@ const RAW_LINE_KEPT = 4 * MAX_LINE;
 const RAW_LINE_BYTES = 3 * RAW_LINE_KEPT + 4;
 const LF = 0x0a;
 const CR = 0x0d;
+/** Bytes split at a time between looks at the clock. */
+const PIECE_BYTES = 64 * 1024;
 /** The event loop runs after this much work. */
 const SLICE_MS = 8;
 
@@ -94,11 +96,11 @@ class LineSplitter {
   }
 
   private flush(last: Buffer, lineBreak: boolean): void {
-    let bytes = this.pending.length ? Buffer.concat([...this.pending, last]) : last;
-    const cut = this.cut || bytes.length > RAW_LINE_BYTES;
-    if (cut) {
-      bytes = bytes.subarray(0, RAW_LINE_BYTES);
-    } else if (lineBreak && bytes[bytes.length - 1] === CR) {
+    const room = this.cut ? 0 : RAW_LINE_BYTES - this.pendingBytes;
+    const cut = this.cut || last.length > room;
+    const end = last.subarray(0, room);
+    let bytes = this.pending.length ? Buffer.concat([...this.pending, end]) : end;
+    if (!cut && lineBreak && bytes[bytes.length - 1] === CR) {
       bytes = bytes.subarray(0, -1);
     }
     this.pending = [];
@@ -134,18 +136,21 @@ async function pump(stream: NodeJS.ReadableStream, lines: LineSplitter, maxBytes
     for await (const raw of stream as AsyncIterable<Buffer | string>) {
       const chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
       const part = chunk.subarray(0, Math.max(0, maxBytes - bytesRead));
-      lines.write(part);
+      // in pieces, so that one huge chunk does not hold the event loop either
+      for (let at = 0; at < part.length; at += PIECE_BYTES) {
+        lines.write(part.subarray(at, at + PIECE_BYTES));
+        if (performance.now() - sliceStart >= SLICE_MS) {
+          await yieldToLoop();
+          throwIfAborted(signal);
+          sliceStart = performance.now();
+        }
+      }
       bytesRead += part.length;
       if (part.length < chunk.length) {
         complete = false;
         break; // (leaving the loop destroys the stream)
       }
       throwIfAborted(signal);
-      if (performance.now() - sliceStart >= SLICE_MS) {
-        await yieldToLoop();
-        throwIfAborted(signal);
-        sliceStart = performance.now();
-      }
     }
   } catch (e) {
     throw signal?.aborted ? new UserCancelledError() : e;

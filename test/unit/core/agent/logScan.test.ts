@@ -225,6 +225,23 @@ describe('core/agent/logScan: a build log read once, as a stream, bounded', () =
     }
   });
 
+  it('one huge chunk does not hold the event loop: it runs while the chunk is split', async () => {
+    const big = Buffer.from('[10:00:00] gradle: compiling module 1 of 2\n'.repeat(400_000)); // ~17 MB, one chunk
+    let turns = 0;
+    let on = true;
+    const tick = () => {
+      turns++;
+      if (on) {
+        setImmediate(tick);
+      }
+    };
+    setImmediate(tick);
+    const r = await scanLog(readOf([big]).read, SOURCE);
+    on = false;
+    assert.equal(r.summary.lines, 400_000);
+    assert.ok(turns > 1, `${turns}`);
+  });
+
   it('stops at maxBytes: not complete, the stream destroyed; exactly maxBytes is complete', async () => {
     const text = Array.from({ length: 1000 }, (_, i) => `line ${i}`).join('\n');
     const r1 = readOf([text.slice(0, 3000), text.slice(3000)]);
