@@ -200,32 +200,6 @@ async function runJourneys(vsix: string, sb: Sandbox, workspace: string, grep?: 
   return outcomes;
 }
 
-/**
- * Answers VS Code's dialogs while the suite runs, as the suite asks in `<dir>/answer` ('accept', the default, or
- * 'decline'), and appends what each said to `<dir>/seen.jsonl` before answering it.
- */
-async function answerDialogs(page: Page, dir: string, running: () => boolean): Promise<void> {
-  const box = page.locator('.monaco-dialog-box');
-  while (running()) {
-    if (await box.isVisible().catch(() => false)) {
-      const text = ((await box.innerText().catch(() => '')) || '').replace(/\s+/g, ' ').trim();
-      fs.appendFileSync(path.join(dir, 'seen.jsonl'), `${JSON.stringify(text)}\n`);
-      const answerFile = path.join(dir, 'answer');
-      const decline = fs.existsSync(answerFile) && fs.readFileSync(answerFile, 'utf8').trim() === 'decline';
-      const buttons = box.locator('.dialog-buttons .monaco-button');
-      const labels = await buttons.allInnerTexts().catch(() => [] as string[]);
-      const i = labels.findIndex((l) => (l.trim() === 'Cancel') === decline);
-      log(`dialog "${text.slice(0, 120)}": ${decline ? 'declined' : 'accepted'} (${labels.join(' / ')})`);
-      await buttons
-        .nth(Math.max(0, i))
-        .click()
-        .catch(() => undefined);
-      await box.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
-    }
-    await page.waitForTimeout(150).catch(() => undefined);
-  }
-}
-
 /** Runs the mocha suite inside code-server's extension host (payload URL + smoke-test driver). */
 async function runSuite(sb: Sandbox, workspace: string): Promise<Outcome[]> {
   const port = await freePort();
@@ -234,16 +208,12 @@ async function runSuite(sb: Sandbox, workspace: string): Promise<Outcome[]> {
   fs.mkdirSync(stateDir, { recursive: true });
   const resultFile = path.join(STATE, 'suite-result.json');
   fs.rmSync(resultFile, { force: true });
-  // the suite's Language Model tool writes confirm in VS Code's dialog: answered here as the suite asks (tools.test.ts)
-  const dialogDir = path.join(STATE, 'suite-dialogs');
-  fs.rmSync(dialogDir, { recursive: true, force: true });
-  fs.mkdirSync(dialogDir, { recursive: true });
   const cs = new CodeServer({
     stateDir,
     port,
     userSettings: { 'appcircle.apiUrl': sb.apiUrl, 'appcircle.authUrl': sb.authUrl, 'appcircle.builds.pollInterval': 2 },
     extraArgs: ['--vscode-option', 'enable-smoke-test-driver'],
-    env: { APPCIRCLE_SUITE_RESULT: resultFile, APPCIRCLE_TEST_API: '1', APPCIRCLE_SUITE_DIALOGS: dialogDir },
+    env: { APPCIRCLE_SUITE_RESULT: resultFile, APPCIRCLE_TEST_API: '1' },
   });
   cs.prepare();
   await cs.start();
@@ -267,11 +237,7 @@ async function runSuite(sb: Sandbox, workspace: string): Promise<Outcome[]> {
   });
   const started = Date.now();
   await page.goto(url);
-  let running = true;
-  const answering = answerDialogs(page, dialogDir, () => running);
   const code = await Promise.race([exited, new Promise<number>((r) => setTimeout(() => r(-1), 180_000))]);
-  running = false;
-  await answering;
   await page.screenshot({ path: path.join(RESULTS, 'suite-final.png') }).catch(() => undefined);
   await browser.close().catch(() => undefined);
   await cs.stop();

@@ -63,7 +63,9 @@ export class AgentTools {
       return { invocationMessage };
     }
     try {
-      return { invocationMessage, confirmationMessages: await untilCancelled(tool.confirm(input, token), token) };
+      const confirmationMessages = await untilCancelled(tool.confirm(input, token), token);
+      this.logger.info(`${name}: asking the user to confirm`);
+      return { invocationMessage, confirmationMessages };
     } catch (e) {
       if (e instanceof vscode.CancellationError) {
         throw e;

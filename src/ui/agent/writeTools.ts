@@ -2,7 +2,8 @@
  * The agent's two writes: start a build (a profile and branch, or "this commit" as Build This Commit does) and
  * cancel one. Each asks first, naming exactly what it will do; what was confirmed is what is done (the plan made
  * for the confirmation is kept for the invocation that follows it). They go through Start Build's and Cancel
- * Build's own services, guards and words, so the build shows in Active Builds and its end is notified.
+ * Build's own services, guards and words, so the build shows in Active Builds and its end is notified. Nothing is
+ * written without its confirmation: an invocation whose plan was not confirmed writes nothing.
  */
 import * as vscode from 'vscode';
 import type { Branch, BuildProfile, Configuration, Workflow } from '../../core/builds/buildModels';
@@ -46,6 +47,16 @@ class PlanMemo<T> {
     this.plans.delete(key);
     return p && this.now() - p.at <= PLAN_TTL_MS ? p.plan : undefined;
   }
+}
+
+/**
+ * An invocation without the plan its confirmation showed (the confirmation failed, or came too long ago): nothing
+ * is written. Planning again tells why when there is a reason (an unknown branch, a build that ended); otherwise the
+ * agent is told to ask again, which confirms again.
+ */
+async function unconfirmed(plan: Promise<unknown>): Promise<never> {
+  await plan;
+  throw new ToolRefusal(vscode.l10n.t('Nothing was done: it was not confirmed. Ask again to be asked to confirm it.'));
 }
 
 function choose<T extends { id: string; name: string }>(
@@ -181,7 +192,7 @@ export function startBuildTool(s: ToolServices): AgentTool {
       return { title: vscode.l10n.t('Start an Appcircle build?'), message: md };
     },
     async invoke(input) {
-      const p = memo.take(input) ?? (await planStart(s, input));
+      const p = memo.take(input) ?? (await unconfirmed(planStart(s, input)));
       const started = await s.starts.startPlanned({ ...p, commitId: p.commit.id });
       if (!started) {
         return answer(
@@ -256,7 +267,7 @@ export function cancelBuildTool(s: ToolServices): AgentTool {
       };
     },
     async invoke(input) {
-      const p = memo.take(input) ?? (await planCancel(s, input));
+      const p = memo.take(input) ?? (await unconfirmed(planCancel(s, input)));
       const r = await s.builds.cancel(p.queueItemId);
       return answer(cancelOutcomeText(r, p.label), { queueItemId: p.queueItemId, outcome: r.kind });
     },

@@ -1,12 +1,11 @@
 /**
  * The Language Model tools in a real extension host: VS Code lists them (vscode.lm.tools) and runs them
  * (vscode.lm.invokeTool) against the run's sandbox, as an agent outside a chat would. A write's confirmation is
- * VS Code's own dialog: the launcher (test/e2e/run.ts) answers it as this suite asks in
- * $APPCIRCLE_SUITE_DIALOGS/answer and writes what each dialog said to $APPCIRCLE_SUITE_DIALOGS/seen.jsonl.
+ * VS Code's own dialog, which VS Code itself answers "yes" while extension tests run (its dialog service skips
+ * dialogs when extensionTestsPath is set): here the confirmation the tool hands VS Code is checked, and declining
+ * it is a unit test (test/unit/ui/agentTools.test.ts).
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEMO_PAT } from '../../../sandbox/fixtures';
 import type { AppcircleExtension } from '../../../src/container';
@@ -36,19 +35,6 @@ async function invoke(name: string, input: object = {}): Promise<string> {
 function payload<T>(text: string): T {
   const end = text.indexOf('\n```log');
   return JSON.parse(text.slice(text.indexOf('\n{') + 1, end > 0 ? end : undefined)) as T;
-}
-
-const dialogs = process.env.APPCIRCLE_SUITE_DIALOGS;
-
-/** How the launcher answers the next dialogs ('accept' or 'decline'), and what the dialogs said so far. */
-function answerDialogs(answer: 'accept' | 'decline'): void {
-  assert.ok(dialogs, 'APPCIRCLE_SUITE_DIALOGS is set by the launcher');
-  fs.writeFileSync(path.join(dialogs, 'answer'), answer);
-}
-
-function dialogsSeen(): string[] {
-  const f = dialogs ? path.join(dialogs, 'seen.jsonl') : '';
-  return f && fs.existsSync(f) ? fs.readFileSync(f, 'utf8').split('\n').filter(Boolean) : [];
 }
 
 async function waitFor<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 30_000): Promise<T> {
@@ -85,11 +71,12 @@ describe('Language Model tools in a real extension host', () => {
     }
   });
 
-  it('signed out: a tool says to sign in (no dialog for a write)', async () => {
-    const before = dialogsSeen().length;
+  it('signed out: a tool says to sign in, and a write has nothing to confirm', async () => {
     assert.match(await invoke('appcircle_listBuildProfiles'), /not signed in to Appcircle\. Run "Appcircle: Sign In"/);
+    const none = new vscode.CancellationTokenSource().token;
+    const prepared = await ext.features.tools.prepare('appcircle_startBuild', { profile: 'Acme Android', branch: 'develop' }, none);
+    assert.equal(prepared.confirmationMessages, undefined);
     assert.match(await invoke('appcircle_startBuild', { profile: 'Acme Android', branch: 'develop' }), /not signed in/);
-    assert.equal(dialogsSeen().length, before, 'nothing to confirm signed out');
   });
 
   describe('signed in', () => {
@@ -110,27 +97,24 @@ describe('Language Model tools in a real extension host', () => {
       assert.equal(kt.line, 27);
     });
 
-    it("start build asks in VS Code's dialog; declined, nothing starts; accepted, the build shows in Active Builds", async () => {
+    it('start build: the confirmation names profile, branch, commit and workflow; then the build shows in Active Builds', async () => {
       const input = { profile: 'Acme Android', branch: 'develop' };
-      answerDialogs('decline');
-      const seen = dialogsSeen().length;
-      await assert.rejects(invoke('appcircle_startBuild', input), (e: Error) => /cancel/i.test(e.message) || e.name === 'Canceled');
-      assert.equal(dialogsSeen().length, seen + 1, 'one dialog');
-      const asked = dialogsSeen().at(-1) ?? '';
-      assert.match(asked, /Start an Appcircle build\?/);
-      assert.match(asked, /Acme Android/);
-      assert.match(asked, /develop/);
-      assert.match(asked, /Commit: [0-9a-f]{7}/);
-      assert.match(asked, /Workflow: /);
-      answerDialogs('accept');
+      const none = new vscode.CancellationTokenSource().token;
+      const prepared = await ext.features.tools.prepare('appcircle_startBuild', input, none);
+      assert.equal(prepared.confirmationMessages?.title, 'Start an Appcircle build?');
+      const message = prepared.confirmationMessages?.message;
+      assert.ok(message instanceof vscode.MarkdownString, "VS Code's own MarkdownString");
+      assert.match(message.value, /Build profile: Acme Android/);
+      assert.match(message.value, /Branch: develop/);
+      assert.match(message.value, /Commit: [0-9a-f]{7}/);
+      assert.match(message.value, /Workflow: /);
       const text = await invoke('appcircle_startBuild', input);
       assert.match(text, /^Started a build of Acme Android \/ develop/);
       const { queueItemId } = payload<{ queueItemId: string }>(text);
       const active = ext.features.activeTree;
       await waitFor(() => {
         ext.builds.pollNow();
-        const rows = active.getChildren();
-        return rows.some((r) => (r as { entry?: { id: string } }).entry?.id === queueItemId);
+        return active.getChildren().some((r) => (r as { entry?: { id: string } }).entry?.id === queueItemId);
       }, 'the started build in Active Builds');
     });
   });

@@ -256,6 +256,22 @@ describe('ui: Language Model tools', () => {
       await waitUntil(() => h.ext.builds.queue.entries.some((e) => e.id === p.queueItemId), 5000, 'in the queue');
     });
 
+    it('a write invoked without its confirmation (the editor never asked, or asking failed) starts nothing', async () => {
+      const input = { profile: 'Acme Android', branch: 'develop' };
+      const none = new CancellationTokenSource().token;
+      const direct = answerText(await h.ext.features.tools.invoke(ToolNames.startBuild, input, none));
+      assert.match(direct, /^Nothing was done: it was not confirmed\. Ask again/);
+      // asking failed (the workflows could not be read): the editor asks nothing and invokes
+      h.sb.faults.set({ status: 503, pathIncludes: '/workflows', times: 1 });
+      const text = await call(ToolNames.startBuild, input);
+      assert.deepEqual(fake.confirmations, []);
+      assert.match(text, /^Nothing was done: it was not confirmed/);
+      const cancel = answerText(await h.ext.features.tools.invoke(ToolNames.cancelBuild, { queueItemId: 'x' }, none));
+      assert.doesNotMatch(cancel, /canceled|cancelling/);
+      const starts = h.sb.requests.filter((r) => r.method === 'POST' && r.path.includes('/build/v2/commits/'));
+      assert.equal(starts.length, 0, 'no start request');
+    });
+
     it("start build this commit: refused with Build This Commit's words when HEAD is not pushed", async () => {
       await moveHead({ ahead: 2 });
       const text = await call(ToolNames.startBuild, { thisCommit: true });
