@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as sinon from 'sinon';
 import * as vscode from 'vscode';
 import { ANDROID_SOURCE_FILES } from '../../../sandbox/buildLogs';
 import { DEMO_PAT, REPO_NAME } from '../../../sandbox/fixtures';
@@ -304,6 +305,23 @@ describe('ui: Language Model tools', () => {
       const cts = new CancellationTokenSource();
       cts.cancel();
       await assert.rejects(call(ToolNames.buildErrors, {}, cts.token), CancellationError);
+    });
+
+    it('cancelled while the log is being read: the read stops and the call ends with a CancellationError', async () => {
+      h.sb.faults.set({ hold: true, pathIncludes: '/logs', times: 1 });
+      const read = sinon.spy(h.ext.builds, 'readLog');
+      try {
+        const cts = new CancellationTokenSource();
+        const call1 = call(ToolNames.buildErrors, {}, cts.token);
+        await h.sb.faults.whenHeld();
+        cts.cancel();
+        await assert.rejects(call1, CancellationError);
+        const signal = read.firstCall.args[2];
+        assert.equal(signal?.aborted, true, 'the log request was aborted');
+      } finally {
+        read.restore();
+        h.sb.faults.release();
+      }
     });
 
     it('no answer carries a secret: the PAT and the access token are in none of them', async () => {
