@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEMO_API_KEY, DEMO_PAT, QA_ORG_ID, ROOT_ORG_ID } from '../../../sandbox/fixtures';
+import { waitFor } from './waitFor';
 
 const EXT_ID = 'appcircle-community.appcircle-vscode';
 
@@ -23,20 +24,6 @@ async function api(): Promise<{ version: number; testApi?: TestApi }> {
   const ext = vscode.extensions.getExtension<{ version: number; testApi?: TestApi }>(EXT_ID);
   assert.ok(ext, 'extension is installed');
   return ext.activate();
-}
-
-async function waitFor<T>(fn: () => PromiseLike<T | undefined> | T | undefined, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) {
-      return v;
-    }
-    if (Date.now() > end) {
-      throw new Error('timed out');
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('Appcircle extension in a real extension host', () => {

@@ -8,6 +8,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { DEMO_PAT } from '../../../sandbox/fixtures';
+import { waitFor } from './waitFor';
 import type { AppcircleExtension } from '../../../src/container';
 
 const EXT_ID = 'appcircle-community.appcircle-vscode';
@@ -35,20 +36,6 @@ async function invoke(name: string, input: object = {}): Promise<string> {
 function payload<T>(text: string): T {
   const end = text.indexOf('\n```log');
   return JSON.parse(text.slice(text.indexOf('\n{') + 1, end > 0 ? end : undefined)) as T;
-}
-
-async function waitFor<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) {
-      return v;
-    }
-    if (Date.now() > end) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('Language Model tools in a real extension host', () => {

@@ -4,7 +4,7 @@
  * `fake10.gitExports` (undefined: the extension is absent).
  */
 import * as sinon from 'sinon';
-import type { Uri } from './basics';
+import { Uri } from './basics';
 import { forget, noop, onReset } from './state';
 
 export const env = {
@@ -35,6 +35,18 @@ export const gitFake = {
   /** `vscode.git` extension exports (tests set them), or undefined when the extension is absent. */
   gitExports: undefined as unknown,
 };
+
+/**
+ * One repository at the fake workspace's folder, as the git extension's API reports it (`state` is read on each
+ * look, so a test changes HEAD by changing it and firing its onDidChange).
+ */
+export function fakeGitRepository(state: object): void {
+  const repo = { rootUri: Uri.file('/work/fake-ws'), state };
+  const none = () => ({ dispose: () => undefined });
+  gitFake.gitExports = {
+    getAPI: () => ({ repositories: [repo], onDidOpenRepository: none, onDidCloseRepository: none, getRepository: () => repo }),
+  };
+}
 
 export const extensions = {
   getExtension(id: string): unknown {

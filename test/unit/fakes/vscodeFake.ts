@@ -26,7 +26,7 @@ export { window } from './window';
 export { workspace } from './workspace';
 export { commands } from './commands';
 export { FakeDiagnosticCollection, languages } from './languages';
-export { authentication, env, extensions } from './env';
+export { authentication, env, extensions, fakeGitRepository } from './env';
 export { McpHttpServerDefinition } from './lm';
 export { LanguageModelTextPart, LanguageModelToolResult } from './lmTools';
 /** The `lm` namespace: the MCP provider registration (lm.ts) and the Language Model tools (lmTools.ts), one object. */

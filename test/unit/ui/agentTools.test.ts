@@ -14,7 +14,7 @@ import type { SBuild } from '../../../sandbox/buildSeed';
 import { ToolNames } from '../../../src/constants';
 import { MAX_RESULT_BYTES, answerText } from '../../../src/ui/agent/toolText';
 import { describeError } from '../../../src/ui/errors/errorMessages';
-import { CancellationError, CancellationTokenSource, EventEmitter, Uri, fake, fake10 } from '../fakes/vscodeFake';
+import { CancellationError, CancellationTokenSource, EventEmitter, fake, fake10, fakeGitRepository } from '../fakes/vscodeFake';
 import type { UiHarness } from './harness';
 import { bootExtension, waitUntil } from './harness';
 import type { Sandbox } from '../../../sandbox/server';
@@ -79,11 +79,7 @@ describe('ui: Language Model tools', () => {
       remotes: [{ name: 'origin', fetchUrl: 'git@github.com:appcircle/appcircle-vscode.git' }],
       onDidChange: changed.event,
     };
-    const repo = { rootUri: Uri.file('/work/fake-ws'), state };
-    const none = () => ({ dispose: () => undefined });
-    fake10.gitExports = {
-      getAPI: () => ({ repositories: [repo], onDidOpenRepository: none, onDidCloseRepository: none, getRepository: () => repo }),
-    };
+    fakeGitRepository(state);
     fake10.files = [...ANDROID_SOURCE_FILES];
     h = await bootExtension({ keepFake: true, sb });
     await waitUntil(() => h.ext.git.head?.commit === failed.hash, 5000, 'git reported HEAD');

@@ -6,7 +6,7 @@ import { isPush } from '../../../src/platform/git/headWatcher';
 import { toBuildRef } from '../../../src/ui/builds/buildRef';
 import { commitItemView } from '../../../src/ui/commit/commitStatusBar';
 import { BuildNode } from '../../../src/ui/tree/nodes';
-import { EventEmitter, Uri, fake, fake10 } from '../fakes/vscodeFake';
+import { EventEmitter, fake, fakeGitRepository } from '../fakes/vscodeFake';
 import type { FakeStatusBarItem } from '../fakes/vscodeFake';
 import type { UiHarness } from './harness';
 import { bootExtension, waitUntil } from './harness';
@@ -118,11 +118,7 @@ describe('ui: the status-bar item of the build of the commit you are on', () => 
         remotes: [{ name: 'origin', fetchUrl: 'git@github.com:appcircle/appcircle-vscode.git' }],
         onDidChange: changed.event,
       };
-      const repo = { rootUri: Uri.file('/work/fake-ws'), state };
-      const none = () => ({ dispose: () => undefined });
-      fake10.gitExports = {
-        getAPI: () => ({ repositories: [repo], onDidOpenRepository: none, onDidCloseRepository: none, getRepository: () => repo }),
-      };
+      fakeGitRepository(state);
       h = await bootExtension({ keepFake: true });
       await h.run('appcircle.loginWithPat', { pat: DEMO_PAT });
     });

@@ -11,7 +11,7 @@ import { CommandIds, ViewIds } from '../../../src/constants';
 import { BuildService } from '../../../src/core/builds/buildService';
 import type { AppcircleNode } from '../../../src/ui/tree/nodes';
 import type * as vscode from 'vscode';
-import { EventEmitter, Uri, fake, fake10, fakeEvents10, window } from '../fakes/vscodeFake';
+import { EventEmitter, Uri, fake, fake10, fakeEvents10, fakeGitRepository, window } from '../fakes/vscodeFake';
 import { FakeTextDocument } from '../fakes/vscodeFake';
 import type { BootOptions, UiHarness } from './harness';
 import { bootExtension, nodeLabel, waitUntil } from './harness';
@@ -99,18 +99,11 @@ describe('ui: what activation builds, and what is built on first use', function 
 
   it('a signed-in window in a git repository: HEAD reported → the commit is looked up, once', async () => {
     const changed = new EventEmitter<void>();
-    const repo = {
-      rootUri: Uri.file('/work/fake-ws'),
-      state: {
-        HEAD: { name: 'main', commit: 'abc1234def5678901234567890abcdef12345678', upstream: { remote: 'origin', name: 'main' }, ahead: 0 },
-        remotes: [{ name: 'origin', fetchUrl: 'git@github.com:appcircle/appcircle-vscode.git' }],
-        onDidChange: changed.event,
-      },
-    };
-    const none = () => ({ dispose: () => undefined });
-    fake10.gitExports = {
-      getAPI: () => ({ repositories: [repo], onDidOpenRepository: none, onDidCloseRepository: none, getRepository: () => repo }),
-    };
+    fakeGitRepository({
+      HEAD: { name: 'main', commit: 'abc1234def5678901234567890abcdef12345678', upstream: { remote: 'origin', name: 'main' }, ahead: 0 },
+      remotes: [{ name: 'origin', fetchUrl: 'git@github.com:appcircle/appcircle-vscode.git' }],
+      onDidChange: changed.event,
+    });
     const before = h.sb.requests.length;
     const w = await restart();
     const item = () => fake.statusBarItems.find((x) => x.id === 'appcircle.commitBuild');
@@ -151,11 +144,7 @@ describe('ui: what activation builds, and what is built on first use', function 
       remotes: [{ name: 'origin', fetchUrl: 'git@github.com:appcircle/appcircle-vscode.git' }],
       onDidChange: changed.event,
     };
-    const repo = { rootUri: Uri.file('/work/fake-ws'), state };
-    const none = () => ({ dispose: () => undefined });
-    fake10.gitExports = {
-      getAPI: () => ({ repositories: [repo], onDidOpenRepository: none, onDidCloseRepository: none, getRepository: () => repo }),
-    };
+    fakeGitRepository(state);
     const git = new GitHeadWatcher(0);
     try {
       await git.start();
