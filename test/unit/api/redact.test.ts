@@ -10,12 +10,15 @@ import { redact } from '../../../src/api/http/redact';
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXZhbHVl';
 
 describe('api/redact: linear on hostile text, same masks (review N9)', () => {
-  const BUDGET_MS = 200;
+  // Not a speed goal (the bench has those): a ceiling so far above a linear pass that only super-linear backtracking
+  // reaches it, on a loaded machine too. At 400 KB one linear pass takes milliseconds; the quadratic pattern this
+  // replaced took 1.4 s on 64,000 backslashes, so about a minute here.
+  const CEILING_MS = 3000;
 
-  it('64,000 backslashes and 100 KB hostile inputs are redacted in < 200 ms each (64,000 backslashes took 1.4 s)', () => {
-    const size = 100 * 1024;
+  it('400 KB of hostile input is redacted in one pass, far under what backtracking costs (64,000 backslashes took 1.4 s)', () => {
+    const size = 400 * 1024;
     const inputs: Array<[string, string]> = [
-      ['64,000 backslashes', '\\'.repeat(64_000)],
+      ['256,000 backslashes', '\\'.repeat(256_000)],
       ['backslashes then a quote', `${'\\'.repeat(size)}"`],
       ['an escaped key, then backslashes', `\\"token\\":\\"${'\\'.repeat(size)}`],
       ['escaped keys repeated', '\\"token\\":\\"'.repeat(size / 14)],
@@ -33,7 +36,7 @@ describe('api/redact: linear on hostile text, same masks (review N9)', () => {
       const t0 = performance.now();
       redact(text);
       const ms = performance.now() - t0;
-      assert.ok(ms < BUDGET_MS, `${label}: ${ms.toFixed(0)} ms`);
+      assert.ok(ms < CEILING_MS, `${label}: ${ms.toFixed(0)} ms`);
     }
   });
 
