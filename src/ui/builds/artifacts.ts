@@ -111,16 +111,35 @@ export async function downloadTo(
       cb(head.length < 2 ? new NotAZipError() : null);
     },
   });
+  const out = fs.createWriteStream(part, { flags: 'wx' });
   try {
-    await nodeStreamPromises().pipeline(res.stream, counter, fs.createWriteStream(part, { flags: 'wx' }), { signal });
+    await nodeStreamPromises().pipeline(res.stream, counter, out, { signal });
     return await placeFile(part, file);
   } catch (e) {
+    // a body that broke before the file was open still opens it (and closes it) after the pipeline failed: deleting
+    // it before that would leave the file behind, created after its deletion
+    await closed(out);
     await fs.promises.rm(part, { force: true });
     if (signal.aborted) {
       throw new UserCancelledError();
     }
     throw e;
   }
+}
+
+/** Resolves once the stream has closed its file (at most 5 s: a file system that hangs does not hang the command). */
+function closed(out: fs.WriteStream): Promise<void> {
+  if (out.closed) {
+    return Promise.resolve();
+  }
+  return new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, 5000);
+    out.once('close', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    out.destroy();
+  });
 }
 
 /** The workspace folder as the dialog's start, when it is on this computer's disk (not a virtual workspace's). */

@@ -5,6 +5,7 @@ import { DEMO_PAT } from '../../../sandbox/fixtures';
 import type { AppcircleExtension } from '../../../src/container';
 import type { FinishedBuild } from '../../../src/core/builds/buildService';
 import { BuildsTreeProvider } from '../../../src/ui/tree/buildsTree';
+import { waitFor } from './waitFor';
 import type { AppcircleNode } from '../../../src/ui/tree/nodes';
 
 const EXT_ID = 'appcircle-community.appcircle-vscode';
@@ -72,7 +73,6 @@ describe('Build views in a real extension host', () => {
     assert.equal(finished[0]?.queueItemId, started.queueItemId);
     assert.equal(finished[0]?.status, 0);
     assert.ok(ext.builds.scheduler.ticks > ticksBefore, 'the scheduler polled');
-    await new Promise((r) => setTimeout(r, 50));
-    assert.notEqual(ext.builds.scheduler.current, 'scheduled', 'polling stops when nothing is active');
+    await waitFor(() => ext.builds.scheduler.current !== 'scheduled', 'polling to stop when nothing is active');
   });
 });

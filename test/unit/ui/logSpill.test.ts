@@ -79,8 +79,7 @@ describe('ui: a log over the threshold opens from a temporary file', () => {
     assert.equal(await logs.provideTextDocumentContent(uri, new vscode.CancellationTokenSource().token), note);
     assert.equal(h.sb.requests.length, requests);
     logs.dispose();
-    await new Promise((r) => setTimeout(r, 50));
-    assert.ok(!fs.existsSync(file), 'deleted when the extension stops');
+    await waitUntil(() => !fs.existsSync(file), 10_000, 'deleted when the extension stops');
   });
   it('a finished build: its file opens once the log passes the threshold, not after the whole log; closing it stops the rest', async () => {
     const { uri, whole } = await finishedBigBuild('Build stalled');
