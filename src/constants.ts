@@ -20,6 +20,7 @@ export const CommandIds = {
   showBuildProblems: 'appcircle.showBuildProblems',
   buildThisCommit: 'appcircle.buildThisCommit',
   openWalkthrough: 'appcircle.openWalkthrough',
+  refreshSigningIdentities: 'appcircle.refreshSigningIdentities',
 } as const;
 
 /**
@@ -34,6 +35,7 @@ export const ToolNames = {
   buildLog: 'appcircle_getBuildLog',
   startBuild: 'appcircle_startBuild',
   cancelBuild: 'appcircle_cancelBuild',
+  signingIdentities: 'appcircle_listSigningIdentities',
 } as const;
 
 export type ToolName = (typeof ToolNames)[keyof typeof ToolNames];
@@ -42,12 +44,14 @@ export const ViewIds = {
   container: 'appcircle',
   builds: 'appcircle.builds',
   activeBuilds: 'appcircle.activeBuilds',
+  signingIdentities: 'appcircle.signingIdentities',
 } as const;
 
 export interface ContextKeys {
   'appcircle.signedIn': boolean;
   'appcircle.canSwitchOrganization': boolean;
   'appcircle.noProfiles': boolean;
+  'appcircle.noSigningIdentities': boolean;
 }
 
 /** The scheme of a build's log document, and the language of log documents and of logs saved to disk. */
