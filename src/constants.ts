@@ -21,6 +21,16 @@ export const CommandIds = {
   buildThisCommit: 'appcircle.buildThisCommit',
   openWalkthrough: 'appcircle.openWalkthrough',
   refreshSigningIdentities: 'appcircle.refreshSigningIdentities',
+  refreshDistribution: 'appcircle.distribution.refresh',
+  editTestingGroups: 'appcircle.distribution.editTestingGroups',
+  publishBeta: 'appcircle.store.publishBeta',
+  publishLive: 'appcircle.store.publishLive',
+  unpublish: 'appcircle.store.unpublish',
+  copyDownloadLink: 'appcircle.store.copyDownloadLink',
+  openDistributionInAppcircle: 'appcircle.distribution.openInAppcircle',
+  sendToTestingDistribution: 'appcircle.sendToTestingDistribution',
+  uploadToTestingDistribution: 'appcircle.uploadToTestingDistribution',
+  uploadToEnterpriseStore: 'appcircle.uploadToEnterpriseStore',
 } as const;
 
 /**
@@ -44,6 +54,7 @@ export const ViewIds = {
   container: 'appcircle',
   builds: 'appcircle.builds',
   activeBuilds: 'appcircle.activeBuilds',
+  distribution: 'appcircle.distribution',
   signingIdentities: 'appcircle.signingIdentities',
 } as const;
 

@@ -48,6 +48,7 @@ import { AgentTools } from './ui/agent/agentTool';
 import { SigningService } from './core/signing/signingService';
 import { ExpiryNotifier } from './ui/signing/expiryNotifier';
 import { SigningTreeProvider } from './ui/signing/signingTree';
+import { DistributionFeature } from './ui/distribution/distributionFeature';
 
 /** Git's HEAD as the startup part watches it (it decides when this part loads): src/platform/git/headWatcher.ts. */
 export type GitReports = Pick<GitHeadWatcher, 'head' | 'pushing' | 'onDidChangeHead' | 'onDidPush' | 'remotes'>;
@@ -96,6 +97,12 @@ export class Features extends DisposableBase {
   /** Signing identities: the service, its view and the daily expiry notification (src/ui/signing/). */
   readonly signing: SigningService;
   readonly signingTree: SigningTreeProvider;
+  /** Testing Distribution and the Enterprise App Store: services, the Distribution view, sends (src/ui/distribution/). */
+  readonly distribution: DistributionFeature;
+  /** The Distribution view's provider (LazyTreeViews asks for it by this name). */
+  get distributionTree(): DistributionFeature['tree'] {
+    return this.distribution.tree;
+  }
   readonly expiryNotifier: ExpiryNotifier;
   private readonly starts: StartBuildWizard;
   private readonly commands = new Map<string, (...args: unknown[]) => Promise<unknown>>();
@@ -147,6 +154,9 @@ export class Features extends DisposableBase {
     const state = host.context.globalState;
     const notifierLog = componentLogger(logger, 'signing');
     this.expiryNotifier = this._register(new ExpiryNotifier({ signing, session, state, clock: systemClock, logger: notifierLog }));
+    this.distribution = this._register(
+      new DistributionFeature({ session, builds: this.builds, state, dashboardUrl: () => settings.endpoints().dashboardUrl }),
+    );
     this.tools = new AgentTools(
       { session, builds: this.builds, commitStatus: this.commitStatus, diagnostics: this.diagnostics, starts: this.starts, signing },
       componentLogger(logger, 'agent'),
@@ -209,6 +219,7 @@ export class Features extends DisposableBase {
     add(CommandIds.buildThisCommit, () => commitCommands.buildThisCommit(), 'startBuild');
     add(CommandIds.openWalkthrough, () => Promise.resolve(openWalkthrough()));
     add(CommandIds.refreshSigningIdentities, () => Promise.resolve(this.signing.refresh()), 'load');
+    this.distribution.addCommands(add, addBuild);
   }
 
   /** Runs a command registered at activation (src/container.ts); its errors are reported, never thrown. */

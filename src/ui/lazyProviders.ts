@@ -9,6 +9,7 @@ import { ViewIds } from '../constants';
 import { DisposableBase } from '../core/events';
 import type { AppcircleNode } from './tree/nodes';
 import type { SigningNode } from './signing/signingTree';
+import type { DistributionNode } from './distribution/distributionNodes';
 
 export class LazyTreeDataProvider<T> extends DisposableBase implements vscode.TreeDataProvider<T> {
   private readonly _onDidChangeTreeData = this._register(new vscode.EventEmitter<T | T[] | undefined | null | void>());
@@ -72,6 +73,7 @@ export interface RealTrees {
   readonly buildsTree: vscode.TreeDataProvider<AppcircleNode>;
   readonly activeTree: vscode.TreeDataProvider<AppcircleNode>;
   readonly signingTree: vscode.TreeDataProvider<SigningNode>;
+  readonly distributionTree: vscode.TreeDataProvider<DistributionNode>;
 }
 
 /**
@@ -84,6 +86,8 @@ export class LazyTreeViews extends DisposableBase {
   readonly active: vscode.TreeView<AppcircleNode>;
   /** Signing Identities (src/ui/signing/signingTree.ts); not part of the polling's background rule. */
   readonly signing: vscode.TreeView<SigningNode>;
+  /** Distribution (src/ui/distribution/distributionTree.ts); not part of the polling's background rule either. */
+  readonly distribution: vscode.TreeView<DistributionNode>;
   private readonly _onDidChangeBackground = this._register(new vscode.EventEmitter<boolean>());
   readonly onDidChangeBackground = this._onDidChangeBackground.event;
 
@@ -97,6 +101,10 @@ export class LazyTreeViews extends DisposableBase {
     this.active = this._register(vscode.window.createTreeView<AppcircleNode>(ViewIds.activeBuilds, { treeDataProvider: activeTree }));
     const signingTree = this._register(new LazyTreeDataProvider<SigningNode>(() => trees().signingTree));
     this.signing = this._register(vscode.window.createTreeView<SigningNode>(ViewIds.signingIdentities, { treeDataProvider: signingTree }));
+    const distributionTree = this._register(new LazyTreeDataProvider<DistributionNode>(() => trees().distributionTree));
+    this.distribution = this._register(
+      vscode.window.createTreeView<DistributionNode>(ViewIds.distribution, { treeDataProvider: distributionTree, showCollapseAll: true }),
+    );
     const changed = () => this._onDidChangeBackground.fire(this.isBackground);
     this._register(vscode.window.onDidChangeWindowState(changed));
     this._register(this.builds.onDidChangeVisibility(changed));

@@ -178,7 +178,14 @@ function storeOf(v: unknown): SigningIdentity['storeType'] {
 
 function fromCertificate(d: CertificateDto): SigningIdentity {
   const name = text(d.name) ?? text(d.filename) ?? d.id;
-  return { kind: 'certificate', id: d.id, name, fileName: text(d.filename), storeType: storeOf(d.storeType), expireDate: text(d.expireDate) };
+  return {
+    kind: 'certificate',
+    id: d.id,
+    name,
+    fileName: text(d.filename),
+    storeType: storeOf(d.storeType),
+    expireDate: text(d.expireDate),
+  };
 }
 
 function fromCsr(d: CsrDto): SigningIdentity {
@@ -198,5 +205,11 @@ function fromProfile(d: ProvisioningProfileDto): SigningIdentity {
 }
 
 function fromKeystore(d: KeystoreDto): SigningIdentity {
-  return { kind: 'keystore', id: d.id, name: text(d.name) ?? text(d.fileName) ?? d.id, fileName: text(d.fileName), expireDate: text(d.expireDate) };
+  return {
+    kind: 'keystore',
+    id: d.id,
+    name: text(d.name) ?? text(d.fileName) ?? d.id,
+    fileName: text(d.fileName),
+    expireDate: text(d.expireDate),
+  };
 }

@@ -33,7 +33,12 @@ export class SectionNode {
 }
 
 /** "2.4.0 (120)": the version and its build number, as the dashboard shows them. */
-export function versionLabel(v: { version?: string | null; versionCode?: string | null; name?: string | null; fileName?: string | null }): string {
+export function versionLabel(v: {
+  version?: string | null;
+  versionCode?: string | null;
+  name?: string | null;
+  fileName?: string | null;
+}): string {
   const version = plain(v.version ?? undefined, 40);
   const code = plain(v.versionCode ?? undefined, 40);
   if (version) {
@@ -57,7 +62,9 @@ export class TestingProfileNode {
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon(p.pinned ? 'pinned' : 'package');
     const groups = p.testingGroupIds?.length ?? 0;
-    const latest = [p.iOSVersion && `iOS ${plain(p.iOSVersion, 40)}`, p.androidVersion && `Android ${plain(p.androidVersion, 40)}`].filter(Boolean);
+    const latest = [p.iOSVersion && `iOS ${plain(p.iOSVersion, 40)}`, p.androidVersion && `Android ${plain(p.androidVersion, 40)}`].filter(
+      Boolean,
+    );
     item.description = [
       ...latest,
       groups === 0 ? vscode.l10n.t('no auto-send groups') : vscode.l10n.t('auto-send to {0} testing groups', groups),
@@ -82,7 +89,9 @@ export class TestingVersionNode {
     const item = new vscode.TreeItem(versionLabel(v), vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('device-mobile');
-    item.description = [relativeTime(v.createdAt ?? undefined, this.now), plain(firstLine(v.message ?? undefined), 80)].filter(Boolean).join(' · ');
+    item.description = [relativeTime(v.createdAt ?? undefined, this.now), plain(firstLine(v.message ?? undefined), 80)]
+      .filter(Boolean)
+      .join(' · ');
     const md = new vscode.MarkdownString();
     md.appendMarkdown(`**${plainMarkdown(versionLabel(v))}**\n\n`);
     md.appendMarkdown(`${vscode.l10n.t('Uploaded')}: ${plainMarkdown(v.createdAt ?? '—')}\n\n`);
@@ -110,7 +119,9 @@ export class StoreProfileNode {
     const item = new vscode.TreeItem(plain(p.name), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('package');
-    item.description = [p.version ? plain(p.version, 40) : '', vscode.l10n.t('{0} downloads', p.totalDownloadCount ?? 0)].filter(Boolean).join(' · ');
+    item.description = [p.version ? plain(p.version, 40) : '', vscode.l10n.t('{0} downloads', p.totalDownloadCount ?? 0)]
+      .filter(Boolean)
+      .join(' · ');
     item.contextValue = 'storeProfile';
     return item;
   }
@@ -148,7 +159,9 @@ export class StoreVersionNode {
       channel === 'live' ? 'broadcast' : channel === 'beta' ? 'beaker' : 'circle-outline',
       channel === 'live' ? new vscode.ThemeColor('testing.iconPassed') : undefined,
     );
-    item.description = [channelWords(v.publishType), relativeTime((v.publishDate ?? v.createDate) ?? undefined, this.now)].filter(Boolean).join(' · ');
+    item.description = [channelWords(v.publishType), relativeTime(v.publishDate ?? v.createDate ?? undefined, this.now)]
+      .filter(Boolean)
+      .join(' · ');
     const md = new vscode.MarkdownString();
     md.appendMarkdown(`**${plainMarkdown(versionLabel(v))}** · ${plainMarkdown(channelWords(v.publishType))}\n\n`);
     if (v.summary) {

@@ -103,7 +103,10 @@ export class SendToTesting {
           description: p.id === last ? vscode.l10n.t('last used') : undefined,
           p,
         })),
-        { title: vscode.l10n.t('Send {0} to Testing Distribution: profile', plain(binary.name)), placeHolder: vscode.l10n.t('Pick the distribution profile') },
+        {
+          title: vscode.l10n.t('Send {0} to Testing Distribution: profile', plain(binary.name)),
+          placeHolder: vscode.l10n.t('Pick the distribution profile'),
+        },
       )
     ).p;
     const notes = await vscode.window.showInputBox({
@@ -124,7 +127,11 @@ export class SendToTesting {
     void vscode.window.showInformationMessage(
       groups.length
         ? vscode.l10n.t('{0} is in {1}; it goes to the testing groups {2}.', version, plain(profile.name), groups.join(', '))
-        : vscode.l10n.t('{0} is in {1}. No testing group gets it automatically: share it from the Appcircle dashboard.', version, plain(profile.name)),
+        : vscode.l10n.t(
+            '{0} is in {1}. No testing group gets it automatically: share it from the Appcircle dashboard.',
+            version,
+            plain(profile.name),
+          ),
     );
     return result;
   }
@@ -133,14 +140,25 @@ export class SendToTesting {
     const profiles = await this.s.store.profiles();
     const NEW = vscode.l10n.t('New profile from this binary');
     const choice = await pick(
-      [{ label: NEW, id: undefined as string | undefined, name: '' }, ...profiles.map((p) => ({ label: plain(p.name), id: p.id, name: p.name }))],
-      { title: vscode.l10n.t('Upload {0} to the Enterprise App Store: profile', plain(binary.name)), placeHolder: vscode.l10n.t('Pick the store profile') },
+      [
+        { label: NEW, id: undefined as string | undefined, name: '' },
+        ...profiles.map((p) => ({ label: plain(p.name), id: p.id, name: p.name })),
+      ],
+      {
+        title: vscode.l10n.t('Upload {0} to the Enterprise App Store: profile', plain(binary.name)),
+        placeHolder: vscode.l10n.t('Pick the store profile'),
+      },
     );
-    const target: UploadTarget = choice.id ? { kind: 'store', createNewProfile: false, profileId: choice.id } : { kind: 'store', createNewProfile: true };
+    const target: UploadTarget = choice.id
+      ? { kind: 'store', createNewProfile: false, profileId: choice.id }
+      : { kind: 'store', createNewProfile: true };
     const result = await this.upload(binary, target, choice.id ? plain(choice.name) : NEW, undefined);
     const version = result.kind === 'store' ? versionLabel(result.version) : '';
     void vscode.window.showInformationMessage(
-      vscode.l10n.t('{0} is in the Enterprise App Store, not published yet: publish it to Beta or Live from the Distribution view.', version),
+      vscode.l10n.t(
+        '{0} is in the Enterprise App Store, not published yet: publish it to Beta or Live from the Distribution view.',
+        version,
+      ),
     );
     return result;
   }

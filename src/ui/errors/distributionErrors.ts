@@ -41,10 +41,16 @@ export function describeDistributionError(e: unknown): DescribedError | undefine
     return err(vscode.l10n.t('The upload address Appcircle gave was refused (it may have expired). Nothing was uploaded; try again.'));
   }
   if (e instanceof UploadInterruptedError) {
-    return err(vscode.l10n.t('The upload was cut off ({0} tries). Nothing was made in Appcircle; check your connection and try again.', e.tries));
+    return err(
+      vscode.l10n.t('The upload was cut off ({0} tries). Nothing was made in Appcircle; check your connection and try again.', e.tries),
+    );
   }
   if (e instanceof UploadTaskFailedError) {
-    return err(vscode.l10n.t('Appcircle could not process the uploaded file, so no version was made. Check that it is a signed build and try again.'));
+    return err(
+      vscode.l10n.t(
+        'Appcircle could not process the uploaded file, so no version was made. Check that it is a signed build and try again.',
+      ),
+    );
   }
   if (e instanceof UploadTaskTimeoutError) {
     return warn(
@@ -55,7 +61,11 @@ export function describeDistributionError(e: unknown): DescribedError | undefine
     );
   }
   if (e instanceof UploadedVersionNotFoundError) {
-    return warn(vscode.l10n.t('Appcircle finished processing the file, but the new version is not listed yet. Refresh the Distribution view in a moment.'));
+    return warn(
+      vscode.l10n.t(
+        'Appcircle finished processing the file, but the new version is not listed yet. Refresh the Distribution view in a moment.',
+      ),
+    );
   }
   if (e instanceof WriteNotAppliedError) {
     return err(

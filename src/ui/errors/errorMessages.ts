@@ -20,7 +20,12 @@ export function describeError(e: unknown, op: Operation = 'other'): DescribedErr
   if (e instanceof UserCancelledError) {
     return undefined;
   }
-  const described = describeSessionError(e) ?? describeOrganizationError(e) ?? describeSecretStorageError(e) ?? describeBuildError(e, op) ?? describeDistributionError(e);
+  const described =
+    describeSessionError(e) ??
+    describeOrganizationError(e) ??
+    describeSecretStorageError(e) ??
+    describeBuildError(e, op) ??
+    describeDistributionError(e);
   if (described) {
     return described;
   }

@@ -77,7 +77,11 @@ describe('core: signing identity expiry', () => {
         assert.ok(byUrgency(later, e) <= 0 || later.state === e.state);
       }),
     );
-    fc.assert(fc.property(fc.string(), fc.integer(), (s, now) => ['expired', 'expiring', 'ok', 'unknown'].includes(classifyExpiry(s, now, 30).state)));
+    fc.assert(
+      fc.property(fc.string(), fc.integer(), (s, now) =>
+        ['expired', 'expiring', 'ok', 'unknown'].includes(classifyExpiry(s, now, 30).state),
+      ),
+    );
   });
 
   it('parses only bounded strings', () => {
@@ -99,14 +103,21 @@ const LISTS: Record<string, unknown> = {
     { id: 'c1', name: 'Acme Distribution', storeType: 1, filename: 'dist.p12', expireDate: iso(NOW - 2 * DAY_MS) },
   ],
   '/signing-identity/v1/csr': [{ id: 'r1', name: 'Acme CSR', createDate: iso(NOW) }],
-  '/signing-identity/v2/keystores': { data: [{ id: 'k1', name: 'Acme Upload', fileName: 'upload.jks', expireDate: iso(NOW + 400 * DAY_MS) }] },
+  '/signing-identity/v2/keystores': {
+    data: [{ id: 'k1', name: 'Acme Upload', fileName: 'upload.jks', expireDate: iso(NOW + 400 * DAY_MS) }],
+  },
   '/signing-identity/v2/provisioning-profiles': [
     { id: 'p1', name: 'Acme AdHoc', appId: 'io.acme.app', storeType: 0, hasCertificate: true, expireDate: iso(NOW + 10 * DAY_MS) },
   ],
   '/signing-identity/v2/certificates/c1': { id: 'c1', name: 'Acme Distribution', expireDate: iso(NOW - 2 * DAY_MS) },
   '/signing-identity/v1/csr/r1': { id: 'r1', name: 'Acme CSR' },
   '/signing-identity/v2/keystores/k1': { id: 'k1', name: 'Acme Upload', alias: 'upload' },
-  '/signing-identity/v2/provisioning-profiles/p1': { id: 'p1', name: 'Acme AdHoc', appId: 'io.acme.app', filename: 'adhoc.mobileprovision' },
+  '/signing-identity/v2/provisioning-profiles/p1': {
+    id: 'p1',
+    name: 'Acme AdHoc',
+    appId: 'io.acme.app',
+    filename: 'adhoc.mobileprovision',
+  },
 };
 
 async function serve(): Promise<Served> {

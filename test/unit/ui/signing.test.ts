@@ -274,7 +274,13 @@ describe('ui: the signing identity expiry notification', () => {
     assert.equal(await checked(quiet), 'nothingDue');
     quiet.dispose();
     const out = service(t, seed(), false);
-    const signedOut = new ExpiryNotifier({ signing: out.signing, session: out.session, state: memento(), clock: t.clock, logger: nullLogger });
+    const signedOut = new ExpiryNotifier({
+      signing: out.signing,
+      session: out.session,
+      state: memento(),
+      clock: t.clock,
+      logger: nullLogger,
+    });
     assert.equal(await checked(signedOut), 'signedOut');
     assert.equal(t.timers.countTimers(), 0); // signed out: nothing armed
     signedOut.dispose();
