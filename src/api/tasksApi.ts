@@ -9,6 +9,8 @@ import { checkId } from './http/ids';
 export interface TaskDto {
   stateValue?: number;
   stateName?: string;
+  /** Why a task failed, when the server says (no official client reads it; the sandbox sends it). */
+  message?: string;
 }
 
 export const TASK_STATE = { unknown: 0, begin: 1, canceled: 2, completed: 3 } as const;

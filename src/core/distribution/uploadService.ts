@@ -12,6 +12,7 @@ import type { DistributionVersionDto } from '../../api/distributionApi';
 import { isApiError } from '../../api/http/errors';
 import type { StoreProfileDto, StoreVersionDto } from '../../api/storeApi';
 import { TASK_STATE } from '../../api/tasksApi';
+import type { TaskDto } from '../../api/tasksApi';
 import type { CommitDto, UploadInfoDto } from '../../api/uploadApi';
 import { UPLOAD_MAX_TRIES, uploadMethodOf, uploadToSignedUrl } from '../../api/uploadApi';
 import { UserCancelledError } from '../errors';
@@ -189,9 +190,7 @@ export class UploadService {
         return;
       }
       if (task?.stateValue === TASK_STATE.canceled) {
-        // how the server refuses an existing version number: at once, or with words that say so
-        const duplicate = poll <= 2 || /version|exist|duplicate|unique/i.test(task.stateName ?? '');
-        throw duplicate ? new DuplicateVersionError(task.stateName) : new UploadTaskFailedError(task.stateName);
+        throw taskFailure(task, poll);
       }
       if (this.clock.now() - start >= maxWait) {
         throw new UploadTaskTimeoutError(taskId, this.clock.now() - start);
@@ -247,6 +246,16 @@ export class UploadService {
     }
     return p.id;
   }
+}
+
+/**
+ * A task that ended in 2: a duplicate version number when its words say so, or, without words, when it failed right
+ * after the commit (within 3 polls, as the server refuses a known number at once); otherwise a task failure.
+ */
+function taskFailure(task: TaskDto, poll: number): Error {
+  const words = task.message ?? '';
+  const duplicate = /version|exist|duplicate|unique/i.test(words) || (words === '' && poll <= 3);
+  return duplicate ? new DuplicateVersionError(words || task.stateName) : new UploadTaskFailedError(words || task.stateName);
 }
 
 function commitOf(a: DistributionApis, t: UploadTarget, fileId: string, fileName: string): Promise<CommitDto> {
