@@ -14,11 +14,12 @@ import {
 } from '../../../src/core/distribution/distributionErrors';
 import { distributionRequest } from '../../../src/core/distribution/distributionRequest';
 import { DistributionService, StoreService } from '../../../src/core/distribution/distributionService';
-import { UploadService } from '../../../src/core/distribution/uploadService';
+import { TASK_POLL_MS, UploadService } from '../../../src/core/distribution/uploadService';
 import type { UploadRequest } from '../../../src/core/distribution/uploadService';
 import { UserCancelledError } from '../../../src/core/errors';
 import type { Harness } from './helpers';
-import { makeHarness, rejects } from './helpers';
+import { makeHarness, rejects, waitFor } from './helpers';
+import { fakeTime } from '../fakes/clock';
 
 const IOS = seedId('td', ROOT_ORG_ID, DIST_SEED.td.ios);
 const QA_GROUP = seedId('group', ROOT_ORG_ID, DIST_SEED.groups.qa);
@@ -131,5 +132,30 @@ describe('core: distribution against the sandbox', () => {
     );
     assert.ok(e instanceof UserCancelledError);
     assert.equal(commits(), n);
+  });
+
+  it('the task poll runs on the Clock: every 2 s, given up at the bound with UploadTaskTimeoutError', async () => {
+    const t = fakeTime();
+    try {
+      const svc = new UploadService(distributionRequest(h.session), { clock: t.clock, maxWaitMs: 60_000 });
+      sb.setUploadFaults({ task: 'hang' });
+      let settled: unknown;
+      void svc.upload(req()).then(
+        () => (settled = 'resolved'),
+        (e: unknown) => (settled = e),
+      );
+      const start = t.timers.now;
+      while (settled === undefined) {
+        await waitFor(() => settled !== undefined || t.timers.countTimers() > 0, 5_000, 'a poll timer');
+        if (settled === undefined) {
+          t.timers.next();
+        }
+      }
+      assert.ok(settled instanceof UploadTaskTimeoutError, settled instanceof Error ? settled.message : typeof settled);
+      assert.equal(t.timers.now - start, 60_000);
+      assert.equal(sb.requests.filter((r) => r.path.includes('task/v1/tasks')).length, 60_000 / TASK_POLL_MS);
+    } finally {
+      t.timers.uninstall();
+    }
   });
 });
