@@ -5,7 +5,8 @@
  * found (newest first, not there before) and, for Testing Distribution with release notes, TD10 sets them.
  *
  * Nothing half-made: a cancel or failure before U3 leaves no version (the server was never asked to make one).
- * After U3 the server owns the outcome (see distributionErrors.ts).
+ * After U3 the server owns the outcome (see distributionErrors.ts). U3 itself is never retried: its failure is the
+ * ApiError as it came (a broken answer to it may still have made the version; the profile's list says).
  */
 import type { Readable } from 'node:stream';
 import type { DistributionVersionDto } from '../../api/distributionApi';
