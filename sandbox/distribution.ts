@@ -1,5 +1,5 @@
 /**
- * Testing Distribution routes of the sandbox (docs/appcircle-api.md §11, appcircle-api-next.md §2): TD1-TD10 with
+ * Testing Distribution routes of the sandbox (docs/appcircle-api.md §11.2): TD1-TD10 with
  * both `v1` and `v2` where official clients disagree (create, settings PATCH), and the TD9 upload (U1, U3) over
  * uploads.ts and tasks.ts. Lists are bare arrays; `page`/`size`/`search` are ignored.
  */
