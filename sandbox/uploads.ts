@@ -1,5 +1,5 @@
 /**
- * The signed-URL upload of the sandbox (appcircle-api-next.md §1, §9.1): U1 announces a file and hands out an
+ * The signed-URL upload of the sandbox (docs/appcircle-api.md §11.1): U1 announces a file and hands out an
  * absolute `uploadUrl` on a second origin (its own port, like object storage), which takes the bytes by PUT (raw
  * body) or POST (a MinIO-style form: the `signParameters` fields, then `file` last) and refuses any request that
  * carries an Authorization header. Bodies are counted as they stream, never held in memory. U3 then checks that

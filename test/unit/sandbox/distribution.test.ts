@@ -170,6 +170,23 @@ describe('sandbox: Testing Distribution (TD1-TD10)', () => {
     assert.equal((await api.get<TdProfile>(`distribution/v2/profiles/${IOS}`)).appVersions?.[0]?.message, 'Notes');
   });
 
+  it('TD11 (legacy GHA-TD, Jenkins): multipart Message + File to v2 app-versions → {taskId}, the version first', async () => {
+    const form = new FormData();
+    form.append('Message', 'Legacy notes');
+    form.append('File', new Blob([Buffer.alloc(500, 1)]), 'Acme-2.7.0-150.ipa');
+    const r = await call<{ taskId: string }>(`${sb.apiUrl}/distribution/v2/profiles/${IOS}/app-versions`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${api.token}` },
+      body: form,
+    });
+    assert.equal(r.status, 200, r.text);
+    assert.equal((await api.pollTask(r.json.taskId)).at(-1), 3);
+    const newest = (await api.get<TdProfile>(`distribution/v2/profiles/${IOS}`)).appVersions?.[0];
+    assert.equal(newest?.version, '2.7.0');
+    assert.equal(newest?.message, 'Legacy notes');
+    assert.equal((await api.req('POST', `distribution/v2/profiles/${IOS}/app-versions`, { File: 'x' })).status, 400);
+  });
+
   it('T1: a duplicate version number ends the task in 2, by file name or by makeNextUploadDuplicate()', async () => {
     const upload = async (fileName: string) => {
       const info = await api.get<UploadInfo>(

@@ -120,6 +120,15 @@ describe('sandbox: signed uploads (U1-U3, T1) and their faults', () => {
     assert.equal(typeof r.json.message, 'string');
   });
 
+  it('the general fault switches reach U3 alone through the query: pathIncludes "action=commitFileUpload"', async () => {
+    const info = (await announce(10)).json;
+    await putBytes(info.uploadUrl, Buffer.alloc(10));
+    sb.faults.set({ status: 502, pathIncludes: 'action=commitFileUpload', times: 1 });
+    assert.equal((await announce(10)).status, 200, 'U1 is untouched');
+    assert.equal((await commit(info.fileId)).status, 502);
+    assert.equal((await commit(info.fileId)).status, 200, 'times: 1');
+  });
+
   it('fault: the task fails (2) or never ends (1); no version is added', async () => {
     const run = async (task: 'fail' | 'hang', name: string) => {
       sb.setUploadFaults({ task });
