@@ -1,5 +1,5 @@
 /**
- * The task poll T1 of the API notes (appcircle-api-next §1): what a commit of an upload (and other asynchronous writes)
+ * The task poll T1 of docs/appcircle-api.md §11.1: what a commit of an upload (and other asynchronous writes)
  * returns as `{taskId}` and how it ends. `stateValue` 1 Begin (and 0 Unknown) keep polling, 2 Canceled is a
  * failure, 3 Completed is done.
  */

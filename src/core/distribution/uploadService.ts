@@ -1,6 +1,6 @@
 /**
  * Uploads a binary to Testing Distribution or the Enterprise App Store the way every current official client does
- * (the API notes, appcircle-api-next §1): U1 asks where to send it, U2 streams it to the signed storage URL (no bearer),
+ * (docs/appcircle-api.md §11.1): U1 asks where to send it, U2 streams it to the signed storage URL (no bearer),
  * U3 commits it, T1 is polled until the server has made the version (every ~2 s, bounded), then the new version is
  * found (newest first, not there before) and, for Testing Distribution with release notes, TD10 sets them.
  *
