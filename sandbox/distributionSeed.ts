@@ -1,6 +1,6 @@
 /**
  * The data of Testing Distribution, the Enterprise App Store and signing identities in the sandbox
- * (/work/shared/appcircle-api-next.md §2-4 as written into docs/appcircle-api.md §11): their shapes and the seed
+ * (docs/appcircle-api.md §11): their shapes and the seed
  * per organization. Ids are stable (`stableGuid` of names) so tests can name them; every date counts from the
  * seed time (the sandbox clock at start and at `reset()`), so an item seeded as expired stays expired and one
  * expiring in 7 days stays 7 days away on any day.

@@ -1,7 +1,7 @@
 /**
- * Signing-identity routes of the sandbox (docs/appcircle-api.md §11, appcircle-api-next.md §4): the lists S1, S2,
+ * Signing-identity routes of the sandbox (docs/appcircle-api.md §11.4): the lists S1, S2,
  * S7, S12 and the details S3, S8, S13 as JSON (the CLI also downloads from the detail URL; the sandbox answers JSON
- * there, open question §10.4), and the control route that sets an item's expiry.
+ * there, the download's negotiation is unknown), and the control route that sets an item's expiry.
  */
 import type { DistributionWorld } from './distributionWorld';
 import type { SigningItem, SigningKind } from './distributionSeed';

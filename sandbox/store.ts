@@ -1,5 +1,5 @@
 /**
- * Enterprise App Store routes of the sandbox (docs/appcircle-api.md §11, appcircle-api-next.md §3): E1-E7 and the
+ * Enterprise App Store routes of the sandbox (docs/appcircle-api.md §11.3): E1-E7 and the
  * E8 upload (`createNewProfile=true|false`). `publishType` arrives as the string "1"/"2" (or a number) and is
  * answered as a number; versions are newest first; E7 answers a plain JSON string, a URL on the storage origin.
  */

@@ -1,5 +1,5 @@
 /**
- * Tasks of the sandbox's uploads and store actions (T1 `task/v1/tasks/{taskId}`, appcircle-api-next.md §1):
+ * Tasks of the sandbox's uploads and store actions (T1 `task/v1/tasks/{taskId}`, docs/appcircle-api.md §11.1):
  * `stateValue` 1 Begin for a few polls, then 3 Completed, or 2 Canceled when the work fails (a duplicate version
  * number), or 1 for ever (the "never ends" fault). Progress counts polls, not time, so a frozen clock and a client
  * that polls without delay both see it finish. Build tasks (B15) are answered by the build world.

@@ -1,5 +1,5 @@
 /**
- * Testing Distribution endpoints of docs/appcircle-api-next.md §2: TD1 profiles, TD2 a profile with its app
+ * Testing Distribution endpoints of docs/appcircle-api.md §11.2: TD1 profiles, TD2 a profile with its app
  * versions, TD4 the auto-send testing groups (v2 PATCH), TD5 testing groups, TD9 the signed-URL upload's
  * information and commit (v1), TD10 a version's release notes (v1). Sharing a version with people directly, share
  * links and QR codes have no known API (TD12, TD13) and are not here.

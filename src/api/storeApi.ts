@@ -1,5 +1,5 @@
 /**
- * Enterprise App Store endpoints of docs/appcircle-api-next.md §3: E1 profiles, E2 a profile's versions (newest
+ * Enterprise App Store endpoints of docs/appcircle-api.md §11.3: E1 profiles, E2 a profile's versions (newest
  * first, optionally one channel), E3 publish to Beta or Live (`publishType` the string "1" or "2", as every client
  * sends it), E4 unpublish, E7 a version's download link (a JSON string), E8 the signed-URL upload's information
  * and commit (v1, to a new profile or an existing one). QR and channel links have no known API (E10).

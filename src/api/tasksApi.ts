@@ -1,5 +1,5 @@
 /**
- * The task poll T1 of docs/appcircle-api-next.md §1: what a commit of an upload (and other asynchronous writes)
+ * The task poll T1 of docs/appcircle-api.md §11.1: what a commit of an upload (and other asynchronous writes)
  * returns as `{taskId}` and how it ends. `stateValue` 1 Begin (and 0 Unknown) keep polling, 2 Canceled is a
  * failure, 3 Completed is done.
  */
@@ -9,6 +9,8 @@ import { checkId } from './http/ids';
 export interface TaskDto {
   stateValue?: number;
   stateName?: string;
+  /** Why a task failed, when the server says (no official client reads it; the sandbox sends it). */
+  message?: string;
 }
 
 export const TASK_STATE = { unknown: 0, begin: 1, canceled: 2, completed: 3 } as const;

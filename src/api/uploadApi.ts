@@ -1,5 +1,5 @@
 /**
- * The signed-URL upload U2 of docs/appcircle-api-next.md §1: the file's bytes to the absolute `uploadUrl` U1
+ * The signed-URL upload U2 of docs/appcircle-api.md §11.1: the file's bytes to the absolute `uploadUrl` U1
  * named, on object storage (another origin), with NO Authorization header: the bearer token never leaves the API
  * host. PUT sends the raw bytes (`Content-Type: application/octet-stream`, `Content-Length`); POST sends a
  * multipart form with every `signParameters` field first and the file as `file` last. The body is streamed from a

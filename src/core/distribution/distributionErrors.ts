@@ -41,12 +41,13 @@ export class UploadInterruptedError extends Error {
 }
 
 /**
- * The task after the commit ended in state 2 right away or with a message naming the version: the server's way to
+ * The task after the commit ended in state 2 with words naming the version, or without words right away: the server's way to
  * refuse a version number that already exists in the profile. No version was made. The CLI's words: "make sure
  * that the app version number is unique".
  */
 export class DuplicateVersionError extends Error {
-  constructor(readonly stateName?: string) {
+  /** The server's words (task message or state name), for the log. */
+  constructor(readonly detail?: string) {
     super('The upload was refused: make sure that the app version number is unique');
     this.name = 'DuplicateVersionError';
   }
@@ -54,8 +55,9 @@ export class DuplicateVersionError extends Error {
 
 /** The task after the commit ended as failed (state 2) for another reason; no version was made. */
 export class UploadTaskFailedError extends Error {
-  constructor(readonly stateName?: string) {
-    super(`The server could not process the upload${stateName ? ` (${stateName})` : ''}`);
+  /** The server's words (task message or state name), for the log. */
+  constructor(readonly detail?: string) {
+    super(`The server could not process the upload${detail ? ` (${detail})` : ''}`);
     this.name = 'UploadTaskFailedError';
   }
 }

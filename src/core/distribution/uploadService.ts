@@ -1,17 +1,19 @@
 /**
  * Uploads a binary to Testing Distribution or the Enterprise App Store the way every current official client does
- * (docs/appcircle-api-next.md §1): U1 asks where to send it, U2 streams it to the signed storage URL (no bearer),
+ * (docs/appcircle-api.md §11.1): U1 asks where to send it, U2 streams it to the signed storage URL (no bearer),
  * U3 commits it, T1 is polled until the server has made the version (every ~2 s, bounded), then the new version is
  * found (newest first, not there before) and, for Testing Distribution with release notes, TD10 sets them.
  *
  * Nothing half-made: a cancel or failure before U3 leaves no version (the server was never asked to make one).
- * After U3 the server owns the outcome (see distributionErrors.ts).
+ * After U3 the server owns the outcome (see distributionErrors.ts). U3 itself is never retried: its failure is the
+ * ApiError as it came (a broken answer to it may still have made the version; the profile's list says).
  */
 import type { Readable } from 'node:stream';
 import type { DistributionVersionDto } from '../../api/distributionApi';
 import { isApiError } from '../../api/http/errors';
 import type { StoreProfileDto, StoreVersionDto } from '../../api/storeApi';
 import { TASK_STATE } from '../../api/tasksApi';
+import type { TaskDto } from '../../api/tasksApi';
 import type { CommitDto, UploadInfoDto } from '../../api/uploadApi';
 import { UPLOAD_MAX_TRIES, uploadMethodOf, uploadToSignedUrl } from '../../api/uploadApi';
 import { UserCancelledError } from '../errors';
@@ -189,9 +191,7 @@ export class UploadService {
         return;
       }
       if (task?.stateValue === TASK_STATE.canceled) {
-        // how the server refuses an existing version number: at once, or with words that say so
-        const duplicate = poll <= 2 || /version|exist|duplicate|unique/i.test(task.stateName ?? '');
-        throw duplicate ? new DuplicateVersionError(task.stateName) : new UploadTaskFailedError(task.stateName);
+        throw taskFailure(task, poll);
       }
       if (this.clock.now() - start >= maxWait) {
         throw new UploadTaskTimeoutError(taskId, this.clock.now() - start);
@@ -247,6 +247,16 @@ export class UploadService {
     }
     return p.id;
   }
+}
+
+/**
+ * A task that ended in 2: a duplicate version number when its words say so, or, without words, when it failed right
+ * after the commit (within 3 polls, as the server refuses a known number at once); otherwise a task failure.
+ */
+function taskFailure(task: TaskDto, poll: number): Error {
+  const words = task.message ?? '';
+  const duplicate = /version|exist|duplicate|unique/i.test(words) || (words === '' && poll <= 3);
+  return duplicate ? new DuplicateVersionError(words || task.stateName) : new UploadTaskFailedError(words || task.stateName);
 }
 
 function commitOf(a: DistributionApis, t: UploadTarget, fileId: string, fileName: string): Promise<CommitDto> {
