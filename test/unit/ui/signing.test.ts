@@ -21,7 +21,10 @@ import { answerText } from '../../../src/ui/agent/toolText';
 import { CLAIM_SETTLE_MS, ExpiryNotifier, NOTICE_STATE_KEY, SESSION_CHECK_DELAY_MS } from '../../../src/ui/signing/expiryNotifier';
 import type { SigningNode } from '../../../src/ui/signing/signingTree';
 import { SigningGroupNode, SigningTreeProvider } from '../../../src/ui/signing/signingTree';
+import { DEMO_PAT } from '../../../sandbox/fixtures';
 import { fakeTime } from '../fakes/clock';
+import type { UiHarness } from './harness';
+import { bootExtension } from './harness';
 import type { FakeTime } from '../fakes/clock';
 import { CancellationTokenSource, fake } from '../fakes/vscodeFake';
 
@@ -362,5 +365,45 @@ describe('ui: the signing identities tool', () => {
     assert.equal(body.omitted, 84 - MAX_IDENTITIES);
     const few = answerText(await tools(lists).invoke(ToolNames.signingIdentities, { limit: 3 }, token()));
     assert.equal((JSON.parse(few.slice(few.indexOf('\n{') + 1)) as { identities: unknown[] }).identities.length, 3);
+  });
+});
+
+describe('ui: signing identities on the sandbox (the whole extension)', () => {
+  let h: UiHarness;
+  beforeEach(async () => {
+    h = await bootExtension();
+    await h.run('appcircle.loginWithPat', { pat: DEMO_PAT });
+  });
+  afterEach(() => h.dispose());
+
+  it('the view lists the seeded identities by group, with expiry words; the tool answers the same; a set expiry shows', async () => {
+    const view = fake.treeViews.get('appcircle.signingIdentities');
+    assert.ok(view, 'the view is created at activation');
+    const provider = view.provider as vscode.TreeDataProvider<SigningNode>;
+    const groups = ((await provider.getChildren()) ?? []) as SigningNode[];
+    assert.equal(groups.length, 3);
+    const labels = async (g: SigningNode) =>
+      (((await provider.getChildren(g)) ?? []) as SigningNode[]).map((n) => {
+        const i = provider.getTreeItem(n) as vscode.TreeItem;
+        return `${String(i.label)} | ${String(i.description)}`;
+      });
+    const ios = await labels(groups[0] as SigningNode);
+    assert.equal(ios[0], 'Acme Distribution 2025 | expired 5 days ago');
+    assert.ok(ios.includes('Acme Development | expires in 6 days') || ios.includes('Acme Development | expires in 7 days'), ios.join('\n'));
+    assert.ok(ios.some((l) => l.startsWith('Acme CSR 2026 | CSR')), ios.join('\n'));
+    const profiles = await labels(groups[1] as SigningNode);
+    assert.match(profiles[0] ?? '', /^Acme AdHoc Old \| io\.acme\.app · expired 2 days ago$/);
+    const keystores = await labels(groups[2] as SigningNode);
+    assert.match(keystores[0] ?? '', /^acme-legacy \| expired 20 days ago$/);
+
+    const lm = (vscode as unknown as { lm: { invokeTool(n: string, o: object): Promise<vscode.LanguageModelToolResult> } }).lm;
+    const text = answerText(await lm.invokeTool(ToolNames.signingIdentities, { input: {}, toolInvocationToken: undefined }));
+    assert.match(text, /signing identities: 3 expired/);
+
+    // the sandbox's control: the App Store profile expires tomorrow; a refresh shows it
+    h.sb.setSigningExpiry('provisioning-profiles', 'Acme App Store', { inDays: 1.5 });
+    await h.run('appcircle.refreshSigningIdentities');
+    const after = await labels((((await provider.getChildren()) ?? []) as SigningNode[])[1] as SigningNode);
+    assert.ok(after.includes('Acme App Store | io.acme.app · expires in 1 day'), after.join('\n'));
   });
 });
