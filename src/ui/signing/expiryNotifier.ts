@@ -144,7 +144,13 @@ export class ExpiryNotifier extends DisposableBase {
   private async show(due: readonly ClassifiedIdentity[]): Promise<void> {
     const first = due[0];
     const what = first.bundleId
-      ? vscode.l10n.t('The {0} "{1}" ({2}) {3}.', kindWords(first.kind), plain(first.name), plain(first.bundleId), expiryWords(first.expiry))
+      ? vscode.l10n.t(
+          'The {0} "{1}" ({2}) {3}.',
+          kindWords(first.kind),
+          plain(first.name),
+          plain(first.bundleId),
+          expiryWords(first.expiry),
+        )
       : vscode.l10n.t('The {0} "{1}" {2}.', kindWords(first.kind), plain(first.name), expiryWords(first.expiry));
     const more =
       due.length > 1

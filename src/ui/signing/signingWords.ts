@@ -38,9 +38,17 @@ export function expiryWords(e: Expiry): string {
   const d = e.daysLeft ?? 0;
   switch (e.state) {
     case 'expired':
-      return d === 0 ? vscode.l10n.t('expired today') : d === -1 ? vscode.l10n.t('expired 1 day ago') : vscode.l10n.t('expired {0} days ago', -d);
+      return d === 0
+        ? vscode.l10n.t('expired today')
+        : d === -1
+          ? vscode.l10n.t('expired 1 day ago')
+          : vscode.l10n.t('expired {0} days ago', -d);
     case 'expiring':
-      return d === 0 ? vscode.l10n.t('expires today') : d === 1 ? vscode.l10n.t('expires in 1 day') : vscode.l10n.t('expires in {0} days', d);
+      return d === 0
+        ? vscode.l10n.t('expires today')
+        : d === 1
+          ? vscode.l10n.t('expires in 1 day')
+          : vscode.l10n.t('expires in {0} days', d);
     case 'ok':
       return vscode.l10n.t('expires on {0}', e.date ?? '');
     case 'unknown':

@@ -1,6 +1,6 @@
 /**
  * Signing identities in the core: the expiry classifier (boundaries, and a property: any date, now and window give
- * one consistent state), the API against an in-test HTTP server (the paths of appcircle-api-next.md §4, ids
+ * one consistent state), the API against an in-test HTTP server (the paths the Appcircle CLI uses, ids
  * checked before anything is sent) and against the sandbox, and SigningService (partial failures, last good lists, cleared on switch).
  */
 import * as assert from 'node:assert/strict';
@@ -81,7 +81,11 @@ describe('core: signing identity expiry', () => {
         assert.ok(byUrgency(later, e) <= 0 || later.state === e.state);
       }),
     );
-    fc.assert(fc.property(fc.string(), fc.integer(), (s, now) => ['expired', 'expiring', 'ok', 'unknown'].includes(classifyExpiry(s, now, 30).state)));
+    fc.assert(
+      fc.property(fc.string(), fc.integer(), (s, now) =>
+        ['expired', 'expiring', 'ok', 'unknown'].includes(classifyExpiry(s, now, 30).state),
+      ),
+    );
   });
 
   it('parses only bounded strings', () => {
@@ -103,14 +107,21 @@ const LISTS: Record<string, unknown> = {
     { id: 'c1', name: 'Acme Distribution', storeType: 1, filename: 'dist.p12', expireDate: iso(NOW - 2 * DAY_MS) },
   ],
   '/signing-identity/v1/csr': [{ id: 'r1', name: 'Acme CSR', createDate: iso(NOW) }],
-  '/signing-identity/v2/keystores': { data: [{ id: 'k1', name: 'Acme Upload', fileName: 'upload.jks', expireDate: iso(NOW + 400 * DAY_MS) }] },
+  '/signing-identity/v2/keystores': {
+    data: [{ id: 'k1', name: 'Acme Upload', fileName: 'upload.jks', expireDate: iso(NOW + 400 * DAY_MS) }],
+  },
   '/signing-identity/v2/provisioning-profiles': [
     { id: 'p1', name: 'Acme AdHoc', appId: 'io.acme.app', storeType: 0, hasCertificate: true, expireDate: iso(NOW + 10 * DAY_MS) },
   ],
   '/signing-identity/v2/certificates/c1': { id: 'c1', name: 'Acme Distribution', expireDate: iso(NOW - 2 * DAY_MS) },
   '/signing-identity/v1/csr/r1': { id: 'r1', name: 'Acme CSR' },
   '/signing-identity/v2/keystores/k1': { id: 'k1', name: 'Acme Upload', alias: 'upload' },
-  '/signing-identity/v2/provisioning-profiles/p1': { id: 'p1', name: 'Acme AdHoc', appId: 'io.acme.app', filename: 'adhoc.mobileprovision' },
+  '/signing-identity/v2/provisioning-profiles/p1': {
+    id: 'p1',
+    name: 'Acme AdHoc',
+    appId: 'io.acme.app',
+    filename: 'adhoc.mobileprovision',
+  },
 };
 
 async function serve(): Promise<Served> {
@@ -254,7 +265,12 @@ describe('api: signing identities against the sandbox', () => {
   after(() => sb.stop());
 
   it('lists S1, S2, S7, S12 with expireDate, reads a detail, and sees an expiry the control set', async () => {
-    const [certs, csrs, keystores, profiles] = await Promise.all([api.certificates(), api.csrs(), api.keystores(), api.provisioningProfiles()]);
+    const [certs, csrs, keystores, profiles] = await Promise.all([
+      api.certificates(),
+      api.csrs(),
+      api.keystores(),
+      api.provisioningProfiles(),
+    ]);
     assert.ok(certs.length && csrs.length && keystores.length && profiles.length);
     assert.ok(certs.every((c) => typeof c.expireDate === 'string' && [0, 1].includes(c.storeType ?? -1)));
     assert.ok(profiles.every((p) => typeof p.appId === 'string'));

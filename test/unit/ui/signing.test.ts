@@ -80,6 +80,10 @@ function service(t: FakeTime, lists: Lists = seed(), signedIn = true) {
   return { signing, session, changes, raw };
 }
 
+function labelOf(item: vscode.TreeItem): string {
+  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+}
+
 function iconOf(item: vscode.TreeItem): { id: string; color?: string } {
   const i = item.iconPath as vscode.ThemeIcon & { color?: { id: string } };
   return { id: i.id, color: i.color?.id };
@@ -103,30 +107,30 @@ describe('ui: Signing Identities view', () => {
       ['iOS certificates', 'Provisioning profiles', 'Android keystores'],
     );
     assert.deepEqual(empties, [false]);
-    const ios = groups[0] as SigningGroupNode;
+    const ios = groups[0];
     assert.match(String(tree.getTreeItem(ios).description), /3 · 1 expired/);
     const rows = (await tree.getChildren(ios)).map((n) => tree.getTreeItem(n));
     // most urgent first: the expired certificate
-    const expired = rows[0] as vscode.TreeItem;
+    const expired = rows[0];
     assert.equal(expired.label, 'Acme Distribution');
     assert.equal(expired.description, 'expired 3 days ago');
     assert.deepEqual(iconOf(expired), { id: 'error', color: 'list.errorForeground' });
     assert.match(String(expired.accessibilityInformation?.label), /Acme Distribution, iOS certificate, expired, expired 3 days ago/);
-    const valid = rows[1] as vscode.TreeItem;
+    const valid = rows[1];
     assert.equal(valid.description, 'expires on 2027-06-30');
     assert.deepEqual(iconOf(valid), { id: 'shield', color: undefined });
-    const csr = rows[2] as vscode.TreeItem;
+    const csr = rows[2];
     assert.equal(csr.description, 'CSR · no expiry date');
     assert.match(String(csr.accessibilityInformation?.label), /expiry unknown/);
 
-    const profile = tree.getTreeItem(((await tree.getChildren(groups[1])) as SigningNode[])[0] as SigningNode);
+    const profile = tree.getTreeItem((await tree.getChildren(groups[1]))[0]);
     assert.equal(profile.description, 'io.acme.app · expires in 10 days');
     assert.deepEqual(iconOf(profile), { id: 'warning', color: 'list.warningForeground' });
     assert.match(String(profile.accessibilityInformation?.label), /expiring soon/);
     assert.match((profile.tooltip as vscode.MarkdownString).value, /expiring soon, expires in 10 days/);
     assert.match((profile.tooltip as vscode.MarkdownString).value, /Bundle id: io\\\.acme\\\.app/);
 
-    const keystore = tree.getTreeItem(((await tree.getChildren(groups[2])) as SigningNode[])[0] as SigningNode);
+    const keystore = tree.getTreeItem((await tree.getChildren(groups[2]))[0]);
     assert.equal(keystore.description, 'expires on 2027-01-15');
     assert.deepEqual(iconOf(keystore), { id: 'key', color: undefined });
     tree.dispose();
@@ -136,10 +140,10 @@ describe('ui: Signing Identities view', () => {
   it('makes a hostile name inert in the label, the tooltip and the accessibility label', async () => {
     const { signing } = service(t);
     const tree = new SigningTreeProvider(signing);
-    const ios = ((await tree.getChildren()) as SigningNode[])[0] as SigningNode;
-    const row = (await tree.getChildren(ios)).map((n) => tree.getTreeItem(n)).find((i) => String(i.label).includes('click'));
+    const ios = (await tree.getChildren())[0];
+    const row = (await tree.getChildren(ios)).map((n) => tree.getTreeItem(n)).find((i) => labelOf(i).includes('click'));
     assert.ok(row);
-    const label = String(row.label);
+    const label = labelOf(row);
     assert.ok(!label.includes('](command:'), label);
     assert.ok(!label.includes('$(alert)'), label);
     const tip = (row.tooltip as vscode.MarkdownString).value;
@@ -172,7 +176,7 @@ describe('ui: Signing Identities view', () => {
     const tree = new SigningTreeProvider(signing);
     let redraws = 0;
     tree.onDidChangeTreeData(() => redraws++);
-    const [row] = (await tree.getChildren()) as SigningNode[];
+    const [row] = await tree.getChildren();
     assert.ok(row && !(row instanceof SigningGroupNode));
     assert.equal(tree.getTreeItem(row).contextValue, 'message retry');
     signing.refresh();
@@ -189,7 +193,7 @@ function memento(): vscode.Memento {
       return Promise.resolve();
     },
     keys: () => [...m.keys()],
-  } as unknown as vscode.Memento;
+  };
 }
 
 describe('ui: the signing identity expiry notification', () => {
@@ -277,7 +281,13 @@ describe('ui: the signing identity expiry notification', () => {
     assert.equal(await checked(quiet), 'nothingDue');
     quiet.dispose();
     const out = service(t, seed(), false);
-    const signedOut = new ExpiryNotifier({ signing: out.signing, session: out.session, state: memento(), clock: t.clock, logger: nullLogger });
+    const signedOut = new ExpiryNotifier({
+      signing: out.signing,
+      session: out.session,
+      state: memento(),
+      clock: t.clock,
+      logger: nullLogger,
+    });
     assert.equal(await checked(signedOut), 'signedOut');
     assert.equal(t.timers.countTimers(), 0); // signed out: nothing armed
     signedOut.dispose();
@@ -323,7 +333,7 @@ describe('ui: the signing identities tool', () => {
     return new AgentTools({ session: s.session, signing: s.signing } as unknown as ToolServices, nullLogger);
   }
 
-  const token = () => new CancellationTokenSource().token as vscode.CancellationToken;
+  const token = () => new CancellationTokenSource().token;
 
   it('answers kind, name, bundle id, expiry date, state and days left, most urgent first', async () => {
     const text = answerText(await tools(seed()).invoke(ToolNames.signingIdentities, {}, token()));
@@ -380,20 +390,23 @@ describe('ui: signing identities on the sandbox (the whole extension)', () => {
     const view = fake.treeViews.get('appcircle.signingIdentities');
     assert.ok(view, 'the view is created at activation');
     const provider = view.provider as vscode.TreeDataProvider<SigningNode>;
-    const groups = ((await provider.getChildren()) ?? []) as SigningNode[];
+    const groups = (await provider.getChildren()) ?? [];
     assert.equal(groups.length, 3);
     const labels = async (g: SigningNode) =>
-      (((await provider.getChildren(g)) ?? []) as SigningNode[]).map((n) => {
+      ((await provider.getChildren(g)) ?? []).map((n) => {
         const i = provider.getTreeItem(n) as vscode.TreeItem;
-        return `${String(i.label)} | ${String(i.description)}`;
+        return `${labelOf(i)} | ${String(i.description)}`;
       });
-    const ios = await labels(groups[0] as SigningNode);
+    const ios = await labels(groups[0]);
     assert.equal(ios[0], 'Acme Distribution 2025 | expired 5 days ago');
     assert.ok(ios.includes('Acme Development | expires in 6 days') || ios.includes('Acme Development | expires in 7 days'), ios.join('\n'));
-    assert.ok(ios.some((l) => l.startsWith('Acme CSR 2026 | CSR')), ios.join('\n'));
-    const profiles = await labels(groups[1] as SigningNode);
+    assert.ok(
+      ios.some((l) => l.startsWith('Acme CSR 2026 | CSR')),
+      ios.join('\n'),
+    );
+    const profiles = await labels(groups[1]);
     assert.match(profiles[0] ?? '', /^Acme AdHoc Old \| io\.acme\.app · expired 2 days ago$/);
-    const keystores = await labels(groups[2] as SigningNode);
+    const keystores = await labels(groups[2]);
     assert.match(keystores[0] ?? '', /^acme-legacy \| expired 20 days ago$/);
 
     const lm = (vscode as unknown as { lm: { invokeTool(n: string, o: object): Promise<vscode.LanguageModelToolResult> } }).lm;
@@ -403,7 +416,7 @@ describe('ui: signing identities on the sandbox (the whole extension)', () => {
     // the sandbox's control: the App Store profile expires tomorrow; a refresh shows it
     h.sb.setSigningExpiry('provisioning-profiles', 'Acme App Store', { inDays: 1.5 });
     await h.run('appcircle.refreshSigningIdentities');
-    const after = await labels((((await provider.getChildren()) ?? []) as SigningNode[])[1] as SigningNode);
+    const after = await labels(((await provider.getChildren()) ?? [])[1]);
     assert.ok(after.includes('Acme App Store | io.acme.app · expires in 1 day'), after.join('\n'));
   });
 });
