@@ -8,6 +8,7 @@ import type { TdProfile, TdVersion, TestingGroup } from './distributionSeed';
 import type { AuthedCtx, Router } from './http';
 import { parseJsonObject, sendError, sendJson } from './http';
 import type { TaskBoard } from './tasks';
+import { FormCounter } from './multipart';
 import type { UploadWorld } from './uploads';
 
 export interface UploadDeps {
@@ -238,6 +239,30 @@ export function registerDistributionRoutes(router: Router, d: UploadDeps): void 
     const t = d.tasks.start(
       org(ctx),
       () => dist.addTdVersion(p, { fileName: u.fileName, fileSize: u.fileSize }, message, duplicate),
+      d.uploads.faults.task ?? 'complete',
+      d.uploads.pollsToFinish,
+    );
+    sendJson(ctx.res, 200, { taskId: t.id });
+  });
+  // TD11 (legacy, GHA-TD and JNK-TD): multipart Message + File straight to the API host → {taskId}
+  router.authed('POST', '/distribution/v2/profiles/:id/app-versions', (ctx) => {
+    const p = profileOr404(ctx);
+    const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(ctx.req.headers['content-type'] ?? '');
+    if (!p) {
+      return;
+    }
+    const form = new FormCounter(boundary?.[1] ?? boundary?.[2] ?? '-', 'File');
+    form.push(Buffer.from(ctx.body, 'utf8'));
+    const problem = boundary ? form.problem(false) : 'The body must be multipart/form-data with Message and File.';
+    const fileName = form.fileName;
+    if (problem || !fileName) {
+      sendError(ctx.res, 400, problem ?? 'The File part needs a file name.');
+      return;
+    }
+    const duplicate = dist.takeDuplicate();
+    const t = d.tasks.start(
+      org(ctx),
+      () => dist.addTdVersion(p, { fileName, fileSize: form.fileBytes }, form.fields.Message ?? '', duplicate),
       d.uploads.faults.task ?? 'complete',
       d.uploads.pollsToFinish,
     );

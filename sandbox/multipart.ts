@@ -6,6 +6,8 @@
 export class FormCounter {
   readonly fields: Record<string, string> = {};
   fileBytes = 0;
+  /** The `filename` of the file part. */
+  fileName: string | undefined;
   private readonly delim: Buffer;
   private buf: Buffer = Buffer.from('\r\n');
   private state: 'preamble' | 'headers' | 'body' | 'done' = 'preamble';
@@ -14,7 +16,11 @@ export class FormCounter {
   private afterFile = false;
   private bad: string | undefined;
 
-  constructor(boundary: string) {
+  /** `fileField`: the name of the file part ('file' for signed POSTs, 'File' for the legacy TD11 upload). */
+  constructor(
+    boundary: string,
+    private readonly fileField = 'file',
+  ) {
     this.delim = Buffer.from(`\r\n--${boundary}`);
   }
 
@@ -54,10 +60,13 @@ export class FormCounter {
       }
       const headers = this.buf.subarray(0, h).toString('utf8');
       this.buf = this.buf.subarray(h + 4);
-      const name = /name="([^"]*)"/i.exec(headers)?.[1] ?? '';
-      const isFile = name === 'file';
+      const name = /(?:^|[;\s])name="([^"]*)"/i.exec(headers)?.[1] ?? '';
+      const isFile = name === this.fileField;
       if (this.sawFile) {
         this.afterFile = true;
+      }
+      if (isFile) {
+        this.fileName = /filename="([^"]*)"/i.exec(headers)?.[1];
       }
       this.sawFile ||= isFile;
       this.part = { name, isFile, chunks: [], size: 0 };
@@ -86,7 +95,8 @@ export class FormCounter {
     this.part = undefined;
   }
 
-  problem(): string | undefined {
+  /** Why the form is refused; `fileLast`: anything after the file part is refused. */
+  problem(fileLast = true): string | undefined {
     if (this.bad) {
       return this.bad;
     }
@@ -94,8 +104,8 @@ export class FormCounter {
       return 'The multipart body ended before its closing boundary.';
     }
     if (!this.sawFile) {
-      return "The form has no 'file' field.";
+      return `The form has no '${this.fileField}' field.`;
     }
-    return this.afterFile ? "The 'file' field must be the last field of the form." : undefined;
+    return fileLast && this.afterFile ? "The 'file' field must be the last field of the form." : undefined;
   }
 }

@@ -231,7 +231,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       return;
     }
     if (!control) {
-      const action = faults.decide(path);
+      const action = faults.decide(path, url.search);
       if (action.latencyMs) {
         await new Promise((r) => setTimeout(r, action.latencyMs));
       }

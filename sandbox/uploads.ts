@@ -254,10 +254,11 @@ export class UploadWorld {
       storageError(res, 403, 'SignatureDoesNotMatch', 'The signature of the upload URL does not match.');
       return;
     }
+    const socket = req.socket; // a body read stopped early detaches it from req
     const cut = this.takeCut();
     const result = u.method === 'PUT' ? await this.receivePut(req, entry, cut) : await this.receiveForm(req, u, entry, cut);
     if (result === null) {
-      req.socket.destroy();
+      socket.destroy();
       return;
     }
     if (typeof result === 'string') {
@@ -416,7 +417,7 @@ function uploadControlProblem(b: Record<string, unknown>): string | undefined {
   if (b.mode !== undefined && b.mode !== 'PUT' && b.mode !== 'POST') {
     return "mode must be 'PUT' or 'POST'";
   }
-  const badNumber = numbers.find((k) => b[k] !== undefined && (typeof b[k] !== 'number' || (b[k]) < 0));
+  const badNumber = numbers.find((k) => b[k] !== undefined && (typeof b[k] !== 'number' || b[k] < 0));
   if (badNumber) {
     return `${badNumber} must be a number ≥ 0`;
   }
