@@ -1,5 +1,5 @@
 /**
- * Signing identity endpoints S1-S13 as the Appcircle CLI calls them (read only): iOS P12 certificates, certificate
+ * Signing identity endpoints S1-S13 of docs/appcircle-api.md §11.4 (read only): iOS P12 certificates, certificate
  * signing requests, Android keystores and provisioning profiles, each list and detail. Lists accept a bare array or
  * `{data:[…]}`. Expiry is `expireDate` on every kind (an ISO date); `storeType` is 0 Appcircle, 1 App Store.
  * Downloads (the CLI streams the same detail URLs; what the server sends there is unclear) are not used.

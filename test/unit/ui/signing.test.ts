@@ -227,7 +227,10 @@ describe('ui: the signing identity expiry notification', () => {
     await t.timers.tickAsync(0);
     const warnings = fake.messages.filter((m) => m.severity === 'warning');
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0]?.message ?? '', /The iOS certificate "Acme Distribution" expired 3 days ago\. 1 more signing identities/);
+    assert.match(
+      warnings[0]?.message ?? '',
+      /The iOS certificate "Acme Distribution" expired 3 days ago\. One more signing identity has expired or expires within 30 days\./,
+    );
     assert.deepEqual(warnings[0]?.actions, ['Show Signing Identities']);
     await new Promise((r) => setImmediate(r));
     assert.ok(fake.executed.some((c) => c.id === 'appcircle.signingIdentities.focus'));
