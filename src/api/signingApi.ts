@@ -1,8 +1,8 @@
 /**
- * Signing identity endpoints S1-S13 of appcircle-api-next.md §4 (read only): iOS P12 certificates, certificate
+ * Signing identity endpoints S1-S13 of docs/appcircle-api.md §11.4 (read only): iOS P12 certificates, certificate
  * signing requests, Android keystores and provisioning profiles, each list and detail. Lists accept a bare array or
  * `{data:[…]}`. Expiry is `expireDate` on every kind (an ISO date); `storeType` is 0 Appcircle, 1 App Store.
- * Downloads (the same detail URLs as a stream, §10 item 4) are not used.
+ * Downloads (the CLI streams the same detail URLs; what the server sends there is unclear) are not used.
  */
 import type { ApiClient } from './http/httpClient';
 import { checkId } from './http/ids';

@@ -1,5 +1,5 @@
 /**
- * Signing identities of the active organization (appcircle-api-next.md §4): iOS certificates and CSRs, provisioning
+ * Signing identities of the active organization (src/api/signingApi.ts): iOS certificates and CSRs, provisioning
  * profiles and Android keystores, read through the session (as the builds are, buildsRequest.ts) and kept in a
  * KeepLastGoodCache: a refresh that fails keeps the last good lists. Each identity is classified by expiry
  * (expiry.ts) with the injected Clock and the warning window of the setting. No vscode here.
@@ -17,7 +17,6 @@ import type { Expiry } from './expiry';
 import { byUrgency, classifyExpiry } from './expiry';
 
 export type IdentityKind = 'certificate' | 'csr' | 'provisioningProfile' | 'keystore';
-export const IDENTITY_KINDS: readonly IdentityKind[] = ['certificate', 'csr', 'provisioningProfile', 'keystore'];
 
 export interface SigningIdentity {
   readonly kind: IdentityKind;

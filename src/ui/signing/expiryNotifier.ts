@@ -152,10 +152,14 @@ export class ExpiryNotifier extends DisposableBase {
           expiryWords(first.expiry),
         )
       : vscode.l10n.t('The {0} "{1}" {2}.', kindWords(first.kind), plain(first.name), expiryWords(first.expiry));
+    const others = due.length - 1;
+    const days = this.o.signing.warningDays;
     const more =
-      due.length > 1
-        ? ` ${vscode.l10n.t('{0} more signing identities have expired or expire within {1} days.', due.length - 1, this.o.signing.warningDays)}`
-        : '';
+      others === 0
+        ? ''
+        : others === 1
+          ? ` ${vscode.l10n.t('One more signing identity has expired or expires within {0} days.', days)}`
+          : ` ${vscode.l10n.t('{0} more signing identities have expired or expire within {1} days.', others, days)}`;
     const action = vscode.l10n.t('Show Signing Identities');
     const picked = await vscode.window.showWarningMessage(`${what}${more}`, action);
     if (picked === action) {

@@ -1,12 +1,16 @@
 /**
  * Signing identities in the core: the expiry classifier (boundaries, and a property: any date, now and window give
- * one consistent state), the API against an in-test HTTP server (the paths of appcircle-api-next.md §4, ids
- * checked before anything is sent), and SigningService (partial failures, last good lists, cleared on switch).
+ * one consistent state), the API against an in-test HTTP server (the paths the Appcircle CLI uses, ids
+ * checked before anything is sent) and against the sandbox, and SigningService (partial failures, last good lists, cleared on switch).
  */
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as fc from 'fast-check';
+import { DEMO_PAT } from '../../../sandbox/fixtures';
+import type { Sandbox } from '../../../sandbox/server';
+import { startSandbox } from '../../../sandbox/server';
+import { AuthApi } from '../../../src/api/authApi';
 import { ApiClient } from '../../../src/api/http/httpClient';
 import { SigningApi } from '../../../src/api/signingApi';
 import { Emitter } from '../../../src/core/events';
@@ -247,5 +251,39 @@ describe('api + core: signing identities against an HTTP server', () => {
     } finally {
       timers.restore();
     }
+  });
+});
+
+describe('api: signing identities against the sandbox', () => {
+  let sb: Sandbox;
+  let api: SigningApi;
+  before(async () => {
+    sb = await startSandbox({ quiet: true, builds: { speed: 0 } });
+    const token = (await new AuthApi({ authUrl: sb.authUrl }).tokenWithPat(DEMO_PAT)).accessToken;
+    api = new SigningApi(new ApiClient({ baseUrl: sb.apiUrl, timeoutMs: 2000, getToken: () => Promise.resolve(token) }));
+  });
+  after(() => sb.stop());
+
+  it('lists S1, S2, S7, S12 with expireDate, reads a detail, and sees an expiry the control set', async () => {
+    const [certs, csrs, keystores, profiles] = await Promise.all([
+      api.certificates(),
+      api.csrs(),
+      api.keystores(),
+      api.provisioningProfiles(),
+    ]);
+    assert.ok(certs.length && csrs.length && keystores.length && profiles.length);
+    assert.ok(certs.every((c) => typeof c.expireDate === 'string' && [0, 1].includes(c.storeType ?? -1)));
+    assert.ok(profiles.every((p) => typeof p.appId === 'string'));
+    const now = Date.now();
+    const states = profiles.map((p) => classifyExpiry(p.expireDate, now, 30).state);
+    assert.ok(states.includes('expired') && states.includes('expiring') && states.includes('ok'), states.join());
+    const first = profiles[0];
+    assert.ok(first);
+    assert.equal((await api.provisioningProfile(first.id)).id, first.id);
+    const k = keystores[0];
+    assert.ok(k);
+    assert.equal((await api.keystore(k.id)).id, k.id);
+    sb.setSigningExpiry('keystores', k.id, { inDays: -1 });
+    assert.equal(classifyExpiry((await api.keystore(k.id)).expireDate, Date.now(), 30).state, 'expired');
   });
 });

@@ -22,7 +22,12 @@ interface Manifest {
 
 const root = path.resolve(__dirname, '..', '..', '..', '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest;
-const KNOWN_CONTEXT: (keyof ContextKeys)[] = ['appcircle.signedIn', 'appcircle.canSwitchOrganization', 'appcircle.noProfiles'];
+const KNOWN_CONTEXT: (keyof ContextKeys)[] = [
+  'appcircle.signedIn',
+  'appcircle.canSwitchOrganization',
+  'appcircle.noProfiles',
+  'appcircle.noSigningIdentities',
+];
 /** The built-in context keys the when clauses use, by name: a misspelt one is unknown, not "some lowercase word". */
 const BUILTIN_KEYS = new Set(['view', 'viewItem', 'editorLangId']);
 const LITERALS = new Set(['true', 'false']);

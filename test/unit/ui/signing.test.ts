@@ -21,7 +21,10 @@ import { answerText } from '../../../src/ui/agent/toolText';
 import { CLAIM_SETTLE_MS, ExpiryNotifier, NOTICE_STATE_KEY, SESSION_CHECK_DELAY_MS } from '../../../src/ui/signing/expiryNotifier';
 import type { SigningNode } from '../../../src/ui/signing/signingTree';
 import { SigningGroupNode, SigningTreeProvider } from '../../../src/ui/signing/signingTree';
+import { DEMO_PAT } from '../../../sandbox/fixtures';
 import { fakeTime } from '../fakes/clock';
+import type { UiHarness } from './harness';
+import { bootExtension } from './harness';
 import type { FakeTime } from '../fakes/clock';
 import { CancellationTokenSource, fake } from '../fakes/vscodeFake';
 
@@ -77,6 +80,10 @@ function service(t: FakeTime, lists: Lists = seed(), signedIn = true) {
   return { signing, session, changes, raw };
 }
 
+function labelOf(item: vscode.TreeItem): string {
+  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+}
+
 function iconOf(item: vscode.TreeItem): { id: string; color?: string } {
   const i = item.iconPath as vscode.ThemeIcon & { color?: { id: string } };
   return { id: i.id, color: i.color?.id };
@@ -100,30 +107,30 @@ describe('ui: Signing Identities view', () => {
       ['iOS certificates', 'Provisioning profiles', 'Android keystores'],
     );
     assert.deepEqual(empties, [false]);
-    const ios = groups[0] as SigningGroupNode;
+    const ios = groups[0];
     assert.match(String(tree.getTreeItem(ios).description), /3 · 1 expired/);
     const rows = (await tree.getChildren(ios)).map((n) => tree.getTreeItem(n));
     // most urgent first: the expired certificate
-    const expired = rows[0] as vscode.TreeItem;
+    const expired = rows[0];
     assert.equal(expired.label, 'Acme Distribution');
     assert.equal(expired.description, 'expired 3 days ago');
     assert.deepEqual(iconOf(expired), { id: 'error', color: 'list.errorForeground' });
     assert.match(String(expired.accessibilityInformation?.label), /Acme Distribution, iOS certificate, expired, expired 3 days ago/);
-    const valid = rows[1] as vscode.TreeItem;
+    const valid = rows[1];
     assert.equal(valid.description, 'expires on 2027-06-30');
     assert.deepEqual(iconOf(valid), { id: 'shield', color: undefined });
-    const csr = rows[2] as vscode.TreeItem;
+    const csr = rows[2];
     assert.equal(csr.description, 'CSR · no expiry date');
     assert.match(String(csr.accessibilityInformation?.label), /expiry unknown/);
 
-    const profile = tree.getTreeItem(((await tree.getChildren(groups[1])) as SigningNode[])[0] as SigningNode);
+    const profile = tree.getTreeItem((await tree.getChildren(groups[1]))[0]);
     assert.equal(profile.description, 'io.acme.app · expires in 10 days');
     assert.deepEqual(iconOf(profile), { id: 'warning', color: 'list.warningForeground' });
     assert.match(String(profile.accessibilityInformation?.label), /expiring soon/);
     assert.match((profile.tooltip as vscode.MarkdownString).value, /expiring soon, expires in 10 days/);
     assert.match((profile.tooltip as vscode.MarkdownString).value, /Bundle id: io\\\.acme\\\.app/);
 
-    const keystore = tree.getTreeItem(((await tree.getChildren(groups[2])) as SigningNode[])[0] as SigningNode);
+    const keystore = tree.getTreeItem((await tree.getChildren(groups[2]))[0]);
     assert.equal(keystore.description, 'expires on 2027-01-15');
     assert.deepEqual(iconOf(keystore), { id: 'key', color: undefined });
     tree.dispose();
@@ -133,10 +140,10 @@ describe('ui: Signing Identities view', () => {
   it('makes a hostile name inert in the label, the tooltip and the accessibility label', async () => {
     const { signing } = service(t);
     const tree = new SigningTreeProvider(signing);
-    const ios = ((await tree.getChildren()) as SigningNode[])[0] as SigningNode;
-    const row = (await tree.getChildren(ios)).map((n) => tree.getTreeItem(n)).find((i) => String(i.label).includes('click'));
+    const ios = (await tree.getChildren())[0];
+    const row = (await tree.getChildren(ios)).map((n) => tree.getTreeItem(n)).find((i) => labelOf(i).includes('click'));
     assert.ok(row);
-    const label = String(row.label);
+    const label = labelOf(row);
     assert.ok(!label.includes('](command:'), label);
     assert.ok(!label.includes('$(alert)'), label);
     const tip = (row.tooltip as vscode.MarkdownString).value;
@@ -169,7 +176,7 @@ describe('ui: Signing Identities view', () => {
     const tree = new SigningTreeProvider(signing);
     let redraws = 0;
     tree.onDidChangeTreeData(() => redraws++);
-    const [row] = (await tree.getChildren()) as SigningNode[];
+    const [row] = await tree.getChildren();
     assert.ok(row && !(row instanceof SigningGroupNode));
     assert.equal(tree.getTreeItem(row).contextValue, 'message retry');
     signing.refresh();
@@ -186,7 +193,7 @@ function memento(): vscode.Memento {
       return Promise.resolve();
     },
     keys: () => [...m.keys()],
-  } as unknown as vscode.Memento;
+  };
 }
 
 describe('ui: the signing identity expiry notification', () => {
@@ -220,7 +227,10 @@ describe('ui: the signing identity expiry notification', () => {
     await t.timers.tickAsync(0);
     const warnings = fake.messages.filter((m) => m.severity === 'warning');
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0]?.message ?? '', /The iOS certificate "Acme Distribution" expired 3 days ago\. 1 more signing identities/);
+    assert.match(
+      warnings[0]?.message ?? '',
+      /The iOS certificate "Acme Distribution" expired 3 days ago\. One more signing identity has expired or expires within 30 days\./,
+    );
     assert.deepEqual(warnings[0]?.actions, ['Show Signing Identities']);
     await new Promise((r) => setImmediate(r));
     assert.ok(fake.executed.some((c) => c.id === 'appcircle.signingIdentities.focus'));
@@ -326,7 +336,7 @@ describe('ui: the signing identities tool', () => {
     return new AgentTools({ session: s.session, signing: s.signing } as unknown as ToolServices, nullLogger);
   }
 
-  const token = () => new CancellationTokenSource().token as vscode.CancellationToken;
+  const token = () => new CancellationTokenSource().token;
 
   it('answers kind, name, bundle id, expiry date, state and days left, most urgent first', async () => {
     const text = answerText(await tools(seed()).invoke(ToolNames.signingIdentities, {}, token()));
@@ -368,5 +378,48 @@ describe('ui: the signing identities tool', () => {
     assert.equal(body.omitted, 84 - MAX_IDENTITIES);
     const few = answerText(await tools(lists).invoke(ToolNames.signingIdentities, { limit: 3 }, token()));
     assert.equal((JSON.parse(few.slice(few.indexOf('\n{') + 1)) as { identities: unknown[] }).identities.length, 3);
+  });
+});
+
+describe('ui: signing identities on the sandbox (the whole extension)', () => {
+  let h: UiHarness;
+  beforeEach(async () => {
+    h = await bootExtension();
+    await h.run('appcircle.loginWithPat', { pat: DEMO_PAT });
+  });
+  afterEach(() => h.dispose());
+
+  it('the view lists the seeded identities by group, with expiry words; the tool answers the same; a set expiry shows', async () => {
+    const view = fake.treeViews.get('appcircle.signingIdentities');
+    assert.ok(view, 'the view is created at activation');
+    const provider = view.provider as vscode.TreeDataProvider<SigningNode>;
+    const groups = (await provider.getChildren()) ?? [];
+    assert.equal(groups.length, 3);
+    const labels = async (g: SigningNode) =>
+      ((await provider.getChildren(g)) ?? []).map((n) => {
+        const i = provider.getTreeItem(n) as vscode.TreeItem;
+        return `${labelOf(i)} | ${String(i.description)}`;
+      });
+    const ios = await labels(groups[0]);
+    assert.equal(ios[0], 'Acme Distribution 2025 | expired 5 days ago');
+    assert.ok(ios.includes('Acme Development | expires in 6 days') || ios.includes('Acme Development | expires in 7 days'), ios.join('\n'));
+    assert.ok(
+      ios.some((l) => l.startsWith('Acme CSR 2026 | CSR')),
+      ios.join('\n'),
+    );
+    const profiles = await labels(groups[1]);
+    assert.match(profiles[0] ?? '', /^Acme AdHoc Old \| io\.acme\.app · expired 2 days ago$/);
+    const keystores = await labels(groups[2]);
+    assert.match(keystores[0] ?? '', /^acme-legacy \| expired 20 days ago$/);
+
+    const lm = (vscode as unknown as { lm: { invokeTool(n: string, o: object): Promise<vscode.LanguageModelToolResult> } }).lm;
+    const text = answerText(await lm.invokeTool(ToolNames.signingIdentities, { input: {}, toolInvocationToken: undefined }));
+    assert.match(text, /signing identities: 3 expired/);
+
+    // the sandbox's control: the App Store profile expires tomorrow; a refresh shows it
+    h.sb.setSigningExpiry('provisioning-profiles', 'Acme App Store', { inDays: 1.5 });
+    await h.run('appcircle.refreshSigningIdentities');
+    const after = await labels(((await provider.getChildren()) ?? [])[1]);
+    assert.ok(after.includes('Acme App Store | io.acme.app · expires in 1 day'), after.join('\n'));
   });
 });
