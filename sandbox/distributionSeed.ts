@@ -1,9 +1,8 @@
 /**
  * The data of Testing Distribution, the Enterprise App Store and signing identities in the sandbox
- * (docs/appcircle-api.md §11): their shapes and the seed
- * per organization. Ids are stable (`stableGuid` of names) so tests can name them; every date counts from the
- * seed time (the sandbox clock at start and at `reset()`), so an item seeded as expired stays expired and one
- * expiring in 7 days stays 7 days away on any day.
+ * (docs/appcircle-api.md §11): their shapes and the seed per organization. Ids are stable (`stableGuid` of
+ * names) so tests can name them; every date counts from the seed time (the sandbox clock at start and at
+ * `reset()`), so an item seeded as expired stays expired and one expiring in 7 days stays 7 days away on any day.
  */
 import { QA_ORG_ID, ROOT_ORG_ID, stableGuid } from './fixtures';
 
@@ -47,7 +46,7 @@ export interface TestingGroup {
   name: string;
   createDate: string;
   updateDate: string;
-  /** Tester e-mails (the element shape is an open question, §10.7: strings here). */
+  /** Tester e-mails (no client shows the element shape: strings here). */
   testers: string[];
 }
 
