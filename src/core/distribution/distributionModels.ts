@@ -5,7 +5,6 @@
 export type {
   DistributionProfileDto as DistributionProfile,
   DistributionVersionDto as DistributionVersion,
-  TestingGroupDto as TestingGroup,
 } from '../../api/distributionApi';
-export type { StoreChannel, StoreProfileDto as StoreProfile, StoreVersionDto as StoreVersion } from '../../api/storeApi';
+export type { StoreProfileDto as StoreProfile, StoreVersionDto as StoreVersion } from '../../api/storeApi';
 export { PUBLISH_TYPE } from '../../api/storeApi';

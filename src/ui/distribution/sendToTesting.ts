@@ -173,6 +173,15 @@ export class SendToTesting {
       },
       async (progress, token) => {
         let shown = 0;
+        let committed = false;
+        const stoppedWaiting = token.onCancellationRequested(() => {
+          if (committed) {
+            // Appcircle has the file: a cancel stops the waiting, not the version
+            void vscode.window.showInformationMessage(
+              vscode.l10n.t('Stopped waiting. Appcircle already has the file, so the version may still appear in the Distribution view.'),
+            );
+          }
+        });
         const result = await withSignal(token, (signal) =>
           this.s.uploads.upload({
             target,
@@ -189,9 +198,14 @@ export class SendToTesting {
               });
               shown = Math.max(shown, pct);
             },
-            onCommitted: () => progress.report({ message: vscode.l10n.t('Appcircle is processing the file…') }),
+            onCommitted: () => {
+              committed = true;
+              progress.report({ message: vscode.l10n.t('Appcircle is processing the file…') });
+            },
           }),
-        );
+        ).finally(() => {
+          stoppedWaiting.dispose();
+        });
         this.s.refreshView();
         return result;
       },

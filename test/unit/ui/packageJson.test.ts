@@ -29,7 +29,7 @@ const KNOWN_CONTEXT: (keyof ContextKeys)[] = [
   'appcircle.noSigningIdentities',
 ];
 /** The built-in context keys the when clauses use, by name: a misspelt one is unknown, not "some lowercase word". */
-const BUILTIN_KEYS = new Set(['view', 'viewItem', 'editorLangId']);
+const BUILTIN_KEYS = new Set(['view', 'viewItem', 'editorLangId', 'resourceScheme', 'resourceExtname']);
 const LITERALS = new Set(['true', 'false']);
 
 interface KnownValues {
