@@ -21,6 +21,7 @@ import type { Harness } from '../test/unit/core/helpers';
 import { BuildsApi } from '../src/api/buildsApi';
 import { ApiClient } from '../src/api/http/httpClient';
 import { adversarialFigure } from './adversarialLog';
+import { distributionFigure } from './distributionFigure';
 import { bigLogFigures, detectionFigure, journeyFigures, scaleFigures } from './extensionFigures';
 
 interface Result {
@@ -389,7 +390,7 @@ function print(): void {
 
 /**
  * `--only a,b` runs only those groups (to iterate on one figure):
- * bundle, vsix, load, polling, tokens, heap, detection, journeys, log, adversarial, scale.
+ * bundle, vsix, load, polling, tokens, heap, detection, journeys, log, adversarial, scale, upload.
  */
 function wanted(group: string): boolean {
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
@@ -417,6 +418,7 @@ async function main(): Promise<void> {
       ['log', () => bigLogFigures(add)],
       ['adversarial', () => Promise.resolve(adversarialFigure(add))],
       ['scale', () => scaleFigures(add)],
+      ['upload', () => distributionFigure(add)],
     ];
     for (const [group, run] of steps) {
       if (wanted(group)) {

@@ -12,6 +12,7 @@ export const USAGE = `Usage: npm run sandbox -- [options]      (or: node out/san
   --port N              API port, and auth port in one-port mode (default 8787; 0 = any free port)   env SANDBOX_PORT
   --auth-port N         serve the auth host on a second port N                                        env SANDBOX_AUTH_PORT
   --two-ports           serve the auth host on a second port, 8788 by default
+  --upload-port N       the storage origin of signed uploads (default 0: any free port; U1 names it)  env SANDBOX_UPLOAD_PORT
   --prefix /p           base-path prefix on both hosts                                                env SANDBOX_PREFIX
   --token-lifetime SEC  access-token lifetime (default 3600)                                          env SANDBOX_TOKEN_LIFETIME
   --speed X             build clock: 1 real time (default), 0 frozen, 10 ten times faster             env SANDBOX_SPEED
@@ -26,7 +27,7 @@ export interface CliArgs {
 
 /** Parses argv (after `node cli.js`) and the environment; throws an Error with a user-facing message. */
 export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliArgs {
-  const known = ['help', 'two-ports', 'port', 'auth-port', 'prefix', 'token-lifetime', 'speed', 'request-log', 'large-seed'];
+  const known = ['help', 'two-ports', 'port', 'auth-port', 'upload-port', 'prefix', 'token-lifetime', 'speed', 'request-log', 'large-seed'];
   const flags = new Map<string, string | true>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? '';
@@ -66,6 +67,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
   const isPort = (n: number) => Number.isInteger(n) && n >= 0 && n <= 65535;
   const port = num('port', 'SANDBOX_PORT', isPort, 'a port number (0-65535)') ?? 8787;
   const authPort = num('auth-port', 'SANDBOX_AUTH_PORT', isPort, 'a port number (0-65535)') ?? (flags.has('two-ports') ? 8788 : undefined);
+  const uploadPort = num('upload-port', 'SANDBOX_UPLOAD_PORT', isPort, 'a port number (0-65535)') ?? 0;
   const largeRaw = str('large-seed', 'SANDBOX_LARGE_SEED');
   let largeSeed: SandboxOptions['largeSeed'];
   if (largeRaw !== undefined) {
@@ -80,6 +82,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
     options: {
       port,
       authPort,
+      uploadPort,
       prefix: str('prefix', 'SANDBOX_PREFIX'),
       tokenLifetimeSec: num('token-lifetime', 'SANDBOX_TOKEN_LIFETIME', (n) => n > 0, 'a number of seconds > 0'),
       speed: num('speed', 'SANDBOX_SPEED', (n) => n >= 0, 'a number ≥ 0') ?? 1,
@@ -94,6 +97,7 @@ export function banner(sb: Sandbox): string {
   return `Appcircle sandbox (not the real Appcircle) on 127.0.0.1
   API host:  ${sb.apiUrl}
   Auth host: ${sb.authUrl}
+  Uploads:   ${sb.uploadUrl}   (signed-URL storage origin; refuses Authorization)
 
 VS Code user settings (Preferences: Open User Settings (JSON)):
   "appcircle.apiUrl": "${sb.apiUrl}",
@@ -107,7 +111,7 @@ Demo credentials (${USER.email}, organization "Acme Mobile" with sub-organizatio
 
 Official Appcircle CLI:  appcircle config add sandbox && appcircle config set API_HOSTNAME ${sb.apiUrl}
                          && appcircle config set AUTH_HOSTNAME ${sb.authUrl}   (use a separate HOME)
-Control routes for tests: ${sb.apiUrl}/__sandbox/{health,faults,clock,build-outcome,requests,reset}
+Control routes for tests: ${sb.apiUrl}/__sandbox/{health,faults,clock,build-outcome,uploads,signing-expiry,requests,reset}
 Build clock speed: ${sb.clock.speed}. Press Ctrl+C to stop.
 SANDBOX_READY ${sb.apiUrl} ${sb.authUrl}`;
 }

@@ -41,7 +41,10 @@ export interface FaultSpec {
   echoStatus?: 400 | 401 | 403 | 500;
   /** Holds the request until `release()` (or `POST`-less in-process control), then answers normally: "while in flight". */
   hold?: boolean;
-  /** Applies only to requests whose path (without prefix, with a leading '/') contains this string. */
+  /**
+   * Applies only to requests whose path (without prefix, with a leading '/') contains this string, or whose path
+   * with its query does (`'action=commitFileUpload'`: U1 and U3 share a path).
+   */
   pathIncludes?: string;
   /** Applies to the next N matching requests, then clears itself. */
   times?: number;
@@ -198,12 +201,12 @@ export class Faults {
     return this.specs.map(({ seen: _s, ...f }) => f);
   }
 
-  /** Decides what happens to one request and consumes `times`. `isTokenRoute`: a path under /auth/. */
-  decide(path: string): FaultAction {
+  /** Decides what happens to one request and consumes `times`. `search`: the query with its '?', or ''. */
+  decide(path: string, search = ''): FaultAction {
     const isAuthRoute = path.startsWith('/auth/');
     let latencyMs = 0;
     for (const f of [...this.specs]) {
-      if (f.pathIncludes && !path.includes(f.pathIncludes)) {
+      if (f.pathIncludes && !path.includes(f.pathIncludes) && !`${path}${search}`.includes(f.pathIncludes)) {
         continue;
       }
       if (f.unauthorizedAfter !== undefined) {

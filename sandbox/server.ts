@@ -21,6 +21,14 @@ import { controlRequestProblem, registerControlRoutes } from './control';
 import type { Ctx } from './http';
 import { Router, parseBody, sendError, sendJson } from './http';
 import { registerIdentityRoutes } from './identity';
+import { registerDistributionRoutes } from './distribution';
+import { DistributionWorld } from './distributionWorld';
+import type { SigningKind, SigningItem } from './distributionSeed';
+import { registerSigningRoutes } from './signing';
+import { registerStoreRoutes } from './store';
+import { TaskBoard, registerTaskRoutes } from './tasks';
+import { UploadWorld, registerUploadControl } from './uploads';
+import type { UploadFaults, UploadOptions } from './uploads';
 import { decodeJwt } from './jwt';
 import { SandboxState } from './state';
 import type { RequestLogEntry } from './state';
@@ -31,6 +39,9 @@ export type { RequestLogEntry } from './state';
 export type { SandboxClock } from './clock';
 export type { BuildWorld, BuildWorldOptions, BuildBehaviour } from './buildQueue';
 export type { BuildTimings } from './buildSeed';
+export type { DistributionWorld } from './distributionWorld';
+export type { UploadWorld, UploadFaults, UploadOptions } from './uploads';
+export type { SigningKind, SigningItem } from './distributionSeed';
 
 export interface SandboxOptions {
   /** API port (and auth port in one-port mode); 0 (default) picks a free one. */
@@ -55,6 +66,10 @@ export interface SandboxOptions {
   largeSeed?: { profiles?: number; buildsOnBranch?: number };
   /** Build simulation options (timings, log length; `speed`/`largeSeed` may also be given here). */
   builds?: BuildWorldOptions;
+  /** Port of the storage origin that takes signed uploads (0, default, picks a free one). */
+  uploadPort?: number;
+  /** Signed uploads: PUT or POST form, the size limit, polls before a task ends. */
+  uploads?: UploadOptions;
 }
 
 export interface BuildOutcome {
@@ -85,6 +100,18 @@ export interface Sandbox {
   setBuildTimings(t: Partial<BuildTimings>): BuildTimings;
   /** Where production is unverified: one id or three, cancel honoured or ignored, B8 404 after the queue, Range on logs. */
   setBuildBehaviour(b: Partial<BuildBehaviour>): BuildBehaviour;
+  /** The storage origin of signed uploads (U1's `uploadUrl` points here; it refuses Authorization). */
+  readonly uploadUrl: string;
+  /** Testing Distribution, Enterprise App Store and signing data (living; `reset()` restores the seed). */
+  readonly distribution: DistributionWorld;
+  /** Upload options (`mode`, `maxFileSize`, `pollsToFinish`) and upload faults (`setFaults`, `clearFaults`). */
+  readonly uploads: UploadWorld;
+  /** Sets a signing item's expiry by id or name: an ISO date or `{inDays}` from the sandbox clock (negative = expired). */
+  setSigningExpiry(kind: SigningKind, idOrName: string, expiry: string | { inDays: number }, orgId?: string): SigningItem;
+  /** The next `count` committed uploads (default 1) carry a version number their profile has: their task ends in 2. */
+  makeNextUploadDuplicate(count?: number): void;
+  /** Upload faults: cut mid-body, expired URL (403), commit 5xx, task failing or never ending. */
+  setUploadFaults(f: UploadFaults): void;
   /** Back to the seed: data, started builds, faults, revocations, token lifetime, request log. The clock keeps running. */
   reset(): void;
   /** Closes both ports and every open connection. */
@@ -115,14 +142,26 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const clock = new VirtualClock(buildOpts.speed);
   const world = new BuildWorld(buildOpts, clock);
 
+  const dist = new DistributionWorld(clock);
+  const uploads = new UploadWorld(opts.uploads);
+  const tasks = new TaskBoard();
+
   const router = new Router();
   registerAuthRoutes(router, state);
   registerIdentityRoutes(router, state);
+  registerTaskRoutes(router, tasks, world); // before the build routes: it answers build tasks (B15) too
   registerBuildRoutes(router, world);
+  registerDistributionRoutes(router, { dist, uploads, tasks });
+  registerStoreRoutes(router, { dist, uploads, tasks });
+  registerSigningRoutes(router, dist);
+  registerUploadControl(router, uploads, (n) => dist.makeNextUploadDuplicate(n));
   const reset = () => {
     state.reset();
     faults.clear();
     world.reset();
+    dist.reset();
+    uploads.reset();
+    tasks.clear();
   };
   registerControlRoutes(router, { state, faults, world, reset });
 
@@ -192,7 +231,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       return;
     }
     if (!control) {
-      const action = faults.decide(path);
+      const action = faults.decide(path, url.search);
       if (action.latencyMs) {
         await new Promise((r) => setTimeout(r, action.latencyMs));
       }
@@ -276,8 +315,15 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 
   const sockets = new Set<Socket>();
   const servers: http.Server[] = [];
-  const listen = async (port: number, host: 'api' | 'auth') => {
-    const server = http.createServer(handlerFor(host));
+  const listen = async (port: number, host: 'api' | 'auth' | 'upload') => {
+    const server = http.createServer(
+      host === 'upload'
+        ? uploads.handler((e) => {
+            state.requests.push(e);
+            logStream?.write(JSON.stringify(e) + '\n');
+          })
+        : handlerFor(host),
+    );
     server.keepAliveTimeout = 1000;
     server.on('connection', (s) => {
       sockets.add(s);
@@ -309,6 +355,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   try {
     apiServer = await listen(opts.port ?? 0, 'api');
     authServer = twoPorts ? await listen(opts.authPort ?? 0, 'auth') : undefined;
+    uploads.origin = `http://${HOST}:${((await listen(opts.uploadPort ?? 0, 'upload')).address() as AddressInfo).port}`;
   } catch (e) {
     await closeAll();
     logStream?.end();
@@ -318,7 +365,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const apiUrl = origin(apiServer);
   const authUrl = authServer ? origin(authServer) : apiUrl;
   if (!opts.quiet) {
-    console.log(`sandbox: API ${apiUrl}, auth ${authUrl}`);
+    console.log(`sandbox: API ${apiUrl}, auth ${authUrl}, uploads ${uploads.origin}`);
   }
   let stopping: Promise<void> | undefined;
   return {
@@ -339,6 +386,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     setBuildOutcome: (outcome, count = 1) => world.setOutcome(outcome, count),
     setBuildTimings: (t) => world.setTimings(t),
     setBuildBehaviour: (b) => world.setBehaviour(b),
+    uploadUrl: uploads.origin,
+    distribution: dist,
+    uploads,
+    setSigningExpiry: (kind, idOrName, expiry, orgId) => dist.setSigningExpiry(kind, idOrName, expiry, orgId),
+    makeNextUploadDuplicate: (count = 1) => dist.makeNextUploadDuplicate(count),
+    setUploadFaults: (f) => uploads.setFaults(f),
     reset,
     stop: () => {
       stopping ??= (async () => {

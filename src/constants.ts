@@ -20,6 +20,17 @@ export const CommandIds = {
   showBuildProblems: 'appcircle.showBuildProblems',
   buildThisCommit: 'appcircle.buildThisCommit',
   openWalkthrough: 'appcircle.openWalkthrough',
+  refreshSigningIdentities: 'appcircle.refreshSigningIdentities',
+  refreshDistribution: 'appcircle.distribution.refresh',
+  editTestingGroups: 'appcircle.distribution.editTestingGroups',
+  publishBeta: 'appcircle.store.publishBeta',
+  publishLive: 'appcircle.store.publishLive',
+  unpublish: 'appcircle.store.unpublish',
+  copyDownloadLink: 'appcircle.store.copyDownloadLink',
+  openDistributionInAppcircle: 'appcircle.distribution.openInAppcircle',
+  sendToTestingDistribution: 'appcircle.sendToTestingDistribution',
+  uploadToTestingDistribution: 'appcircle.uploadToTestingDistribution',
+  uploadToEnterpriseStore: 'appcircle.uploadToEnterpriseStore',
 } as const;
 
 /**
@@ -34,6 +45,7 @@ export const ToolNames = {
   buildLog: 'appcircle_getBuildLog',
   startBuild: 'appcircle_startBuild',
   cancelBuild: 'appcircle_cancelBuild',
+  signingIdentities: 'appcircle_listSigningIdentities',
 } as const;
 
 export type ToolName = (typeof ToolNames)[keyof typeof ToolNames];
@@ -42,12 +54,15 @@ export const ViewIds = {
   container: 'appcircle',
   builds: 'appcircle.builds',
   activeBuilds: 'appcircle.activeBuilds',
+  distribution: 'appcircle.distribution',
+  signingIdentities: 'appcircle.signingIdentities',
 } as const;
 
 export interface ContextKeys {
   'appcircle.signedIn': boolean;
   'appcircle.canSwitchOrganization': boolean;
   'appcircle.noProfiles': boolean;
+  'appcircle.noSigningIdentities': boolean;
 }
 
 /** The scheme of a build's log document, and the language of log documents and of logs saved to disk. */

@@ -45,6 +45,10 @@ import { BuildsTreeProvider } from './ui/tree/buildsTree';
 import type { AppcircleNode } from './ui/tree/nodes';
 import { openWalkthrough } from './ui/walkthrough';
 import { AgentTools } from './ui/agent/agentTool';
+import { SigningService } from './core/signing/signingService';
+import { ExpiryNotifier } from './ui/signing/expiryNotifier';
+import { SigningTreeProvider } from './ui/signing/signingTree';
+import { DistributionFeature } from './ui/distribution/distributionFeature';
 
 /** Git's HEAD as the startup part watches it (it decides when this part loads): src/platform/git/headWatcher.ts. */
 export type GitReports = Pick<GitHeadWatcher, 'head' | 'pushing' | 'onDidChangeHead' | 'onDidPush' | 'remotes'>;
@@ -90,6 +94,16 @@ export class Features extends DisposableBase {
   readonly reporter: ErrorReporter;
   /** The Language Model tools' answers (src/container.ts registers the tools and forwards here). */
   readonly tools: AgentTools;
+  /** Signing identities: the service, its view and the daily expiry notification (src/ui/signing/). */
+  readonly signing: SigningService;
+  readonly signingTree: SigningTreeProvider;
+  /** Testing Distribution and the Enterprise App Store: services, the Distribution view, sends (src/ui/distribution/). */
+  readonly distribution: DistributionFeature;
+  /** The Distribution view's provider (LazyTreeViews asks for it by this name). */
+  get distributionTree(): DistributionFeature['tree'] {
+    return this.distribution.tree;
+  }
+  readonly expiryNotifier: ExpiryNotifier;
   private readonly starts: StartBuildWizard;
   private readonly commands = new Map<string, (...args: unknown[]) => Promise<unknown>>();
 
@@ -130,8 +144,21 @@ export class Features extends DisposableBase {
     this._register(new CommitStatusBar(this.commitStatus));
     this.followGit(host.git);
     this.starts = new StartBuildWizard(this.builds, session, host.context.globalState, () => readGitInfo().then((g) => g.branches));
+    const signing = (this.signing = this._register(
+      new SigningService({ session, clock: systemClock, logger, warningDays: () => settings.expiryWarningDays() }),
+    ));
+    this._register(settings.onDidChangeExpiryWarningDays(() => signing.warningDaysChanged()));
+    this.signingTree = this._register(
+      new SigningTreeProvider(signing, (empty) => void host.contextKeys.set('appcircle.noSigningIdentities', empty)),
+    );
+    const state = host.context.globalState;
+    const notifierLog = componentLogger(logger, 'signing');
+    this.expiryNotifier = this._register(new ExpiryNotifier({ signing, session, state, clock: systemClock, logger: notifierLog }));
+    this.distribution = this._register(
+      new DistributionFeature({ session, builds: this.builds, state, dashboardUrl: () => settings.endpoints().dashboardUrl }),
+    );
     this.tools = new AgentTools(
-      { session, builds: this.builds, commitStatus: this.commitStatus, diagnostics: this.diagnostics, starts: this.starts },
+      { session, builds: this.builds, commitStatus: this.commitStatus, diagnostics: this.diagnostics, starts: this.starts, signing },
       componentLogger(logger, 'agent'),
     );
     this.addCommands(host, logFeatures);
@@ -191,6 +218,8 @@ export class Features extends DisposableBase {
     const commitCommands = new CommitCommands(this.commitStatus, session, (r) => starts.start(r));
     add(CommandIds.buildThisCommit, () => commitCommands.buildThisCommit(), 'startBuild');
     add(CommandIds.openWalkthrough, () => Promise.resolve(openWalkthrough()));
+    add(CommandIds.refreshSigningIdentities, () => Promise.resolve(this.signing.refresh()), 'load');
+    this.distribution.addCommands(add, addBuild);
   }
 
   /** Runs a command registered at activation (src/container.ts); its errors are reported, never thrown. */

@@ -18,7 +18,8 @@ export interface Logger {
 }
 
 /** The part of the extension that writes a log line: `[session] Restored session …`. */
-export type LogComponent = 'extension' | 'session' | 'http' | 'builds' | 'poller' | 'logs' | 'commit' | 'ui' | 'events' | 'agent';
+export type LogComponent =
+  'extension' | 'session' | 'http' | 'builds' | 'poller' | 'logs' | 'commit' | 'ui' | 'events' | 'agent' | 'signing';
 
 /** A logger whose lines start with the component that wrote them. */
 export function componentLogger(logger: Logger, component: LogComponent): Logger {

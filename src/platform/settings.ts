@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Event } from '../core/events';
 import { clampIntervalMs } from '../core/builds/pollingScheduler';
+import { clampWarningDays } from '../core/signing/expiry';
 import type { Endpoints } from '../core/ports';
 
 const SECTION = 'appcircle';
@@ -54,6 +55,19 @@ export class Settings {
   onDidChangePolling(listener: () => void): vscode.Disposable {
     return vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${SECTION}.builds.pollInterval`)) {
+        listener();
+      }
+    });
+  }
+
+  /** appcircle.signing.expiryWarningDays: whole days, clamped to 1–365 whatever its source and type (default 30). */
+  expiryWarningDays(): number {
+    return clampWarningDays(vscode.workspace.getConfiguration(SECTION).get<unknown>('signing.expiryWarningDays', 30));
+  }
+
+  onDidChangeExpiryWarningDays(listener: () => void): vscode.Disposable {
+    return vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`${SECTION}.signing.expiryWarningDays`)) {
         listener();
       }
     });

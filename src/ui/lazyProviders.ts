@@ -8,6 +8,8 @@ import * as vscode from 'vscode';
 import { ViewIds } from '../constants';
 import { DisposableBase } from '../core/events';
 import type { AppcircleNode } from './tree/nodes';
+import type { SigningNode } from './signing/signingTree';
+import type { DistributionNode } from './distribution/distributionNodes';
 
 export class LazyTreeDataProvider<T> extends DisposableBase implements vscode.TreeDataProvider<T> {
   private readonly _onDidChangeTreeData = this._register(new vscode.EventEmitter<T | T[] | undefined | null | void>());
@@ -70,6 +72,8 @@ export class LazyContentProvider extends DisposableBase implements vscode.TextDo
 export interface RealTrees {
   readonly buildsTree: vscode.TreeDataProvider<AppcircleNode>;
   readonly activeTree: vscode.TreeDataProvider<AppcircleNode>;
+  readonly signingTree: vscode.TreeDataProvider<SigningNode>;
+  readonly distributionTree: vscode.TreeDataProvider<DistributionNode>;
 }
 
 /**
@@ -80,6 +84,10 @@ export interface RealTrees {
 export class LazyTreeViews extends DisposableBase {
   readonly builds: vscode.TreeView<AppcircleNode>;
   readonly active: vscode.TreeView<AppcircleNode>;
+  /** Signing Identities (src/ui/signing/signingTree.ts); not part of the polling's background rule. */
+  readonly signing: vscode.TreeView<SigningNode>;
+  /** Distribution (src/ui/distribution/distributionTree.ts); not part of the polling's background rule either. */
+  readonly distribution: vscode.TreeView<DistributionNode>;
   private readonly _onDidChangeBackground = this._register(new vscode.EventEmitter<boolean>());
   readonly onDidChangeBackground = this._onDidChangeBackground.event;
 
@@ -91,6 +99,12 @@ export class LazyTreeViews extends DisposableBase {
       vscode.window.createTreeView<AppcircleNode>(ViewIds.builds, { treeDataProvider: buildsTree, showCollapseAll: true }),
     );
     this.active = this._register(vscode.window.createTreeView<AppcircleNode>(ViewIds.activeBuilds, { treeDataProvider: activeTree }));
+    const signingTree = this._register(new LazyTreeDataProvider<SigningNode>(() => trees().signingTree));
+    this.signing = this._register(vscode.window.createTreeView<SigningNode>(ViewIds.signingIdentities, { treeDataProvider: signingTree }));
+    const distributionTree = this._register(new LazyTreeDataProvider<DistributionNode>(() => trees().distributionTree));
+    this.distribution = this._register(
+      vscode.window.createTreeView<DistributionNode>(ViewIds.distribution, { treeDataProvider: distributionTree, showCollapseAll: true }),
+    );
     const changed = () => this._onDidChangeBackground.fire(this.isBackground);
     this._register(vscode.window.onDidChangeWindowState(changed));
     this._register(this.builds.onDidChangeVisibility(changed));

@@ -23,6 +23,8 @@ const axios = (): AxiosStatic => require('axios') as AxiosStatic;
 
 export type Params = Record<string, string | number | undefined>;
 
+export type HttpMethod = 'GET' | 'POST' | 'PATCH';
+
 export interface RequestOptions {
   params?: Params;
   signal?: AbortSignal;
@@ -74,7 +76,7 @@ export const DEFAULT_MAX_TEXT_BYTES = 64 * 1024 * 1024;
 export const MAX_REDIRECTS = 5;
 
 interface SendOptions extends RequestLimits {
-  method: 'GET' | 'POST';
+  method: HttpMethod;
   url: string;
   /** For logs and errors: the path without host and query. */
   path: string;
@@ -295,12 +297,22 @@ export class ApiClient {
     this.userAgent = options.userAgent ?? 'appcircle-vscode';
   }
 
+  /** For a request this client does not send itself (the signed-URL upload to storage, uploadApi.ts). */
+  get transport(): { allowInsecureHttp: boolean; logger?: HttpLogger } {
+    return { allowInsecureHttp: this.options.allowInsecureHttp ?? false, logger: this.options.logger };
+  }
+
   async get<T>(path: string, opts: RequestOptions = {}): Promise<T> {
     return this.authed<T>('GET', path, opts, 'json');
   }
 
   async post<T>(path: string, opts: PostOptions = {}): Promise<T> {
     return this.authed<T>('POST', path, opts, 'json');
+  }
+
+  /** PATCH with a JSON body (distribution and store `?action=` writes); never retried. */
+  async patch<T>(path: string, opts: PostOptions = {}): Promise<T> {
+    return this.authed<T>('PATCH', path, opts, 'json');
   }
 
   async getText(path: string, opts: RequestOptions = {}): Promise<string> {
@@ -319,7 +331,7 @@ export class ApiClient {
     };
   }
 
-  private async authed<T>(method: 'GET' | 'POST', path: string, opts: PostOptions, type: 'json' | 'text'): Promise<T> {
+  private async authed<T>(method: HttpMethod, path: string, opts: PostOptions, type: 'json' | 'text'): Promise<T> {
     return (await this.authedRaw<T>(method, path, opts, type)).data;
   }
 
@@ -328,7 +340,7 @@ export class ApiClient {
    * start builds too: a 401 means the server did not act on the request. Nothing else is retried here.
    */
   private async authedRaw<T>(
-    method: 'GET' | 'POST',
+    method: HttpMethod,
     path: string,
     opts: PostOptions,
     type: SendOptions['responseType'],

@@ -9,7 +9,7 @@ const ID_SHAPE = /^[A-Za-z0-9_-]{1,128}$/;
  * anything but letters, digits, `_` and `-`, is ApiError('invalidId') and no request is sent. Returns the id,
  * which needs no encoding.
  */
-export function checkId(id: unknown, method: 'GET' | 'POST', route: string): string {
+export function checkId(id: unknown, method: 'GET' | 'POST' | 'PATCH', route: string): string {
   if (typeof id !== 'string' || !ID_SHAPE.test(id)) {
     throw new ApiError({ kind: 'invalidId', method, path: route });
   }

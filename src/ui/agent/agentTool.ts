@@ -12,6 +12,7 @@ import type { Logger } from '../../core/ports';
 import { describeError } from '../errors/errorMessages';
 import { buildErrorsTool, buildLogTool } from './logTools';
 import { buildsTool, commitBuildTool, profilesTool } from './readTools';
+import { signingIdentitiesTool } from './signingTool';
 import { ToolRefusal } from './toolLookups';
 import type { AgentTool, ToolServices } from './toolLookups';
 import { answer, inputOf } from './toolText';
@@ -47,6 +48,7 @@ export class AgentTools {
       [ToolNames.buildLog, buildLogTool(s)],
       [ToolNames.startBuild, startBuildTool(s)],
       [ToolNames.cancelBuild, cancelBuildTool(s)],
+      [ToolNames.signingIdentities, signingIdentitiesTool(s)],
     ]);
   }
 

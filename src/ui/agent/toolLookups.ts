@@ -11,6 +11,7 @@ import { matchByNameOrId } from '../../core/agent/nameMatch';
 import type { NameMatch } from '../../core/agent/nameMatch';
 import { plain } from '../../core/plainText';
 import type { SessionService } from '../../core/session/sessionService';
+import type { SigningService } from '../../core/signing/signingService';
 import { firstLine, shortHash, statusLook } from '../presentation';
 import type { StartBuildWizard } from '../builds/startBuild';
 import type { BuildDiagnostics } from '../logs/buildDiagnostics';
@@ -25,6 +26,8 @@ export interface ToolServices {
   readonly diagnostics: Pick<BuildDiagnostics, 'resolvePaths'>;
   /** Start Build's own start (its guard against a second start of a branch, its remembered choices, its message). */
   readonly starts: Pick<StartBuildWizard, 'startPlanned' | 'lastChoice'>;
+  /** The signing identities with their expiry (the Signing Identities view's). */
+  readonly signing: Pick<SigningService, 'identities' | 'warningDays'>;
 }
 
 export type ToolInput = Record<string, unknown>;

@@ -8,6 +8,7 @@ import { UserCancelledError, errorText, isApiError, redact } from '../../core/er
 import { MAX_MESSAGE_LENGTH, plain } from '../../core/plainText';
 import { describeApiError } from './apiErrors';
 import { describeBuildError } from './buildErrors';
+import { describeDistributionError } from './distributionErrors';
 import { err } from './described';
 import type { DescribedError, Operation } from './described';
 import { describeOrganizationError, describeSecretStorageError, describeSessionError } from './sessionErrors';
@@ -19,7 +20,12 @@ export function describeError(e: unknown, op: Operation = 'other'): DescribedErr
   if (e instanceof UserCancelledError) {
     return undefined;
   }
-  const described = describeSessionError(e) ?? describeOrganizationError(e) ?? describeSecretStorageError(e) ?? describeBuildError(e, op);
+  const described =
+    describeSessionError(e) ??
+    describeOrganizationError(e) ??
+    describeSecretStorageError(e) ??
+    describeBuildError(e, op) ??
+    describeDistributionError(e);
   if (described) {
     return described;
   }

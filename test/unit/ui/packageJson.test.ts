@@ -22,9 +22,14 @@ interface Manifest {
 
 const root = path.resolve(__dirname, '..', '..', '..', '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest;
-const KNOWN_CONTEXT: (keyof ContextKeys)[] = ['appcircle.signedIn', 'appcircle.canSwitchOrganization', 'appcircle.noProfiles'];
+const KNOWN_CONTEXT: (keyof ContextKeys)[] = [
+  'appcircle.signedIn',
+  'appcircle.canSwitchOrganization',
+  'appcircle.noProfiles',
+  'appcircle.noSigningIdentities',
+];
 /** The built-in context keys the when clauses use, by name: a misspelt one is unknown, not "some lowercase word". */
-const BUILTIN_KEYS = new Set(['view', 'viewItem', 'editorLangId']);
+const BUILTIN_KEYS = new Set(['view', 'viewItem', 'editorLangId', 'resourceScheme', 'resourceExtname']);
 const LITERALS = new Set(['true', 'false']);
 
 interface KnownValues {
@@ -91,7 +96,7 @@ describe('package.json consistency', () => {
 
   it('menus and welcome views reference known commands, views and context keys', () => {
     const commandIds = new Set<string>(Object.values(CommandIds));
-    const viewIds = new Set<string>([ViewIds.builds, ViewIds.activeBuilds]);
+    const viewIds = new Set<string>([ViewIds.builds, ViewIds.activeBuilds, ViewIds.distribution, ViewIds.signingIdentities]);
     const whens: string[] = [];
     for (const entries of Object.values(manifest.contributes.menus)) {
       for (const m of entries) {
@@ -141,7 +146,7 @@ describe('package.json consistency', () => {
   });
 
   it("every view menu names Appcircle's views (a bare viewItem test also matches other extensions' tree items)", () => {
-    const viewIds = new Set<string>([ViewIds.builds, ViewIds.activeBuilds]);
+    const viewIds = new Set<string>([ViewIds.builds, ViewIds.activeBuilds, ViewIds.distribution, ViewIds.signingIdentities]);
     // the when clause must start with `view == X &&` or `(view == X || view == Y) &&`: a conjunct, not one side of an `||`
     const viewClause = /^(?:view == ([\w.]+)|\((view == [\w.]+(?: \|\| view == [\w.]+)+)\))(?: && |$)/;
     let checked = 0;

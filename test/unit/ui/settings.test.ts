@@ -93,3 +93,31 @@ describe('ui/platform settings: the MCP server URL (appcircle.mcpUrl, or mcp.<do
     assert.equal(fired, 4);
   });
 });
+
+describe('ui/platform settings: appcircle.signing.expiryWarningDays', () => {
+  beforeEach(() => fake.reset());
+
+  it('30 by default, clamped to 1-365 whatever its type; its change event fires for it alone', () => {
+    const settings = new Settings();
+    assert.equal(settings.expiryWarningDays(), 30);
+    for (const [v, want] of [
+      [0, 1],
+      [-5, 1],
+      [14, 14],
+      [9999, 365],
+      ['60', 60],
+      ['soon', 30],
+      [null, 30],
+    ] as const) {
+      fake.configuration.set('appcircle.signing.expiryWarningDays', v);
+      assert.equal(settings.expiryWarningDays(), want, String(v));
+    }
+    let fired = 0;
+    const d = settings.onDidChangeExpiryWarningDays(() => fired++);
+    fake.changeConfiguration('appcircle.signing.expiryWarningDays');
+    fake.changeConfiguration('appcircle.builds.pollInterval');
+    d.dispose();
+    fake.changeConfiguration('appcircle.signing.expiryWarningDays');
+    assert.equal(fired, 1);
+  });
+});

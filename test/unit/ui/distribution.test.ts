@@ -1,0 +1,185 @@
+/**
+ * The Distribution view and its commands on the vscode fake against the sandbox: Testing Distribution and Enterprise
+ * App Store profiles → versions newest first (two requests to open the view and a profile), the auto-send testing
+ * groups (read back), Publish to Beta / Live (Live asks first), Unpublish, Copy Download Link, a local .apk uploaded
+ * to the store and published, and a finished build's .apk sent to Testing Distribution with its release notes.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { DIST_SEED } from '../../../sandbox/distributionSeed';
+import { DEMO_PAT, ROOT_ORG_ID } from '../../../sandbox/fixtures';
+import type {
+  DistributionNode,
+  StoreProfileNode,
+  StoreVersionNode,
+  TestingProfileNode,
+} from '../../../src/ui/distribution/distributionNodes';
+import { SectionNode, TestingVersionNode } from '../../../src/ui/distribution/distributionNodes';
+import { fake } from '../fakes/vscodeFake';
+import type { UiHarness } from './harness';
+import { bootExtension, nodeLabel, waitUntil } from './harness';
+
+const label = (n: DistributionNode) => nodeLabel(n as never);
+
+describe('ui: the Distribution view, Testing Distribution and the Enterprise App Store', () => {
+  let h: UiHarness;
+
+  beforeEach(async () => {
+    h = await bootExtension();
+    await h.run('appcircle.loginWithPat', { pat: DEMO_PAT });
+  });
+  afterEach(async () => {
+    await h.dispose();
+  });
+
+  const tree = () => h.ext.features.distribution.tree;
+  async function child<T extends DistributionNode>(parent: DistributionNode | undefined, name: string): Promise<T> {
+    const children = await tree().getChildren(parent);
+    const n = children.find((c) => label(c) === name);
+    assert.ok(n, `"${name}" among ${children.map(label).join(', ')}`);
+    return n as T;
+  }
+  const testingSection = async () => (await tree().getChildren()).find((n) => n instanceof SectionNode && n.module === 'testing')!;
+  const storeSection = async () => (await tree().getChildren()).find((n) => n instanceof SectionNode && n.module === 'store')!;
+
+  it('profiles → versions newest first, in two requests; Testing Distribution open, the store closed', async () => {
+    const before = h.sb.requests.length;
+    const [testing, store] = await tree().getChildren();
+    assert.equal(testing.getTreeItem().collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
+    assert.equal(store.getTreeItem().collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
+    const ios = await child<TestingProfileNode>(testing, DIST_SEED.td.ios);
+    assert.match(String(ios.getTreeItem().description), /auto-send to 1 testing groups/);
+    const versions = await tree().getChildren(ios);
+    assert.deepEqual(versions.slice(0, 3).map(label), ['2.4.0 (120)', '2.3.1 (118)', '2.3.0 (115)']);
+    assert.ok(versions.every((v) => v instanceof TestingVersionNode));
+    const reads = h.sb.requests.slice(before).filter((r) => r.path.includes('/distribution/') || r.path.includes('/store/'));
+    assert.equal(reads.length, 2, reads.map((r) => r.path).join(', '));
+    // the hover names the auto-send groups
+    const item = await tree().resolveTreeItem(ios.getTreeItem(), ios);
+    assert.match((item.tooltip as vscode.MarkdownString).value, /QA Team/);
+  });
+
+  it('auto-send testing groups: the pick starts from the current ones, the change is read back; cancelled, nothing', async () => {
+    const ios = await child<TestingProfileNode>(await testingSection(), DIST_SEED.td.ios);
+    fake.messages = [];
+    fake.pickAnswers.push(() => undefined);
+    await h.run('appcircle.distribution.editTestingGroups', ios);
+    assert.deepEqual(
+      fake.messages.map((m) => m.message),
+      [],
+      'cancelling the pick is silent',
+    );
+    fake.pickAnswers.push((items) => items.filter((i) => ['QA Team', 'Beta Testers'].includes(i.label)));
+    await h.run('appcircle.distribution.editTestingGroups', ios);
+    const request = fake.pickRequests.at(-1);
+    assert.deepEqual(
+      request?.items.filter((i) => (i as { picked?: boolean }).picked).map((i) => i.label),
+      ['QA Team'],
+      'the current group checked',
+    );
+    const stored = h.sb.distribution.tdProfilesOf(ROOT_ORG_ID).find((p) => p.name === DIST_SEED.td.ios);
+    assert.equal(stored?.testingGroupIds.length, 2);
+    assert.match(fake.messages.at(-1)?.message ?? '', /now sends new versions to QA Team, Beta Testers/);
+  });
+
+  it('store: Beta / Live in words; Publish to Live asks first; Unpublish; Copy Download Link', async () => {
+    const field = await child<StoreProfileNode>(await storeSection(), DIST_SEED.store.android);
+    const versions = (await tree().getChildren(field)) as StoreVersionNode[];
+    assert.deepEqual(
+      versions.map((v) => `${label(v)} ${v.channel}`),
+      ['3.1.0 (310) beta', '3.0.2 (302) live', '3.0.1 (301) none'],
+    );
+    assert.match(String(versions[0].getTreeItem().description), /^Beta/);
+    // Live asks first: declined, nothing changes
+    fake.messageAnswers.push(undefined);
+    await h.run('appcircle.store.publishLive', versions[0]);
+    const storedVersion = () =>
+      h.sb.distribution.storeProfilesOf(ROOT_ORG_ID).find((p) => p.name === DIST_SEED.store.android)!.appVersions[0];
+    assert.equal(storedVersion().publishType, 1);
+    fake.messageAnswers.push('Publish to Live');
+    await h.run('appcircle.store.publishLive', versions[0]);
+    assert.equal(storedVersion().publishType, 2);
+    assert.match(fake.messages.at(-1)?.message ?? '', /is on Live\./);
+    await h.run('appcircle.store.unpublish', versions[0]);
+    assert.equal(storedVersion().publishType, 0);
+    await h.run('appcircle.store.copyDownloadLink', versions[1]);
+    assert.match((vscode.env.clipboard as unknown as { text: string }).text, /^http:\/\/127\.0\.0\.1:\d+\//);
+  });
+
+  it('a local .apk uploaded to an Enterprise App Store profile comes first, then goes to Beta', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'appcircle-apk-'));
+    try {
+      const file = path.join(dir, 'Acme Field-3.2.0 (311).apk');
+      fs.writeFileSync(file, Buffer.alloc(256 * 1024, 7));
+      fake.pickAnswers.push((items) => items.find((i) => i.label === DIST_SEED.store.android));
+      await h.run('appcircle.uploadToEnterpriseStore', vscode.Uri.file(file));
+      assert.match(fake.messages.at(-1)?.message ?? '', /^3\.2\.0 \(311\) is in the Enterprise App Store, not published yet/);
+      const field = await child<StoreProfileNode>(await storeSection(), DIST_SEED.store.android);
+      const first = ((await tree().getChildren(field)) as StoreVersionNode[])[0];
+      assert.equal(label(first), '3.2.0 (311)');
+      await h.run('appcircle.store.publishBeta', first);
+      const stored = h.sb.distribution.storeProfilesOf(ROOT_ORG_ID).find((p) => p.name === DIST_SEED.store.android)!.appVersions[0];
+      assert.equal(stored.publishType, 1);
+      const upload = h.sb.requests.find((r) => r.host === 'upload');
+      assert.ok(upload && !upload.hasAuth, 'the storage origin got no Authorization');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("Send to Testing Distribution: a finished build's .apk, the commit message as release notes, its testing groups named", async () => {
+    const profile = (await h.ext.builds.profiles()).value.find((p) => p.name === 'Acme Android');
+    assert.ok(profile);
+    const branch = (await h.ext.builds.branches(profile.id)).value.find((b) => b.name === 'main');
+    assert.ok(branch);
+    const build = (await h.ext.builds.builds(profile.id, branch.id)).items.find((b) => b.status === 0);
+    assert.ok(build);
+    const beforeVersions = h.sb.distribution.tdProfilesOf(ROOT_ORG_ID).find((p) => p.name === DIST_SEED.td.android)!.appVersions.length;
+    fake.pickAnswers.push((items) => items.find((i) => i.label === DIST_SEED.td.android));
+    fake.inputAnswers.push('Fixed the login crash');
+    await h.run('appcircle.sendToTestingDistribution', {
+      profileId: profile.id,
+      branchId: branch.id,
+      commitId: build.commitId,
+      buildId: build.id,
+    });
+    const message = fake.messages.at(-1)?.message ?? '';
+    assert.match(message, /is in Acme Android Beta; it goes to the testing groups QA Team, Beta Testers\./);
+    const stored = h.sb.distribution.tdProfilesOf(ROOT_ORG_ID).find((p) => p.name === DIST_SEED.td.android)!;
+    assert.equal(stored.appVersions.length, beforeVersions + 1);
+    assert.equal(stored.appVersions[0].message, 'Fixed the login crash');
+    // the next send of this build profile offers the same distribution profile first
+    fake.pickAnswers.push(() => undefined);
+    await h.run('appcircle.sendToTestingDistribution', {
+      profileId: profile.id,
+      branchId: branch.id,
+      commitId: build.commitId,
+      buildId: build.id,
+    });
+    await waitUntil(() => fake.pickRequests.length >= 2, 5000, 'the second pick');
+    assert.equal(fake.pickRequests.at(-1)?.items[0]?.label, DIST_SEED.td.android);
+    assert.equal(fake.pickRequests.at(-1)?.items[0]?.description, 'last used');
+  });
+
+  it('a duplicate version number: a clear message, no version made', async () => {
+    const profile = (await h.ext.builds.profiles()).value.find((p) => p.name === 'Acme Android');
+    const branch = (await h.ext.builds.branches(profile!.id)).value.find((b) => b.name === 'main');
+    const build = (await h.ext.builds.builds(profile!.id, branch!.id)).items.find((b) => b.status === 0);
+    const stored = () => h.sb.distribution.tdProfilesOf(ROOT_ORG_ID).find((p) => p.name === DIST_SEED.td.android)!.appVersions.length;
+    const before = stored();
+    h.sb.makeNextUploadDuplicate();
+    fake.pickAnswers.push((items) => items.find((i) => i.label === DIST_SEED.td.android));
+    fake.inputAnswers.push('');
+    await h.run('appcircle.sendToTestingDistribution', {
+      profileId: profile!.id,
+      branchId: branch!.id,
+      commitId: build!.commitId,
+      buildId: build!.id,
+    });
+    await waitUntil(() => fake.messages.some((m) => /version number is already in the profile/.test(m.message)), 5000, 'the message');
+    assert.equal(stored(), before);
+  });
+});
