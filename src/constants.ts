@@ -46,6 +46,8 @@ export const ToolNames = {
   startBuild: 'appcircle_startBuild',
   cancelBuild: 'appcircle_cancelBuild',
   signingIdentities: 'appcircle_listSigningIdentities',
+  distribution: 'appcircle_listDistribution',
+  sendToTesting: 'appcircle_sendToTestingDistribution',
 } as const;
 
 export type ToolName = (typeof ToolNames)[keyof typeof ToolNames];

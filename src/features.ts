@@ -158,7 +158,15 @@ export class Features extends DisposableBase {
       new DistributionFeature({ session, builds: this.builds, state, dashboardUrl: () => settings.endpoints().dashboardUrl }),
     );
     this.tools = new AgentTools(
-      { session, builds: this.builds, commitStatus: this.commitStatus, diagnostics: this.diagnostics, starts: this.starts, signing },
+      {
+        session,
+        builds: this.builds,
+        commitStatus: this.commitStatus,
+        diagnostics: this.diagnostics,
+        starts: this.starts,
+        signing,
+        distribution: this.distribution,
+      },
       componentLogger(logger, 'agent'),
     );
     this.addCommands(host, logFeatures);

@@ -13,6 +13,7 @@ import { describeError } from '../errors/errorMessages';
 import { buildErrorsTool, buildLogTool } from './logTools';
 import { buildsTool, commitBuildTool, profilesTool } from './readTools';
 import { signingIdentitiesTool } from './signingTool';
+import { distributionTool, sendToTestingTool } from './distributionTools';
 import { ToolRefusal } from './toolLookups';
 import type { AgentTool, ToolServices } from './toolLookups';
 import { answer, inputOf } from './toolText';
@@ -49,6 +50,8 @@ export class AgentTools {
       [ToolNames.startBuild, startBuildTool(s)],
       [ToolNames.cancelBuild, cancelBuildTool(s)],
       [ToolNames.signingIdentities, signingIdentitiesTool(s)],
+      [ToolNames.distribution, distributionTool(s)],
+      [ToolNames.sendToTesting, sendToTestingTool(s)],
     ]);
   }
 

@@ -12,6 +12,7 @@ import type { NameMatch } from '../../core/agent/nameMatch';
 import { plain } from '../../core/plainText';
 import type { SessionService } from '../../core/session/sessionService';
 import type { SigningService } from '../../core/signing/signingService';
+import type { DistributionFeature } from '../distribution/distributionFeature';
 import { firstLine, shortHash, statusLook } from '../presentation';
 import type { StartBuildWizard } from '../builds/startBuild';
 import type { BuildDiagnostics } from '../logs/buildDiagnostics';
@@ -28,6 +29,8 @@ export interface ToolServices {
   readonly starts: Pick<StartBuildWizard, 'startPlanned' | 'lastChoice'>;
   /** The signing identities with their expiry (the Signing Identities view's). */
   readonly signing: Pick<SigningService, 'identities' | 'warningDays'>;
+  /** Testing Distribution, the Enterprise App Store and the upload (the Distribution view's and Send's). */
+  readonly distribution: Pick<DistributionFeature, 'testing' | 'store' | 'uploads'>;
 }
 
 export type ToolInput = Record<string, unknown>;

@@ -20,6 +20,9 @@ const TOOL_NAMES = [
   'appcircle_getBuildLog',
   'appcircle_startBuild',
   'appcircle_cancelBuild',
+  'appcircle_listSigningIdentities',
+  'appcircle_listDistribution',
+  'appcircle_sendToTestingDistribution',
 ];
 
 async function extension(): Promise<AppcircleExtension> {
@@ -48,7 +51,7 @@ describe('Language Model tools in a real extension host', () => {
     await vscode.commands.executeCommand('appcircle.logout');
   });
 
-  it('vscode.lm.tools lists the seven Appcircle tools with their schemas and tags', () => {
+  it('vscode.lm.tools lists every Appcircle tool with its schema and tags', () => {
     const ours = vscode.lm.tools.filter((t) => t.name.startsWith('appcircle_'));
     assert.deepEqual(ours.map((t) => t.name).sort(), [...TOOL_NAMES].sort());
     for (const t of ours) {
