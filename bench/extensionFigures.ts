@@ -113,6 +113,52 @@ export async function journeyFigures(add: Add): Promise<void> {
       note: paths(h.sb, n0, post),
     });
 
+    // the Distribution view opened (Testing Distribution open, the store closed) and one profile expanded
+    await quiet(h.sb);
+    n0 = h.sb.requests.length;
+    const dist = h.ext.features.distribution.tree;
+    const [testing] = await dist.getChildren();
+    const tdProfiles = testing ? await dist.getChildren(testing) : [];
+    const firstProfile = tdProfiles[0];
+    if (!firstProfile) {
+      throw new Error('bench: no Testing Distribution profile');
+    }
+    await dist.getChildren(firstProfile);
+    await quiet(h.sb);
+    add({
+      name: 'requests: open the Distribution view and expand a profile',
+      value: h.sb.requests.length - n0,
+      unit: 'requests',
+      budget: 2,
+      note: paths(h.sb, n0),
+    });
+
+    // Send to Testing Distribution from a finished build: the requests besides the upload itself and the task polls
+    const android = await child<ProfileNode>(tree, undefined, 'Acme Android');
+    const androidMain = await child<BranchNode>(tree, android, 'main');
+    const done = (await tree.getChildren(androidMain)).find((n) => /\bsucceeded\b/.test(String(n.getTreeItem().contextValue)));
+    if (!done) {
+      throw new Error('bench: no succeeded build to send');
+    }
+    await quiet(h.sb);
+    n0 = h.sb.requests.length;
+    fake.pickAnswers.push((i) => i.find((x) => x.label === 'Acme Android Beta'));
+    fake.inputAnswers.push('Bench notes');
+    await h.run('appcircle.sendToTestingDistribution', done);
+    await quiet(h.sb);
+    // the send's own requests: the artifacts, distribution and upload-commit calls (not the queue polls or the
+    // signing-expiry check that run meanwhile), without the storage upload and the task polls
+    const sendRequests = h.sb.requests
+      .slice(n0)
+      .filter((r) => r.host !== 'upload' && (r.path.includes('/distribution/') || /\/builds\/[^/]+$/.test(r.path)));
+    add({
+      name: 'requests: Send to Testing Distribution from a finished build, besides the upload and the task polls',
+      value: sendRequests.length,
+      unit: 'requests',
+      budget: 4,
+      note: `not met yet: the new version is found by reading the profile before and after, the release notes are a separate PATCH, the groups are named from the list; ${sendRequests.map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/g, '{id}')}`).join(', ')}`,
+    });
+
     // switch organization and re-render both views
     await quiet(h.sb);
     n0 = h.sb.requests.length;
