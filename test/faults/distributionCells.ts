@@ -1,5 +1,5 @@
 /**
- * Fault-matrix cells for Testing Distribution, the Enterprise App Store and uploads (issue 18): each cell injects one
+ * Fault-matrix cells for Testing Distribution, the Enterprise App Store and uploads: each cell injects one
  * fault (an API fault switch on the operation's path, or an upload fault: the body cut mid-way, the signed URL
  * refused, the commit failing, the task failing or never ending, a duplicate version) into one operation run
  * through the real services against a sandbox of its own, then asserts what the matrix asserts for every cell:

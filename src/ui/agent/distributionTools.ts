@@ -61,27 +61,23 @@ export function distributionTool(s: ToolServices): AgentTool {
           const versions = await s.distribution.testing.versions(inTd.value.id);
           payload.versionsOf = {
             profile: data(inTd.value.name),
-            versions: versions
-              .slice(0, limit)
-              .map((v) => ({
-                id: v.id,
-                version: versionLabel(v),
-                uploaded: data(v.createdAt ?? undefined, 40),
-                releaseNotes: data(v.message ?? undefined, 300),
-              })),
+            versions: versions.slice(0, limit).map((v) => ({
+              id: v.id,
+              version: versionLabel(v),
+              uploaded: data(v.createdAt ?? undefined, 40),
+              releaseNotes: data(v.message ?? undefined, 300),
+            })),
           };
         } else if (inStore.kind === 'one') {
           const versions = await s.distribution.store.versions(inStore.value.id);
           payload.versionsOf = {
             profile: data(inStore.value.name),
-            versions: versions
-              .slice(0, limit)
-              .map((v) => ({
-                id: v.id,
-                version: versionLabel(v),
-                channel: channelWords(v.publishType),
-                published: data(v.publishDate ?? undefined, 40),
-              })),
+            versions: versions.slice(0, limit).map((v) => ({
+              id: v.id,
+              version: versionLabel(v),
+              channel: channelWords(v.publishType),
+              published: data(v.publishDate ?? undefined, 40),
+            })),
           };
         } else {
           throw new ToolRefusal(vscode.l10n.t('No Testing Distribution or Enterprise App Store profile matches "{0}".', plain(wanted)));
@@ -181,7 +177,15 @@ export function sendToTestingTool(s: ToolServices): AgentTool {
         await planSend(s, input);
         throw new ToolRefusal(vscode.l10n.t('Nothing was done: it was not confirmed. Ask again to be asked to confirm it.'));
       }
-      const p = kept.plan;
+      return sendPlanned(s, kept.plan, token);
+    },
+  };
+}
+
+/** The confirmed send: the artifacts zip, its binary, the upload; the token aborts it. */
+async function sendPlanned(s: ToolServices, p: SendPlan, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {
+  {
+    {
       const ac = new AbortController();
       const sub = token.onCancellationRequested(() => ac.abort());
       try {
@@ -228,6 +232,6 @@ export function sendToTestingTool(s: ToolServices): AgentTool {
       } finally {
         sub.dispose();
       }
-    },
-  };
+    }
+  }
 }
