@@ -184,54 +184,50 @@ export function sendToTestingTool(s: ToolServices): AgentTool {
 
 /** The confirmed send: the artifacts zip, its binary, the upload; the token aborts it. */
 async function sendPlanned(s: ToolServices, p: SendPlan, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {
-  {
-    {
-      const ac = new AbortController();
-      const sub = token.onCancellationRequested(() => ac.abort());
-      try {
-        const zip = await ArtifactsZip.download(s.builds, p.target.commitId ?? '', p.target.buildId ?? '', ac.signal);
-        try {
-          const all = zip.binaries();
-          const chosen = p.binary ? all.find((b) => b.name === p.binary) : all.length === 1 ? all[0] : undefined;
-          if (!chosen) {
-            throw new ToolRefusal(
-              all.length === 0
-                ? vscode.l10n.t("This build's artifacts have no .ipa, .apk or .aab file to send.")
-                : vscode.l10n.t('Say which binary to send: {0}.', all.map((b) => plain(b.name)).join(', ')),
-            );
-          }
-          const r = await s.distribution.uploads.upload({
-            target: { kind: 'testing', profileId: p.profile.id },
-            fileName: chosen.name,
-            size: chosen.size,
-            open: () => zip.openBinary(chosen.path),
-            releaseNotes: p.releaseNotes,
-            signal: ac.signal,
-          });
-          const groups = await groupNames(s, p.profile.testingGroupIds ?? []);
-          const version = r.kind === 'testing' ? versionLabel(r.version) : '';
-          return answer(
-            groups.length
-              ? vscode.l10n.t('{0} is in {1}; it goes to the testing groups {2}.', version, plain(p.profile.name), groups.join(', '))
-              : vscode.l10n.t(
-                  '{0} is in {1}. No testing group gets it automatically: share it from the Appcircle dashboard.',
-                  version,
-                  plain(p.profile.name),
-                ),
-            {
-              profile: { id: p.profile.id, name: data(p.profile.name) },
-              version,
-              versionId: r.version.id,
-              binary: data(chosen.name),
-              testingGroups: groups,
-            },
-          );
-        } finally {
-          await zip.dispose();
-        }
-      } finally {
-        sub.dispose();
+  const ac = new AbortController();
+  const sub = token.onCancellationRequested(() => ac.abort());
+  try {
+    const zip = await ArtifactsZip.download(s.builds, p.target.commitId ?? '', p.target.buildId ?? '', ac.signal);
+    try {
+      const all = zip.binaries();
+      const chosen = p.binary ? all.find((b) => b.name === p.binary) : all.length === 1 ? all[0] : undefined;
+      if (!chosen) {
+        throw new ToolRefusal(
+          all.length === 0
+            ? vscode.l10n.t("This build's artifacts have no .ipa, .apk or .aab file to send.")
+            : vscode.l10n.t('Say which binary to send: {0}.', all.map((b) => plain(b.name)).join(', ')),
+        );
       }
+      const r = await s.distribution.uploads.upload({
+        target: { kind: 'testing', profileId: p.profile.id },
+        fileName: chosen.name,
+        size: chosen.size,
+        open: () => zip.openBinary(chosen.path),
+        releaseNotes: p.releaseNotes,
+        signal: ac.signal,
+      });
+      const groups = await groupNames(s, p.profile.testingGroupIds ?? []);
+      const version = r.kind === 'testing' ? versionLabel(r.version) : '';
+      return answer(
+        groups.length
+          ? vscode.l10n.t('{0} is in {1}; it goes to the testing groups {2}.', version, plain(p.profile.name), groups.join(', '))
+          : vscode.l10n.t(
+              '{0} is in {1}. No testing group gets it automatically: share it from the Appcircle dashboard.',
+              version,
+              plain(p.profile.name),
+            ),
+        {
+          profile: { id: p.profile.id, name: data(p.profile.name) },
+          version,
+          versionId: r.version.id,
+          binary: data(chosen.name),
+          testingGroups: groups,
+        },
+      );
+    } finally {
+      await zip.dispose();
     }
+  } finally {
+    sub.dispose();
   }
 }
