@@ -17,6 +17,16 @@ async function ensureSignedIn(ctx: JourneyContext): Promise<void> {
   if (!ctx.wb.page.url().startsWith(ctx.csUrl)) {
     await ctx.wb.page.goto(`${ctx.csUrl}/?folder=${encodeURIComponent(ctx.workspace)}`, { waitUntil: 'domcontentloaded' });
     await ctx.wb.ready();
+    // a fresh profile (these journeys run alone): the first activation opens the walkthrough, which takes the
+    // focus from a palette opened meanwhile; wait for activation, then for the walkthrough if it said so
+    const end = Date.now() + T;
+    while (!/Activated in \d+ ms/.test(ctx.extensionLog()) && Date.now() < end) {
+      await ctx.wb.page.waitForTimeout(100);
+    }
+    if (/First start/.test(ctx.extensionLog())) {
+      await ctx.wb.page.locator('.gettingStartedContainer').first().waitFor({ state: 'visible', timeout: T });
+      await ctx.wb.runCommand('View: Close All Editors');
+    }
   }
   await ctx.wb.openAppcircleView();
   if ((await ctx.wb.statusItem('Acme Mobile').count()) === 0) {
