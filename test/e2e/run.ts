@@ -20,6 +20,7 @@ import { startScriptCheck } from './startScript';
 import { commitJourneys } from './commitJourneys';
 import { createGitWorkspace } from './gitWorkspace';
 import { multiRootJourneys } from './multiRootJourney';
+import { distributionJourneys } from './distributionJourneys';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const RESULTS = path.join(ROOT, 'test-results', 'e2e');
@@ -140,9 +141,13 @@ async function runJourneys(vsix: string, sb: Sandbox, workspace: string, grep?: 
       return newest ? fs.readFileSync(newest, 'utf8') : '';
     },
   };
-  const journeys: Journey[] = [...signInJourneys, ...buildJourneys, ...commitJourneys, ...multiRootJourneys].filter(
-    (j) => !grep || j.name.includes(grep),
-  );
+  const journeys: Journey[] = [
+    ...signInJourneys,
+    ...buildJourneys,
+    ...commitJourneys,
+    ...multiRootJourneys,
+    ...distributionJourneys,
+  ].filter((j) => !grep || j.name.includes(grep));
   let failed = false;
   try {
     for (const j of journeys) {
