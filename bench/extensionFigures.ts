@@ -146,17 +146,22 @@ export async function journeyFigures(add: Add): Promise<void> {
     fake.inputAnswers.push('Bench notes');
     await h.run('appcircle.sendToTestingDistribution', done);
     await quiet(h.sb);
-    // the send's own requests: the artifacts, distribution and upload-commit calls (not the queue polls or the
-    // signing-expiry check that run meanwhile), without the storage upload and the task polls
-    const sendRequests = h.sb.requests
+    // the send's own requests (the build's artifacts, the profiles, the version made, the group names), not the
+    // queue polls or the signing-expiry check that run meanwhile, and not the signed-URL upload itself (U1 where to,
+    // U2 the bytes, U3 commit: one piece in every official client) or the task polls
+    const upload = (r: { path: string; query: Record<string, string> }) =>
+      /\/app-versions$/.test(r.path) && ['uploadInformation', 'commitFileUpload'].includes(r.query.action ?? '');
+    const sent = h.sb.requests
       .slice(n0)
       .filter((r) => r.host !== 'upload' && (r.path.includes('/distribution/') || /\/builds\/[^/]+$/.test(r.path)));
+    const sendRequests = sent.filter((r) => !upload(r));
+    const shown = (rs: typeof sent) => rs.map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/g, '{id}')}`).join(', ');
     add({
       name: 'requests: Send to Testing Distribution from a finished build, besides the upload and the task polls',
       value: sendRequests.length,
       unit: 'requests',
       budget: 4,
-      note: `not met yet: the new version is found by reading the profile before and after, the release notes are a separate PATCH, the groups are named from the list; ${sendRequests.map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/g, '{id}')}`).join(', ')}`,
+      note: `${shown(sendRequests)}; the upload: ${shown(sent.filter(upload))}`,
     });
 
     // switch organization and re-render both views

@@ -1,8 +1,11 @@
 /**
  * Uploads a binary to Testing Distribution or the Enterprise App Store the way every current official client does
  * (docs/appcircle-api.md §11.1): U1 asks where to send it, U2 streams it to the signed storage URL (no bearer),
- * U3 commits it, T1 is polled until the server has made the version (every ~2 s, bounded), then the new version is
- * found (newest first, not there before) and, for Testing Distribution with release notes, TD10 sets them.
+ * U3 commits it (Testing Distribution: with the release notes as `message`, as fastlane's and Azure DevOps' clients
+ * send them), T1 is polled until the server has made the version (every ~2 s, bounded), then the new version is found.
+ * Testing Distribution: one read of the profile after the task, the newest version with the uploaded file's name
+ * (a duplicate number fails the task, so a completed task made a new one); when that version does not carry the
+ * notes (a server that ignores U3's `message`), TD10 sets them. The store: the newest version not there before.
  *
  * Nothing half-made: a cancel or failure before U3 leaves no version (the server was never asked to make one).
  * After U3 the server owns the outcome (see distributionErrors.ts). U3 itself is never retried: its failure is the
@@ -50,7 +53,7 @@ export interface UploadRequest {
   size: number;
   /** A new stream of the binary from its first byte; called again for a retry. */
   open: () => Readable;
-  /** Testing Distribution: the version's release notes (TD10 after the task completes). */
+  /** Testing Distribution: the version's release notes (U3's `message`; TD10 when the made version lacks them). */
   releaseNotes?: string;
   /** Before U3: cancels, nothing is made. After U3: stops waiting (the server may still make the version). */
   signal?: AbortSignal;
@@ -97,7 +100,7 @@ export class UploadService {
     const info = await this.uploadInformation(r);
     await this.send(r, info);
     this.throwIfCancelled(r.signal);
-    const commit = await this.request((a) => commitOf(a, r.target, info.fileId, r.fileName));
+    const commit = await this.request((a) => commitOf(a, r, info.fileId));
     r.onCommitted?.();
     await this.waitForTask(commit.taskId, r.signal);
     return this.findNew(r, before);
@@ -109,11 +112,10 @@ export class UploadService {
     }
   }
 
-  /** What exists before: version ids of the profile, or store profile ids (a new profile is the one not there). */
+  /** The store's versions before (or its profiles, for a new profile); Testing Distribution needs none. */
   private async snapshot(t: UploadTarget, signal?: AbortSignal): Promise<Set<string>> {
     if (t.kind === 'testing') {
-      const p = await this.request((a) => a.distribution.profile(t.profileId, signal));
-      return new Set((p.appVersions ?? []).map((v) => v.id));
+      return new Set();
     }
     if (t.createNewProfile) {
       return new Set((await this.request((a) => a.store.profiles(signal))).map((p) => p.id));
@@ -216,17 +218,24 @@ export class UploadService {
     });
   }
 
-  /** The version the upload made: the newest one not there before (a new store profile: the newest new profile). */
+  /**
+   * The version the upload made. Testing Distribution: the newest with the file's name (the newest at all when the
+   * server renamed it), its notes set by TD10 if U3's `message` did not reach it. The store: the newest one not
+   * there before (a new store profile: the newest new profile).
+   */
   private async findNew(r: UploadRequest, before: Set<string>): Promise<UploadResult> {
     const t = r.target;
     if (t.kind === 'testing') {
       const p = await this.request((a) => a.distribution.profile(t.profileId));
-      const version = newestFirst(p.appVersions ?? [], (v) => v.createdAt).find((v) => !before.has(v.id));
+      const versions = newestFirst(p.appVersions ?? [], (v) => v.createdAt);
+      const version = versions.find((v) => v.fileName === r.fileName) ?? versions[0];
       if (!version) {
         throw new UploadedVersionNotFoundError();
       }
-      if (r.releaseNotes !== undefined && r.releaseNotes !== '') {
-        await this.request((a) => a.distribution.updateMessage(t.profileId, version.id, r.releaseNotes as string));
+      const notes = r.releaseNotes ?? '';
+      if (notes !== '' && version.message !== notes) {
+        await this.request((a) => a.distribution.updateMessage(t.profileId, version.id, notes));
+        return { kind: 'testing', profileId: t.profileId, version: { ...version, message: notes } };
       }
       return { kind: 'testing', profileId: t.profileId, version };
     }
@@ -259,9 +268,11 @@ function taskFailure(task: TaskDto, poll: number): Error {
   return duplicate ? new DuplicateVersionError(words || task.stateName) : new UploadTaskFailedError(words || task.stateName);
 }
 
-function commitOf(a: DistributionApis, t: UploadTarget, fileId: string, fileName: string): Promise<CommitDto> {
+function commitOf(a: DistributionApis, r: UploadRequest, fileId: string): Promise<CommitDto> {
+  const { target: t, fileName } = r;
   if (t.kind === 'testing') {
-    return a.distribution.commitFileUpload(t.profileId, fileId, fileName);
+    const notes = r.releaseNotes === undefined || r.releaseNotes === '' ? undefined : r.releaseNotes;
+    return a.distribution.commitFileUpload(t.profileId, fileId, fileName, notes);
   }
   return a.store.commitFileUpload(
     fileId,

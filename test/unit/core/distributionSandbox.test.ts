@@ -70,11 +70,33 @@ describe('core: distribution against the sandbox', () => {
     assert.deepEqual([...(back.testingGroupIds ?? [])].sort(), [BETA_GROUP, QA_GROUP].sort());
   });
 
-  it('a Testing Distribution upload makes the newest version and sets its release notes', async () => {
+  it('a Testing Distribution upload makes the newest version, its release notes sent with the commit', async () => {
+    const n0 = sb.requests.length;
     const r = await uploads.upload(req({ releaseNotes: 'From VS Code' }));
+    const made = sb.requests.slice(n0);
     const newest = (await td.versions(IOS))[0];
     assert.equal(r.version.id, newest?.id);
     assert.equal(newest?.message, 'From VS Code');
+    assert.equal(made.filter((x) => x.method === 'PATCH').length, 0, 'no TD10: the notes went with U3');
+    assert.equal(made.filter((x) => x.method === 'GET' && /^\/distribution\/v2\/profiles\/[^/]+$/.test(x.path)).length, 1, 'one read');
+  });
+
+  it("a server that ignores the commit's message: the notes set by TD10 and read back", async () => {
+    const request = distributionRequest(h.session);
+    const ignoring = new UploadService(
+      (fn) =>
+        request((a) => {
+          const commit = a.distribution.commitFileUpload.bind(a.distribution);
+          const distribution = Object.assign(Object.create(a.distribution) as typeof a.distribution, {
+            commitFileUpload: (p: string, f: string, n: string) => commit(p, f, n),
+          });
+          return fn({ ...a, distribution });
+        }),
+      { pollMs: 2, maxWaitMs: 500, retryDelayMs: () => 1 },
+    );
+    const r = await ignoring.upload(req({ releaseNotes: 'Set afterwards' }));
+    assert.equal(sb.requests.filter((x) => x.method === 'PATCH' && x.query.action === 'updateMessage').length, 1);
+    assert.equal((await td.versions(IOS)).find((v) => v.id === r.version.id)?.message, 'Set afterwards');
   });
 
   it('the store: upload to a new profile and to Acme Field; publish Beta/Live and unpublish, verified; the link', async () => {
