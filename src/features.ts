@@ -25,7 +25,7 @@ import { VsCodeWorkspaceFiles } from './platform/workspaceFiles';
 import { BuildDiagnostics } from './ui/logs/buildDiagnostics';
 import { BuildCommands } from './ui/builds/buildCommands';
 import type { BuildRef } from './ui/builds/buildRef';
-import { toBuildRef } from './ui/builds/buildRef';
+import { buildRefOf, toBuildRef } from './ui/builds/buildRef';
 import { StartBuildWizard } from './ui/builds/startBuild';
 import { CommitCommands } from './ui/commit/commitCommands';
 import { LogCommands } from './ui/logs/logCommands';
@@ -155,7 +155,16 @@ export class Features extends DisposableBase {
     const notifierLog = componentLogger(logger, 'signing');
     this.expiryNotifier = this._register(new ExpiryNotifier({ signing, session, state, clock: systemClock, logger: notifierLog }));
     this.distribution = this._register(
-      new DistributionFeature({ session, builds: this.builds, state, dashboardUrl: () => settings.endpoints().dashboardUrl }),
+      new DistributionFeature({
+        session,
+        builds: this.builds,
+        state,
+        dashboardUrl: () => settings.endpoints().dashboardUrl,
+        commitBuild: () => {
+          const s = this.commitStatus.state;
+          return s.kind === 'build' ? buildRefOf(s.build, s.profile, s.branch) : undefined;
+        },
+      }),
     );
     this.tools = new AgentTools(
       {

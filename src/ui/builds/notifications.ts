@@ -113,13 +113,14 @@ export class BuildNotifier extends DisposableBase {
     const b = list[0];
     const showLog = vscode.l10n.t('Show Log');
     const download = vscode.l10n.t('Download Artifacts');
+    const send = vscode.l10n.t('Send to Testing Distribution…');
     const open = vscode.l10n.t('Open in Appcircle');
     // a failed build: its compiler errors in the Problems panel, on the workspace's files
     const problems = vscode.l10n.t('Show Problems');
     const actions =
       b.buildId && isTerminal(b.status)
         ? b.status === BuildStatus.Success
-          ? [showLog, download, open]
+          ? [showLog, download, send, open]
           : isFailure(b.status)
             ? [showLog, problems, open]
             : [showLog, open]
@@ -141,6 +142,8 @@ export class BuildNotifier extends DisposableBase {
       await vscode.commands.executeCommand(CommandIds.showBuildProblems, b);
     } else if (picked === download) {
       await vscode.commands.executeCommand(CommandIds.downloadArtifacts, b);
+    } else if (picked === send) {
+      await vscode.commands.executeCommand(CommandIds.sendToTestingDistribution, b);
     } else if (picked === open) {
       await vscode.commands.executeCommand(CommandIds.openInAppcircle, b);
     }

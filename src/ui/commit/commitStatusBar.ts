@@ -134,6 +134,9 @@ function buildView(s: Extract<CommitBuildState, { kind: 'build' }>, { where, lin
     b.workflowName ? vscode.l10n.t('Workflow: {0}', plain(b.workflowName)) : undefined,
     '',
     vscode.l10n.t('Click to open the build log.'),
+    b.status === BuildStatus.Success
+      ? vscode.l10n.t('To send it to testers: "Appcircle: Send to Testing Distribution…" in the Command Palette.')
+      : undefined,
   ].filter((x): x is string => x !== undefined);
   const start = Date.parse(b.startDate ?? '');
   const elapsedSec = Number.isNaN(start) ? undefined : Math.max(0, (now - start) / 1000);

@@ -29,6 +29,8 @@ export interface DistributionHost {
   readonly builds: BuildService;
   readonly state: vscode.Memento;
   readonly dashboardUrl: () => string;
+  /** The build of the commit checked out here, when there is one. */
+  readonly commitBuild: () => BuildRef | undefined;
 }
 
 export class DistributionFeature extends DisposableBase {
@@ -56,6 +58,7 @@ export class DistributionFeature extends DisposableBase {
       uploads: this.uploads,
       state: host.state,
       refreshView: () => tree.refresh(),
+      commitBuild: host.commitBuild,
     });
   }
 

@@ -34,6 +34,8 @@ export interface SendServices {
   state: vscode.Memento;
   /** After a version was made: the Distribution view shows it. */
   refreshView: () => void;
+  /** The build of the commit checked out here (the commit item's), for the command run without a build. */
+  commitBuild: () => BuildRef | undefined;
 }
 
 interface Binary {
@@ -46,8 +48,18 @@ export class SendToTesting {
   constructor(private readonly s: SendServices) {}
 
   /** A finished build's binary to a Testing Distribution profile. */
-  async sendBuild(ref: BuildRef | undefined): Promise<UploadResult | undefined> {
+  async sendBuild(given: BuildRef | undefined): Promise<UploadResult | undefined> {
     this.signedIn();
+    // from the Command Palette: the build of the commit checked out here, as the commit item shows it
+    const ref = given ?? this.s.commitBuild();
+    if (!given && !ref) {
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t(
+          'No finished Appcircle build of the commit checked out here. Pick a build in the Build Profiles view, then Send to Testing Distribution… from its menu.',
+        ),
+      );
+      return undefined;
+    }
     if (!ref?.buildId || !ref.commitId || (ref.status !== undefined && !isTerminal(ref.status))) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Send to Testing Distribution works on a finished build with artifacts.'));
       return undefined;

@@ -485,7 +485,13 @@ describe('ui: build views, commands, logs, artifacts, notifications', () => {
     h.ext.builds.scheduler.pokeNow();
     await waitUntil(() => fake.messages.some((m) => m.message.startsWith('Appcircle build succeeded')), 8000, 'notification');
     const m = fake.messages.find((x) => x.message.startsWith('Appcircle build succeeded'));
-    assert.deepEqual(m?.actions, ['Show Log', 'Download Artifacts', 'Open in Appcircle', 'Notification Settings']);
+    assert.deepEqual(m?.actions, [
+      'Show Log',
+      'Download Artifacts',
+      'Send to Testing Distribution…',
+      'Open in Appcircle',
+      'Notification Settings',
+    ]);
   });
 
   it('sign-out clears the tree', async () => {

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DIST_SEED } from '../../../sandbox/distributionSeed';
-import { DEMO_PAT, ROOT_ORG_ID } from '../../../sandbox/fixtures';
+import { DEMO_PAT, REPO_NAME, ROOT_ORG_ID } from '../../../sandbox/fixtures';
 import type {
   DistributionNode,
   StoreProfileNode,
@@ -18,7 +18,9 @@ import type {
   TestingProfileNode,
 } from '../../../src/ui/distribution/distributionNodes';
 import { SectionNode, TestingVersionNode } from '../../../src/ui/distribution/distributionNodes';
-import { fake } from '../fakes/vscodeFake';
+import { EventEmitter, fake, fakeGitRepository } from '../fakes/vscodeFake';
+import type { Sandbox } from '../../../sandbox/server';
+import { startSandbox } from '../../../sandbox/server';
 import type { UiHarness } from './harness';
 import { bootExtension, nodeLabel, waitUntil } from './harness';
 
@@ -181,5 +183,91 @@ describe('ui: the Distribution view, Testing Distribution and the Enterprise App
     });
     await waitUntil(() => fake.messages.some((m) => /version number is already in the profile/.test(m.message)), 5000, 'the message');
     assert.equal(stored(), before);
+  });
+
+  it("Send to Testing Distribution… on a succeeded build's notification sends that build", async () => {
+    const profile = (await h.ext.builds.profiles()).value.find((p) => p.name === 'Acme Android')!;
+    const branch = (await h.ext.builds.branches(profile.id)).value.find((b) => b.name === 'main')!;
+    const build = (await h.ext.builds.builds(profile.id, branch.id)).items.find((b) => b.status === 0)!;
+    const stored = () => h.sb.distribution.tdProfilesOf(ROOT_ORG_ID).find((p) => p.name === DIST_SEED.td.android)!.appVersions;
+    const before = stored().length;
+    const { BuildNotifier } = await import('../../../src/ui/builds/notifications');
+    const n = new BuildNotifier(h.ext.builds, () => 'all');
+    try {
+      fake.messageAnswers.push('Send to Testing Distribution…');
+      fake.pickAnswers.push((items) => items.find((i) => i.label === DIST_SEED.td.android));
+      fake.inputAnswers.push('From the notification');
+      const finished = {
+        queueItemId: build.id,
+        profileId: profile.id,
+        profileName: profile.name,
+        branchId: branch.id,
+        branchName: branch.name,
+        commitId: build.commitId,
+        buildId: build.id,
+        status: 0 as const,
+        hasWarning: false,
+        watched: true,
+      };
+      await n.notify([finished]);
+      await waitUntil(
+        () => fake.messages.some((m) => /is in Acme Android Beta/.test(m.message)),
+        8000,
+        `the send (${fake.messages.map((m) => m.message).join(' / ')})`,
+      );
+      assert.equal(stored().length, before + 1);
+      assert.equal(stored()[0]?.message, 'From the notification');
+    } finally {
+      n.dispose();
+    }
+  });
+});
+
+describe('ui: Send to Testing Distribution… from the Command Palette: the build of the commit checked out here', () => {
+  let h: UiHarness;
+  let sb: Sandbox;
+  const head = { name: 'main', commit: '', upstream: { remote: 'origin', name: 'main' }, ahead: 0 };
+  let changed: EventEmitter<void>;
+
+  beforeEach(async () => {
+    fake.reset();
+    sb = await startSandbox({ quiet: true, builds: { speed: 0 } });
+    const demo = sb.world.profiles.find((p) => p.repositoryName === REPO_NAME);
+    const ok = demo?.branches.find((b) => b.name === 'main')?.builds.find((b) => b.status === 0);
+    assert.ok(ok, 'the sandbox has a succeeded build of the demo profile on main');
+    head.commit = ok.hash;
+    changed = new EventEmitter<void>();
+    fakeGitRepository({
+      get HEAD() {
+        return { ...head };
+      },
+      remotes: [{ name: 'origin', fetchUrl: 'git@github.com:appcircle/appcircle-vscode.git' }],
+      onDidChange: changed.event,
+    });
+    h = await bootExtension({ keepFake: true, sb });
+    await h.run('appcircle.loginWithPat', { pat: DEMO_PAT });
+  });
+  afterEach(async () => {
+    await h.dispose();
+    await sb.stop();
+  });
+
+  it('the commit item’s succeeded build is sent; with no build of this commit, a message says what to do', async () => {
+    await waitUntil(() => h.ext.features.commitStatus.state.kind === 'build', 8000, 'the commit’s build found');
+    const stored = () => sb.distribution.tdProfilesOf(ROOT_ORG_ID).find((p) => p.name === DIST_SEED.td.android)!.appVersions;
+    const before = stored().length;
+    fake.pickAnswers.push((items) => items.find((i) => i.label === DIST_SEED.td.android));
+    fake.inputAnswers.push('From the palette');
+    await h.run('appcircle.sendToTestingDistribution');
+    assert.match(fake.messages.at(-1)?.message ?? '', /is in Acme Android Beta/);
+    assert.equal(stored().length, before + 1);
+    assert.equal(stored()[0]?.message, 'From the palette');
+    // HEAD on a commit Appcircle never built: nothing is sent, the message names the way that works
+    head.commit = 'f'.repeat(40);
+    changed.fire();
+    await waitUntil(() => h.ext.features.commitStatus.state.kind !== 'build', 8000, 'the new HEAD looked up');
+    await h.run('appcircle.sendToTestingDistribution');
+    assert.match(fake.messages.at(-1)?.message ?? '', /No finished Appcircle build of the commit checked out here/);
+    assert.equal(stored().length, before + 1);
   });
 });
