@@ -155,7 +155,7 @@ export const distributionJourneys: Journey[] = [
         const explorer = page.locator('.explorer-folders-view').first();
         await explorer.waitFor({ state: 'visible', timeout: T });
         const entry = explorer.locator('[role="treeitem"]', { hasText: STORE_FILE }).first();
-        await ctx.wb.runCommand('File: Refresh Explorer');
+        // the Explorer's file watcher shows the new file
         await entry.waitFor({ state: 'visible', timeout: T });
         await ctx.wb.contextMenu(entry, 'Upload to Enterprise App Store…');
         await pickExact(ctx, 'Acme Field');

@@ -1,7 +1,8 @@
 /** Requests as the official distribution clients send them (CLI, fastlane, ADO, Jenkins), for the sandbox tests. */
 import * as http from 'node:http';
 import type { Sandbox } from '../../../sandbox/server';
-import { CLI_UA, call } from './helpers';
+import { startSandbox } from '../../../sandbox/server';
+import { CLI_UA, call, patToken } from './helpers';
 import type { Reply } from './helpers';
 
 export interface UploadInfo {
@@ -98,4 +99,34 @@ export function rawGet(sb: Sandbox, token: string, rawPath: string): Promise<{ s
     req.on('error', reject);
     req.end();
   });
+}
+
+/**
+ * A suite's sandbox (build clock frozen) and a client signed in with the demo Personal API Token, started before the
+ * suite and stopped after it; `reset` puts the seed back after every test.
+ */
+export function useDistSandbox(opts: { reset?: boolean } = {}): { readonly sb: Sandbox; readonly api: DistClient } {
+  const ctx: { sb?: Sandbox; api?: DistClient } = {};
+  before(async () => {
+    ctx.sb = await startSandbox({ quiet: true, realTime: false });
+    ctx.api = new DistClient(ctx.sb, await patToken(ctx.sb.authUrl));
+  });
+  after(() => ctx.sb?.stop());
+  if (opts.reset !== false) {
+    afterEach(() => ctx.sb?.reset());
+  }
+  return {
+    get sb() {
+      if (!ctx.sb) {
+        throw new Error('the sandbox is not started yet');
+      }
+      return ctx.sb;
+    },
+    get api() {
+      if (!ctx.api) {
+        throw new Error('the sandbox is not started yet');
+      }
+      return ctx.api;
+    },
+  };
 }

@@ -3,10 +3,9 @@ import * as assert from 'node:assert/strict';
 import { DIST_SEED, seedId } from '../../../sandbox/distributionSeed';
 import { DEMO_PAT, EU_ORG_ID, QA_ORG_ID, ROOT_ORG_ID } from '../../../sandbox/fixtures';
 import type { Sandbox } from '../../../sandbox/server';
-import { startSandbox } from '../../../sandbox/server';
-import { DistClient, putBytes, rawGet } from './distHelpers';
+import { DistClient, putBytes, rawGet, useDistSandbox } from './distHelpers';
 import type { UploadInfo } from './distHelpers';
-import { call, patToken, postToken } from './helpers';
+import { call, postToken } from './helpers';
 
 const DAY = 86_400_000;
 const IOS = seedId('td', ROOT_ORG_ID, DIST_SEED.td.ios);
@@ -24,16 +23,10 @@ interface TdProfile {
 }
 
 describe('sandbox: Testing Distribution (TD1-TD10)', () => {
+  const suite = useDistSandbox();
   let sb: Sandbox;
   let api: DistClient;
-  before(async () => {
-    sb = await startSandbox({ quiet: true, realTime: false });
-    api = new DistClient(sb, await patToken(sb.authUrl));
-  });
-  after(async () => {
-    await sb.stop();
-  });
-  afterEach(() => sb.reset());
+  before(() => ({ sb, api } = suite));
 
   it('TD1: a bare array with the fields the clients read; page/size/search are ignored', async () => {
     const list = await api.get<TdProfile[]>('distribution/v2/profiles?page=1&size=5&search=zzz');
@@ -210,15 +203,10 @@ describe('sandbox: Testing Distribution (TD1-TD10)', () => {
 });
 
 describe('sandbox: signing identities (S1-S13)', () => {
+  const suite = useDistSandbox({ reset: false });
   let sb: Sandbox;
   let api: DistClient;
-  before(async () => {
-    sb = await startSandbox({ quiet: true, realTime: false });
-    api = new DistClient(sb, await patToken(sb.authUrl));
-  });
-  after(async () => {
-    await sb.stop();
-  });
+  before(() => ({ sb, api } = suite));
 
   type Item = { id: string; name: string; expireDate?: string };
   const daysLeft = (x: Item) => (Date.parse(x.expireDate ?? '') - sb.clock.now()) / DAY;

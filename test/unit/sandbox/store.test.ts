@@ -3,10 +3,9 @@ import * as assert from 'node:assert/strict';
 import { DIST_SEED, seedId } from '../../../sandbox/distributionSeed';
 import { ROOT_ORG_ID } from '../../../sandbox/fixtures';
 import type { Sandbox } from '../../../sandbox/server';
-import { startSandbox } from '../../../sandbox/server';
-import { DistClient, putBytes } from './distHelpers';
-import type { UploadInfo } from './distHelpers';
-import { call, patToken } from './helpers';
+import { putBytes, useDistSandbox } from './distHelpers';
+import type { UploadInfo, DistClient } from './distHelpers';
+import { call } from './helpers';
 
 const FIELD = seedId('store', ROOT_ORG_ID, DIST_SEED.store.android);
 const VERSIONS = `store/v2/profiles/${FIELD}/app-versions`;
@@ -32,16 +31,10 @@ interface StoreVersion {
 }
 
 describe('sandbox: Enterprise App Store (E1-E8)', () => {
+  const suite = useDistSandbox();
   let sb: Sandbox;
   let api: DistClient;
-  before(async () => {
-    sb = await startSandbox({ quiet: true, realTime: false });
-    api = new DistClient(sb, await patToken(sb.authUrl));
-  });
-  after(async () => {
-    await sb.stop();
-  });
-  afterEach(() => sb.reset());
+  before(() => ({ sb, api } = suite));
 
   const upload = async (fileName: string, commitQuery: string) => {
     const info = await api.get<UploadInfo>(

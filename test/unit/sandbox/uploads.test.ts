@@ -3,25 +3,18 @@ import * as assert from 'node:assert/strict';
 import { DIST_SEED, seedId } from '../../../sandbox/distributionSeed';
 import { ROOT_ORG_ID } from '../../../sandbox/fixtures';
 import type { Sandbox } from '../../../sandbox/server';
-import { startSandbox } from '../../../sandbox/server';
-import { DistClient, postForm, putBytes } from './distHelpers';
-import type { UploadInfo } from './distHelpers';
-import { call, patToken } from './helpers';
+import { postForm, putBytes, useDistSandbox } from './distHelpers';
+import type { UploadInfo, DistClient } from './distHelpers';
+import { call } from './helpers';
 
 const TD = seedId('td', ROOT_ORG_ID, DIST_SEED.td.android);
 const APP_VERSIONS = `distribution/v1/profiles/${TD}/app-versions`;
 
 describe('sandbox: signed uploads (U1-U3, T1) and their faults', () => {
+  const suite = useDistSandbox();
   let sb: Sandbox;
   let api: DistClient;
-  before(async () => {
-    sb = await startSandbox({ quiet: true, realTime: false });
-    api = new DistClient(sb, await patToken(sb.authUrl));
-  });
-  after(async () => {
-    await sb.stop();
-  });
-  afterEach(() => sb.reset());
+  before(() => ({ sb, api } = suite));
 
   const announce = (size: number, fileName = 'Acme-9.0.0-900.apk') =>
     api.req<UploadInfo & { message?: string }>(
