@@ -2,7 +2,6 @@
 import * as assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { DistributionApi } from '../../../src/api/distributionApi';
-import { ApiError } from '../../../src/api/http/errors';
 import { ApiClient } from '../../../src/api/http/httpClient';
 import { StoreApi } from '../../../src/api/storeApi';
 import { TasksApi } from '../../../src/api/tasksApi';
@@ -10,26 +9,9 @@ import { uploadToSignedUrl } from '../../../src/api/uploadApi';
 import type { SignedUpload } from '../../../src/api/uploadApi';
 import type { FakeDistribution } from '../fakes/distributionServer';
 import { startFakeDistribution } from '../fakes/distributionServer';
+import { Lines, rejection } from './rejection';
 
 const TOKEN = 'bearer-token-abcdef';
-
-class Lines {
-  readonly all: string[] = [];
-  debug = (m: string) => this.all.push(m);
-  info = (m: string) => this.all.push(m);
-  warn = (m: string) => this.all.push(m);
-  error = (m: string) => this.all.push(m);
-}
-
-async function rejection(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof ApiError, `an ApiError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a rejection');
-}
 
 describe('api: distribution, store, tasks and the signed-URL upload', () => {
   let fd: FakeDistribution;

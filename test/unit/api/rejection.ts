@@ -11,3 +11,12 @@ export async function rejection(p: Promise<unknown>): Promise<ApiError> {
   }
   assert.fail('expected a rejection');
 }
+
+/** A logger that keeps every line (to check what was logged, and that no secret was). */
+export class Lines {
+  readonly all: string[] = [];
+  debug = (m: string) => this.all.push(m);
+  info = (m: string) => this.all.push(m);
+  warn = (m: string) => this.all.push(m);
+  error = (m: string) => this.all.push(m);
+}

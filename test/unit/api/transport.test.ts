@@ -12,14 +12,7 @@ import { redact } from '../../../src/api/http/redact';
 import { DEMO_API_KEY, DEMO_PAT, QA_API_KEY, QA_ORG_ID, ROOT_ORG_ID } from '../../../sandbox/fixtures';
 import type { Sandbox } from '../../../sandbox/server';
 import { startSandbox } from '../../../sandbox/server';
-
-class Lines {
-  readonly all: string[] = [];
-  debug = (m: string) => this.all.push(m);
-  info = (m: string) => this.all.push(m);
-  warn = (m: string) => this.all.push(m);
-  error = (m: string) => this.all.push(m);
-}
+import { Lines } from './rejection';
 
 async function kindOf(p: Promise<unknown>): Promise<ApiError> {
   try {
