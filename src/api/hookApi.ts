@@ -280,6 +280,8 @@ export function whyRefused(e: unknown): string {
   switch (e.kind) {
     case 'connectionRefused':
       return 'the hook service does not answer (connection refused)';
+    case 'network':
+      return `the hook service closed the connection without an answer (${what})`;
     case 'dns':
       return "the hook service's host name is not known";
     case 'timeout':

@@ -90,9 +90,12 @@ export class BuildLogStream extends DisposableBase {
   private readonly browserId = `vscode-${nodeCrypto().randomBytes(8).toString('hex')}`;
   /** Streams opened so far (tests and the bench). */
   connectionsOpened = 0;
+  /** No byte for this long: the stream counts as lost (STREAM_IDLE_MS unless the options say otherwise; tests set it). */
+  idleMs: number;
 
   constructor(private readonly o: LogStreamOptions) {
     super();
+    this.idleMs = o.idleMs ?? STREAM_IDLE_MS;
     this._register(o.session.onDidChangeSession(() => this.restart()));
     this._register({ dispose: () => this.close() });
   }
@@ -223,7 +226,7 @@ export class BuildLogStream extends DisposableBase {
 
   private armIdle(epoch: number): void {
     this.o.clock.clearTimeout(this.idle);
-    const ms = this.o.idleMs ?? STREAM_IDLE_MS;
+    const ms = this.idleMs;
     this.idle = this.o.clock.setTimeout(() => epoch === this.epoch && this.drop(`the stream sent nothing for ${ms / 1000} s`), ms);
   }
 
