@@ -93,10 +93,11 @@ describe('ui: followed logs over the hook service’s stream, polling as the fal
     const id = await start();
     const { doc } = await open(id);
     let readsWhileStreamed = -1;
-    await runToEnd([id], async () => {
+    await runToEnd([id], () => {
       if (readsWhileStreamed < 0 && followedLines().some((l) => l.endsWith('over the stream'))) {
         readsWhileStreamed = h.sb.requests.filter(isLogRead).length;
       }
+      return Promise.resolve();
     });
     assert.ok(readsWhileStreamed >= 0, 'streamed');
     const after = h.sb.requests.filter(isLogRead).slice(readsWhileStreamed);
@@ -104,13 +105,19 @@ describe('ui: followed logs over the hook service’s stream, polling as the fal
     await assertWholeLog(id, doc);
     assert.equal(h.sb.hooks.connectionsOpened, 1);
     assert.equal(h.sb.hooks.connections, 0, 'closed after the build ended');
-    assert.deepEqual(followedLines().map((l) => l.replace(/^.*\] /, '')), [`The log of ${id} is followed over the stream`]);
+    assert.deepEqual(
+      followedLines().map((l) => l.replace(/^.*\] /, '')),
+      [`The log of ${id} is followed over the stream`],
+    );
     // no secret in what was logged: the access token, the hook token (the stream URL's query is masked)
     const access = await h.ext.session.getAccessToken();
     const written = h.logLines().join('\n');
     assert.ok(!written.includes(access));
     assert.doesNotMatch(written, /hook_[0-9a-f]{20,}/);
-    assert.ok(h.sb.requests.some((r) => r.path === '/v2/hooks'), 'the stream was opened');
+    assert.ok(
+      h.sb.requests.some((r) => r.path === '/v2/hooks'),
+      'the stream was opened',
+    );
   });
 
   const faults: [string, HookFaults, RegExp | undefined][] = [
