@@ -1,5 +1,5 @@
 /**
- * Followed logs over the hook service's stream (issue 19), the whole extension on the vscode fake against the
+ * Followed logs over the hook service's stream, the whole extension on the vscode fake against the
  * in-process sandbox with its hook origin (`appcircle.hookUrl` = `sb.hookUrl`), as test/unit/ui/streamFollow.test.ts
  * boots it. The build clock is the sandbox's virtual one (advanced here); the extension's timers are real.
  */

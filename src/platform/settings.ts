@@ -160,15 +160,15 @@ interface ServiceUrlRule {
   derive: (rest: string) => string;
 }
 
-const MCP_RULE: ServiceUrlRule = { setting: 'appcircle.mcpUrl', name: 'MCP server', short: 'MCP', derive: (rest) => `mcp.${rest}` };
+const MCP_RULE: ServiceUrlRule = { setting: 'appcircle.mcpUrl', name: 'mcp', short: 'MCP', derive: (rest) => `mcp.${rest}` };
 /**
  * The hook service (docs: appcircle-api-next §6): `hook.<domain>` on a self-hosted server (the Helm chart's
  * `webEvent` subdomain); `hooks.appcircle.io` for the cloud, UNVERIFIED (the newer CLI's tests use it).
  */
 const HOOK_RULE: ServiceUrlRule = {
   setting: 'appcircle.hookUrl',
-  name: 'hook service',
-  short: 'hook service',
+  name: 'hook',
+  short: 'hook',
   derive: (rest) => (rest.toLowerCase() === 'appcircle.io' ? 'hooks.appcircle.io' : `hook.${rest}`),
 };
 
@@ -204,10 +204,11 @@ function resolveServiceUrl(
   }
   if (!u) {
     return {
-      problem: `appcircle.apiUrl is not on an api.<domain> host, so no ${rule.name} URL can be derived from it: set ${rule.setting}`,
+      problem: `appcircle.apiUrl is not on an api.<domain> host, so no ${rule.name === 'mcp' ? 'MCP server' : 'hook service'} URL can be derived from it: set ${rule.setting}`,
     };
   }
-  const which = explicit !== '' ? rule.setting : `The ${rule.short} URL derived from appcircle.apiUrl (${u.origin})`;
+  const which =
+    explicit !== '' ? rule.setting : `The ${rule.short === 'MCP' ? 'MCP' : 'hook service'} URL derived from appcircle.apiUrl (${u.origin})`;
   if (u.username || u.password) {
     return { problem: `${rule.setting} has a user name or password in it: refused` };
   }

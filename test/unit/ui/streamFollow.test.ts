@@ -1,5 +1,5 @@
 /**
- * Followed logs over the sandbox's hook service (issue 19), the whole extension on the vscode fake: the text of a
+ * Followed logs over the sandbox's hook service, the whole extension on the vscode fake: the text of a
  * running build arrives over one stream for every followed build, no log read while it does (the final one aside),
  * and with each fault of the contract (refused, absent, dropped, duplicated, out of order, stalled, silent) the
  * document still ends as the plain log, with no duplicate line and no gap, followed by polling where needed.
