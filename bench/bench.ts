@@ -22,6 +22,7 @@ import { BuildsApi } from '../src/api/buildsApi';
 import { ApiClient } from '../src/api/http/httpClient';
 import { adversarialFigure } from './adversarialLog';
 import { distributionFigure } from './distributionFigure';
+import { streamFigures } from './streamFigures';
 import { bigLogFigures, detectionFigure, journeyFigures, scaleFigures } from './extensionFigures';
 
 interface Result {
@@ -390,7 +391,7 @@ function print(): void {
 
 /**
  * `--only a,b` runs only those groups (to iterate on one figure):
- * bundle, vsix, load, polling, tokens, heap, detection, journeys, log, adversarial, scale, upload.
+ * bundle, vsix, load, polling, tokens, heap, detection, journeys, log, adversarial, scale, upload, stream.
  */
 function wanted(group: string): boolean {
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
@@ -419,6 +420,7 @@ async function main(): Promise<void> {
       ['adversarial', () => Promise.resolve(adversarialFigure(add))],
       ['scale', () => scaleFigures(add)],
       ['upload', () => distributionFigure(add)],
+      ['stream', () => streamFigures(add)],
     ];
     for (const [group, run] of steps) {
       if (wanted(group)) {

@@ -106,8 +106,17 @@ export function completionLines(s: LogShape, outcome: { status: number; hasWarni
   }
 }
 
-/** The last lines, once the build has its final status. */
+/** The step Appcircle ends every build with; the hook stream stops after its section end (docs/appcircle-api.md §11.5). */
+export const COMPLETING_STEP = 'Completing workflow';
+export const COMPLETING_BEGIN = `@@[section:begin] Build Phase Step started: ${COMPLETING_STEP}`;
+export const COMPLETING_END = `@@[section:end] Build Phase Step completed: ${COMPLETING_STEP}, Ver: 1.0`;
+
+/** The last lines, once the build has its final status: the outcome, then the `Completing workflow` step. */
 export function finalLines(s: LogShape, outcome: { status: number; hasWarning: boolean }, ts: string, canceled?: string): string[] {
+  return [...outcomeLines(s, outcome, ts, canceled), COMPLETING_BEGIN, COMPLETING_END];
+}
+
+function outcomeLines(s: LogShape, outcome: { status: number; hasWarning: boolean }, ts: string, canceled?: string): string[] {
   const exportStep = s.steps[4] ?? 'Export Build Artifacts';
   switch (outcome.status) {
     case 0:

@@ -68,6 +68,8 @@ export interface LiveRef {
 export interface BuildLog {
   count: number;
   line: (i: number) => string;
+  /** When line i was written on the build clock (epoch ms); started builds only. */
+  time?: (i: number) => number;
 }
 
 /** Phase lengths from the start options (defaults 2 s waiting, 8 s running, 1 s completing). */
@@ -406,9 +408,11 @@ export class BuildWorld {
     const shape = { os: p.os, buildId: build.id, steps };
     const body = (i: number) => bodyLine(shape, i, n, stamp(i), tool);
     const canceled = live.canceledAt !== undefined;
+    // canceled while completing: the completion lines already written stay (a log only grows)
+    const canceledCompleting = canceled && (live.canceledAt ?? 0) >= runStart + runMs;
     const outcome = canceled ? { status: 2, hasWarning: false } : live.outcome;
     const endStamp = stamp(n);
-    const completion = canceled ? [] : completionLines(shape, outcome, endStamp);
+    const completion = canceled && !canceledCompleting ? [] : completionLines(shape, live.outcome, endStamp);
     const tail = finalLines(shape, outcome, endStamp, canceled ? `Build canceled by ${live.userEmail}.` : undefined);
     const ran = (until: number) => Math.max(0, Math.min(n, Math.floor(((until - runStart) / Math.max(1, runMs)) * n)));
     let bodyCount: number;
@@ -422,7 +426,9 @@ export class BuildWorld {
       bodyCount = n;
       withExport = true;
     } else if (live.canceledAt !== undefined) {
-      bodyCount = ran(live.canceledAt);
+      // as many body lines as were shown when it was canceled (at least one once running)
+      bodyCount = live.canceledAt < runStart ? 0 : canceledCompleting ? n : Math.max(1, ran(live.canceledAt));
+      withExport = canceledCompleting;
       withTail = true;
     } else {
       bodyCount = n;
@@ -431,8 +437,21 @@ export class BuildWorld {
     }
     const extra = withExport ? completion.length : 0;
     const count = head.length + bodyCount + extra + (withTail ? tail.length : 0);
+    const endAt = live.canceledAt ?? runStart + runMs + live.timings.completeMs;
     return {
       count,
+      time: (i) => {
+        const j = i - head.length;
+        const at =
+          j < 0
+            ? runStart
+            : j < bodyCount
+              ? runStart + Math.floor((j / Math.max(1, n)) * runMs)
+              : j < bodyCount + extra
+                ? runStart + runMs
+                : endAt;
+        return Math.min(at, endAt);
+      },
       line: (i) => {
         if (i < head.length) {
           return head[i] ?? '';

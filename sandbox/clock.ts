@@ -10,12 +10,15 @@ export interface SandboxClock {
   /** 1 = real time, 0 = frozen (only `advance` moves it), 10 = ten times faster. */
   setSpeed(speed: number): void;
   readonly speed: number;
+  /** Calls `listener` after every `advance`, `setSpeed` and `reset` (the hook service pushes new lines then); returns the unsubscribe. */
+  onChange(listener: () => void): () => void;
 }
 
 export class VirtualClock implements SandboxClock {
   private virtualBase = Date.now();
   private realBase = Date.now();
   private currentSpeed: number;
+  private readonly listeners = new Set<() => void>();
 
   constructor(speed: number) {
     this.currentSpeed = Math.max(0, speed);
@@ -34,6 +37,7 @@ export class VirtualClock implements SandboxClock {
       throw new RangeError('advance(ms) takes a finite number ≥ 0');
     }
     this.virtualBase += ms;
+    this.changed();
   }
 
   setSpeed(speed: number): void {
@@ -43,6 +47,7 @@ export class VirtualClock implements SandboxClock {
     this.virtualBase = this.now();
     this.realBase = Date.now();
     this.currentSpeed = speed;
+    this.changed();
   }
 
   /** Back to real now at the given speed. */
@@ -50,5 +55,17 @@ export class VirtualClock implements SandboxClock {
     this.virtualBase = Date.now();
     this.realBase = Date.now();
     this.currentSpeed = Math.max(0, speed);
+    this.changed();
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const l of [...this.listeners]) {
+      l();
+    }
   }
 }

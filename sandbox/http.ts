@@ -21,6 +21,8 @@ export interface Ctx {
   params: Record<string, string>;
   /** Claims of a valid bearer token (routes that need one only). */
   auth?: AuthInfo;
+  /** Puts the request in the log now (a stream that stays open), not when the response ends. */
+  logNow?: () => void;
 }
 
 /** A handler of a route that needs a bearer token: `ctx.auth` is set. */

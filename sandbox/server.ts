@@ -18,7 +18,7 @@ import { VirtualClock } from './clock';
 import { Faults, MALFORMED_JSON } from './faults';
 import type { BodyShape } from './faults';
 import { controlRequestProblem, registerControlRoutes } from './control';
-import type { Ctx } from './http';
+import type { AuthInfo, Ctx } from './http';
 import { Router, parseBody, sendError, sendJson } from './http';
 import { registerIdentityRoutes } from './identity';
 import { registerDistributionRoutes } from './distribution';
@@ -29,6 +29,8 @@ import { registerStoreRoutes } from './store';
 import { TaskBoard, registerTaskRoutes } from './tasks';
 import { UploadWorld, registerUploadControl } from './uploads';
 import type { UploadFaults, UploadOptions } from './uploads';
+import { HookService, registerHookControl } from './hooks';
+import type { HookFaults, HookOptions } from './hooks';
 import { decodeJwt } from './jwt';
 import { SandboxState } from './state';
 import type { RequestLogEntry } from './state';
@@ -42,6 +44,7 @@ export type { BuildTimings } from './buildSeed';
 export type { DistributionWorld } from './distributionWorld';
 export type { UploadWorld, UploadFaults, UploadOptions } from './uploads';
 export type { SigningKind, SigningItem } from './distributionSeed';
+export type { HookService, HookFaults, HookOptions, HookMessage } from './hooks';
 
 export interface SandboxOptions {
   /** API port (and auth port in one-port mode); 0 (default) picks a free one. */
@@ -70,6 +73,10 @@ export interface SandboxOptions {
   uploadPort?: number;
   /** Signed uploads: PUT or POST form, the size limit, polls before a task ends. */
   uploads?: UploadOptions;
+  /** Port of the hook service (SSE build logs, L1-L4); 0 (default) picks a free one. */
+  hookPort?: number;
+  /** Hook service: keep-alive interval, open streams at most, how often a running clock is looked at. */
+  hooks?: HookOptions;
 }
 
 export interface BuildOutcome {
@@ -112,6 +119,12 @@ export interface Sandbox {
   makeNextUploadDuplicate(count?: number): void;
   /** Upload faults: cut mid-body, expired URL (403), commit 5xx, task failing or never ending. */
   setUploadFaults(f: UploadFaults): void;
+  /** The hook service's origin (L1-L4, Server-Sent Events build logs; `appcircle.hookUrl`). */
+  readonly hookUrl: string;
+  /** The hook service: counters `connections`, `connectionsOpened`, `framesSent`, `subscriptions`, `timersHeld`. */
+  readonly hooks: HookService;
+  /** Hook faults (add to the current ones): refuse, drop, duplicate, reorder, stall, silent. */
+  setHookFaults(f: HookFaults): void;
   /** Back to the seed: data, started builds, faults, revocations, token lifetime, request log. The clock keeps running. */
   reset(): void;
   /** Closes both ports and every open connection. */
@@ -147,6 +160,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const tasks = new TaskBoard();
 
   const router = new Router();
+  const hookRouter = new Router();
+  const hooks = new HookService(world, state, clock, (h) => checkBearer(h), opts.hooks);
+  hooks.register(hookRouter);
+  hooks.registerTriggers(router); // L3/L4 on the API host too (the CLI falls back to it)
+  registerHookControl(router, hooks);
   registerAuthRoutes(router, state);
   registerIdentityRoutes(router, state);
   registerTaskRoutes(router, tasks, world); // before the build routes: it answers build tasks (B15) too
@@ -162,6 +180,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     dist.reset();
     uploads.reset();
     tasks.clear();
+    hooks.reset();
   };
   registerControlRoutes(router, { state, faults, world, reset });
 
@@ -169,9 +188,28 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const logStream = opts.requestLogFile ? fs.createWriteStream(opts.requestLogFile, { flags: 'a' }) : undefined;
   const twoPorts = opts.authPort !== undefined;
 
-  const handlerFor = (host: 'api' | 'auth') => (req: http.IncomingMessage, res: http.ServerResponse) => void handle(host, req, res);
+  const handlerFor = (host: 'api' | 'auth' | 'hook') => (req: http.IncomingMessage, res: http.ServerResponse) =>
+    void handle(host, req, res);
 
-  async function handle(host: 'api' | 'auth', req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  /** The claims of a valid sandbox access token in a Bearer header, or why it is refused. */
+  function checkBearer(authHeader: string | undefined): AuthInfo | string {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(authHeader ?? '');
+    const claims = m?.[1] ? decodeJwt(m[1]) : undefined;
+    const problem =
+      authHeader === undefined || /^Bearer\s*$/i.test(authHeader)
+        ? 'Authorization required: sign in first.'
+        : !claims || !state.isKnownCredential(claims.cred)
+          ? 'The access token is invalid.'
+          : claims.exp * 1000 <= state.now()
+            ? 'The access token has expired.'
+            : undefined;
+    if (problem || !claims) {
+      return problem ?? 'The access token is invalid.';
+    }
+    return { sub: claims.sub, email: claims.email, orgId: claims.currentOrganizationId, cred: claims.cred };
+  }
+
+  async function handle(host: 'api' | 'auth' | 'hook', req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const started = Date.now();
     const method = req.method ?? 'GET';
     // Not new URL(path, base): '//auth/…' would read as a host (docs/appcircle-api.md §1, §7.16).
@@ -195,7 +233,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       time: new Date(started).toISOString(),
       method,
       path,
-      query: Object.fromEntries(url.searchParams),
+      // the hook token travels in the query (L2): never logged
+      query: Object.fromEntries([...url.searchParams].map(([k, v]) => [k, k.toLowerCase() === 'token' ? '***' : v])),
       status: 0,
       host,
       hasAuth: authHeader !== undefined,
@@ -224,13 +263,17 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     res.on('finish', () => log(res.statusCode));
     res.on('close', () => log(res.writableFinished ? res.statusCode : -1));
 
-    const control = path.startsWith('/__sandbox/');
+    if (host === 'hook' && hooks.absent) {
+      req.socket.destroy(); // as if no hook service listened there
+      return;
+    }
+    const control = host !== 'hook' && path.startsWith('/__sandbox/');
     const refused = control ? controlRequestProblem(req.headers) : undefined;
     if (refused) {
       sendError(res, 403, refused);
       return;
     }
-    if (!control) {
+    if (!control && host !== 'hook') {
       const action = faults.decide(path, url.search);
       if (action.latencyMs) {
         await new Promise((r) => setTimeout(r, action.latencyMs));
@@ -272,8 +315,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     }
     // In two-port mode each host answers only its own routes, as in production (docs/appcircle-api.md §1).
     const isAuthPath = path.startsWith('/auth/');
-    const wrongHost = twoPorts && !control && (host === 'auth') !== isAuthPath;
-    const found = wrongHost ? undefined : router.match(method, path);
+    const wrongHost = twoPorts && !control && host !== 'hook' && (host === 'auth') !== isAuthPath;
+    const found = wrongHost ? undefined : (host === 'hook' ? hookRouter : router).match(method, path);
     if (!found) {
       sendError(
         res,
@@ -284,23 +327,14 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       );
       return;
     }
-    const ctx: Ctx = { req, res, method, path, query: url.searchParams, body, params: found.params };
+    const ctx: Ctx = { req, res, method, path, query: url.searchParams, body, params: found.params, logNow: () => log(res.statusCode) };
     if (found.route.authed) {
-      const m = /^Bearer\s+(\S+)\s*$/i.exec(authHeader ?? '');
-      const claims = m?.[1] ? decodeJwt(m[1]) : undefined;
-      const problem =
-        authHeader === undefined || entry.bearerEmpty
-          ? 'Authorization required: sign in first.'
-          : !claims || !state.isKnownCredential(claims.cred)
-            ? 'The access token is invalid.'
-            : claims.exp * 1000 <= state.now()
-              ? 'The access token has expired.'
-              : undefined;
-      if (problem || !claims) {
-        sendError(res, 401, problem ?? 'The access token is invalid.', { 'WWW-Authenticate': 'Bearer realm="appcircle"' });
+      const auth = checkBearer(authHeader);
+      if (typeof auth === 'string') {
+        sendError(res, 401, auth, { 'WWW-Authenticate': 'Bearer realm="appcircle"' });
         return;
       }
-      ctx.auth = { sub: claims.sub, email: claims.email, orgId: claims.currentOrganizationId, cred: claims.cred };
+      ctx.auth = auth;
     }
     try {
       await found.route.handler(ctx);
@@ -315,7 +349,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 
   const sockets = new Set<Socket>();
   const servers: http.Server[] = [];
-  const listen = async (port: number, host: 'api' | 'auth' | 'upload') => {
+  const listen = async (port: number, host: 'api' | 'auth' | 'upload' | 'hook') => {
     const server = http.createServer(
       host === 'upload'
         ? uploads.handler((e) => {
@@ -356,7 +390,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     apiServer = await listen(opts.port ?? 0, 'api');
     authServer = twoPorts ? await listen(opts.authPort ?? 0, 'auth') : undefined;
     uploads.origin = `http://${HOST}:${((await listen(opts.uploadPort ?? 0, 'upload')).address() as AddressInfo).port}`;
+    hooks.origin = `http://${HOST}:${((await listen(opts.hookPort ?? 0, 'hook')).address() as AddressInfo).port}`;
   } catch (e) {
+    hooks.dispose();
     await closeAll();
     logStream?.end();
     throw e;
@@ -365,7 +401,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const apiUrl = origin(apiServer);
   const authUrl = authServer ? origin(authServer) : apiUrl;
   if (!opts.quiet) {
-    console.log(`sandbox: API ${apiUrl}, auth ${authUrl}, uploads ${uploads.origin}`);
+    console.log(`sandbox: API ${apiUrl}, auth ${authUrl}, uploads ${uploads.origin}, hooks ${hooks.origin}`);
   }
   let stopping: Promise<void> | undefined;
   return {
@@ -392,10 +428,14 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     setSigningExpiry: (kind, idOrName, expiry, orgId) => dist.setSigningExpiry(kind, idOrName, expiry, orgId),
     makeNextUploadDuplicate: (count = 1) => dist.makeNextUploadDuplicate(count),
     setUploadFaults: (f) => uploads.setFaults(f),
+    hookUrl: hooks.origin,
+    hooks,
+    setHookFaults: (f) => hooks.setFaults(f),
     reset,
     stop: () => {
       stopping ??= (async () => {
         world.dispose();
+        hooks.dispose();
         await closeAll();
         if (logStream) {
           await new Promise<void>((r) => logStream.end(() => r()));

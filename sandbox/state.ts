@@ -10,8 +10,8 @@ export interface RequestLogEntry {
   query: Record<string, string>;
   /** HTTP status; -1 when the connection was dropped before a response. */
   status: number;
-  /** Which host answered: 'api', 'auth' in two-port mode, or 'upload' (the storage origin of signed uploads). */
-  host: 'api' | 'auth' | 'upload';
+  /** Which host answered: 'api', 'auth' in two-port mode, 'upload' (the storage origin of signed uploads) or 'hook' (SSE logs). */
+  host: 'api' | 'auth' | 'upload' | 'hook';
   /** An Authorization header was sent (its value is never logged). */
   hasAuth: boolean;
   /** The header was `Bearer ` with nothing after it (what the CLI sends after logout). */

@@ -11,6 +11,7 @@ import type { ApiFactory } from './core/apiFactory';
 import { createApiFactory } from './core/apiFactory';
 import { BuildService } from './core/builds/buildService';
 import { CommitStatusService } from './core/commit/commitStatus';
+import { BuildLogStream } from './core/logs/logStream';
 import { DisposableBase } from './core/events';
 import type { OrganizationService } from './core/session/organizationService';
 import type { Endpoints, Logger } from './core/ports';
@@ -88,6 +89,8 @@ export class Features extends DisposableBase {
   readonly buildsTree: BuildsTreeProvider;
   readonly activeTree: ActiveBuildsTreeProvider;
   readonly logs: LogDocumentProvider;
+  /** The hook service's stream of running builds' logs (src/core/logs/logStream.ts). */
+  readonly logStream: BuildLogStream;
   readonly notifier: BuildNotifier;
   readonly diagnostics: BuildDiagnostics;
   readonly commitStatus: CommitStatusService;
@@ -129,7 +132,11 @@ export class Features extends DisposableBase {
       this.buildsTree.onDidLoadProfiles(({ count, failed }) => void host.contextKeys.set('appcircle.noProfiles', !failed && count === 0)),
     );
     this.activeTree = this._register(new ActiveBuildsTreeProvider(this.builds, session, host.views.active));
-    this.logs = this._register(new LogDocumentProvider(this.builds, componentLogger(logger, 'logs')));
+    // running builds' logs over the hook service's stream (one connection), polled when it is not there
+    const logsLog = componentLogger(logger, 'logs');
+    this.logStream = this._register(new BuildLogStream({ session, endpoint: () => settings.hook(), clock: systemClock, logger: logsLog }));
+    this._register(settings.onDidChangeHook(() => this.logStream.restart()));
+    this.logs = this._register(new LogDocumentProvider(this.builds, logsLog, undefined, undefined, this.logStream));
     this.notifier = this._register(new BuildNotifier(this.builds, () => settings.notifyMode()));
 
     // logs with structure (steps, Go to First Error) and a failed build's errors in the Problems panel

@@ -60,3 +60,10 @@ export interface Endpoints {
   dashboardUrl: string;
   allowInsecureHttp: boolean;
 }
+
+/** The hook service's URL now (live logs, src/core/logs/logStream.ts), or why there is none (for the log). */
+export interface HookEndpoint {
+  url?: string;
+  problem?: string;
+  allowInsecureHttp: boolean;
+}

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Event } from '../core/events';
 import { clampIntervalMs } from '../core/builds/pollingScheduler';
 import { clampWarningDays } from '../core/signing/expiry';
-import type { Endpoints } from '../core/ports';
+import type { Endpoints, HookEndpoint } from '../core/ports';
 
 const SECTION = 'appcircle';
 const ENDPOINT_KEYS = ['apiUrl', 'authUrl', 'dashboardUrl', 'allowInsecureHttp'] as const;
@@ -12,6 +12,8 @@ const ENDPOINT_KEYS = ['apiUrl', 'authUrl', 'dashboardUrl', 'allowInsecureHttp']
  * with it, and the credential itself never goes there; so a new MCP URL drops nothing, the editor just asks again.
  */
 const MCP_KEYS = ['mcp.enabled', 'mcpUrl', 'apiUrl', 'allowInsecureHttp'] as const;
+/** What the hook service's URL depends on (src/core/logs/logStream.ts reconnects when one changes). */
+const HOOK_KEYS = ['hookUrl', 'apiUrl', 'allowInsecureHttp'] as const;
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
 
 export const DEFAULT_ENDPOINTS: Endpoints = {
@@ -36,6 +38,8 @@ export class Settings {
   readonly onDidChangeEndpoints: Event<void> = onChangeOf(ENDPOINT_KEYS);
   /** appcircle.mcp.enabled, appcircle.mcpUrl, or what the MCP URL is derived from changed. */
   readonly onDidChangeMcp: Event<void> = onChangeOf(MCP_KEYS);
+  /** appcircle.hookUrl or what it is derived from changed. */
+  readonly onDidChangeHook: Event<void> = onChangeOf(HOOK_KEYS);
 
   /**
    * appcircle.builds.pollInterval in ms, clamped to 2–300 s whatever its source (user, workspace, folder) and type
@@ -94,6 +98,17 @@ export class Settings {
     const e = this.endpoints();
     return { enabled, ...resolveMcpUrl(typeof explicit === 'string' ? explicit.trim() : '', e.apiUrl, e.allowInsecureHttp) };
   }
+
+  /**
+   * The hook service's URL for live logs (appcircle.hookUrl, or derived from the API URL), or why there is none.
+   * Application scope, as endpoints(): it receives the access token.
+   */
+  hook(): HookEndpoint {
+    const explicit = userValue<unknown>(vscode.workspace.getConfiguration(SECTION), 'hookUrl', '');
+    const e = this.endpoints();
+    const r = resolveHookUrl(typeof explicit === 'string' ? explicit.trim() : '', e.apiUrl, e.allowInsecureHttp);
+    return { ...r, allowInsecureHttp: e.allowInsecureHttp };
+  }
 }
 
 function onChangeOf(keys: readonly string[]): Event<void> {
@@ -134,27 +149,68 @@ export function deriveDashboardUrl(apiUrl: string): string {
   }
 }
 
+/** A service beside the API (the MCP server, the hook service): its setting, its name in words, its host from the API's. */
+interface ServiceUrlRule {
+  setting: string;
+  /** "no <name> URL can be derived" */
+  name: string;
+  /** "The <short> URL derived from appcircle.apiUrl" */
+  short: string;
+  /** The service's host (with port) from an API host `api.<rest>`; `rest` is what follows `api.`. */
+  derive: (rest: string) => string;
+}
+
+const MCP_RULE: ServiceUrlRule = { setting: 'appcircle.mcpUrl', name: 'mcp', short: 'MCP', derive: (rest) => `mcp.${rest}` };
+/**
+ * The hook service (docs: appcircle-api-next §6): `hook.<domain>` on a self-hosted server (the Helm chart's
+ * `webEvent` subdomain); `hooks.appcircle.io` for the cloud, UNVERIFIED (the newer CLI's tests use it).
+ */
+const HOOK_RULE: ServiceUrlRule = {
+  setting: 'appcircle.hookUrl',
+  name: 'hook',
+  short: 'hook',
+  derive: (rest) => (rest.toLowerCase() === 'appcircle.io' ? 'hooks.appcircle.io' : `hook.${rest}`),
+};
+
 /**
  * The MCP server's URL (docs: appcircle-api-next §8): appcircle.mcpUrl when set, else mcp.<domain> from an API URL
  * api.<domain> (https://mcp.appcircle.io for the cloud; the self-hosted Helm chart serves it on the `mcp` subdomain).
- * The same rule as the API URLs (src/api/http/url.ts checkUrlAllowed): https, or http to this machine or with
- * appcircle.allowInsecureHttp; never with a user name or password. Otherwise no URL, and the problem in words.
  */
 export function resolveMcpUrl(explicit: string, apiUrl: string, allowInsecureHttp: boolean): { url?: string; problem?: string } {
+  return resolveServiceUrl(MCP_RULE, explicit, apiUrl, allowInsecureHttp);
+}
+
+/** The hook service's URL: appcircle.hookUrl when set, else derived from api.<domain> (HOOK_RULE); none for other hosts. */
+export function resolveHookUrl(explicit: string, apiUrl: string, allowInsecureHttp: boolean): { url?: string; problem?: string } {
+  return resolveServiceUrl(HOOK_RULE, explicit, apiUrl, allowInsecureHttp);
+}
+
+/**
+ * A service's URL: its setting when set, else derived from an API URL api.<domain>. The same rule as the API URLs
+ * (src/api/http/url.ts checkUrlAllowed): https, or http to this machine or with appcircle.allowInsecureHttp; never
+ * with a user name or password. Otherwise no URL, and the problem in words.
+ */
+function resolveServiceUrl(
+  rule: ServiceUrlRule,
+  explicit: string,
+  apiUrl: string,
+  allowInsecureHttp: boolean,
+): { url?: string; problem?: string } {
   let u: URL | undefined;
   try {
-    u = explicit !== '' ? new URL(explicit) : deriveMcpUrl(apiUrl);
+    u = explicit !== '' ? new URL(explicit) : deriveServiceUrl(rule, apiUrl);
   } catch {
-    return { problem: 'appcircle.mcpUrl is not a URL' };
+    return { problem: `${rule.setting} is not a URL` };
   }
   if (!u) {
     return {
-      problem: 'appcircle.apiUrl is not on an api.<domain> host, so no MCP server URL can be derived from it: set appcircle.mcpUrl',
+      problem: `appcircle.apiUrl is not on an api.<domain> host, so no ${rule.name === 'mcp' ? 'MCP server' : 'hook service'} URL can be derived from it: set ${rule.setting}`,
     };
   }
-  const which = explicit !== '' ? 'appcircle.mcpUrl' : `The MCP URL derived from appcircle.apiUrl (${u.origin})`;
+  const which =
+    explicit !== '' ? rule.setting : `The ${rule.short === 'MCP' ? 'MCP' : 'hook service'} URL derived from appcircle.apiUrl (${u.origin})`;
   if (u.username || u.password) {
-    return { problem: 'appcircle.mcpUrl has a user name or password in it: refused' };
+    return { problem: `${rule.setting} has a user name or password in it: refused` };
   }
   if (u.protocol === 'https:' || (u.protocol === 'http:' && (allowInsecureHttp || LOOPBACK.test(u.hostname)))) {
     return { url: u.pathname === '/' && !u.search && !u.hash ? u.origin : u.href };
@@ -163,14 +219,14 @@ export function resolveMcpUrl(explicit: string, apiUrl: string, allowInsecureHtt
   return { problem: `${which} is refused (${u.protocol}//${u.hostname}): ${fix}` };
 }
 
-/** mcp.<domain> from api.<domain>, with the API URL's scheme and port; undefined for any other host. */
-function deriveMcpUrl(apiUrl: string): URL | undefined {
+/** The service's host from api.<domain>, with the API URL's scheme and port; undefined for any other host. */
+function deriveServiceUrl(rule: ServiceUrlRule, apiUrl: string): URL | undefined {
   try {
     const u = new URL(apiUrl);
     if (!u.hostname.startsWith('api.') || u.hostname.length <= 4) {
       return undefined;
     }
-    return new URL(`${u.protocol}//mcp.${u.host.slice(4)}`);
+    return new URL(`${u.protocol}//${rule.derive(u.host.slice(4))}`);
   } catch {
     return undefined;
   }

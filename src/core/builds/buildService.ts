@@ -351,6 +351,7 @@ export class BuildService extends DisposableBase {
 
   queueItem(id: string): Promise<{
     status: BuildStatusCode;
+    taskId?: string;
     buildId?: string;
     commitId?: string;
     profileId?: string;
@@ -364,6 +365,7 @@ export class BuildService extends DisposableBase {
       }
       return {
         status: toBuildStatus(q.buildStatus),
+        taskId: q.taskId,
         buildId,
         commitId: q.commitId,
         profileId: q.profileId,

@@ -177,6 +177,19 @@ export class LogFollower {
     return this.bytes > had ? 'appended' : 'unchanged';
   }
 
+  /**
+   * Text that came over the hook service's stream, at the log's end (logStream.ts put it at byte `byteLength`): the
+   * same path as polled bytes (hash, spill file, ceiling), so a later Range read goes on from exactly here.
+   */
+  async appendStreamed(text: string): Promise<LogUpdate> {
+    if (this._capped || text === '') {
+      return 'unchanged';
+    }
+    const had = this.bytes;
+    await this.append(Buffer.from(text, 'utf8'));
+    return this.bytes > had ? 'appended' : 'unchanged';
+  }
+
   private async reload(signal?: AbortSignal): Promise<LogUpdate> {
     await this.reset();
     const r = await this.read(this.source, 0, signal);

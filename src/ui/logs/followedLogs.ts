@@ -1,15 +1,19 @@
 /**
  * The logs of running builds that are open, followed at every poll tick of the one scheduler: each fetches only
- * what is new (LogFollower) and says when it grew. A log keeps the scheduler polling while it is followed; once
- * its build has left the queue its last lines are read for a few more ticks, then the build counts as ended and
- * the text is dropped after VS Code has read it once more. The output log says once per log that the server
- * ignores Range or that the log's file reached its ceiling.
+ * what is new (LogFollower) and says when it grew. With the hook service's stream (BuildLogStream, one connection
+ * for all of them), a build whose messages come over it is not read at the ticks: the streamed text is appended
+ * where the log shown ends, one at a time with the polled reads; whenever the stream says the build is polled
+ * again, its log is read at once and at every tick. A log keeps the scheduler polling (the build's status) while
+ * it is followed; once its build has left the queue its last lines are read for a few more ticks (the first read
+ * confirms the streamed tail), then the build counts as ended and the text is dropped after VS Code has read it
+ * once more. The output log says once per log that the server ignores Range or that the log's file reached its ceiling.
  */
 import type * as vscode from 'vscode';
 import type { BuildService, PollTick } from '../../core/builds/buildService';
 import { DisposableBase } from '../../core/events';
 import { RANGE_IGNORED_INTERVAL_MS } from '../../core/logs/logFollower';
 import type { LogFollower } from '../../core/logs/logFollower';
+import type { BuildLogStream } from '../../core/logs/logStream';
 import type { Logger } from '../../core/ports';
 import { errorText } from '../../core/errors';
 
@@ -28,6 +32,12 @@ interface Followed {
   ended: boolean;
   /** Said once in the log: the server ignores Range (read less often), the file reached its ceiling. */
   told: { rangeIgnored: boolean; capped: boolean };
+  /** Its messages come over the stream: the poll ticks do not read it while its build is in the queue. */
+  streamed: boolean;
+  /** Followed on the stream until disposed. */
+  stream: { dispose(): void } | undefined;
+  /** The follower's reads and appends, one at a time. */
+  lock: Promise<unknown>;
 }
 
 export interface FollowedLogEvents {
@@ -48,6 +58,7 @@ export class FollowedLogs extends DisposableBase {
     private readonly builds: BuildService,
     private readonly events: FollowedLogEvents,
     private readonly logger?: Logger,
+    private readonly stream?: BuildLogStream,
   ) {
     super();
     this._register(builds.onDidPoll((tick) => void this.onTick(tick)));
@@ -70,8 +81,11 @@ export class FollowedLogs extends DisposableBase {
     return text;
   }
 
-  /** Follows the log of a build in the queue from now on; resolves once its first read is done. */
-  async start(uri: vscode.Uri, follower: LogFollower, queueItemId: string, signal: AbortSignal): Promise<void> {
+  /**
+   * Follows the log of a build in the queue from now on; resolves once its first read is done. `taskId`: the
+   * build's other id, which the stream's messages may carry.
+   */
+  async start(uri: vscode.Uri, follower: LogFollower, queueItemId: string, signal: AbortSignal, taskId?: string): Promise<void> {
     const entry: Followed = {
       uri,
       follower,
@@ -81,12 +95,49 @@ export class FollowedLogs extends DisposableBase {
       ticksSinceQueue: 0,
       ended: false,
       told: { rangeIgnored: false, capped: false },
+      streamed: false,
+      stream: undefined,
+      lock: Promise.resolve(),
     };
-    this.following.set(uri.toString(), entry);
+    const key = uri.toString();
+    this.following.set(key, entry);
     try {
-      await follower.update(signal);
+      await this.exclusive(entry, () => follower.update(signal));
     } finally {
       entry.busy = false;
+    }
+    if (this.stream && this.following.get(key) === entry) {
+      const ids = taskId && taskId !== queueItemId ? [queueItemId, taskId] : [queueItemId];
+      entry.stream = this.stream.follow(ids, {
+        append: (fn) => this.appendStreamed(key, entry, fn),
+        mode: (streamed) => this.modeChanged(key, entry, streamed),
+      });
+    }
+  }
+
+  /** Runs one read or append of a follower after the ones before it. */
+  private exclusive<T>(f: Followed, op: () => Promise<T>): Promise<T> {
+    const run = f.lock.then(op);
+    f.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Streamed text at the end of the log shown (the stream decides what, from the bytes shown). */
+  private async appendStreamed(key: string, f: Followed, fn: (shown: number) => string): Promise<void> {
+    const wasOnDisk = f.follower.spilledTo !== undefined;
+    const r = await this.exclusive(f, () => f.follower.appendStreamed(fn(f.follower.byteLength)));
+    this.tellOnce(f);
+    if (r === 'appended' && this.following.get(key) === f) {
+      this.updates++;
+      this.events.grew(f.uri, f.follower, wasOnDisk);
+    }
+  }
+
+  /** The stream took the build over, or gave it back: polled again, it is read at once (no gap until the next tick). */
+  private modeChanged(key: string, f: Followed, streamed: boolean): void {
+    f.streamed = streamed;
+    if (!streamed && !f.ended && this.following.get(key) === f) {
+      void this.updateOne(key, f, { activeIds: new Set(this.builds.isQueued(f.queueItemId) ? [f.queueItemId] : []) });
     }
   }
 
@@ -106,15 +157,19 @@ export class FollowedLogs extends DisposableBase {
     if (f.busy || f.ended) {
       return;
     }
+    const inQueue = tick.activeIds.has(f.queueItemId);
+    if (f.streamed && inQueue) {
+      f.ticksSinceQueue = 0;
+      return; // its text comes over the stream
+    }
     f.busy = true;
     const before = f.follower.byteLength;
     const wasOnDisk = f.follower.spilledTo !== undefined;
-    const inQueue = tick.activeIds.has(f.queueItemId);
     f.ticksSinceQueue = inQueue ? 0 : f.ticksSinceQueue + 1;
     let grew = false;
     try {
       // once the build has left the queue its last lines are read at every tick, even from a server that ignores Range
-      const r = await f.follower.update(undefined, { force: !inQueue });
+      const r = await this.exclusive(f, () => f.follower.update(undefined, { force: !inQueue }));
       grew = r === 'replaced' || f.follower.byteLength !== before;
     } catch (e) {
       grew = f.follower.byteLength !== before;
@@ -130,6 +185,8 @@ export class FollowedLogs extends DisposableBase {
       // the build has ended and its log stopped growing: stop polling for it
       f.watch?.dispose();
       f.watch = undefined;
+      f.stream?.dispose();
+      f.stream = undefined;
       f.ended = true;
       if (!grew) {
         this.unfollow(key);
@@ -159,6 +216,7 @@ export class FollowedLogs extends DisposableBase {
   }
 
   unfollow(key: string): void {
+    this.following.get(key)?.stream?.dispose();
     this.following.get(key)?.watch?.dispose();
     this.following.delete(key);
     this.events.unfollowed(key);

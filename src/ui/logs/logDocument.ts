@@ -16,9 +16,11 @@ import type { BuildService } from '../../core/builds/buildService';
 import { DisposableBase } from '../../core/events';
 import { LOG_SPILL_THRESHOLD_BYTES, LogFollower } from '../../core/logs/logFollower';
 import type { LogFollowerOptions } from '../../core/logs/logFollower';
+import type { BuildLogStream } from '../../core/logs/logStream';
 import type { Logger } from '../../core/ports';
 import { describeError } from '../errors/errorMessages';
 import { FollowedLogs } from './followedLogs';
+import type { FollowedLogEvents } from './followedLogs';
 import { LogAutoScroll } from './logAutoScroll';
 import { logBuildInfo, logFileName, logTitle } from './logUri';
 import { SpilledLogFiles } from './spilledLogFiles';
@@ -39,11 +41,12 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
     private readonly spillAboveBytes = LOG_SPILL_THRESHOLD_BYTES,
     /** Tests: a small file ceiling, a fake clock for the cadence of a server that ignores Range. */
     private readonly followerOptions: Pick<LogFollowerOptions, 'maxFileBytes' | 'now'> = {},
+    /** The hook service's stream, when running builds' logs may come over it (src/core/logs/logStream.ts). */
+    stream?: BuildLogStream,
   ) {
     super();
-    this.followed = this._register(
-      new FollowedLogs(builds, { grew: (...a) => this.grew(...a), unfollowed: (key) => this.scroll.forget(key) }, logger),
-    );
+    const events: FollowedLogEvents = { grew: (...a) => this.grew(...a), unfollowed: (key) => this.scroll.forget(key) };
+    this.followed = this._register(new FollowedLogs(builds, events, logger, stream));
     this._register(vscode.workspace.onDidCloseTextDocument((doc) => this.closed(doc)));
     // (registered last, disposed first: the reads of finished logs stop and the files go, then the followed logs)
     this.files = this._register(new SpilledLogFiles(spillAboveBytes, (key) => this.followed.unfollow(key), logger));
@@ -105,16 +108,18 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
     const queueItemId = info.queueItemId;
     let { commitId, buildId } = info;
     let active = false;
+    let taskId: string | undefined;
     if (queueItemId) {
       const item = await this.builds.queueItem(queueItemId);
       active = !isTerminal(item.status); // waiting, running, completing, or not known yet
       buildId ??= item.buildId;
       commitId ??= item.commitId;
+      taskId = item.taskId;
     }
     const options = { ...this.followerOptions, spillAboveBytes: this.spillAboveBytes, fileName: logFileName(uri) };
     if (active && queueItemId) {
       const follower = new LogFollower(this.read, buildId && commitId ? { commitId, buildId } : { queueItemId }, options);
-      await this.followed.start(uri, follower, queueItemId, ac.signal);
+      await this.followed.start(uri, follower, queueItemId, ac.signal, taskId);
       return follower.spilledTo ? this.files.open(key, follower, true) : render(follower.text);
     }
     const source: LogSource | undefined = buildId && commitId ? { commitId, buildId } : queueItemId ? { queueItemId } : undefined;

@@ -176,6 +176,7 @@ describe('core/logParser: steps, markers and compiler messages of an Appcircle l
         ['Activate SSH Private Key', 'succeeded'],
         ['Git Clone', 'succeeded'],
         ['Android Build', 'failed'],
+        ['Completing workflow', 'succeeded'],
       ],
     );
     const repo = repositoryDir(2, 'abcdef0123');

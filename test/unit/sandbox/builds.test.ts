@@ -129,11 +129,11 @@ describe('sandbox: build seed and shapes (B1-B6, B10)', () => {
     assert.deepEqual(new Set(all.map((b) => b.status)), new Set([0, 1, 2, 3]));
     assert.ok(all.some((b) => b.status === 0 && b.hasWarning));
     for (const [status, hasWarning, tail] of [
-      [0, false, /Build succeeded\.\n$/],
-      [0, true, /Build succeeded with warnings\.\n$/],
-      [1, false, /Build failed\.\n$/],
-      [2, false, /Build canceled\.\n$/],
-      [3, false, /Build timed out\.\n$/],
+      [0, false, /Build succeeded\.\n.*Completing workflow\n.*Completing workflow, Ver: 1\.0\n$/],
+      [0, true, /Build succeeded with warnings\.\n.*Completing workflow\n.*Completing workflow, Ver: 1\.0\n$/],
+      [1, false, /Build failed\.\n.*Completing workflow\n.*Completing workflow, Ver: 1\.0\n$/],
+      [2, false, /Build canceled\.\n.*Completing workflow\n.*Completing workflow, Ver: 1\.0\n$/],
+      [3, false, /Build timed out\.\n.*Completing workflow\n.*Completing workflow, Ver: 1\.0\n$/],
     ] as const) {
       const b = all.find((x) => x.status === status && x.hasWarning === hasWarning) as Build;
       const log = await api.get<string>(`build/v1/commits/${b.commitId}/builds/${b.id}/logs`);
@@ -272,7 +272,7 @@ describe('sandbox: the living queue on the controlled clock', () => {
     assert.match((await b12()).text, /Exporting build artifacts…\n$/);
     sb.clock.advance(1000);
     const full = (await b12()).text;
-    assert.match(full, /Build succeeded\.\n$/);
+    assert.match(full, /Build succeeded\.\n.*Completing workflow\n.*Completing workflow, Ver: 1\.0\n$/);
     assert.equal(full, (await b13()).text, 'B12 and B13 agree at the end');
   });
 
@@ -296,12 +296,15 @@ describe('sandbox: the living queue on the controlled clock', () => {
     assert.deepEqual(await outcome(after.queueItemId), [0, false]);
     const q1 = await api.queue(failed.queueItemId);
     assert.equal((await api.bytes(`build/v1/commits/${q1.commitId}/builds/${q1.buildId}`)).status, 404);
-    assert.match((await api.get<string>(`build/v1/commits/${q1.commitId}/builds/${q1.buildId}/logs`)).text, /Build failed\.\n$/);
+    assert.match(
+      (await api.get<string>(`build/v1/commits/${q1.commitId}/builds/${q1.buildId}/logs`)).text,
+      /Build failed\.\n.*Completing workflow\n.*Completing workflow, Ver: 1\.0\n$/,
+    );
     const qw = await api.queue(warnA.queueItemId);
     assert.equal((await api.bytes(`build/v1/commits/${qw.commitId}/builds/${qw.buildId}`)).status, 200);
     assert.match(
       (await api.get<string>(`build/v1/commits/${qw.commitId}/builds/${qw.buildId}/logs`)).text,
-      /warning: .*\nBuild succeeded with warnings\.\n$/,
+      /warning: .*\nBuild succeeded with warnings\.\n.*Completing workflow\n.*Completing workflow, Ver: 1\.0\n$/,
     );
 
     const ctl = (body: unknown) => call(`${sb.apiUrl}/__sandbox/build-outcome`, { method: 'POST', body: JSON.stringify(body) });
@@ -353,7 +356,10 @@ describe('sandbox: the living queue on the controlled clock', () => {
     assert.deepEqual(await api.dashboard(), []);
     const q2 = await api.queue(running.queueItemId);
     const log = await api.get<string>(`build/v1/commits/${q2.commitId}/builds/${q2.buildId}/logs`);
-    assert.match(log.text, /compiling module[\s\S]*Build canceled by dev@acme\.test\.\n$/);
+    assert.match(
+      log.text,
+      /compiling module[\s\S]*Build canceled by dev@acme\.test\.\n.*Completing workflow\n.*Completing workflow, Ver: 1\.0\n$/,
+    );
     assert.equal((await api.bytes(`build/v1/commits/${q2.commitId}/builds/${q2.buildId}`)).status, 404);
     assert.equal((await api.get(`build/v1/queue/${running.queueItemId}?action=cancel`)).status, 400);
     assert.equal((await api.get(`build/v1/queue/${ZERO_GUID}?action=cancel`)).status, 404);

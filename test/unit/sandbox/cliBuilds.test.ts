@@ -196,7 +196,7 @@ describe('sandbox: CLI 2.7.3 replay — build commands', () => {
       'Content-Type': 'multipart/form-data; boundary=----1234',
     });
     assert.equal(log.status, 200);
-    assert.match(log.text, /Build succeeded\.\n$/);
+    assert.match(log.text, /Build succeeded\.\n.*Completing workflow\n.*Completing workflow, Ver: 1\.0\n$/);
     assert.match(fileName, /^develop-Appcircle VS Code Demo-build-[0-9a-f-]{36}-logs-\d+\.txt$/);
     assert.equal(again.commitId, run.commitId);
     assert.deepEqual(

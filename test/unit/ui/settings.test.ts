@@ -121,3 +121,55 @@ describe('ui/platform settings: appcircle.signing.expiryWarningDays', () => {
     assert.equal(fired, 1);
   });
 });
+
+describe('ui/platform settings: the hook service URL (appcircle.hookUrl, or derived from apiUrl)', () => {
+  beforeEach(() => fake.reset());
+
+  const hook = (values: Record<string, unknown>, workspace: Record<string, unknown> = {}) => {
+    for (const [k, v] of Object.entries(values)) {
+      fake.configuration.set(`appcircle.${k}`, v);
+    }
+    for (const [k, v] of Object.entries(workspace)) {
+      fake.workspaceConfiguration.set(`appcircle.${k}`, v);
+    }
+    return new Settings().hook();
+  };
+
+  it('hooks.appcircle.io for the cloud (unverified), hook.<domain> for a self-hosted api.<domain>, an explicit URL wins', () => {
+    assert.deepEqual(hook({}), { url: 'https://hooks.appcircle.io', allowInsecureHttp: false });
+    fake.reset();
+    assert.equal(hook({ apiUrl: 'https://api.example.com' }).url, 'https://hook.example.com');
+    fake.reset();
+    assert.equal(hook({ apiUrl: 'https://api.ci.example.com:8443/prefix/' }).url, 'https://hook.ci.example.com:8443');
+    fake.reset();
+    assert.equal(hook({ apiUrl: 'http://127.0.0.1:8080', hookUrl: ' http://127.0.0.1:8082 ' }).url, 'http://127.0.0.1:8082');
+  });
+
+  it('no stream for an IP, loopback or a host without api.: a problem naming appcircle.hookUrl; http refused as elsewhere', () => {
+    for (const apiUrl of ['https://appcircle.example.com', 'http://127.0.0.1:8080', 'https://10.0.0.5']) {
+      fake.reset();
+      const h = hook({ apiUrl });
+      assert.equal(h.url, undefined, apiUrl);
+      assert.match(h.problem ?? '', /set appcircle\.hookUrl/, apiUrl);
+    }
+    fake.reset();
+    assert.match(hook({ hookUrl: 'http://hook.example.com' }).problem ?? '', /allowInsecureHttp/);
+    fake.reset();
+    assert.equal(hook({ hookUrl: 'http://hook.example.com', allowInsecureHttp: true }).url, 'http://hook.example.com');
+  });
+
+  it('application scope: a workspace cannot point the access token elsewhere', () => {
+    assert.equal(hook({}, { hookUrl: 'https://evil.example.com' }).url, 'https://hooks.appcircle.io');
+  });
+
+  it('onDidChangeHook fires for appcircle.hookUrl and what it is derived from', () => {
+    const settings = new Settings();
+    let fired = 0;
+    const d = settings.onDidChangeHook(() => fired++);
+    for (const k of ['appcircle.hookUrl', 'appcircle.apiUrl', 'appcircle.allowInsecureHttp', 'appcircle.mcpUrl']) {
+      fake.changeConfiguration(k);
+    }
+    d.dispose();
+    assert.equal(fired, 3);
+  });
+});
