@@ -272,37 +272,31 @@ export class HookConnection {
   }
 
   private frame(frame: string): void {
-    if (this.closed || this.stalled) {
-      return;
-    }
-    this.write(frame);
-    this.originals++;
-    this.count();
     const dup = this.faults().duplicateEvery;
-    if (dup && this.originals % dup === 0 && !this.closed && !this.stalled) {
-      this.write(frame);
-      this.count();
+    this.originals++;
+    const copies = dup && this.originals % dup === 0 ? 2 : 1;
+    for (let i = 0; i < copies && !this.closed && !this.stalled; i++) {
+      this.frames++;
+      this.onFrame();
+      const { dropAfterFrames: drop, stallAfterFrames: stall } = this.faults();
+      if (drop !== undefined && this.frames >= drop) {
+        this.write(frame, () => this.res.socket?.destroy()); // cut once this frame is out
+        this.dispose();
+      } else {
+        this.write(frame);
+        if (stall !== undefined && this.frames >= stall) {
+          this.stalled = true; // open, silent for ever (the client's timers must notice)
+          this.stopTimers();
+        }
+      }
     }
   }
 
-  private count(): void {
-    this.frames++;
-    this.onFrame();
-    const { dropAfterFrames: drop, stallAfterFrames: stall } = this.faults();
-    if (drop !== undefined && this.frames >= drop) {
-      this.res.socket?.destroy();
-      this.dispose();
-    } else if (stall !== undefined && this.frames >= stall) {
-      this.stalled = true; // open, silent for ever (the client's timers must notice)
-      this.stopTimers();
-    }
-  }
-
-  private write(text: string): void {
-    if (this.closed || this.res.destroyed) {
+  private write(text: string, sent?: () => void): void {
+    if (this.res.destroyed || (this.closed && !sent)) {
       return;
     }
-    this.res.write(text);
+    this.res.write(text, sent);
     this.keepAlive?.refresh();
   }
 
