@@ -10,8 +10,8 @@
  * One stream per browserId (a second L2 replaces the first), at most `maxStreams` open; a subscription per
  * (browserId, task), made by L3, replays the build's messages from messageIndex 1 (the sandbox's choice) and then
  * pushes the new ones as the build clock writes them: at once after `clock.advance()`, on a short real timer
- * while the clock runs. A stream that closes takes its browserId's subscriptions with it. The messages come from
- * the plain log's own lines (hookStream.ts), so the two always agree byte for byte.
+ * while the clock runs, and after a cancel. A stream that closes takes its browserId's subscriptions with it. The
+ * messages come from the plain log's own lines (hookStream.ts), so the two always agree byte for byte.
  */
 import { randomBytes } from 'node:crypto';
 import type { BuildWorld, LiveRef } from './buildQueue';
@@ -79,6 +79,7 @@ export class HookService {
       this.schedulePump();
       this.updatePoll();
     });
+    world.onLogChange = () => this.schedulePump(); // a cancel writes its last lines at once
   }
 
   /** Open streams now. */
@@ -132,6 +133,7 @@ export class HookService {
   /** Closes every stream and timer (the sandbox stops). */
   dispose(): void {
     this.unlisten();
+    this.world.onLogChange = undefined;
     this.closeStreams(true);
     this.subs.clear();
     this.updatePoll();
