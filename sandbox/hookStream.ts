@@ -183,6 +183,28 @@ export interface HookFaults {
   silent?: boolean;
 }
 
+/** Why a hook fault spec is refused, or undefined. */
+export function hookFaultsProblem(b: Record<string, unknown>): string | undefined {
+  for (const [k, v] of Object.entries(b)) {
+    if (k === 'refuse') {
+      if (v !== 'token' && v !== 'stream' && v !== 'absent') {
+        return "refuse must be 'token', 'stream' or 'absent'.";
+      }
+    } else if (k === 'silent') {
+      if (typeof v !== 'boolean') {
+        return 'silent must be true or false.';
+      }
+    } else if (['dropAfterFrames', 'duplicateEvery', 'reorderEvery', 'stallAfterFrames'].includes(k)) {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+        return `${k} must be a whole number ≥ 1.`;
+      }
+    } else {
+      return `Unknown hook fault: ${k}.`;
+    }
+  }
+  return undefined;
+}
+
 /** How long a held (reordered) frame waits for the next one before it goes alone. */
 const HOLD_MS = 250;
 

@@ -18,7 +18,7 @@ import type { BuildWorld, LiveRef } from './buildQueue';
 import type { SandboxClock } from './clock';
 import type { AuthInfo, Ctx, Router } from './http';
 import { parseJsonObject, sendError, sendJson, sendText } from './http';
-import { HookConnection, frameOf, newCursor, nextMessages } from './hookStream';
+import { HookConnection, frameOf, hookFaultsProblem, newCursor, nextMessages } from './hookStream';
 import type { HookCursor, HookFaults } from './hookStream';
 import type { SandboxState } from './state';
 
@@ -395,26 +395,4 @@ export function registerHookControl(router: Router, hooks: HookService): void {
     },
     false,
   );
-}
-
-/** Why a hook fault spec is refused, or undefined. */
-export function hookFaultsProblem(b: Record<string, unknown>): string | undefined {
-  for (const [k, v] of Object.entries(b)) {
-    if (k === 'refuse') {
-      if (v !== 'token' && v !== 'stream' && v !== 'absent') {
-        return "refuse must be 'token', 'stream' or 'absent'.";
-      }
-    } else if (k === 'silent') {
-      if (typeof v !== 'boolean') {
-        return 'silent must be true or false.';
-      }
-    } else if (['dropAfterFrames', 'duplicateEvery', 'reorderEvery', 'stallAfterFrames'].includes(k)) {
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-        return `${k} must be a whole number ≥ 1.`;
-      }
-    } else {
-      return `Unknown hook fault: ${k}.`;
-    }
-  }
-  return undefined;
 }
