@@ -87,6 +87,8 @@ export class BuildWorld {
   behaviour: BuildBehaviour;
   /** Tests: make live logs this many body lines long (a 20 MB log). */
   logLinesOverride: number | undefined;
+  /** Called when a build's log changes other than by the clock (a cancel): the hook service pushes then. */
+  onLogChange: (() => void) | undefined;
   /** Started builds by queue item id and by task id. */
   private readonly live = new Map<string, LiveRef>();
   private readonly liveList: LiveRef[] = [];
@@ -381,6 +383,7 @@ export class BuildWorld {
     }
     ref.build.live.canceledAt = this.now();
     this.refresh(ref.build);
+    this.onLogChange?.();
     return 'canceled';
   }
 

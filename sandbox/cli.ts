@@ -1,6 +1,6 @@
 /**
  * `npm run sandbox` (node out/sandbox/cli.js): starts the sandbox as a process, prints the demo credentials, the
- * settings to paste, and a `SANDBOX_READY <apiUrl> <authUrl>` line that scripts wait for. Stops cleanly on
+ * settings to paste, and a `SANDBOX_READY <apiUrl> <authUrl> <hookUrl>` line that scripts wait for. Stops cleanly on
  * SIGINT / SIGTERM. Exits 1 when a port is taken.
  */
 import { DEMO_API_KEY, DEMO_PAT, QA_API_KEY, USER } from './fixtures';
@@ -13,6 +13,7 @@ export const USAGE = `Usage: npm run sandbox -- [options]      (or: node out/san
   --auth-port N         serve the auth host on a second port N                                        env SANDBOX_AUTH_PORT
   --two-ports           serve the auth host on a second port, 8788 by default
   --upload-port N       the storage origin of signed uploads (default 0: any free port; U1 names it)  env SANDBOX_UPLOAD_PORT
+  --hook-port N         the hook service, SSE build logs (default 0: any free port; printed below)    env SANDBOX_HOOK_PORT
   --prefix /p           base-path prefix on both hosts                                                env SANDBOX_PREFIX
   --token-lifetime SEC  access-token lifetime (default 3600)                                          env SANDBOX_TOKEN_LIFETIME
   --speed X             build clock: 1 real time (default), 0 frozen, 10 ten times faster             env SANDBOX_SPEED
@@ -27,7 +28,19 @@ export interface CliArgs {
 
 /** Parses argv (after `node cli.js`) and the environment; throws an Error with a user-facing message. */
 export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliArgs {
-  const known = ['help', 'two-ports', 'port', 'auth-port', 'upload-port', 'prefix', 'token-lifetime', 'speed', 'request-log', 'large-seed'];
+  const known = [
+    'help',
+    'two-ports',
+    'port',
+    'auth-port',
+    'upload-port',
+    'hook-port',
+    'prefix',
+    'token-lifetime',
+    'speed',
+    'request-log',
+    'large-seed',
+  ];
   const flags = new Map<string, string | true>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? '';
@@ -68,6 +81,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
   const port = num('port', 'SANDBOX_PORT', isPort, 'a port number (0-65535)') ?? 8787;
   const authPort = num('auth-port', 'SANDBOX_AUTH_PORT', isPort, 'a port number (0-65535)') ?? (flags.has('two-ports') ? 8788 : undefined);
   const uploadPort = num('upload-port', 'SANDBOX_UPLOAD_PORT', isPort, 'a port number (0-65535)') ?? 0;
+  const hookPort = num('hook-port', 'SANDBOX_HOOK_PORT', isPort, 'a port number (0-65535)') ?? 0;
   const largeRaw = str('large-seed', 'SANDBOX_LARGE_SEED');
   let largeSeed: SandboxOptions['largeSeed'];
   if (largeRaw !== undefined) {
@@ -83,6 +97,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
       port,
       authPort,
       uploadPort,
+      hookPort,
       prefix: str('prefix', 'SANDBOX_PREFIX'),
       tokenLifetimeSec: num('token-lifetime', 'SANDBOX_TOKEN_LIFETIME', (n) => n > 0, 'a number of seconds > 0'),
       speed: num('speed', 'SANDBOX_SPEED', (n) => n >= 0, 'a number ≥ 0') ?? 1,
@@ -98,10 +113,12 @@ export function banner(sb: Sandbox): string {
   API host:  ${sb.apiUrl}
   Auth host: ${sb.authUrl}
   Uploads:   ${sb.uploadUrl}   (signed-URL storage origin; refuses Authorization)
+  Hooks:     ${sb.hookUrl}   (live build logs over Server-Sent Events, L1-L4)
 
 VS Code user settings (Preferences: Open User Settings (JSON)):
   "appcircle.apiUrl": "${sb.apiUrl}",
-  "appcircle.authUrl": "${sb.authUrl}"
+  "appcircle.authUrl": "${sb.authUrl}",
+  "appcircle.hookUrl": "${sb.hookUrl}"
   (plain http is allowed for 127.0.0.1: "appcircle.allowInsecureHttp" is not needed)
 
 Demo credentials (${USER.email}, organization "Acme Mobile" with sub-organizations "Acme QA" and "Acme Europe"):
@@ -111,9 +128,9 @@ Demo credentials (${USER.email}, organization "Acme Mobile" with sub-organizatio
 
 Official Appcircle CLI:  appcircle config add sandbox && appcircle config set API_HOSTNAME ${sb.apiUrl}
                          && appcircle config set AUTH_HOSTNAME ${sb.authUrl}   (use a separate HOME)
-Control routes for tests: ${sb.apiUrl}/__sandbox/{health,faults,clock,build-outcome,uploads,signing-expiry,requests,reset}
+Control routes for tests: ${sb.apiUrl}/__sandbox/{health,faults,clock,build-outcome,uploads,hooks,signing-expiry,requests,reset}
 Build clock speed: ${sb.clock.speed}. Press Ctrl+C to stop.
-SANDBOX_READY ${sb.apiUrl} ${sb.authUrl}`;
+SANDBOX_READY ${sb.apiUrl} ${sb.authUrl} ${sb.hookUrl}`;
 }
 
 async function main(): Promise<void> {

@@ -183,6 +183,28 @@ export interface HookFaults {
   silent?: boolean;
 }
 
+/** Why a hook fault spec is refused, or undefined. */
+export function hookFaultsProblem(b: Record<string, unknown>): string | undefined {
+  for (const [k, v] of Object.entries(b)) {
+    if (k === 'refuse') {
+      if (v !== 'token' && v !== 'stream' && v !== 'absent') {
+        return "refuse must be 'token', 'stream' or 'absent'.";
+      }
+    } else if (k === 'silent') {
+      if (typeof v !== 'boolean') {
+        return 'silent must be true or false.';
+      }
+    } else if (['dropAfterFrames', 'duplicateEvery', 'reorderEvery', 'stallAfterFrames'].includes(k)) {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+        return `${k} must be a whole number ≥ 1.`;
+      }
+    } else {
+      return `Unknown hook fault: ${k}.`;
+    }
+  }
+  return undefined;
+}
+
 /** How long a held (reordered) frame waits for the next one before it goes alone. */
 const HOLD_MS = 250;
 
@@ -272,37 +294,31 @@ export class HookConnection {
   }
 
   private frame(frame: string): void {
-    if (this.closed || this.stalled) {
-      return;
-    }
-    this.write(frame);
-    this.originals++;
-    this.count();
     const dup = this.faults().duplicateEvery;
-    if (dup && this.originals % dup === 0 && !this.closed && !this.stalled) {
-      this.write(frame);
-      this.count();
+    this.originals++;
+    const copies = dup && this.originals % dup === 0 ? 2 : 1;
+    for (let i = 0; i < copies && !this.closed && !this.stalled; i++) {
+      this.frames++;
+      this.onFrame();
+      const { dropAfterFrames: drop, stallAfterFrames: stall } = this.faults();
+      if (drop !== undefined && this.frames >= drop) {
+        this.write(frame, () => this.res.socket?.destroy()); // cut once this frame is out
+        this.dispose();
+      } else {
+        this.write(frame);
+        if (stall !== undefined && this.frames >= stall) {
+          this.stalled = true; // open, silent for ever (the client's timers must notice)
+          this.stopTimers();
+        }
+      }
     }
   }
 
-  private count(): void {
-    this.frames++;
-    this.onFrame();
-    const { dropAfterFrames: drop, stallAfterFrames: stall } = this.faults();
-    if (drop !== undefined && this.frames >= drop) {
-      this.res.socket?.destroy();
-      this.dispose();
-    } else if (stall !== undefined && this.frames >= stall) {
-      this.stalled = true; // open, silent for ever (the client's timers must notice)
-      this.stopTimers();
-    }
-  }
-
-  private write(text: string): void {
-    if (this.closed || this.res.destroyed) {
+  private write(text: string, sent?: () => void): void {
+    if (this.res.destroyed || (this.closed && !sent)) {
       return;
     }
-    this.res.write(text);
+    this.res.write(text, sent);
     this.keepAlive?.refresh();
   }
 

@@ -10,15 +10,15 @@
  * One stream per browserId (a second L2 replaces the first), at most `maxStreams` open; a subscription per
  * (browserId, task), made by L3, replays the build's messages from messageIndex 1 (the sandbox's choice) and then
  * pushes the new ones as the build clock writes them: at once after `clock.advance()`, on a short real timer
- * while the clock runs. A stream that closes takes its browserId's subscriptions with it. The messages come from
- * the plain log's own lines (hookStream.ts), so the two always agree byte for byte.
+ * while the clock runs, and after a cancel. A stream that closes takes its browserId's subscriptions with it. The
+ * messages come from the plain log's own lines (hookStream.ts), so the two always agree byte for byte.
  */
 import { randomBytes } from 'node:crypto';
 import type { BuildWorld, LiveRef } from './buildQueue';
 import type { SandboxClock } from './clock';
 import type { AuthInfo, Ctx, Router } from './http';
 import { parseJsonObject, sendError, sendJson, sendText } from './http';
-import { HookConnection, frameOf, newCursor, nextMessages } from './hookStream';
+import { HookConnection, frameOf, hookFaultsProblem, newCursor, nextMessages } from './hookStream';
 import type { HookCursor, HookFaults } from './hookStream';
 import type { SandboxState } from './state';
 
@@ -79,6 +79,7 @@ export class HookService {
       this.schedulePump();
       this.updatePoll();
     });
+    world.onLogChange = () => this.schedulePump(); // a cancel writes its last lines at once
   }
 
   /** Open streams now. */
@@ -132,6 +133,7 @@ export class HookService {
   /** Closes every stream and timer (the sandbox stops). */
   dispose(): void {
     this.unlisten();
+    this.world.onLogChange = undefined;
     this.closeStreams(true);
     this.subs.clear();
     this.updatePoll();
@@ -393,26 +395,4 @@ export function registerHookControl(router: Router, hooks: HookService): void {
     },
     false,
   );
-}
-
-/** Why a hook fault spec is refused, or undefined. */
-export function hookFaultsProblem(b: Record<string, unknown>): string | undefined {
-  for (const [k, v] of Object.entries(b)) {
-    if (k === 'refuse') {
-      if (v !== 'token' && v !== 'stream' && v !== 'absent') {
-        return "refuse must be 'token', 'stream' or 'absent'.";
-      }
-    } else if (k === 'silent') {
-      if (typeof v !== 'boolean') {
-        return 'silent must be true or false.';
-      }
-    } else if (['dropAfterFrames', 'duplicateEvery', 'reorderEvery', 'stallAfterFrames'].includes(k)) {
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-        return `${k} must be a whole number ≥ 1.`;
-      }
-    } else {
-      return `Unknown hook fault: ${k}.`;
-    }
-  }
-  return undefined;
 }

@@ -181,6 +181,35 @@ describe('sandbox: the hook service (L1-L4, Server-Sent Events build logs)', () 
     assert.equal(rc.messages().at(-1)?.message, COMPLETING_END);
   });
 
+  it('distinct ids: L3 by the queue item id or the task id; messages carry the task id and the build id', async () => {
+    sb.setBuildBehaviour({ ids: 'distinct' });
+    const s = await api.startOn('Acme Android', 'develop');
+    assert.notEqual(s.taskId, s.queueItemId);
+    sb.clock.advance(TIMINGS.waitMs + 2000);
+    const byQueue = await follow(s.queueItemId, 'cli-by-queue');
+    const byTask = await follow(s.taskId, 'cli-by-task');
+    await agrees(byQueue, s.queueItemId, 'by queue item id');
+    await agrees(byTask, s.queueItemId, 'by task id');
+    const buildId = (await api.queue(s.queueItemId)).buildId;
+    assert.ok(byQueue.messages().every((m) => m.taskId === s.taskId && m.buildId === buildId));
+  });
+
+  it('byte consistency for a timed-out build and one canceled while running', async () => {
+    sb.setBuildOutcome({ status: 3 });
+    const t = await api.startOn('Acme iOS', 'develop');
+    const rt = await follow(t.taskId, 'cli-timeout');
+    sb.clock.advance(TOTAL);
+    await agrees(rt, t.queueItemId, 'timed out');
+    assert.equal(rt.messages().at(-1)?.workflowStatus, 9);
+    const c = await api.startOn('Acme Android', 'develop');
+    sb.clock.advance(TIMINGS.waitMs); // the first running instant: one body line
+    const rc = await follow(c.taskId, 'cli-cancel-run');
+    await agrees(rc, c.queueItemId, 'just running');
+    assert.equal((await api.get(`build/v1/queue/${c.taskId}?action=cancel`)).status, 200);
+    await agrees(rc, c.queueItemId, 'canceled while running');
+    assert.equal(rc.messages().at(-1)?.message, COMPLETING_END);
+  });
+
   it('L3 is served on the API origin too and takes the hook token; L4 stops the task; unknown taskId 404', async () => {
     const s = await api.startOn('Acme iOS', 'develop');
     sb.clock.advance(TIMINGS.waitMs + 1000);

@@ -58,11 +58,11 @@ describe('ui: a build log with structure (steps, Go to First Error) and its erro
     const doc = await open(uri);
     const tdoc = doc as unknown as vscode.TextDocument;
     const folds = (await provider('folding').provideFoldingRanges(tdoc)) as unknown as FoldingRange[];
-    assert.equal(folds.length, 3);
+    assert.equal(folds.length, 4);
     const symbols = (await provider('symbols').provideDocumentSymbols(tdoc)) as unknown as DocumentSymbol[];
     assert.deepEqual(
       symbols.map((s) => s.name),
-      ['1. Activate SSH Private Key', '2. Git Clone', '3. Android Build'],
+      ['1. Activate SSH Private Key', '2. Git Clone', '3. Android Build', '4. Completing workflow'],
     );
     assert.match(symbols[0]?.detail ?? '', /^succeeded · \d+m \d+s$/);
     assert.match(symbols[2]?.detail ?? '', /^failed with 5 errors/, 'Kotlin, javac ×2, FAILURE and @@[error]');
