@@ -1,5 +1,5 @@
 /**
- * From a build to testers (issue 18): a finished build sent to Testing Distribution and found first in the
+ * From a build to testers: a finished build sent to Testing Distribution and found first in the
  * Distribution view; a local .apk uploaded to the Enterprise App Store and published to Beta; a certificate that
  * expires in 10 days, its warning, and the Signing Identities view it opens.
  */
