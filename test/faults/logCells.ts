@@ -165,7 +165,7 @@ function chunkCells(): LocalCell[] {
         cuts.push(at);
       }
       const split = feedInChunks(text, cuts);
-      assert.ok(whole.steps.length === 3 && whole.problems.length > 4, `the log has steps and problems: ${shape(whole).join('; ')}`);
+      assert.ok(whole.steps.length === 4 && whole.problems.length > 4, `the log has steps and problems: ${shape(whole).join('; ')}`);
       assert.deepEqual(shape(split), shape(whole));
       assert.deepEqual(split, whole);
       return Promise.resolve();
