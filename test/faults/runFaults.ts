@@ -1740,6 +1740,11 @@ function leftoverDirs(): string[] {
 
 async function main(): Promise<void> {
   const started = Date.now();
+  // a temporary folder of this run's own: the cells count what is left in it, and another run on the machine (a
+  // second checkout's CI) writes its folders elsewhere
+  const ownTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'appcircle-faults-run-'));
+  process.env.TMPDIR = ownTmp;
+  process.on('exit', () => fs.rmSync(ownTmp, { recursive: true, force: true }));
   const dnsStub = installDnsStub();
   const sb = await startSandbox({ quiet: true, realTime: false });
   const catcher = await startCatcher();
