@@ -35,12 +35,8 @@ export const buildJourneys: Journey[] = [
   {
     name: '10 start a build from the branch context menu → Active Builds with badge → finishes → notification',
     async run(ctx) {
-      // only the demo profile open: the first "develop" row is then its own (Acme iOS, open from journey 9, has one too)
-      const header = ctx.wb.page.locator('.pane-header', { hasText: 'Build Profiles' }).first();
-      await header.hover();
-      await header.locator('[aria-label^="Collapse All"]').first().click();
       await expand(ctx, 'Appcircle VS Code Demo');
-      const branch = ctx.wb.page.locator('[role="treeitem"][aria-level="2"]', { hasText: /^develop/ }).first();
+      const branch = ctx.wb.page.locator('[role="treeitem"]', { hasText: /^develop/ }).first();
       await branch.waitFor({ state: 'visible', timeout: T });
       await ctx.wb.contextMenu(branch, 'Start Build');
       await ctx.wb.pickRow('Default Push Workflow');
