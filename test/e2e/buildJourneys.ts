@@ -2,7 +2,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEMO_PAT } from '../../sandbox/fixtures';
+import { DEMO_PAT, ROOT_ORG_ID } from '../../sandbox/fixtures';
+import type { Locator } from 'playwright-core';
 import type { Journey, JourneyContext } from './journeys';
 import { T } from './journeys';
 
@@ -11,6 +12,156 @@ async function expand(ctx: JourneyContext, name: string | RegExp): Promise<void>
   await item.waitFor({ state: 'visible', timeout: T });
   if ((await item.getAttribute('aria-expanded')) !== 'true') {
     await item.click();
+  }
+}
+
+/**
+ * The row of `child` among the rows drawn under the top-level row `parent` in Build Profiles, found by the list's
+ * row order (data-index) and tree depth (aria-level), once the workbench has drawn it.
+ */
+async function childRow(ctx: JourneyContext, parent: string, child: string): Promise<Locator> {
+  const pane = ctx.wb.page.locator('.pane', { has: ctx.wb.page.locator('.pane-header', { hasText: 'Build Profiles' }) }).first();
+  const end = Date.now() + T;
+  for (;;) {
+    const rows = await pane
+      .locator('[role="treeitem"][data-index]')
+      .evaluateAll((els: { getAttribute(name: string): string | null; textContent: string | null }[]) =>
+        els.map((el) => ({
+          index: Number(el.getAttribute('data-index')),
+          level: el.getAttribute('aria-level'),
+          expanded: el.getAttribute('aria-expanded'),
+          text: (el.textContent ?? '').trim(),
+        })),
+      );
+    rows.sort((x, y) => x.index - y.index);
+    const start = rows.findIndex((r) => r.level === '1' && r.text.startsWith(parent));
+    const next = rows.findIndex((r, i) => i > start && r.level === '1');
+    const under = start >= 0 && rows[start]?.expanded === 'true' ? rows.slice(start + 1, next < 0 ? undefined : next) : [];
+    const found = under.find((r) => r.level === '2' && r.text.startsWith(child));
+    if (found) {
+      return pane.locator(`[role="treeitem"][data-index="${found.index}"]`);
+    }
+    if (Date.now() > end) {
+      throw new Error(`no ${child} row under ${parent}: ${JSON.stringify(rows)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Waits until the extension's log, after its first `mark` characters, has a line matching `re`; returns that line. */
+async function waitForNewLog(ctx: JourneyContext, mark: number, re: RegExp): Promise<string> {
+  const end = Date.now() + T;
+  for (;;) {
+    const text = ctx.extensionLog();
+    const line = (text.length >= mark ? text.slice(mark) : text).split('\n').find((l) => re.test(l));
+    if (line !== undefined) {
+      return line.trim();
+    }
+    if (Date.now() > end) {
+      throw new Error(`the Appcircle log never matched ${String(re)}:\n${text.slice(-2000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Log reads (plain or Range, queue or commit route) the sandbox's API answered between two instants. */
+function logReads(ctx: JourneyContext, from: number, to: number): number {
+  return ctx.sb.requests.filter((r) => {
+    const t = Date.parse(r.time);
+    return r.host === 'api' && r.method === 'GET' && /\/logs(\/|$)/.test(r.path) && t >= from && t <= to;
+  }).length;
+}
+
+/**
+ * A running build's log document grows while the build runs and its editor follows the end; `way` is how the
+ * extension must follow it (the hook service's stream, or Range polling when the stream is refused).
+ */
+async function runningLog(ctx: JourneyContext, way: 'stream' | 'polling'): Promise<void> {
+  const mark = ctx.extensionLog().length;
+  // a slow build (the run's builds take 7 s): 200 log lines over 24 s, about 12 poll ticks at 2 s
+  const before = { ...ctx.sb.world.timings, logLines: ctx.sb.world.logLines };
+  ctx.sb.setBuildTimings({ waitMs: 1500, runMs: 24_000, completeMs: 500, logLines: 200 });
+  try {
+    if (!ctx.wb.page.url().startsWith(ctx.csUrl)) {
+      await ctx.wb.page.goto(`${ctx.csUrl}/?folder=${encodeURIComponent(ctx.workspace)}`, { waitUntil: 'domcontentloaded' });
+      await ctx.wb.ready();
+    }
+    // the Appcircle icon shows once the workbench has read the extension's contributions (its commands too)
+    await ctx.wb.openAppcircleView();
+    await ctx.wb.ensureSignedIn(DEMO_PAT);
+    await ctx.wb.clearNotifications();
+    await ctx.wb.runCommand('Appcircle: Start Build');
+    await ctx.wb.pickRow('Appcircle VS Code Demo');
+    await ctx.wb.pickRow(/^\s*develop/);
+    await ctx.wb.pickRow('Default Push Workflow');
+    await ctx.wb.pickRow('Default Configuration');
+    // "Build started" is a status bar message now: the Active Builds row below is what the journey waits for
+    const queued = ctx.wb.page.locator('[role="treeitem"]', { hasText: 'Appcircle VS Code Demo · develop' }).first();
+    await queued.waitFor({ state: 'visible', timeout: T });
+    await ctx.wb.contextMenu(queued, 'Show Build Log');
+    // the extension's log names the way this build is followed; from then on, count the log requests
+    const said = await waitForNewLog(ctx, mark, way === 'stream' ? /is followed over the stream/ : /is followed over polling: /);
+    ctx.log(`the Appcircle log: ${said}`);
+    const followedSince = Date.now();
+    const lines = ctx.wb.page.locator('.editor-instance .view-lines').first();
+    // the highest "compiling module N of 200" on screen: the editor follows the end, so N grows with the log
+    const shownModule = async () =>
+      Math.max(
+        0,
+        ...[...(await lines.innerText()).replace(/\u00a0/g, ' ').matchAll(/compiling module (\d+) of 200/g)].map((m) => Number(m[1])),
+      );
+    // waits (on the DOM, no sleep) until a module number above n is on screen (\s: the editor renders spaces as U+00A0)
+    const grownPast = (n: number) =>
+      ctx.wb.page
+        .locator('.editor-instance .view-lines', {
+          hasText: new RegExp(`compiling\\smodule\\s(${Array.from({ length: 200 - n }, (_, i) => n + 1 + i).join('|')})\\sof\\s200`),
+        })
+        .first()
+        .waitFor({ state: 'visible', timeout: T });
+    await grownPast(0);
+    const seen = [await shownModule()];
+    for (let i = 0; i < 2; i++) {
+      await grownPast(seen[seen.length - 1] ?? 0);
+      seen.push(await shownModule());
+      assert.doesNotMatch(await lines.innerText(), /Build succeeded\./, 'still running');
+    }
+    ctx.log(`log grew while the build ran: module ${seen.join(' → ')} of 200 at the end of the editor`);
+    assert.ok((seen[2] ?? 0) > (seen[1] ?? 0) && (seen[1] ?? 0) > (seen[0] ?? 0), seen.join(','));
+    await ctx.shot(way === 'stream' ? '15a-log-growing' : '15c-log-growing-polled');
+    // half the build later (about 6 s, 3 poll ticks at 2 s), still running: how many log reads were made meanwhile
+    await grownPast(Math.max(100, seen[2] ?? 0));
+    assert.doesNotMatch(await lines.innerText(), /Build succeeded\./, 'still running');
+    const reads = logReads(ctx, followedSince, Date.now());
+    ctx.log(`log requests while the build ran, followed ${way === 'stream' ? 'over the stream' : 'over polling'}: ${reads}`);
+    if (way === 'stream') {
+      assert.equal(reads, 0, 'no log request while the stream brings the lines');
+    } else {
+      assert.ok(reads >= 2, `the log is polled while the stream is refused (${reads} reads)`);
+    }
+    await ctx.wb.page
+      .locator('.editor-instance .view-lines', { hasText: 'Build succeeded.' })
+      .first()
+      .waitFor({ state: 'visible', timeout: T });
+    await ctx.shot(way === 'stream' ? '15b-log-ended' : '15d-log-ended-polled');
+    // nothing missing, nothing twice: the document has as many lines as the build's plain log (its last line ends with \n)
+    const live = ctx.sb.world.liveBuilds(ROOT_ORG_ID).at(-1);
+    assert.ok(live, 'the sandbox has the build');
+    const count = ctx.sb.world.log(live).count;
+    await lines.click();
+    await ctx.wb.page.keyboard.press('Control+End');
+    const position = ctx.wb.page.locator('.part.statusbar .statusbar-item', { hasText: `Ln ${count + 1}, Col 1` }).first();
+    await position.waitFor({ state: 'visible', timeout: T }).catch(async (e: unknown) => {
+      const shown = await ctx.wb.page
+        .locator('.part.statusbar .statusbar-item', { hasText: /Ln \d+, Col/ })
+        .first()
+        .innerText();
+      throw new Error(
+        `the log document should end at line ${count + 1} (the plain log's ${count} lines), the editor shows ${shown}: ${String(e)}`,
+      );
+    });
+    await ctx.wb.clearNotifications();
+  } finally {
+    ctx.sb.setBuildTimings(before);
   }
 }
 
@@ -36,7 +187,8 @@ export const buildJourneys: Journey[] = [
     name: '10 start a build from the branch context menu → Active Builds with badge → finishes → notification',
     async run(ctx) {
       await expand(ctx, 'Appcircle VS Code Demo');
-      const branch = ctx.wb.page.locator('[role="treeitem"]', { hasText: /^develop/ }).first();
+      // Acme iOS (open since journey 9) has a develop branch too: take the row drawn under the demo profile
+      const branch = await childRow(ctx, 'Appcircle VS Code Demo', 'develop');
       await branch.waitFor({ state: 'visible', timeout: T });
       await ctx.wb.contextMenu(branch, 'Start Build');
       await ctx.wb.pickRow('Default Push Workflow');
@@ -158,66 +310,17 @@ export const buildJourneys: Journey[] = [
     },
   },
   {
-    name: '15 the log of a running build grows while it runs, and its editor follows the end',
+    name: '15 the log of a running build grows while it runs over the stream, and its editor follows the end',
+    run: (ctx) => runningLog(ctx, 'stream'),
+  },
+  {
+    name: '15b the same log over polling when the hook service refuses the stream, with nothing missing',
     async run(ctx) {
-      // a slow build (the run's builds take 7 s): 200 log lines over 24 s, about 12 poll ticks at 2 s
-      const before = { ...ctx.sb.world.timings, logLines: ctx.sb.world.logLines };
-      ctx.sb.setBuildTimings({ waitMs: 1500, runMs: 24_000, completeMs: 500, logLines: 200 });
+      ctx.sb.setHookFaults({ refuse: 'stream' });
       try {
-        if (!ctx.wb.page.url().startsWith(ctx.csUrl)) {
-          await ctx.wb.page.goto(`${ctx.csUrl}/?folder=${encodeURIComponent(ctx.workspace)}`, { waitUntil: 'domcontentloaded' });
-          await ctx.wb.ready();
-        }
-        // the Appcircle icon shows once the workbench has read the extension's contributions (its commands too)
-        await ctx.wb.openAppcircleView();
-        if ((await ctx.wb.statusItem('Acme Mobile').count()) === 0) {
-          await ctx.wb.runCommand('Appcircle: Sign In with Personal Access Key (Personal API Token)');
-          await ctx.wb.typeInInput(DEMO_PAT, { password: true, prompt: /Personal API Token/ });
-          await ctx.wb.waitStatus('Acme Mobile');
-        }
-        await ctx.wb.clearNotifications();
-        await ctx.wb.runCommand('Appcircle: Start Build');
-        await ctx.wb.pickRow('Appcircle VS Code Demo');
-        await ctx.wb.pickRow(/^\s*develop/);
-        await ctx.wb.pickRow('Default Push Workflow');
-        await ctx.wb.pickRow('Default Configuration');
-        // "Build started" is a status bar message now: the Active Builds row below is what the journey waits for
-        const queued = ctx.wb.page.locator('[role="treeitem"]', { hasText: 'Appcircle VS Code Demo · develop' }).first();
-        await queued.waitFor({ state: 'visible', timeout: T });
-        await ctx.wb.contextMenu(queued, 'Show Build Log');
-        const lines = ctx.wb.page.locator('.editor-instance .view-lines').first();
-        // the highest "compiling module N of 200" on screen: the editor follows the end, so N grows with the log
-        const shownModule = async () =>
-          Math.max(
-            0,
-            ...[...(await lines.innerText()).replace(/\u00a0/g, ' ').matchAll(/compiling module (\d+) of 200/g)].map((m) => Number(m[1])),
-          );
-        // waits (on the DOM, no sleep) until a module number above n is on screen (\s: the editor renders spaces as U+00A0)
-        const grownPast = (n: number) =>
-          ctx.wb.page
-            .locator('.editor-instance .view-lines', {
-              hasText: new RegExp(`compiling\\smodule\\s(${Array.from({ length: 200 - n }, (_, i) => n + 1 + i).join('|')})\\sof\\s200`),
-            })
-            .first()
-            .waitFor({ state: 'visible', timeout: T });
-        await grownPast(0);
-        const seen = [await shownModule()];
-        for (let i = 0; i < 2; i++) {
-          await grownPast(seen[seen.length - 1] ?? 0);
-          seen.push(await shownModule());
-          assert.doesNotMatch(await lines.innerText(), /Build succeeded\./, 'still running');
-        }
-        ctx.log(`log grew while the build ran: module ${seen.join(' → ')} of 200 at the end of the editor`);
-        assert.ok((seen[2] ?? 0) > (seen[1] ?? 0) && (seen[1] ?? 0) > (seen[0] ?? 0), seen.join(','));
-        await ctx.shot('15a-log-growing');
-        await ctx.wb.page
-          .locator('.editor-instance .view-lines', { hasText: 'Build succeeded.' })
-          .first()
-          .waitFor({ state: 'visible', timeout: T });
-        await ctx.shot('15b-log-ended');
-        await ctx.wb.clearNotifications();
+        await runningLog(ctx, 'polling');
       } finally {
-        ctx.sb.setBuildTimings(before);
+        ctx.sb.hooks.clearFaults();
       }
     },
   },
@@ -234,11 +337,7 @@ export const buildJourneys: Journey[] = [
           await ctx.wb.ready();
         }
         await ctx.wb.openAppcircleView();
-        if ((await ctx.wb.statusItem('Acme Mobile').count()) === 0) {
-          await ctx.wb.runCommand('Appcircle: Sign In with Personal Access Key (Personal API Token)');
-          await ctx.wb.typeInInput(DEMO_PAT, { password: true, prompt: /Personal API Token/ });
-          await ctx.wb.waitStatus('Acme Mobile');
-        }
+        await ctx.wb.ensureSignedIn(DEMO_PAT);
         // an editor left from an earlier journey would hide which tab this one brings to the front
         await ctx.wb.runCommand('View: Close All Editors');
         await ctx.wb.clearNotifications();

@@ -32,11 +32,7 @@ async function ensureSignedIn(ctx: JourneyContext): Promise<void> {
     await ctx.wb.ready();
   }
   await ctx.wb.openAppcircleView();
-  if ((await ctx.wb.statusItem('Acme Mobile').count()) === 0) {
-    await ctx.wb.runCommand('Appcircle: Sign In with Personal Access Key (Personal API Token)');
-    await ctx.wb.typeInInput(DEMO_PAT, { password: true, prompt: /Personal API Token/ });
-    await ctx.wb.waitStatus('Acme Mobile');
-  }
+  await ctx.wb.ensureSignedIn(DEMO_PAT);
 }
 
 /** The commit item: the status-bar entry that names the branch and HEAD's short hash. */

@@ -29,11 +29,7 @@ async function ensureSignedIn(ctx: JourneyContext): Promise<void> {
     }
   }
   await ctx.wb.openAppcircleView();
-  if ((await ctx.wb.statusItem('Acme Mobile').count()) === 0) {
-    await ctx.wb.runCommand('Appcircle: Sign In with Personal Access Key (Personal API Token)');
-    await ctx.wb.typeInInput(DEMO_PAT, { password: true, prompt: /Personal API Token/ });
-    await ctx.wb.waitStatus('Acme Mobile');
-  }
+  await ctx.wb.ensureSignedIn(DEMO_PAT);
 }
 
 /** A view's pane in the Appcircle container, by its exact title. */

@@ -71,11 +71,7 @@ export const multiRootJourneys: Journey[] = [
       await page.goto(`${ctx.csUrl}/?workspace=${encodeURIComponent(second.workspaceFile)}`, { waitUntil: 'domcontentloaded' });
       await ctx.wb.ready();
       await ctx.wb.openAppcircleView();
-      if ((await ctx.wb.statusItem('Acme Mobile').count()) === 0) {
-        await ctx.wb.runCommand('Appcircle: Sign In with Personal Access Key (Personal API Token)');
-        await ctx.wb.typeInInput(DEMO_PAT, { password: true, prompt: /Personal API Token/ });
-        await ctx.wb.waitStatus('Acme Mobile');
-      }
+      await ctx.wb.ensureSignedIn(DEMO_PAT);
       await ctx.wb.runCommand('View: Close All Editors');
       await ctx.wb.clearNotifications();
       // a file of the first repository: its branch and commit, its profile

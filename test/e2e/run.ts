@@ -102,6 +102,8 @@ async function runJourneys(vsix: string, sb: Sandbox, workspace: string, grep?: 
     userSettings: {
       'appcircle.apiUrl': sb.apiUrl,
       'appcircle.authUrl': sb.authUrl,
+      // running builds are followed over the hook service's stream, as with Appcircle's own hosts
+      'appcircle.hookUrl': sb.hookUrl,
       'appcircle.builds.pollInterval': 2,
       'appcircle.notifications.buildFinished': 'watched',
       'git.autofetch': false,

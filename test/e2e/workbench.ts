@@ -23,17 +23,49 @@ export class Workbench {
 
   /** Opens the palette, types the command and picks the row whose label is exactly the title. */
   async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('Escape');
-    await this.page.keyboard.press('F1');
-    const input = this.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: T });
-    await input.fill(`>${title}`);
     const row = this.page
       .locator('.quick-input-widget .monaco-list-row')
       .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${esc(title)}\\s*$`) }) })
       .first();
-    await row.waitFor({ state: 'visible', timeout: T });
+    // the palette lists the commands known when it opens: in a window still loading its extensions, a command may
+    // come a little later, so the palette is opened again (three times at most, the same minute in all)
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('Escape');
+      await this.page.keyboard.press('F1');
+      const input = this.page.locator('.quick-input-widget .quick-input-box input');
+      await input.waitFor({ state: 'visible', timeout: T });
+      await input.fill(`>${title}`);
+      try {
+        await row.waitFor({ state: 'visible', timeout: attempt < 3 ? T / 4 : T / 2 });
+        break;
+      } catch (e) {
+        if (attempt >= 3) {
+          throw e;
+        }
+      }
+    }
     await row.click();
+  }
+
+  /**
+   * Signs in with the demo PAT unless the status bar already shows the organization. A window still restoring its
+   * session may show it a moment later, after the command ran: then the command says "already signed in", and that
+   * is as good.
+   */
+  async ensureSignedIn(pat: string, organization = 'Acme Mobile'): Promise<void> {
+    if ((await this.statusItem(organization).count()) > 0) {
+      return;
+    }
+    await this.runCommand('Appcircle: Sign In with Personal Access Key (Personal API Token)');
+    const prompt = this.page.locator('.quick-input-widget', { hasText: /Personal API Token/ }).first();
+    await prompt
+      .or(this.toast(/You are already signed in to Appcircle/))
+      .first()
+      .waitFor({ state: 'visible', timeout: T });
+    if (await prompt.isVisible()) {
+      await this.typeInInput(pat, { password: true, prompt: /Personal API Token/ });
+    }
+    await this.waitStatus(organization);
   }
 
   async typeInInput(value: string, opts: { password?: boolean; prompt?: string | RegExp } = {}): Promise<void> {

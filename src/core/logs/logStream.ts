@@ -19,7 +19,9 @@ import { errorText, isApiError } from '../errors';
 import { DisposableBase } from '../events';
 import type { Clock, HookEndpoint, Logger } from '../ports';
 import type { SessionService } from '../session/sessionService';
-import { HOLE_WAIT_MS, StreamAligner } from './streamAligner';
+import { HOLE_WAIT_MS } from './streamAligner';
+import { newEntry } from './streamEntry';
+import type { Entry, StreamTarget } from './streamEntry';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- node:crypto on first use, not at activation
 const nodeCrypto = (): typeof Crypto => require('node:crypto') as typeof Crypto;
@@ -31,14 +33,8 @@ export const RECONNECT_DELAYS_MS = [1_000, 2_000, 5_000, 5_000, 15_000, 30_000, 
 /** A build the stream could not continue exactly is subscribed again after this long, this many times at most. */
 const RESUBSCRIBE_MS = 5_000;
 const MAX_RESUBSCRIBES = 3;
-
-/** A followed build's log, as the stream writes into it. */
-export interface StreamTarget {
-  /** Runs `fn` with the bytes shown and appends what it returns; one at a time with the target's polled reads. */
-  append(fn: (shown: number) => string): Promise<void>;
-  /** Whether the build is now followed over the stream; when not, its log is polled from what is shown. */
-  mode(streamed: boolean): void;
-}
+/** Messages waiting for the log shown to take them, at most: beyond, the build is polled (and subscribed again later). */
+const MAX_PENDING = 50_000;
 
 export interface LogStreamOptions {
   session: Pick<SessionService, 'getAccessToken' | 'onDidChangeSession' | 'isSignedIn'>;
@@ -51,24 +47,6 @@ export interface LogStreamOptions {
   reconnectDelaysMs?: readonly number[];
   /** Tests: the hook client (default HookApi). */
   api?: (o: HookApiOptions) => HookApi;
-}
-
-type EntryState = 'waiting' | 'subscribed' | 'streamed' | 'polled' | 'ended';
-
-interface Entry {
-  readonly ids: readonly string[];
-  readonly target: StreamTarget;
-  readonly aligner: StreamAligner;
-  state: EntryState;
-  /** What the log said last about this build ('' = nothing yet). */
-  told: string;
-  /** The stream's appends, one at a time. */
-  chain: Promise<void>;
-  hole: unknown;
-  /** What the target was told last: followed over the stream. */
-  streamed: boolean;
-  /** Subscribed again after the stream could not continue its log (a few times at most). */
-  retries: number;
 }
 
 interface Connection {
@@ -107,18 +85,7 @@ export class BuildLogStream extends DisposableBase {
 
   /** Follows a build (`ids`: its queue item id and task id, as messages may name either) until disposed. */
   follow(ids: readonly string[], target: StreamTarget): { dispose(): void } {
-    const aligner = new StreamAligner(() => this.o.clock.now());
-    const entry: Entry = {
-      ids,
-      target,
-      aligner,
-      state: 'waiting',
-      told: '',
-      chain: Promise.resolve(),
-      hole: undefined,
-      streamed: false,
-      retries: 0,
-    };
+    const entry = newEntry(ids, target, () => this.o.clock.now());
     this.entries.add(entry);
     ids.forEach((id) => this.byId.set(id, entry));
     if (this.conn) {
@@ -233,6 +200,7 @@ export class BuildLogStream extends DisposableBase {
   /** L3 for one build; the server replays it from its first message, so the alignment starts again. */
   private async subscribe(conn: Connection, entry: Entry): Promise<void> {
     entry.aligner.reset();
+    entry.pending = [];
     entry.state = 'subscribed';
     try {
       const access = await this.o.session.getAccessToken();
@@ -263,17 +231,23 @@ export class BuildLogStream extends DisposableBase {
     if (!m || !entry || (entry.state !== 'subscribed' && entry.state !== 'streamed')) {
       return;
     }
-    entry.chain = entry.chain.then(() => this.apply(entry, m));
+    // a fast log sends thousands of messages a second: what came while an append ran goes in the next, together
+    if (entry.pending.push(m) === 1) {
+      entry.chain = entry.chain.then(() => this.apply(entry));
+    } else if (entry.pending.length > MAX_PENDING) {
+      this.polled(entry, `more than ${MAX_PENDING} messages waited to be shown`, true);
+    }
   }
 
-  private async apply(entry: Entry, m: BuildLogMessage): Promise<void> {
-    if (!this.entries.has(entry) || (entry.state !== 'subscribed' && entry.state !== 'streamed')) {
+  private async apply(entry: Entry): Promise<void> {
+    const batch = entry.pending.splice(0);
+    if (!this.entries.has(entry) || (entry.state !== 'subscribed' && entry.state !== 'streamed') || batch.length === 0) {
       return;
     }
     let broken: string | undefined;
     await entry.target
       .append((shown) => {
-        const r = entry.aligner.offer(m, shown);
+        const r = entry.aligner.offerAll(batch, shown);
         if (r.kind === 'broken') {
           broken = r.why;
           return '';
@@ -285,11 +259,11 @@ export class BuildLogStream extends DisposableBase {
       this.polled(entry, `the stream could not continue this log exactly: ${broken}`, true);
       return;
     }
+    this.setMode(entry, 'streamed', 'over the stream');
     if (entry.aligner.ended) {
       this.ended(entry);
       return;
     }
-    this.setMode(entry, 'streamed', 'over the stream');
     this.watchHole(entry);
   }
 

@@ -61,6 +61,21 @@ export class StreamAligner {
     return this.heldSince !== undefined && this.now() - this.heldSince > HOLE_WAIT_MS;
   }
 
+  /** `offer` for messages that came together: one append for all of them (one document change, not one per line). */
+  offerAll(ms: readonly BuildLogMessage[], shown: number): AlignResult {
+    let text = '';
+    let at = shown;
+    for (const m of ms) {
+      const r = this.offer(m, at);
+      if (r.kind === 'broken') {
+        return r;
+      }
+      text += r.text;
+      at += Buffer.byteLength(r.text, 'utf8');
+    }
+    return { kind: 'append', text, ended: this._ended };
+  }
+
   offer(m: BuildLogMessage, shown: number): AlignResult {
     if (this._ended || m.messageIndex < this.next) {
       return { kind: 'append', text: '', ended: this._ended };

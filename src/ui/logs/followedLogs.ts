@@ -41,8 +41,11 @@ interface Followed {
 }
 
 export interface FollowedLogEvents {
-  /** A followed log grew (or was read anew); `wasOnDisk`: it was in its temporary file before this update. */
-  grew(uri: vscode.Uri, follower: LogFollower, wasOnDisk: boolean): void;
+  /**
+   * A followed log grew (or was read anew); `wasOnDisk`: it was in its temporary file before this update; `paced`:
+   * the text came over the stream (its document then changes at most once per short gap).
+   */
+  grew(uri: vscode.Uri, follower: LogFollower, wasOnDisk: boolean, paced: boolean): void;
   /** A log is no longer followed (closed, ended, or failed to load). */
   unfollowed(key: string): void;
 }
@@ -129,7 +132,7 @@ export class FollowedLogs extends DisposableBase {
     this.tellOnce(f);
     if (r === 'appended' && this.following.get(key) === f) {
       this.updates++;
-      this.events.grew(f.uri, f.follower, wasOnDisk);
+      this.events.grew(f.uri, f.follower, wasOnDisk, true);
     }
   }
 
@@ -197,7 +200,7 @@ export class FollowedLogs extends DisposableBase {
     }
     if (grew) {
       this.updates++;
-      this.events.grew(f.uri, f.follower, wasOnDisk);
+      this.events.grew(f.uri, f.follower, wasOnDisk, false);
     }
   }
 

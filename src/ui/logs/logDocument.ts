@@ -22,6 +22,7 @@ import { describeError } from '../errors/errorMessages';
 import { FollowedLogs } from './followedLogs';
 import type { FollowedLogEvents } from './followedLogs';
 import { LogAutoScroll } from './logAutoScroll';
+import { LogChangePacer } from './logChangePacer';
 import { logBuildInfo, logFileName, logTitle } from './logUri';
 import { SpilledLogFiles } from './spilledLogFiles';
 
@@ -31,6 +32,12 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
   private readonly _onDidChange = this._register(new vscode.EventEmitter<vscode.Uri>());
   readonly onDidChange = this._onDidChange.event;
   private readonly scroll = this._register(new LogAutoScroll());
+  private readonly pacer = this._register(
+    new LogChangePacer((uri) => {
+      this.scroll.rememberEditorsAtEnd(uri.toString());
+      this._onDidChange.fire(uri);
+    }),
+  );
   private readonly followed: FollowedLogs;
   private readonly files: SpilledLogFiles;
   private readonly read = (s: LogSource, from: number, signal?: AbortSignal) => this.builds.readLog(s, from, signal);
@@ -45,7 +52,13 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
     stream?: BuildLogStream,
   ) {
     super();
-    const events: FollowedLogEvents = { grew: (...a) => this.grew(...a), unfollowed: (key) => this.scroll.forget(key) };
+    const events: FollowedLogEvents = {
+      grew: (...a) => this.grew(...a),
+      unfollowed: (key) => {
+        this.scroll.forget(key);
+        this.pacer.forget(key);
+      },
+    };
     this.followed = this._register(new FollowedLogs(builds, events, logger, stream));
     this._register(vscode.workspace.onDidCloseTextDocument((doc) => this.closed(doc)));
     // (registered last, disposed first: the reads of finished logs stop and the files go, then the followed logs)
@@ -164,8 +177,11 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
     return this.followed.settled();
   }
 
-  /** A followed log grew: VS Code re-reads its document (an append at the end), or, once, reads where its file is. */
-  private grew(uri: vscode.Uri, follower: LogFollower, wasOnDisk: boolean): void {
+  /**
+   * A followed log grew: VS Code re-reads its document (an append at the end), or, once, reads where its file is.
+   * A streamed log's changes are paced (`paced`); a poll tick's show at once.
+   */
+  private grew(uri: vscode.Uri, follower: LogFollower, wasOnDisk: boolean, paced: boolean): void {
     const key = uri.toString();
     if (follower.spilledTo) {
       // the text lives in the file now; the appcircle-log: document changes once, to say where
@@ -175,8 +191,11 @@ export class LogDocumentProvider extends DisposableBase implements vscode.TextDo
       }
       return;
     }
-    this.scroll.rememberEditorsAtEnd(key);
-    this._onDidChange.fire(uri);
+    if (paced) {
+      this.pacer.changed(uri, follower.byteLength);
+    } else {
+      this.pacer.now(uri);
+    }
   }
 
   get followedCount(): number {

@@ -184,6 +184,10 @@ describe('core: distribution, store and uploads', () => {
       { name: 'app-release.aab', data: Buffer.from('aab') },
     ]);
     const source = { artifacts: () => Promise.resolve({ stream: Readable.from([zip]) }) };
+    // a temporary folder of this test's own: another run at the same time makes appcircle-artifacts-* folders too
+    const ownTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'appcircle-test-'));
+    const sharedTmp = process.env.TMPDIR;
+    process.env.TMPDIR = ownTmp;
     const az = await ArtifactsZip.download(source, 'c', 'b');
     try {
       assert.deepEqual(az.binaries(), [
@@ -200,10 +204,12 @@ describe('core: distribution, store and uploads', () => {
     assert.ok((await thrown(ArtifactsZip.download(none, 'c', 'b'))) instanceof ArtifactsZipError);
     const notZip = { artifacts: () => Promise.resolve({ stream: Readable.from([Buffer.from('<html>')]) }) };
     assert.ok((await thrown(ArtifactsZip.download(notZip, 'c', 'b'))) instanceof ArtifactsZipError);
-    const left = fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('appcircle-artifacts-'));
-    assert.ok(
-      left.every((f) => !fs.existsSync(path.join(os.tmpdir(), f, 'artifacts.zip'))),
-      'temp files deleted',
-    );
+    process.env.TMPDIR = sharedTmp ?? '';
+    if (sharedTmp === undefined) {
+      delete process.env.TMPDIR;
+    }
+    const left = fs.readdirSync(ownTmp).filter((f) => f.startsWith('appcircle-artifacts-'));
+    fs.rmSync(ownTmp, { recursive: true, force: true });
+    assert.deepEqual(left, [], 'temp folders deleted');
   });
 });

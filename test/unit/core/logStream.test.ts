@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { LogFollower } from '../../../src/core/logs/logFollower';
 import { BuildLogStream } from '../../../src/core/logs/logStream';
-import type { StreamTarget } from '../../../src/core/logs/logStream';
+import type { StreamTarget } from '../../../src/core/logs/streamEntry';
 import type { FakeTime } from '../fakes/clock';
 import { fakeTime } from '../fakes/clock';
 import { FakeHook, fakeSession } from './fakeHook';
@@ -25,7 +25,11 @@ class Followed implements StreamTarget {
     this.follower = new LogFollower(hook.read, { queueItemId: id });
   }
 
+  /** Appends the stream made (each is one document change in the editor). */
+  appends = 0;
+
   append(fn: (shown: number) => string): Promise<void> {
+    this.appends++;
     const run = this.lock.then(() => this.follower.appendStreamed(fn(this.follower.byteLength)));
     this.lock = run.catch(() => undefined);
     return run.then(() => undefined);
@@ -139,6 +143,23 @@ describe('core: running builds’ logs over one hook stream, polling as the fall
       assert.ok(logLines().every((l) => l.endsWith('is followed over the stream')));
     });
   }
+
+  it('a burst of 2,000 messages: applied together in a few appends (not one per line), the exact text', async () => {
+    const fs = [await follow('b1')];
+    await settle(fs);
+    const f = fs[0];
+    const before = f.appends;
+    for (let i = 0; i < 2000; i++) {
+      hook.write('b1', `burst line ${i}`);
+    }
+    await settle(fs);
+    hook.finish('b1');
+    await settle(fs);
+    await f.poll();
+    assertExact(fs);
+    assert.ok(f.appends - before <= 20, `${f.appends - before} appends for 2,001 messages`);
+    assert.ok(logLines().every((l) => l.endsWith('over the stream')));
+  });
 
   const faults: [string, FakeHookFaults, RegExp][] = [
     ['refused (HTTP 503)', { refuse: 'stream' }, /over polling: the stream was refused \(HTTP 503\)/],

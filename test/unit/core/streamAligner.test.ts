@@ -1,5 +1,6 @@
 /** One build's streamed messages at their byte position (src/core/logs/streamAligner.ts). */
 import * as assert from 'node:assert/strict';
+import * as fc from 'fast-check';
 import type { BuildLogMessage } from '../../../src/api/hookApi';
 import { HOLE_WAIT_MS, REORDER_WINDOW, StreamAligner, bytesOf } from '../../../src/core/logs/streamAligner';
 
@@ -80,5 +81,37 @@ describe('core: streamed messages at their byte position', () => {
 
   it('two different messages with one index break', () => {
     assert.match(feed([msg(2, 'a'), msg(2, 'b')]).broken ?? '', /two different messages/);
+  });
+  it('messages offered together (offerAll) give the same text as one at a time, for any batching, order and replay', () => {
+    const all = lines.slice(0, 4);
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: all.length - 1 }), { minLength: 1, maxLength: 20 }),
+        fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 20 }),
+        fc.integer({ min: 0, max: all.length }),
+        (order, sizes, shownUpTo) => {
+          // every message at least once, in a generated order with repeats; then the end
+          const stream = [...order.map((i) => all[i]), ...all, lines[4]];
+          const shown = plain(lines.slice(0, shownUpTo));
+          const one = feed(stream, shown);
+          const a = new StreamAligner(() => 0);
+          let text = shown;
+          for (let at = 0, k = 0; at < stream.length; k++) {
+            const n = sizes[k % sizes.length] ?? 1;
+            const r = a.offerAll(stream.slice(at, at + n), Buffer.byteLength(text));
+            assert.equal(r.kind, one.broken === undefined ? 'append' : r.kind);
+            if (r.kind === 'broken') {
+              return;
+            }
+            text += r.text;
+            at += n;
+          }
+          assert.equal(text, one.text);
+          assert.equal(text, plain(lines));
+          assert.ok(a.ended);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
