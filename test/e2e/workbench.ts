@@ -57,13 +57,23 @@ export class Workbench {
       return;
     }
     await this.runCommand('Appcircle: Sign In with Personal Access Key (Personal API Token)');
-    const prompt = this.page.locator('.quick-input-widget', { hasText: /Personal API Token/ }).first();
-    await prompt
+    const input = this.page
+      .locator('.quick-input-widget', { hasText: /Personal API Token/ })
+      .locator('input[type="password"]')
+      .first();
+    const restored = this.statusItem(organization);
+    await input
       .or(this.toast(/You are already signed in to Appcircle/))
+      .or(restored)
       .first()
       .waitFor({ state: 'visible', timeout: T });
-    if (await prompt.isVisible()) {
-      await this.typeInInput(pat, { password: true, prompt: /Personal API Token/ });
+    // the restored session may close the prompt just as it opened: then there is nothing to type
+    const typed = await input
+      .fill(pat, { timeout: 5_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (typed && (await restored.count()) === 0) {
+      await this.page.keyboard.press('Enter');
     }
     await this.waitStatus(organization);
   }
