@@ -154,6 +154,7 @@ export class UploadService {
         const t = a.client.transport;
         await uploadToSignedUrl({
           url: info.uploadUrl,
+          apiBase: t.apiBase,
           method: uploadMethodOf(info),
           signParameters: info.configuration?.signParameters ?? undefined,
           fileName: r.fileName,
@@ -289,7 +290,7 @@ function uploadError(e: unknown, r: UploadRequest): unknown {
   if (!isApiError(e)) {
     return e;
   }
-  if (e.kind === 'insecureUrl') {
+  if (e.kind === 'insecureUrl' || e.kind === 'redirected') {
     return new UploadUrlRefusedError(undefined, e);
   }
   if (e.status === 401 || e.status === 403) {

@@ -160,6 +160,21 @@ describe('core: distribution, store and uploads', () => {
     assert.equal(fd.state.tdProfiles[0]?.appVersions.length, 1);
   });
 
+  it('a remote API answering U1 with a loopback upload URL: refused, nothing sent to it, nothing committed', async () => {
+    let committed = 0;
+    const remote = {
+      distribution: {
+        uploadInformation: () => Promise.resolve({ fileId: 'f-1', uploadUrl: `${fd.storageOrigin}/bucket/f-1?X-Signature=s` }),
+        commitFileUpload: () => (committed++, Promise.resolve({ taskId: 't-1' })),
+      },
+      client: { transport: { apiBase: 'https://api.example.test', allowInsecureHttp: true } },
+    } as unknown as DistributionApis;
+    const e = await thrown(new UploadService((fn) => fn(remote), { retryDelayMs: () => 1 }).upload(td()));
+    assert.ok(e instanceof UploadUrlRefusedError && e.status === undefined, String(e));
+    assert.equal(fd.storage.length, 0);
+    assert.equal(committed, 0);
+  });
+
   it('cancelled mid-upload: UserCancelledError, nothing committed', async () => {
     const ac = new AbortController();
     const slow = () =>
