@@ -8,8 +8,9 @@
  * notes (a server that ignores U3's `message`), TD10 sets them. The store: the newest version not there before.
  *
  * Nothing half-made: a cancel or failure before U3 leaves no version (the server was never asked to make one).
- * After U3 the server owns the outcome (see distributionErrors.ts). U3 itself is never retried: its failure is the
- * ApiError as it came (a broken answer to it may still have made the version; the profile's list says).
+ * After U3 the server owns the outcome (see distributionErrors.ts). U3 itself is never retried: a refusal (4xx) is
+ * the ApiError as it came; a failure that leaves the outcome open (5xx, timeout, cut, unreadable answer, no task) is
+ * UploadCommitUncertainError, since the version may already exist and a second send would duplicate it.
  */
 import type { Readable } from 'node:stream';
 import type { DistributionVersionDto } from '../../api/distributionApi';
@@ -26,6 +27,7 @@ import {
   DuplicateVersionError,
   FileTooLargeError,
   UnsupportedBinaryError,
+  UploadCommitUncertainError,
   UploadedVersionNotFoundError,
   UploadInterruptedError,
   UploadTaskFailedError,
@@ -73,6 +75,9 @@ export interface UploadServiceOptions {
   retryDelayMs?: (n: number) => number;
 }
 
+/** U3 failures after which the server may still have made the version (the request may have reached it). */
+const UNCERTAIN_COMMIT: ReadonlySet<string> = new Set(['server', 'timeout', 'network', 'malformedResponse', 'htmlResponse', 'tooLarge']);
+
 const TD_EXTENSIONS = ['.ipa', '.apk', '.aab'];
 const STORE_EXTENSIONS = ['.ipa', '.apk'];
 
@@ -100,7 +105,7 @@ export class UploadService {
     const info = await this.uploadInformation(r);
     await this.send(r, info);
     this.throwIfCancelled(r.signal);
-    const commit = await this.request((a) => commitOf(a, r, info.fileId));
+    const commit = await this.commit(r, info.fileId);
     r.onCommitted?.();
     await this.waitForTask(commit.taskId, r.signal);
     return this.findNew(r, before);
@@ -176,6 +181,20 @@ export class UploadService {
     } catch (e) {
       throw uploadError(e, r);
     }
+  }
+
+  /** U3, once: a failure that may still have made the version is UploadCommitUncertainError. */
+  private async commit(r: UploadRequest, fileId: string): Promise<CommitDto> {
+    let commit: CommitDto | undefined;
+    try {
+      commit = await this.request((a) => commitOf(a, r, fileId));
+    } catch (e) {
+      throw isApiError(e) && UNCERTAIN_COMMIT.has(e.kind) ? new UploadCommitUncertainError(e) : e;
+    }
+    if (!commit || typeof commit.taskId !== 'string' || commit.taskId === '') {
+      throw new UploadCommitUncertainError();
+    }
+    return commit;
   }
 
   /** T1 every pollMs until 3 (done) or 2 (refused); transient errors keep polling; bounded by maxWaitMs. */

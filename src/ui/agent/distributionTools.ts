@@ -140,7 +140,7 @@ async function planSend(s: ToolServices, input: ToolInput): Promise<SendPlan> {
 export function sendToTestingTool(s: ToolServices): AgentTool {
   const memo = new Map<string, { plan: SendPlan; at: number }>();
   return {
-    op: 'download',
+    op: 'upload',
     invocation: () => vscode.l10n.t('Sending a build to Testing Distribution'),
     async confirm(input) {
       const p = await planSend(s, input);

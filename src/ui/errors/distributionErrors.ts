@@ -9,6 +9,7 @@ import {
   DuplicateVersionError,
   FileTooLargeError,
   UnsupportedBinaryError,
+  UploadCommitUncertainError,
   UploadInterruptedError,
   UploadTaskFailedError,
   UploadTaskTimeoutError,
@@ -85,6 +86,13 @@ export function describeDistributionError(e: unknown): DescribedError | undefine
         : e.problem === 'tooLarge'
           ? vscode.l10n.t("This build's artifacts are too large to read here.")
           : vscode.l10n.t("This build's artifacts are not a zip file Appcircle for VS Code can read."),
+    );
+  }
+  if (e instanceof UploadCommitUncertainError) {
+    return warn(
+      vscode.l10n.t(
+        'Appcircle has the file, but its answer to the last step of the upload was lost. Appcircle may have made the version. Refresh the Distribution view before sending again.',
+      ),
     );
   }
   return undefined;

@@ -8,11 +8,14 @@ import { DistributionApi } from '../../../src/api/distributionApi';
 import { ApiClient } from '../../../src/api/http/httpClient';
 import { StoreApi } from '../../../src/api/storeApi';
 import { TasksApi } from '../../../src/api/tasksApi';
+import { ApiError } from '../../../src/api/http/errors';
+import type { ApiErrorKind } from '../../../src/api/http/errors';
 import { ArtifactsZip, ArtifactsZipError } from '../../../src/core/distribution/artifactBinaries';
 import {
   DuplicateVersionError,
   FileTooLargeError,
   UnsupportedBinaryError,
+  UploadCommitUncertainError,
   UploadInterruptedError,
   UploadTaskFailedError,
   UploadTaskTimeoutError,
@@ -173,6 +176,31 @@ describe('core: distribution, store and uploads', () => {
     assert.ok(e instanceof UploadUrlRefusedError && e.status === undefined, String(e));
     assert.equal(fd.storage.length, 0);
     assert.equal(committed, 0);
+  });
+
+  it('a commit whose outcome is unknown (5xx, timeout, cut, unreadable, no task) is uncertain; a refusal stays the ApiError', async () => {
+    const withCommit = (commit: () => Promise<unknown>) =>
+      new UploadService(
+        (fn) =>
+          request((a) =>
+            fn({
+              ...a,
+              distribution: Object.assign(Object.create(a.distribution) as DistributionApis['distribution'], { commitFileUpload: commit }),
+            }),
+          ),
+        { retryDelayMs: () => 1 },
+      );
+    const failing = (kind: ApiErrorKind, status?: number) => () =>
+      Promise.reject(new ApiError({ kind, status, method: 'POST', path: 'distribution/v1/profiles/td-1/app-versions' }));
+    for (const kind of ['server', 'timeout', 'network', 'malformedResponse', 'htmlResponse'] as const) {
+      const e = await thrown(withCommit(failing(kind, kind === 'server' ? 502 : undefined)).upload(td()));
+      assert.ok(e instanceof UploadCommitUncertainError && e.cause instanceof ApiError && e.cause.kind === kind, `${kind}: ${String(e)}`);
+    }
+    assert.ok((await thrown(withCommit(() => Promise.resolve({})).upload(td()))) instanceof UploadCommitUncertainError);
+    for (const kind of ['badRequest', 'forbidden', 'notFound', 'connectionRefused'] as const) {
+      const e = await thrown(withCommit(failing(kind, 400)).upload(td()));
+      assert.ok(e instanceof ApiError && e.kind === kind, `${kind}: ${String(e)}`);
+    }
   });
 
   it('cancelled mid-upload: UserCancelledError, nothing committed', async () => {

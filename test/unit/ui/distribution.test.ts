@@ -185,6 +185,32 @@ describe('ui: the Distribution view, Testing Distribution and the Enterprise App
     assert.equal(stored(), before);
   });
 
+  it("an upload's failures in an upload's words: a 403 names the upload, a lost commit answer says to look first", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'appcircle-apk-'));
+    const stored = () => h.sb.distribution.tdProfilesOf(ROOT_ORG_ID).find((p) => p.name === DIST_SEED.td.android)!.appVersions.length;
+    const before = stored();
+    try {
+      const file = vscode.Uri.file(path.join(dir, 'Acme-9.9.apk'));
+      fs.writeFileSync(file.fsPath, Buffer.alloc(64 * 1024, 3));
+      const send = async (fault: Parameters<Sandbox['faults']['set']>[0], expected: RegExp) => {
+        h.sb.faults.set({ ...fault, times: 1 });
+        fake.pickAnswers.push((items) => items.find((i) => i.label === DIST_SEED.td.android));
+        fake.inputAnswers.push('');
+        await h.run('appcircle.uploadToTestingDistribution', file);
+        await waitUntil(() => expected.test(fake.messages.at(-1)?.message ?? ''), 5000, String(expected));
+      };
+      await send({ forbidden: true, pathIncludes: 'action=uploadInformation' }, /lacks the permission to upload to that profile/);
+      await send(
+        { status: 502, pathIncludes: 'action=commitFileUpload' },
+        /Appcircle may have made the version\. Refresh the Distribution view before sending again\.$/,
+      );
+      assert.ok(!fake.messages.some((m) => /download/i.test(m.message)), 'no message speaks of a download');
+      assert.equal(stored(), before);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("Send to Testing Distribution… on a succeeded build's notification sends that build", async () => {
     const profile = (await h.ext.builds.profiles()).value.find((p) => p.name === 'Acme Android')!;
     const branch = (await h.ext.builds.branches(profile.id)).value.find((b) => b.name === 'main')!;
