@@ -111,6 +111,30 @@ describe('ui: the Distribution view, Testing Distribution and the Enterprise App
     assert.match((vscode.env.clipboard as unknown as { text: string }).text, /^http:\/\/127\.0\.0\.1:\d+\//);
   });
 
+  it('Copy Download Link copies only a link a tester may open: not plain http elsewhere, no password, no hidden characters', async () => {
+    const field = await child<StoreProfileNode>(await storeSection(), DIST_SEED.store.android);
+    const version = ((await tree().getChildren(field)) as StoreVersionNode[])[0];
+    const clipboard = vscode.env.clipboard as unknown as { text: string };
+    const store = h.ext.features.distribution.store;
+    const cases: [string, RegExp][] = [
+      ['http://files.example.test/app.apk', /plain http to another machine, so it was not copied/],
+      ['https://user:pw@files.example.test/app.apk', /contains a user name or password, so it was not copied/],
+      ['https://files.example.test/a\u202egpj.apk', /control or hidden characters in it, so it was not copied/],
+      [`https://files.example.test/${'a'.repeat(2100)}`, /longer than 2048 characters, so it was not copied/],
+      ['javascript:alert(1)', /did not give a download link/],
+    ];
+    for (const [link, expected] of cases) {
+      clipboard.text = 'before';
+      store.downloadLink = () => Promise.resolve(link);
+      await h.run('appcircle.store.copyDownloadLink', version);
+      assert.match(fake.messages.at(-1)?.message ?? '', expected);
+      assert.equal(clipboard.text, 'before', link);
+    }
+    store.downloadLink = () => Promise.resolve(' https://files.example.test/app.apk?sig=1 ');
+    await h.run('appcircle.store.copyDownloadLink', version);
+    assert.equal(clipboard.text, 'https://files.example.test/app.apk?sig=1');
+  });
+
   it('a local .apk uploaded to an Enterprise App Store profile comes first, then goes to Beta', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'appcircle-apk-'));
     try {
