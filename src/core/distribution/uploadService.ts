@@ -81,6 +81,12 @@ const UNCERTAIN_COMMIT: ReadonlySet<string> = new Set(['server', 'timeout', 'net
 const TD_EXTENSIONS = ['.ipa', '.apk', '.aab'];
 const STORE_EXTENSIONS = ['.ipa', '.apk'];
 
+/** Whether Testing Distribution (.ipa, .apk, .aab) or the store (.ipa, .apk) takes a file of this name. */
+export function acceptsBinary(kind: UploadTarget['kind'], fileName: string): boolean {
+  const ext = /\.[^./\\]+$/.exec(fileName.toLowerCase())?.[0] ?? '';
+  return (kind === 'testing' ? TD_EXTENSIONS : STORE_EXTENSIONS).includes(ext);
+}
+
 export class UploadService {
   private readonly clock: Clock;
 
@@ -93,8 +99,7 @@ export class UploadService {
 
   /** U1 → U2 → U3 → T1 → the new version (see the file's doc and distributionErrors.ts for each failure). */
   async upload(r: UploadRequest): Promise<UploadResult> {
-    const ext = /\.[^.]+$/.exec(r.fileName.toLowerCase())?.[0] ?? '';
-    if (!(r.target.kind === 'testing' ? TD_EXTENSIONS : STORE_EXTENSIONS).includes(ext)) {
+    if (!acceptsBinary(r.target.kind, r.fileName)) {
       throw new UnsupportedBinaryError(r.fileName);
     }
     if (r.size > MAX_UPLOAD_BYTES) {

@@ -235,6 +235,37 @@ describe('ui: the Distribution view, Testing Distribution and the Enterprise App
     }
   });
 
+  it('a failed or cancelled build, a folder named like a binary, a file of another kind: refused before any pick', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'appcircle-apk-'));
+    try {
+      const profile = (await h.ext.builds.profiles()).value.find((p) => p.name === 'Acme Android')!;
+      const branch = (await h.ext.builds.branches(profile.id)).value.find((b) => b.name === 'main')!;
+      const build = (await h.ext.builds.builds(profile.id, branch.id)).items.find((b) => b.status === 0)!;
+      const ref = { profileId: profile.id, branchId: branch.id, commitId: build.commitId, buildId: build.id };
+      for (const status of [1, 2, 3]) {
+        await h.run('appcircle.sendToTestingDistribution', { ...ref, status });
+        assert.match(fake.messages.at(-1)?.message ?? '', /failed, timed out or was cancelled, so it has no app to send/);
+      }
+      fs.mkdirSync(path.join(dir, 'folder.apk'));
+      fs.writeFileSync(path.join(dir, 'notes.txt'), 'x');
+      fs.writeFileSync(path.join(dir, 'bundle.aab'), 'x');
+      const cases: [string, string, RegExp][] = [
+        ['appcircle.uploadToTestingDistribution', 'folder.apk', /^folder\.apk is not a file\./],
+        ['appcircle.uploadToEnterpriseStore', 'folder.apk', /^folder\.apk is not a file\./],
+        ['appcircle.uploadToTestingDistribution', 'notes.txt', /^notes\.txt is not an \.ipa, \.apk or \.aab file/],
+        ['appcircle.uploadToEnterpriseStore', 'bundle.aab', /takes \.ipa and \.apk files, so bundle\.aab was not uploaded/],
+      ];
+      for (const [command, name, expected] of cases) {
+        await h.run(command, vscode.Uri.file(path.join(dir, name)));
+        assert.match(fake.messages.at(-1)?.message ?? '', expected);
+      }
+      assert.equal(fake.pickRequests.length, 0, 'no pick was shown');
+      assert.equal(h.sb.requests.filter((r) => r.host === 'upload' || r.path.includes('artifact')).length, 0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("Send to Testing Distribution… on a succeeded build's notification sends that build", async () => {
     const profile = (await h.ext.builds.profiles()).value.find((p) => p.name === 'Acme Android')!;
     const branch = (await h.ext.builds.branches(profile.id)).value.find((b) => b.name === 'main')!;
