@@ -4,8 +4,9 @@
  * U3 commits it (Testing Distribution: with the release notes as `message`, as fastlane's and Azure DevOps' clients
  * send them), T1 is polled until the server has made the version (every ~2 s, bounded), then the new version is found.
  * Testing Distribution: one read of the profile after the task, the newest version with the uploaded file's name
- * (a duplicate number fails the task, so a completed task made a new one); when that version does not carry the
- * notes (a server that ignores U3's `message`), TD10 sets them. The store: the newest version not there before.
+ * among those made since the upload started (CLOCK_SKEW_MS allowed: an older version of the same name is never
+ * taken, nor its notes changed; a duplicate number fails the task, so a completed task made a new one); when that
+ * version does not carry the notes (a server that ignores U3's `message`), TD10 sets them. The store: the newest version not there before.
  *
  * Nothing half-made: a cancel or failure before U3 leaves no version (the server was never asked to make one).
  * After U3 the server owns the outcome (see distributionErrors.ts). U3 itself is never retried: a refusal (4xx) is
@@ -41,6 +42,8 @@ import { newestFirst } from './distributionService';
 export const MAX_UPLOAD_BYTES = 3 * 1024 ** 3;
 export const TASK_POLL_MS = 2_000;
 export const TASK_MAX_WAIT_MS = 10 * 60_000;
+/** How far the server's clock may be behind this one when a version's createdAt is compared with the upload start. */
+export const CLOCK_SKEW_MS = 5 * 60_000;
 
 export type UploadTarget =
   | { kind: 'testing'; profileId: string }
@@ -106,6 +109,7 @@ export class UploadService {
       throw new FileTooLargeError(r.size, MAX_UPLOAD_BYTES);
     }
     this.throwIfCancelled(r.signal);
+    const since = this.clock.now() - CLOCK_SKEW_MS;
     const before = await this.snapshot(r.target, r.signal);
     const info = await this.uploadInformation(r);
     await this.send(r, info);
@@ -113,7 +117,7 @@ export class UploadService {
     const commit = await this.commit(r, info.fileId);
     r.onCommitted?.();
     await this.waitForTask(commit.taskId, r.signal);
-    return this.findNew(r, before);
+    return this.findNew(r, before, since);
   }
 
   private throwIfCancelled(signal: AbortSignal | undefined): void {
@@ -244,15 +248,16 @@ export class UploadService {
   }
 
   /**
-   * The version the upload made. Testing Distribution: the newest with the file's name (the newest at all when the
-   * server renamed it), its notes set by TD10 if U3's `message` did not reach it. The store: the newest one not
-   * there before (a new store profile: the newest new profile).
+   * The version the upload made. Testing Distribution: of the versions created since `since` (epoch ms), the newest
+   * with the file's name (the newest at all when the server renamed it), its notes set by TD10 if U3's `message` did
+   * not reach it. The store: the newest one not there before (a new store profile: the newest new profile).
    */
-  private async findNew(r: UploadRequest, before: Set<string>): Promise<UploadResult> {
+  private async findNew(r: UploadRequest, before: Set<string>, since: number): Promise<UploadResult> {
     const t = r.target;
     if (t.kind === 'testing') {
       const p = await this.request((a) => a.distribution.profile(t.profileId));
-      const versions = newestFirst(p.appVersions ?? [], (v) => v.createdAt);
+      const made = (p.appVersions ?? []).filter((v) => Date.parse(v.createdAt ?? '') >= since);
+      const versions = newestFirst(made, (v) => v.createdAt);
       const version = versions.find((v) => v.fileName === r.fileName) ?? versions[0];
       if (!version) {
         throw new UploadedVersionNotFoundError();

@@ -16,6 +16,7 @@ import {
   FileTooLargeError,
   UnsupportedBinaryError,
   UploadCommitUncertainError,
+  UploadedVersionNotFoundError,
   UploadInterruptedError,
   UploadTaskFailedError,
   UploadTaskTimeoutError,
@@ -24,7 +25,7 @@ import {
 } from '../../../src/core/distribution/distributionErrors';
 import type { DistributionApis, DistributionRequest } from '../../../src/core/distribution/distributionRequest';
 import { DistributionService, StoreService } from '../../../src/core/distribution/distributionService';
-import { MAX_UPLOAD_BYTES, UploadService } from '../../../src/core/distribution/uploadService';
+import { CLOCK_SKEW_MS, MAX_UPLOAD_BYTES, UploadService } from '../../../src/core/distribution/uploadService';
 import type { UploadRequest } from '../../../src/core/distribution/uploadService';
 import { UserCancelledError } from '../../../src/core/errors';
 import { makeZip } from '../../../sandbox/zip';
@@ -115,6 +116,27 @@ describe('core: distribution, store and uploads', () => {
     assert.deepEqual(seen.at(-1)?.slice(0, 2), [data.length, data.length]);
     assert.equal(fd.storage[0]?.headers.authorization, undefined);
     assert.equal([...fd.state.files.values()][0]?.fileName, 'app 1.0.ipa');
+  });
+
+  it('the new version is one made since the upload started: an older one of the same name never gets the notes', async () => {
+    const old = fd.state.tdProfiles[0].appVersions[0];
+    old.fileName = 'app 1.0.ipa';
+    // the task completes but the profile lists no new version (yet): nothing is taken, nothing is changed
+    const noVersion = () => fd.state.tasks.forEach((t) => (t.apply = () => undefined));
+    assert.ok(
+      (await thrown(uploads.upload(td({ releaseNotes: 'New notes', onCommitted: noVersion })))) instanceof UploadedVersionNotFoundError,
+    );
+    assert.equal(old.message, undefined);
+    assert.equal(fd.api.filter((x) => x.method === 'PATCH').length, 0, 'no notes written to the old version');
+    // a server clock a little behind this one (within CLOCK_SKEW_MS): the version it made is still found
+    const behind = () =>
+      fd.state.tasks.forEach((t) => {
+        const at = new Date(Date.now() - CLOCK_SKEW_MS / 2).toISOString();
+        t.apply = () =>
+          fd.state.tdProfiles[0].appVersions.unshift({ id: 'v-new', createdAt: at, createDate: at, version: '2.0', publishType: 0 });
+      });
+    const r = await uploads.upload(td({ onCommitted: behind }));
+    assert.equal(r.version.id, 'v-new');
   });
 
   it('store uploads: to a new profile (found as the new one) and to an existing profile', async () => {
