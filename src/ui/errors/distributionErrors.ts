@@ -39,7 +39,14 @@ export function describeDistributionError(e: unknown): DescribedError | undefine
     );
   }
   if (e instanceof UploadUrlRefusedError) {
-    return err(vscode.l10n.t('The upload address Appcircle gave was refused (it may have expired). Nothing was uploaded; try again.'));
+    // no status: the URL policy refused it before sending (plain http elsewhere, or this machine from a remote API)
+    return err(
+      e.status === undefined
+        ? vscode.l10n.t(
+            'Appcircle gave an upload address this extension does not send files to (plain http to another machine, or a service on this machine), so nothing was uploaded. Check appcircle.apiUrl.',
+          )
+        : vscode.l10n.t('The upload address Appcircle gave was refused (it may have expired). Nothing was uploaded; try again.'),
+    );
   }
   if (e instanceof UploadInterruptedError) {
     return err(

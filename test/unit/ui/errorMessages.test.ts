@@ -19,7 +19,7 @@ import {
   UserCancelledError,
   ValidationError,
 } from '../../../src/core/errors';
-import { UploadCommitUncertainError } from '../../../src/core/distribution/distributionErrors';
+import { UploadCommitUncertainError, UploadUrlRefusedError } from '../../../src/core/distribution/distributionErrors';
 import * as organizationService from '../../../src/core/session/organizationService';
 import { UnknownOrganizationError } from '../../../src/core/session/organizationService';
 import * as buildErrors from '../../../src/ui/errors/buildErrors';
@@ -183,6 +183,20 @@ const API_CASES: Case[] = [
     'upload',
     /could not find that distribution or store profile/,
     /Refresh the Distribution view and pick it again\.$/,
+  ),
+  c(
+    'an upload address the URL policy refuses',
+    new UploadUrlRefusedError(undefined),
+    'upload',
+    /upload address this extension does not send files to .*so nothing was uploaded/,
+    /Check appcircle\.apiUrl\.$/,
+  ),
+  c(
+    'an upload address storage refused (403)',
+    new UploadUrlRefusedError(403),
+    'upload',
+    /upload address Appcircle gave was refused \(it may have expired\)/,
+    /Nothing was uploaded; try again\.$/,
   ),
   c(
     'the answer to an upload commit lost',
