@@ -39,14 +39,7 @@ export function describeDistributionError(e: unknown): DescribedError | undefine
     );
   }
   if (e instanceof UploadUrlRefusedError) {
-    // no status: the URL policy refused it before sending (plain http elsewhere, or this machine from a remote API)
-    return err(
-      e.status === undefined
-        ? vscode.l10n.t(
-            'Appcircle gave an upload address this extension does not send files to (plain http to another machine, or a service on this machine), so nothing was uploaded. Check appcircle.apiUrl.',
-          )
-        : vscode.l10n.t('The upload address Appcircle gave was refused (it may have expired). Nothing was uploaded; try again.'),
-    );
+    return err(urlRefusedMessage(e));
   }
   if (e instanceof UploadInterruptedError) {
     return err(
@@ -103,4 +96,13 @@ export function describeDistributionError(e: unknown): DescribedError | undefine
     );
   }
   return undefined;
+}
+
+/** No status: the URL policy refused it before sending (plain http elsewhere, or this machine from a remote API). */
+function urlRefusedMessage(e: UploadUrlRefusedError): string {
+  return e.status === undefined
+    ? vscode.l10n.t(
+        'Appcircle gave an upload address this extension does not send files to (plain http to another machine, or a service on this machine), so nothing was uploaded. Check appcircle.apiUrl.',
+      )
+    : vscode.l10n.t('The upload address Appcircle gave was refused (it may have expired). Nothing was uploaded; try again.');
 }
