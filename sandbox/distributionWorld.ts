@@ -45,9 +45,12 @@ export class DistributionWorld {
     this.duplicatesLeft = 0;
   }
 
-  /** Now as ISO, strictly after every earlier stamp (a frozen clock still orders new items). */
+  /**
+   * Now as ISO, strictly after every earlier stamp (a frozen clock still orders new items), and never before real
+   * time: a client compares a new version's date with its own clock.
+   */
   stamp(): string {
-    this.lastStamp = Math.max(this.clock.now(), this.lastStamp + 1000);
+    this.lastStamp = Math.max(this.clock.now(), Date.now(), this.lastStamp + 1000);
     return new Date(this.lastStamp).toISOString();
   }
 

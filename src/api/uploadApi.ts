@@ -5,7 +5,8 @@
  * multipart form with every `signParameters` field first and the file as `file` last. The body is streamed from a
  * Node Readable (never whole in memory); bytes sent are reported for progress; an AbortSignal stops it. A 503 or a
  * connection reset is retried up to 5 tries with exponential backoff plus jitter, each try from a new stream of the
- * `open()` factory. The URL's query is a signature: logs and errors name its origin and path only.
+ * `open()` factory. The URL's query is a signature: logs and errors name its origin and path only. The URL follows
+ * the rule of a redirect (N11): a remote API cannot aim the upload at a service on this machine.
  */
 import type * as Http from 'node:http';
 import type * as Https from 'node:https';
@@ -14,7 +15,7 @@ import type { HttpLogger } from './http/body';
 import { nodeStream } from './http/body';
 import { ApiError, kindForNetworkCode, kindForStatus } from './http/errors';
 import { redact } from './http/redact';
-import { checkUrlAllowed } from './http/url';
+import { checkRedirectAllowed } from './http/url';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- Node built-ins on the first upload, not at activation */
 const nodeHttp = (): typeof Http => require('node:http') as typeof Http;
@@ -36,6 +37,8 @@ export interface CommitDto {
 export interface SignedUpload {
   /** Absolute `uploadUrl` from U1. https, or http to this machine unless `allowInsecureHttp`. */
   url: string;
+  /** The API base U1 was asked at: `url` may point at this machine only when this does too. */
+  apiBase: string;
   method: 'PUT' | 'POST';
   /** POST only: form fields sent before the file. */
   signParameters?: Record<string, string>;
@@ -81,9 +84,12 @@ export function uploadMethodOf(info: UploadInfoDto): 'PUT' | 'POST' {
   return String(info.configuration?.httpMethod ?? 'PUT').toUpperCase() === 'POST' ? 'POST' : 'PUT';
 }
 
-/** Sends the file to the signed URL; resolves on a 2xx. Errors are ApiErrors (`path` is the shown URL). */
+/**
+ * Sends the file to the signed URL; resolves on a 2xx. Errors are ApiErrors (`path` is the shown URL); a URL the
+ * policy refuses ('insecureUrl', or 'redirected' for this machine named by a remote API) sends nothing.
+ */
 export async function uploadToSignedUrl(u: SignedUpload): Promise<void> {
-  checkUrlAllowed(u.url, u.allowInsecureHttp ?? false);
+  checkRedirectAllowed(u.url, u.apiBase, u.allowInsecureHttp ?? false);
   const shown = shownUploadUrl(u.url);
   const tries = u.maxTries ?? UPLOAD_MAX_TRIES;
   for (let n = 1; ; n++) {

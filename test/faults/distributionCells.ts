@@ -24,6 +24,7 @@ import { ArtifactsZip, ArtifactsZipError } from '../../src/core/distribution/art
 import {
   DuplicateVersionError,
   UploadInterruptedError,
+  UploadCommitUncertainError,
   UploadTaskFailedError,
   UploadTaskTimeoutError,
   UploadUrlRefusedError,
@@ -245,7 +246,7 @@ const OPS: Op[] = [
   },
   {
     code: 'UTD',
-    op: 'other',
+    op: 'upload',
     path: `distribution/v1/profiles/${IOS}/app-versions`,
     write: true,
     prepare: (x) => Promise.resolve(() => x.uploads.upload(uploadReq())),
@@ -254,7 +255,7 @@ const OPS: Op[] = [
   },
   {
     code: 'UST',
-    op: 'other',
+    op: 'upload',
     path: 'store/v1/profiles/app-versions',
     write: true,
     prepare: (x) =>
@@ -271,7 +272,7 @@ const OPS: Op[] = [
   },
   {
     code: 'SEND',
-    op: 'download',
+    op: 'upload',
     path: 'build/v1/commits/',
     prepare: sendFromBuild,
     verify: (x, _v, b) =>
@@ -313,7 +314,7 @@ const FAULTS: Fault[] = [
     is: (e) => e instanceof UploadInterruptedError,
   },
   { label: 'the signed URL expired (403)', upload: { expiredUrl: true }, applies: isUpload, is: (e) => e instanceof UploadUrlRefusedError },
-  { label: 'the commit answers 502', upload: { commitStatus: 502 }, applies: isUpload, is: (e) => api(e, 'server') },
+  { label: 'the commit answers 502', upload: { commitStatus: 502 }, applies: isUpload, is: (e) => e instanceof UploadCommitUncertainError },
   { label: 'the task fails (state 2)', upload: { task: 'fail' }, applies: isUpload, is: (e) => e instanceof UploadTaskFailedError },
   { label: 'the task never ends', upload: { task: 'hang' }, applies: isUpload, is: (e) => e instanceof UploadTaskTimeoutError },
   { label: 'a duplicate version number', upload: 'duplicate', applies: isUpload, is: (e) => e instanceof DuplicateVersionError },

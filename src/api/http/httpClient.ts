@@ -298,8 +298,8 @@ export class ApiClient {
   }
 
   /** For a request this client does not send itself (the signed-URL upload to storage, uploadApi.ts). */
-  get transport(): { allowInsecureHttp: boolean; logger?: HttpLogger } {
-    return { allowInsecureHttp: this.options.allowInsecureHttp ?? false, logger: this.options.logger };
+  get transport(): { apiBase: string; allowInsecureHttp: boolean; logger?: HttpLogger } {
+    return { apiBase: this.baseUrl, allowInsecureHttp: this.options.allowInsecureHttp ?? false, logger: this.options.logger };
   }
 
   async get<T>(path: string, opts: RequestOptions = {}): Promise<T> {

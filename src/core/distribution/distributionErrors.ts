@@ -3,7 +3,7 @@
  * Nothing half-made: every error thrown BEFORE the commit (U3) — too large, URL refused, upload cut, cancelled —
  * means the server was never asked to make a version, so none exists. After the commit the server owns the
  * outcome: the task says whether a version was made (DuplicateVersionError, UploadTaskFailedError: none;
- * UploadTaskTimeoutError: unknown, look at the profile later).
+ * UploadTaskTimeoutError and UploadCommitUncertainError: unknown, look at the profile before sending again).
  */
 
 /** The file is over the limit: the 3 GiB pre-check (nothing sent) or U1's "The file is too large" (nothing stored). */
@@ -37,6 +37,17 @@ export class UploadInterruptedError extends Error {
   ) {
     super(`The upload was interrupted after ${tries} tries; no version was made`);
     this.name = 'UploadInterruptedError';
+  }
+}
+
+/**
+ * The commit (U3) failed without saying whether the server made the version: a 5xx, a timeout, the connection cut,
+ * or an answer that could not be read (or had no task). The version may exist, so sending again may make a second.
+ */
+export class UploadCommitUncertainError extends Error {
+  constructor(override readonly cause?: unknown) {
+    super('The upload was sent but its commit was not confirmed; the version may have been made');
+    this.name = 'UploadCommitUncertainError';
   }
 }
 

@@ -4,12 +4,14 @@
  * U3 commits it (Testing Distribution: with the release notes as `message`, as fastlane's and Azure DevOps' clients
  * send them), T1 is polled until the server has made the version (every ~2 s, bounded), then the new version is found.
  * Testing Distribution: one read of the profile after the task, the newest version with the uploaded file's name
- * (a duplicate number fails the task, so a completed task made a new one); when that version does not carry the
- * notes (a server that ignores U3's `message`), TD10 sets them. The store: the newest version not there before.
+ * among those made since the upload started (CLOCK_SKEW_MS allowed: an older version of the same name is never
+ * taken, nor its notes changed; a duplicate number fails the task, so a completed task made a new one); when that
+ * version does not carry the notes (a server that ignores U3's `message`), TD10 sets them. The store: the newest version not there before.
  *
  * Nothing half-made: a cancel or failure before U3 leaves no version (the server was never asked to make one).
- * After U3 the server owns the outcome (see distributionErrors.ts). U3 itself is never retried: its failure is the
- * ApiError as it came (a broken answer to it may still have made the version; the profile's list says).
+ * After U3 the server owns the outcome (see distributionErrors.ts). U3 itself is never retried: a refusal (4xx) is
+ * the ApiError as it came; a failure that leaves the outcome open (5xx, timeout, cut, unreadable answer, no task) is
+ * UploadCommitUncertainError, since the version may already exist and a second send would duplicate it.
  */
 import type { Readable } from 'node:stream';
 import type { DistributionVersionDto } from '../../api/distributionApi';
@@ -26,6 +28,7 @@ import {
   DuplicateVersionError,
   FileTooLargeError,
   UnsupportedBinaryError,
+  UploadCommitUncertainError,
   UploadedVersionNotFoundError,
   UploadInterruptedError,
   UploadTaskFailedError,
@@ -39,6 +42,8 @@ import { newestFirst } from './distributionService';
 export const MAX_UPLOAD_BYTES = 3 * 1024 ** 3;
 export const TASK_POLL_MS = 2_000;
 export const TASK_MAX_WAIT_MS = 10 * 60_000;
+/** How far the server's clock may be behind this one when a version's createdAt is compared with the upload start. */
+export const CLOCK_SKEW_MS = 5 * 60_000;
 
 export type UploadTarget =
   | { kind: 'testing'; profileId: string }
@@ -73,8 +78,17 @@ export interface UploadServiceOptions {
   retryDelayMs?: (n: number) => number;
 }
 
+/** U3 failures after which the server may still have made the version (the request may have reached it). */
+const UNCERTAIN_COMMIT: ReadonlySet<string> = new Set(['server', 'timeout', 'network', 'malformedResponse', 'htmlResponse', 'tooLarge']);
+
 const TD_EXTENSIONS = ['.ipa', '.apk', '.aab'];
 const STORE_EXTENSIONS = ['.ipa', '.apk'];
+
+/** Whether Testing Distribution (.ipa, .apk, .aab) or the store (.ipa, .apk) takes a file of this name. */
+export function acceptsBinary(kind: UploadTarget['kind'], fileName: string): boolean {
+  const ext = /\.[^./\\]+$/.exec(fileName.toLowerCase())?.[0] ?? '';
+  return (kind === 'testing' ? TD_EXTENSIONS : STORE_EXTENSIONS).includes(ext);
+}
 
 export class UploadService {
   private readonly clock: Clock;
@@ -88,22 +102,22 @@ export class UploadService {
 
   /** U1 → U2 → U3 → T1 → the new version (see the file's doc and distributionErrors.ts for each failure). */
   async upload(r: UploadRequest): Promise<UploadResult> {
-    const ext = /\.[^.]+$/.exec(r.fileName.toLowerCase())?.[0] ?? '';
-    if (!(r.target.kind === 'testing' ? TD_EXTENSIONS : STORE_EXTENSIONS).includes(ext)) {
+    if (!acceptsBinary(r.target.kind, r.fileName)) {
       throw new UnsupportedBinaryError(r.fileName);
     }
     if (r.size > MAX_UPLOAD_BYTES) {
       throw new FileTooLargeError(r.size, MAX_UPLOAD_BYTES);
     }
     this.throwIfCancelled(r.signal);
+    const since = this.clock.now() - CLOCK_SKEW_MS;
     const before = await this.snapshot(r.target, r.signal);
     const info = await this.uploadInformation(r);
     await this.send(r, info);
     this.throwIfCancelled(r.signal);
-    const commit = await this.request((a) => commitOf(a, r, info.fileId));
+    const commit = await this.commit(r, info.fileId);
     r.onCommitted?.();
     await this.waitForTask(commit.taskId, r.signal);
-    return this.findNew(r, before);
+    return this.findNew(r, before, since);
   }
 
   private throwIfCancelled(signal: AbortSignal | undefined): void {
@@ -154,6 +168,7 @@ export class UploadService {
         const t = a.client.transport;
         await uploadToSignedUrl({
           url: info.uploadUrl,
+          apiBase: t.apiBase,
           method: uploadMethodOf(info),
           signParameters: info.configuration?.signParameters ?? undefined,
           fileName: r.fileName,
@@ -175,6 +190,20 @@ export class UploadService {
     } catch (e) {
       throw uploadError(e, r);
     }
+  }
+
+  /** U3, once: a failure that may still have made the version is UploadCommitUncertainError. */
+  private async commit(r: UploadRequest, fileId: string): Promise<CommitDto> {
+    let commit: CommitDto | undefined;
+    try {
+      commit = await this.request((a) => commitOf(a, r, fileId));
+    } catch (e) {
+      throw isApiError(e) && UNCERTAIN_COMMIT.has(e.kind) ? new UploadCommitUncertainError(e) : e;
+    }
+    if (!commit || typeof commit.taskId !== 'string' || commit.taskId === '') {
+      throw new UploadCommitUncertainError();
+    }
+    return commit;
   }
 
   /** T1 every pollMs until 3 (done) or 2 (refused); transient errors keep polling; bounded by maxWaitMs. */
@@ -219,15 +248,16 @@ export class UploadService {
   }
 
   /**
-   * The version the upload made. Testing Distribution: the newest with the file's name (the newest at all when the
-   * server renamed it), its notes set by TD10 if U3's `message` did not reach it. The store: the newest one not
-   * there before (a new store profile: the newest new profile).
+   * The version the upload made. Testing Distribution: of the versions created since `since` (epoch ms), the newest
+   * with the file's name (the newest at all when the server renamed it), its notes set by TD10 if U3's `message` did
+   * not reach it. The store: the newest one not there before (a new store profile: the newest new profile).
    */
-  private async findNew(r: UploadRequest, before: Set<string>): Promise<UploadResult> {
+  private async findNew(r: UploadRequest, before: Set<string>, since: number): Promise<UploadResult> {
     const t = r.target;
     if (t.kind === 'testing') {
       const p = await this.request((a) => a.distribution.profile(t.profileId));
-      const versions = newestFirst(p.appVersions ?? [], (v) => v.createdAt);
+      const made = (p.appVersions ?? []).filter((v) => Date.parse(v.createdAt ?? '') >= since);
+      const versions = newestFirst(made, (v) => v.createdAt);
       const version = versions.find((v) => v.fileName === r.fileName) ?? versions[0];
       if (!version) {
         throw new UploadedVersionNotFoundError();
@@ -289,7 +319,7 @@ function uploadError(e: unknown, r: UploadRequest): unknown {
   if (!isApiError(e)) {
     return e;
   }
-  if (e.kind === 'insecureUrl') {
+  if (e.kind === 'insecureUrl' || e.kind === 'redirected') {
     return new UploadUrlRefusedError(undefined, e);
   }
   if (e.status === 401 || e.status === 403) {

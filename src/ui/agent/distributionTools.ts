@@ -4,7 +4,7 @@
  * Distribution profile, which asks first and does what was confirmed, through the upload the command uses.
  */
 import * as vscode from 'vscode';
-import { isFailure, isTerminal } from '../../core/builds/buildModels';
+import { BuildStatus } from '../../core/builds/buildModels';
 import { matchByNameOrId } from '../../core/agent/nameMatch';
 import { ArtifactsZip } from '../../core/distribution/artifactBinaries';
 import type { DistributionProfile } from '../../core/distribution/distributionModels';
@@ -17,6 +17,11 @@ import { answer, data, intField, textField } from './toolText';
 
 export const MAX_DIST_PROFILES = 30;
 export const MAX_DIST_VERSIONS = 10;
+
+/** An id the server sent, as an answer quotes it: inert and bounded like any server string. */
+const wireId = (id: string | undefined) => data(id, 128);
+/** A count the server sent: a finite, non-negative whole number, or nothing. */
+const wireCount = (n: unknown) => (typeof n === 'number' && Number.isFinite(n) && n >= 0 ? Math.trunc(n) : undefined);
 
 async function groupNames(s: ToolServices, ids: readonly string[]): Promise<string[]> {
   if (ids.length === 0) {
@@ -41,17 +46,17 @@ export function distributionTool(s: ToolServices): AgentTool {
       const nameOf = (id: string) => data(groups.find((g) => g.id === id)?.name ?? id);
       const payload: Record<string, unknown> = {
         testingDistribution: td.slice(0, MAX_DIST_PROFILES).map((p) => ({
-          id: p.id,
+          id: wireId(p.id),
           name: data(p.name),
           latestIos: data(p.iOSVersion ?? undefined, 40),
           latestAndroid: data(p.androidVersion ?? undefined, 40),
           autoSendTestingGroups: (p.testingGroupIds ?? []).map(nameOf),
         })),
         enterpriseAppStore: store.slice(0, MAX_DIST_PROFILES).map((p) => ({
-          id: p.id,
+          id: wireId(p.id),
           name: data(p.name),
           version: data(p.version ?? undefined, 40),
-          downloads: p.totalDownloadCount,
+          downloads: wireCount(p.totalDownloadCount),
         })),
       };
       if (wanted) {
@@ -62,7 +67,7 @@ export function distributionTool(s: ToolServices): AgentTool {
           payload.versionsOf = {
             profile: data(inTd.value.name),
             versions: versions.slice(0, limit).map((v) => ({
-              id: v.id,
+              id: wireId(v.id),
               version: versionLabel(v),
               uploaded: data(v.createdAt ?? undefined, 40),
               releaseNotes: data(v.message ?? undefined, 300),
@@ -73,7 +78,7 @@ export function distributionTool(s: ToolServices): AgentTool {
           payload.versionsOf = {
             profile: data(inStore.value.name),
             versions: versions.slice(0, limit).map((v) => ({
-              id: v.id,
+              id: wireId(v.id),
               version: versionLabel(v),
               channel: channelWords(v.publishType),
               published: data(v.publishDate ?? undefined, 40),
@@ -104,12 +109,7 @@ interface SendPlan {
 
 async function planSend(s: ToolServices, input: ToolInput): Promise<SendPlan> {
   const target = await buildOf(s, { buildId: textField(input, 'buildId', 100), commitId: textField(input, 'commitId', 100) });
-  if (
-    !target.buildId ||
-    !target.commitId ||
-    target.active ||
-    (target.build && (!isTerminal(target.build.status) || isFailure(target.build.status)))
-  ) {
+  if (!target.buildId || !target.commitId || target.active || (target.build && target.build.status !== BuildStatus.Success)) {
     throw new ToolRefusal(
       vscode.l10n.t(
         'Only a finished, successful build has artifacts to send. Give the buildId and commitId of one (the builds tool lists them).',
@@ -140,7 +140,7 @@ async function planSend(s: ToolServices, input: ToolInput): Promise<SendPlan> {
 export function sendToTestingTool(s: ToolServices): AgentTool {
   const memo = new Map<string, { plan: SendPlan; at: number }>();
   return {
-    op: 'download',
+    op: 'upload',
     invocation: () => vscode.l10n.t('Sending a build to Testing Distribution'),
     async confirm(input) {
       const p = await planSend(s, input);
@@ -217,9 +217,9 @@ async function sendPlanned(s: ToolServices, p: SendPlan, token: vscode.Cancellat
               plain(p.profile.name),
             ),
         {
-          profile: { id: p.profile.id, name: data(p.profile.name) },
+          profile: { id: wireId(p.profile.id), name: data(p.profile.name) },
           version,
-          versionId: r.version.id,
+          versionId: wireId(r.version.id),
           binary: data(chosen.name),
           testingGroups: groups,
         },

@@ -6,6 +6,8 @@
 import * as vscode from 'vscode';
 import { UserCancelledError } from '../../core/errors';
 import type { DistributionService, StoreService } from '../../core/distribution/distributionService';
+import { checkDownloadLink, MAX_DOWNLOAD_LINK_LENGTH } from '../../core/distribution/downloadLink';
+import type { DownloadLinkProblem } from '../../core/distribution/downloadLink';
 import { plain } from '../../core/plainText';
 import type { DistributionNode } from './distributionNodes';
 import { StoreProfileNode, StoreVersionNode, TestingProfileNode, TestingVersionNode, versionLabel } from './distributionNodes';
@@ -95,17 +97,20 @@ export class DistributionCommands {
     void vscode.window.showInformationMessage(vscode.l10n.t('{0} is no longer published.', label));
   }
 
-  /** The version's download link from the API (E7), on the clipboard; only an http(s) address is taken. */
+  /**
+   * The version's download link from the API (E7), on the clipboard; only a link checkDownloadLink takes (https, or
+   * http to this machine; no user name or password; bounded; no control characters) is copied.
+   */
   async copyDownloadLink(node: unknown): Promise<void> {
     if (!(node instanceof StoreVersionNode)) {
       return;
     }
-    const link = (await this.store.downloadLink(node.parent.profile.id, node.version.id)).trim();
-    if (!/^https?:\/\/[^\s]+$/i.test(link)) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('Appcircle did not give a download link for this version.'));
+    const link = checkDownloadLink(await this.store.downloadLink(node.parent.profile.id, node.version.id));
+    if (!link.ok) {
+      void vscode.window.showWarningMessage(refusedLinkMessage(link.problem));
       return;
     }
-    await vscode.env.clipboard.writeText(link);
+    await vscode.env.clipboard.writeText(link.url);
     void vscode.window.showInformationMessage(
       vscode.l10n.t('The download link of {0} is on the clipboard.', `${plain(node.parent.profile.name)} ${versionLabel(node.version)}`),
     );
@@ -117,6 +122,32 @@ export class DistributionCommands {
       return;
     }
     await vscode.env.openExternal(vscode.Uri.parse(profilePageUrl(this.dashboardUrl(), profile)));
+  }
+}
+
+/** Why a download link was not copied, and what to do instead. */
+function refusedLinkMessage(problem: DownloadLinkProblem): string {
+  switch (problem) {
+    case 'empty':
+    case 'invalid':
+      return vscode.l10n.t('Appcircle did not give a download link for this version.');
+    case 'insecure':
+      return vscode.l10n.t(
+        'Appcircle gave a download link over plain http to another machine, so it was not copied. Share the version from the Appcircle dashboard instead.',
+      );
+    case 'credentials':
+      return vscode.l10n.t(
+        'Appcircle gave a download link that contains a user name or password, so it was not copied. Share the version from the Appcircle dashboard instead.',
+      );
+    case 'tooLong':
+      return vscode.l10n.t(
+        'Appcircle gave a download link longer than {0} characters, so it was not copied. Share the version from the Appcircle dashboard instead.',
+        MAX_DOWNLOAD_LINK_LENGTH,
+      );
+    case 'controlCharacters':
+      return vscode.l10n.t(
+        'Appcircle gave a download link with control or hidden characters in it, so it was not copied. Share the version from the Appcircle dashboard instead.',
+      );
   }
 }
 

@@ -72,8 +72,8 @@ export class DistributionFeature extends DisposableBase {
     add(CommandIds.unpublish, (n) => c.unpublish(n));
     add(CommandIds.copyDownloadLink, (n) => c.copyDownloadLink(n), 'load');
     add(CommandIds.openDistributionInAppcircle, (n) => c.openInAppcircle(n));
-    addBuild(CommandIds.sendToTestingDistribution, (r) => this.send.sendBuild(r), 'download');
-    add(CommandIds.uploadToTestingDistribution, (u) => this.send.uploadFile(u, 'testing'));
-    add(CommandIds.uploadToEnterpriseStore, (u) => this.send.uploadFile(u, 'store'));
+    addBuild(CommandIds.sendToTestingDistribution, (r) => this.send.sendBuild(r), 'upload');
+    add(CommandIds.uploadToTestingDistribution, (u) => this.send.uploadFile(u, 'testing'), 'upload');
+    add(CommandIds.uploadToEnterpriseStore, (u) => this.send.uploadFile(u, 'store'), 'upload');
   }
 }

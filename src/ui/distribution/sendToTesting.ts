@@ -11,9 +11,10 @@ import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import * as vscode from 'vscode';
 import type { BuildService } from '../../core/builds/buildService';
-import { isTerminal } from '../../core/builds/buildModels';
+import { BuildStatus, isTerminal } from '../../core/builds/buildModels';
 import { ArtifactsZip } from '../../core/distribution/artifactBinaries';
 import type { DistributionService, StoreService } from '../../core/distribution/distributionService';
+import { acceptsBinary } from '../../core/distribution/uploadService';
 import type { UploadResult, UploadService, UploadTarget } from '../../core/distribution/uploadService';
 import { NotSignedInError, UserCancelledError } from '../../core/errors';
 import { plain } from '../../core/plainText';
@@ -64,6 +65,12 @@ export class SendToTesting {
       void vscode.window.showInformationMessage(vscode.l10n.t('Send to Testing Distribution works on a finished build with artifacts.'));
       return undefined;
     }
+    if (ref.status !== undefined && ref.status !== BuildStatus.Success) {
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('This build failed, timed out or was cancelled, so it has no app to send. Send a succeeded build instead.'),
+      );
+      return undefined;
+    }
     const { commitId, buildId } = ref;
     const zip = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t("Reading the build's artifacts…"), cancellable: true },
@@ -100,6 +107,9 @@ export class SendToTesting {
       return undefined;
     }
     const st = await fs.promises.stat(file);
+    if (!this.isBinary(file, st, module)) {
+      return undefined;
+    }
     const binary: Binary = { name: path.basename(file), size: st.size, open: () => fs.createReadStream(file) };
     return module === 'testing' ? this.toTesting(binary, undefined, undefined) : this.toStore(binary);
   }
@@ -230,6 +240,24 @@ export class SendToTesting {
     }
     const groups = await this.s.testing.testingGroups().catch(() => []);
     return ids.map((id) => plain(groups.find((g) => g.id === id)?.name ?? id));
+  }
+
+  /** A file (not a folder named like one) of a kind the target takes; otherwise a warning, before any pick. */
+  private isBinary(file: string, st: fs.Stats, module: 'testing' | 'store'): boolean {
+    const name = plain(path.basename(file));
+    if (!st.isFile()) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('{0} is not a file. Pick an .ipa, .apk or .aab file in the Explorer.', name));
+      return false;
+    }
+    if (acceptsBinary(module, file)) {
+      return true;
+    }
+    void vscode.window.showWarningMessage(
+      module === 'testing'
+        ? vscode.l10n.t('{0} is not an .ipa, .apk or .aab file, so it was not uploaded.', name)
+        : vscode.l10n.t('The Enterprise App Store takes .ipa and .apk files, so {0} was not uploaded.', name),
+    );
+    return false;
   }
 
   private signedIn(): void {

@@ -1,8 +1,8 @@
 /**
  * Appcircle's answers in words (an ApiError from src/api/http, seen through src/core/errors.ts): one sentence per
- * ApiErrorKind, worded for the operation where that matters (a refused key at sign-in, a 403 on start, cancel or
- * download, Appcircle's own refusal of a cancel, a redirect of the sign-in server, a cut download). The server's own
- * words are made inert first (N5).
+ * ApiErrorKind, worded for the operation where that matters (a refused key at sign-in, a 403 on start, cancel,
+ * download or upload, Appcircle's own refusal of a cancel, a redirect of the sign-in server, a cut download, a
+ * profile gone at upload). The server's own words are made inert first (N5).
  */
 import * as vscode from 'vscode';
 import { redact } from '../../core/errors';
@@ -19,7 +19,9 @@ type TransportKind = Extract<
 >;
 
 /** Undefined for a cancelled request (silent). */
-export function describeApiError(e: ApiError, op: Operation): DescribedError | undefined {
+export function describeApiError(e: ApiError, given: Operation): DescribedError | undefined {
+  // a send from a build reads its artifacts (build/…) before it uploads: those failures are a download's
+  const op: Operation = given === 'upload' && e.path.startsWith('build/') ? 'download' : given;
   const forbiddenAction = e.kind === 'forbidden' ? forbiddenActionMessage(op) : undefined;
   if (forbiddenAction) {
     return err(forbiddenAction);
@@ -27,6 +29,13 @@ export function describeApiError(e: ApiError, op: Operation): DescribedError | u
   const cancelRefused = op === 'cancelBuild' ? cancelRefusedMessage(e) : undefined;
   if (cancelRefused) {
     return err(cancelRefused);
+  }
+  if (op === 'upload' && e.kind === 'notFound' && !e.htmlBody) {
+    return err(
+      vscode.l10n.t(
+        'Appcircle could not find that distribution or store profile; it may have been deleted. Refresh the Distribution view and pick it again.',
+      ),
+    );
   }
   if (op === 'download' && e.kind === 'network') {
     return err(vscode.l10n.t('The download was interrupted by a network error. No partial file was left behind; try again.'));
@@ -168,6 +177,10 @@ function forbiddenActionMessage(op: Operation): string | undefined {
     case 'download':
       return vscode.l10n.t(
         'The signed-in key or user lacks the permission to download artifacts in this organization. Ask an organization owner for a role that allows it.',
+      );
+    case 'upload':
+      return vscode.l10n.t(
+        'The signed-in key or user lacks the permission to upload to that profile. Ask an organization owner for a role that allows it.',
       );
     default:
       return undefined;

@@ -3,7 +3,18 @@
  * error itself, and the two constructors `err()` and `warn()` the describers build it with.
  */
 export type Operation =
-  'signInPat' | 'signInApiKey' | 'signInToken' | 'switch' | 'signOut' | 'load' | 'startBuild' | 'cancelBuild' | 'download' | 'other';
+  | 'signInPat'
+  | 'signInApiKey'
+  | 'signInToken'
+  | 'switch'
+  | 'signOut'
+  | 'load'
+  | 'startBuild'
+  | 'cancelBuild'
+  | 'download'
+  /** A binary to Testing Distribution or the Enterprise App Store (a build's artifacts read first: worded as 'download'). */
+  | 'upload'
+  | 'other';
 
 export interface DescribedError {
   message: string;

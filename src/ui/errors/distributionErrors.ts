@@ -9,6 +9,7 @@ import {
   DuplicateVersionError,
   FileTooLargeError,
   UnsupportedBinaryError,
+  UploadCommitUncertainError,
   UploadInterruptedError,
   UploadTaskFailedError,
   UploadTaskTimeoutError,
@@ -38,7 +39,7 @@ export function describeDistributionError(e: unknown): DescribedError | undefine
     );
   }
   if (e instanceof UploadUrlRefusedError) {
-    return err(vscode.l10n.t('The upload address Appcircle gave was refused (it may have expired). Nothing was uploaded; try again.'));
+    return err(urlRefusedMessage(e));
   }
   if (e instanceof UploadInterruptedError) {
     return err(
@@ -87,5 +88,21 @@ export function describeDistributionError(e: unknown): DescribedError | undefine
           : vscode.l10n.t("This build's artifacts are not a zip file Appcircle for VS Code can read."),
     );
   }
+  if (e instanceof UploadCommitUncertainError) {
+    return warn(
+      vscode.l10n.t(
+        'Appcircle has the file, but its answer to the last step of the upload was lost. Appcircle may have made the version. Refresh the Distribution view before sending again.',
+      ),
+    );
+  }
   return undefined;
+}
+
+/** No status: the URL policy refused it before sending (plain http elsewhere, or this machine from a remote API). */
+function urlRefusedMessage(e: UploadUrlRefusedError): string {
+  return e.status === undefined
+    ? vscode.l10n.t(
+        'Appcircle gave an upload address this extension does not send files to (plain http to another machine, or a service on this machine), so nothing was uploaded. Check appcircle.apiUrl.',
+      )
+    : vscode.l10n.t('The upload address Appcircle gave was refused (it may have expired). Nothing was uploaded; try again.');
 }

@@ -105,6 +105,7 @@ describe('api: distribution, store, tasks and the signed-URL upload', () => {
     const data = Buffer.alloc(300_000, 7);
     const put = (over: Partial<SignedUpload> = {}): SignedUpload => ({
       url: `${fd.storageOrigin}/bucket/f1?X-Signature=topsecret123`,
+      apiBase: fd.apiUrl,
       method: 'PUT',
       fileName: 'app.apk',
       size: data.length,
@@ -179,6 +180,18 @@ describe('api: distribution, store, tasks and the signed-URL upload', () => {
       assert.equal(fd.storage.length, 0);
       const e = await rejection(uploadToSignedUrl(put({ size: data.length + 1 })));
       assert.equal(e.kind, 'network');
+    });
+
+    it('a remote API cannot aim the upload at this machine (the redirect rule, N11); a loopback API can (the sandbox)', async () => {
+      const remote = 'https://api.example.test/';
+      for (const url of [`${fd.storageOrigin}/bucket/f1?s=1`, 'http://localhost:9/x', 'https://127.0.0.1/x', 'http://[::1]:9229/json']) {
+        const e = await rejection(uploadToSignedUrl(put({ url, apiBase: remote })));
+        assert.ok(e.kind === 'redirected' || e.kind === 'insecureUrl', `${url}: ${e.kind}`);
+        assert.ok((await rejection(uploadToSignedUrl(put({ url, apiBase: remote, allowInsecureHttp: true })))).kind === 'redirected');
+      }
+      assert.equal(fd.storage.length, 0, 'nothing reached the loopback storage');
+      await uploadToSignedUrl(put());
+      assert.equal(fd.storage.length, 1, 'a loopback API may name a loopback storage origin of its own');
     });
   });
 });

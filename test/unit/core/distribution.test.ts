@@ -8,11 +8,15 @@ import { DistributionApi } from '../../../src/api/distributionApi';
 import { ApiClient } from '../../../src/api/http/httpClient';
 import { StoreApi } from '../../../src/api/storeApi';
 import { TasksApi } from '../../../src/api/tasksApi';
+import { ApiError } from '../../../src/api/http/errors';
+import type { ApiErrorKind } from '../../../src/api/http/errors';
 import { ArtifactsZip, ArtifactsZipError } from '../../../src/core/distribution/artifactBinaries';
 import {
   DuplicateVersionError,
   FileTooLargeError,
   UnsupportedBinaryError,
+  UploadCommitUncertainError,
+  UploadedVersionNotFoundError,
   UploadInterruptedError,
   UploadTaskFailedError,
   UploadTaskTimeoutError,
@@ -21,7 +25,7 @@ import {
 } from '../../../src/core/distribution/distributionErrors';
 import type { DistributionApis, DistributionRequest } from '../../../src/core/distribution/distributionRequest';
 import { DistributionService, StoreService } from '../../../src/core/distribution/distributionService';
-import { MAX_UPLOAD_BYTES, UploadService } from '../../../src/core/distribution/uploadService';
+import { CLOCK_SKEW_MS, MAX_UPLOAD_BYTES, UploadService } from '../../../src/core/distribution/uploadService';
 import type { UploadRequest } from '../../../src/core/distribution/uploadService';
 import { UserCancelledError } from '../../../src/core/errors';
 import { makeZip } from '../../../sandbox/zip';
@@ -114,6 +118,27 @@ describe('core: distribution, store and uploads', () => {
     assert.equal([...fd.state.files.values()][0]?.fileName, 'app 1.0.ipa');
   });
 
+  it('the new version is one made since the upload started: an older one of the same name never gets the notes', async () => {
+    const old = fd.state.tdProfiles[0].appVersions[0];
+    old.fileName = 'app 1.0.ipa';
+    // the task completes but the profile lists no new version (yet): nothing is taken, nothing is changed
+    const noVersion = () => fd.state.tasks.forEach((t) => (t.apply = () => undefined));
+    assert.ok(
+      (await thrown(uploads.upload(td({ releaseNotes: 'New notes', onCommitted: noVersion })))) instanceof UploadedVersionNotFoundError,
+    );
+    assert.equal(old.message, undefined);
+    assert.equal(fd.api.filter((x) => x.method === 'PATCH').length, 0, 'no notes written to the old version');
+    // a server clock a little behind this one (within CLOCK_SKEW_MS): the version it made is still found
+    const behind = () =>
+      fd.state.tasks.forEach((t) => {
+        const at = new Date(Date.now() - CLOCK_SKEW_MS / 2).toISOString();
+        t.apply = () =>
+          fd.state.tdProfiles[0].appVersions.unshift({ id: 'v-new', createdAt: at, createDate: at, version: '2.0', publishType: 0 });
+      });
+    const r = await uploads.upload(td({ onCommitted: behind }));
+    assert.equal(r.version.id, 'v-new');
+  });
+
   it('store uploads: to a new profile (found as the new one) and to an existing profile', async () => {
     const a = await uploads.upload(td({ target: { kind: 'store', createNewProfile: true }, fileName: 'a.apk' }));
     assert.ok(a.kind === 'store' && a.profileId.startsWith('st-new-'));
@@ -158,6 +183,46 @@ describe('core: distribution, store and uploads', () => {
     assert.ok(e instanceof UploadInterruptedError, String(e));
     assert.equal(commits(), 0);
     assert.equal(fd.state.tdProfiles[0]?.appVersions.length, 1);
+  });
+
+  it('a remote API answering U1 with a loopback upload URL: refused, nothing sent to it, nothing committed', async () => {
+    let committed = 0;
+    const remote = {
+      distribution: {
+        uploadInformation: () => Promise.resolve({ fileId: 'f-1', uploadUrl: `${fd.storageOrigin}/bucket/f-1?X-Signature=s` }),
+        commitFileUpload: () => (committed++, Promise.resolve({ taskId: 't-1' })),
+      },
+      client: { transport: { apiBase: 'https://api.example.test', allowInsecureHttp: true } },
+    } as unknown as DistributionApis;
+    const e = await thrown(new UploadService((fn) => fn(remote), { retryDelayMs: () => 1 }).upload(td()));
+    assert.ok(e instanceof UploadUrlRefusedError && e.status === undefined, String(e));
+    assert.equal(fd.storage.length, 0);
+    assert.equal(committed, 0);
+  });
+
+  it('a commit whose outcome is unknown (5xx, timeout, cut, unreadable, no task) is uncertain; a refusal stays the ApiError', async () => {
+    const withCommit = (commit: () => Promise<unknown>) =>
+      new UploadService(
+        (fn) =>
+          request((a) =>
+            fn({
+              ...a,
+              distribution: Object.assign(Object.create(a.distribution) as DistributionApis['distribution'], { commitFileUpload: commit }),
+            }),
+          ),
+        { retryDelayMs: () => 1 },
+      );
+    const failing = (kind: ApiErrorKind, status?: number) => () =>
+      Promise.reject(new ApiError({ kind, status, method: 'POST', path: 'distribution/v1/profiles/td-1/app-versions' }));
+    for (const kind of ['server', 'timeout', 'network', 'malformedResponse', 'htmlResponse'] as const) {
+      const e = await thrown(withCommit(failing(kind, kind === 'server' ? 502 : undefined)).upload(td()));
+      assert.ok(e instanceof UploadCommitUncertainError && e.cause instanceof ApiError && e.cause.kind === kind, `${kind}: ${String(e)}`);
+    }
+    assert.ok((await thrown(withCommit(() => Promise.resolve({})).upload(td()))) instanceof UploadCommitUncertainError);
+    for (const kind of ['badRequest', 'forbidden', 'notFound', 'connectionRefused'] as const) {
+      const e = await thrown(withCommit(failing(kind, 400)).upload(td()));
+      assert.ok(e instanceof ApiError && e.kind === kind, `${kind}: ${String(e)}`);
+    }
   });
 
   it('cancelled mid-upload: UserCancelledError, nothing committed', async () => {

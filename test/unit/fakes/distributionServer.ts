@@ -23,6 +23,7 @@ interface Version {
   version: string;
   publishType: number;
   message?: string;
+  fileName?: string;
 }
 
 export interface FakeState {
@@ -56,7 +57,8 @@ export interface FakeDistribution {
   stop(): Promise<void>;
 }
 
-const now = (n: number) => new Date(Date.UTC(2026, 11, 1, 0, 0, n)).toISOString();
+/** The seed's dates: a day before the fake starts (older than any upload it sees). */
+const now = (n: number) => new Date(Date.now() - 86_400_000 + n * 1000).toISOString();
 
 function initialState(): FakeState {
   return {
@@ -99,7 +101,9 @@ export async function startFakeDistribution(): Promise<FakeDistribution> {
   };
   const newVersion = (version: string): Version => {
     seq++;
-    return { id: `new-${seq}`, createdAt: now(100 + seq), createDate: now(100 + seq), version, publishType: 0 };
+    // made now: the upload service takes only versions created since its upload started
+    const at = new Date(Date.now() + seq).toISOString();
+    return { id: `new-${seq}`, createdAt: at, createDate: at, version, publishType: 0 };
   };
 
   const apiServer = http.createServer((req, res) => {

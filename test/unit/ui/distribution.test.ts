@@ -111,6 +111,30 @@ describe('ui: the Distribution view, Testing Distribution and the Enterprise App
     assert.match((vscode.env.clipboard as unknown as { text: string }).text, /^http:\/\/127\.0\.0\.1:\d+\//);
   });
 
+  it('Copy Download Link copies only a link a tester may open: not plain http elsewhere, no password, no hidden characters', async () => {
+    const field = await child<StoreProfileNode>(await storeSection(), DIST_SEED.store.android);
+    const version = ((await tree().getChildren(field)) as StoreVersionNode[])[0];
+    const clipboard = vscode.env.clipboard as unknown as { text: string };
+    const store = h.ext.features.distribution.store;
+    const cases: [string, RegExp][] = [
+      ['http://files.example.test/app.apk', /plain http to another machine, so it was not copied/],
+      ['https://user:pw@files.example.test/app.apk', /contains a user name or password, so it was not copied/],
+      ['https://files.example.test/a\u202egpj.apk', /control or hidden characters in it, so it was not copied/],
+      [`https://files.example.test/${'a'.repeat(2100)}`, /longer than 2048 characters, so it was not copied/],
+      ['javascript:alert(1)', /did not give a download link/],
+    ];
+    for (const [link, expected] of cases) {
+      clipboard.text = 'before';
+      store.downloadLink = () => Promise.resolve(link);
+      await h.run('appcircle.store.copyDownloadLink', version);
+      assert.match(fake.messages.at(-1)?.message ?? '', expected);
+      assert.equal(clipboard.text, 'before', link);
+    }
+    store.downloadLink = () => Promise.resolve(' https://files.example.test/app.apk?sig=1 ');
+    await h.run('appcircle.store.copyDownloadLink', version);
+    assert.equal(clipboard.text, 'https://files.example.test/app.apk?sig=1');
+  });
+
   it('a local .apk uploaded to an Enterprise App Store profile comes first, then goes to Beta', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'appcircle-apk-'));
     try {
@@ -183,6 +207,63 @@ describe('ui: the Distribution view, Testing Distribution and the Enterprise App
     });
     await waitUntil(() => fake.messages.some((m) => /version number is already in the profile/.test(m.message)), 5000, 'the message');
     assert.equal(stored(), before);
+  });
+
+  it("an upload's failures in an upload's words: a 403 names the upload, a lost commit answer says to look first", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'appcircle-apk-'));
+    const stored = () => h.sb.distribution.tdProfilesOf(ROOT_ORG_ID).find((p) => p.name === DIST_SEED.td.android)!.appVersions.length;
+    const before = stored();
+    try {
+      const file = vscode.Uri.file(path.join(dir, 'Acme-9.9.apk'));
+      fs.writeFileSync(file.fsPath, Buffer.alloc(64 * 1024, 3));
+      const send = async (fault: Parameters<Sandbox['faults']['set']>[0], expected: RegExp) => {
+        h.sb.faults.set({ ...fault, times: 1 });
+        fake.pickAnswers.push((items) => items.find((i) => i.label === DIST_SEED.td.android));
+        fake.inputAnswers.push('');
+        await h.run('appcircle.uploadToTestingDistribution', file);
+        await waitUntil(() => expected.test(fake.messages.at(-1)?.message ?? ''), 5000, String(expected));
+      };
+      await send({ forbidden: true, pathIncludes: 'action=uploadInformation' }, /lacks the permission to upload to that profile/);
+      await send(
+        { status: 502, pathIncludes: 'action=commitFileUpload' },
+        /Appcircle may have made the version\. Refresh the Distribution view before sending again\.$/,
+      );
+      assert.ok(!fake.messages.some((m) => /download/i.test(m.message)), 'no message speaks of a download');
+      assert.equal(stored(), before);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a failed or cancelled build, a folder named like a binary, a file of another kind: refused before any pick', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'appcircle-apk-'));
+    try {
+      const profile = (await h.ext.builds.profiles()).value.find((p) => p.name === 'Acme Android')!;
+      const branch = (await h.ext.builds.branches(profile.id)).value.find((b) => b.name === 'main')!;
+      const build = (await h.ext.builds.builds(profile.id, branch.id)).items.find((b) => b.status === 0)!;
+      const ref = { profileId: profile.id, branchId: branch.id, commitId: build.commitId, buildId: build.id };
+      for (const status of [1, 2, 3]) {
+        await h.run('appcircle.sendToTestingDistribution', { ...ref, status });
+        assert.match(fake.messages.at(-1)?.message ?? '', /failed, timed out or was cancelled, so it has no app to send/);
+      }
+      fs.mkdirSync(path.join(dir, 'folder.apk'));
+      fs.writeFileSync(path.join(dir, 'notes.txt'), 'x');
+      fs.writeFileSync(path.join(dir, 'bundle.aab'), 'x');
+      const cases: [string, string, RegExp][] = [
+        ['appcircle.uploadToTestingDistribution', 'folder.apk', /^folder\.apk is not a file\./],
+        ['appcircle.uploadToEnterpriseStore', 'folder.apk', /^folder\.apk is not a file\./],
+        ['appcircle.uploadToTestingDistribution', 'notes.txt', /^notes\.txt is not an \.ipa, \.apk or \.aab file/],
+        ['appcircle.uploadToEnterpriseStore', 'bundle.aab', /takes \.ipa and \.apk files, so bundle\.aab was not uploaded/],
+      ];
+      for (const [command, name, expected] of cases) {
+        await h.run(command, vscode.Uri.file(path.join(dir, name)));
+        assert.match(fake.messages.at(-1)?.message ?? '', expected);
+      }
+      assert.equal(fake.pickRequests.length, 0, 'no pick was shown');
+      assert.equal(h.sb.requests.filter((r) => r.host === 'upload' || r.path.includes('artifact')).length, 0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("Send to Testing Distribution… on a succeeded build's notification sends that build", async () => {

@@ -19,6 +19,7 @@ import {
   UserCancelledError,
   ValidationError,
 } from '../../../src/core/errors';
+import { UploadCommitUncertainError, UploadUrlRefusedError } from '../../../src/core/distribution/distributionErrors';
 import * as organizationService from '../../../src/core/session/organizationService';
 import { UnknownOrganizationError } from '../../../src/core/session/organizationService';
 import * as buildErrors from '../../../src/ui/errors/buildErrors';
@@ -53,6 +54,7 @@ const OPERATIONS: Operation[] = [
   'startBuild',
   'cancelBuild',
   'download',
+  'upload',
   'other',
 ];
 const GENERIC = /Something went wrong/;
@@ -160,6 +162,48 @@ const API_CASES: Case[] = [
     'download',
     /lacks the permission to download artifacts/,
     /Ask an organization owner for a role that allows it\.$/,
+  ),
+  c(
+    'no permission to upload to a profile (403)',
+    api('forbidden', { status: 403, path: 'distribution/v1/profiles/td-1/app-versions' }),
+    'upload',
+    /lacks the permission to upload to that profile/,
+    /Ask an organization owner for a role that allows it\.$/,
+  ),
+  c(
+    "no permission to read a build's artifacts before a send (403)",
+    api('forbidden', { status: 403, path: 'build/v1/commits/c-1/builds/b-1/download-artifact' }),
+    'upload',
+    /lacks the permission to download artifacts/,
+    /Ask an organization owner for a role that allows it\.$/,
+  ),
+  c(
+    'the profile of an upload is gone (404)',
+    api('notFound', { status: 404, path: 'distribution/v1/profiles/td-1/app-versions' }),
+    'upload',
+    /could not find that distribution or store profile/,
+    /Refresh the Distribution view and pick it again\.$/,
+  ),
+  c(
+    'an upload address the URL policy refuses',
+    new UploadUrlRefusedError(undefined),
+    'upload',
+    /upload address this extension does not send files to .*so nothing was uploaded/,
+    /Check appcircle\.apiUrl\.$/,
+  ),
+  c(
+    'an upload address storage refused (403)',
+    new UploadUrlRefusedError(403),
+    'upload',
+    /upload address Appcircle gave was refused \(it may have expired\)/,
+    /Nothing was uploaded; try again\.$/,
+  ),
+  c(
+    'the answer to an upload commit lost',
+    new UploadCommitUncertainError(),
+    'upload',
+    /Appcircle has the file, but its answer to the last step of the upload was lost\. Appcircle may have made the version\./,
+    /Refresh the Distribution view before sending again\.$/,
   ),
   c(
     'a proxy page for a 403',
