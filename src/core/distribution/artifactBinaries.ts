@@ -180,9 +180,12 @@ export class ArtifactsZip {
 
   /** Closes the zip and deletes the temporary folder (a zip opened from a caller's file keeps it). */
   async dispose(): Promise<void> {
-    this.zip.close();
-    if (this.dir) {
-      await fs.promises.rm(this.dir, { recursive: true, force: true });
+    try {
+      this.zip.close();
+    } finally {
+      if (this.dir) {
+        await fs.promises.rm(this.dir, { recursive: true, force: true });
+      }
     }
   }
 }

@@ -225,7 +225,8 @@ async function sendPlanned(s: ToolServices, p: SendPlan, token: vscode.Cancellat
         },
       );
     } finally {
-      await zip.dispose();
+      // a temporary folder left behind must not turn a done send into a failure (os.tmpdir is the OS's to clean)
+      await zip.dispose().catch(() => undefined);
     }
   } finally {
     sub.dispose();

@@ -15,8 +15,9 @@ import { isTerminal } from '../../core/builds/buildModels';
 import { ArtifactsZip } from '../../core/distribution/artifactBinaries';
 import type { DistributionService, StoreService } from '../../core/distribution/distributionService';
 import type { UploadResult, UploadService, UploadTarget } from '../../core/distribution/uploadService';
-import { NotSignedInError, UserCancelledError } from '../../core/errors';
+import { errorText, NotSignedInError, UserCancelledError } from '../../core/errors';
 import { plain } from '../../core/plainText';
+import type { Logger } from '../../core/ports';
 import type { SessionService } from '../../core/session/sessionService';
 import { formatBytes } from '../builds/artifacts';
 import type { BuildRef } from '../builds/buildRef';
@@ -36,6 +37,8 @@ export interface SendServices {
   refreshView: () => void;
   /** The build of the commit checked out here (the commit item's), for the command run without a build. */
   commitBuild: () => BuildRef | undefined;
+  /** Where a temporary zip that could not be deleted is noted. */
+  logger?: Pick<Logger, 'warn'>;
 }
 
 interface Binary {
@@ -87,7 +90,8 @@ export class SendToTesting {
       const binary: Binary = { name: chosen.name, size: chosen.size, open: () => zip.openBinary(chosen.path) };
       return await this.toTesting(binary, ref.profileId, ref.commitMessage);
     } finally {
-      await zip.dispose();
+      // never hides the send's own outcome: a temporary folder left behind is logged
+      await zip.dispose().catch((e: unknown) => this.s.logger?.warn(`The build's artifacts zip was not deleted: ${errorText(e)}`));
     }
   }
 

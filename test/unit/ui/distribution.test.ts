@@ -8,7 +8,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as sinon from 'sinon';
 import * as vscode from 'vscode';
+import { ArtifactsZip } from '../../../src/core/distribution/artifactBinaries';
+import { UserCancelledError } from '../../../src/core/errors';
 import { DIST_SEED } from '../../../sandbox/distributionSeed';
 import { DEMO_PAT, REPO_NAME, ROOT_ORG_ID } from '../../../sandbox/fixtures';
 import type {
@@ -183,6 +186,28 @@ describe('ui: the Distribution view, Testing Distribution and the Enterprise App
     });
     await waitUntil(() => fake.messages.some((m) => /version number is already in the profile/.test(m.message)), 5000, 'the message');
     assert.equal(stored(), before);
+  });
+
+  it('the artifacts zip is disposed when the send fails midway; a failing dispose never hides the outcome', async () => {
+    const profile = (await h.ext.builds.profiles()).value.find((p) => p.name === 'Acme Android')!;
+    const branch = (await h.ext.builds.branches(profile.id)).value.find((b) => b.name === 'main')!;
+    const build = (await h.ext.builds.builds(profile.id, branch.id)).items.find((b) => b.status === 0)!;
+    const dispose = sinon.stub(ArtifactsZip.prototype, 'dispose').rejects(new Error('EBUSY: temporary folder in use'));
+    try {
+      fake.pickAnswers.push(() => undefined);
+      const ref = {
+        source: 'build' as const,
+        profileId: profile.id,
+        branchId: branch.id,
+        commitId: build.commitId,
+        buildId: build.id,
+        status: 0 as const,
+      };
+      await assert.rejects(h.ext.features.distribution.send.sendBuild(ref), UserCancelledError);
+      assert.equal(dispose.callCount, 1);
+    } finally {
+      dispose.restore();
+    }
   });
 
   it("Send to Testing Distribution… on a succeeded build's notification sends that build", async () => {
