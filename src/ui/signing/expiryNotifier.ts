@@ -2,7 +2,8 @@
  * The expiry notification: when a signing identity has expired or expires within the warning window, one warning
  * a day per organization, naming the most urgent identity, with an action that opens the Signing Identities view.
  * Checked once after sign-in, an organization switch or a restored session (after a delay, never during
- * startup), then every 24 hours while signed in.
+ * startup), then every 24 hours while signed in; the daily check re-reads the identities from Appcircle first (a window
+ * open for days sees an identity added or renewed meanwhile), the first one reads what the view has.
  *
  * Once a day across VS Code windows: `globalState` (shared by every window of this VS Code) keeps, per
  * organization, the UTC day last notified and which extension instance claimed it. A check reads it; when today is
@@ -38,7 +39,7 @@ type Notices = Record<string, { day: string; owner: string } | undefined>;
 export type CheckResult = 'notified' | 'alreadyToday' | 'nothingDue' | 'signedOut' | 'failed' | 'otherWindow';
 
 export interface ExpiryNotifierOptions {
-  signing: Pick<SigningService, 'identities' | 'warningDays'>;
+  signing: Pick<SigningService, 'identities' | 'warningDays' | 'refresh'>;
   session: Pick<SessionService, 'isSignedIn' | 'session' | 'onDidChangeSession'>;
   state: vscode.Memento;
   clock: Clock;
@@ -78,7 +79,7 @@ export class ExpiryNotifier extends DisposableBase {
     this.stop();
     this.timer = this.o.clock.setTimeout(() => {
       this.timer = undefined;
-      void this.check().finally(() => {
+      void this.check(ms === DAY_MS).finally(() => {
         if (this.o.session.isSignedIn && this.timer === undefined) {
           this.schedule(DAY_MS);
         }
@@ -93,16 +94,20 @@ export class ExpiryNotifier extends DisposableBase {
     }
   }
 
-  /** One check now (one at a time): what it did. */
-  check(): Promise<CheckResult> {
-    this.running ??= this.checkOnce().finally(() => (this.running = undefined));
+  /** One check now (one at a time): what it did. `reread`: the lists are read from Appcircle again first. */
+  check(reread = false): Promise<CheckResult> {
+    this.running ??= this.checkOnce(reread).finally(() => (this.running = undefined));
     return this.running;
   }
 
-  private async checkOnce(): Promise<CheckResult> {
+  private async checkOnce(reread: boolean): Promise<CheckResult> {
     const org = this.o.session.session?.organizationId;
     if (!this.o.session.isSignedIn || !org) {
       return 'signedOut';
+    }
+    if (reread) {
+      // a day later the cached lists are a day old: an identity added or renewed since is only seen on a re-read
+      this.o.signing.refresh();
     }
     let due: ClassifiedIdentity[];
     try {

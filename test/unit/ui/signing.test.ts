@@ -296,6 +296,23 @@ describe('ui: the signing identity expiry notification', () => {
     signedOut.dispose();
   });
 
+  it('the daily check re-reads the identities: a window open for days sees an expiry that appeared meanwhile', async () => {
+    const lists = seed();
+    const due = { certificates: lists.certificates, profiles: lists.profiles };
+    lists.certificates = [];
+    lists.profiles = [];
+    const s = service(t, lists);
+    const n = new ExpiryNotifier({ signing: s.signing, session: s.session, state: memento(), clock: t.clock, logger: nullLogger });
+    await t.timers.tickAsync(30_000); // the startup check: nothing due
+    assert.equal(fake.messages.length, 0);
+    // the next day Appcircle has an expiring certificate (this window never reloaded the view)
+    lists.certificates = due.certificates;
+    lists.profiles = due.profiles;
+    await t.timers.tickAsync(DAY_MS + CLAIM_SETTLE_MS);
+    assert.equal(fake.messages.filter((m) => m.severity === 'warning').length, 1);
+    n.dispose();
+  });
+
   it('checks after a sign-in and then daily, never during startup', async () => {
     const s = service(t);
     const n = new ExpiryNotifier({ signing: s.signing, session: s.session, state: memento(), clock: t.clock, logger: nullLogger });
