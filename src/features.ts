@@ -156,7 +156,11 @@ export class Features extends DisposableBase {
     ));
     this._register(settings.onDidChangeExpiryWarningDays(() => signing.warningDaysChanged()));
     this.signingTree = this._register(
-      new SigningTreeProvider(signing, (empty) => void host.contextKeys.set('appcircle.noSigningIdentities', empty)),
+      new SigningTreeProvider(
+        signing,
+        (empty) => void host.contextKeys.set('appcircle.noSigningIdentities', empty),
+        () => settings.endpoints().dashboardUrl,
+      ),
     );
     const state = host.context.globalState;
     const notifierLog = componentLogger(logger, 'signing');

@@ -16,12 +16,11 @@ import * as vscode from 'vscode';
 import { ViewIds } from '../../constants';
 import { errorText } from '../../core/errors';
 import { DisposableBase } from '../../core/events';
-import { plain } from '../../core/plainText';
 import type { Clock, Logger } from '../../core/ports';
 import type { SessionService } from '../../core/session/sessionService';
 import { DAY_MS, needsAttention } from '../../core/signing/expiry';
 import type { ClassifiedIdentity, SigningService } from '../../core/signing/signingService';
-import { expiryWords, kindWords } from './signingWords';
+import { expirySentence } from './signingWords';
 
 /** The globalState key: `{ [organizationId]: { day, owner } }`. */
 export const NOTICE_STATE_KEY = 'appcircle.signing.expiryNotice';
@@ -147,28 +146,27 @@ export class ExpiryNotifier extends DisposableBase {
   }
 
   private async show(due: readonly ClassifiedIdentity[]): Promise<void> {
-    const first = due[0];
-    const what = first.bundleId
-      ? vscode.l10n.t(
-          'The {0} "{1}" ({2}) {3}.',
-          kindWords(first.kind),
-          plain(first.name),
-          plain(first.bundleId),
-          expiryWords(first.expiry),
-        )
-      : vscode.l10n.t('The {0} "{1}" {2}.', kindWords(first.kind), plain(first.name), expiryWords(first.expiry));
-    const others = due.length - 1;
-    const days = this.o.signing.warningDays;
-    const more =
-      others === 0
-        ? ''
-        : others === 1
-          ? ` ${vscode.l10n.t('One more signing identity has expired or expires within {0} days.', days)}`
-          : ` ${vscode.l10n.t('{0} more signing identities have expired or expire within {1} days.', others, days)}`;
     const action = vscode.l10n.t('Show Signing Identities');
-    const picked = await vscode.window.showWarningMessage(`${what}${more}`, action);
+    const picked = await vscode.window.showWarningMessage(expiryNotice(due, this.o.signing.warningDays), action);
     if (picked === action) {
       await vscode.commands.executeCommand(`${ViewIds.signingIdentities}.focus`);
     }
   }
+}
+
+/** The most urgent identity in a whole sentence, then how many more, each count and window a sentence per plural. */
+export function expiryNotice(due: readonly ClassifiedIdentity[], days: number): string {
+  const first = expirySentence(due[0]);
+  const others = due.length - 1;
+  if (others === 0) {
+    return first;
+  }
+  if (others === 1) {
+    return days === 1
+      ? vscode.l10n.t('{0} One more signing identity has expired or expires within 1 day.', first)
+      : vscode.l10n.t('{0} One more signing identity has expired or expires within {1} days.', first, days);
+  }
+  return days === 1
+    ? vscode.l10n.t('{0} {1} more signing identities have expired or expire within 1 day.', first, others)
+    : vscode.l10n.t('{0} {1} more signing identities have expired or expire within {2} days.', first, others, days);
 }

@@ -56,7 +56,7 @@ describe('ui: the Distribution view, Testing Distribution and the Enterprise App
     assert.equal(testing.getTreeItem().collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
     assert.equal(store.getTreeItem().collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
     const ios = await child<TestingProfileNode>(testing, DIST_SEED.td.ios);
-    assert.match(String(ios.getTreeItem().description), /auto-send to 1 testing groups/);
+    assert.match(String(ios.getTreeItem().description), /auto-send to 1 testing group$/);
     const versions = await tree().getChildren(ios);
     assert.deepEqual(versions.slice(0, 3).map(label), ['2.4.0 (120)', '2.3.1 (118)', '2.3.0 (115)']);
     assert.ok(versions.every((v) => v instanceof TestingVersionNode));
@@ -156,6 +156,11 @@ describe('ui: the Distribution view, Testing Distribution and the Enterprise App
     const stored = h.sb.distribution.tdProfilesOf(ROOT_ORG_ID).find((p) => p.name === DIST_SEED.td.android)!;
     assert.equal(stored.appVersions.length, beforeVersions + 1);
     assert.equal(stored.appVersions[0].message, 'Fixed the login crash');
+    // the default is the commit message as written (no zero-width spaces), and the box caps the length
+    const box = fake.inputRequests.at(-1);
+    assert.ok(box?.value !== undefined && !box.value.includes('\u200b'), JSON.stringify(box?.value));
+    assert.equal(await box.validateInput?.('ok'), undefined);
+    assert.match(String(await box.validateInput?.('x'.repeat(4001))), /at most 4000 characters; these have 4001/);
     // the next send of this build profile offers the same distribution profile first
     fake.pickAnswers.push(() => undefined);
     await h.run('appcircle.sendToTestingDistribution', {
@@ -192,7 +197,12 @@ describe('ui: the Distribution view, Testing Distribution and the Enterprise App
     const profile = (await h.ext.builds.profiles()).value.find((p) => p.name === 'Acme Android')!;
     const branch = (await h.ext.builds.branches(profile.id)).value.find((b) => b.name === 'main')!;
     const build = (await h.ext.builds.builds(profile.id, branch.id)).items.find((b) => b.status === 0)!;
-    const dispose = sinon.stub(ArtifactsZip.prototype, 'dispose').rejects(new Error('EBUSY: temporary folder in use'));
+    const original = ArtifactsZip.prototype.dispose; // eslint-disable-line @typescript-eslint/unbound-method
+    // deletes the folder, then fails as a busy folder would
+    const dispose = sinon.stub(ArtifactsZip.prototype, 'dispose').callsFake(async function (this: ArtifactsZip) {
+      await original.call(this);
+      throw new Error('EBUSY: temporary folder in use');
+    });
     try {
       fake.pickAnswers.push(() => undefined);
       const ref = {

@@ -81,7 +81,12 @@ describe('ui: the agent tools for Testing Distribution', () => {
 
   it('send: a temporary zip that cannot be deleted does not turn the done send into a failure', async () => {
     const ids = await succeededBuild();
-    const dispose = sinon.stub(ArtifactsZip.prototype, 'dispose').rejects(new Error('EBUSY: temporary folder in use'));
+    const original = ArtifactsZip.prototype.dispose; // eslint-disable-line @typescript-eslint/unbound-method
+    // deletes the folder, then fails as a busy folder would
+    const dispose = sinon.stub(ArtifactsZip.prototype, 'dispose').callsFake(async function (this: ArtifactsZip) {
+      await original.call(this);
+      throw new Error('EBUSY: temporary folder in use');
+    });
     try {
       const text = await call(ToolNames.sendToTesting, { ...ids, profile: DIST_SEED.td.android });
       assert.match(text, /is in Acme Android Beta/);

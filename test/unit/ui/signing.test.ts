@@ -127,7 +127,10 @@ describe('ui: Signing Identities view', () => {
     assert.equal(profile.description, 'io.acme.app · expires in 10 days');
     assert.deepEqual(iconOf(profile), { id: 'warning', color: 'list.warningForeground' });
     assert.match(String(profile.accessibilityInformation?.label), /expiring soon/);
-    assert.match((profile.tooltip as vscode.MarkdownString).value, /expiring soon, expires in 10 days/);
+    assert.match(
+      (profile.tooltip as vscode.MarkdownString).value,
+      /The provisioning profile "Acme AdHoc" \\\(io\\\.acme\\\.app\\\) expires in 10 days\\\.\n\nState: expiring soon/,
+    );
     assert.match((profile.tooltip as vscode.MarkdownString).value, /Bundle id: io\\\.acme\\\.app/);
 
     const keystore = tree.getTreeItem((await tree.getChildren(groups[2]))[0]);
