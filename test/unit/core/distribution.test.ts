@@ -177,6 +177,9 @@ describe('core: distribution, store and uploads', () => {
   });
 
   it('an artifacts zip: its binaries listed with their sizes, one opened and uploaded as a stream', async () => {
+    // only the folders made during this test count (another run on this machine may have one open meanwhile)
+    const tempFolders = () => fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('appcircle-artifacts-'));
+    const existing = new Set(tempFolders());
     const ipa = Buffer.alloc(50_000, 9);
     const zip = makeZip([
       { name: 'build/App.ipa', data: ipa },
@@ -200,7 +203,7 @@ describe('core: distribution, store and uploads', () => {
     assert.ok((await thrown(ArtifactsZip.download(none, 'c', 'b'))) instanceof ArtifactsZipError);
     const notZip = { artifacts: () => Promise.resolve({ stream: Readable.from([Buffer.from('<html>')]) }) };
     assert.ok((await thrown(ArtifactsZip.download(notZip, 'c', 'b'))) instanceof ArtifactsZipError);
-    const left = fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('appcircle-artifacts-'));
+    const left = tempFolders().filter((f) => !existing.has(f));
     assert.ok(
       left.every((f) => !fs.existsSync(path.join(os.tmpdir(), f, 'artifacts.zip'))),
       'temp files deleted',

@@ -212,11 +212,7 @@ describe('ui: whole sentences for counts and cases', () => {
     assert.equal(one.getTreeItem().description, 'auto-send to 1 testing group');
     const store = new StoreProfileNode({ id: 's', name: 'S', totalDownloadCount: 1 }, new SectionNode('store'));
     assert.equal(store.getTreeItem().description, '1 download');
-    const v = new TestingVersionNode(
-      { id: 'v', version: '1.0', createdAt: '2026-12-01', message: 'Notes' },
-      one,
-      NOW,
-    );
+    const v = new TestingVersionNode({ id: 'v', version: '1.0', createdAt: '2026-12-01', message: 'Notes' }, one, NOW);
     assert.match((v.getTreeItem().tooltip as vscode.MarkdownString).value, /Uploaded: 2026\\-12\\-01[\s\S]*Release notes: Notes/);
   });
 
