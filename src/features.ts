@@ -113,6 +113,7 @@ export class Features extends DisposableBase {
   constructor(host: FeatureHost) {
     super();
     const { session, settings, logger } = host;
+    const dashboardUrl = () => settings.endpoints().dashboardUrl;
     this.reporter = new MessageErrorReporter(componentLogger(logger, 'ui'));
     this.builds = this._register(
       new BuildService({
@@ -156,7 +157,7 @@ export class Features extends DisposableBase {
     ));
     this._register(settings.onDidChangeExpiryWarningDays(() => signing.warningDaysChanged()));
     this.signingTree = this._register(
-      new SigningTreeProvider(signing, (empty) => void host.contextKeys.set('appcircle.noSigningIdentities', empty)),
+      new SigningTreeProvider(signing, (empty) => void host.contextKeys.set('appcircle.noSigningIdentities', empty), dashboardUrl),
     );
     const state = host.context.globalState;
     const notifierLog = componentLogger(logger, 'signing');
@@ -166,7 +167,7 @@ export class Features extends DisposableBase {
         session,
         builds: this.builds,
         state,
-        dashboardUrl: () => settings.endpoints().dashboardUrl,
+        dashboardUrl,
         commitBuild: () => {
           const s = this.commitStatus.state;
           return s.kind === 'build' ? buildRefOf(s.build, s.profile, s.branch) : undefined;

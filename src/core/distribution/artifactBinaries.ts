@@ -37,6 +37,10 @@ const yauzl = (): Yauzl => require('yauzl') as Yauzl;
 
 /** The largest artifacts zip taken (the upload limit is 3 GiB; a zip holds more than one binary). */
 export const MAX_ARTIFACTS_ZIP_BYTES = 8 * 1024 ** 3;
+/** Entries read from one zip at most (its central directory is walked entry by entry). */
+export const MAX_ZIP_ENTRIES = 10_000;
+/** Binaries offered from one zip at most (a pick longer than this is no choice). */
+export const MAX_ZIP_BINARIES = 100;
 const BINARY = /\.(ipa|apk|aab)$/i;
 
 /** A binary inside the zip: its path there, its file name, and its size once extracted. */
@@ -46,10 +50,20 @@ export interface ArtifactBinary {
   readonly size: number;
 }
 
-/** The zip is not one, or is over the limit. */
+export type ArtifactsZipProblem = 'notAZip' | 'tooLarge' | 'noArtifacts' | 'tooManyEntries' | 'tooManyBinaries';
+
+const PROBLEM_TEXT: Record<ArtifactsZipProblem, string> = {
+  notAZip: 'are not a zip',
+  tooLarge: 'are too large',
+  noArtifacts: 'are missing',
+  tooManyEntries: `hold more than ${MAX_ZIP_ENTRIES} files`,
+  tooManyBinaries: `hold more than ${MAX_ZIP_BINARIES} .ipa, .apk and .aab files`,
+};
+
+/** The zip is not one, or is over a limit (bytes, entries, binaries). */
 export class ArtifactsZipError extends Error {
-  constructor(readonly problem: 'notAZip' | 'tooLarge' | 'noArtifacts') {
-    super(`The build artifacts ${problem === 'noArtifacts' ? 'are missing' : problem === 'tooLarge' ? 'are too large' : 'are not a zip'}`);
+  constructor(readonly problem: ArtifactsZipProblem) {
+    super(`The build artifacts ${PROBLEM_TEXT[problem]}`);
     this.name = 'ArtifactsZipError';
   }
 }
@@ -107,10 +121,17 @@ export class ArtifactsZip {
       ),
     );
     const entries = new Map<string, YauzlEntry>();
+    let read = 0;
     await new Promise<void>((resolve, reject) => {
       zip.on('entry', (e) => {
+        read++;
         if (BINARY.test(e.fileName) && !e.fileName.endsWith('/')) {
           entries.set(e.fileName, e);
+        }
+        // bounded: a zip of a million entries is refused, not walked (nor a pick of a thousand binaries offered)
+        if (read > MAX_ZIP_ENTRIES || entries.size > MAX_ZIP_BINARIES) {
+          reject(new ArtifactsZipError(read > MAX_ZIP_ENTRIES ? 'tooManyEntries' : 'tooManyBinaries'));
+          return;
         }
         zip.readEntry();
       });
@@ -145,6 +166,11 @@ export class ArtifactsZip {
         out.destroy(err ?? new ArtifactsZipError('notAZip'));
         return;
       }
+      if (out.destroyed) {
+        // the reader gave up before the entry was open: nothing reads it, so its file handle is let go now
+        s.destroy();
+        return;
+      }
       s.on('error', (e) => out.destroy(e));
       out.on('close', () => s.destroy());
       s.pipe(out);
@@ -154,9 +180,12 @@ export class ArtifactsZip {
 
   /** Closes the zip and deletes the temporary folder (a zip opened from a caller's file keeps it). */
   async dispose(): Promise<void> {
-    this.zip.close();
-    if (this.dir) {
-      await fs.promises.rm(this.dir, { recursive: true, force: true });
+    try {
+      this.zip.close();
+    } finally {
+      if (this.dir) {
+        await fs.promises.rm(this.dir, { recursive: true, force: true });
+      }
     }
   }
 }

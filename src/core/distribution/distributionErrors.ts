@@ -18,25 +18,42 @@ export class FileTooLargeError extends Error {
   }
 }
 
-/** Storage refused the signed URL (403/401: expired or not valid); nothing was committed, no version exists. */
+/**
+ * The signed URL was not used: storage refused it (401: expired or not valid; 403: not allowed, which a storage
+ * policy answers as well as an expired signature), or, with no status, the URL was not https and nothing was
+ * sent. Nothing was committed, no version exists.
+ */
 export class UploadUrlRefusedError extends Error {
   constructor(
     readonly status: number | undefined,
     override readonly cause?: unknown,
   ) {
-    super(`The upload URL was refused${status ? ` (HTTP ${status})` : ''}; it may have expired`);
+    super(status ? `Storage refused the upload URL (HTTP ${status})` : 'The upload URL is not a secure https URL; nothing was sent');
     this.name = 'UploadUrlRefusedError';
   }
 }
 
-/** The upload was cut (connection resets or 503 on every try, or another storage failure); nothing was committed. */
+/**
+ * The upload did not reach storage: connection resets or 503 on every try, another storage answer (a 4xx is a
+ * refusal, a 5xx a failure: `status`), or no upload URL given at all (`tries` 0). Nothing was committed.
+ */
 export class UploadInterruptedError extends Error {
   constructor(
     readonly tries: number,
     override readonly cause?: unknown,
   ) {
-    super(`The upload was interrupted after ${tries} tries; no version was made`);
+    super(
+      tries === 0
+        ? 'No upload URL was given; no version was made'
+        : `The upload failed after ${tries} ${tries === 1 ? 'try' : 'tries'}; no version was made`,
+    );
     this.name = 'UploadInterruptedError';
+  }
+
+  /** Storage's HTTP status when it answered (undefined: the connection broke, or no URL was given). */
+  get status(): number | undefined {
+    const s = (this.cause as { status?: unknown } | undefined)?.status;
+    return typeof s === 'number' ? s : undefined;
   }
 }
 
@@ -62,7 +79,15 @@ export class DuplicateVersionError extends Error {
     super('The upload was refused: make sure that the app version number is unique');
     this.name = 'DuplicateVersionError';
   }
+
+  /** Whether the server's words said so; false when it failed at once without words (the likely cause, not a fact). */
+  get confirmed(): boolean {
+    return DUPLICATE_WORDS.test(this.detail ?? '');
+  }
 }
+
+/** Words of a task refusing a version number that exists (uploadService.ts tells a duplicate by them too). */
+export const DUPLICATE_WORDS = /version|exist|duplicate|unique/i;
 
 /** The task after the commit ended as failed (state 2) for another reason; no version was made. */
 export class UploadTaskFailedError extends Error {

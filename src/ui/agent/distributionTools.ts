@@ -10,7 +10,7 @@ import { ArtifactsZip } from '../../core/distribution/artifactBinaries';
 import type { DistributionProfile } from '../../core/distribution/distributionModels';
 import { plain, plainMarkdown } from '../../core/plainText';
 import { shortHash } from '../presentation';
-import { channelWords, versionLabel } from '../distribution/distributionNodes';
+import { channelWords, sentWords, versionLabel } from '../distribution/distributionNodes';
 import { buildOf, ToolRefusal } from './toolLookups';
 import type { AgentTool, BuildTarget, ToolInput, ToolServices } from './toolLookups';
 import { answer, data, intField, textField } from './toolText';
@@ -149,20 +149,19 @@ export function sendToTestingTool(s: ToolServices): AgentTool {
       }
       memo.set(JSON.stringify(input), { plan: p, at: Date.now() });
       const b = p.target.build;
-      const what = b
-        ? vscode.l10n.t(
-            'the build of {0} / {1} at {2}',
-            plainMarkdown(p.target.profile?.name),
-            plainMarkdown(p.target.branch?.name),
-            plainMarkdown(shortHash(b.commitHash) ?? b.commitId),
-          )
-        : vscode.l10n.t('build {0}', plainMarkdown(p.target.buildId));
       return {
         title: vscode.l10n.t('Send a build to Testing Distribution?'),
         message: new vscode.MarkdownString(
           [
-            vscode.l10n.t('Send {0}', what),
-            vscode.l10n.t('Binary: {0}', p.binary ? plainMarkdown(p.binary) : vscode.l10n.t("the build's .ipa, .apk or .aab")),
+            b
+              ? vscode.l10n.t(
+                  'Send the build of {0} / {1} at {2}',
+                  plainMarkdown(p.target.profile?.name),
+                  plainMarkdown(p.target.branch?.name),
+                  plainMarkdown(shortHash(b.commitHash) ?? b.commitId),
+                )
+              : vscode.l10n.t('Send build {0}', plainMarkdown(p.target.buildId)),
+            p.binary ? vscode.l10n.t('Binary: {0}', plainMarkdown(p.binary)) : vscode.l10n.t("Binary: the build's .ipa, .apk or .aab"),
             vscode.l10n.t('To: {0}', plainMarkdown(p.profile.name)),
             vscode.l10n.t('Release notes: {0}', plainMarkdown(p.releaseNotes, 300) || '—'),
           ].join('\n\n'),
@@ -208,24 +207,16 @@ async function sendPlanned(s: ToolServices, p: SendPlan, token: vscode.Cancellat
       });
       const groups = await groupNames(s, p.profile.testingGroupIds ?? []);
       const version = r.kind === 'testing' ? versionLabel(r.version) : '';
-      return answer(
-        groups.length
-          ? vscode.l10n.t('{0} is in {1}; it goes to the testing groups {2}.', version, plain(p.profile.name), groups.join(', '))
-          : vscode.l10n.t(
-              '{0} is in {1}. No testing group gets it automatically: share it from the Appcircle dashboard.',
-              version,
-              plain(p.profile.name),
-            ),
-        {
-          profile: { id: wireId(p.profile.id), name: data(p.profile.name) },
-          version,
-          versionId: wireId(r.version.id),
-          binary: data(chosen.name),
-          testingGroups: groups,
-        },
-      );
+      return answer(sentWords(version, plain(p.profile.name), groups), {
+        profile: { id: wireId(p.profile.id), name: data(p.profile.name) },
+        version,
+        versionId: wireId(r.version.id),
+        binary: data(chosen.name),
+        testingGroups: groups,
+      });
     } finally {
-      await zip.dispose();
+      // a temporary folder left behind must not turn a done send into a failure (os.tmpdir is the OS's to clean)
+      await zip.dispose().catch(() => undefined);
     }
   } finally {
     sub.dispose();

@@ -47,7 +47,7 @@ export class DistributionFeature extends DisposableBase {
     this.testing = new DistributionService(request);
     this.store = new StoreService(request);
     this.uploads = new UploadService(request);
-    this.tree = this._register(new DistributionTreeProvider(this.testing, this.store, host.session));
+    this.tree = this._register(new DistributionTreeProvider(this.testing, this.store, host.session, undefined, host.dashboardUrl));
     this.commands = new DistributionCommands(this.testing, this.store, this.tree, host.dashboardUrl);
     const tree = this.tree;
     this.send = new SendToTesting({

@@ -8,9 +8,11 @@ import type { DistributionProfile, DistributionVersion, StoreProfile, StoreVersi
 import { PUBLISH_TYPE } from '../../core/distribution/distributionModels';
 import { plain, plainMarkdown } from '../../core/plainText';
 import { firstLine, relativeTime } from '../presentation';
+import type { MoreRowNode } from '../tree/moreRow';
 import type { MessageNode } from '../tree/nodes';
 
-export type DistributionNode = SectionNode | TestingProfileNode | TestingVersionNode | StoreProfileNode | StoreVersionNode | MessageNode;
+export type DistributionNode =
+  SectionNode | TestingProfileNode | TestingVersionNode | StoreProfileNode | StoreVersionNode | MessageNode | MoreRowNode;
 
 export class SectionNode {
   readonly type = 'distributionSection';
@@ -67,7 +69,11 @@ export class TestingProfileNode {
     );
     item.description = [
       ...latest,
-      groups === 0 ? vscode.l10n.t('no auto-send groups') : vscode.l10n.t('auto-send to {0} testing groups', groups),
+      groups === 0
+        ? vscode.l10n.t('no auto-send groups')
+        : groups === 1
+          ? vscode.l10n.t('auto-send to 1 testing group')
+          : vscode.l10n.t('auto-send to {0} testing groups', groups),
     ].join(' · ');
     item.contextValue = 'testingProfile';
     return item;
@@ -94,11 +100,11 @@ export class TestingVersionNode {
       .join(' · ');
     const md = new vscode.MarkdownString();
     md.appendMarkdown(`**${plainMarkdown(versionLabel(v))}**\n\n`);
-    md.appendMarkdown(`${vscode.l10n.t('Uploaded')}: ${plainMarkdown(v.createdAt ?? '—')}\n\n`);
+    md.appendMarkdown(`${vscode.l10n.t('Uploaded: {0}', plainMarkdown(v.createdAt ?? '—'))}\n\n`);
     if (v.fileName) {
-      md.appendMarkdown(`${vscode.l10n.t('File')}: ${plainMarkdown(v.fileName)}\n\n`);
+      md.appendMarkdown(`${vscode.l10n.t('File: {0}', plainMarkdown(v.fileName))}\n\n`);
     }
-    md.appendMarkdown(`${vscode.l10n.t('Release notes')}: ${plainMarkdown(v.message ?? '', 1000) || '—'}`);
+    md.appendMarkdown(vscode.l10n.t('Release notes: {0}', plainMarkdown(v.message ?? '', 1000) || '—'));
     item.tooltip = md;
     item.contextValue = 'testingVersion';
     return item;
@@ -119,12 +125,31 @@ export class StoreProfileNode {
     const item = new vscode.TreeItem(plain(p.name), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('package');
-    item.description = [p.version ? plain(p.version, 40) : '', vscode.l10n.t('{0} downloads', p.totalDownloadCount ?? 0)]
-      .filter(Boolean)
-      .join(' · ');
+    item.description = [p.version ? plain(p.version, 40) : '', downloadsWords(p.totalDownloadCount ?? 0)].filter(Boolean).join(' · ');
     item.contextValue = 'storeProfile';
     return item;
   }
+}
+
+function downloadsWords(n: number): string {
+  return n === 1 ? vscode.l10n.t('1 download') : vscode.l10n.t('{0} downloads', n);
+}
+
+/**
+ * Where a sent version went, one whole sentence per case (no testing group, one, several): the Send command's
+ * message and the agent tool's answer. `groups` are names already made inert.
+ */
+export function sentWords(version: string, profileName: string, groups: readonly string[]): string {
+  if (groups.length === 0) {
+    return vscode.l10n.t(
+      '{0} is in {1}. No testing group gets it automatically: share it from the Appcircle dashboard.',
+      version,
+      profileName,
+    );
+  }
+  return groups.length === 1
+    ? vscode.l10n.t('{0} is in {1}; it goes to the testing group {2}.', version, profileName, groups[0])
+    : vscode.l10n.t('{0} is in {1}; it goes to the testing groups {2}.', version, profileName, groups.join(', '));
 }
 
 /** Beta, Live or neither, in words. */
@@ -167,7 +192,7 @@ export class StoreVersionNode {
     if (v.summary) {
       md.appendMarkdown(`${plainMarkdown(v.summary, 300)}\n\n`);
     }
-    md.appendMarkdown(`${vscode.l10n.t('Downloads')}: ${v.downloadCount ?? 0}`);
+    md.appendMarkdown(vscode.l10n.t('Downloads: {0}', v.downloadCount ?? 0));
     item.tooltip = md;
     item.accessibilityInformation = { label: vscode.l10n.t('{0}, {1}', versionLabel(v), channelWords(v.publishType)) };
     item.contextValue = `storeVersion ${channel}`;

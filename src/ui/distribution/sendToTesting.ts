@@ -16,15 +16,33 @@ import { ArtifactsZip } from '../../core/distribution/artifactBinaries';
 import type { DistributionService, StoreService } from '../../core/distribution/distributionService';
 import { acceptsBinary } from '../../core/distribution/uploadService';
 import type { UploadResult, UploadService, UploadTarget } from '../../core/distribution/uploadService';
-import { NotSignedInError, UserCancelledError } from '../../core/errors';
+import { errorText, NotSignedInError, UserCancelledError } from '../../core/errors';
 import { plain } from '../../core/plainText';
+import type { Logger } from '../../core/ports';
 import type { SessionService } from '../../core/session/sessionService';
 import { formatBytes } from '../builds/artifacts';
 import type { BuildRef } from '../builds/buildRef';
 import { pick } from '../prompts';
-import { versionLabel } from './distributionNodes';
+import { sentWords, versionLabel } from './distributionNodes';
 
 const LAST_PROFILE_KEY = 'appcircle.distribution.lastProfile';
+/** Release notes at most (the API names no limit; the agent tool takes as many). */
+export const MAX_RELEASE_NOTES_LENGTH = 4000;
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_OR_BIDI = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g;
+
+/**
+ * The commit message as the release notes' default: as written (plain()'s zero-width spaces would be sent to
+ * testers), control and bidi characters made spaces, at most MAX_RELEASE_NOTES_LENGTH characters.
+ */
+export function defaultReleaseNotes(commitMessage: string | undefined): string {
+  const t = (commitMessage ?? '')
+    .slice(0, MAX_RELEASE_NOTES_LENGTH * 2)
+    .replace(CONTROL_OR_BIDI, ' ')
+    .trim();
+  return t.length > MAX_RELEASE_NOTES_LENGTH ? t.slice(0, MAX_RELEASE_NOTES_LENGTH).replace(/[\ud800-\udbff]$/, '') : t;
+}
 
 export interface SendServices {
   session: SessionService;
@@ -37,6 +55,8 @@ export interface SendServices {
   refreshView: () => void;
   /** The build of the commit checked out here (the commit item's), for the command run without a build. */
   commitBuild: () => BuildRef | undefined;
+  /** Where a temporary zip that could not be deleted is noted. */
+  logger?: Pick<Logger, 'warn'>;
 }
 
 interface Binary {
@@ -94,7 +114,8 @@ export class SendToTesting {
       const binary: Binary = { name: chosen.name, size: chosen.size, open: () => zip.openBinary(chosen.path) };
       return await this.toTesting(binary, ref.profileId, ref.commitMessage);
     } finally {
-      await zip.dispose();
+      // never hides the send's own outcome: a temporary folder left behind is logged
+      await zip.dispose().catch((e: unknown) => this.s.logger?.warn(`The build's artifacts zip was not deleted: ${errorText(e)}`));
     }
   }
 
@@ -134,7 +155,11 @@ export class SendToTesting {
     const notes = await vscode.window.showInputBox({
       title: vscode.l10n.t('Release notes for {0}', plain(profile.name)),
       prompt: vscode.l10n.t('What testers read about this version (empty: none)'),
-      value: plain(commitMessage, 4000),
+      value: defaultReleaseNotes(commitMessage),
+      validateInput: (v) =>
+        v.length > MAX_RELEASE_NOTES_LENGTH
+          ? vscode.l10n.t('Release notes can be at most {0} characters; these have {1}.', MAX_RELEASE_NOTES_LENGTH, v.length)
+          : undefined,
     });
     if (notes === undefined) {
       throw new UserCancelledError();
@@ -146,21 +171,14 @@ export class SendToTesting {
     const result = await this.upload(binary, { kind: 'testing', profileId: profile.id }, plain(profile.name), notes.trim() || undefined);
     const groups = await this.groupNames(profile.testingGroupIds ?? []);
     const version = result.kind === 'testing' ? versionLabel(result.version) : '';
-    void vscode.window.showInformationMessage(
-      groups.length
-        ? vscode.l10n.t('{0} is in {1}; it goes to the testing groups {2}.', version, plain(profile.name), groups.join(', '))
-        : vscode.l10n.t(
-            '{0} is in {1}. No testing group gets it automatically: share it from the Appcircle dashboard.',
-            version,
-            plain(profile.name),
-          ),
-    );
+    void vscode.window.showInformationMessage(sentWords(version, plain(profile.name), groups));
     return result;
   }
 
   private async toStore(binary: Binary): Promise<UploadResult> {
     const profiles = await this.s.store.profiles();
     const NEW = vscode.l10n.t('New profile from this binary');
+    // a new profile has no name yet: the progress title says so in a sentence of its own
     const choice = await pick(
       [
         { label: NEW, id: undefined as string | undefined, name: '' },
@@ -174,7 +192,7 @@ export class SendToTesting {
     const target: UploadTarget = choice.id
       ? { kind: 'store', createNewProfile: false, profileId: choice.id }
       : { kind: 'store', createNewProfile: true };
-    const result = await this.upload(binary, target, choice.id ? plain(choice.name) : NEW, undefined);
+    const result = await this.upload(binary, target, choice.id ? plain(choice.name) : undefined, undefined);
     const version = result.kind === 'store' ? versionLabel(result.version) : '';
     void vscode.window.showInformationMessage(
       vscode.l10n.t(
@@ -186,11 +204,19 @@ export class SendToTesting {
   }
 
   /** The upload with a cancellable progress notification: bytes, rate, then Appcircle's processing. */
-  private async upload(binary: Binary, target: UploadTarget, where: string, releaseNotes: string | undefined): Promise<UploadResult> {
+  private async upload(
+    binary: Binary,
+    target: UploadTarget,
+    where: string | undefined,
+    releaseNotes: string | undefined,
+  ): Promise<UploadResult> {
     return await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: vscode.l10n.t('Uploading {0} to {1}', plain(binary.name), where),
+        title:
+          where === undefined
+            ? vscode.l10n.t('Uploading {0} to a new Enterprise App Store profile', plain(binary.name))
+            : vscode.l10n.t('Uploading {0} to {1}', plain(binary.name), where),
         cancellable: true,
       },
       async (progress, token) => {

@@ -2,7 +2,8 @@
  * The expiry notification: when a signing identity has expired or expires within the warning window, one warning
  * a day per organization, naming the most urgent identity, with an action that opens the Signing Identities view.
  * Checked once after sign-in, an organization switch or a restored session (after a delay, never during
- * startup), then every 24 hours while signed in.
+ * startup), then every 24 hours while signed in; the daily check re-reads the identities from Appcircle first (a window
+ * open for days sees an identity added or renewed meanwhile), the first one reads what the view has.
  *
  * Once a day across VS Code windows: `globalState` (shared by every window of this VS Code) keeps, per
  * organization, the UTC day last notified and which extension instance claimed it. A check reads it; when today is
@@ -15,12 +16,11 @@ import * as vscode from 'vscode';
 import { ViewIds } from '../../constants';
 import { errorText } from '../../core/errors';
 import { DisposableBase } from '../../core/events';
-import { plain } from '../../core/plainText';
 import type { Clock, Logger } from '../../core/ports';
 import type { SessionService } from '../../core/session/sessionService';
 import { DAY_MS, needsAttention } from '../../core/signing/expiry';
 import type { ClassifiedIdentity, SigningService } from '../../core/signing/signingService';
-import { expiryWords, kindWords } from './signingWords';
+import { expirySentence } from './signingWords';
 
 /** The globalState key: `{ [organizationId]: { day, owner } }`. */
 export const NOTICE_STATE_KEY = 'appcircle.signing.expiryNotice';
@@ -38,7 +38,7 @@ type Notices = Record<string, { day: string; owner: string } | undefined>;
 export type CheckResult = 'notified' | 'alreadyToday' | 'nothingDue' | 'signedOut' | 'failed' | 'otherWindow';
 
 export interface ExpiryNotifierOptions {
-  signing: Pick<SigningService, 'identities' | 'warningDays'>;
+  signing: Pick<SigningService, 'identities' | 'warningDays' | 'refresh'>;
   session: Pick<SessionService, 'isSignedIn' | 'session' | 'onDidChangeSession'>;
   state: vscode.Memento;
   clock: Clock;
@@ -78,7 +78,7 @@ export class ExpiryNotifier extends DisposableBase {
     this.stop();
     this.timer = this.o.clock.setTimeout(() => {
       this.timer = undefined;
-      void this.check().finally(() => {
+      void this.check(ms === DAY_MS).finally(() => {
         if (this.o.session.isSignedIn && this.timer === undefined) {
           this.schedule(DAY_MS);
         }
@@ -93,16 +93,20 @@ export class ExpiryNotifier extends DisposableBase {
     }
   }
 
-  /** One check now (one at a time): what it did. */
-  check(): Promise<CheckResult> {
-    this.running ??= this.checkOnce().finally(() => (this.running = undefined));
+  /** One check now (one at a time): what it did. `reread`: the lists are read from Appcircle again first. */
+  check(reread = false): Promise<CheckResult> {
+    this.running ??= this.checkOnce(reread).finally(() => (this.running = undefined));
     return this.running;
   }
 
-  private async checkOnce(): Promise<CheckResult> {
+  private async checkOnce(reread: boolean): Promise<CheckResult> {
     const org = this.o.session.session?.organizationId;
     if (!this.o.session.isSignedIn || !org) {
       return 'signedOut';
+    }
+    if (reread) {
+      // a day later the cached lists are a day old: an identity added or renewed since is only seen on a re-read
+      this.o.signing.refresh();
     }
     let due: ClassifiedIdentity[];
     try {
@@ -142,28 +146,27 @@ export class ExpiryNotifier extends DisposableBase {
   }
 
   private async show(due: readonly ClassifiedIdentity[]): Promise<void> {
-    const first = due[0];
-    const what = first.bundleId
-      ? vscode.l10n.t(
-          'The {0} "{1}" ({2}) {3}.',
-          kindWords(first.kind),
-          plain(first.name),
-          plain(first.bundleId),
-          expiryWords(first.expiry),
-        )
-      : vscode.l10n.t('The {0} "{1}" {2}.', kindWords(first.kind), plain(first.name), expiryWords(first.expiry));
-    const others = due.length - 1;
-    const days = this.o.signing.warningDays;
-    const more =
-      others === 0
-        ? ''
-        : others === 1
-          ? ` ${vscode.l10n.t('One more signing identity has expired or expires within {0} days.', days)}`
-          : ` ${vscode.l10n.t('{0} more signing identities have expired or expire within {1} days.', others, days)}`;
     const action = vscode.l10n.t('Show Signing Identities');
-    const picked = await vscode.window.showWarningMessage(`${what}${more}`, action);
+    const picked = await vscode.window.showWarningMessage(expiryNotice(due, this.o.signing.warningDays), action);
     if (picked === action) {
       await vscode.commands.executeCommand(`${ViewIds.signingIdentities}.focus`);
     }
   }
+}
+
+/** The most urgent identity in a whole sentence, then how many more, each count and window a sentence per plural. */
+export function expiryNotice(due: readonly ClassifiedIdentity[], days: number): string {
+  const first = expirySentence(due[0]);
+  const others = due.length - 1;
+  if (others === 0) {
+    return first;
+  }
+  if (others === 1) {
+    return days === 1
+      ? vscode.l10n.t('{0} One more signing identity has expired or expires within 1 day.', first)
+      : vscode.l10n.t('{0} One more signing identity has expired or expires within {1} days.', first, days);
+  }
+  return days === 1
+    ? vscode.l10n.t('{0} {1} more signing identities have expired or expire within 1 day.', first, others)
+    : vscode.l10n.t('{0} {1} more signing identities have expired or expire within {2} days.', first, others, days);
 }

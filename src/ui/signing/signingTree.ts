@@ -2,15 +2,18 @@
  * The Signing Identities view: iOS certificates (with CSRs), provisioning profiles (with their bundle id) and
  * Android keystores, each row with its expiry in words. Expired rows have an error icon and colour, those within
  * the warning window a warning icon and colour, and the state is said in words too (description, tooltip and
- * accessibility label). Server strings are made inert (plainText.ts) everywhere they are shown.
+ * accessibility label). Server strings are made inert (plainText.ts) everywhere they are shown. A group shows at
+ * most MAX_TREE_ROWS rows, then one row that opens the Appcircle dashboard.
  */
 import * as vscode from 'vscode';
 import { DisposableBase } from '../../core/events';
 import { plain, plainMarkdown } from '../../core/plainText';
 import type { ClassifiedIdentity, IdentityKind, SigningService, SigningSnapshot } from '../../core/signing/signingService';
 import { describeError } from '../errors/errorMessages';
+import { MAX_MESSAGE_LENGTH } from '../../core/plainText';
+import { capRows, MoreRowNode, openUrlCommand } from '../tree/moreRow';
 import { MessageNode } from '../tree/nodes';
-import { expiryWords, kindIcon, kindWords, stateLook, stateWords } from './signingWords';
+import { expirySentence, expiryWords, kindIcon, kindWords, stateLook, stateWords } from './signingWords';
 
 export type SigningGroupKey = 'ios' | 'profiles' | 'keystores';
 
@@ -81,17 +84,20 @@ export class SigningIdentityNode {
     const look = stateLook(i.expiry.state);
     item.iconPath = new vscode.ThemeIcon(look?.icon ?? kindIcon(i.kind), look ? new vscode.ThemeColor(look.color) : undefined);
     item.accessibilityInformation = { label: [name, kindWords(i.kind), bundle, state, when].filter(Boolean).join(', ') };
-    item.tooltip = this.tooltip(when, state);
+    item.tooltip = this.tooltip();
     item.contextValue = `signingIdentity ${i.kind} ${i.expiry.state}`;
     return item;
   }
 
-  private tooltip(when: string, state: string): vscode.MarkdownString {
+  private tooltip(): vscode.MarkdownString {
     const i = this.identity;
+    // one whole sentence ("The iOS certificate "Acme" expired 3 days ago."), not the kind, state and expiry stitched
     const lines = [
       `**${plainMarkdown(i.name)}**`,
       '',
-      `${plainMarkdown(kindWords(i.kind))}: ${plainMarkdown(state)}, ${plainMarkdown(when)}`,
+      plainMarkdown(expirySentence(i), MAX_MESSAGE_LENGTH),
+      '',
+      vscode.l10n.t('State: {0}', plainMarkdown(stateWords(i.expiry.state))),
     ];
     if (i.expiry.date) {
       lines.push('', vscode.l10n.t('Expiry date: {0}', plainMarkdown(i.expiry.date)));
@@ -112,7 +118,7 @@ export class SigningIdentityNode {
   }
 }
 
-export type SigningNode = SigningGroupNode | SigningIdentityNode | MessageNode;
+export type SigningNode = SigningGroupNode | SigningIdentityNode | MessageNode | MoreRowNode;
 
 export class SigningTreeProvider extends DisposableBase implements vscode.TreeDataProvider<SigningNode> {
   private readonly _onDidChangeTreeData = this._register(new vscode.EventEmitter<SigningNode | undefined>());
@@ -122,6 +128,8 @@ export class SigningTreeProvider extends DisposableBase implements vscode.TreeDa
     private readonly signing: SigningService,
     /** Tells whether the organization has no signing identity at all (the view's welcome content). */
     private readonly setEmpty: (empty: boolean) => void = () => undefined,
+    /** appcircle.dashboardUrl: where the rows over the limit are listed. */
+    private readonly dashboardUrl?: () => string,
   ) {
     super();
     this._register(signing.onDidChange(() => this._onDidChangeTreeData.fire(undefined)));
@@ -134,7 +142,11 @@ export class SigningTreeProvider extends DisposableBase implements vscode.TreeDa
   async getChildren(node?: SigningNode): Promise<SigningNode[]> {
     if (node instanceof SigningGroupNode) {
       return node.identities.length
-        ? node.identities.map((i) => new SigningIdentityNode(i))
+        ? capRows(
+            node.identities,
+            (i) => new SigningIdentityNode(i),
+            (hidden) => new MoreRowNode(node.id, hidden, openUrlCommand(this.dashboardUrl?.())),
+          )
         : [new MessageNode(`signing:${node.key}:none`, vscode.l10n.t('None'), 'info')];
     }
     if (node || !this.signing.isSignedIn) {

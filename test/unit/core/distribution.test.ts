@@ -10,7 +10,7 @@ import { StoreApi } from '../../../src/api/storeApi';
 import { TasksApi } from '../../../src/api/tasksApi';
 import { ApiError } from '../../../src/api/http/errors';
 import type { ApiErrorKind } from '../../../src/api/http/errors';
-import { ArtifactsZip, ArtifactsZipError } from '../../../src/core/distribution/artifactBinaries';
+import { ArtifactsZip, ArtifactsZipError, MAX_ZIP_BINARIES, MAX_ZIP_ENTRIES } from '../../../src/core/distribution/artifactBinaries';
 import {
   DuplicateVersionError,
   FileTooLargeError,
@@ -276,5 +276,52 @@ describe('core: distribution, store and uploads', () => {
     const left = fs.readdirSync(ownTmp).filter((f) => f.startsWith('appcircle-artifacts-'));
     fs.rmSync(ownTmp, { recursive: true, force: true });
     assert.deepEqual(left, [], 'temp folders deleted');
+  });
+  it('an artifacts zip is bounded: over 10,000 entries or 100 binaries is refused, the temporary file deleted', async () => {
+    const source = (files: { name: string; data: Buffer }[]) => ({
+      artifacts: () => Promise.resolve({ stream: Readable.from([makeZip(files)]) }),
+    });
+    const many = Array.from({ length: MAX_ZIP_ENTRIES + 1 }, (_, i) => ({ name: `f/${i}.txt`, data: Buffer.alloc(0) }));
+    const e1 = await thrown(ArtifactsZip.download(source(many), 'c', 'b'));
+    assert.ok(e1 instanceof ArtifactsZipError && e1.problem === 'tooManyEntries', String(e1));
+    assert.match(e1.message, /more than 10000 files/);
+    const binaries = Array.from({ length: MAX_ZIP_BINARIES + 1 }, (_, i) => ({ name: `app-${i}.apk`, data: Buffer.from('a') }));
+    const e2 = await thrown(ArtifactsZip.download(source(binaries), 'c', 'b'));
+    assert.ok(e2 instanceof ArtifactsZipError && e2.problem === 'tooManyBinaries', String(e2));
+    // at the limits, taken
+    const az = await ArtifactsZip.download(source(binaries.slice(0, MAX_ZIP_BINARIES)), 'c', 'b');
+    try {
+      assert.equal(az.binaries().length, MAX_ZIP_BINARIES);
+    } finally {
+      await az.dispose();
+    }
+  });
+
+  it('a binary stream closed before its entry opened lets the entry stream go (no file handle left open)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'appcircle-zip-test-'));
+    const file = path.join(dir, 'a.zip');
+    fs.writeFileSync(file, makeZip([{ name: 'App.ipa', data: Buffer.alloc(100_000, 1) }]));
+    const az = await ArtifactsZip.open(file);
+    try {
+      const zip = (az as unknown as { zip: { openReadStream: (e: unknown, cb: (err: Error | null, s?: Readable) => void) => void } }).zip;
+      const original = zip.openReadStream.bind(zip);
+      let opened: Readable | undefined;
+      zip.openReadStream = (e, cb) =>
+        original(e, (err, s) => {
+          opened = s;
+          cb(err, s);
+        });
+      const out = az.openBinary('App.ipa');
+      out.destroy();
+      await new Promise<void>((r) => {
+        const tick = () => (opened ? r() : setTimeout(tick, 5));
+        tick();
+      });
+      await new Promise((r) => setImmediate(r));
+      assert.equal(opened?.destroyed, true);
+    } finally {
+      await az.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

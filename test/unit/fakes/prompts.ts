@@ -17,6 +17,7 @@ export interface ShownMessage {
 interface InputOptions {
   title?: string;
   prompt?: string;
+  value?: string;
   password?: boolean;
   validateInput?: (v: string) => unknown;
 }

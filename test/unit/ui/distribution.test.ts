@@ -8,7 +8,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as sinon from 'sinon';
 import * as vscode from 'vscode';
+import { ArtifactsZip } from '../../../src/core/distribution/artifactBinaries';
+import { UserCancelledError } from '../../../src/core/errors';
 import { DIST_SEED } from '../../../sandbox/distributionSeed';
 import { DEMO_PAT, REPO_NAME, ROOT_ORG_ID } from '../../../sandbox/fixtures';
 import type {
@@ -53,7 +56,7 @@ describe('ui: the Distribution view, Testing Distribution and the Enterprise App
     assert.equal(testing.getTreeItem().collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
     assert.equal(store.getTreeItem().collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
     const ios = await child<TestingProfileNode>(testing, DIST_SEED.td.ios);
-    assert.match(String(ios.getTreeItem().description), /auto-send to 1 testing groups/);
+    assert.match(String(ios.getTreeItem().description), /auto-send to 1 testing group$/);
     const versions = await tree().getChildren(ios);
     assert.deepEqual(versions.slice(0, 3).map(label), ['2.4.0 (120)', '2.3.1 (118)', '2.3.0 (115)']);
     assert.ok(versions.every((v) => v instanceof TestingVersionNode));
@@ -177,6 +180,11 @@ describe('ui: the Distribution view, Testing Distribution and the Enterprise App
     const stored = h.sb.distribution.tdProfilesOf(ROOT_ORG_ID).find((p) => p.name === DIST_SEED.td.android)!;
     assert.equal(stored.appVersions.length, beforeVersions + 1);
     assert.equal(stored.appVersions[0].message, 'Fixed the login crash');
+    // the default is the commit message as written (no zero-width spaces), and the box caps the length
+    const box = fake.inputRequests.at(-1);
+    assert.ok(box?.value !== undefined && !box.value.includes('\u200b'), JSON.stringify(box?.value));
+    assert.equal(await box.validateInput?.('ok'), undefined);
+    assert.match(String(await box.validateInput?.('x'.repeat(4001))), /at most 4000 characters; these have 4001/);
     // the next send of this build profile offers the same distribution profile first
     fake.pickAnswers.push(() => undefined);
     await h.run('appcircle.sendToTestingDistribution', {
@@ -263,6 +271,33 @@ describe('ui: the Distribution view, Testing Distribution and the Enterprise App
       assert.equal(h.sb.requests.filter((r) => r.host === 'upload' || r.path.includes('artifact')).length, 0);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the artifacts zip is disposed when the send fails midway; a failing dispose never hides the outcome', async () => {
+    const profile = (await h.ext.builds.profiles()).value.find((p) => p.name === 'Acme Android')!;
+    const branch = (await h.ext.builds.branches(profile.id)).value.find((b) => b.name === 'main')!;
+    const build = (await h.ext.builds.builds(profile.id, branch.id)).items.find((b) => b.status === 0)!;
+    const original = ArtifactsZip.prototype.dispose; // eslint-disable-line @typescript-eslint/unbound-method
+    // deletes the folder, then fails as a busy folder would
+    const dispose = sinon.stub(ArtifactsZip.prototype, 'dispose').callsFake(async function (this: ArtifactsZip) {
+      await original.call(this);
+      throw new Error('EBUSY: temporary folder in use');
+    });
+    try {
+      fake.pickAnswers.push(() => undefined);
+      const ref = {
+        source: 'build' as const,
+        profileId: profile.id,
+        branchId: branch.id,
+        commitId: build.commitId,
+        buildId: build.id,
+        status: 0 as const,
+      };
+      await assert.rejects(h.ext.features.distribution.send.sendBuild(ref), UserCancelledError);
+      assert.equal(dispose.callCount, 1);
+    } finally {
+      dispose.restore();
     }
   });
 

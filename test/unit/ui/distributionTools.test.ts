@@ -4,7 +4,9 @@
  * uploaded), does what was confirmed, and without its confirmation does nothing.
  */
 import * as assert from 'node:assert/strict';
+import * as sinon from 'sinon';
 import * as vscode from 'vscode';
+import { ArtifactsZip } from '../../../src/core/distribution/artifactBinaries';
 import { DIST_SEED } from '../../../sandbox/distributionSeed';
 import { DEMO_PAT, ROOT_ORG_ID } from '../../../sandbox/fixtures';
 import { ToolNames } from '../../../src/constants';
@@ -75,6 +77,23 @@ describe('ui: the agent tools for Testing Distribution', () => {
     assert.match(text, /is in Acme Android Beta; it goes to the testing groups QA Team, Beta Testers\./);
     assert.equal(androidBeta().appVersions.length, before + 1);
     assert.equal(androidBeta().appVersions[0].message, 'Agent notes');
+  });
+
+  it('send: a temporary zip that cannot be deleted does not turn the done send into a failure', async () => {
+    const ids = await succeededBuild();
+    const original = ArtifactsZip.prototype.dispose; // eslint-disable-line @typescript-eslint/unbound-method
+    // deletes the folder, then fails as a busy folder would
+    const dispose = sinon.stub(ArtifactsZip.prototype, 'dispose').callsFake(async function (this: ArtifactsZip) {
+      await original.call(this);
+      throw new Error('EBUSY: temporary folder in use');
+    });
+    try {
+      const text = await call(ToolNames.sendToTesting, { ...ids, profile: DIST_SEED.td.android });
+      assert.match(text, /is in Acme Android Beta/);
+      assert.equal(dispose.callCount, 1);
+    } finally {
+      dispose.restore();
+    }
   });
 
   it('send without its confirmation, or of a failed build: nothing is uploaded, the answer says why', async () => {

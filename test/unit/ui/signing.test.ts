@@ -127,7 +127,10 @@ describe('ui: Signing Identities view', () => {
     assert.equal(profile.description, 'io.acme.app · expires in 10 days');
     assert.deepEqual(iconOf(profile), { id: 'warning', color: 'list.warningForeground' });
     assert.match(String(profile.accessibilityInformation?.label), /expiring soon/);
-    assert.match((profile.tooltip as vscode.MarkdownString).value, /expiring soon, expires in 10 days/);
+    assert.match(
+      (profile.tooltip as vscode.MarkdownString).value,
+      /The provisioning profile "Acme AdHoc" \\\(io\\\.acme\\\.app\\\) expires in 10 days\\\.\n\nState: expiring soon/,
+    );
     assert.match((profile.tooltip as vscode.MarkdownString).value, /Bundle id: io\\\.acme\\\.app/);
 
     const keystore = tree.getTreeItem((await tree.getChildren(groups[2]))[0]);
@@ -294,6 +297,23 @@ describe('ui: the signing identity expiry notification', () => {
     assert.equal(await checked(signedOut), 'signedOut');
     assert.equal(t.timers.countTimers(), 0); // signed out: nothing armed
     signedOut.dispose();
+  });
+
+  it('the daily check re-reads the identities: a window open for days sees an expiry that appeared meanwhile', async () => {
+    const lists = seed();
+    const due = { certificates: lists.certificates, profiles: lists.profiles };
+    lists.certificates = [];
+    lists.profiles = [];
+    const s = service(t, lists);
+    const n = new ExpiryNotifier({ signing: s.signing, session: s.session, state: memento(), clock: t.clock, logger: nullLogger });
+    await t.timers.tickAsync(30_000); // the startup check: nothing due
+    assert.equal(fake.messages.length, 0);
+    // the next day Appcircle has an expiring certificate (this window never reloaded the view)
+    lists.certificates = due.certificates;
+    lists.profiles = due.profiles;
+    await t.timers.tickAsync(DAY_MS + CLAIM_SETTLE_MS);
+    assert.equal(fake.messages.filter((m) => m.severity === 'warning').length, 1);
+    n.dispose();
   });
 
   it('checks after a sign-in and then daily, never during startup', async () => {
