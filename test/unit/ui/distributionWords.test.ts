@@ -61,7 +61,10 @@ describe('ui: distribution words', () => {
     assert.doesNotMatch(forbidden, /expired/);
     assert.doesNotMatch(new UploadUrlRefusedError(403).message, /expired/);
     assert.match(say(new UploadUrlRefusedError(401)), /HTTP 401: expired or not valid/);
-    assert.match(say(new UploadUrlRefusedError(undefined)), /not a secure https address/);
+    assert.match(
+      say(new UploadUrlRefusedError(undefined)),
+      /does not send files to \(plain http to another machine, or a service on this machine\)/,
+    );
   });
 
   it('a duplicate version: certain when the server said so, the likely cause when it refused without words', () => {

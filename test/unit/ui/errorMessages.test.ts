@@ -189,14 +189,14 @@ const API_CASES: Case[] = [
     new UploadUrlRefusedError(undefined),
     'upload',
     /upload address this extension does not send files to .*so nothing was uploaded/,
-    /Check appcircle\.apiUrl\.$/,
+    /Check appcircle\.apiUrl, or ask your Appcircle administrator about the storage address\.$/,
   ),
   c(
     'an upload address storage refused (403)',
     new UploadUrlRefusedError(403),
     'upload',
-    /upload address Appcircle gave was refused \(it may have expired\)/,
-    /Nothing was uploaded; try again\.$/,
+    /storage service refused the upload \(HTTP 403: not allowed\)/,
+    /ask your Appcircle administrator about the storage access policy\.$/,
   ),
   c(
     'the answer to an upload commit lost',
