@@ -261,6 +261,13 @@ export class HookConnection {
     this.flushHeld();
   }
 
+  /** Writes `text` as it is (no frame fault), unless the stream is closed or stalled. */
+  raw(text: string): void {
+    if (!this.closed && !this.stalled) {
+      this.write(text);
+    }
+  }
+
   /** Ends the stream (L2 replaced, reset) or destroys it (stop). */
   close(destroy = false): void {
     if (destroy) {

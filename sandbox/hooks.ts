@@ -115,6 +115,11 @@ export class HookService {
     this.faults = {};
   }
 
+  /** Tests (the fault matrix's hostile frames): `text` written as it is to every open stream, past the frame faults. */
+  sendRaw(text: string): void {
+    this.streams.forEach((conn) => conn.raw(text));
+  }
+
   /** 'absent': the hook origin closes every connection (hooks.ts is "not there"). */
   get absent(): boolean {
     return this.faults.refuse === 'absent';
