@@ -181,6 +181,8 @@ export interface HookFaults {
   stallAfterFrames?: number;
   /** Streams answer 200 with their headers, then never a byte. */
   silent?: boolean;
+  /** L3 answers 503 this many times (each one counts down), then as usual: a transient failure of the subscribe. */
+  failSubscribes?: number;
 }
 
 /** Why a hook fault spec is refused, or undefined. */
@@ -194,7 +196,7 @@ export function hookFaultsProblem(b: Record<string, unknown>): string | undefine
       if (typeof v !== 'boolean') {
         return 'silent must be true or false.';
       }
-    } else if (['dropAfterFrames', 'duplicateEvery', 'reorderEvery', 'stallAfterFrames'].includes(k)) {
+    } else if (['dropAfterFrames', 'duplicateEvery', 'reorderEvery', 'stallAfterFrames', 'failSubscribes'].includes(k)) {
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
         return `${k} must be a whole number ≥ 1.`;
       }

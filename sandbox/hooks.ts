@@ -265,6 +265,12 @@ export class HookService {
       sendError(ctx.res, 404, `Task ${taskId} was not found.`);
       return;
     }
+    const fails = this.faults.failSubscribes ?? 0;
+    if (fails > 0) {
+      this.faults = { ...this.faults, failSubscribes: fails - 1 };
+      sendError(ctx.res, 503, 'The hook service is busy.');
+      return;
+    }
     this.subscribe(browserId, ref, auth.orgId);
     sendText(ctx.res, 200, 'OK');
     this.updatePoll();

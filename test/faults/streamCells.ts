@@ -1,15 +1,15 @@
 /**
- * Fault-matrix cells for live build logs over the hook service's Server-Sent Events stream (issue 19): each cell
- * follows a running sandbox build through the whole extension on the vscode fake (followHelpers.ts, as
- * streamFollow.test.ts does) with one stream fault: L1 or L2 refused, the service absent (its connections closed,
- * a 404, connection refused), the stream dropped, duplicated or reordered frames, a stall past the idle timeout, a
- * stream that never sends, and hostile payloads (control characters, OSC 8 links, `$(icon)` syntax, a line over
- * the message limit and one over the frame limit in the build's own log; frames whose messageIndex is not a number,
- * or is huge). Every cell asserts: the document ends as the sandbox's plain log (no gap, no duplicate), the output
- * log says which way the log was followed, no connection left (the client's and the sandbox's) once the build
- * ended and once the extension stopped, no sandbox timer held, and no secret (the access token, the PAT, a hook
- * token) nor a control character in any output log line. The runner bounds each cell (30 s). Group "log stream",
- * column SSE.
+ * Fault-matrix cells for live build logs over the hook service's Server-Sent Events stream: each cell follows a
+ * running sandbox build through the whole extension on the vscode fake (followHelpers.ts, as streamFollow.test.ts
+ * does) with one stream fault: L1 or L2 refused, the service absent (its connections closed, a 404, connection
+ * refused), L3 failing twice (tried again: still streamed) or every time (polled), the stream dropped, duplicated
+ * or reordered frames, a stall past the idle timeout, a stream that never sends, and hostile payloads (control
+ * characters, OSC 8 links, `$(icon)` syntax, a line over the message limit and one over the frame limit in the
+ * build's own log; frames whose messageIndex is not a number, or is huge). Every cell asserts: the document ends as
+ * the sandbox's plain log (no gap, no duplicate), the output log says which way the log was followed, no
+ * connection left (the client's and the sandbox's) once the build ended and once the extension stopped, no sandbox
+ * timer held, and no secret (the access token, the PAT, a hook token) nor a control character in any output log
+ * line. The runner bounds each cell (30 s). Group "log stream", column SSE.
  */
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
@@ -106,6 +106,24 @@ const CASES: StreamCase[] = [
     label: 'absent: connection refused',
     hookUrl: async () => `http://127.0.0.1:${await closedPort()}`,
     said: /over polling: the hook service does not answer \(connection refused\)$/,
+    saidFirst: true,
+  },
+  {
+    label: 'L3 503 twice (transient)',
+    faults: { failSubscribes: 2 },
+    // L3 is tried again after 0.5 s and 1 s: the build is streamed from then on
+    during: async (h, _id, i) => {
+      if (i === 1) {
+        await waitUntil(() => followedLines(h).some((l) => l.endsWith('over the stream')), 5000, 'the log followed over the stream');
+      }
+    },
+    said: /over the stream$/,
+    streamedOnly: true,
+  },
+  {
+    label: 'L3 503 every time',
+    faults: { failSubscribes: 1000 },
+    said: /over polling: the subscription was refused \(HTTP 503\)$/,
     saidFirst: true,
   },
   { label: 'dropped mid-stream', faults: { dropAfterFrames: 12 }, said: /over polling: the (server closed the stream|stream was cut)$/ },
