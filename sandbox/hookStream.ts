@@ -148,8 +148,8 @@ function message(
   };
 }
 
-/** One SSE frame: `event: build-log`, one `data:` JSON line, a blank line. */
-export function frameOf(m: HookMessage): string {
+/** One SSE frame: `event: build-log`, one `data:` JSON line, a blank line (the test fakes send some of the fields). */
+export function frameOf(m: HookMessage | Partial<Record<keyof HookMessage, unknown>>): string {
   return `event: build-log\ndata: ${JSON.stringify(m)}\n\n`;
 }
 
