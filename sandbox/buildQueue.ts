@@ -87,6 +87,8 @@ export class BuildWorld {
   behaviour: BuildBehaviour;
   /** Tests: make live logs this many body lines long (a 20 MB log). */
   logLinesOverride: number | undefined;
+  /** Tests: live body line `j` as this returns it (the fault matrix's hostile lines; no `\n` or `\r` in it). */
+  bodyLineOverride: ((j: number, line: string) => string) | undefined;
   /** Called when a build's log changes other than by the clock (a cancel): the hook service pushes then. */
   onLogChange: (() => void) | undefined;
   /** Started builds by queue item id and by task id. */
@@ -177,6 +179,7 @@ export class BuildWorld {
     this.pendingOutcomes = [];
     this.defaultOutcome = { status: 0, hasWarning: false };
     this.logLinesOverride = undefined;
+    this.bodyLineOverride = undefined;
     this.seed();
   }
 
@@ -409,7 +412,10 @@ export class BuildWorld {
     const stamp = (i: number) => new Date(runStart + Math.floor((i / Math.max(1, n)) * runMs)).toISOString().slice(11, 19);
     const tool = p.os === 1 ? 'xcodebuild' : 'gradle';
     const shape = { os: p.os, buildId: build.id, steps };
-    const body = (i: number) => bodyLine(shape, i, n, stamp(i), tool);
+    const body = (i: number) => {
+      const line = bodyLine(shape, i, n, stamp(i), tool);
+      return this.bodyLineOverride?.(i, line) ?? line;
+    };
     const canceled = live.canceledAt !== undefined;
     // canceled while completing: the completion lines already written stay (a log only grows)
     const canceledCompleting = canceled && (live.canceledAt ?? 0) >= runStart + runMs;

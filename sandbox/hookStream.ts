@@ -148,8 +148,8 @@ function message(
   };
 }
 
-/** One SSE frame: `event: build-log`, one `data:` JSON line, a blank line. */
-export function frameOf(m: HookMessage): string {
+/** One SSE frame: `event: build-log`, one `data:` JSON line, a blank line (the test fakes send some of the fields). */
+export function frameOf(m: HookMessage | Partial<Record<keyof HookMessage, unknown>>): string {
   return `event: build-log\ndata: ${JSON.stringify(m)}\n\n`;
 }
 
@@ -181,6 +181,8 @@ export interface HookFaults {
   stallAfterFrames?: number;
   /** Streams answer 200 with their headers, then never a byte. */
   silent?: boolean;
+  /** L3 answers 503 this many times (each one counts down), then as usual: a transient failure of the subscribe. */
+  failSubscribes?: number;
 }
 
 /** Why a hook fault spec is refused, or undefined. */
@@ -194,7 +196,7 @@ export function hookFaultsProblem(b: Record<string, unknown>): string | undefine
       if (typeof v !== 'boolean') {
         return 'silent must be true or false.';
       }
-    } else if (['dropAfterFrames', 'duplicateEvery', 'reorderEvery', 'stallAfterFrames'].includes(k)) {
+    } else if (['dropAfterFrames', 'duplicateEvery', 'reorderEvery', 'stallAfterFrames', 'failSubscribes'].includes(k)) {
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
         return `${k} must be a whole number ≥ 1.`;
       }
@@ -259,6 +261,13 @@ export class HookConnection {
     }
     this.frame(frame);
     this.flushHeld();
+  }
+
+  /** Writes `text` as it is (no frame fault), unless the stream is closed or stalled. */
+  raw(text: string): void {
+    if (!this.closed && !this.stalled) {
+      this.write(text);
+    }
   }
 
   /** Ends the stream (L2 replaced, reset) or destroys it (stop). */

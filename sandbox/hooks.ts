@@ -115,6 +115,11 @@ export class HookService {
     this.faults = {};
   }
 
+  /** Tests (the fault matrix's hostile frames): `text` written as it is to every open stream, past the frame faults. */
+  sendRaw(text: string): void {
+    this.streams.forEach((conn) => conn.raw(text));
+  }
+
   /** 'absent': the hook origin closes every connection (hooks.ts is "not there"). */
   get absent(): boolean {
     return this.faults.refuse === 'absent';
@@ -258,6 +263,12 @@ export class HookService {
     }
     if (!ref?.build.live) {
       sendError(ctx.res, 404, `Task ${taskId} was not found.`);
+      return;
+    }
+    const fails = this.faults.failSubscribes ?? 0;
+    if (fails > 0) {
+      this.faults = { ...this.faults, failSubscribes: fails - 1 };
+      sendError(ctx.res, 503, 'The hook service is busy.');
       return;
     }
     this.subscribe(browserId, ref, auth.orgId);

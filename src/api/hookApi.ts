@@ -44,7 +44,7 @@ export interface HookApiOptions {
   logger?: HttpLogger;
   /** L1, L2 (until the headers), L3: 15 s as the CLI; L4 10 s. */
   timeoutMs?: number;
-  /** L1's wait before retry `n` (1, 2): 500 ms × 2^(n-1) by default. */
+  /** L1's and L3's wait before retry `n` (1, 2): 500 ms × 2^(n-1) by default. */
   retryDelayMs?: (n: number) => number;
 }
 
@@ -56,8 +56,8 @@ export interface HookStream {
 
 const TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 10_000;
-/** L1 tries in all: the first and 2 retries (never on a 4xx). */
-const TOKEN_TRIES = 3;
+/** L1 and L3 tries in all: the first and 2 retries (never on a 4xx). */
+const TRIES = 3;
 /** A message longer than this is refused (the frame limit of the parser is 1 MiB). */
 export const MAX_MESSAGE_CHARS = 512 * 1024;
 const ID_SHAPE = /^[A-Za-z0-9_-]{1,128}$/;
@@ -70,29 +70,24 @@ export class HookApi {
 
   /** L1: a hook token for the access token (2 retries with backoff, none on a 4xx). */
   async token(accessToken: string, signal?: AbortSignal): Promise<{ token: string; expiresInSec?: number }> {
-    for (let n = 1; ; n++) {
-      try {
-        const { data } = await send<unknown>({
-          ...this.base('POST', 'auth/token', TIMEOUT_MS, signal),
-          json: {},
-          token: accessToken,
-          responseType: 'json',
-        });
-        return tokenOf(data);
-      } catch (e) {
-        const status = e instanceof ApiError ? e.status : undefined;
-        const fatal = (status !== undefined && status >= 400 && status < 500) || (e instanceof ApiError && e.kind === 'canceled');
-        if (fatal || n >= TOKEN_TRIES || signal?.aborted) {
-          throw e;
-        }
-        await sleep((this.o.retryDelayMs ?? ((k) => 500 * 2 ** (k - 1)))(n), signal);
-      }
-    }
+    return this.retried('auth/token', signal, async () => {
+      const { data } = await send<unknown>({
+        ...this.base('POST', 'auth/token', TIMEOUT_MS, signal),
+        json: {},
+        token: accessToken,
+        responseType: 'json',
+      });
+      return tokenOf(data);
+    });
   }
 
-  /** L3: the server streams this build's messages (from messageIndex 1) to this window's browserId. */
+  /**
+   * L3: the server streams this build's messages (from messageIndex 1) to this window's browserId. A transient
+   * failure (a 5xx, a reset, a timeout) is tried again as L1 is; a 4xx (a 404: the build is not known) never.
+   */
   async subscribe(accessToken: string, taskId: string, who: HookIdentity, signal?: AbortSignal): Promise<void> {
-    await this.trigger('build/log/trigger-events-receiving', TIMEOUT_MS, accessToken, taskId, who, signal);
+    const path = 'build/log/trigger-events-receiving';
+    await this.retried(path, signal, () => this.trigger(path, TIMEOUT_MS, accessToken, taskId, who, signal));
   }
 
   /** L4: no more of this build to this browserId. */
@@ -108,6 +103,24 @@ export class HookApi {
       token: accessToken,
       responseType: 'text',
     });
+  }
+
+  /** `call` up to TRIES times, waiting retryDelayMs between; a 4xx, a cancel or a refused id is not tried again. */
+  private async retried<T>(path: string, signal: AbortSignal | undefined, call: () => Promise<T>): Promise<T> {
+    for (let n = 1; ; n++) {
+      try {
+        return await call();
+      } catch (e) {
+        const status = e instanceof ApiError ? e.status : undefined;
+        const fatal =
+          (status !== undefined && status >= 400 && status < 500) ||
+          (e instanceof ApiError && (e.kind === 'canceled' || e.kind === 'invalidId'));
+        if (fatal || n >= TRIES || signal?.aborted) {
+          throw e;
+        }
+        await sleep((this.o.retryDelayMs ?? ((k) => 500 * 2 ** (k - 1)))(n), path, signal);
+      }
+    }
   }
 
   private base(method: 'POST', path: string, timeoutMs: number, signal?: AbortSignal) {
@@ -251,7 +264,7 @@ export function toBuildLogMessage(data: string): BuildLogMessage | undefined {
   };
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+function sleep(ms: number, path: string, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
@@ -259,7 +272,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }, ms);
     const onAbort = () => {
       clearTimeout(t);
-      reject(new ApiError({ kind: 'canceled', method: 'POST', path: 'auth/token' }));
+      reject(new ApiError({ kind: 'canceled', method: 'POST', path }));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });

@@ -8,6 +8,7 @@ import { distributionCells } from './distributionCells';
 import { gitCells } from './gitCells';
 import type { LocalCell } from './localCells';
 import { logCells } from './logCells';
+import { streamCells } from './streamCells';
 import { stringCells } from './stringCells';
 
-export const LOCAL_GROUPS: Array<() => LocalCell[]> = [gitCells, logCells, stringCells, distributionCells];
+export const LOCAL_GROUPS: Array<() => LocalCell[]> = [gitCells, logCells, stringCells, distributionCells, streamCells];

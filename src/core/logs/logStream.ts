@@ -54,6 +54,7 @@ interface Connection {
   readonly who: HookIdentity;
   readonly stream: HookStream;
   readonly parser: SseParser;
+  readonly closed: AbortController; // aborted on close: an L3 being tried again gives up
 }
 
 export class BuildLogStream extends DisposableBase {
@@ -150,7 +151,7 @@ export class BuildLogStream extends DisposableBase {
         stream.close();
         return;
       }
-      this.opened({ api, who, stream, parser: new SseParser() }, epoch);
+      this.opened({ api, who, stream, parser: new SseParser(), closed: new AbortController() }, epoch);
     } catch (e) {
       if (epoch === this.epoch) {
         this.failed(whyRefused(e));
@@ -197,7 +198,7 @@ export class BuildLogStream extends DisposableBase {
     this.idle = this.o.clock.setTimeout(() => epoch === this.epoch && this.drop(`the stream sent nothing for ${ms / 1000} s`), ms);
   }
 
-  /** L3 for one build; the server replays it from its first message, so the alignment starts again. */
+  /** L3 for one build (HookApi tries a 5xx or a reset again; then it is polled); the replay starts the alignment again. */
   private async subscribe(conn: Connection, entry: Entry): Promise<void> {
     entry.aligner.reset();
     entry.pending = [];
@@ -205,7 +206,7 @@ export class BuildLogStream extends DisposableBase {
     try {
       const access = await this.o.session.getAccessToken();
       for (const id of entry.ids.slice(0, 1)) {
-        await conn.api.subscribe(access, id, conn.who);
+        await conn.api.subscribe(access, id, conn.who, conn.closed.signal);
       }
     } catch (e) {
       if (this.conn === conn && this.entries.has(entry) && entry.state === 'subscribed') {
@@ -355,6 +356,7 @@ export class BuildLogStream extends DisposableBase {
     this.o.clock.clearTimeout(this.retry);
     this.retry = undefined;
     conn?.stream.close();
+    conn?.closed.abort();
     for (const entry of this.entries) {
       if (entry.state === 'subscribed' || entry.state === 'streamed') {
         entry.state = 'waiting';

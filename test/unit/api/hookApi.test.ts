@@ -4,6 +4,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HookApi } from '../../../src/api/hookApi';
 import { ApiError } from '../../../src/api/http/errors';
+import { Lines } from './rejection';
 
 interface Seen {
   method: string;
@@ -20,13 +21,8 @@ describe('api: the hook service client (L1-L4)', () => {
   let base: string;
   const seen: Seen[] = [];
   let answer: (req: http.IncomingMessage, res: http.ServerResponse) => void = () => undefined;
-  const lines: string[] = [];
-  const logger = {
-    debug: (m: string) => lines.push(m),
-    info: (m: string) => lines.push(m),
-    warn: (m: string) => lines.push(m),
-    error: (m: string) => lines.push(m),
-  };
+  const logger = new Lines();
+  const lines = logger.all;
 
   before(async () => {
     server = http.createServer((req, res) => {
@@ -111,6 +107,42 @@ describe('api: the hook service client (L1-L4)', () => {
       userId: 'user-1',
       organizationId: 'org-1',
     });
+  });
+
+  it('L3: a 5xx or a reset is tried again twice, then the failure is given; a 404 never', async () => {
+    const plan: Array<'502' | '503' | 'reset' | '404' | 'ok'> = ['502', 'reset', 'ok'];
+    answer = (req, res) => {
+      const next = plan.shift() ?? '502';
+      if (next === 'reset') {
+        req.socket.destroy();
+      } else if (next === 'ok') {
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
+      } else {
+        res.writeHead(Number(next), { 'content-type': 'application/json' }).end('{"message":"no"}');
+      }
+    };
+    await api().subscribe('access-1', 'task-9', WHO);
+    assert.equal(seen.length, 3, 'a 502, a reset, then OK');
+    assert.ok(seen.every((s) => new URL(s.url, base).pathname === '/build/log/trigger-events-receiving'));
+    seen.length = 0;
+    plan.splice(0, plan.length, '503', '503', '503', 'ok');
+    await assert.rejects(api().subscribe('access-1', 'task-9', WHO), (e: unknown) => e instanceof ApiError && e.status === 503);
+    assert.equal(seen.length, 3, 'three tries in all');
+    seen.length = 0;
+    plan.splice(0, plan.length, '404', 'ok');
+    await assert.rejects(api().subscribe('access-1', 'task-9', WHO), (e: unknown) => e instanceof ApiError && e.status === 404);
+    assert.equal(seen.length, 1, 'no retry on a 4xx');
+  });
+
+  it('L3 tried again is given up when its signal aborts (the connection closed)', async () => {
+    answer = (_req, res) => res.writeHead(503).end();
+    const stop = new AbortController();
+    const slow = new HookApi({ hookUrl: base, allowInsecureHttp: false, logger, retryDelayMs: () => 60_000 });
+    const p = slow.subscribe('access-1', 'task-9', WHO, stop.signal);
+    await new Promise((r) => setTimeout(r, 50));
+    stop.abort();
+    await assert.rejects(p, (e: unknown) => e instanceof ApiError && e.kind === 'canceled');
+    assert.equal(seen.length, 1);
   });
 
   it('a hook URL that is plain http to another machine is refused before anything is sent', () => {

@@ -1,9 +1,12 @@
 /**
  * An in-memory hook service for the core tests of BuildLogStream (the sandbox's real one is used by the ui tests):
  * builds whose messages grow, the plain log they make (what a Range read returns), and the faults of the contract
- * (refused, absent, dropped, duplicated, reordered, stalled, silent). No HTTP: the stream is a PassThrough.
+ * (the sandbox's HookFaults: refused, absent, dropped, duplicated, reordered, stalled, silent; its frames as the
+ * sandbox writes them). No HTTP: the stream is a PassThrough.
  */
 import { PassThrough, Readable } from 'node:stream';
+import { frameOf } from '../../../sandbox/hookStream';
+import type { HookFaults } from '../../../sandbox/hookStream';
 import type { BuildLogMessage, HookApi, HookIdentity, HookStream } from '../../../src/api/hookApi';
 import type { LogRead, LogSource } from '../../../src/api/buildsApi';
 import { ApiError } from '../../../src/api/http/errors';
@@ -11,26 +14,19 @@ import { bytesOf } from '../../../src/core/logs/streamAligner';
 import { Emitter } from '../../../src/core/events';
 import type { SessionChangeEvent } from '../../../src/core/session/models';
 
-export interface FakeHookFaults {
-  refuse?: 'token' | 'stream' | 'absent';
-  dropAfterFrames?: number;
-  duplicateEvery?: number;
-  reorderEvery?: number;
-  stallAfterFrames?: number;
-  silent?: boolean;
-}
-
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
 /** An access token shaped as a JWT with the claims the stream needs (not signed: the client only decodes it). */
 export const FAKE_ACCESS_TOKEN = `${b64({ alg: 'none' })}.${b64({ sub: 'user-1', currentOrganizationId: 'org-1', exp: 4102444800 })}.sig`;
 
 export class FakeHook {
-  faults: FakeHookFaults = {};
+  faults: HookFaults = {};
   readonly builds = new Map<string, BuildLogMessage[]>();
   private readonly streams = new Set<{ body: PassThrough; tasks: Set<string>; frames: number; held?: string }>();
   connectionsOpened = 0;
   tokens = 0;
   subscribes: string[] = [];
+  /** The signal each subscribe was given (BuildLogStream aborts it when the connection closes). */
+  subscribeSignals: (AbortSignal | undefined)[] = [];
   unsubscribes: string[] = [];
   logReads = 0;
 
@@ -106,7 +102,7 @@ export class FakeHook {
       return;
     }
     s.frames++;
-    const frame = `event: build-log\ndata: ${JSON.stringify({ id: `e${m.messageIndex}`, ...m, eventName: 'BuildProgress' })}\n\n`;
+    const frame = frameOf({ id: `e${m.messageIndex}`, ...m, eventName: 'BuildProgress' });
     if (f.reorderEvery && s.frames % f.reorderEvery === 0 && s.held === undefined) {
       s.held = frame;
       return;
@@ -156,8 +152,9 @@ export class FakeHook {
           }
           return { body, close: () => body.destroy() };
         }),
-      subscribe: (_a: string, taskId: string) =>
+      subscribe: (_a: string, taskId: string, _w: HookIdentity, signal?: AbortSignal) =>
         Promise.resolve().then(() => {
+          this.subscribeSignals.push(signal);
           this.refused('build/log/trigger-events-receiving', 'token');
           const list = this.builds.get(taskId);
           if (!list) {

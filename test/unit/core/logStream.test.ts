@@ -9,7 +9,7 @@ import type { StreamTarget } from '../../../src/core/logs/streamEntry';
 import type { FakeTime } from '../fakes/clock';
 import { fakeTime } from '../fakes/clock';
 import { FakeHook, fakeSession } from './fakeHook';
-import type { FakeHookFaults } from './fakeHook';
+import type { HookFaults } from '../../../sandbox/hookStream';
 import { RecordingLogger } from './helpers';
 
 /** What FollowedLogs does for one build, in small: its follower, reads and appends one at a time, polled when told. */
@@ -161,7 +161,7 @@ describe('core: running builds’ logs over one hook stream, polling as the fall
     assert.ok(logLines().every((l) => l.endsWith('over the stream')));
   });
 
-  const faults: [string, FakeHookFaults, RegExp][] = [
+  const faults: [string, HookFaults, RegExp][] = [
     ['refused (HTTP 503)', { refuse: 'stream' }, /over polling: the stream was refused \(HTTP 503\)/],
     ['token refused (HTTP 403)', { refuse: 'token' }, /over polling: the hook token was refused \(HTTP 403\)/],
     ['absent', { refuse: 'absent' }, /over polling: the hook service does not exist/],
@@ -250,6 +250,17 @@ describe('core: running builds’ logs over one hook stream, polling as the fall
     assert.equal(fs[0]?.streamed, true);
     await run(fs, 3);
     assertExact(fs);
+  });
+
+  it('the connection closed: an L3 still being tried again gives up (its signal aborts)', async () => {
+    const f = await follow('b1');
+    await settle([f]);
+    const [signal] = hook.subscribeSignals;
+    assert.ok(signal, 'L3 was given a signal');
+    assert.equal(signal.aborted, false);
+    hook.dropAll();
+    await settle([f]);
+    assert.equal(signal.aborted, true);
   });
 
   it('no hook URL: polled, and the log says why once per build', async () => {

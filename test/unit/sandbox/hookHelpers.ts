@@ -1,8 +1,10 @@
-/** Plain-`http` access to the sandbox's hook service (L1-L4) and an SSE reader, for the sandbox tests. */
+/** Plain-`http` access to the sandbox's hook service (L1-L4), an SSE reader, and the suites' shared setup, for the sandbox tests. */
 import * as http from 'node:http';
-import type { HookMessage } from '../../../sandbox/hooks';
+import type { HookMessage, HookOptions } from '../../../sandbox/hooks';
 import type { Sandbox } from '../../../sandbox/server';
-import { call, until } from './helpers';
+import { startSandbox } from '../../../sandbox/server';
+import { BuildClient } from './buildHelpers';
+import { call, patToken, until } from './helpers';
 import type { Reply } from './helpers';
 
 /** One parsed SSE frame (comments apart). */
@@ -162,4 +164,55 @@ export class HookClient {
     }
     return r;
   }
+}
+
+/** Build phases of the hook suites (virtual ms; the clock is frozen and advanced by the tests). */
+export const HOOK_TIMINGS = { waitMs: 2000, runMs: 8000, completeMs: 1000 };
+export const HOOK_TOTAL = HOOK_TIMINGS.waitMs + HOOK_TIMINGS.runMs + HOOK_TIMINGS.completeMs;
+
+/** A hook suite's world: set in its `before`; the streams in `open` are closed after each test. */
+export interface HookSuite {
+  sb: Sandbox;
+  api: BuildClient;
+  hooks: HookClient;
+  readonly open: SseReader[];
+  /** L1 + L2 + L3 for one task (the stream is closed after the test). */
+  follow(taskId: string, browserId?: string): Promise<SseReader>;
+  /** The plain log (B13, by queue item) now; '' before there is one. */
+  plainLog(queueItemId: string): Promise<string>;
+}
+
+/**
+ * Registers the mocha hooks of a hook-service suite: one sandbox (frozen clock, HOOK_TIMINGS, these hook options)
+ * for the suite, signed in with the demo PAT; after each test the streams opened are closed, the service holds
+ * none, and the sandbox is reset.
+ */
+export function hookSuite(hookOptions: HookOptions): HookSuite {
+  const t = {
+    open: [] as SseReader[],
+    follow: async (taskId: string, browserId?: string) => {
+      const r = await t.hooks.follow(taskId, browserId);
+      t.open.push(r);
+      return r;
+    },
+    plainLog: async (queueItemId: string) => {
+      const r = await t.api.get<string>(`build/v1/queue/logs/${queueItemId}`);
+      return r.text === 'No Logs Available' ? '' : r.text;
+    },
+  } as HookSuite;
+  before(async () => {
+    t.sb = await startSandbox({ quiet: true, speed: 0, builds: { timings: HOOK_TIMINGS }, hooks: hookOptions });
+    const token = await patToken(t.sb.authUrl);
+    t.api = new BuildClient(t.sb, token);
+    t.hooks = new HookClient(t.sb, token);
+  });
+  after(async () => {
+    await t.sb.stop();
+  });
+  afterEach(async () => {
+    t.open.splice(0).forEach((r) => r.close());
+    await until(() => t.sb.hooks.connections === 0, 'streams closed');
+    t.sb.reset();
+  });
+  return t;
 }

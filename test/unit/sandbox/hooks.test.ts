@@ -3,47 +3,14 @@ import * as assert from 'node:assert/strict';
 import { COMPLETING_END, COMPLETING_STEP } from '../../../sandbox/buildLogs';
 import { plainTextOf } from '../../../sandbox/hookStream';
 import type { HookMessage } from '../../../sandbox/hooks';
-import type { Sandbox } from '../../../sandbox/server';
-import { startSandbox } from '../../../sandbox/server';
-import { BuildClient } from './buildHelpers';
-import { call, patToken, until } from './helpers';
-import { HookClient, SseReader } from './hookHelpers';
-
-const TIMINGS = { waitMs: 2000, runMs: 8000, completeMs: 1000 };
-const TOTAL = TIMINGS.waitMs + TIMINGS.runMs + TIMINGS.completeMs;
+import { call, until } from './helpers';
+import { HOOK_TIMINGS, HOOK_TOTAL, SseReader, hookSuite } from './hookHelpers';
 
 describe('sandbox: the hook service (L1-L4, Server-Sent Events build logs)', () => {
-  let sb: Sandbox;
-  let api: BuildClient;
-  let hooks: HookClient;
-  const open: SseReader[] = [];
-  before(async () => {
-    sb = await startSandbox({ quiet: true, speed: 0, builds: { timings: TIMINGS }, hooks: { keepAliveMs: 100 } });
-    const token = await patToken(sb.authUrl);
-    api = new BuildClient(sb, token);
-    hooks = new HookClient(sb, token);
-  });
-  after(async () => {
-    await sb.stop();
-  });
-  afterEach(async () => {
-    open.splice(0).forEach((r) => r.close());
-    await until(() => sb.hooks.connections === 0, 'streams closed');
-    sb.reset();
-  });
-  const follow = async (taskId: string, browserId?: string) => {
-    const r = await hooks.follow(taskId, browserId);
-    open.push(r);
-    return r;
-  };
-  /** The plain log (B13, by queue item) now. */
-  const plainLog = async (queueItemId: string) => {
-    const r = await api.get<string>(`build/v1/queue/logs/${queueItemId}`);
-    return r.text === 'No Logs Available' ? '' : r.text;
-  };
+  const hs = hookSuite({ keepAliveMs: 100 });
   /** Waits until the stream has caught up with the plain log, then compares them. */
   const agrees = async (r: SseReader, queueItemId: string, what: string) => {
-    const plain = await plainLog(queueItemId);
+    const plain = await hs.plainLog(queueItemId);
     await until(
       () => plainTextOf(r.messages()) === plain,
       `${what}: the stream catches up with the plain log (${plain.length} bytes)`,
@@ -51,27 +18,27 @@ describe('sandbox: the hook service (L1-L4, Server-Sent Events build logs)', () 
   };
 
   it('L1 → {access_token, expires_in}; a bad or missing Bearer is 401', async () => {
-    const r = await hooks.token();
+    const r = await hs.hooks.token();
     assert.equal(r.status, 200);
     assert.ok(typeof r.json.access_token === 'string' && r.json.access_token.length > 20);
     assert.equal(r.json.expires_in, 3600);
-    assert.equal((await hooks.token('made-up')).status, 401);
-    assert.equal((await call(`${sb.hookUrl}/auth/token`, { method: 'POST', body: '{}' })).status, 401);
+    assert.equal((await hs.hooks.token('made-up')).status, 401);
+    assert.equal((await call(`${hs.sb.hookUrl}/auth/token`, { method: 'POST', body: '{}' })).status, 401);
   });
 
   it('L2 → 200 text/event-stream with no-cache; the token in the query only; 401 bad token; 400 without browserId', async () => {
-    const t = await hooks.hookToken();
-    const r = await hooks.open(t, 'cli-l2');
-    open.push(r);
+    const t = await hs.hooks.hookToken();
+    const r = await hs.hooks.open(t, 'cli-l2');
+    hs.open.push(r);
     assert.equal(r.status, 200);
     assert.match(String(r.headers['content-type']), /^text\/event-stream/);
     assert.equal(r.headers['cache-control'], 'no-cache');
-    await until(() => sb.hooks.connections === 1, 'one open stream');
-    const bad = await SseReader.open(hooks.streamUrl('nope', 'cli-x'), { Authorization: `Bearer ${t}` });
+    await until(() => hs.sb.hooks.connections === 1, 'one open stream');
+    const bad = await SseReader.open(hs.hooks.streamUrl('nope', 'cli-x'), { Authorization: `Bearer ${t}` });
     assert.equal(bad.status, 401, 'an Authorization header does not stand in for the query token');
-    const noBrowser = await SseReader.open(hooks.streamUrl(t, '').replace(/&?browserId=/, ''));
+    const noBrowser = await SseReader.open(hs.hooks.streamUrl(t, '').replace(/&?browserId=/, ''));
     assert.equal(noBrowser.status, 400);
-    const access = await SseReader.open(hooks.streamUrl(hooks.accessToken, 'cli-y'));
+    const access = await SseReader.open(hs.hooks.streamUrl(hs.hooks.accessToken, 'cli-y'));
     assert.equal(access.status, 401, 'the Appcircle access token is not a hook token');
     // keep-alive comments on real timers while the build clock is frozen
     await r.waitFor((x) => x.comments.includes(': keep-alive'), 'a keep-alive comment');
@@ -79,9 +46,9 @@ describe('sandbox: the hook service (L1-L4, Server-Sent Events build logs)', () 
   });
 
   it('L3 mid-build replays from messageIndex 1, then pushes the new lines at each clock.advance(); Completing workflow ends it', async () => {
-    const s = await api.startOn('Acme iOS', 'develop');
-    sb.clock.advance(TIMINGS.waitMs + 3000);
-    const r = await follow(s.taskId);
+    const s = await hs.api.startOn('Acme iOS', 'develop');
+    hs.sb.clock.advance(HOOK_TIMINGS.waitMs + 3000);
+    const r = await hs.follow(s.taskId);
     await agrees(r, s.queueItemId, 'replayed');
     const first = r.messages();
     assert.equal(first[0]?.messageIndex, 1);
@@ -91,10 +58,10 @@ describe('sandbox: the hook service (L1-L4, Server-Sent Events build logs)', () 
       'messageIndex from 1, +1 per message',
     );
     const before = first.length;
-    sb.clock.advance(2000);
+    hs.sb.clock.advance(2000);
     await r.waitFor((x) => x.messages().length > before, 'new lines pushed after advance');
     await agrees(r, s.queueItemId, 'live');
-    sb.clock.advance(TOTAL);
+    hs.sb.clock.advance(HOOK_TOTAL);
     await agrees(r, s.queueItemId, 'finished');
     const all = r.messages();
     const last = all.at(-1) as HookMessage;
@@ -102,7 +69,7 @@ describe('sandbox: the hook service (L1-L4, Server-Sent Events build logs)', () 
     assert.equal(last.workflowStatus, 9);
     assert.equal(last.stepName, COMPLETING_STEP);
     assert.equal(all.filter((m) => m.workflowStatus === 9).length, 1, 'workflowStatus 9 on the very last message only');
-    assert.equal(sb.hooks.subscriptions, 0, 'the server stops sending for that task');
+    assert.equal(hs.sb.hooks.subscriptions, 0, 'the server stops sending for that task');
     const m = all[5];
     for (const k of [
       'id',
@@ -142,12 +109,12 @@ describe('sandbox: the hook service (L1-L4, Server-Sent Events build logs)', () 
       ['Acme Android', 1, false],
     ];
     for (const [profile, status, hasWarning] of cases) {
-      sb.setBuildOutcome({ status, hasWarning });
-      const s = await api.startOn(profile, 'develop');
-      const r = await follow(s.taskId);
+      hs.sb.setBuildOutcome({ status, hasWarning });
+      const s = await hs.api.startOn(profile, 'develop');
+      const r = await hs.follow(s.taskId);
       let at = 0;
-      for (const t of [TIMINGS.waitMs, TIMINGS.waitMs + 1, 3500, 6000, 9999, 10_000, 10_500, TOTAL, TOTAL + 5000]) {
-        sb.clock.advance(t - at);
+      for (const t of [HOOK_TIMINGS.waitMs, HOOK_TIMINGS.waitMs + 1, 3500, 6000, 9999, 10_000, 10_500, HOOK_TOTAL, HOOK_TOTAL + 5000]) {
+        hs.sb.clock.advance(t - at);
         at = t;
         await agrees(r, s.queueItemId, `${profile} ${status} at ${t} ms`);
       }
@@ -167,65 +134,65 @@ describe('sandbox: the hook service (L1-L4, Server-Sent Events build logs)', () 
   });
 
   it('byte consistency for a finished build subscribed after the end, and for a canceled one', async () => {
-    const s = await api.startOn('Acme Android', 'main');
-    sb.clock.advance(TOTAL + 1000);
-    const r = await follow(s.queueItemId, 'cli-after');
+    const s = await hs.api.startOn('Acme Android', 'main');
+    hs.sb.clock.advance(HOOK_TOTAL + 1000);
+    const r = await hs.follow(s.queueItemId, 'cli-after');
     await agrees(r, s.queueItemId, 'finished, whole replay');
-    const c = await api.startOn('Acme iOS', 'main');
-    sb.clock.advance(TIMINGS.waitMs + TIMINGS.runMs + 200); // completing
-    const rc = await follow(c.taskId, 'cli-cancel');
+    const c = await hs.api.startOn('Acme iOS', 'main');
+    hs.sb.clock.advance(HOOK_TIMINGS.waitMs + HOOK_TIMINGS.runMs + 200); // completing
+    const rc = await hs.follow(c.taskId, 'cli-cancel');
     await agrees(rc, c.queueItemId, 'completing');
-    assert.equal((await api.get(`build/v1/queue/${c.queueItemId}?action=cancel`)).status, 200);
-    sb.clock.advance(100);
+    assert.equal((await hs.api.get(`build/v1/queue/${c.queueItemId}?action=cancel`)).status, 200);
+    hs.sb.clock.advance(100);
     await agrees(rc, c.queueItemId, 'canceled while completing');
     assert.equal(rc.messages().at(-1)?.message, COMPLETING_END);
   });
 
   it('distinct ids: L3 by the queue item id or the task id; messages carry the task id and the build id', async () => {
-    sb.setBuildBehaviour({ ids: 'distinct' });
-    const s = await api.startOn('Acme Android', 'develop');
+    hs.sb.setBuildBehaviour({ ids: 'distinct' });
+    const s = await hs.api.startOn('Acme Android', 'develop');
     assert.notEqual(s.taskId, s.queueItemId);
-    sb.clock.advance(TIMINGS.waitMs + 2000);
-    const byQueue = await follow(s.queueItemId, 'cli-by-queue');
-    const byTask = await follow(s.taskId, 'cli-by-task');
+    hs.sb.clock.advance(HOOK_TIMINGS.waitMs + 2000);
+    const byQueue = await hs.follow(s.queueItemId, 'cli-by-queue');
+    const byTask = await hs.follow(s.taskId, 'cli-by-task');
     await agrees(byQueue, s.queueItemId, 'by queue item id');
     await agrees(byTask, s.queueItemId, 'by task id');
-    const buildId = (await api.queue(s.queueItemId)).buildId;
+    const buildId = (await hs.api.queue(s.queueItemId)).buildId;
     assert.ok(byQueue.messages().every((m) => m.taskId === s.taskId && m.buildId === buildId));
   });
 
   it('byte consistency for a timed-out build and one canceled while running', async () => {
-    sb.setBuildOutcome({ status: 3 });
-    const t = await api.startOn('Acme iOS', 'develop');
-    const rt = await follow(t.taskId, 'cli-timeout');
-    sb.clock.advance(TOTAL);
+    hs.sb.setBuildOutcome({ status: 3 });
+    const t = await hs.api.startOn('Acme iOS', 'develop');
+    const rt = await hs.follow(t.taskId, 'cli-timeout');
+    hs.sb.clock.advance(HOOK_TOTAL);
     await agrees(rt, t.queueItemId, 'timed out');
     assert.equal(rt.messages().at(-1)?.workflowStatus, 9);
-    const c = await api.startOn('Acme Android', 'develop');
-    sb.clock.advance(TIMINGS.waitMs); // the first running instant: one body line
-    const rc = await follow(c.taskId, 'cli-cancel-run');
+    const c = await hs.api.startOn('Acme Android', 'develop');
+    hs.sb.clock.advance(HOOK_TIMINGS.waitMs); // the first running instant: one body line
+    const rc = await hs.follow(c.taskId, 'cli-cancel-run');
     await agrees(rc, c.queueItemId, 'just running');
-    assert.equal((await api.get(`build/v1/queue/${c.taskId}?action=cancel`)).status, 200);
+    assert.equal((await hs.api.get(`build/v1/queue/${c.taskId}?action=cancel`)).status, 200);
     await agrees(rc, c.queueItemId, 'canceled while running');
     assert.equal(rc.messages().at(-1)?.message, COMPLETING_END);
   });
 
   it('L3 is served on the API origin too and takes the hook token; L4 stops the task; unknown taskId 404', async () => {
-    const s = await api.startOn('Acme iOS', 'develop');
-    sb.clock.advance(TIMINGS.waitMs + 1000);
-    const t = await hooks.hookToken();
-    const r = await hooks.open(t, 'cli-api');
-    open.push(r);
-    assert.equal((await hooks.trigger(s.taskId, 'cli-api', { origin: 'api', bearer: t })).status, 200);
+    const s = await hs.api.startOn('Acme iOS', 'develop');
+    hs.sb.clock.advance(HOOK_TIMINGS.waitMs + 1000);
+    const t = await hs.hooks.hookToken();
+    const r = await hs.hooks.open(t, 'cli-api');
+    hs.open.push(r);
+    assert.equal((await hs.hooks.trigger(s.taskId, 'cli-api', { origin: 'api', bearer: t })).status, 200);
     await agrees(r, s.queueItemId, 'via the API origin');
-    assert.equal((await hooks.trigger(s.taskId, 'cli-api', { stop: true })).status, 200);
+    assert.equal((await hs.hooks.trigger(s.taskId, 'cli-api', { stop: true })).status, 200);
     const n = r.messages().length;
-    sb.clock.advance(3000);
+    hs.sb.clock.advance(3000);
     await new Promise((x) => setTimeout(x, 150));
     assert.equal(r.messages().length, n, 'nothing after L4');
-    assert.equal(sb.hooks.subscriptions, 0);
-    assert.equal((await hooks.trigger('00000000-0000-4000-8000-000000000000', 'cli-api')).status, 404);
-    assert.equal((await hooks.trigger(s.taskId, 'cli-api', { bearer: 'made-up' })).status, 401);
-    assert.equal((await hooks.trigger(s.taskId, 'cli-api', { stop: true, origin: 'api' })).status, 200);
+    assert.equal(hs.sb.hooks.subscriptions, 0);
+    assert.equal((await hs.hooks.trigger('00000000-0000-4000-8000-000000000000', 'cli-api')).status, 404);
+    assert.equal((await hs.hooks.trigger(s.taskId, 'cli-api', { bearer: 'made-up' })).status, 401);
+    assert.equal((await hs.hooks.trigger(s.taskId, 'cli-api', { stop: true, origin: 'api' })).status, 200);
   });
 });

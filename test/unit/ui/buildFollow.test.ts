@@ -1,46 +1,32 @@
 /** Following builds on the vscode fake: a followed log grows by appends, Cancel says what happened, one build one id. */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { DEMO_PAT, ROOT_ORG_ID } from '../../../sandbox/fixtures';
-import { logUri } from '../../../src/ui/logs/logUri';
+import { ROOT_ORG_ID } from '../../../sandbox/fixtures';
 import { ActiveBuildsTreeProvider } from '../../../src/ui/tree/activeBuildsTree';
-import { BuildsTreeProvider } from '../../../src/ui/tree/buildsTree';
-import type { BranchNode, AppcircleNode, ProfileNode } from '../../../src/ui/tree/nodes';
+import type { BuildsTreeProvider } from '../../../src/ui/tree/buildsTree';
 import { BuildNode } from '../../../src/ui/tree/nodes';
 import type { FakeTextDocument } from '../fakes/vscodeFake';
 import { FakeTextEditor, Range, fake } from '../fakes/vscodeFake';
-import { wholeLog } from '../core/helpers';
 import type { UiHarness } from './harness';
-import { bootExtension, treeChild, waitUntil } from './harness';
+import type { FollowWorld } from './followHelpers';
+import { bootFollowing, isLogRead, openLog, plainLogOf, startOnDevelop as startIn, tick as tickIn } from './followHelpers';
 
 describe('ui: a followed log grows; Cancel says what happened; one build, one id', () => {
+  let w: FollowWorld;
   let h: UiHarness;
   let tree: BuildsTreeProvider;
 
   beforeEach(async () => {
-    h = await bootExtension();
+    w = await bootFollowing({ hookUrl: null });
+    ({ h, tree } = w);
     fake.configuration.set('appcircle.dashboardUrl', 'https://my.example.test');
-    await h.run('appcircle.loginWithPat', { pat: DEMO_PAT });
-    tree = new BuildsTreeProvider(h.ext.builds, h.ext.session);
   });
   afterEach(async () => {
-    tree.dispose();
-    await h.dispose();
+    await w.dispose();
   });
 
-  const nodeNamed = <T extends AppcircleNode>(parent: AppcircleNode | undefined, name: string) => treeChild<T>(tree, parent, name);
-
-  async function startOnDevelop(): Promise<{ queueItemId: string; develop: BranchNode }> {
-    const demo = await nodeNamed<ProfileNode>(undefined, 'Appcircle VS Code Demo');
-    const develop = await nodeNamed<BranchNode>(demo, 'develop');
-    fake.pickAnswers.push(
-      (i) => i[0],
-      (i) => i[0],
-    );
-    const s = await h.run<{ queueItemId: string }>('appcircle.startBuild', develop);
-    assert.ok(s?.queueItemId);
-    return { queueItemId: s.queueItemId, develop };
-  }
+  const startOnDevelop = () => startIn(w);
+  const tick = () => tickIn(h);
 
   /** The sandbox's own view of a started build's status. */
   function sandboxStatus(id: string): number {
@@ -50,24 +36,12 @@ describe('ui: a followed log grows; Cancel says what happened; one build, one id
     return ref.build.status;
   }
 
-  /** One poll tick now; resolves when the tick and the log updates it started are done. */
-  async function tick(): Promise<void> {
-    const before = h.ext.builds.scheduler.ticks;
-    h.ext.builds.scheduler.pokeNow();
-    await waitUntil(() => h.ext.builds.scheduler.ticks > before && h.ext.builds.scheduler.current !== 'polling', 5000, 'a poll tick');
-    // the log updates of this tick run after it (one HTTP round trip each)
-    const n = h.sb.requests.length;
-    await waitUntil(() => !h.sb.requests.slice(n).some((r) => r.status === 0), 5000, 'log reads');
-    await new Promise((r) => setImmediate(r));
-  }
-
   for (const logRange of ['honoured', 'ignored'] as const) {
     it(`a running build's log grows at every poll tick, by appends only; an editor at the end follows it, a scrolled one stays (Range ${logRange})`, async () => {
       h.sb.setBuildBehaviour({ logRange });
       h.sb.setBuildTimings({ waitMs: 1000, runMs: 8000, completeMs: 500, logLines: 80 });
       const { queueItemId } = await startOnDevelop();
-      const uri = logUri({ profileName: 'Appcircle VS Code Demo', branchName: 'develop', queueItemId, label: 'Build x' });
-      const doc = (await vscode.workspace.openTextDocument(uri)) as unknown as FakeTextDocument;
+      const { uri, doc } = await openLog(queueItemId, 'Build x');
       assert.match(doc.getText(), /^No logs yet/);
       const atEnd = (await vscode.window.showTextDocument(doc as unknown as vscode.TextDocument)) as unknown as FakeTextEditor;
       atEnd.visibleRanges = [new Range(0, 0, doc.lineCount - 1, 0)];
@@ -104,18 +78,14 @@ describe('ui: a followed log grows; Cancel says what happened; one build, one id
       );
       const q = await h.ext.builds.queueItem(queueItemId);
       assert.equal(q.status, 0);
-      assert.equal(
-        doc.getText(),
-        await wholeLog(h.ext.builds, { commitId: q.commitId!, buildId: q.buildId! }),
-        'the document is the whole log at the end',
-      );
+      assert.equal(doc.getText(), await plainLogOf(h, queueItemId), 'the document is the whole log at the end');
       assert.match(doc.getText(), /Build succeeded\.\n.*Completing workflow\n.*Completing workflow, Ver: 1\.0\n$/);
       // follow the end: the editor at the end was revealed at each update and shows the last line; the other never moved
       assert.ok(atEnd.revealed.length >= withContent.length, `${atEnd.revealed.length} reveals`);
       assert.equal(atEnd.visibleRanges[0]?.end.line, doc.lineCount - 1);
       assert.ok(scrolled);
       assert.deepEqual(scrolled.revealed, []);
-      const logReads = h.sb.requests.filter((r) => r.path.startsWith('/build/v1/queue/logs/') || r.path.endsWith('/logs'));
+      const logReads = h.sb.requests.filter(isLogRead);
       if (logRange === 'honoured') {
         const ranged = logReads.filter((r) => r.range);
         assert.ok(
@@ -127,7 +97,7 @@ describe('ui: a followed log grows; Cancel says what happened; one build, one id
       const reads = logReads.length;
       await tick();
       await tick();
-      assert.equal(h.sb.requests.filter((r) => r.path.startsWith('/build/v1/queue/logs/') || r.path.endsWith('/logs')).length, reads);
+      assert.equal(h.sb.requests.filter(isLogRead).length, reads);
       assert.equal(h.ext.builds.scheduler.current, 'idle');
     });
   }

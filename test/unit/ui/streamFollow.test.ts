@@ -5,89 +5,42 @@
  * document still ends as the plain log, with no duplicate line and no gap, followed by polling where needed.
  */
 import * as assert from 'node:assert/strict';
-import * as vscode from 'vscode';
 import type { HookFaults } from '../../../sandbox/hooks';
-import { DEMO_PAT } from '../../../sandbox/fixtures';
-import { logUri } from '../../../src/ui/logs/logUri';
 import { LogDocumentProvider } from '../../../src/ui/logs/logDocument';
-import { BuildsTreeProvider } from '../../../src/ui/tree/buildsTree';
-import type { BranchNode, ProfileNode } from '../../../src/ui/tree/nodes';
-import type { FakeTextDocument } from '../fakes/vscodeFake';
 import { CancellationTokenSource, fake } from '../fakes/vscodeFake';
-import { wholeLog } from '../core/helpers';
 import type { UiHarness } from './harness';
-import { bootExtension, treeChild, waitUntil } from './harness';
-
-const isLogRead = (r: { path: string }) => r.path.startsWith('/build/v1/queue/logs/') || r.path.endsWith('/logs');
+import { waitUntil } from './harness';
+import type { FollowWorld } from './followHelpers';
+import {
+  STREAM_TIMINGS,
+  assertWholeLog,
+  bootFollowing,
+  followedLines as followedIn,
+  isLogRead,
+  openLog as open,
+  plainLogOf,
+  runToEnd as runIn,
+  startOnDevelop,
+  tick as tickIn,
+} from './followHelpers';
 
 describe('ui: followed logs over the hook service’s stream, polling as the fallback', () => {
+  let w: FollowWorld;
   let h: UiHarness;
-  let tree: BuildsTreeProvider;
 
   beforeEach(async () => {
-    h = await bootExtension();
-    fake.configuration.set('appcircle.hookUrl', h.sb.hookUrl);
-    await h.run('appcircle.loginWithPat', { pat: DEMO_PAT });
-    tree = new BuildsTreeProvider(h.ext.builds, h.ext.session);
-    h.sb.setBuildTimings({ waitMs: 500, runMs: 6000, completeMs: 500, logLines: 60 });
+    w = await bootFollowing();
+    h = w.h;
+    h.sb.setBuildTimings(STREAM_TIMINGS);
   });
   afterEach(async () => {
-    tree.dispose();
-    await h.dispose();
+    await w.dispose();
   });
 
-  async function start(): Promise<string> {
-    const demo = await treeChild<ProfileNode>(tree, undefined, 'Appcircle VS Code Demo');
-    const develop = await treeChild<BranchNode>(tree, demo, 'develop');
-    fake.pickAnswers.push(
-      (i) => i[0],
-      (i) => i[0],
-    );
-    const s = await h.run<{ queueItemId: string }>('appcircle.startBuild', develop);
-    assert.ok(s?.queueItemId);
-    return s.queueItemId;
-  }
-
-  async function open(queueItemId: string): Promise<{ uri: vscode.Uri; doc: FakeTextDocument }> {
-    const uri = logUri({ profileName: 'Appcircle VS Code Demo', branchName: 'develop', queueItemId, label: `Build ${queueItemId}` });
-    return { uri, doc: (await vscode.workspace.openTextDocument(uri)) as unknown as FakeTextDocument };
-  }
-
-  /** One poll tick now; resolves when the tick and the log reads it started are done. */
-  async function tick(): Promise<void> {
-    const before = h.ext.builds.scheduler.ticks;
-    h.ext.builds.scheduler.pokeNow();
-    await waitUntil(() => h.ext.builds.scheduler.ticks > before && h.ext.builds.scheduler.current !== 'polling', 5000, 'a poll tick');
-    const n = h.sb.requests.length;
-    await waitUntil(() => !h.sb.requests.slice(n).some((r) => r.status === 0), 5000, 'log reads');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-
-  /** Runs the build clock to the end, a tick per second; then a few more ticks (the final read). */
-  async function runToEnd(ids: string[], each?: (i: number) => Promise<void>): Promise<void> {
-    for (let i = 0; i < 14; i++) {
-      h.sb.clock.advance(500);
-      await new Promise((r) => setTimeout(r, 30)); // the pushed lines land
-      await tick();
-      await each?.(i);
-    }
-    for (let i = 0; i < 4 && h.ext.features.logs.followedCount > 0; i++) {
-      await tick();
-    }
-    for (const id of ids) {
-      const q = await h.ext.builds.queueItem(id);
-      assert.equal(q.status, 0, `${id} succeeded`);
-    }
-  }
-
-  async function assertWholeLog(id: string, doc: FakeTextDocument): Promise<void> {
-    const q = await h.ext.builds.queueItem(id);
-    const plain = await wholeLog(h.ext.builds, { commitId: q.commitId!, buildId: q.buildId! });
-    assert.equal(doc.getText(), plain, 'the document is the plain log');
-    assert.match(doc.getText(), /Completing workflow, Ver: 1\.0\n$/);
-  }
-
-  const followedLines = () => h.logLines().filter((l) => l.includes('is followed'));
+  const start = async () => (await startOnDevelop(w)).queueItemId;
+  const tick = () => tickIn(h, 20);
+  const runToEnd = (ids: string[], each?: (i: number) => Promise<void>) => runIn(h, ids, each);
+  const followedLines = () => followedIn(h);
 
   it('over the stream: the log grows without a log read, one connection, the output log says so once', async () => {
     const id = await start();
@@ -102,7 +55,7 @@ describe('ui: followed logs over the hook service’s stream, polling as the fal
     assert.ok(readsWhileStreamed >= 0, 'streamed');
     const after = h.sb.requests.filter(isLogRead).slice(readsWhileStreamed);
     assert.ok(after.length <= 1, `only the final read: ${after.map((r) => `${r.path} ${r.status}`).join(', ')}`);
-    await assertWholeLog(id, doc);
+    await assertWholeLog(h, id, doc);
     assert.equal(h.sb.hooks.connectionsOpened, 1);
     assert.equal(h.sb.hooks.connections, 0, 'closed after the build ended');
     assert.deepEqual(
@@ -142,7 +95,7 @@ describe('ui: followed logs over the hook service’s stream, polling as the fal
         await saidIt();
       }
       await runToEnd([id]);
-      await assertWholeLog(id, doc);
+      await assertWholeLog(h, id, doc);
       await saidIt();
     });
   }
@@ -177,9 +130,8 @@ describe('ui: followed logs over the hook service’s stream, polling as the fal
       const text0 = await again.provideTextDocumentContent(first.uri, new CancellationTokenSource().token);
       assert.ok(text0.length > 0);
       await runToEnd([id]);
-      await assertWholeLog(id, first.doc);
-      const q = await h.ext.builds.queueItem(id);
-      const plain = await wholeLog(h.ext.builds, { commitId: q.commitId!, buildId: q.buildId! });
+      await assertWholeLog(h, id, first.doc);
+      const plain = await plainLogOf(h, id);
       assert.ok(plain?.startsWith(text0));
     } finally {
       again.dispose();
