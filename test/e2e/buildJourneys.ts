@@ -48,6 +48,19 @@ async function childRow(ctx: JourneyContext, parent: string, child: string): Pro
   }
 }
 
+/** Starts a build of the demo profile's develop branch from the Command Palette and opens its log from Active Builds. */
+async function startDemoBuildAndShowLog(ctx: JourneyContext): Promise<void> {
+  await ctx.wb.runCommand('Appcircle: Start Build');
+  await ctx.wb.pickRow('Appcircle VS Code Demo');
+  await ctx.wb.pickRow(/^\s*develop/);
+  await ctx.wb.pickRow('Default Push Workflow');
+  await ctx.wb.pickRow('Default Configuration');
+  // "Build started" is a status bar message now: the Active Builds row below is what the journey waits for
+  const queued = ctx.wb.page.locator('[role="treeitem"]', { hasText: 'Appcircle VS Code Demo · develop' }).first();
+  await queued.waitFor({ state: 'visible', timeout: T });
+  await ctx.wb.contextMenu(queued, 'Show Build Log');
+}
+
 /** Waits until the extension's log, after its first `mark` characters, has a line matching `re`; returns that line. */
 async function waitForNewLog(ctx: JourneyContext, mark: number, re: RegExp): Promise<string> {
   const end = Date.now() + T;
@@ -90,15 +103,7 @@ async function runningLog(ctx: JourneyContext, way: 'stream' | 'polling'): Promi
     await ctx.wb.openAppcircleView();
     await ctx.wb.ensureSignedIn(DEMO_PAT);
     await ctx.wb.clearNotifications();
-    await ctx.wb.runCommand('Appcircle: Start Build');
-    await ctx.wb.pickRow('Appcircle VS Code Demo');
-    await ctx.wb.pickRow(/^\s*develop/);
-    await ctx.wb.pickRow('Default Push Workflow');
-    await ctx.wb.pickRow('Default Configuration');
-    // "Build started" is a status bar message now: the Active Builds row below is what the journey waits for
-    const queued = ctx.wb.page.locator('[role="treeitem"]', { hasText: 'Appcircle VS Code Demo · develop' }).first();
-    await queued.waitFor({ state: 'visible', timeout: T });
-    await ctx.wb.contextMenu(queued, 'Show Build Log');
+    await startDemoBuildAndShowLog(ctx);
     // the extension's log names the way this build is followed; from then on, count the log requests
     const said = await waitForNewLog(ctx, mark, way === 'stream' ? /is followed over the stream/ : /is followed over polling: /);
     ctx.log(`the Appcircle log: ${said}`);
@@ -341,15 +346,7 @@ export const buildJourneys: Journey[] = [
         // an editor left from an earlier journey would hide which tab this one brings to the front
         await ctx.wb.runCommand('View: Close All Editors');
         await ctx.wb.clearNotifications();
-        await ctx.wb.runCommand('Appcircle: Start Build');
-        await ctx.wb.pickRow('Appcircle VS Code Demo');
-        await ctx.wb.pickRow(/^\s*develop/);
-        await ctx.wb.pickRow('Default Push Workflow');
-        await ctx.wb.pickRow('Default Configuration');
-        // "Build started" is a status bar message now: the Active Builds row below is what the journey waits for
-        const queued = ctx.wb.page.locator('[role="treeitem"]', { hasText: 'Appcircle VS Code Demo · develop' }).first();
-        await queued.waitFor({ state: 'visible', timeout: T });
-        await ctx.wb.contextMenu(queued, 'Show Build Log');
+        await startDemoBuildAndShowLog(ctx);
         const page = ctx.wb.page;
         // one editor group: only the tab in front has its text rendered
         const lines = page.locator('.editor-instance .view-lines').first();
