@@ -4,15 +4,13 @@
  * machine, as the sandbox's), carry no user name or password, stay a sensible length, and hold no control or
  * direction-changing characters (which `new URL` would silently drop, or which would make the link read as another).
  */
+import { isLoopbackHost } from '../../api/http/url';
 
 export const MAX_DOWNLOAD_LINK_LENGTH = 2048;
 
 export type DownloadLinkProblem = 'empty' | 'tooLong' | 'controlCharacters' | 'invalid' | 'credentials' | 'insecure';
 
 export type DownloadLinkCheck = { ok: true; url: string } | { ok: false; problem: DownloadLinkProblem };
-
-/** The hosts plain http is taken for: this machine only. */
-const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
 // C0 and C1 controls, DEL, line and paragraph separators, and the bidirectional marks, embeddings and isolates
 // eslint-disable-next-line no-control-regex -- these are exactly what is refused
@@ -42,7 +40,7 @@ export function checkDownloadLink(raw: string | undefined): DownloadLinkCheck {
   if (u.username !== '' || u.password !== '') {
     return { ok: false, problem: 'credentials' };
   }
-  if (u.protocol === 'http:' && !LOOPBACK_HOSTS.has(u.hostname.toLowerCase())) {
+  if (u.protocol === 'http:' && !isLoopbackHost(u.hostname)) {
     return { ok: false, problem: 'insecure' };
   }
   // written back, the link may grow (a space becomes %20): the limit holds for what is copied

@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { checkDownloadLink, MAX_DOWNLOAD_LINK_LENGTH } from '../../../../src/core/distribution/downloadLink';
 import { NUM_RUNS, tokenText } from '../../properties';
+import { isLoopbackHost } from '../../../../src/api/http/url';
 
 /** The pieces of links that try to pass: schemes, userinfo, loopback look-alikes, hidden characters. */
 const LINK_TOKENS = [
@@ -37,8 +38,6 @@ const LINK_TOKENS = [
   ' ',
 ];
 
-const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
-
 describe('core: properties of the download link check', () => {
   it('an accepted link parses, has no userinfo, is https or http to this machine, is bounded and has no controls', () => {
     const links = fc.oneof(
@@ -57,7 +56,7 @@ describe('core: properties of the download link check', () => {
         const u = new URL(r.url);
         assert.equal(u.username, '', r.url);
         assert.equal(u.password, '', r.url);
-        assert.ok(u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.has(u.hostname)), r.url);
+        assert.ok(u.protocol === 'https:' || (u.protocol === 'http:' && isLoopbackHost(u.hostname)), r.url);
         assert.ok(r.url.length <= MAX_DOWNLOAD_LINK_LENGTH);
         // eslint-disable-next-line no-control-regex -- no control character is ever copied
         assert.doesNotMatch(link.trim(), /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
