@@ -18,7 +18,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a
 
 /** The link as it may be copied (parsed and written back by `URL`), or why not. */
 export function checkDownloadLink(raw: string | undefined): DownloadLinkCheck {
-  const link = (raw ?? '').replace(/^ +| +$/g, '');
+  const link = trimSpaces(raw ?? '');
   if (link === '') {
     return { ok: false, problem: 'empty' };
   }
@@ -45,4 +45,17 @@ export function checkDownloadLink(raw: string | undefined): DownloadLinkCheck {
   }
   // written back, the link may grow (a space becomes %20): the limit holds for what is copied
   return u.href.length > MAX_DOWNLOAD_LINK_LENGTH ? { ok: false, problem: 'tooLong' } : { ok: true, url: u.href };
+}
+
+/** Spaces off both ends, in one pass (` +$` backtracks on a long run of spaces inside the text). */
+function trimSpaces(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && text.charCodeAt(start) === 32) {
+    start++;
+  }
+  while (end > start && text.charCodeAt(end - 1) === 32) {
+    end--;
+  }
+  return text.slice(start, end);
 }
