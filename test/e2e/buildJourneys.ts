@@ -48,6 +48,17 @@ async function childRow(ctx: JourneyContext, parent: string, child: string): Pro
   }
 }
 
+/** The single-folder workspace's window (opened again after a journey in another), Appcircle open and signed in. */
+async function openSignedInDemoWindow(ctx: JourneyContext): Promise<void> {
+  if (!ctx.wb.page.url().startsWith(ctx.csUrl)) {
+    await ctx.wb.page.goto(`${ctx.csUrl}/?folder=${encodeURIComponent(ctx.workspace)}`, { waitUntil: 'domcontentloaded' });
+    await ctx.wb.ready();
+  }
+  // the Appcircle icon shows once the workbench has read the extension's contributions (its commands too)
+  await ctx.wb.openAppcircleView();
+  await ctx.wb.ensureSignedIn(DEMO_PAT);
+}
+
 /** Starts a build of the demo profile's develop branch from the Command Palette and opens its log from Active Builds. */
 async function startDemoBuildAndShowLog(ctx: JourneyContext): Promise<void> {
   await ctx.wb.runCommand('Appcircle: Start Build');
@@ -95,13 +106,7 @@ async function runningLog(ctx: JourneyContext, way: 'stream' | 'polling'): Promi
   const before = { ...ctx.sb.world.timings, logLines: ctx.sb.world.logLines };
   ctx.sb.setBuildTimings({ waitMs: 1500, runMs: 24_000, completeMs: 500, logLines: 200 });
   try {
-    if (!ctx.wb.page.url().startsWith(ctx.csUrl)) {
-      await ctx.wb.page.goto(`${ctx.csUrl}/?folder=${encodeURIComponent(ctx.workspace)}`, { waitUntil: 'domcontentloaded' });
-      await ctx.wb.ready();
-    }
-    // the Appcircle icon shows once the workbench has read the extension's contributions (its commands too)
-    await ctx.wb.openAppcircleView();
-    await ctx.wb.ensureSignedIn(DEMO_PAT);
+    await openSignedInDemoWindow(ctx);
     await ctx.wb.clearNotifications();
     await startDemoBuildAndShowLog(ctx);
     // the extension's log names the way this build is followed; from then on, count the log requests
@@ -337,12 +342,7 @@ export const buildJourneys: Journey[] = [
       const n = 200_000;
       ctx.sb.setBuildTimings({ waitMs: 1500, runMs: 60_000, completeMs: 500, logLines: n });
       try {
-        if (!ctx.wb.page.url().startsWith(ctx.csUrl)) {
-          await ctx.wb.page.goto(`${ctx.csUrl}/?folder=${encodeURIComponent(ctx.workspace)}`, { waitUntil: 'domcontentloaded' });
-          await ctx.wb.ready();
-        }
-        await ctx.wb.openAppcircleView();
-        await ctx.wb.ensureSignedIn(DEMO_PAT);
+        await openSignedInDemoWindow(ctx);
         // an editor left from an earlier journey would hide which tab this one brings to the front
         await ctx.wb.runCommand('View: Close All Editors');
         await ctx.wb.clearNotifications();
