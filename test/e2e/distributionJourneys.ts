@@ -207,9 +207,7 @@ export const distributionJourneys: Journey[] = [
         await ensureSignedIn(ctx);
         await ctx.wb.runCommand('View: Close All Editors');
         await ctx.wb.clearNotifications();
-        await ctx.wb.statusItem('Acme Mobile').click();
-        await ctx.wb.pickRow('Acme Europe');
-        await ctx.wb.waitStatus('Acme Europe');
+        await ctx.wb.switchOrganization('Acme Mobile', 'Acme Europe');
         const warning = await ctx.wb.waitToast('The iOS certificate "Acme Development" expires in 10 days.');
         assert.match(warning, /Show Signing Identities/);
         await ctx.wb.toast('The iOS certificate "Acme Development"').getByRole('button', { name: 'Show Signing Identities' }).click();
@@ -223,9 +221,7 @@ export const distributionJourneys: Journey[] = [
         await ctx.shot('27-signing-expiry');
         await ctx.wb.clearNotifications();
         // back to Acme Mobile, the Appcircle container as the other journeys expect it
-        await ctx.wb.statusItem('Acme Europe').click();
-        await ctx.wb.pickRow('Acme Mobile');
-        await ctx.wb.waitStatus('Acme Mobile');
+        await ctx.wb.switchOrganization('Acme Europe', 'Acme Mobile');
         await setPane(ctx, 'Signing Identities', false);
         await setPane(ctx, 'Distribution', false);
         await setPane(ctx, 'Build Profiles', true);

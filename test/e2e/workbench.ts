@@ -90,6 +90,28 @@ export class Workbench {
     await this.page.keyboard.press('Enter');
   }
 
+  /**
+   * Switches organization from the status bar item showing `current`. A click on the item while it redraws (its
+   * spinner after a refresh) is lost, so it is clicked again when no quick pick opened (three times at most).
+   */
+  async switchOrganization(current: string, target: string): Promise<void> {
+    const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: target }).first();
+    for (let attempt = 1; ; attempt++) {
+      await this.statusItem(current).click();
+      try {
+        await row.waitFor({ state: 'visible', timeout: attempt < 3 ? T / 4 : T / 2 });
+        break;
+      } catch (e) {
+        if (attempt >= 3) {
+          throw e;
+        }
+        await this.page.keyboard.press('Escape');
+      }
+    }
+    await row.click();
+    await this.waitStatus(target);
+  }
+
   async pickRow(label: string | RegExp): Promise<void> {
     const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first();
     await row.waitFor({ state: 'visible', timeout: T });
