@@ -92,7 +92,8 @@ export class Workbench {
 
   /**
    * Switches organization from the status bar item showing `current`. A click on the item while it redraws (its
-   * spinner after a refresh) is lost, so it is clicked again when no quick pick opened (three times at most).
+   * spinner after a refresh) is lost, so it is clicked again when no quick pick opened (three times at most); then
+   * the pointer leaves the item, whose hover stayed over the side bar (journey 27 could not click a header under it).
    */
   async switchOrganization(current: string, target: string): Promise<void> {
     const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: target }).first();
@@ -110,6 +111,8 @@ export class Workbench {
     }
     await row.click();
     await this.waitStatus(target);
+    // the pointer rests on the status item: its hover would cover the Appcircle views' lower section headers
+    await this.page.mouse.move(700, 300);
   }
 
   async pickRow(label: string | RegExp): Promise<void> {
